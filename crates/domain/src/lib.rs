@@ -3,4 +3,17 @@
 //! Invariant: this crate does no IO and has no async. Every rule is a pure function over
 //! typed data, and every policy value lives in a table that names its source.
 
+pub mod assessment;
+pub mod calendar;
+pub mod case;
+pub mod contact;
+pub mod event;
+pub mod ids;
+pub mod org;
+pub mod person;
+pub mod plan;
+pub mod projection;
+pub mod sentence;
 pub mod tier;
+
+pub use ids::{Code, Crn, InvalidValue, LocalId, Name, Note, Pnc};

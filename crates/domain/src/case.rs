@@ -1,0 +1,262 @@
+//! The state of one case, folded from its events, and the rules that decide whether a new
+//! event may be appended to it.
+
+use crate::assessment::{Assessment, RoshLevel};
+use crate::calendar::add_business_days;
+use crate::contact::{Appointment, Outcome};
+use crate::event::{CaseEvent, RecordedEvent, SentenceOutcome};
+use crate::ids::{Code, Crn, LocalId};
+use crate::person::PersonDetails;
+use crate::plan::Objective;
+use crate::sentence::{Sentence, SentenceKind, SupervisionPhase};
+use jiff::civil::Date;
+use jiff::{Timestamp, tz::TimeZone};
+use serde::{Deserialize, Serialize};
+
+/// Why an event cannot be appended to a case in its current state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {problem}")]
+pub struct Rejected {
+    pub field: &'static str,
+    pub problem: String,
+}
+
+fn reject<T>(field: &'static str, problem: impl Into<String>) -> Result<T, Rejected> {
+    Err(Rejected { field, problem: problem.into() })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceRecord {
+    pub sentence: Sentence,
+    pub released_on: Option<Date>,
+    pub ended: Option<(Date, SentenceOutcome)>,
+}
+
+impl SentenceRecord {
+    pub fn is_active(&self) -> bool {
+        self.ended.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Allocation {
+    pub officer: Code,
+    pub team: Code,
+    pub since: Date,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppointmentRecord {
+    pub appointment: Appointment,
+    pub outcome: Option<Outcome>,
+}
+
+/// Everything known about a case now, folded from its events in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseState {
+    pub crn: Crn,
+    pub version: u64,
+    pub person: Option<PersonDetails>,
+    pub sentences: Vec<SentenceRecord>,
+    pub officer: Option<Allocation>,
+    /// How many responsible officers the case has had.
+    pub officer_count: u32,
+    pub assessment: Option<Assessment>,
+    pub objectives: Vec<Objective>,
+    pub appointments: Vec<AppointmentRecord>,
+}
+
+/// The UK civil date of an instant, for date-based rules.
+pub fn uk_date(t: Timestamp) -> Date {
+    // The bundled tz database always has Europe/London, so this never falls back in practice.
+    let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
+    tz.to_datetime(t).date()
+}
+
+impl CaseState {
+    pub fn new(crn: Crn) -> Self {
+        Self {
+            crn,
+            version: 0,
+            person: None,
+            sentences: Vec::new(),
+            officer: None,
+            officer_count: 0,
+            assessment: None,
+            objectives: Vec::new(),
+            appointments: Vec::new(),
+        }
+    }
+
+    /// Folds a whole stream. Events in the log were checked when appended, so a failure here
+    /// means the log itself is damaged.
+    pub fn fold<'a>(crn: Crn, events: impl IntoIterator<Item = &'a RecordedEvent>) -> Result<Self, Rejected> {
+        let mut state = CaseState::new(crn);
+        for e in events {
+            state.apply(&e.event, uk_date(e.occurred_at))?;
+        }
+        Ok(state)
+    }
+
+    fn sentence_mut(&mut self, id: &LocalId) -> Result<&mut SentenceRecord, Rejected> {
+        match self.sentences.iter_mut().find(|s| &s.sentence.id == id) {
+            Some(s) => Ok(s),
+            None => reject("sentence", format!("no sentence {id} on this case")),
+        }
+    }
+
+    /// Applies one event that occurred on `on`, refusing it if the case's state does not
+    /// allow it. On error the state is unchanged.
+    pub fn apply(&mut self, event: &CaseEvent, on: Date) -> Result<(), Rejected> {
+        if self.person.is_none() && !matches!(event, CaseEvent::PersonRegistered { .. }) {
+            return reject("type", "the first event of a case must register the person");
+        }
+        match event {
+            CaseEvent::PersonRegistered { person } => {
+                if self.person.is_some() {
+                    return reject("type", "the person is already registered");
+                }
+                self.person = Some(person.clone());
+            }
+            CaseEvent::PersonalDetailsUpdated { person } => self.person = Some(person.clone()),
+            CaseEvent::SentenceImposed { sentence } => {
+                sentence.validate().map_err(|e| Rejected { field: e.field, problem: e.problem })?;
+                if self.sentences.iter().any(|s| s.sentence.id == sentence.id) {
+                    return reject("sentence.id", format!("sentence {} already exists", sentence.id));
+                }
+                self.sentences.push(SentenceRecord { sentence: sentence.clone(), released_on: None, ended: None });
+            }
+            CaseEvent::ReleasedFromCustody { sentence, on } => {
+                let s = self.sentence_mut(sentence)?;
+                if s.sentence.kind != SentenceKind::Custodial {
+                    return reject("sentence", "only a custodial sentence has a release");
+                }
+                if s.released_on.is_some() {
+                    return reject("sentence", "already released on this sentence");
+                }
+                if *on < s.sentence.sentence_date {
+                    return reject("on", "release cannot precede the sentence");
+                }
+                s.released_on = Some(*on);
+            }
+            CaseEvent::SentenceEnded { sentence, on, outcome } => {
+                let s = self.sentence_mut(sentence)?;
+                if s.ended.is_some() {
+                    return reject("sentence", "the sentence has already ended");
+                }
+                if *on < s.sentence.sentence_date {
+                    return reject("on", "a sentence cannot end before it was imposed");
+                }
+                s.ended = Some((*on, *outcome));
+            }
+            CaseEvent::OfficerAllocated { officer, team, .. } => {
+                if self.officer.as_ref().is_some_and(|a| &a.officer == officer) {
+                    return reject("officer", format!("{officer} is already the responsible officer"));
+                }
+                self.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on });
+                self.officer_count += 1;
+            }
+            CaseEvent::AssessmentCompleted { assessment } => {
+                if self.assessment.as_ref().is_some_and(|a| a.id == assessment.id) {
+                    return reject("assessment.id", "this assessment is already recorded");
+                }
+                self.assessment = Some(assessment.clone());
+            }
+            CaseEvent::ObjectiveAgreed { objective } => {
+                if self.objectives.iter().any(|o| o.id == objective.id) {
+                    return reject("objective.id", format!("objective {} already exists", objective.id));
+                }
+                let assessed: Vec<_> = self.assessment.iter().flat_map(|a| a.offending_related_needs()).collect();
+                if let Some(n) = objective.needs.iter().find(|n| !assessed.contains(n)) {
+                    return reject("objective.needs", format!("{} is not an assessed need on the latest assessment", n.label()));
+                }
+                self.objectives.push(objective.clone());
+            }
+            CaseEvent::AppointmentBooked { appointment } => {
+                if self.appointments.iter().any(|a| a.appointment.id == appointment.id) {
+                    return reject("appointment.id", format!("appointment {} already exists", appointment.id));
+                }
+                if let Some(req) = &appointment.requirement
+                    && !self.sentences.iter().any(|s| s.sentence.requirements.iter().any(|r| &r.id == req))
+                {
+                    return reject("appointment.requirement", format!("no requirement {req} on this case"));
+                }
+                self.appointments.push(AppointmentRecord { appointment: appointment.clone(), outcome: None });
+            }
+            CaseEvent::OutcomeRecorded { appointment, outcome, .. } => {
+                match self.appointments.iter_mut().find(|a| &a.appointment.id == appointment) {
+                    Some(a) => a.outcome = Some(*outcome),
+                    None => return reject("appointment", format!("no appointment {appointment} on this case")),
+                }
+            }
+        }
+        self.version += 1;
+        Ok(())
+    }
+
+    /// The sentence being supervised now: the latest active one.
+    pub fn current_sentence(&self) -> Option<&SentenceRecord> {
+        self.sentences.iter().rev().find(|s| s.is_active())
+    }
+
+    pub fn is_active(&self) -> bool {
+        self.current_sentence().is_some()
+    }
+
+    pub fn rosh(&self) -> Option<RoshLevel> {
+        self.assessment.as_ref().and_then(Assessment::overall_rosh)
+    }
+
+    /// The last attended face-to-face contact.
+    pub fn last_face_to_face(&self) -> Option<Date> {
+        self.appointments
+            .iter()
+            .filter(|a| a.appointment.kind.is_face_to_face() && a.outcome.is_some_and(Outcome::attended))
+            .map(|a| a.appointment.at.date())
+            .max()
+    }
+
+    /// The earliest appointment still waiting for an outcome.
+    pub fn next_appointment(&self) -> Option<&Appointment> {
+        self.appointments.iter().filter(|a| a.outcome.is_none()).map(|a| &a.appointment).min_by_key(|a| a.at)
+    }
+
+    /// The date by which the next face-to-face contact must happen, or `None` when none is
+    /// required (no active sentence, or in custody).
+    ///
+    /// RULES.md, Contact: the first appointment within 5 business days of allocation for a
+    /// community sentence and 1 business day of release for a licence; thereafter at least
+    /// one face-to-face contact a month. (Frequency by tier and RoSH tightens this further.)
+    pub fn contact_due_by(&self) -> Option<Date> {
+        let current = self.current_sentence()?;
+        let s = &current.sentence;
+        let start = match s.kind {
+            SentenceKind::Custodial => current.released_on?,
+            _ => s.sentence_date,
+        };
+        let seen_since_start = self.last_face_to_face().filter(|d| *d >= start);
+        match seen_since_start {
+            Some(last) => last.checked_add(jiff::Span::new().months(1)).ok(),
+            None => {
+                let from = self.officer.as_ref().map_or(start, |a| a.since.max(start));
+                let days = if s.kind == SentenceKind::Custodial { 1 } else { 5 };
+                Some(add_business_days(from, days))
+            }
+        }
+    }
+
+    /// The supervision phase on a date.
+    pub fn phase_on(&self, on: Date) -> Option<SupervisionPhase> {
+        let current = self.current_sentence()?;
+        current
+            .sentence
+            .phase_on(on, current.released_on)
+            .or(Some(if current.sentence.kind == SentenceKind::Custodial && current.released_on.is_none() {
+                SupervisionPhase::Custody
+            } else if current.sentence.kind == SentenceKind::Custodial {
+                SupervisionPhase::Licence
+            } else {
+                SupervisionPhase::Community
+            }))
+    }
+}
