@@ -40,7 +40,8 @@ pub enum RiskGroup {
 }
 
 impl RiskGroup {
-    pub const ALL: [RiskGroup; 5] = [RiskGroup::Public, RiskGroup::KnownAdult, RiskGroup::Children, RiskGroup::Staff, RiskGroup::Prisoners];
+    pub const ALL: [RiskGroup; 5] =
+        [RiskGroup::Public, RiskGroup::KnownAdult, RiskGroup::Children, RiskGroup::Staff, RiskGroup::Prisoners];
 }
 
 /// Criminogenic need areas (OASys sections).

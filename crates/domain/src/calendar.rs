@@ -17,10 +17,22 @@ pub struct BankHolidayChange {
 
 pub const BANK_HOLIDAY_CHANGES: &[BankHolidayChange] = &[
     BankHolidayChange { moved: None, added: Some((2011, 4, 29)), why: "royal wedding" },
-    BankHolidayChange { moved: Some((2012, 5, 28)), added: Some((2012, 6, 4)), why: "spring bank holiday moved for the Diamond Jubilee" },
+    BankHolidayChange {
+        moved: Some((2012, 5, 28)),
+        added: Some((2012, 6, 4)),
+        why: "spring bank holiday moved for the Diamond Jubilee",
+    },
     BankHolidayChange { moved: None, added: Some((2012, 6, 5)), why: "Diamond Jubilee" },
-    BankHolidayChange { moved: Some((2020, 5, 4)), added: Some((2020, 5, 8)), why: "early May bank holiday moved for VE Day 75" },
-    BankHolidayChange { moved: Some((2022, 5, 30)), added: Some((2022, 6, 2)), why: "spring bank holiday moved for the Platinum Jubilee" },
+    BankHolidayChange {
+        moved: Some((2020, 5, 4)),
+        added: Some((2020, 5, 8)),
+        why: "early May bank holiday moved for VE Day 75",
+    },
+    BankHolidayChange {
+        moved: Some((2022, 5, 30)),
+        added: Some((2022, 6, 2)),
+        why: "spring bank holiday moved for the Platinum Jubilee",
+    },
     BankHolidayChange { moved: None, added: Some((2022, 6, 3)), why: "Platinum Jubilee" },
     BankHolidayChange { moved: None, added: Some((2022, 9, 19)), why: "state funeral of Queen Elizabeth II" },
     BankHolidayChange { moved: None, added: Some((2023, 5, 8)), why: "coronation of King Charles III" },
@@ -155,13 +167,100 @@ mod tests {
     fn bank_holidays_match_gov_uk() {
         // Source: gov.uk/bank-holidays (England and Wales).
         let cases: &[(i16, &[&str])] = &[
-            (2020, &["2020-01-01", "2020-04-10", "2020-04-13", "2020-05-08", "2020-05-25", "2020-08-31", "2020-12-25", "2020-12-28"]),
-            (2022, &["2022-01-03", "2022-04-15", "2022-04-18", "2022-05-02", "2022-06-02", "2022-06-03", "2022-08-29", "2022-09-19", "2022-12-26", "2022-12-27"]),
-            (2023, &["2023-01-02", "2023-04-07", "2023-04-10", "2023-05-01", "2023-05-08", "2023-05-29", "2023-08-28", "2023-12-25", "2023-12-26"]),
-            (2024, &["2024-01-01", "2024-03-29", "2024-04-01", "2024-05-06", "2024-05-27", "2024-08-26", "2024-12-25", "2024-12-26"]),
-            (2025, &["2025-01-01", "2025-04-18", "2025-04-21", "2025-05-05", "2025-05-26", "2025-08-25", "2025-12-25", "2025-12-26"]),
-            (2026, &["2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31", "2026-12-25", "2026-12-28"]),
-            (2027, &["2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03", "2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28"]),
+            (
+                2020,
+                &[
+                    "2020-01-01",
+                    "2020-04-10",
+                    "2020-04-13",
+                    "2020-05-08",
+                    "2020-05-25",
+                    "2020-08-31",
+                    "2020-12-25",
+                    "2020-12-28",
+                ],
+            ),
+            (
+                2022,
+                &[
+                    "2022-01-03",
+                    "2022-04-15",
+                    "2022-04-18",
+                    "2022-05-02",
+                    "2022-06-02",
+                    "2022-06-03",
+                    "2022-08-29",
+                    "2022-09-19",
+                    "2022-12-26",
+                    "2022-12-27",
+                ],
+            ),
+            (
+                2023,
+                &[
+                    "2023-01-02",
+                    "2023-04-07",
+                    "2023-04-10",
+                    "2023-05-01",
+                    "2023-05-08",
+                    "2023-05-29",
+                    "2023-08-28",
+                    "2023-12-25",
+                    "2023-12-26",
+                ],
+            ),
+            (
+                2024,
+                &[
+                    "2024-01-01",
+                    "2024-03-29",
+                    "2024-04-01",
+                    "2024-05-06",
+                    "2024-05-27",
+                    "2024-08-26",
+                    "2024-12-25",
+                    "2024-12-26",
+                ],
+            ),
+            (
+                2025,
+                &[
+                    "2025-01-01",
+                    "2025-04-18",
+                    "2025-04-21",
+                    "2025-05-05",
+                    "2025-05-26",
+                    "2025-08-25",
+                    "2025-12-25",
+                    "2025-12-26",
+                ],
+            ),
+            (
+                2026,
+                &[
+                    "2026-01-01",
+                    "2026-04-03",
+                    "2026-04-06",
+                    "2026-05-04",
+                    "2026-05-25",
+                    "2026-08-31",
+                    "2026-12-25",
+                    "2026-12-28",
+                ],
+            ),
+            (
+                2027,
+                &[
+                    "2027-01-01",
+                    "2027-03-26",
+                    "2027-03-29",
+                    "2027-05-03",
+                    "2027-05-31",
+                    "2027-08-30",
+                    "2027-12-27",
+                    "2027-12-28",
+                ],
+            ),
         ];
         for (year, expected) in cases {
             let got: Vec<String> = bank_holidays(*year).iter().map(|d| d.to_string()).collect();

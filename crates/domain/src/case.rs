@@ -168,7 +168,10 @@ impl CaseState {
                 }
                 let assessed: Vec<_> = self.assessment.iter().flat_map(|a| a.offending_related_needs()).collect();
                 if let Some(n) = objective.needs.iter().find(|n| !assessed.contains(n)) {
-                    return reject("objective.needs", format!("{} is not an assessed need on the latest assessment", n.label()));
+                    return reject(
+                        "objective.needs",
+                        format!("{} is not an assessed need on the latest assessment", n.label()),
+                    );
                 }
                 self.objectives.push(objective.clone());
             }
@@ -248,15 +251,14 @@ impl CaseState {
     /// The supervision phase on a date.
     pub fn phase_on(&self, on: Date) -> Option<SupervisionPhase> {
         let current = self.current_sentence()?;
-        current
-            .sentence
-            .phase_on(on, current.released_on)
-            .or(Some(if current.sentence.kind == SentenceKind::Custodial && current.released_on.is_none() {
+        current.sentence.phase_on(on, current.released_on).or(Some(
+            if current.sentence.kind == SentenceKind::Custodial && current.released_on.is_none() {
                 SupervisionPhase::Custody
             } else if current.sentence.kind == SentenceKind::Custodial {
                 SupervisionPhase::Licence
             } else {
                 SupervisionPhase::Community
-            }))
+            },
+        ))
     }
 }

@@ -82,20 +82,23 @@ pub enum RescheduledBy {
 pub enum Outcome {
     AttendedComplied,
     AttendedFailedToComply,
-    AttendedSentHome { reason: SentHomeReason },
-    AcceptableAbsence { reason: AbsenceReason },
+    AttendedSentHome {
+        reason: SentHomeReason,
+    },
+    AcceptableAbsence {
+        reason: AbsenceReason,
+    },
     UnacceptableAbsence,
     /// A holding state while evidence for the absence is awaited (5 working days).
     FailedToAttend,
-    Rescheduled { by: RescheduledBy },
+    Rescheduled {
+        by: RescheduledBy,
+    },
 }
 
 impl Outcome {
     pub fn attended(self) -> bool {
-        matches!(
-            self,
-            Outcome::AttendedComplied | Outcome::AttendedFailedToComply | Outcome::AttendedSentHome { .. }
-        )
+        matches!(self, Outcome::AttendedComplied | Outcome::AttendedFailedToComply | Outcome::AttendedSentHome { .. })
     }
 
     /// An unacceptable failure to comply: counts towards warnings and breach.
@@ -113,7 +116,9 @@ impl Outcome {
             Outcome::AttendedComplied => "Attended - complied",
             Outcome::AttendedFailedToComply => "Attended - failed to comply",
             Outcome::AttendedSentHome { reason: SentHomeReason::Behaviour } => "Attended - sent home (behaviour)",
-            Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue } => "Attended - sent home (service issue)",
+            Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue } => {
+                "Attended - sent home (service issue)"
+            }
             Outcome::AcceptableAbsence { .. } => "Acceptable absence",
             Outcome::UnacceptableAbsence => "Unacceptable absence",
             Outcome::FailedToAttend => "Failed to attend - evidence awaited",

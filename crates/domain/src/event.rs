@@ -32,7 +32,9 @@ impl SentenceOutcome {
     pub fn completion(self) -> Option<bool> {
         match self {
             SentenceOutcome::Completed | SentenceOutcome::EarlyTerminationGoodProgress => Some(true),
-            SentenceOutcome::RevokedForBreach | SentenceOutcome::RevokedForNewOffence | SentenceOutcome::Recalled => Some(false),
+            SentenceOutcome::RevokedForBreach | SentenceOutcome::RevokedForNewOffence | SentenceOutcome::Recalled => {
+                Some(false)
+            }
             SentenceOutcome::Died | SentenceOutcome::TransferredOut => None,
         }
     }
@@ -54,15 +56,38 @@ pub enum AllocationReason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum CaseEvent {
-    PersonRegistered { person: PersonDetails },
-    PersonalDetailsUpdated { person: PersonDetails },
-    SentenceImposed { sentence: Sentence },
-    ReleasedFromCustody { sentence: LocalId, on: Date },
-    SentenceEnded { sentence: LocalId, on: Date, outcome: SentenceOutcome },
-    OfficerAllocated { officer: Code, team: Code, reason: AllocationReason },
-    AssessmentCompleted { assessment: Assessment },
-    ObjectiveAgreed { objective: Objective },
-    AppointmentBooked { appointment: Appointment },
+    PersonRegistered {
+        person: PersonDetails,
+    },
+    PersonalDetailsUpdated {
+        person: PersonDetails,
+    },
+    SentenceImposed {
+        sentence: Sentence,
+    },
+    ReleasedFromCustody {
+        sentence: LocalId,
+        on: Date,
+    },
+    SentenceEnded {
+        sentence: LocalId,
+        on: Date,
+        outcome: SentenceOutcome,
+    },
+    OfficerAllocated {
+        officer: Code,
+        team: Code,
+        reason: AllocationReason,
+    },
+    AssessmentCompleted {
+        assessment: Assessment,
+    },
+    ObjectiveAgreed {
+        objective: Objective,
+    },
+    AppointmentBooked {
+        appointment: Appointment,
+    },
     /// Recording an outcome again for the same appointment corrects it.
     OutcomeRecorded {
         appointment: LocalId,
@@ -102,7 +127,9 @@ impl CaseEvent {
     /// A one-line description for timelines.
     pub fn summary(&self) -> String {
         match self {
-            CaseEvent::PersonRegistered { person } => format!("Registered {} {}", person.first_name, person.family_name),
+            CaseEvent::PersonRegistered { person } => {
+                format!("Registered {} {}", person.first_name, person.family_name)
+            }
             CaseEvent::PersonalDetailsUpdated { .. } => "Personal details updated".into(),
             CaseEvent::SentenceImposed { sentence } => {
                 let reqs: Vec<&str> = sentence.requirements.iter().map(|r| r.kind.label()).collect();
@@ -119,13 +146,17 @@ impl CaseEvent {
             }
             CaseEvent::ReleasedFromCustody { on, .. } => format!("Released from custody on {on}"),
             CaseEvent::SentenceEnded { on, outcome, .. } => format!("Sentence ended on {on}: {outcome:?}"),
-            CaseEvent::OfficerAllocated { officer, team, reason } => format!("Allocated to {officer} ({team}), reason: {reason:?}"),
+            CaseEvent::OfficerAllocated { officer, team, reason } => {
+                format!("Allocated to {officer} ({team}), reason: {reason:?}")
+            }
             CaseEvent::AssessmentCompleted { assessment } => match assessment.overall_rosh() {
                 Some(r) => format!("Assessment completed: RoSH {}", r.label()),
                 None => "Assessment completed".into(),
             },
             CaseEvent::ObjectiveAgreed { objective } => format!("Objective agreed: {}", objective.description),
-            CaseEvent::AppointmentBooked { appointment } => format!("{} booked for {}", appointment.kind.label(), appointment.at),
+            CaseEvent::AppointmentBooked { appointment } => {
+                format!("{} booked for {}", appointment.kind.label(), appointment.at)
+            }
             CaseEvent::OutcomeRecorded { outcome, .. } => format!("Outcome: {}", outcome.label()),
         }
     }

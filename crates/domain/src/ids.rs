@@ -14,10 +14,7 @@ pub struct InvalidValue {
 
 impl InvalidValue {
     pub fn new(field: &'static str, problem: impl Into<String>) -> Self {
-        Self {
-            field,
-            problem: problem.into(),
-        }
+        Self { field, problem: problem.into() }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod case;
 pub mod contact;
 pub mod event;
+pub mod example;
 pub mod ids;
 pub mod org;
 pub mod person;

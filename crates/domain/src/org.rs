@@ -86,10 +86,7 @@ impl ContractedHours {
         if hours.is_finite() && hours > 0.0 && hours <= 48.0 {
             Ok(Self(hours))
         } else {
-            Err(InvalidValue::new(
-                "contracted_hours",
-                format!("{hours} is not between 0 (exclusive) and 48"),
-            ))
+            Err(InvalidValue::new("contracted_hours", format!("{hours} is not between 0 (exclusive) and 48")))
         }
     }
     pub fn get(self) -> f64 {
@@ -148,11 +145,7 @@ impl Organisation {
             Ok(seen)
         }
         fn parent(field: &'static str, set: &std::collections::BTreeSet<&Code>, c: &Code) -> Result<(), InvalidValue> {
-            if set.contains(c) {
-                Ok(())
-            } else {
-                Err(InvalidValue::new(field, format!("unknown {field} {c}")))
-            }
+            if set.contains(c) { Ok(()) } else { Err(InvalidValue::new(field, format!("unknown {field} {c}"))) }
         }
         let areas = unique("area", self.areas.iter().map(|a| &a.code))?;
         let boroughs = unique("borough", self.boroughs.iter().map(|a| &a.code))?;

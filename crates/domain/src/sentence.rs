@@ -47,18 +47,39 @@ impl SupervisionPhase {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RequirementKind {
     /// 40 to 300 hours, to be worked within 12 months.
-    UnpaidWork { hours: u16 },
+    UnpaidWork {
+        hours: u16,
+    },
     /// Rehabilitation activity requirement: a maximum number of days set by the court.
-    Rar { max_days: u16 },
-    DrugRehabilitation { months: u8 },
-    AlcoholTreatment { months: u8 },
+    Rar {
+        max_days: u16,
+    },
+    DrugRehabilitation {
+        months: u8,
+    },
+    AlcoholTreatment {
+        months: u8,
+    },
     /// Alcohol abstinence monitoring: up to 120 days.
-    AlcoholAbstinenceMonitoring { days: u16 },
-    Curfew { months: u8, hours_per_day: u8, electronic_monitoring: bool },
-    Programme { name: Name, sessions: u16 },
-    MentalHealthTreatment { months: u8 },
+    AlcoholAbstinenceMonitoring {
+        days: u16,
+    },
+    Curfew {
+        months: u8,
+        hours_per_day: u8,
+        electronic_monitoring: bool,
+    },
+    Programme {
+        name: Name,
+        sessions: u16,
+    },
+    MentalHealthTreatment {
+        months: u8,
+    },
     Residence,
-    Exclusion { months: u8 },
+    Exclusion {
+        months: u8,
+    },
     ProhibitedActivity,
 }
 
@@ -134,7 +155,9 @@ pub struct Requirement {
 pub enum LicenceCondition {
     /// The standard conditions every licence carries.
     Standard,
-    Additional { text: Name },
+    Additional {
+        text: Name,
+    },
 }
 
 /// The release and licence dates of a custodial sentence.
@@ -185,25 +208,40 @@ impl Sentence {
             }
             (SentenceKind::Custodial, Some(c)) => {
                 if !self.requirements.is_empty() {
-                    return Err(InvalidValue::new("requirements", "a custodial sentence has licence conditions, not requirements"));
+                    return Err(InvalidValue::new(
+                        "requirements",
+                        "a custodial sentence has licence conditions, not requirements",
+                    ));
                 }
                 if c.release_date < self.sentence_date || c.licence_end <= c.release_date {
-                    return Err(InvalidValue::new("custody.licence_end", "release must follow sentence and licence end follow release"));
+                    return Err(InvalidValue::new(
+                        "custody.licence_end",
+                        "release must follow sentence and licence end follow release",
+                    ));
                 }
                 if let Some(pss) = c.pss_end
                     && pss <= c.licence_end
                 {
-                    return Err(InvalidValue::new("custody.pss_end", "post-sentence supervision must end after the licence"));
+                    return Err(InvalidValue::new(
+                        "custody.pss_end",
+                        "post-sentence supervision must end after the licence",
+                    ));
                 }
                 if self.end_date != c.pss_end.unwrap_or(c.licence_end) {
-                    return Err(InvalidValue::new("end_date", "must equal the end of licence or post-sentence supervision"));
+                    return Err(InvalidValue::new(
+                        "end_date",
+                        "must equal the end of licence or post-sentence supervision",
+                    ));
                 }
                 Ok(())
             }
             (_, Some(_)) => Err(InvalidValue::new("custody", "only a custodial sentence has custody terms")),
             (_, None) => {
                 if !self.licence_conditions.is_empty() {
-                    return Err(InvalidValue::new("licence_conditions", "only a custodial sentence has licence conditions"));
+                    return Err(InvalidValue::new(
+                        "licence_conditions",
+                        "only a custodial sentence has licence conditions",
+                    ));
                 }
                 Ok(())
             }
@@ -267,7 +305,10 @@ mod tests {
             (RequirementKind::AlcoholAbstinenceMonitoring { days: 120 }, None),
             (RequirementKind::AlcoholAbstinenceMonitoring { days: 121 }, Some("days")),
             (RequirementKind::DrugRehabilitation { months: 0 }, Some("months")),
-            (RequirementKind::Curfew { months: 6, hours_per_day: 21, electronic_monitoring: true }, Some("hours_per_day")),
+            (
+                RequirementKind::Curfew { months: 6, hours_per_day: 21, electronic_monitoring: true },
+                Some("hours_per_day"),
+            ),
         ];
         for (req, field) in cases {
             assert_eq!(req.validate().err().map(|e| e.field), field, "{req:?}");
@@ -297,7 +338,11 @@ mod tests {
             end_date: d("2027-04-01"),
             requirements: vec![],
             licence_conditions: vec![LicenceCondition::Standard],
-            custody: Some(CustodyTerms { release_date: d("2026-04-01"), licence_end: d("2026-07-01"), pss_end: Some(d("2027-04-01")) }),
+            custody: Some(CustodyTerms {
+                release_date: d("2026-04-01"),
+                licence_end: d("2026-07-01"),
+                pss_end: Some(d("2027-04-01")),
+            }),
         };
         s.validate().unwrap();
         let released = Some(d("2026-04-01"));

@@ -1,0 +1,27 @@
+//! Probity's management information (MI) computations.
+//!
+//! Pure functions over values: no IO, no clock, no store. The CLI and the store feed
+//! them, so the same figure comes out whichever front end asks for it.
+//!
+//! - [`reoffending`]: the proven reoffending measure (RULES.md, "Proven reoffending").
+//! - [`proportion`]: Wilson intervals, Newcombe differences and disproportionality.
+//! - [`workload`]: the workload points model (RULES.md, "Workload").
+
+pub mod calendar;
+pub mod proportion;
+pub mod reoffending;
+mod rounding;
+pub mod workload;
+
+pub use proportion::{
+    ComparisonFigures, DifferenceEstimate, DisproportionalityError, GroupComparison, GroupCount,
+    Interval, ProportionError, SuppressionPolicy, SuppressionReason, disproportionality,
+    newcombe_difference, wilson_interval,
+};
+pub use reoffending::{
+    CohortFigures, InputError, Quarter, Reoffence, Start, proven_reoffending, reoffending_from_csv,
+};
+pub use workload::{
+    CapacityFigures, Case, CaseType, LegacyTier, ProtectLevel, Reduction, ReductionKind,
+    ReportKind, TierParseError, WorkloadError, WorkloadPolicy,
+};

@@ -1,0 +1,162 @@
+//! The case event log and its projections, on SQLite (embedded default) or PostgreSQL.
+//!
+//! Invariants kept here:
+//! - events are only ever inserted; the database itself refuses UPDATE and DELETE on them;
+//! - an append names the version it expects, and a stale writer gets [`StoreError::Conflict`]
+//!   with nothing written;
+//! - projections change in the same transaction as the events they derive from, and a
+//!   rebuild from the log gives the same rows ([`CaseStore::check`]).
+
+mod codec;
+mod engine;
+
+pub use codec::{EventRow, LoadCase, parse_timestamp, timestamp_text, to_stored_precision};
+pub use engine::{PostgresStore, SqliteStore};
+
+use domain::event::{NewEvent, RecordedEvent};
+use domain::ids::{Code, Crn};
+use domain::org::Organisation;
+use domain::projection::CaseSummary;
+use std::collections::BTreeMap;
+use std::future::Future;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "case {crn} has changed: you expected version {expected} but it is at version {actual}; reload the case and try again"
+    )]
+    Conflict { crn: Crn, expected: u64, actual: u64 },
+    #[error("event {index}: {problem}")]
+    Rejected { index: usize, field: &'static str, problem: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the store is not empty: import and generate load into an empty store only")]
+    NotEmpty,
+    #[error("stored data is damaged: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Which engine a store runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// What a consistency check found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckReport {
+    pub cases: u64,
+    pub events: u64,
+    /// Each difference between the live projections and a rebuild, described.
+    pub differences: Vec<String>,
+}
+
+impl CheckReport {
+    pub fn is_consistent(&self) -> bool {
+        self.differences.is_empty()
+    }
+}
+
+/// The storage contract. Both engines implement it with the same SQL, and one test suite
+/// runs against both (`tests/store_suite.rs`).
+pub trait CaseStore: Clone + Send + Sync + 'static {
+    fn engine(&self) -> Engine;
+
+    /// Appends `events` to the case's stream if it is at `expected_version` (0 for a new
+    /// case), checking each against the case's state, and updates the projections in the
+    /// same transaction. Returns the new version.
+    fn append(
+        &self,
+        crn: &Crn,
+        expected_version: u64,
+        events: &[NewEvent],
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// The whole stream of a case, in order.
+    fn stream(&self, crn: &Crn) -> impl Future<Output = Result<Vec<RecordedEvent>, StoreError>> + Send;
+
+    fn summary(&self, crn: &Crn) -> impl Future<Output = Result<Option<CaseSummary>, StoreError>> + Send;
+
+    /// An officer's active caseload, by family name.
+    fn caseload(&self, officer: &Code) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
+    /// Active cases per officer, from the caseload projection.
+    fn caseload_counts(&self) -> impl Future<Output = Result<BTreeMap<Code, u64>, StoreError>> + Send;
+
+    /// Every case summary (for reports and statistics).
+    fn all_summaries(&self) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
+    fn organisation(&self) -> impl Future<Output = Result<Organisation, StoreError>> + Send;
+
+    /// Whether the store holds no events and no organisation.
+    fn is_empty(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Loads an organisation and whole cases into an EMPTY store in one transaction: all of
+    /// it lands or none of it does. `cases` yields batches; `progress` is told how many
+    /// cases have been written so far.
+    fn bulk_load<I>(
+        &self,
+        org: &Organisation,
+        cases: I,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send
+    where
+        I: Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send;
+
+    /// Every event row in (crn, seq) order, passed to `sink` one at a time.
+    fn export_events(
+        &self,
+        sink: &mut (dyn FnMut(EventRow) -> Result<(), StoreError> + Send),
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Recomputes every projection from the log, in one transaction.
+    fn rebuild(&self) -> impl Future<Output = Result<CheckReport, StoreError>> + Send;
+
+    /// Compares the live projections with a rebuild from the log, changing nothing.
+    fn check(&self) -> impl Future<Output = Result<CheckReport, StoreError>> + Send;
+}
+
+/// A parsed `--database` URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    pub fn parse(url: &str) -> Result<Self, String> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err("database: `sqlite://` needs a file path, e.g. sqlite://probity.db".into());
+            }
+            Ok(Self::Sqlite(path.to_owned()))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres(url.to_owned()))
+        } else {
+            Err(format!("database: `{url}` is not a sqlite:// or postgres:// URL"))
+        }
+    }
+}
+
+/// Runs `$body` with `$store` bound to the store the URL names, whichever engine it is, so
+/// callers write their code once against [`CaseStore`].
+#[macro_export]
+macro_rules! with_store {
+    ($url:expr, |$store:ident| $body:expr) => {
+        match $url {
+            $crate::DatabaseUrl::Sqlite(path) => {
+                let $store = $crate::SqliteStore::open(path).await?;
+                $body
+            }
+            $crate::DatabaseUrl::Postgres(url) => {
+                let $store = $crate::PostgresStore::connect(url).await?;
+                $body
+            }
+        }
+    };
+}
