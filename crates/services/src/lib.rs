@@ -1,0 +1,4 @@
+//! Probity's use cases, written once against [`store::CaseStore`] and called by the CLI and
+//! the web server alike.
+
+pub mod transfer;
