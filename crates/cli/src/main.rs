@@ -1,1 +1,62 @@
-fn main() {}
+//! `probity`: the one binary. Each subcommand is a thin shell over a library crate; bad
+//! input ends with a one-line message naming the field, and a non-zero exit.
+
+mod store_cmds;
+mod tool_cmds;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "probity", version, about = "Probation case management and quality, from one record")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Export the store to CSV files, one per entity.
+    Export(store_cmds::ExportArgs),
+    /// Import CSV files (from `export`) into an empty store: all or nothing.
+    Import(store_cmds::ImportArgs),
+    /// Recompute every projection from the event log.
+    Rebuild(store_cmds::DbArgs),
+    /// Prove the live projections equal a rebuild from the log (exit 1 if not).
+    Check(store_cmds::DbArgs),
+    /// Tier people: a JSON array of tier inputs on stdin, results on stdout.
+    Tier(tool_cmds::TierArgs),
+    /// Management information.
+    Mi(tool_cmds::MiArgs),
+    /// Unpaid work.
+    Upw(tool_cmds::UpwArgs),
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn,probity=info,web=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime starts");
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Export(a) => store_cmds::export(a).await,
+            Command::Import(a) => store_cmds::import(a).await,
+            Command::Rebuild(a) => store_cmds::rebuild(a).await,
+            Command::Check(a) => store_cmds::check(a).await,
+            Command::Tier(a) => tool_cmds::tier(a),
+            Command::Mi(a) => tool_cmds::mi(a),
+            Command::Upw(a) => tool_cmds::upw(a),
+        }
+    });
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("probity: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -9,6 +9,7 @@
 
 mod codec;
 mod engine;
+pub mod testing;
 
 pub use codec::{EventRow, LoadCase, parse_timestamp, timestamp_text, to_stored_precision};
 pub use engine::{PostgresStore, SqliteStore};
@@ -150,11 +151,11 @@ macro_rules! with_store {
     ($url:expr, |$store:ident| $body:expr) => {
         match $url {
             $crate::DatabaseUrl::Sqlite(path) => {
-                let $store = $crate::SqliteStore::open(path).await?;
+                let $store = $crate::SqliteStore::open(&path).await?;
                 $body
             }
             $crate::DatabaseUrl::Postgres(url) => {
-                let $store = $crate::PostgresStore::connect(url).await?;
+                let $store = $crate::PostgresStore::connect(&url).await?;
                 $body
             }
         }

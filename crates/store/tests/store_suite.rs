@@ -1,8 +1,6 @@
 //! One suite, two engines: every test here runs against SQLite and against PostgreSQL.
 //!
-//! PostgreSQL is taken from `PROBITY_TEST_DATABASE_URL`; when that is set and the server is
-//! unreachable the tests fail. When it is unset they try the local server and skip
-//! PostgreSQL (saying so) if there is none. Each test gets its own schema.
+//! How the two stores are opened (and when PostgreSQL is required) is in `store::testing`.
 
 use domain::assessment::{NeedArea, NeedSeverity, RoshLevel};
 use domain::contact::{ContactKind, Outcome};
@@ -14,35 +12,7 @@ use proptest::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 use store::{CaseStore, PostgresStore, SqliteStore, StoreError};
 
-static SCHEMA: AtomicU32 = AtomicU32::new(0);
-
-async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("probity.db");
-    (SqliteStore::open(path.to_str().unwrap()).await.unwrap(), dir)
-}
-
-/// A PostgreSQL store in a fresh schema, or `None` when no server is configured or running.
-async fn postgres() -> Option<PostgresStore> {
-    let (url, required) = match std::env::var("PROBITY_TEST_DATABASE_URL") {
-        Ok(u) => (u, true),
-        Err(_) => ("postgres://postgres@127.0.0.1:5432/test".to_owned(), false),
-    };
-    let admin = match sqlx::PgPool::connect(&url).await {
-        Ok(p) => p,
-        Err(e) if !required => {
-            eprintln!("PostgreSQL not reachable at {url} ({e}); PostgreSQL half of the suite skipped");
-            return None;
-        }
-        Err(e) => panic!("PROBITY_TEST_DATABASE_URL={url} is set but unreachable: {e}"),
-    };
-    let schema = format!("suite_{}_{}", std::process::id(), SCHEMA.fetch_add(1, Ordering::SeqCst));
-    sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))).execute(&admin).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
-    Some(PostgresStore::connect(&scoped).await.unwrap())
-}
+use store::testing::{postgres, sqlite};
 
 /// Runs a test body against both engines.
 macro_rules! both_engines {

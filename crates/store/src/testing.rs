@@ -1,0 +1,46 @@
+//! Stores for tests anywhere in the workspace, so every crate's tests open them the same way.
+//!
+//! PostgreSQL comes from `PROBITY_TEST_DATABASE_URL`; when that is set and the server is
+//! unreachable, tests fail (CI sets it, so a missing server fails CI rather than skipping).
+//! When it is unset the local server is tried, and PostgreSQL tests skip with a message if
+//! there is none. Each call gets a fresh schema, so tests never see each other's data.
+
+use crate::{PostgresStore, SqliteStore};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+static SCHEMA: AtomicU32 = AtomicU32::new(0);
+
+/// A SQLite store in a new temporary directory (kept alive by the returned guard).
+pub async fn sqlite() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("probity.db");
+    let store = SqliteStore::open(path.to_str().expect("utf-8 temp path")).await.expect("sqlite store opens");
+    (store, dir)
+}
+
+/// The PostgreSQL URL tests use, and whether it is required.
+pub fn postgres_url() -> (String, bool) {
+    match std::env::var("PROBITY_TEST_DATABASE_URL") {
+        Ok(u) => (u, true),
+        Err(_) => ("postgres://postgres@127.0.0.1:5432/test".to_owned(), false),
+    }
+}
+
+/// A PostgreSQL store in a fresh schema, or `None` when no server is configured or running.
+pub async fn postgres() -> Option<PostgresStore> {
+    let (url, required) = postgres_url();
+    let admin = match sqlx::PgPool::connect(&url).await {
+        Ok(p) => p,
+        Err(e) if !required => {
+            eprintln!("PostgreSQL not reachable at {url} ({e}); its half of this test is skipped");
+            return None;
+        }
+        Err(e) => panic!("PROBITY_TEST_DATABASE_URL={url} is set but unreachable: {e}"),
+    };
+    let schema = format!("t_{}_{}_{}", std::process::id(), SCHEMA.fetch_add(1, Ordering::SeqCst), jiff::Timestamp::now().as_microsecond() % 1_000_000);
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.expect("create schema");
+    admin.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
+    Some(PostgresStore::connect(&scoped).await.expect("postgres store in a fresh schema"))
+}
