@@ -155,7 +155,11 @@ fn read_file(
     if found.iter().collect::<Vec<_>>() != header {
         return Err(TransferError::File {
             file: file.into(),
-            problem: format!("header must be `{}`, found `{}`", header.join(","), found.iter().collect::<Vec<_>>().join(",")),
+            problem: format!(
+                "header must be `{}`, found `{}`",
+                header.join(","),
+                found.iter().collect::<Vec<_>>().join(",")
+            ),
         });
     }
     for (i, rec) in r.records().enumerate() {
@@ -336,7 +340,11 @@ impl EventBatches {
 
 /// Imports an export into an EMPTY store: everything lands or nothing does. Returns the
 /// number of cases.
-pub async fn import<S: CaseStore>(store: &S, dir: &Path, progress: &(dyn Fn(u64) + Sync)) -> Result<u64, TransferError> {
+pub async fn import<S: CaseStore>(
+    store: &S,
+    dir: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64, TransferError> {
     for f in FILES {
         if !dir.join(f).is_file() {
             return Err(TransferError::File { file: f.into(), problem: format!("missing from {}", dir.display()) });

@@ -104,12 +104,33 @@ async fn import_damaged(file: &str, damage: impl Fn(String) -> String) -> (Trans
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_rows_name_file_row_and_field_and_change_nothing() {
-    let cases: Vec<(&str, Box<dyn Fn(String) -> String>, &str)> = vec![
+    type Damage = Box<dyn Fn(String) -> String>;
+    let cases: Vec<(&str, Damage, &str)> = vec![
         ("events.csv", Box::new(|s: String| s.replacen("X000002,1,", "X00002,1,", 1)), "events.csv row 6: crn"),
-        ("events.csv", Box::new(|s: String| s.replacen("2026-02-02T12:00:00.000000Z", "2026-02-30T12:00:00Z", 1)), "events.csv row 1: occurred_at"),
-        ("events.csv", Box::new(|s: String| s.replacen("\"\"type\"\":\"\"sentence_imposed", "\"\"type\"\":\"\"sentence_invented", 1)), "events.csv row 2: payload"),
+        (
+            "events.csv",
+            Box::new(|s: String| s.replacen("2026-02-02T12:00:00.000000Z", "2026-02-30T12:00:00Z", 1)),
+            "events.csv row 1: occurred_at",
+        ),
+        (
+            "events.csv",
+            Box::new(|s: String| {
+                s.replacen("\"\"type\"\":\"\"sentence_imposed", "\"\"type\"\":\"\"sentence_invented", 1)
+            }),
+            "events.csv row 2: payload",
+        ),
         ("events.csv", Box::new(|s: String| s.replacen("X000003,2,", "X000003,7,", 1)), "events.csv row 12: seq"),
-        ("events.csv", Box::new(|s: String| s.replacen("\"\"appointment\"\":\"\"A1\"\",\"\"outcome", "\"\"appointment\"\":\"\"A9\"\",\"\"outcome", 1)), "events.csv row 5: payload"),
+        (
+            "events.csv",
+            Box::new(|s: String| {
+                s.replacen(
+                    "\"\"appointment\"\":\"\"A1\"\",\"\"outcome",
+                    "\"\"appointment\"\":\"\"A9\"\",\"\"outcome",
+                    1,
+                )
+            }),
+            "events.csv row 5: payload",
+        ),
         ("staff.csv", Box::new(|s: String| s.replace(",po,", ",chief,")), "staff.csv row 1: grade"),
         ("staff.csv", Box::new(|s: String| s.replace("22.5", "90")), "staff.csv row 1: contracted_hours"),
         ("teams.csv", Box::new(|s: String| s.replace("TEAM1,O1", "TEAM1,O9")), "office"),
