@@ -30,6 +30,8 @@ enum Command {
     Mi(tool_cmds::MiArgs),
     /// Unpaid work.
     Upw(tool_cmds::UpwArgs),
+    /// Inspection: case sampling and findings.
+    Inspect(tool_cmds::InspectArgs),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +53,7 @@ fn main() -> ExitCode {
             Command::Tier(a) => tool_cmds::tier(a),
             Command::Mi(a) => tool_cmds::mi(a),
             Command::Upw(a) => tool_cmds::upw(a),
+            Command::Inspect(a) => tool_cmds::inspect(a),
         }
     });
     match result {

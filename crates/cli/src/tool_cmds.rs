@@ -90,3 +90,87 @@ pub fn upw(a: UpwArgs) -> anyhow::Result<ExitCode> {
         }
     }
 }
+
+#[derive(Args)]
+pub struct InspectArgs {
+    #[command(subcommand)]
+    pub command: InspectCommand,
+}
+
+#[derive(Subcommand)]
+pub enum InspectCommand {
+    /// Draw an inspection case sample from a long-list CSV (RULES.md, Inspection); JSON on stdout.
+    Sample {
+        #[arg(long)]
+        longlist: PathBuf,
+        /// Cases requested, before the buffer.
+        #[arg(long)]
+        size: usize,
+        /// Buffer per stratum, percent.
+        #[arg(long, default_value_t = 20)]
+        buffer: u32,
+        #[arg(long, default_value_t = 6)]
+        max_per_officer: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// "Not started" is judged against this date (default today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Findings from case assessments: per-question figures, intervals, ratings.
+    Report {
+        #[arg(long)]
+        assessments: PathBuf,
+        #[arg(long)]
+        comparison: Option<PathBuf>,
+        #[arg(long)]
+        ratings: Option<PathBuf>,
+        /// `json` or `html`.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+}
+
+fn read(flag: &str, path: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{flag}: {}", path.display()))
+}
+
+/// Parses a `YYYY-MM-DD` flag, naming it on error.
+pub fn date_flag(flag: &str, value: Option<&str>) -> anyhow::Result<jiff::civil::Date> {
+    match value {
+        None => Ok(domain::case::uk_date(jiff::Timestamp::now())),
+        Some(v) => v.parse().map_err(|_| anyhow::anyhow!("{flag}: `{v}` is not a date (YYYY-MM-DD)")),
+    }
+}
+
+pub fn inspect(a: InspectArgs) -> anyhow::Result<ExitCode> {
+    match a.command {
+        InspectCommand::Sample { longlist, size, buffer, max_per_officer, seed, as_of } => {
+            let text = read("--longlist", &longlist)?;
+            let mut opts = inspect::sample::SampleOptions::new(size, date_flag("--as-of", as_of.as_deref())?);
+            opts.buffer_percent = buffer;
+            opts.max_per_officer = max_per_officer;
+            opts.seed = seed;
+            let out = inspect::sample::draw(&text, &opts)
+                .map_err(|e| anyhow::anyhow!("{}", e.in_file(longlist.display().to_string())))?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        InspectCommand::Report { assessments, comparison, ratings, format } => {
+            if format != "json" && format != "html" {
+                anyhow::bail!("--format: `{format}` is not json or html");
+            }
+            let a_text = read("--assessments", &assessments)?;
+            let c_text = comparison.as_deref().map(|p| read("--comparison", p)).transpose()?;
+            let r_text = ratings.as_deref().map(|p| read("--ratings", p)).transpose()?;
+            let report = inspect::report::build(&a_text, c_text.as_deref(), r_text.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if format == "html" {
+                println!("{}", inspect::report::render_html(&report));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -103,3 +103,54 @@ fn a_bad_database_url_names_the_flag() {
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o.stderr).contains("database"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn inspect_sample_and_report_run_on_files_and_name_bad_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let longlist = dir.path().join("longlist.csv");
+    std::fs::write(&longlist, inspect::synthetic::synthetic_longlist(2_000, 7)).unwrap();
+    let as_of = inspect::synthetic::SYNTHETIC_AS_OF.to_string();
+    let args = [
+        "inspect",
+        "sample",
+        "--longlist",
+        longlist.to_str().unwrap(),
+        "--size",
+        "60",
+        "--seed",
+        "3",
+        "--as-of",
+        &as_of,
+    ];
+    let first = probity(&args, "");
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(v["target"], 72, "60 plus a 20% buffer");
+    assert_eq!(v["cases"].as_array().unwrap().len() as u64 + v["shortfall"].as_u64().unwrap(), 72);
+    assert_eq!(probity(&args, "").stdout, first.stdout, "the same seed draws the same sample");
+
+    let bad = dir.path().join("bad.csv");
+    let mut lines: Vec<String> = std::fs::read_to_string(&longlist).unwrap().lines().map(str::to_owned).collect();
+    lines[2] = lines[2].replacen(",M,", ",Q,", 1).replacen(",F,", ",Q,", 1);
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let o = probity(&["inspect", "sample", "--longlist", bad.to_str().unwrap(), "--size", "10"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("gender") && text(&o.stderr).contains("row 2"), "{}", text(&o.stderr));
+
+    let assessments = dir.path().join("a.csv");
+    std::fs::write(&assessments, "crn,question,answer\nX000001,PP.A1,yes\nX000002,PP.A1,no\nX000003,PP.A1,na\n")
+        .unwrap();
+    let o = probity(&["inspect", "report", "--assessments", assessments.to_str().unwrap()], "");
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let q = v["questions"].as_array().unwrap().iter().find(|q| q["id"] == "PP.A1").unwrap().clone();
+    assert_eq!((q["yes"].as_u64(), q["no"].as_u64(), q["na"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(q["percent"], 50.0);
+    let html = probity(&["inspect", "report", "--assessments", assessments.to_str().unwrap(), "--format", "html"], "");
+    assert!(text(&html.stdout).contains("<svg"));
+
+    std::fs::write(&assessments, "crn,question,answer\nX000001,PP.Z9,yes\n").unwrap();
+    let o = probity(&["inspect", "report", "--assessments", assessments.to_str().unwrap()], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("question"), "{}", text(&o.stderr));
+}

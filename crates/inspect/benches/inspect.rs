@@ -1,0 +1,39 @@
+//! Performance targets (DESIGN.md): a case sample from a 30,000-case long list under
+//! 100 ms; a 150-case inspection report under 1 s. The `reference_*` bench reads the same
+//! long list with the csv crate and nothing else, as a floor to compare the sampler with.
+
+use divan::{Bencher, black_box};
+use inspect::report;
+use inspect::sample::{SampleOptions, draw};
+use inspect::synthetic::{SYNTHETIC_AS_OF, synthetic_assessments, synthetic_longlist};
+
+fn main() {
+    divan::main();
+}
+
+#[divan::bench(sample_count = 20)]
+fn sample_from_30000_case_long_list(bencher: Bencher) {
+    let longlist = synthetic_longlist(30_000, 1);
+    let options = SampleOptions { seed: 7, ..SampleOptions::new(148, SYNTHETIC_AS_OF) };
+    bencher.bench(|| draw(black_box(&longlist), &options).expect("valid"));
+}
+
+#[divan::bench(sample_count = 20)]
+fn reference_csv_read_30000_case_long_list(bencher: Bencher) {
+    let longlist = synthetic_longlist(30_000, 1);
+    bencher.bench(|| {
+        let mut reader = csv::Reader::from_reader(black_box(longlist.as_bytes()));
+        reader.records().map(|r| r.expect("valid").len()).sum::<usize>()
+    });
+}
+
+#[divan::bench(sample_count = 20)]
+fn report_150_cases_json_and_html(bencher: Bencher) {
+    let assessments = synthetic_assessments(150, 1);
+    let ratings = "standard,rating\nleadership,good\nstaff,good\nservices,requires_improvement\n\
+                   information_and_facilities,good\nunpaid_work,good\nthrough_the_gate,inadequate\n";
+    bencher.bench(|| {
+        let r = report::build(black_box(&assessments), None, Some(ratings)).expect("valid");
+        (serde_json::to_string(&r).expect("serialises"), report::render_html(&r))
+    });
+}
