@@ -37,7 +37,12 @@ pub async fn postgres() -> Option<PostgresStore> {
         }
         Err(e) => panic!("PROBITY_TEST_DATABASE_URL={url} is set but unreachable: {e}"),
     };
-    let schema = format!("t_{}_{}_{}", std::process::id(), SCHEMA.fetch_add(1, Ordering::SeqCst), jiff::Timestamp::now().as_microsecond() % 1_000_000);
+    let schema = format!(
+        "t_{}_{}_{}",
+        std::process::id(),
+        SCHEMA.fetch_add(1, Ordering::SeqCst),
+        jiff::Timestamp::now().as_microsecond() % 1_000_000
+    );
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.expect("create schema");
     admin.close().await;
     let sep = if url.contains('?') { '&' } else { '?' };
