@@ -8,6 +8,7 @@ use crate::event::{CaseEvent, RecordedEvent, SentenceOutcome};
 use crate::ids::{Code, Crn, LocalId};
 use crate::person::PersonDetails;
 use crate::plan::Objective;
+use crate::practice::state::{PracticeState, apply_practice_event};
 use crate::sentence::{Sentence, SentenceKind, SupervisionPhase};
 use jiff::civil::Date;
 use jiff::{Timestamp, tz::TimeZone};
@@ -64,6 +65,9 @@ pub struct CaseState {
     pub assessment: Option<Assessment>,
     pub objectives: Vec<Objective>,
     pub appointments: Vec<AppointmentRecord>,
+    /// What the practice rules (contact, enforcement, plan gaps) need beyond the above.
+    #[serde(default)]
+    pub practice: PracticeState,
 }
 
 /// The UK civil date of an instant, for date-based rules.
@@ -85,6 +89,7 @@ impl CaseState {
             assessment: None,
             objectives: Vec::new(),
             appointments: Vec::new(),
+            practice: PracticeState::default(),
         }
     }
 
@@ -112,6 +117,17 @@ impl CaseState {
             return reject("type", "the first event of a case must register the person");
         }
         match event {
+            CaseEvent::WarningLetterIssued { .. }
+            | CaseEvent::EnforcementExceptionRecorded { .. }
+            | CaseEvent::BreachReferred { .. }
+            | CaseEvent::BreachPackCompleted { .. }
+            | CaseEvent::BreachResolved { .. }
+            | CaseEvent::RecallRecommended { .. }
+            | CaseEvent::RecallDecided { .. }
+            | CaseEvent::PlanGapReasonRecorded { .. } => {
+                let handled = apply_practice_event(self, event, on)?;
+                debug_assert!(handled, "every practice event is handled by the practice gate");
+            }
             CaseEvent::PersonRegistered { person } => {
                 if self.person.is_some() {
                     return reject("type", "the person is already registered");
@@ -155,6 +171,7 @@ impl CaseState {
                 }
                 self.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on });
                 self.officer_count += 1;
+                self.practice.first_allocated_on.get_or_insert(on);
             }
             CaseEvent::AssessmentCompleted { assessment } => {
                 if self.assessment.as_ref().is_some_and(|a| a.id == assessment.id) {
@@ -174,6 +191,7 @@ impl CaseState {
                     );
                 }
                 self.objectives.push(objective.clone());
+                self.practice.objectives_agreed_on.push((objective.id.clone(), on));
             }
             CaseEvent::AppointmentBooked { appointment } => {
                 if self.appointments.iter().any(|a| a.appointment.id == appointment.id) {
@@ -188,7 +206,11 @@ impl CaseState {
             }
             CaseEvent::OutcomeRecorded { appointment, outcome, .. } => {
                 match self.appointments.iter_mut().find(|a| &a.appointment.id == appointment) {
-                    Some(a) => a.outcome = Some(*outcome),
+                    Some(a) => {
+                        a.outcome = Some(*outcome);
+                        let held_on = a.appointment.at.date();
+                        self.practice.enforcement.outcome_changed(appointment, held_on, outcome.is_enforceable(), on);
+                    }
                     None => return reject("appointment", format!("no appointment {appointment} on this case")),
                 }
             }

@@ -6,6 +6,8 @@ use crate::contact::{Appointment, Outcome};
 use crate::ids::{Code, Crn, LocalId, Note};
 use crate::person::PersonDetails;
 use crate::plan::Objective;
+use crate::practice::enforcement::{BreachOutcome, BreachPack, RecallAlternative, RecallKind, RecallReason};
+use crate::practice::plan_gaps::PlanSubject;
 use crate::sentence::Sentence;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -95,6 +97,62 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<Note>,
     },
+    /// A warning letter for an enforceable failure; the person has 7 days to respond
+    /// (RULES.md, Enforcement). Refused unless the appointment's outcome is enforceable.
+    WarningLetterIssued {
+        appointment: LocalId,
+        on: Date,
+        response_due: Date,
+    },
+    /// A manager's recorded exception to a mandatory breach or recall decision on the
+    /// failure at `appointment`.
+    EnforcementExceptionRecorded {
+        appointment: LocalId,
+        reason: Note,
+        by_manager: Code,
+    },
+    /// An alleged breach of a community sentence (or post-sentence supervision) referred for
+    /// court action. `reason` is required unless a listed failure is a second one within 12
+    /// months (a serious first failure breached at once). `pack` records what is ready so far.
+    BreachReferred {
+        #[serde(default)]
+        failures: Vec<LocalId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<Note>,
+        #[serde(default)]
+        pack: BreachPack,
+    },
+    /// The breach pack is complete and sent: refused unless every checklist item is present.
+    BreachPackCompleted {
+        pack: BreachPack,
+    },
+    /// The open breach ended; the failure count resets.
+    BreachResolved {
+        on: Date,
+        outcome: BreachOutcome,
+    },
+    /// The officer's recall recommendation on a licence.
+    RecallRecommended {
+        kind: RecallKind,
+        #[serde(default)]
+        reasons: Vec<RecallReason>,
+        #[serde(default)]
+        alternatives_tried: Vec<RecallAlternative>,
+        #[serde(default)]
+        failures: Vec<LocalId>,
+    },
+    /// A manager's decision on the open recall recommendation; the failure count resets.
+    RecallDecided {
+        by_manager: Code,
+        decision: RecallKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Note>,
+    },
+    /// Why a need or risk in the latest assessment is not addressed by an objective.
+    PlanGapReasonRecorded {
+        subject: PlanSubject,
+        reason: Note,
+    },
 }
 
 impl CaseEvent {
@@ -111,6 +169,14 @@ impl CaseEvent {
             CaseEvent::ObjectiveAgreed { .. } => "objective_agreed",
             CaseEvent::AppointmentBooked { .. } => "appointment_booked",
             CaseEvent::OutcomeRecorded { .. } => "outcome_recorded",
+            CaseEvent::WarningLetterIssued { .. } => "warning_letter_issued",
+            CaseEvent::EnforcementExceptionRecorded { .. } => "enforcement_exception_recorded",
+            CaseEvent::BreachReferred { .. } => "breach_referred",
+            CaseEvent::BreachPackCompleted { .. } => "breach_pack_completed",
+            CaseEvent::BreachResolved { .. } => "breach_resolved",
+            CaseEvent::RecallRecommended { .. } => "recall_recommended",
+            CaseEvent::RecallDecided { .. } => "recall_decided",
+            CaseEvent::PlanGapReasonRecorded { .. } => "plan_gap_reason_recorded",
         }
     }
 
@@ -158,6 +224,26 @@ impl CaseEvent {
                 format!("{} booked for {}", appointment.kind.label(), appointment.at)
             }
             CaseEvent::OutcomeRecorded { outcome, .. } => format!("Outcome: {}", outcome.label()),
+            CaseEvent::WarningLetterIssued { appointment, response_due, .. } => {
+                format!("Warning letter for {appointment}, response due {response_due}")
+            }
+            CaseEvent::EnforcementExceptionRecorded { appointment, by_manager, .. } => {
+                format!("Enforcement exception for {appointment} recorded by {by_manager}")
+            }
+            CaseEvent::BreachReferred { failures, .. } if failures.is_empty() => "Breach referred".into(),
+            CaseEvent::BreachReferred { failures, .. } => {
+                let ids: Vec<&str> = failures.iter().map(LocalId::as_str).collect();
+                format!("Breach referred for {}", ids.join(", "))
+            }
+            CaseEvent::BreachPackCompleted { .. } => "Breach pack completed".into(),
+            CaseEvent::BreachResolved { on, outcome } => format!("Breach resolved on {on}: {outcome:?}"),
+            CaseEvent::RecallRecommended { kind, .. } => format!("Recall recommended: {kind:?}"),
+            CaseEvent::RecallDecided { decision, by_manager, .. } => {
+                format!("Recall decided by {by_manager}: {decision:?}")
+            }
+            CaseEvent::PlanGapReasonRecorded { subject, .. } => {
+                format!("Reason recorded for not planning {}", subject.label())
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod ids;
 pub mod org;
 pub mod person;
 pub mod plan;
+pub mod practice;
 pub mod projection;
 pub mod sentence;
 pub mod tier;

@@ -1,0 +1,23 @@
+//! The supervision practice engine: what is due on a case and what must be decided, as
+//! pure functions of its folded state and a date (RULES.md, "Contact, compliance and
+//! enforcement", "Plans, reviews, interventions").
+//!
+//! * [`policy`]: every deadline and the contact frequency table, each naming its source.
+//! * [`enforcement`]: warnings, breach and recall; facts kept by the fold, duties derived.
+//! * [`contact`]: first appointment, next face-to-face, sentence plan, evidence windows,
+//!   and the "nobody is lost" fault.
+//! * [`plan_gaps`]: needs and risks the sentence plan does not answer.
+//! * [`worklist`]: all of the above as one ordered list per case and per officer.
+//!
+//! Nothing here reads a clock: `today` is always a parameter, so a worklist "as at" any
+//! date is the same function.
+
+pub mod contact;
+pub mod enforcement;
+pub mod plan_gaps;
+pub mod policy;
+pub mod state;
+pub mod worklist;
+
+pub use plan_gaps::{PlanGap, PlanSubject, plan_gaps};
+pub use worklist::{Action, Subject, WorkItem, WorkKind, officer_worklist, worklist};

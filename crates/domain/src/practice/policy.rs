@@ -1,0 +1,227 @@
+//! Every deadline and frequency of supervision practice, in one place, each naming its
+//! source, so a provider can audit or change them without touching the rules.
+//!
+//! Two kinds of source appear: RULES.md (`shared/reference/RULES.md`, which restates the
+//! national standards, CRC service levels and the law) and "Probity default", a value RULES.md
+//! does not fix, chosen here and meant to be set by the provider.
+
+use crate::assessment::RoshLevel;
+use crate::calendar::add_business_days;
+use jiff::civil::Date;
+
+/// A length of time as the rules state it: business (working) days skip weekends and bank
+/// holidays; days, weeks and months are calendar ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    BusinessDays(u32),
+    Days(u32),
+    Weeks(u32),
+    Months(u32),
+}
+
+impl Period {
+    /// The date this period after `from` (`from` itself is day 0).
+    pub fn after(self, from: Date) -> Date {
+        let span = match self {
+            Period::BusinessDays(n) => return add_business_days(from, n),
+            Period::Days(n) => jiff::Span::new().days(i64::from(n)),
+            Period::Weeks(n) => jiff::Span::new().weeks(i64::from(n)),
+            Period::Months(n) => jiff::Span::new().months(i64::from(n)),
+        };
+        from.checked_add(span).expect("practice dates stay in range")
+    }
+
+    /// The date this period before `to`. Business days are not needed backwards, and are
+    /// counted as calendar days here.
+    pub fn before(self, to: Date) -> Date {
+        let span = match self {
+            Period::BusinessDays(n) | Period::Days(n) => jiff::Span::new().days(i64::from(n)),
+            Period::Weeks(n) => jiff::Span::new().weeks(i64::from(n)),
+            Period::Months(n) => jiff::Span::new().months(i64::from(n)),
+        };
+        to.checked_sub(span).expect("practice dates stay in range")
+    }
+}
+
+/// One policy value: a stable key, the period, and where it comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rule {
+    pub key: &'static str,
+    pub period: Period,
+    pub source: &'static str,
+}
+
+impl Rule {
+    pub fn after(&self, from: Date) -> Date {
+        self.period.after(from)
+    }
+}
+
+pub const FIRST_APPOINTMENT_COMMUNITY: Rule = Rule {
+    key: "first_appointment.community",
+    period: Period::BusinessDays(5),
+    source: "RULES.md, Contact, compliance and enforcement: first appointment within 5 business days of \
+             allocation for a community or suspended sentence order (CRC service level)",
+};
+
+pub const FIRST_APPOINTMENT_RELEASE: Rule = Rule {
+    key: "first_appointment.release",
+    period: Period::BusinessDays(1),
+    source: "RULES.md, Contact, compliance and enforcement: first appointment within 1 business day of \
+             release for a licence (and post-sentence supervision)",
+};
+
+pub const SENTENCE_PLAN: Rule = Rule {
+    key: "sentence_plan",
+    period: Period::BusinessDays(15),
+    source: "RULES.md, Contact, compliance and enforcement: sentence plan within 15 business days of the \
+             first appointment",
+};
+
+/// The national floor under every row of [`CONTACT_FREQUENCY`].
+pub const FACE_TO_FACE_MINIMUM: Rule = Rule {
+    key: "face_to_face.minimum",
+    period: Period::Months(1),
+    source: "RULES.md, Contact, compliance and enforcement: everyone supervised for a whole month is \
+             offered at least one face-to-face appointment that month",
+};
+
+pub const OUTCOME_RECORDING: Rule = Rule {
+    key: "outcome.recording",
+    period: Period::BusinessDays(1),
+    source: "Probity default (RULES.md is silent): an appointment's outcome is recorded by the next \
+             business day, so enforcement clocks start on time",
+};
+
+pub const EVIDENCE_WINDOW: Rule = Rule {
+    key: "failed_to_attend.evidence",
+    period: Period::BusinessDays(5),
+    source: "RULES.md, Contact, compliance and enforcement: failed to attend is a holding state while \
+             evidence is awaited, 5 working days; a non-attendance is followed up within 5 business days",
+};
+
+pub const WARNING_LETTER: Rule = Rule {
+    key: "warning.issue",
+    period: Period::BusinessDays(2),
+    source: "Probity default (RULES.md: each unacceptable failure gets a warning letter, no deadline \
+             given): issued within 2 business days of the failure being recorded",
+};
+
+pub const WARNING_RESPONSE: Rule = Rule {
+    key: "warning.response",
+    period: Period::Days(7),
+    source: "RULES.md, Contact, compliance and enforcement: the person has 7 days to respond to a warning",
+};
+
+pub const BREACH_WINDOW: Rule = Rule {
+    key: "breach.window",
+    period: Period::Months(12),
+    source: "RULES.md, Contact, compliance and enforcement: a second unacceptable failure within 12 \
+             months means breach (community sentence) or a recall decision (licence)",
+};
+
+pub const BREACH_REFERRAL: Rule = Rule {
+    key: "breach.referral",
+    period: Period::BusinessDays(8),
+    source: "RULES.md, Contact, compliance and enforcement: alleged breaches are referred within 8 \
+             business days of the provider becoming aware",
+};
+
+pub const BREACH_PACK: Rule = Rule {
+    key: "breach.pack",
+    period: Period::BusinessDays(10),
+    source: "RULES.md, Contact, compliance and enforcement: the breach pack is due within 10 working days \
+             and must be complete (the report: about 1 in 4 packs returned as poorly prepared)",
+};
+
+pub const RECALL_RECOMMENDATION: Rule = Rule {
+    key: "recall.recommendation",
+    period: Period::BusinessDays(1),
+    source: "Probity default (RULES.md gives no recall timescale): a licence failure that makes a recall \
+             decision mandatory is put to a manager within 1 business day of becoming aware",
+};
+
+pub const RECALL_DECISION: Rule = Rule {
+    key: "recall.decision",
+    period: Period::BusinessDays(1),
+    source: "Probity default (RULES.md gives no recall timescale): the manager decides within 1 business \
+             day of the recommendation",
+};
+
+pub const PLAN_AFTER_ASSESSMENT: Rule = Rule {
+    key: "plan.after_assessment",
+    period: Period::BusinessDays(15),
+    source: "Probity default, mirroring the sentence plan deadline: a need or risk in a new assessment is \
+             planned for (or a reason recorded) within 15 business days (RULES.md, Plans: every \
+             offending-related need and medium-or-above risk is addressed or carries a reason)",
+};
+
+/// Every named deadline, for listing and for tests that every one names a source.
+pub const RULES: [&Rule; 14] = [
+    &FIRST_APPOINTMENT_COMMUNITY,
+    &FIRST_APPOINTMENT_RELEASE,
+    &SENTENCE_PLAN,
+    &FACE_TO_FACE_MINIMUM,
+    &OUTCOME_RECORDING,
+    &EVIDENCE_WINDOW,
+    &WARNING_LETTER,
+    &WARNING_RESPONSE,
+    &BREACH_WINDOW,
+    &BREACH_REFERRAL,
+    &BREACH_PACK,
+    &RECALL_RECOMMENDATION,
+    &RECALL_DECISION,
+    &PLAN_AFTER_ASSESSMENT,
+];
+
+/// One row of the contact frequency table: face-to-face contact every `early` for the first
+/// `early_weeks` of supervision, then every `later`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactFrequency {
+    /// `None`: no assessment yet.
+    pub rosh: Option<RoshLevel>,
+    pub early_weeks: u32,
+    pub early: Period,
+    pub later: Period,
+}
+
+/// Where the contact frequency table comes from. RULES.md sets only the monthly floor and
+/// says frequency beyond it is a provider's table by tier and RoSH.
+pub const CONTACT_FREQUENCY_SOURCE: &str = "Probity defaults, for the provider to set (RULES.md, Contact: frequency beyond the monthly \
+     minimum is a policy table by tier and RoSH). The report criticises appointments every two months for \
+     a medium risk of harm case (\"This was not enough to manage the risk\"), so medium risk is seen \
+     fortnightly for the first 16 weeks and never less than monthly. A case not yet assessed is treated \
+     as medium until it is.";
+
+/// The contact frequency table by RoSH (see [`CONTACT_FREQUENCY_SOURCE`]). Every interval is
+/// capped by [`FACE_TO_FACE_MINIMUM`] when applied, so no row can go below the national floor.
+pub const CONTACT_FREQUENCY: [ContactFrequency; 5] = [
+    ContactFrequency {
+        rosh: Some(RoshLevel::VeryHigh),
+        early_weeks: 0,
+        early: Period::Weeks(1),
+        later: Period::Weeks(1),
+    },
+    ContactFrequency { rosh: Some(RoshLevel::High), early_weeks: 0, early: Period::Weeks(1), later: Period::Weeks(1) },
+    ContactFrequency {
+        rosh: Some(RoshLevel::Medium),
+        early_weeks: 16,
+        early: Period::Weeks(2),
+        later: Period::Months(1),
+    },
+    ContactFrequency { rosh: Some(RoshLevel::Low), early_weeks: 8, early: Period::Weeks(2), later: Period::Months(1) },
+    ContactFrequency { rosh: None, early_weeks: 16, early: Period::Weeks(2), later: Period::Months(1) },
+];
+
+/// The interval to the next face-to-face contact for a case at `rosh`, `weeks_supervised`
+/// weeks into supervision (counted at the last contact).
+pub fn contact_interval(rosh: Option<RoshLevel>, weeks_supervised: u32) -> Period {
+    let row = CONTACT_FREQUENCY.iter().find(|r| r.rosh == rosh).expect("the table covers every RoSH level and none");
+    if weeks_supervised < row.early_weeks { row.early } else { row.later }
+}
+
+/// The next face-to-face due date after a contact on `last_seen`: the table's interval, but
+/// never later than the monthly minimum.
+pub fn next_face_to_face(last_seen: Date, rosh: Option<RoshLevel>, weeks_supervised: u32) -> Date {
+    contact_interval(rosh, weeks_supervised).after(last_seen).min(FACE_TO_FACE_MINIMUM.after(last_seen))
+}
