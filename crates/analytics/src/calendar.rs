@@ -36,10 +36,7 @@ pub fn parse_iso_date(text: &str) -> Option<Date> {
     let shape_ok = bytes.len() == 10
         && bytes[4] == b'-'
         && bytes[7] == b'-'
-        && bytes
-            .iter()
-            .enumerate()
-            .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
     if !shape_ok {
         return None;
     }
@@ -58,54 +55,20 @@ mod tests {
     fn add_months_clamps_to_month_end() {
         let cases = [
             // (start, months, expected, why)
-            (
-                date(2024, 2, 29),
-                12,
-                date(2025, 2, 28),
-                "leap day to a common year",
-            ),
-            (
-                date(2024, 2, 29),
-                18,
-                date(2025, 8, 29),
-                "leap day, day exists",
-            ),
-            (
-                date(2024, 2, 29),
-                48,
-                date(2028, 2, 29),
-                "leap day to a leap year",
-            ),
-            (
-                date(2024, 3, 31),
-                18,
-                date(2025, 9, 30),
-                "31st into a 30-day month",
-            ),
+            (date(2024, 2, 29), 12, date(2025, 2, 28), "leap day to a common year"),
+            (date(2024, 2, 29), 18, date(2025, 8, 29), "leap day, day exists"),
+            (date(2024, 2, 29), 48, date(2028, 2, 29), "leap day to a leap year"),
+            (date(2024, 3, 31), 18, date(2025, 9, 30), "31st into a 30-day month"),
             (date(2024, 8, 31), 12, date(2025, 8, 31), "day exists"),
-            (
-                date(2024, 8, 31),
-                18,
-                date(2026, 2, 28),
-                "31st into February",
-            ),
-            (
-                date(2023, 8, 31),
-                6,
-                date(2024, 2, 29),
-                "31st into a leap February",
-            ),
+            (date(2024, 8, 31), 18, date(2026, 2, 28), "31st into February"),
+            (date(2023, 8, 31), 6, date(2024, 2, 29), "31st into a leap February"),
             (date(2024, 12, 15), 1, date(2025, 1, 15), "year rollover"),
             (date(2024, 1, 31), 0, date(2024, 1, 31), "zero months"),
             (date(2024, 3, 31), -1, date(2024, 2, 29), "backwards"),
             (date(9999, 12, 1), 1, Date::MAX, "saturates"),
         ];
         for (start, months, expected, why) in cases {
-            assert_eq!(
-                add_months(start, months),
-                expected,
-                "{start} + {months}: {why}"
-            );
+            assert_eq!(add_months(start, months), expected, "{start} + {months}: {why}");
         }
     }
 

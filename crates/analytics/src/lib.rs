@@ -14,14 +14,11 @@ mod rounding;
 pub mod workload;
 
 pub use proportion::{
-    ComparisonFigures, DifferenceEstimate, DisproportionalityError, GroupComparison, GroupCount,
-    Interval, ProportionError, SuppressionPolicy, SuppressionReason, disproportionality,
-    newcombe_difference, wilson_interval,
+    ComparisonFigures, DifferenceEstimate, DisproportionalityError, GroupComparison, GroupCount, Interval,
+    ProportionError, SuppressionPolicy, SuppressionReason, disproportionality, newcombe_difference, wilson_interval,
 };
-pub use reoffending::{
-    CohortFigures, InputError, Quarter, Reoffence, Start, proven_reoffending, reoffending_from_csv,
-};
+pub use reoffending::{CohortFigures, InputError, Quarter, Reoffence, Start, proven_reoffending, reoffending_from_csv};
 pub use workload::{
-    CapacityFigures, Case, CaseType, LegacyTier, ProtectLevel, Reduction, ReductionKind,
-    ReportKind, TierParseError, WorkloadError, WorkloadPolicy,
+    CapacityFigures, Case, CaseType, LegacyTier, ProtectLevel, Reduction, ReductionKind, ReportKind, TierParseError,
+    WorkloadError, WorkloadPolicy,
 };

@@ -69,16 +69,8 @@ pub fn wilson_interval_z(successes: u64, trials: u64, z: f64) -> Result<Interval
     let centre = (p + z2 / (2.0 * n)) / denominator;
     let half = z / denominator * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     // At 0 and n the exact end is p itself; fix it so rounding cannot exclude p.
-    let low = if successes == 0 {
-        0.0
-    } else {
-        (centre - half).clamp(0.0, p)
-    };
-    let high = if successes == trials {
-        1.0
-    } else {
-        (centre + half).clamp(p, 1.0)
-    };
+    let low = if successes == 0 { 0.0 } else { (centre - half).clamp(0.0, p) };
+    let high = if successes == trials { 1.0 } else { (centre + half).clamp(p, 1.0) };
     Ok(Interval { low, high })
 }
 
@@ -99,12 +91,7 @@ impl DifferenceEstimate {
 /// Newcombe's hybrid score interval for x1/n1 - x2/n2, 95%. With Wilson intervals
 /// (l1, u1) and (l2, u2): low = d - sqrt((p1-l1)² + (u2-p2)²),
 /// high = d + sqrt((u1-p1)² + (p2-l2)²).
-pub fn newcombe_difference(
-    x1: u64,
-    n1: u64,
-    x2: u64,
-    n2: u64,
-) -> Result<DifferenceEstimate, ProportionError> {
+pub fn newcombe_difference(x1: u64, n1: u64, x2: u64, n2: u64) -> Result<DifferenceEstimate, ProportionError> {
     let w1 = wilson_interval(x1, n1)?;
     let w2 = wilson_interval(x2, n2)?;
     let p1 = x1 as f64 / n1 as f64;
@@ -112,13 +99,7 @@ pub fn newcombe_difference(
     let d = p1 - p2;
     let low = d - ((p1 - w1.low).powi(2) + (w2.high - p2).powi(2)).sqrt();
     let high = d + ((w1.high - p1).powi(2) + (p2 - w2.low).powi(2)).sqrt();
-    Ok(DifferenceEstimate {
-        difference: d,
-        interval: Interval {
-            low: low.max(-1.0),
-            high: high.min(1.0),
-        },
-    })
+    Ok(DifferenceEstimate { difference: d, interval: Interval { low: low.max(-1.0), high: high.min(1.0) } })
 }
 
 /// When a group is too small to publish: a policy table, so a provider sets its own.
@@ -186,31 +167,20 @@ pub enum SuppressionReason {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum GroupComparison {
-    Compared {
-        group: String,
-        figures: ComparisonFigures,
-        statement: String,
-    },
-    Suppressed {
-        group: String,
-        reason: SuppressionReason,
-        statement: String,
-    },
+    Compared { group: String, figures: ComparisonFigures, statement: String },
+    Suppressed { group: String, reason: SuppressionReason, statement: String },
 }
 
 impl GroupComparison {
     pub fn group(&self) -> &str {
         match self {
-            GroupComparison::Compared { group, .. } | GroupComparison::Suppressed { group, .. } => {
-                group
-            }
+            GroupComparison::Compared { group, .. } | GroupComparison::Suppressed { group, .. } => group,
         }
     }
 
     pub fn statement(&self) -> &str {
         match self {
-            GroupComparison::Compared { statement, .. }
-            | GroupComparison::Suppressed { statement, .. } => statement,
+            GroupComparison::Compared { statement, .. } | GroupComparison::Suppressed { statement, .. } => statement,
         }
     }
 }
@@ -219,11 +189,7 @@ impl GroupComparison {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DisproportionalityError {
     #[error("group {group:?}: {with_outcome} with the outcome out of {people} people")]
-    BadCounts {
-        group: String,
-        people: u64,
-        with_outcome: u64,
-    },
+    BadCounts { group: String, people: u64, with_outcome: u64 },
     #[error("group {group:?} is given twice")]
     DuplicateGroup { group: String },
 }
@@ -253,9 +219,7 @@ pub fn disproportionality(
             });
         }
         if !seen.insert(g.group.as_str()) {
-            return Err(DisproportionalityError::DuplicateGroup {
-                group: g.group.clone(),
-            });
+            return Err(DisproportionalityError::DuplicateGroup { group: g.group.clone() });
         }
     }
     let total_people: u64 = groups.iter().map(|g| g.people).sum();

@@ -65,10 +65,7 @@ pub struct Quarter {
 impl Quarter {
     /// The quarter a date falls in.
     pub fn of(date: Date) -> Quarter {
-        Quarter {
-            year: date.year(),
-            quarter: u8::try_from((date.month() - 1) / 3 + 1).unwrap_or(1),
-        }
+        Quarter { year: date.year(), quarter: u8::try_from((date.month() - 1) / 3 + 1).unwrap_or(1) }
     }
 }
 
@@ -112,10 +109,7 @@ pub fn proven_reoffending(starts: &[Start], reoffences: &[Reoffence]) -> Vec<Coh
     // Each person's reoffences, by offence date, so a window is a contiguous run.
     let mut by_person: HashMap<&str, Vec<&Reoffence>> = HashMap::new();
     for reoffence in reoffences {
-        by_person
-            .entry(reoffence.person.as_str())
-            .or_default()
-            .push(reoffence);
+        by_person.entry(reoffence.person.as_str()).or_default().push(reoffence);
     }
     for list in by_person.values_mut() {
         list.sort_by_key(|r| r.offence_date);
@@ -129,9 +123,7 @@ pub fn proven_reoffending(starts: &[Start], reoffences: &[Reoffence]) -> Vec<Coh
     }
     let mut tallies: BTreeMap<Quarter, Tally> = BTreeMap::new();
     for (&(quarter, person), &start) in &entries {
-        let counted = by_person
-            .get(person)
-            .map_or(0, |list| counted_reoffences(start, list));
+        let counted = by_person.get(person).map_or(0, |list| counted_reoffences(start, list));
         let tally = tallies.entry(quarter).or_default();
         tally.people += 1;
         tally.reoffences += counted;
@@ -148,8 +140,7 @@ pub fn proven_reoffending(starts: &[Start], reoffences: &[Reoffence]) -> Vec<Coh
             reoffenders: t.reoffenders,
             reoffences: t.reoffences,
             binary_rate: two_decimals(t.reoffenders, t.people, 100),
-            frequency_rate: (t.reoffenders > 0)
-                .then(|| two_decimals(t.reoffences, t.reoffenders, 1)),
+            frequency_rate: (t.reoffenders > 0).then(|| two_decimals(t.reoffences, t.reoffenders, 1)),
         })
         .collect()
 }
@@ -171,49 +162,20 @@ fn counted_reoffences(start: Date, sorted: &[&Reoffence]) -> u64 {
 /// for a bad row, both its 1-based data row (the header is not counted) and its file line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
-    #[error(
-        "missing column {column} (the header must name person, start_date, offence_date, proven_date)"
-    )]
+    #[error("missing column {column} (the header must name person, start_date, offence_date, proven_date)")]
     MissingColumn { column: &'static str },
     #[error("data row {row} (file line {line}): column {column} is empty")]
-    Empty {
-        row: u64,
-        line: u64,
-        column: &'static str,
-    },
-    #[error(
-        "data row {row} (file line {line}): column {column}: {value:?} is not a date (YYYY-MM-DD)"
-    )]
-    BadDate {
-        row: u64,
-        line: u64,
-        column: &'static str,
-        value: String,
-    },
+    Empty { row: u64, line: u64, column: &'static str },
+    #[error("data row {row} (file line {line}): column {column}: {value:?} is not a date (YYYY-MM-DD)")]
+    BadDate { row: u64, line: u64, column: &'static str, value: String },
     #[error(
         "data row {row} (file line {line}): column {missing} is empty but {present} is not (give both dates of a reoffence, or neither)"
     )]
-    HalfReoffence {
-        row: u64,
-        line: u64,
-        present: &'static str,
-        missing: &'static str,
-    },
-    #[error(
-        "data row {row} (file line {line}): column proven_date: {proven} is before offence_date {offence}"
-    )]
-    ProvenBeforeOffence {
-        row: u64,
-        line: u64,
-        offence: Date,
-        proven: Date,
-    },
+    HalfReoffence { row: u64, line: u64, present: &'static str, missing: &'static str },
+    #[error("data row {row} (file line {line}): column proven_date: {proven} is before offence_date {offence}")]
+    ProvenBeforeOffence { row: u64, line: u64, offence: Date, proven: Date },
     #[error("data row {row} (file line {line}): {message}")]
-    Malformed {
-        row: u64,
-        line: u64,
-        message: String,
-    },
+    Malformed { row: u64, line: u64, message: String },
 }
 
 const PERSON: &str = "person";
@@ -235,17 +197,10 @@ pub fn reoffending_from_csv(csv: &str) -> Result<Vec<CohortFigures>, InputError>
 pub fn parse_csv(csv: &str) -> Result<(Vec<Start>, Vec<Reoffence>), InputError> {
     // Spreadsheet exports often start with a byte-order mark; it is not part of a name.
     let csv = csv.strip_prefix('\u{feff}').unwrap_or(csv);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .trim(csv::Trim::All)
-        .from_reader(csv.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).trim(csv::Trim::All).from_reader(csv.as_bytes());
     let header = reader.headers().map_err(|e| malformed(0, &e))?.clone();
-    let column = |name: &'static str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .ok_or(InputError::MissingColumn { column: name })
-    };
+    let column =
+        |name: &'static str| header.iter().position(|h| h == name).ok_or(InputError::MissingColumn { column: name });
     let person_at = column(PERSON)?;
     let start_at = column(START_DATE)?;
     let offence_at = column(OFFENCE_DATE)?;
@@ -266,61 +221,33 @@ pub fn parse_csv(csv: &str) -> Result<(Vec<Start>, Vec<Reoffence>), InputError> 
             if text.is_empty() {
                 return Ok(None);
             }
-            parse_iso_date(text)
-                .map(Some)
-                .ok_or_else(|| InputError::BadDate {
-                    row,
-                    line,
-                    column: name,
-                    value: text.to_owned(),
-                })
+            parse_iso_date(text).map(Some).ok_or_else(|| InputError::BadDate {
+                row,
+                line,
+                column: name,
+                value: text.to_owned(),
+            })
         };
 
         let person = field(person_at);
         if person.is_empty() {
-            return Err(InputError::Empty {
-                row,
-                line,
-                column: PERSON,
-            });
+            return Err(InputError::Empty { row, line, column: PERSON });
         }
-        let start = date(start_at, START_DATE)?.ok_or(InputError::Empty {
-            row,
-            line,
-            column: START_DATE,
-        })?;
+        let start = date(start_at, START_DATE)?.ok_or(InputError::Empty { row, line, column: START_DATE })?;
         let offence = date(offence_at, OFFENCE_DATE)?;
         let proven = date(proven_at, PROVEN_DATE)?;
-        starts.push(Start {
-            person: person.to_owned(),
-            date: start,
-        });
+        starts.push(Start { person: person.to_owned(), date: start });
         match (offence, proven) {
             (None, None) => {}
             (Some(_), None) => {
-                return Err(InputError::HalfReoffence {
-                    row,
-                    line,
-                    present: OFFENCE_DATE,
-                    missing: PROVEN_DATE,
-                });
+                return Err(InputError::HalfReoffence { row, line, present: OFFENCE_DATE, missing: PROVEN_DATE });
             }
             (None, Some(_)) => {
-                return Err(InputError::HalfReoffence {
-                    row,
-                    line,
-                    present: PROVEN_DATE,
-                    missing: OFFENCE_DATE,
-                });
+                return Err(InputError::HalfReoffence { row, line, present: PROVEN_DATE, missing: OFFENCE_DATE });
             }
             (Some(offence), Some(proven)) => {
                 if proven < offence {
-                    return Err(InputError::ProvenBeforeOffence {
-                        row,
-                        line,
-                        offence,
-                        proven,
-                    });
+                    return Err(InputError::ProvenBeforeOffence { row, line, offence, proven });
                 }
                 let key = (person.to_owned(), offence, proven);
                 let per_start = carried.entry(key.clone()).or_insert_with(|| {
@@ -336,11 +263,7 @@ pub fn parse_csv(csv: &str) -> Result<(Vec<Start>, Vec<Reoffence>), InputError> 
     for key in first_seen {
         let multiplicity = carried[&key].values().copied().max().unwrap_or(0);
         for _ in 0..multiplicity {
-            reoffences.push(Reoffence {
-                person: key.0.clone(),
-                offence_date: key.1,
-                proven_date: key.2,
-            });
+            reoffences.push(Reoffence { person: key.0.clone(), offence_date: key.1, proven_date: key.2 });
         }
     }
     Ok((starts, reoffences))
@@ -349,9 +272,9 @@ pub fn parse_csv(csv: &str) -> Result<(Vec<Start>, Vec<Reoffence>), InputError> 
 fn malformed(row: u64, error: &csv::Error) -> InputError {
     let line = error.position().map_or(row + 1, |p| p.line());
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("expected {expected_len} fields as in the header, found {len}"),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields as in the header, found {len}")
+        }
         _ => error.to_string(),
     };
     InputError::Malformed { row, line, message }

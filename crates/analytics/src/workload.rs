@@ -82,9 +82,7 @@ impl Serialize for LegacyTier {
 
 /// A legacy tier that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "{text:?} is not a legacy tier: expected a capital letter A to D then a digit 0 to 3, e.g. B2"
-)]
+#[error("{text:?} is not a legacy tier: expected a capital letter A to D then a digit 0 to 3, e.g. B2")]
 pub struct TierParseError {
     pub text: String,
 }
@@ -94,9 +92,7 @@ impl FromStr for LegacyTier {
 
     /// Exactly two characters, as the tiering output writes them: "A3" .. "D0".
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = || TierParseError {
-            text: text.to_owned(),
-        };
+        let error = || TierParseError { text: text.to_owned() };
         let &[letter, digit] = text.as_bytes() else {
             return Err(error());
         };
@@ -239,12 +235,7 @@ impl WorkloadPolicy {
             ],
             source: RULES_WORKLOAD,
         },
-        report_points: ReportPointsTable {
-            standard_court: 138,
-            fast: 65,
-            parole: 120,
-            source: RULES_WORKLOAD,
-        },
+        report_points: ReportPointsTable { standard_court: 138, fast: 65, parole: 120, source: RULES_WORKLOAD },
         specialist: SpecialistWeights {
             iom_percent: 25,
             women_percent: 15,
@@ -322,15 +313,8 @@ impl WorkloadPolicy {
     /// A case's points: the table's points plus any specialist uplifts.
     pub fn case_points(&self, case: &Case) -> f64 {
         let base = f64::from(self.case_points.points(case.tier, case.case_type));
-        let uplift = if case.iom {
-            self.specialist.iom_percent
-        } else {
-            0
-        } + if case.women {
-            self.specialist.women_percent
-        } else {
-            0
-        };
+        let uplift = if case.iom { self.specialist.iom_percent } else { 0 }
+            + if case.women { self.specialist.women_percent } else { 0 };
         base * f64::from(100 + uplift) / 100.0
     }
 
@@ -348,18 +332,12 @@ impl WorkloadPolicy {
         if let Some(end) = reduction.end
             && end < reduction.start
         {
-            return Err(WorkloadError::EndsBeforeStart {
-                start: reduction.start,
-                end,
-            });
+            return Err(WorkloadError::EndsBeforeStart { start: reduction.start, end });
         }
         if let ReductionKind::FacilityTime { percent } = reduction.kind
             && percent > policy.facility_time_max_percent
         {
-            return Err(WorkloadError::FacilityTimeOverMax {
-                percent,
-                max: policy.facility_time_max_percent,
-            });
+            return Err(WorkloadError::FacilityTimeOverMax { percent, max: policy.facility_time_max_percent });
         }
         if at < reduction.start || reduction.end.is_some_and(|end| at > end) {
             return Ok(0);
@@ -368,11 +346,9 @@ impl WorkloadPolicy {
         Ok(match reduction.kind {
             ReductionKind::LongTermSickness => policy.long_term_sickness_percent,
             ReductionKind::FacilityTime { percent } => percent,
-            ReductionKind::TraineeProbationOfficer => policy
-                .trainee_phases
-                .iter()
-                .find(|(months, _)| before(*months))
-                .map_or(0, |&(_, percent)| percent),
+            ReductionKind::TraineeProbationOfficer => {
+                policy.trainee_phases.iter().find(|(months, _)| before(*months)).map_or(0, |&(_, percent)| percent)
+            }
             ReductionKind::NewlyQualified => {
                 if before(policy.newly_qualified_months) {
                     policy.newly_qualified_percent
@@ -408,11 +384,8 @@ impl WorkloadPolicy {
         at: Date,
     ) -> Result<f64, WorkloadError> {
         let reduction = self.reduction_hours(contracted_hours, reductions, at)?;
-        Ok(
-            f64::from(self.nominal_target) * contracted_hours / self.full_time_hours
-                * (contracted_hours - reduction)
-                / contracted_hours,
-        )
+        Ok(f64::from(self.nominal_target) * contracted_hours / self.full_time_hours * (contracted_hours - reduction)
+            / contracted_hours)
     }
 
     /// The mean of the daily available points from `from` to `to` inclusive, so a

@@ -16,6 +16,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate a demo provider into an embedded SQLite file and serve it.
+    Demo(store_cmds::DemoArgs),
+    /// Serve an existing store.
+    Serve(store_cmds::ServeArgs),
+    /// Generate a synthetic provider, deterministic for a seed, into an empty store.
+    Generate(store_cmds::GenerateArgs),
+    /// Print a store's calibration figures against the report's.
+    Stats(store_cmds::StatsArgs),
     /// Export the store to CSV files, one per entity.
     Export(store_cmds::ExportArgs),
     /// Import CSV files (from `export`) into an empty store: all or nothing.
@@ -38,7 +46,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,probity=info,web=info".into()),
+                .unwrap_or_else(|_| "warn,sqlx=error,probity=info,web=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -46,6 +54,10 @@ fn main() -> ExitCode {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime starts");
     let result = runtime.block_on(async {
         match cli.command {
+            Command::Demo(a) => store_cmds::demo(a).await,
+            Command::Serve(a) => store_cmds::serve(a).await,
+            Command::Generate(a) => store_cmds::generate(a).await,
+            Command::Stats(a) => store_cmds::stats(a).await,
             Command::Export(a) => store_cmds::export(a).await,
             Command::Import(a) => store_cmds::import(a).await,
             Command::Rebuild(a) => store_cmds::rebuild(a).await,

@@ -39,7 +39,6 @@ pub struct ImportArgs {
 }
 
 /// A progress bar on stderr for long loads (hidden when stderr is not a terminal).
-#[allow(dead_code)] // used by `generate` once the generator lands
 pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
@@ -90,4 +89,118 @@ pub async fn check(a: DbArgs) -> anyhow::Result<ExitCode> {
         }
         bail!("{} differences between the live projections and a rebuild; run `probity rebuild`", r.differences.len());
     })
+}
+
+#[derive(Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Number of cases (people under supervision) to generate.
+    #[arg(long, default_value_t = 2_000)]
+    pub cases: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The date the provider is generated as at (default today).
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+pub async fn generate(a: GenerateArgs) -> anyhow::Result<ExitCode> {
+    let as_of = crate::tool_cmds::date_flag("--as-of", a.as_of.as_deref())?;
+    let opts = synth::GenerateOptions::new(a.cases, a.seed, as_of);
+    with_store!(a.db.url()?, |s| {
+        let bar = progress_bar(a.cases, "generating");
+        let n = services::generate::generate(&s, &opts, &|n| bar.set_position(n)).await?;
+        bar.finish_and_clear();
+        eprintln!("generated {n} cases (seed {}, as at {as_of}) into {}", a.seed, a.db.database);
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn stats(a: StatsArgs) -> anyhow::Result<ExitCode> {
+    with_store!(a.db.url()?, |s| {
+        let stats = services::generate::stats(&s).await?;
+        if a.json {
+            println!("{}", serde_json::to_string_pretty(&stats)?);
+        } else {
+            println!("{stats}");
+        }
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on (port 0 picks a free port; the address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+}
+
+async fn listen(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
+    let addr: std::net::SocketAddr = addr.parse().map_err(|_| anyhow::anyhow!("--addr: `{addr}` is not host:port"))?;
+    tokio::net::TcpListener::bind(addr).await.with_context(|| format!("--addr: cannot listen on {addr}"))
+}
+
+pub async fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
+    let listener = listen(&a.addr).await?;
+    with_store!(a.db.url()?, |s| {
+        println!("Probity is serving {} at http://{}/", a.db.database, listener.local_addr()?);
+        web::serve(s, listener).await?;
+    });
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Number of cases in the demo provider.
+    #[arg(long, default_value_t = 1_500)]
+    pub cases: u64,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: String,
+    /// The demo's own SQLite file; it is recreated on every run.
+    #[arg(long, default_value = "probity-demo.db")]
+    pub file: PathBuf,
+}
+
+/// Generates a fresh provider into the demo file and serves it.
+pub async fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
+    let listener = listen(&a.addr).await?;
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = a.file.clone().into_os_string();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+    let path = a.file.to_str().ok_or_else(|| anyhow::anyhow!("--file: not a UTF-8 path"))?;
+    let store = store::SqliteStore::open(path).await?;
+    let as_of = domain::case::uk_date(jiff::Timestamp::now());
+    let opts = synth::GenerateOptions::new(a.cases, a.seed, as_of);
+    let bar = progress_bar(a.cases, "generating the demo provider");
+    services::generate::generate(&store, &opts, &|n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    let counts = store.caseload_counts().await?;
+    let org = store.organisation().await?;
+    let addr = listener.local_addr()?;
+    println!("Probity demo: {} cases of a London-like provider in {}", a.cases, a.file.display());
+    println!("Open http://{addr}/");
+    println!("Some officers' caseloads to try:");
+    for (officer, n) in counts.iter().take(5) {
+        let name = org.staff.iter().find(|s| &s.code == officer).map(|s| s.name.to_string()).unwrap_or_default();
+        println!("  http://{addr}/officers/{officer}/caseload  ({name}, {n} cases)");
+    }
+    println!("Sign-in is not built yet: every page is open on this machine only (127.0.0.1).");
+    web::serve(store, listener).await?;
+    Ok(ExitCode::SUCCESS)
 }

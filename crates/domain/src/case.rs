@@ -72,9 +72,11 @@ pub struct CaseState {
 
 /// The UK civil date of an instant, for date-based rules.
 pub fn uk_date(t: Timestamp) -> Date {
-    // The bundled tz database always has Europe/London, so this never falls back in practice.
-    let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
-    tz.to_datetime(t).date()
+    // Looked up once: the fold calls this for every event. The bundled tz database always
+    // has Europe/London, so the UTC fallback never happens in practice.
+    static LONDON: std::sync::LazyLock<TimeZone> =
+        std::sync::LazyLock::new(|| TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC));
+    LONDON.to_datetime(t).date()
 }
 
 impl CaseState {

@@ -33,29 +33,15 @@ fn wilson_by_hand() {
     ];
     for (x, n, low, high) in cases {
         let interval = wilson_interval(x, n).unwrap();
-        assert!(
-            close(interval.low, low, 0.00006),
-            "{x}/{n}: low {}",
-            interval.low
-        );
-        assert!(
-            close(interval.high, high, 0.00006),
-            "{x}/{n}: high {}",
-            interval.high
-        );
+        assert!(close(interval.low, low, 0.00006), "{x}/{n}: low {}", interval.low);
+        assert!(close(interval.high, high, 0.00006), "{x}/{n}: high {}", interval.high);
     }
 }
 
 #[test]
 fn wilson_refuses_impossible_counts() {
     assert_eq!(wilson_interval(0, 0), Err(ProportionError::NoTrials));
-    assert_eq!(
-        wilson_interval(3, 2),
-        Err(ProportionError::SuccessesExceedTrials {
-            successes: 3,
-            trials: 2
-        })
-    );
+    assert_eq!(wilson_interval(3, 2), Err(ProportionError::SuccessesExceedTrials { successes: 3, trials: 2 }));
 }
 
 /// Newcombe's hybrid score interval, by hand, from the Wilson intervals above, and
@@ -108,17 +94,9 @@ fn newcombe_by_hand() {
 ///   -0.02, excludes 0.
 #[test]
 fn breach_table() {
-    let groups = [
-        ("Black or Black British", 125, 39),
-        ("White", 700, 160),
-        ("Asian or Asian British", 92, 13),
-        ("Mixed", 8, 3),
-    ]
-    .map(|(group, people, with_outcome)| GroupCount {
-        group: group.to_owned(),
-        people,
-        with_outcome,
-    });
+    let groups =
+        [("Black or Black British", 125, 39), ("White", 700, 160), ("Asian or Asian British", 92, 13), ("Mixed", 8, 3)]
+            .map(|(group, people, with_outcome)| GroupCount { group: group.to_owned(), people, with_outcome });
     let result = disproportionality("Breach", &groups, &SuppressionPolicy::DEFAULT).unwrap();
     let statements: Vec<&str> = result.iter().map(GroupComparison::statement).collect();
     assert_eq!(
@@ -137,22 +115,10 @@ fn breach_table() {
     assert!(close(figures.rate, 0.312, 1e-12));
     assert!(close(figures.rest_rate, 0.22, 1e-12));
     assert!(close(figures.difference.difference, 0.092, 1e-12));
-    assert!(
-        close(figures.difference.interval.low, 0.0116, 0.00006),
-        "{figures:?}"
-    );
-    assert!(
-        close(figures.difference.interval.high, 0.1820, 0.00006),
-        "{figures:?}"
-    );
-    assert!(
-        close(figures.rate_interval.low, 0.237409, 0.000002),
-        "{figures:?}"
-    );
-    assert!(
-        close(figures.rate_interval.high, 0.397802, 0.000002),
-        "{figures:?}"
-    );
+    assert!(close(figures.difference.interval.low, 0.0116, 0.00006), "{figures:?}");
+    assert!(close(figures.difference.interval.high, 0.1820, 0.00006), "{figures:?}");
+    assert!(close(figures.rate_interval.low, 0.237409, 0.000002), "{figures:?}");
+    assert!(close(figures.rate_interval.high, 0.397802, 0.000002), "{figures:?}");
     assert!(figures.significant);
     assert_eq!(
         result[3],
@@ -172,55 +138,23 @@ fn suppression_thresholds() {
     // (groups as (people, with_outcome), threshold, expected status per group)
     let cases: [(Counts, u64, Statuses); 6] = [
         (&[(10, 2), (10, 5)], 10, &[None, None]),
-        (
-            &[(9, 2), (10, 5)],
-            10,
-            &[
-                Some(SuppressionReason::SmallGroup),
-                Some(SuppressionReason::SmallRest),
-            ],
-        ),
-        (
-            &[(100, 20), (5, 1)],
-            10,
-            &[
-                Some(SuppressionReason::SmallRest),
-                Some(SuppressionReason::SmallGroup),
-            ],
-        ),
+        (&[(9, 2), (10, 5)], 10, &[Some(SuppressionReason::SmallGroup), Some(SuppressionReason::SmallRest)]),
+        (&[(100, 20), (5, 1)], 10, &[Some(SuppressionReason::SmallRest), Some(SuppressionReason::SmallGroup)]),
         (
             &[(100, 20), (5, 1), (6, 1)],
             10,
-            &[
-                None,
-                Some(SuppressionReason::SmallGroup),
-                Some(SuppressionReason::SmallGroup),
-            ],
+            &[None, Some(SuppressionReason::SmallGroup), Some(SuppressionReason::SmallGroup)],
         ),
         (&[(5, 1), (5, 2)], 5, &[None, None]),
-        (
-            &[(0, 0), (5, 2)],
-            0,
-            &[
-                Some(SuppressionReason::SmallGroup),
-                Some(SuppressionReason::SmallRest),
-            ],
-        ),
+        (&[(0, 0), (5, 2)], 0, &[Some(SuppressionReason::SmallGroup), Some(SuppressionReason::SmallRest)]),
     ];
     for (counts, threshold, expected) in cases {
         let groups: Vec<GroupCount> = counts
             .iter()
             .enumerate()
-            .map(|(i, &(people, with_outcome))| GroupCount {
-                group: format!("G{i}"),
-                people,
-                with_outcome,
-            })
+            .map(|(i, &(people, with_outcome))| GroupCount { group: format!("G{i}"), people, with_outcome })
             .collect();
-        let policy = SuppressionPolicy {
-            min_group_size: threshold,
-            source: "test",
-        };
+        let policy = SuppressionPolicy { min_group_size: threshold, source: "test" };
         let result = disproportionality("Recall", &groups, &policy).unwrap();
         let statuses: Vec<Option<SuppressionReason>> = result
             .iter()
@@ -236,16 +170,8 @@ fn suppression_thresholds() {
 #[test]
 fn suppressed_rest_statement() {
     let groups = [
-        GroupCount {
-            group: "Women".into(),
-            people: 40,
-            with_outcome: 30,
-        },
-        GroupCount {
-            group: "Men".into(),
-            people: 4,
-            with_outcome: 1,
-        },
+        GroupCount { group: "Women".into(), people: 40, with_outcome: 30 },
+        GroupCount { group: "Men".into(), people: 4, with_outcome: 1 },
     ];
     let result = disproportionality("Completion", &groups, &SuppressionPolicy::default()).unwrap();
     assert_eq!(
@@ -256,59 +182,30 @@ fn suppressed_rest_statement() {
 
 #[test]
 fn bad_tables_are_refused() {
-    let bad_counts = [GroupCount {
-        group: "A".into(),
-        people: 3,
-        with_outcome: 4,
-    }];
+    let bad_counts = [GroupCount { group: "A".into(), people: 3, with_outcome: 4 }];
     assert_eq!(
         disproportionality("Breach", &bad_counts, &SuppressionPolicy::DEFAULT),
-        Err(DisproportionalityError::BadCounts {
-            group: "A".into(),
-            people: 3,
-            with_outcome: 4
-        })
+        Err(DisproportionalityError::BadCounts { group: "A".into(), people: 3, with_outcome: 4 })
     );
     let duplicate = [
-        GroupCount {
-            group: "A".into(),
-            people: 30,
-            with_outcome: 4,
-        },
-        GroupCount {
-            group: "A".into(),
-            people: 30,
-            with_outcome: 5,
-        },
+        GroupCount { group: "A".into(), people: 30, with_outcome: 4 },
+        GroupCount { group: "A".into(), people: 30, with_outcome: 5 },
     ];
     assert_eq!(
         disproportionality("Breach", &duplicate, &SuppressionPolicy::DEFAULT),
         Err(DisproportionalityError::DuplicateGroup { group: "A".into() })
     );
-    assert_eq!(
-        disproportionality("Breach", &[], &SuppressionPolicy::DEFAULT),
-        Ok(vec![])
-    );
+    assert_eq!(disproportionality("Breach", &[], &SuppressionPolicy::DEFAULT), Ok(vec![]));
 }
 
 #[test]
 fn serialises_with_status() {
     let groups = [
-        GroupCount {
-            group: "A".into(),
-            people: 10,
-            with_outcome: 5,
-        },
-        GroupCount {
-            group: "B".into(),
-            people: 9,
-            with_outcome: 5,
-        },
+        GroupCount { group: "A".into(), people: 10, with_outcome: 5 },
+        GroupCount { group: "B".into(), people: 9, with_outcome: 5 },
     ];
-    let json = serde_json::to_value(
-        disproportionality("Breach", &groups, &SuppressionPolicy::DEFAULT).unwrap(),
-    )
-    .unwrap();
+    let json =
+        serde_json::to_value(disproportionality("Breach", &groups, &SuppressionPolicy::DEFAULT).unwrap()).unwrap();
     assert_eq!(json[0]["status"], "suppressed");
     assert_eq!(json[0]["reason"], "small_rest");
     assert_eq!(json[1]["reason"], "small_group");

@@ -85,10 +85,7 @@ fn figures(
     frequency_rate: Option<f64>,
 ) -> CohortFigures {
     CohortFigures {
-        cohort: Quarter {
-            year: cohort.0,
-            quarter: cohort.1,
-        },
+        cohort: Quarter { year: cohort.0, quarter: cohort.1 },
         people,
         reoffenders,
         reoffences,
@@ -128,10 +125,7 @@ fn row_order_does_not_matter() {
     let header = lines.remove(0);
     lines.reverse();
     let reversed = format!("{header}\n{}\n", lines.join("\n"));
-    assert_eq!(
-        reoffending_from_csv(&reversed).unwrap(),
-        reoffending_from_csv(HAND_BUILT).unwrap()
-    );
+    assert_eq!(reoffending_from_csv(&reversed).unwrap(), reoffending_from_csv(HAND_BUILT).unwrap());
 }
 
 // One start on `start`, one reoffence; does it count?
@@ -139,96 +133,21 @@ fn row_order_does_not_matter() {
 fn window_boundaries() {
     let cases = [
         // (start, offence, proven, counts, why)
-        (
-            (2025, 1, 10),
-            (2025, 1, 10),
-            (2025, 2, 1),
-            false,
-            "offence on the start day",
-        ),
-        (
-            (2025, 1, 10),
-            (2025, 1, 11),
-            (2025, 2, 1),
-            true,
-            "the day after the start",
-        ),
-        (
-            (2025, 1, 10),
-            (2024, 12, 1),
-            (2025, 2, 1),
-            false,
-            "offence before the start",
-        ),
-        (
-            (2025, 1, 10),
-            (2026, 1, 10),
-            (2026, 7, 10),
-            true,
-            "both limits exactly",
-        ),
-        (
-            (2025, 1, 10),
-            (2026, 1, 11),
-            (2026, 2, 1),
-            false,
-            "committed a day late",
-        ),
-        (
-            (2025, 1, 10),
-            (2025, 6, 1),
-            (2026, 7, 11),
-            false,
-            "proven a day late",
-        ),
-        (
-            (2024, 2, 29),
-            (2025, 2, 28),
-            (2025, 3, 1),
-            true,
-            "leap day start, 12 months clamped",
-        ),
-        (
-            (2024, 2, 29),
-            (2025, 3, 1),
-            (2025, 3, 2),
-            false,
-            "leap day start, a day late",
-        ),
-        (
-            (2023, 8, 31),
-            (2024, 8, 31),
-            (2025, 2, 28),
-            true,
-            "31 Aug: 18 months is 28 Feb",
-        ),
-        (
-            (2023, 8, 31),
-            (2024, 8, 31),
-            (2025, 3, 1),
-            false,
-            "31 Aug: proven 1 Mar too late",
-        ),
-        (
-            (2024, 3, 31),
-            (2025, 3, 31),
-            (2025, 9, 30),
-            true,
-            "31 Mar: 18 months is 30 Sep",
-        ),
-        (
-            (2024, 3, 31),
-            (2025, 3, 31),
-            (2025, 10, 1),
-            false,
-            "31 Mar: 1 Oct too late",
-        ),
+        ((2025, 1, 10), (2025, 1, 10), (2025, 2, 1), false, "offence on the start day"),
+        ((2025, 1, 10), (2025, 1, 11), (2025, 2, 1), true, "the day after the start"),
+        ((2025, 1, 10), (2024, 12, 1), (2025, 2, 1), false, "offence before the start"),
+        ((2025, 1, 10), (2026, 1, 10), (2026, 7, 10), true, "both limits exactly"),
+        ((2025, 1, 10), (2026, 1, 11), (2026, 2, 1), false, "committed a day late"),
+        ((2025, 1, 10), (2025, 6, 1), (2026, 7, 11), false, "proven a day late"),
+        ((2024, 2, 29), (2025, 2, 28), (2025, 3, 1), true, "leap day start, 12 months clamped"),
+        ((2024, 2, 29), (2025, 3, 1), (2025, 3, 2), false, "leap day start, a day late"),
+        ((2023, 8, 31), (2024, 8, 31), (2025, 2, 28), true, "31 Aug: 18 months is 28 Feb"),
+        ((2023, 8, 31), (2024, 8, 31), (2025, 3, 1), false, "31 Aug: proven 1 Mar too late"),
+        ((2024, 3, 31), (2025, 3, 31), (2025, 9, 30), true, "31 Mar: 18 months is 30 Sep"),
+        ((2024, 3, 31), (2025, 3, 31), (2025, 10, 1), false, "31 Mar: 1 Oct too late"),
     ];
     for (start, offence, proven, counts, why) in cases {
-        let starts = [Start {
-            person: "X".into(),
-            date: date(start.0, start.1, start.2),
-        }];
+        let starts = [Start { person: "X".into(), date: date(start.0, start.1, start.2) }];
         let reoffences = [Reoffence {
             person: "X".into(),
             offence_date: date(offence.0, offence.1, offence.2),
@@ -243,15 +162,8 @@ fn window_boundaries() {
 
 #[test]
 fn reoffences_of_other_people_do_not_count() {
-    let starts = [Start {
-        person: "A".into(),
-        date: date(2025, 1, 1),
-    }];
-    let reoffences = [Reoffence {
-        person: "B".into(),
-        offence_date: date(2025, 2, 1),
-        proven_date: date(2025, 3, 1),
-    }];
+    let starts = [Start { person: "A".into(), date: date(2025, 1, 1) }];
+    let reoffences = [Reoffence { person: "B".into(), offence_date: date(2025, 2, 1), proven_date: date(2025, 3, 1) }];
     let result = proven_reoffending(&starts, &reoffences);
     assert_eq!(result, vec![figures((2025, 1), 1, 0, 0, 0.0, None)]);
 }
@@ -282,11 +194,7 @@ fn repeated_rows() {
             2,
             "different proven dates: two reoffences",
         ),
-        (
-            "A,2025-01-01,,\nA,2025-01-01,,\n",
-            0,
-            "repeated bare starts",
-        ),
+        ("A,2025-01-01,,\nA,2025-01-01,,\n", 0, "repeated bare starts"),
     ];
     for (body, expected, why) in cases {
         let csv = format!("person,start_date,offence_date,proven_date\n{body}");
@@ -326,10 +234,7 @@ fn bad_input_is_refused_naming_row_and_column() {
     let ok = "A,2025-01-01,,\n";
     // (csv, expected error message)
     let cases = [
-        (
-            String::new(),
-            "missing column person (the header must name person, start_date, offence_date, proven_date)",
-        ),
+        (String::new(), "missing column person (the header must name person, start_date, offence_date, proven_date)"),
         (
             "person,start_date,offence_date\nA,2025-01-01,\n".to_owned(),
             "missing column proven_date (the header must name person, start_date, offence_date, proven_date)",
@@ -354,14 +259,8 @@ fn bad_input_is_refused_naming_row_and_column() {
             format!("{header}{ok}A,2025-01-01,,2025-02-01\n"),
             "data row 2 (file line 3): column offence_date is empty but proven_date is not (give both dates of a reoffence, or neither)",
         ),
-        (
-            format!("{header}A,,,\n"),
-            "data row 1 (file line 2): column start_date is empty",
-        ),
-        (
-            format!("{header},2025-01-01,,\n"),
-            "data row 1 (file line 2): column person is empty",
-        ),
+        (format!("{header}A,,,\n"), "data row 1 (file line 2): column start_date is empty"),
+        (format!("{header},2025-01-01,,\n"), "data row 1 (file line 2): column person is empty"),
         (
             format!("{header}A,2025-01-01,2025-03-01,2025-02-01\n"),
             "data row 1 (file line 2): column proven_date: 2025-02-01 is before offence_date 2025-03-01",
@@ -392,9 +291,7 @@ mod properties {
     use proptest::prelude::*;
 
     fn day(offset: i32) -> Date {
-        date(2024, 1, 1)
-            .checked_add(jiff::Span::new().days(offset))
-            .unwrap()
+        date(2024, 1, 1).checked_add(jiff::Span::new().days(offset)).unwrap()
     }
 
     proptest! {

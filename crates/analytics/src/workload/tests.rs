@@ -13,10 +13,7 @@ fn close(actual: f64, expected: f64) -> bool {
 
 #[test]
 fn tiers_parse_and_display() {
-    let valid = [
-        "A3", "A2", "A1", "A0", "B3", "B2", "B1", "B0", "C3", "C2", "C1", "C0", "D3", "D2", "D1",
-        "D0",
-    ];
+    let valid = ["A3", "A2", "A1", "A0", "B3", "B2", "B1", "B0", "C3", "C2", "C1", "C0", "D3", "D2", "D1", "D0"];
     for text in valid {
         let parsed: LegacyTier = text.parse().unwrap();
         assert_eq!(parsed.to_string(), text);
@@ -31,9 +28,7 @@ fn tiers_parse_and_display() {
         let error = text.parse::<LegacyTier>().unwrap_err();
         assert_eq!(
             error.to_string(),
-            format!(
-                "{text:?} is not a legacy tier: expected a capital letter A to D then a digit 0 to 3, e.g. B2"
-            )
+            format!("{text:?} is not a legacy tier: expected a capital letter A to D then a digit 0 to 3, e.g. B2")
         );
     }
 }
@@ -45,11 +40,7 @@ fn case_points_match_rules() {
                  B3 146/161/59, B2 115/132/48, B1 102/119/47, B0 72/0/0; \
                  C3 79/77/30, C2 63/65/24, C1 50/52/23, C0 35/0/0; \
                  D3 51/51/17, D2 41/43/14, D1 29/31/13, D0 29/0/0.";
-    let entries: Vec<&str> = rules
-        .split([',', ';', '.'])
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .collect();
+    let entries: Vec<&str> = rules.split([',', ';', '.']).map(str::trim).filter(|e| !e.is_empty()).collect();
     assert_eq!(entries.len(), 16);
     for entry in entries {
         let (name, points) = entry.split_once(' ').unwrap();
@@ -64,11 +55,7 @@ fn case_points_match_rules() {
 
 #[test]
 fn report_points() {
-    let cases = [
-        (ReportKind::StandardCourt, 138),
-        (ReportKind::Fast, 65),
-        (ReportKind::Parole, 120),
-    ];
+    let cases = [(ReportKind::StandardCourt, 138), (ReportKind::Fast, 65), (ReportKind::Parole, 120)];
     for (kind, points) in cases {
         assert_eq!(POLICY.report_points.points(kind), points, "{kind:?}");
     }
@@ -86,21 +73,11 @@ fn specialist_weighting() {
         ("B0", CaseType::Custody, true, true, 0.0),      // no points to weight
     ];
     for (t, case_type, iom, women, expected) in cases {
-        let case = Case {
-            tier: tier(t),
-            case_type,
-            iom,
-            women,
-        };
+        let case = Case { tier: tier(t), case_type, iom, women };
         let points = POLICY.case_points(&case);
         assert!(close(points, expected), "{case:?}: {points}");
     }
-    assert!(
-        POLICY
-            .specialist
-            .source
-            .contains("Probity's own assumption")
-    );
+    assert!(POLICY.specialist.source.contains("Probity's own assumption"));
     assert!(POLICY.specialist.source.contains("provider must set"));
 }
 
@@ -110,29 +87,13 @@ fn reduction(kind: ReductionKind, start: Date, end: Option<Date>) -> Reduction {
 
 #[test]
 fn reductions_at_boundary_dates() {
-    let sickness = reduction(
-        ReductionKind::LongTermSickness,
-        date(2025, 3, 3),
-        Some(date(2025, 3, 14)),
-    );
-    let facility = reduction(
-        ReductionKind::FacilityTime { percent: 50 },
-        date(2025, 1, 1),
-        None,
-    );
+    let sickness = reduction(ReductionKind::LongTermSickness, date(2025, 3, 3), Some(date(2025, 3, 14)));
+    let facility = reduction(ReductionKind::FacilityTime { percent: 50 }, date(2025, 1, 1), None);
     // Training starts 31 Aug 2024: 6 months on = 28 Feb 2025, 12 = 31 Aug 2025,
     // 18 = 28 Feb 2026 (month ends clamp).
-    let trainee = reduction(
-        ReductionKind::TraineeProbationOfficer,
-        date(2024, 8, 31),
-        None,
-    );
+    let trainee = reduction(ReductionKind::TraineeProbationOfficer, date(2024, 8, 31), None);
     // Left the course early: the reduction ends on 30 Jun 2025.
-    let trainee_left = reduction(
-        ReductionKind::TraineeProbationOfficer,
-        date(2024, 8, 31),
-        Some(date(2025, 6, 30)),
-    );
+    let trainee_left = reduction(ReductionKind::TraineeProbationOfficer, date(2024, 8, 31), Some(date(2025, 6, 30)));
     // Qualified 15 May 2025: 9 months on = 15 Feb 2026.
     let newly_qualified = reduction(ReductionKind::NewlyQualified, date(2025, 5, 15), None);
 
@@ -153,21 +114,11 @@ fn reductions_at_boundary_dates() {
         (trainee, date(2025, 8, 31), 40, "12 months on"),
         (trainee, date(2026, 2, 27), 40, "last day of months 12-18"),
         (trainee, date(2026, 2, 28), 0, "18 months on: trained"),
-        (
-            trainee_left,
-            date(2025, 6, 30),
-            60,
-            "last day before leaving",
-        ),
+        (trainee_left, date(2025, 6, 30), 60, "last day before leaving"),
         (trainee_left, date(2025, 7, 1), 0, "left the course"),
         (newly_qualified, date(2025, 5, 14), 0, "before qualifying"),
         (newly_qualified, date(2025, 5, 15), 20, "qualifying day"),
-        (
-            newly_qualified,
-            date(2026, 2, 14),
-            20,
-            "last day of 9 months",
-        ),
+        (newly_qualified, date(2026, 2, 14), 20, "last day of 9 months"),
         (newly_qualified, date(2026, 2, 15), 0, "9 months on"),
     ];
     for (r, day, expected, why) in cases {
@@ -183,75 +134,29 @@ fn available_points() {
     let cases = [
         // (contracted hours, reductions, expected available points, arithmetic)
         (37.0, vec![], 2176.0, "2176 x 37/37 x 37/37"),
-        (
-            22.5,
-            vec![],
-            1_323.243_243_243_243,
-            "2176 x 22.5/37 = 48960/37",
-        ),
-        (
-            37.0,
-            vec![since(ReductionKind::FacilityTime { percent: 50 })],
-            1088.0,
-            "2176 x (37 - 18.5)/37",
-        ),
-        (
-            37.0,
-            vec![since(ReductionKind::FacilityTime { percent: 10 })],
-            1958.4,
-            "2176 x (37 - 3.7)/37",
-        ),
-        (
-            37.0,
-            vec![trainee_from(date(2025, 5, 1))],
-            435.2,
-            "80%: 2176 x 7.4/37",
-        ),
-        (
-            37.0,
-            vec![trainee_from(date(2024, 11, 1))],
-            870.4,
-            "60%: 2176 x 14.8/37",
-        ),
-        (
-            37.0,
-            vec![trainee_from(date(2024, 5, 1))],
-            1305.6,
-            "40%: 2176 x 22.2/37",
-        ),
-        (
-            37.0,
-            vec![since(ReductionKind::NewlyQualified)],
-            1740.8,
-            "20%: 2176 x 29.6/37",
-        ),
+        (22.5, vec![], 1_323.243_243_243_243, "2176 x 22.5/37 = 48960/37"),
+        (37.0, vec![since(ReductionKind::FacilityTime { percent: 50 })], 1088.0, "2176 x (37 - 18.5)/37"),
+        (37.0, vec![since(ReductionKind::FacilityTime { percent: 10 })], 1958.4, "2176 x (37 - 3.7)/37"),
+        (37.0, vec![trainee_from(date(2025, 5, 1))], 435.2, "80%: 2176 x 7.4/37"),
+        (37.0, vec![trainee_from(date(2024, 11, 1))], 870.4, "60%: 2176 x 14.8/37"),
+        (37.0, vec![trainee_from(date(2024, 5, 1))], 1305.6, "40%: 2176 x 22.2/37"),
+        (37.0, vec![since(ReductionKind::NewlyQualified)], 1740.8, "20%: 2176 x 29.6/37"),
         (
             30.0,
             vec![since(ReductionKind::NewlyQualified)],
             1_411.459_459_459_459,
             "2176 x 30/37 x (30 - 6)/30 = 2176 x 24/37",
         ),
+        (37.0, vec![since(ReductionKind::LongTermSickness)], 0.0, "100%"),
         (
             37.0,
-            vec![since(ReductionKind::LongTermSickness)],
-            0.0,
-            "100%",
-        ),
-        (
-            37.0,
-            vec![
-                since(ReductionKind::FacilityTime { percent: 50 }),
-                trainee_from(date(2025, 5, 1)),
-            ],
+            vec![since(ReductionKind::FacilityTime { percent: 50 }), trainee_from(date(2025, 5, 1))],
             0.0,
             "50% + 80% capped at 100%",
         ),
         (
             37.0,
-            vec![
-                since(ReductionKind::FacilityTime { percent: 20 }),
-                since(ReductionKind::NewlyQualified),
-            ],
+            vec![since(ReductionKind::FacilityTime { percent: 20 }), since(ReductionKind::NewlyQualified)],
             1305.6,
             "20% + 20% = 40%",
         ),
@@ -266,11 +171,7 @@ fn available_points() {
 /// 2176, so the month's mean is 1088.
 #[test]
 fn reduction_ending_mid_period() {
-    let sickness = [reduction(
-        ReductionKind::LongTermSickness,
-        date(2025, 6, 1),
-        Some(date(2025, 6, 15)),
-    )];
+    let sickness = [reduction(ReductionKind::LongTermSickness, date(2025, 6, 1), Some(date(2025, 6, 15)))];
     let cases = [
         // (from, to, expected mean available points)
         (date(2025, 6, 1), date(2025, 6, 30), 1088.0),
@@ -280,16 +181,10 @@ fn reduction_ending_mid_period() {
         (date(2025, 6, 10), date(2025, 6, 10), 0.0),
     ];
     for (from, to, expected) in cases {
-        let mean = POLICY
-            .available_points_over(37.0, &sickness, from, to)
-            .unwrap();
+        let mean = POLICY.available_points_over(37.0, &sickness, from, to).unwrap();
         assert!(close(mean, expected), "{from} to {to}: {mean}");
     }
-    let at = |day| {
-        POLICY
-            .capacity(&[], &[ReportKind::Fast], 37.0, &sickness, day)
-            .unwrap()
-    };
+    let at = |day| POLICY.capacity(&[], &[ReportKind::Fast], 37.0, &sickness, day).unwrap();
     assert_eq!(at(date(2025, 6, 15)).capacity_percent, None);
     assert_eq!(at(date(2025, 6, 15)).reduction_hours, 37.0);
     // 65 / 2176 x 100
@@ -303,12 +198,7 @@ fn reduction_ending_mid_period() {
 /// capacity 699.5 / 1740.8 x 100 = 40.1827...%.
 #[test]
 fn capacity_worked_example() {
-    let case = |t: &str, case_type, iom| Case {
-        tier: tier(t),
-        case_type,
-        iom,
-        women: false,
-    };
+    let case = |t: &str, case_type, iom| Case { tier: tier(t), case_type, iom, women: false };
     let cases = [
         case("A3", CaseType::Community, true),
         case("B2", CaseType::Licence, false),
@@ -316,21 +206,12 @@ fn capacity_worked_example() {
         case("D0", CaseType::Community, false),
     ];
     let reports = [ReportKind::StandardCourt, ReportKind::Parole];
-    let reductions = [reduction(
-        ReductionKind::NewlyQualified,
-        date(2025, 1, 6),
-        None,
-    )];
-    let figures = POLICY
-        .capacity(&cases, &reports, 37.0, &reductions, date(2025, 3, 1))
-        .unwrap();
+    let reductions = [reduction(ReductionKind::NewlyQualified, date(2025, 1, 6), None)];
+    let figures = POLICY.capacity(&cases, &reports, 37.0, &reductions, date(2025, 3, 1)).unwrap();
     assert!(close(figures.points, 699.5), "{figures:?}");
     assert!(close(figures.reduction_hours, 7.4), "{figures:?}");
     assert!(close(figures.available_points, 1740.8), "{figures:?}");
-    assert!(close(
-        figures.capacity_percent.unwrap(),
-        699.5 / 1740.8 * 100.0
-    ));
+    assert!(close(figures.capacity_percent.unwrap(), 699.5 / 1740.8 * 100.0));
     assert!((figures.capacity_percent.unwrap() - 40.1827).abs() < 0.0001);
 }
 
@@ -338,42 +219,18 @@ fn capacity_worked_example() {
 fn bad_inputs_are_refused() {
     let at = date(2025, 1, 1);
     let cases = [
-        (
-            0.0,
-            vec![],
-            "contracted hours 0 must be more than 0 and at most a week (168)",
-        ),
-        (
-            -1.0,
-            vec![],
-            "contracted hours -1 must be more than 0 and at most a week (168)",
-        ),
-        (
-            f64::NAN,
-            vec![],
-            "contracted hours NaN must be more than 0 and at most a week (168)",
-        ),
-        (
-            169.0,
-            vec![],
-            "contracted hours 169 must be more than 0 and at most a week (168)",
-        ),
+        (0.0, vec![], "contracted hours 0 must be more than 0 and at most a week (168)"),
+        (-1.0, vec![], "contracted hours -1 must be more than 0 and at most a week (168)"),
+        (f64::NAN, vec![], "contracted hours NaN must be more than 0 and at most a week (168)"),
+        (169.0, vec![], "contracted hours 169 must be more than 0 and at most a week (168)"),
         (
             37.0,
-            vec![reduction(
-                ReductionKind::FacilityTime { percent: 51 },
-                at,
-                None,
-            )],
+            vec![reduction(ReductionKind::FacilityTime { percent: 51 }, at, None)],
             "facility time 51% is over the maximum of 50%",
         ),
         (
             37.0,
-            vec![reduction(
-                ReductionKind::LongTermSickness,
-                at,
-                Some(date(2024, 12, 31)),
-            )],
+            vec![reduction(ReductionKind::LongTermSickness, at, Some(date(2024, 12, 31)))],
             "reduction ends on 2024-12-31, before it starts on 2025-01-01",
         ),
     ];
@@ -382,10 +239,7 @@ fn bad_inputs_are_refused() {
         assert_eq!(error.to_string(), expected);
     }
     assert_eq!(
-        POLICY
-            .available_points_over(37.0, &[], date(2025, 2, 1), date(2025, 1, 31))
-            .unwrap_err()
-            .to_string(),
+        POLICY.available_points_over(37.0, &[], date(2025, 2, 1), date(2025, 1, 31)).unwrap_err().to_string(),
         "period ends on 2025-01-31, before it starts on 2025-02-01"
     );
 }

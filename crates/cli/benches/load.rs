@@ -1,0 +1,170 @@
+//! Generate-and-load at national scale against each engine's own bulk load of the same rows.
+//!
+//! `cargo bench -p probity --bench load -- [--cases 262000] [--engines sqlite,postgres]`
+//!
+//! For each engine: (1) `probity generate`'s path — generate the synthetic provider, fold
+//! every case into its projections, load events and projections in one transaction — timed;
+//! (2) the same rows read back, then loaded into a fresh store by the engine's own bulk
+//! loader (SQLite: one transaction of prepared single-row inserts; PostgreSQL: COPY) —
+//! timed. Prints both and the ratio (target: under 3x). PostgreSQL is taken from
+//! `PROBITY_TEST_DATABASE_URL` or the local server.
+
+use futures_util::TryStreamExt;
+use sqlx::{AssertSqlSafe, Row};
+use std::io::{BufRead, Write};
+use std::time::Instant;
+
+const TABLES: [(&str, &str); 9] = [
+    ("areas", "code, name"),
+    ("boroughs", "code, area, name"),
+    ("offices", "code, borough, name"),
+    ("teams", "code, office, name"),
+    ("staff", "code, team, name, grade, contracted_hours, employment, specialisms"),
+    ("events", "crn, seq, event_type, schema_version, occurred_at, recorded_at, recorded_by, payload"),
+    ("streams", "crn, version"),
+    (
+        "case_summary",
+        "crn, first_name, family_name, date_of_birth, gender, officer, team, active, sentence_kind, sentence_end, released_on, licence_end, rosh, next_appointment, last_face_to_face, contact_due_by, officer_count, version",
+    ),
+    ("caseload", "officer, active_cases"),
+];
+
+fn cast(table: &str, columns: &str) -> String {
+    // Read every column as text so one loader serves all tables.
+    let cols: Vec<String> = columns.split(", ").map(|c| format!("CAST({c} AS TEXT) AS {c}")).collect();
+    format!("SELECT {} FROM {table}", cols.join(", "))
+}
+
+fn csv_cell(buf: &mut String, v: Option<&str>) {
+    // In COPY's CSV an unquoted empty field is NULL; a quoted one is text.
+    if let Some(s) = v {
+        buf.push('"');
+        buf.push_str(&s.replace('"', "\"\""));
+        buf.push('"');
+    }
+}
+
+fn args() -> (u64, Vec<String>) {
+    let mut cases = 262_000;
+    let mut engines = vec!["sqlite".to_owned(), "postgres".to_owned()];
+    let argv: Vec<String> = std::env::args().collect();
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "--cases" => {
+                cases = argv[i + 1].parse().expect("--cases: a number");
+                i += 1;
+            }
+            "--engines" => {
+                engines = argv[i + 1].split(',').map(str::to_owned).collect();
+                i += 1;
+            }
+            _ => {} // cargo bench passes --bench
+        }
+        i += 1;
+    }
+    (cases, engines)
+}
+
+fn report(engine: &str, cases: u64, events: usize, ours: f64, reference: f64) {
+    println!(
+        "{engine:<9} cases {cases:>7}  events {events:>9}  generate+load {ours:>8.1} s  bulk load of the same rows {reference:>8.1} s  ratio {:.2}x (target < 3x)",
+        ours / reference
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let (cases, engines) = args();
+    let opts = synth::GenerateOptions::new(cases, 1, "2026-11-26".parse().unwrap());
+    for engine in engines {
+        match engine.as_str() {
+            "sqlite" => {
+                let (ours, _d1) = store::testing::sqlite().await;
+                let t = Instant::now();
+                services::generate::generate(&ours, &opts, &|_| {}).await.unwrap();
+                let ours_s = t.elapsed().as_secs_f64();
+                let (fresh, _d2) = store::testing::sqlite().await;
+                let mut tx = fresh.pool().begin().await.unwrap();
+                // Only the inserts are timed; rows stream from the generated store meanwhile.
+                let mut inserting = std::time::Duration::ZERO;
+                let mut events = 0usize;
+                for (table, columns) in TABLES {
+                    let n = columns.split(", ").count();
+                    let params: Vec<String> = (1..=n).map(|k| format!("${k}")).collect();
+                    let sql = format!("INSERT INTO {table} ({columns}) VALUES ({})", params.join(", "));
+                    let select = cast(table, columns);
+                    let mut rows = sqlx::query(AssertSqlSafe(select.as_str())).fetch(ours.pool());
+                    while let Some(r) = rows.try_next().await.unwrap() {
+                        let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+                        for j in 0..n {
+                            q = q.bind(r.get::<Option<String>, _>(j));
+                        }
+                        let t = Instant::now();
+                        q.execute(&mut *tx).await.unwrap();
+                        inserting += t.elapsed();
+                        events += usize::from(table == "events");
+                    }
+                }
+                let t = Instant::now();
+                tx.commit().await.unwrap();
+                inserting += t.elapsed();
+                let reference = inserting.as_secs_f64();
+                report("sqlite", cases, events, ours_s, reference);
+            }
+            "postgres" => {
+                let ours = store::testing::postgres().await.expect("PostgreSQL is needed for this benchmark");
+                let t = Instant::now();
+                services::generate::generate(&ours, &opts, &|_| {}).await.unwrap();
+                let ours_s = t.elapsed().as_secs_f64();
+                // The same rows as CSV files, written before the clock starts.
+                let dir = tempfile::tempdir().unwrap();
+                let mut events = 0usize;
+                for (table, columns) in TABLES {
+                    let n = columns.split(", ").count();
+                    let mut out = std::io::BufWriter::new(std::fs::File::create(dir.path().join(table)).unwrap());
+                    let select = cast(table, columns);
+                    let mut rows = sqlx::query(AssertSqlSafe(select.as_str())).fetch(ours.pool());
+                    let mut line = String::new();
+                    while let Some(r) = rows.try_next().await.unwrap() {
+                        line.clear();
+                        for j in 0..n {
+                            if j > 0 {
+                                line.push(',');
+                            }
+                            csv_cell(&mut line, r.get::<Option<String>, _>(j).as_deref());
+                        }
+                        line.push('\n');
+                        out.write_all(line.as_bytes()).unwrap();
+                        events += usize::from(table == "events");
+                    }
+                    out.flush().unwrap();
+                }
+                let fresh = store::testing::postgres().await.unwrap();
+                let t = Instant::now();
+                let mut tx = fresh.pool().begin().await.unwrap();
+                for (table, columns) in TABLES {
+                    let mut copy =
+                        tx.copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT csv)")).await.unwrap();
+                    let mut file = std::io::BufReader::with_capacity(
+                        1 << 20,
+                        std::fs::File::open(dir.path().join(table)).unwrap(),
+                    );
+                    loop {
+                        let chunk = file.fill_buf().unwrap();
+                        if chunk.is_empty() {
+                            break;
+                        }
+                        let len = chunk.len();
+                        copy.send(chunk).await.unwrap();
+                        file.consume(len);
+                    }
+                    copy.finish().await.unwrap();
+                }
+                tx.commit().await.unwrap();
+                report("postgres", cases, events, ours_s, t.elapsed().as_secs_f64());
+            }
+            other => panic!("--engines: unknown engine {other}"),
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The JSON API under `/api`. Handlers only unwrap the request and wrap the answer; the work
+//! is in [`crate::service`]. The router is built from one table, [`api_routes`] lists it, and
+//! a test checks every entry against the OpenAPI document, so a route cannot ship
+//! undocumented.
+
+use crate::AppState;
+use crate::error::{ErrorResponse, WebError};
+use crate::service;
+use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded};
+use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::handler::Handler;
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter};
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+pub const CASELOAD: &str = "/api/officers/{code}/caseload";
+pub const CASE: &str = "/api/cases/{crn}";
+pub const CASE_EVENTS: &str = "/api/cases/{crn}/events";
+pub const OPENAPI: &str = "/api/openapi.json";
+
+struct Route {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("API routes use standard methods");
+    Route { method, path, handler: axum::routing::on(filter, handler) }
+}
+
+/// The one list of API routes: the router is built from it and the tests read it.
+fn table() -> Vec<Route> {
+    vec![
+        route(Method::GET, CASELOAD, officer_caseload),
+        route(Method::GET, CASE, case_record),
+        route(Method::POST, CASE_EVENTS, record_events),
+        route(Method::GET, OPENAPI, openapi_document),
+    ]
+}
+
+/// Every API route as (method, path template), in the OpenAPI document's path syntax.
+pub fn api_routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    table().into_iter().fold(Router::new(), |router, r| router.route(r.path, r.handler))
+}
+
+/// A path parameter, or a 400 naming it.
+fn param(p: Result<Path<String>, PathRejection>, field: &str) -> Result<String, WebError> {
+    p.map(|Path(v)| v).map_err(|e| WebError::bad_request(field, format!("{field}: {}", e.body_text())))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TimelineQuery {
+    /// Only events of this type.
+    #[serde(rename = "type")]
+    pub event_type: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/officers/{code}/caseload",
+    tag = "caseloads",
+    summary = "An officer's active caseload",
+    description = "Each active case with its supervision phase today, RoSH, next appointment, the date \
+                   contact is due by, and whether contact is overdue.",
+    params(("code" = String, Path, description = "The responsible officer's staff code", example = "N07P001")),
+    responses(
+        (status = 200, description = "The caseload (empty when the officer holds no active cases)", body = Caseload),
+        (status = 400, description = "`code` is not a staff code", body = ErrorResponse),
+        (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
+    )
+)]
+pub async fn officer_caseload(
+    State(app): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+) -> Result<Json<Caseload>, WebError> {
+    Ok(Json(service::caseload(&app, &param(code, "code")?).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/cases/{crn}",
+    tag = "cases",
+    summary = "A case and its timeline",
+    description = "The case as it stands, and every event on it in order, with when it happened, when it \
+                   was recorded, who recorded it, and whether it was recorded more than two business days late.",
+    params(
+        ("crn" = String, Path, description = "Case reference number", example = "X123456"),
+        ("type" = Option<String>, Query, description = "Only events of this type (e.g. `appointment_booked`)")
+    ),
+    responses(
+        (status = 200, description = "The case record", body = CaseRecord),
+        (status = 400, description = "`crn` is not a CRN, or `type` is not an event type", body = ErrorResponse),
+        (status = 404, description = "No case has this CRN", body = ErrorResponse),
+        (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
+    )
+)]
+pub async fn case_record(
+    State(app): State<AppState>,
+    crn: Result<Path<String>, PathRejection>,
+    query: Result<Query<TimelineQuery>, QueryRejection>,
+) -> Result<Json<CaseRecord>, WebError> {
+    let crn = param(crn, "crn")?;
+    let Query(query) = query.map_err(|e| WebError::bad_request("type", e.body_text()))?;
+    Ok(Json(service::case_record(&app, &crn, query.event_type.as_deref()).await?))
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/cases/{crn}/events",
+    tag = "cases",
+    summary = "Record events on a case",
+    description = "Appends the events to the case if it is still at `expected_version` (0 opens a new case). \
+                   All of them are recorded or none.",
+    params(("crn" = String, Path, description = "Case reference number", example = "X123456")),
+    request_body(content = RecordEvents, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Recorded; the body has the case's new version", body = Recorded,
+            headers(("location" = String, description = "The case's URL"))),
+        (status = 400, description = "The body or `crn` is malformed; `field` names the part at fault", body = ErrorResponse),
+        (status = 409, description = "The case has changed since `expected_version`: reload it and try again", body = ErrorResponse),
+        (status = 415, description = "The body is not `application/json`", body = ErrorResponse),
+        (status = 422, description = "The case's state does not allow an event; `field` names the event and field", body = ErrorResponse),
+        (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
+    )
+)]
+pub async fn record_events(
+    State(app): State<AppState>,
+    crn: Result<Path<String>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let crn = param(crn, "crn")?;
+    service::parse_crn(&crn)?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(WebError::UnsupportedMediaType("Send the events as `application/json`.".into()));
+    }
+    let recorded = service::record_events(&app, &crn, &body).await?;
+    let location = format!("/api/cases/{}", recorded.crn);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(recorded)).into_response())
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "meta",
+    summary = "This OpenAPI document",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+)]
+pub async fn openapi_document() -> Json<&'static serde_json::Value> {
+    static DOC: OnceLock<serde_json::Value> = OnceLock::new();
+    Json(DOC.get_or_init(|| serde_json::to_value(crate::openapi::document()).expect("the document serialises")))
+}

@@ -1,0 +1,146 @@
+//! Probity's HTTP server: a JSON API under `/api` (described by an OpenAPI document at
+//! `/api/openapi.json`) and plain server-rendered pages for people.
+//!
+//! Interfaces are thin (DESIGN.md): handlers parse the request, call [`service`] and render
+//! a [`view`]; no rule of probation lives here. Sign-in is not built yet; [`routes`] is
+//! where a session layer will wrap every route (see its doc).
+//!
+//! Start reading at [`router`], then `api.rs` and `pages.rs`.
+
+pub mod api;
+mod body;
+pub mod error;
+pub mod openapi;
+pub mod pages;
+mod records;
+pub mod service;
+pub mod view;
+
+pub use api::api_routes;
+pub use error::WebError;
+pub use records::CaseRecords;
+
+use axum::Router;
+use axum::http::{HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
+use jiff::civil::Date;
+use std::sync::Arc;
+use store::CaseStore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+/// Where "today" comes from. Phases and overdue flags move with the calendar, so tests and
+/// demonstrations pin the date; a live server reads the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Clock {
+    #[default]
+    System,
+    Fixed(Date),
+}
+
+impl Clock {
+    /// Today's date in the UK.
+    pub fn today(self) -> Date {
+        match self {
+            Clock::System => domain::case::uk_date(jiff::Timestamp::now()),
+            Clock::Fixed(d) => d,
+        }
+    }
+}
+
+/// What every handler shares: the case records and the clock.
+#[derive(Clone)]
+pub struct AppState {
+    pub records: Arc<dyn CaseRecords>,
+    pub clock: Clock,
+}
+
+/// The whole application on `store`, reading today's date from the system clock.
+pub fn router<S: CaseStore>(store: S) -> Router {
+    router_with_clock(store, Clock::System)
+}
+
+/// The whole application with a chosen clock.
+pub fn router_with_clock<S: CaseStore>(store: S, clock: Clock) -> Router {
+    let state = AppState { records: Arc::new(store), clock };
+    routes()
+        .fallback(fallback)
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(axum::middleware::map_response(security_headers))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Every route, before the cross-cutting layers. Sign-in will go here as
+/// `api::router().merge(pages::router()).route_layer(session)` plus public sign-in routes,
+/// so that it wraps every matched route and nothing else needs to change.
+pub fn routes() -> Router<AppState> {
+    api::router().merge(pages::router())
+}
+
+/// Serves until ctrl-c (or SIGTERM), letting requests in flight finish.
+pub async fn serve<S: CaseStore>(store: S, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "Probity is listening");
+    }
+    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Unknown routes: JSON under `/api`, a page elsewhere.
+async fn fallback(uri: Uri) -> Response {
+    if uri.path() == "/api" || uri.path().starts_with("/api/") {
+        WebError::NotFound(format!("There is no API route {}.", uri.path())).into_response()
+    } else {
+        pages::not_found().await.into_response()
+    }
+}
+
+/// A panic is a bug: log it, answer with the generic 500, never a backtrace.
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    WebError::internal(format!("handler panicked: {detail}")).into_response()
+}
+
+/// Headers every response carries: no sniffing, no framing, no third-party anything.
+async fn security_headers(mut response: Response) -> Response {
+    let h = response.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    );
+    response
+}

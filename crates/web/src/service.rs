@@ -1,0 +1,66 @@
+//! What a request asks of Probity, written once for the API and the pages: parse the
+//! identifiers at the edge, read or append through the store, shape with [`crate::view`].
+//! These are the seams where the `services` crate's use cases (and access control, and the
+//! audit of reads) will sit once they exist.
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow, RecordEvents, Recorded};
+use domain::case::CaseState;
+use domain::ids::{Code, Crn};
+use domain::projection::CaseSummary;
+
+pub fn parse_crn(raw: &str) -> Result<Crn, WebError> {
+    Ok(Crn::parse(raw)?)
+}
+
+pub fn parse_officer(raw: &str) -> Result<Code, WebError> {
+    Code::parse(raw).map_err(|e| WebError::bad_request("code", e.to_string()))
+}
+
+/// The `?type=` filter: empty means every event; otherwise it must be an event type.
+pub fn parse_event_type(raw: Option<&str>) -> Result<Option<&str>, WebError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if EVENT_TYPES.contains(&t) => Ok(Some(t)),
+        Some(t) => Err(WebError::bad_request(
+            "type",
+            format!("type: `{t}` is not an event type (one of {})", EVENT_TYPES.join(", ")),
+        )),
+    }
+}
+
+pub async fn officers(app: &AppState) -> Result<Vec<OfficerRow>, WebError> {
+    let counts = app.records.caseload_counts().await?;
+    let org = app.records.organisation().await?;
+    Ok(view::officers(&counts, &org))
+}
+
+pub async fn caseload(app: &AppState, officer: &str) -> Result<Caseload, WebError> {
+    let officer = parse_officer(officer)?;
+    let cases = app.records.caseload(&officer).await?;
+    let org = app.records.organisation().await?;
+    Ok(Caseload::new(officer, &org, &cases, app.clock.today()))
+}
+
+/// A case and its timeline. The summary is folded from the same read of the stream as the
+/// timeline, so the version a client sees matches the events it sees.
+pub async fn case_record(app: &AppState, crn: &str, event_type: Option<&str>) -> Result<CaseRecord, WebError> {
+    let crn = parse_crn(crn)?;
+    let event_type = parse_event_type(event_type)?;
+    let events = app.records.stream(&crn).await?;
+    if events.is_empty() {
+        return Err(WebError::NotFound(format!("There is no case with CRN {crn}.")));
+    }
+    let state = CaseState::fold(crn.clone(), &events).map_err(|e| WebError::internal(format!("case {crn}: {e}")))?;
+    let summary = CaseSummary::from_state(&state)
+        .ok_or_else(|| WebError::internal(format!("case {crn} has events but no person")))?;
+    Ok(CaseRecord::new(&summary, &events, event_type, app.clock.today()))
+}
+
+pub async fn record_events(app: &AppState, crn: &str, body: &[u8]) -> Result<Recorded, WebError> {
+    let crn = parse_crn(crn)?;
+    let RecordEvents { expected_version, events } = crate::body::record_events(body)?;
+    let version = app.records.append(&crn, expected_version, &events).await?;
+    Ok(Recorded { crn, version })
+}
