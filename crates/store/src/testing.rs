@@ -26,8 +26,9 @@ pub fn postgres_url() -> (String, bool) {
     }
 }
 
-/// A PostgreSQL store in a fresh schema, or `None` when no server is configured or running.
-pub async fn postgres() -> Option<PostgresStore> {
+/// The URL of a fresh, empty schema on the test PostgreSQL server, or `None` when no server
+/// is configured or running.
+pub async fn postgres_fresh_url() -> Option<String> {
     let (url, required) = postgres_url();
     let admin = match sqlx::PgPool::connect(&url).await {
         Ok(p) => p,
@@ -46,6 +47,11 @@ pub async fn postgres() -> Option<PostgresStore> {
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.expect("create schema");
     admin.close().await;
     let sep = if url.contains('?') { '&' } else { '?' };
-    let scoped = format!("{url}{sep}options=-c%20search_path%3D{schema}");
-    Some(PostgresStore::connect(&scoped).await.expect("postgres store in a fresh schema"))
+    Some(format!("{url}{sep}options=-c%20search_path%3D{schema}"))
+}
+
+/// A PostgreSQL store in a fresh schema, or `None` when no server is configured or running.
+pub async fn postgres() -> Option<PostgresStore> {
+    let url = postgres_fresh_url().await?;
+    Some(PostgresStore::connect(&url).await.expect("postgres store in a fresh schema"))
 }

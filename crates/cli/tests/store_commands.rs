@@ -1,0 +1,132 @@
+//! The store commands as a user runs them: generate, stats, check, export/import across
+//! engines, and the demo serving pages and the OpenAPI document.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Output, Stdio};
+
+fn probity(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_probity")).args(args).output().expect("probity runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    services::transfer::FILES.iter().map(|f| (f.to_string(), std::fs::read(dir.join(f)).unwrap())).collect()
+}
+
+#[test]
+fn generate_stats_check_and_a_lossless_round_trip_through_postgres() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = format!("sqlite://{}", dir.path().join("a.db").display());
+    let gen_args = ["generate", "--cases", "2500", "--seed", "7", "--as-of", "2026-11-26", "--database"];
+    ok(probity(&[&gen_args[..], &[a.as_str()]].concat()));
+
+    // Calibration figures within ±2 points of the report (mean caseload within ±2 of 57).
+    let stats: serde_json::Value = serde_json::from_str(&ok(probity(&["stats", "--json", "--database", &a]))).unwrap();
+    let figure = |k: &str| stats[k].as_f64().unwrap_or_else(|| panic!("stats has no {k}: {stats}"));
+    for (key, target) in [
+        ("mean_caseload", 57.0),
+        ("custodial_percent", 41.0),
+        ("one_officer_percent", 59.0),
+        ("community_completion_percent", 78.0),
+        ("licence_completion_percent", 80.0),
+    ] {
+        assert!((figure(key) - target).abs() <= 2.0, "{key} = {} against {target}", figure(key));
+    }
+    assert_eq!((figure("areas"), figure("boroughs"), figure("offices")), (5.0, 33.0, 25.0));
+    assert_eq!(stats["needs_in_report_order"], true, "needs prevalence in the report's order");
+    assert!(ok(probity(&["check", "--database", &a])).starts_with("ok"));
+
+    // The same seed gives the same provider.
+    let b = format!("sqlite://{}", dir.path().join("b.db").display());
+    ok(probity(&[&gen_args[..], &[b.as_str()]].concat()));
+    ok(probity(&["export", "--database", &a, "--dir", dir.path().join("ea").to_str().unwrap()]));
+    ok(probity(&["export", "--database", &b, "--dir", dir.path().join("eb").to_str().unwrap()]));
+    assert_eq!(files(&dir.path().join("ea")), files(&dir.path().join("eb")), "deterministic for a seed");
+    // Generating into a store that is not empty is refused.
+    let again = probity(&[&gen_args[..], &[a.as_str()]].concat());
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
+
+    // SQLite -> PostgreSQL -> SQLite, exporting after each import: identical files.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let middle = rt
+        .block_on(store::testing::postgres_fresh_url())
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("m.db").display()));
+    ok(probity(&["import", "--database", &middle, "--dir", dir.path().join("ea").to_str().unwrap()]));
+    assert!(ok(probity(&["check", "--database", &middle])).starts_with("ok"));
+    ok(probity(&["export", "--database", &middle, "--dir", dir.path().join("em").to_str().unwrap()]));
+    assert_eq!(files(&dir.path().join("ea")), files(&dir.path().join("em")));
+    let c = format!("sqlite://{}", dir.path().join("c.db").display());
+    ok(probity(&["import", "--database", &c, "--dir", dir.path().join("em").to_str().unwrap()]));
+    ok(probity(&["export", "--database", &c, "--dir", dir.path().join("ec").to_str().unwrap()]));
+    assert_eq!(files(&dir.path().join("ea")), files(&dir.path().join("ec")));
+
+    // A bad row is refused naming file, row and field, and the target stays empty.
+    let events = std::fs::read_to_string(dir.path().join("ea/events.csv")).unwrap();
+    std::fs::write(dir.path().join("ea/events.csv"), events.replacen("X000003,1,", "X00003,1,", 1)).unwrap();
+    let d = format!("sqlite://{}", dir.path().join("d.db").display());
+    let bad = probity(&["import", "--database", &d, "--dir", dir.path().join("ea").to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("events.csv row") && err.contains("crn"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let after = dir.path().join("ed");
+    ok(probity(&["export", "--database", &d, "--dir", after.to_str().unwrap()]));
+    assert_eq!(std::fs::read_to_string(after.join("events.csv")).unwrap().lines().count(), 1, "only the header");
+}
+
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+    (status, response)
+}
+
+#[test]
+fn demo_serves_pages_and_the_openapi_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo.db");
+    let mut demo = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args(["demo", "--cases", "120", "--addr", "127.0.0.1:0", "--file", file.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(demo.stdout.take().unwrap());
+    let mut addr = None;
+    let mut officer_page = None;
+    let mut line = String::new();
+    while out.read_line(&mut line).unwrap() > 0 {
+        if let Some(rest) = line.trim().strip_prefix("Open http://") {
+            addr = Some(rest.trim_end_matches('/').to_owned());
+        }
+        if officer_page.is_none() && line.contains("/caseload") {
+            officer_page = line
+                .split_whitespace()
+                .next()
+                .map(|u| u.split_once("//").unwrap().1.split_once('/').unwrap().1.to_owned());
+        }
+        if line.starts_with("Sign-in") {
+            break;
+        }
+        line.clear();
+    }
+    let addr = addr.expect("the demo prints its URL");
+    let (status, body) = get(&addr, "/");
+    assert_eq!(status, 200);
+    assert!(body.contains("<html"));
+    let (status, body) = get(&addr, &format!("/{}", officer_page.expect("an officer's caseload link")));
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = get(&addr, "/api/openapi.json");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"openapi\""));
+    demo.kill().unwrap();
+    demo.wait().unwrap();
+}
