@@ -2,7 +2,6 @@
 //! event may be appended to it.
 
 use crate::assessment::{Assessment, RoshLevel};
-use crate::calendar::add_business_days;
 use crate::contact::{Appointment, Outcome};
 use crate::event::{CaseEvent, RecordedEvent, SentenceOutcome};
 use crate::ids::{Code, Crn, LocalId};
@@ -249,27 +248,12 @@ impl CaseState {
     }
 
     /// The date by which the next face-to-face contact must happen, or `None` when none is
-    /// required (no active sentence, or in custody).
-    ///
-    /// RULES.md, Contact: the first appointment within 5 business days of allocation for a
-    /// community sentence and 1 business day of release for a licence; thereafter at least
-    /// one face-to-face contact a month. (Frequency by tier and RoSH tightens this further.)
+    /// required (no active sentence, or in custody): the first appointment deadline until
+    /// the person has been seen, then the contact frequency table. The same rules drive the
+    /// worklist (`practice::contact`), so the caseload page and the worklist agree.
     pub fn contact_due_by(&self) -> Option<Date> {
-        let current = self.current_sentence()?;
-        let s = &current.sentence;
-        let start = match s.kind {
-            SentenceKind::Custodial => current.released_on?,
-            _ => s.sentence_date,
-        };
-        let seen_since_start = self.last_face_to_face().filter(|d| *d >= start);
-        match seen_since_start {
-            Some(last) => last.checked_add(jiff::Span::new().months(1)).ok(),
-            None => {
-                let from = self.officer.as_ref().map_or(start, |a| a.since.max(start));
-                let days = if s.kind == SentenceKind::Custodial { 1 } else { 5 };
-                Some(add_business_days(from, days))
-            }
-        }
+        crate::practice::contact::next_face_to_face_due(self)
+            .or_else(|| crate::practice::contact::first_appointment_due(self))
     }
 
     /// The supervision phase on a date.

@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::error::{ErrorResponse, WebError};
 use crate::service;
-use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded};
+use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded, Worklist};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -19,6 +19,7 @@ use serde::Deserialize;
 use std::sync::OnceLock;
 
 pub const CASELOAD: &str = "/api/officers/{code}/caseload";
+pub const WORKLIST: &str = "/api/officers/{code}/worklist";
 pub const CASE: &str = "/api/cases/{crn}";
 pub const CASE_EVENTS: &str = "/api/cases/{crn}/events";
 pub const OPENAPI: &str = "/api/openapi.json";
@@ -42,6 +43,7 @@ where
 fn table() -> Vec<Route> {
     vec![
         route(Method::GET, CASELOAD, officer_caseload),
+        route(Method::GET, WORKLIST, officer_worklist),
         route(Method::GET, CASE, case_record),
         route(Method::POST, CASE_EVENTS, record_events),
         route(Method::GET, OPENAPI, openapi_document),
@@ -88,6 +90,29 @@ pub async fn officer_caseload(
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Caseload>, WebError> {
     Ok(Json(service::caseload(&app, &param(code, "code")?).await?))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/officers/{code}/worklist",
+    tag = "caseloads",
+    summary = "An officer's worklist",
+    description = "Everything due or overdue across the officer's active cases (first appointments, contact, \
+                   missing outcomes, evidence awaited, warning and breach decisions, breach packs, sentence plans, \
+                   plan gaps, and cases with no contact planned), ordered by risk then lateness, each with the \
+                   action that clears it and the policy rule that set its deadline.",
+    params(("code" = String, Path, description = "The responsible officer's staff code", example = "N07P001")),
+    responses(
+        (status = 200, description = "The worklist (empty when nothing is due)", body = Worklist),
+        (status = 400, description = "`code` is not a staff code", body = ErrorResponse),
+        (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
+    )
+)]
+pub async fn officer_worklist(
+    State(app): State<AppState>,
+    code: Result<Path<String>, PathRejection>,
+) -> Result<Json<Worklist>, WebError> {
+    Ok(Json(service::worklist(&app, &param(code, "code")?).await?))
 }
 
 #[utoipa::path(

@@ -16,6 +16,7 @@ use utoipa::{OpenApi, PartialSchema, ToSchema};
     ),
     paths(
         crate::api::officer_caseload,
+        crate::api::officer_worklist,
         crate::api::case_record,
         crate::api::record_events,
         crate::api::openapi_document

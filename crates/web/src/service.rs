@@ -5,7 +5,7 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow, RecordEvents, Recorded};
+use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow, RecordEvents, Recorded, Worklist};
 use domain::case::CaseState;
 use domain::ids::{Code, Crn};
 use domain::projection::CaseSummary;
@@ -41,6 +41,21 @@ pub async fn caseload(app: &AppState, officer: &str) -> Result<Caseload, WebErro
     let cases = app.records.caseload(&officer).await?;
     let org = app.records.organisation().await?;
     Ok(Caseload::new(officer, &org, &cases, app.clock.today()))
+}
+
+/// An officer's worklist: every active case folded from its log, then the practice rules.
+pub async fn worklist(app: &AppState, officer: &str) -> Result<Worklist, WebError> {
+    let officer = parse_officer(officer)?;
+    let today = app.clock.today();
+    let mut states = Vec::new();
+    for case in app.records.caseload(&officer).await? {
+        let events = app.records.stream(&case.crn).await?;
+        let state = CaseState::fold(case.crn.clone(), &events)
+            .map_err(|e| WebError::internal(format!("case {}: {e}", case.crn)))?;
+        states.push(state);
+    }
+    let items = domain::practice::worklist::officer_worklist(states.iter(), today);
+    Ok(Worklist::new(officer, &items, today))
 }
 
 /// A case and its timeline. The summary is folded from the same read of the stream as the

@@ -368,3 +368,73 @@ mod tests {
         assert_eq!((rows[0].name.as_str(), rows[0].active_cases), ("OFF2", 3));
     }
 }
+
+/// One thing due or overdue on an officer's cases, with the action that clears it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct WorklistEntry {
+    #[schema(value_type = String, example = "X123456")]
+    pub crn: domain::Crn,
+    /// The kind of work, e.g. `first_appointment`, `warning_decision`, `breach_pack`.
+    #[schema(example = "breach_decision")]
+    pub kind: String,
+    /// What the item is about: `case`, an appointment id, or a plan subject such as `need:drug_misuse`.
+    pub subject: String,
+    #[schema(value_type = String, format = Date)]
+    pub due: Date,
+    pub overdue: bool,
+    pub overdue_by_business_days: u32,
+    #[schema(value_type = Option<crate::openapi::RoshSchema>)]
+    pub risk: Option<domain::assessment::RoshLevel>,
+    /// A stable key for the action that clears the item.
+    pub action: String,
+    /// What to do, in words.
+    pub action_label: String,
+    /// The policy rule (in `domain::practice::policy`) that set the due date.
+    pub rule: String,
+}
+
+/// Everything due or overdue across an officer's active cases, ordered by risk and lateness.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Worklist {
+    #[schema(value_type = String, example = "N07P001")]
+    pub officer: Code,
+    #[schema(value_type = String, format = Date)]
+    pub on: Date,
+    pub items: Vec<WorklistEntry>,
+}
+
+fn plain_text<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Object(m)) => {
+            m.iter().map(|(k, v)| format!("{k}:{}", v.as_str().unwrap_or_default())).collect::<Vec<_>>().join(",")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+impl Worklist {
+    pub fn new(officer: Code, items: &[domain::practice::worklist::WorkItem], today: Date) -> Self {
+        use domain::practice::worklist::Subject;
+        let items = items
+            .iter()
+            .map(|i| WorklistEntry {
+                crn: i.crn.clone(),
+                kind: plain_text(&i.kind),
+                subject: match &i.subject {
+                    Subject::Case => "case".to_owned(),
+                    Subject::Appointment(id) => id.to_string(),
+                    Subject::Plan(p) => plain_text(p),
+                },
+                due: i.due,
+                overdue: i.overdue,
+                overdue_by_business_days: i.overdue_by_business_days,
+                risk: i.risk,
+                action: i.action.key.to_owned(),
+                action_label: i.action.label.to_owned(),
+                rule: i.rule.to_owned(),
+            })
+            .collect();
+        Self { officer, on: today, items }
+    }
+}

@@ -573,3 +573,24 @@ async fn the_stylesheet_is_served_and_pages_carry_security_headers() {
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert!(r.headers()["content-security-policy"].to_str().unwrap().contains("default-src 'none'"));
 }
+
+#[tokio::test]
+async fn worklist_lists_what_is_due_with_its_rule_and_action() {
+    let s = seeded().await;
+    let (status, body) = s.get_json("/api/officers/OFF1/worklist").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["on"], TODAY);
+    let items = body["items"].as_array().unwrap();
+    // Ada was allocated on Monday 2 March and has not been seen: her first appointment was
+    // due five business days later, on 9 March, and is overdue.
+    let ada = items.iter().find(|i| i["crn"] == "X000001" && i["kind"] == "first_appointment").expect("Ada's item");
+    assert_eq!(ada["due"], "2026-03-09");
+    assert_eq!(ada["overdue"], true);
+    assert_eq!(ada["overdue_by_business_days"], 9);
+    assert!(!ada["rule"].as_str().unwrap().is_empty());
+    assert!(!ada["action_label"].as_str().unwrap().is_empty());
+    // Alan's sentence has ended: nothing of his is on the worklist.
+    assert!(items.iter().all(|i| i["crn"] != "X000004"));
+    let (status, _) = s.get_json("/api/officers/not-a-code/worklist").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
