@@ -88,20 +88,9 @@ impl Serialize for Gender {
     }
 }
 
-/// Risk of serious harm level, from the newest RoSH registration (TIERING.md 1.1).
-/// Ordered by seriousness: `Low < Medium < High < VeryHigh`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoshLevel {
-    /// Delius RLRH.
-    Low,
-    /// Delius RMRH.
-    Medium,
-    /// Delius RHRH.
-    High,
-    /// Delius RVHR.
-    VeryHigh,
-}
+/// Risk of serious harm level, from the newest RoSH registration (TIERING.md 1.1): the
+/// assessment's own type, ordered by seriousness.
+pub use crate::assessment::RoshLevel;
 
 /// MAPPA level 1-3 (Delius M1-M3); used by the legacy model only (TIERING.md 2.1.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -255,59 +244,11 @@ pub struct FemaleFactors {
     pub previous_breach_or_recall: bool,
 }
 
-/// An OASys criminogenic need area (TIERING.md 1.1 and 2.2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NeedArea {
-    /// Accommodation.
-    Accommodation,
-    /// Education, training and employability.
-    EducationTrainingEmployability,
-    /// Relationships.
-    Relationships,
-    /// Lifestyle and associates.
-    LifestyleAssociates,
-    /// Drug misuse.
-    DrugMisuse,
-    /// Alcohol misuse.
-    AlcoholMisuse,
-    /// Thinking and behaviour.
-    ThinkingBehaviour,
-    /// Attitudes.
-    Attitudes,
-    /// Financial management and income.
-    Financial,
-    /// Emotional well-being.
-    EmotionalWellbeing,
-}
+/// OASys criminogenic need areas (TIERING.md 1.1 and 2.2.1): the assessment's own type.
+pub use crate::assessment::NeedArea;
 
-impl NeedArea {
-    /// Every need area, in declaration order.
-    pub const ALL: [NeedArea; 10] = [
-        Self::Accommodation,
-        Self::EducationTrainingEmployability,
-        Self::Relationships,
-        Self::LifestyleAssociates,
-        Self::DrugMisuse,
-        Self::AlcoholMisuse,
-        Self::ThinkingBehaviour,
-        Self::Attitudes,
-        Self::Financial,
-        Self::EmotionalWellbeing,
-    ];
-}
-
-/// An OASys need severity. An area with no severity is simply absent from [`Needs`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NeedSeverity {
-    /// Scored below the standard threshold.
-    NoNeed,
-    /// Standard need.
-    Standard,
-    /// Severe need.
-    Severe,
-}
+/// An OASys need severity (an area with no severity is simply absent from [`Needs`]).
+pub use crate::assessment::NeedSeverity;
 
 /// Need severities by area; an absent area has no severity (scores 0).
 pub type Needs = BTreeMap<NeedArea, NeedSeverity>;
