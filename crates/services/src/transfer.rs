@@ -9,7 +9,7 @@ use domain::org::{Area, Borough, ContractedHours, Office, Organisation, Staff, T
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
-use store::{CaseStore, EventRow, LoadCase, StoreError};
+use store::{CaseStore, EventRow, LoadCase, StoreError, enum_text};
 
 /// The files of an export, in load order.
 pub const FILES: [&str; 6] = ["areas.csv", "boroughs.csv", "offices.csv", "teams.csv", "staff.csv", "events.csv"];
@@ -131,13 +131,6 @@ pub async fn export<S: CaseStore>(store: &S, dir: &Path) -> Result<u64, Transfer
     let n = n?;
     w.flush().map_err(|e| io_err(dir, e))?;
     Ok(n)
-}
-
-fn enum_text<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => unreachable!("plain enums serialise as strings"),
-    }
 }
 
 /// Reads one CSV file with its expected header; each record is handed to `row` with its

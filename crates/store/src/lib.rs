@@ -11,7 +11,7 @@ mod codec;
 mod engine;
 pub mod testing;
 
-pub use codec::{EventRow, LoadCase, parse_timestamp, timestamp_text, to_stored_precision};
+pub use codec::{EventRow, LoadCase, enum_text, parse_timestamp, timestamp_text, to_stored_precision};
 pub use engine::{PostgresStore, SqliteStore};
 
 use domain::event::{NewEvent, RecordedEvent};
