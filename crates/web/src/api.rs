@@ -71,6 +71,12 @@ pub struct TimelineQuery {
     pub event_type: Option<String>,
 }
 
+#[derive(Debug, Deserialize)]
+pub struct WorklistQuery {
+    /// The date to work the worklist out for (`YYYY-MM-DD`); today when absent.
+    pub on: Option<String>,
+}
+
 #[utoipa::path(
     get,
     path = "/api/officers/{code}/caseload",
@@ -101,18 +107,26 @@ pub async fn officer_caseload(
                    missing outcomes, evidence awaited, warning and breach decisions, breach packs, sentence plans, \
                    plan gaps, and cases with no contact planned), ordered by risk then lateness, each with the \
                    action that clears it and the policy rule that set its deadline.",
-    params(("code" = String, Path, description = "The responsible officer's staff code", example = "N07P001")),
+    params(
+        ("code" = String, Path, description = "The responsible officer's staff code", example = "N07P001"),
+        ("on" = Option<String>, Query, format = Date, example = "2026-04-13",
+            description = "The worklist as at this date (`YYYY-MM-DD`): what is due and overdue on that day, \
+                           from everything recorded so far. Default: today by the server's clock.")
+    ),
     responses(
         (status = 200, description = "The worklist (empty when nothing is due)", body = Worklist),
-        (status = 400, description = "`code` is not a staff code", body = ErrorResponse),
+        (status = 400, description = "`code` is not a staff code, or `on` is not a `YYYY-MM-DD` date", body = ErrorResponse),
         (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
     )
 )]
 pub async fn officer_worklist(
     State(app): State<AppState>,
     code: Result<Path<String>, PathRejection>,
+    query: Result<Query<WorklistQuery>, QueryRejection>,
 ) -> Result<Json<Worklist>, WebError> {
-    Ok(Json(service::worklist(&app, &param(code, "code")?).await?))
+    let code = param(code, "code")?;
+    let Query(query) = query.map_err(|e| WebError::bad_request("on", e.body_text()))?;
+    Ok(Json(service::worklist(&app, &code, query.on.as_deref()).await?))
 }
 
 #[utoipa::path(

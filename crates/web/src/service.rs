@@ -9,6 +9,7 @@ use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow, RecordEve
 use domain::case::CaseState;
 use domain::ids::{Code, Crn};
 use domain::projection::CaseSummary;
+use jiff::civil::Date;
 
 pub fn parse_crn(raw: &str) -> Result<Crn, WebError> {
     Ok(Crn::parse(raw)?)
@@ -30,6 +31,22 @@ pub fn parse_event_type(raw: Option<&str>) -> Result<Option<&str>, WebError> {
     }
 }
 
+/// The `?on=` date: absent or empty means today by the server's clock; otherwise it must be
+/// a calendar date written `YYYY-MM-DD`.
+pub fn parse_on(raw: Option<&str>) -> Result<Option<Date>, WebError> {
+    let raw = match raw.map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(r) => r,
+    };
+    let bad = |why: &str| WebError::bad_request("on", format!("on: `{raw}` {why}"));
+    let shaped = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(bad("is not a date written YYYY-MM-DD (e.g. 2026-04-13)"));
+    }
+    raw.parse::<Date>().map(Some).map_err(|_| bad("is not a calendar date"))
+}
+
 pub async fn officers(app: &AppState) -> Result<Vec<OfficerRow>, WebError> {
     let counts = app.records.caseload_counts().await?;
     let org = app.records.organisation().await?;
@@ -43,10 +60,12 @@ pub async fn caseload(app: &AppState, officer: &str) -> Result<Caseload, WebErro
     Ok(Caseload::new(officer, &org, &cases, app.clock.today()))
 }
 
-/// An officer's worklist: every active case folded from its log, then the practice rules.
-pub async fn worklist(app: &AppState, officer: &str) -> Result<Worklist, WebError> {
+/// An officer's worklist: every active case folded from its log, then the practice rules,
+/// as at `on` (a `YYYY-MM-DD` date; today by the server's clock when absent). The cases and
+/// their events are those recorded now: the date moves the deadlines' clock, not the record.
+pub async fn worklist(app: &AppState, officer: &str, on: Option<&str>) -> Result<Worklist, WebError> {
     let officer = parse_officer(officer)?;
-    let today = app.clock.today();
+    let today = parse_on(on)?.unwrap_or_else(|| app.clock.today());
     let mut states = Vec::new();
     for case in app.records.caseload(&officer).await? {
         let events = app.records.stream(&case.crn).await?;
@@ -78,4 +97,32 @@ pub async fn record_events(app: &AppState, crn: &str, body: &[u8]) -> Result<Rec
     let RecordEvents { expected_version, events } = crate::body::record_events(body)?;
     let version = app.records.append(&crn, expected_version, &events).await?;
     Ok(Recorded { crn, version })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_is_an_iso_calendar_date_or_nothing() {
+        let date = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(parse_on(None), Ok(None));
+        assert_eq!(parse_on(Some("")), Ok(None), "an empty value means today, as `?type=` means every type");
+        assert_eq!(parse_on(Some("2026-04-13")), Ok(Some(date("2026-04-13"))));
+        assert_eq!(parse_on(Some(" 2024-02-29 ")), Ok(Some(date("2024-02-29"))), "a leap day");
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "13/04/2026",
+            "20260413",
+            "2026-4-13",
+            "2026-04-13T10:00",
+            "today",
+            "+2026-04-1",
+        ] {
+            let e = parse_on(Some(bad)).unwrap_err();
+            assert_eq!(e.field(), Some("on"), "{bad}");
+            assert!(e.message().contains(bad), "{bad}: {}", e.message());
+        }
+    }
 }

@@ -439,6 +439,10 @@ async fn openapi_documents_every_api_route() {
     for r in all {
         assert!(resolve(&doc, r).is_some(), "dangling {r}");
     }
+    let worklist = &doc["paths"][web::api::WORKLIST]["get"]["parameters"];
+    let on = worklist.as_array().unwrap().iter().find(|p| p["name"] == "on").expect("the worklist documents `on`");
+    assert_eq!((&on["in"], &on["required"]), (&json!("query"), &json!(false)), "{on}");
+    assert_eq!(on["schema"]["format"], "date", "{on}");
     let post = &doc["paths"][web::api::CASE_EVENTS]["post"];
     for status in ["201", "400", "409", "415", "422", "500"] {
         assert!(post["responses"][status].is_object(), "POST events documents {status}");
@@ -593,4 +597,17 @@ async fn worklist_lists_what_is_due_with_its_rule_and_action() {
     assert!(items.iter().all(|i| i["crn"] != "X000004"));
     let (status, _) = s.get_json("/api/officers/not-a-code/worklist").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // As at another date: on the due date itself Ada's item is not yet overdue.
+    let (status, body) = s.get_json("/api/officers/OFF1/worklist?on=2026-03-09").await;
+    assert_eq!((status, &body["on"]), (StatusCode::OK, &json!("2026-03-09")), "{body}");
+    let items = body["items"].as_array().unwrap();
+    let ada = items.iter().find(|i| i["crn"] == "X000001" && i["kind"] == "first_appointment").expect("Ada's item");
+    assert_eq!(
+        (&ada["due"], &ada["overdue"], &ada["overdue_by_business_days"]),
+        (&json!("2026-03-09"), &json!(false), &json!(0))
+    );
+    let (status, body) = s.get_json("/api/officers/OFF1/worklist?on=9%20March").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_error(&body, "bad_request", Some("on"));
 }
