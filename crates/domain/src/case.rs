@@ -125,7 +125,13 @@ impl CaseState {
             | CaseEvent::BreachResolved { .. }
             | CaseEvent::RecallRecommended { .. }
             | CaseEvent::RecallDecided { .. }
-            | CaseEvent::PlanGapReasonRecorded { .. } => {
+            | CaseEvent::PlanGapReasonRecorded { .. }
+            | CaseEvent::ReviewTriggered { .. }
+            | CaseEvent::ReviewCompleted { .. }
+            | CaseEvent::SafeguardingInView { .. }
+            | CaseEvent::SafeguardingCheckRequested { .. }
+            | CaseEvent::SafeguardingCheckChased { .. }
+            | CaseEvent::SafeguardingResponseReceived { .. } => {
                 let handled = apply_practice_event(self, event, on)?;
                 debug_assert!(handled, "every practice event is handled by the practice gate");
             }
@@ -178,7 +184,17 @@ impl CaseState {
                 if self.assessment.as_ref().is_some_and(|a| a.id == assessment.id) {
                     return reject("assessment.id", "this assessment is already recorded");
                 }
+                let previous = self.rosh();
                 self.assessment = Some(assessment.clone());
+                // A change of overall RoSH triggers a review (practice::reviews).
+                if previous.is_some() && previous != self.rosh() {
+                    self.practice.reviews.triggers.push(crate::practice::reviews::TriggerRecord {
+                        trigger: crate::practice::reviews::ReviewTrigger::RiskChange,
+                        on: assessment.completed_on,
+                        note: None,
+                        derived: true,
+                    });
+                }
             }
             CaseEvent::ObjectiveAgreed { objective } => {
                 if self.objectives.iter().any(|o| o.id == objective.id) {
@@ -203,6 +219,7 @@ impl CaseState {
                 {
                     return reject("appointment.requirement", format!("no requirement {req} on this case"));
                 }
+                crate::practice::rar::check_booking(self, appointment)?;
                 self.appointments.push(AppointmentRecord { appointment: appointment.clone(), outcome: None });
             }
             CaseEvent::OutcomeRecorded { appointment, outcome, .. } => {

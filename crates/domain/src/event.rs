@@ -8,6 +8,8 @@ use crate::person::PersonDetails;
 use crate::plan::Objective;
 use crate::practice::enforcement::{BreachOutcome, BreachPack, RecallAlternative, RecallKind, RecallReason};
 use crate::practice::plan_gaps::PlanSubject;
+use crate::practice::reviews::ReviewTrigger;
+use crate::practice::safeguarding::Agency;
 use crate::sentence::Sentence;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -153,6 +155,42 @@ pub enum CaseEvent {
         subject: PlanSubject,
         reason: Note,
     },
+    /// Something that calls for a sentence plan review (RULES.md, Plans, reviews).
+    ReviewTriggered {
+        trigger: ReviewTrigger,
+        on: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<Note>,
+    },
+    /// A review of the sentence plan: clears the open triggers dated on or before `on` (only
+    /// the kinds listed, if `triggers_addressed` is given) and restarts the scheduled clock.
+    ReviewCompleted {
+        on: Date,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        triggers_addressed: Option<Vec<ReviewTrigger>>,
+    },
+    /// The officer's declaration that children or domestic abuse are (or are no longer) in
+    /// view; safeguarding checks are then required.
+    SafeguardingInView {
+        children: bool,
+        domestic_abuse: bool,
+    },
+    SafeguardingCheckRequested {
+        agency: Agency,
+        local_authority: Code,
+        on: Date,
+    },
+    /// Refused without an open (unanswered) check with the agency.
+    SafeguardingCheckChased {
+        agency: Agency,
+        on: Date,
+    },
+    /// Refused without an open (unanswered) check with the agency.
+    SafeguardingResponseReceived {
+        agency: Agency,
+        on: Date,
+        outcome: Note,
+    },
 }
 
 impl CaseEvent {
@@ -177,6 +215,12 @@ impl CaseEvent {
             CaseEvent::RecallRecommended { .. } => "recall_recommended",
             CaseEvent::RecallDecided { .. } => "recall_decided",
             CaseEvent::PlanGapReasonRecorded { .. } => "plan_gap_reason_recorded",
+            CaseEvent::ReviewTriggered { .. } => "review_triggered",
+            CaseEvent::ReviewCompleted { .. } => "review_completed",
+            CaseEvent::SafeguardingInView { .. } => "safeguarding_in_view",
+            CaseEvent::SafeguardingCheckRequested { .. } => "safeguarding_check_requested",
+            CaseEvent::SafeguardingCheckChased { .. } => "safeguarding_check_chased",
+            CaseEvent::SafeguardingResponseReceived { .. } => "safeguarding_response_received",
         }
     }
 
@@ -243,6 +287,25 @@ impl CaseEvent {
             }
             CaseEvent::PlanGapReasonRecorded { subject, .. } => {
                 format!("Reason recorded for not planning {}", subject.label())
+            }
+            CaseEvent::ReviewTriggered { trigger, on, .. } => {
+                format!("Review triggered by {} on {on}", trigger.label())
+            }
+            CaseEvent::ReviewCompleted { on, .. } => format!("Review completed on {on}"),
+            CaseEvent::SafeguardingInView { children, domestic_abuse } => match (children, domestic_abuse) {
+                (true, true) => "Safeguarding: children and domestic abuse in view".into(),
+                (true, false) => "Safeguarding: children in view".into(),
+                (false, true) => "Safeguarding: domestic abuse in view".into(),
+                (false, false) => "Safeguarding: nothing in view".into(),
+            },
+            CaseEvent::SafeguardingCheckRequested { agency, local_authority, on } => {
+                format!("Safeguarding check requested from {} ({local_authority}) on {on}", agency.label())
+            }
+            CaseEvent::SafeguardingCheckChased { agency, on } => {
+                format!("Safeguarding check with {} chased on {on}", agency.label())
+            }
+            CaseEvent::SafeguardingResponseReceived { agency, on, .. } => {
+                format!("Safeguarding response from {} received on {on}", agency.label())
             }
         }
     }

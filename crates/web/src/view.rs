@@ -34,6 +34,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "recall_recommended",
     "recall_decided",
     "plan_gap_reason_recorded",
+    "review_triggered",
+    "review_completed",
+    "safeguarding_in_view",
+    "safeguarding_check_requested",
+    "safeguarding_check_chased",
+    "safeguarding_response_received",
 ];
 
 /// Work recorded more than this many business days after it happened is flagged as late:

@@ -7,6 +7,9 @@
 //! * [`contact`]: first appointment, next face-to-face, sentence plan, evidence windows,
 //!   and the "nobody is lost" fault.
 //! * [`plan_gaps`]: needs and risks the sentence plan does not answer.
+//! * [`reviews`]: scheduled and triggered sentence plan reviews.
+//! * [`safeguarding`]: checks with children's social care and the police.
+//! * [`rar`]: RAR days as a budget, and the pace to use them.
 //! * [`worklist`]: all of the above as one ordered list per case and per officer.
 //!
 //! Nothing here reads a clock: `today` is always a parameter, so a worklist "as at" any
@@ -16,8 +19,13 @@ pub mod contact;
 pub mod enforcement;
 pub mod plan_gaps;
 pub mod policy;
+pub mod rar;
+pub mod reviews;
+pub mod safeguarding;
 pub mod state;
 pub mod worklist;
 
 pub use plan_gaps::{PlanGap, PlanSubject, plan_gaps};
+pub use rar::{RarProgress, rar_progress};
+pub use safeguarding::response_rate;
 pub use worklist::{Action, Subject, WorkItem, WorkKind, officer_worklist, worklist};

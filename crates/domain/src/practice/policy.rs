@@ -156,8 +156,66 @@ pub const PLAN_AFTER_ASSESSMENT: Rule = Rule {
              offending-related need and medium-or-above risk is addressed or carries a reason)",
 };
 
+pub const REVIEW_SCHEDULED: Rule = Rule {
+    key: "review.scheduled",
+    period: Period::Months(6),
+    source: "Probity default (RULES.md, Plans, reviews, interventions: reviews are scheduled, interval not \
+             given): the sentence plan is reviewed every 6 months from the plan (or the last review), for \
+             community, licence and post-sentence supervision cases alike",
+};
+
+/// How far ahead a scheduled review shows on the worklist.
+pub const REVIEW_NOTICE: Rule = Rule {
+    key: "review.notice",
+    period: Period::Weeks(4),
+    source: "Probity default: a scheduled review shows on the worklist 4 weeks before it is due (its date is \
+             known from the plan; listing it for six months would crowd out what is due now)",
+};
+
+pub const REVIEW_TRIGGERED: Rule = Rule {
+    key: "review.triggered",
+    period: Period::BusinessDays(10),
+    source: "Probity default (RULES.md, Plans, reviews, interventions: reviews are triggered by a change in \
+             risk, a new offence or arrest, a change of address or circumstances, a recall, a safeguarding \
+             concern, a transfer; no timescale given): a triggered review within 10 business days",
+};
+
+pub const SAFEGUARDING_REQUEST: Rule = Rule {
+    key: "safeguarding.request",
+    period: Period::BusinessDays(5),
+    source: "Probity default (RULES.md, Plans, reviews, interventions: where children or domestic abuse are \
+             in view, checks with children's social care and the police are requested; RULES.md, Sentences: \
+             safeguarding checks complete before allocation): requested within 5 business days of coming into \
+             view",
+};
+
+pub const SAFEGUARDING_CHASE: Rule = Rule {
+    key: "safeguarding.chase",
+    period: Period::BusinessDays(10),
+    source: "Probity default (RULES.md, Plans, reviews, interventions: checks are requested, chased and \
+             their answers recorded; the report: local authorities answered about 60% of requests): an \
+             unanswered check is chased 10 business days after the request or the last chase",
+};
+
+/// The pace of RAR days: at most one a week is assumed deliverable (see `practice::rar`).
+pub const RAR_PACE: Rule = Rule {
+    key: "rar.pace",
+    period: Period::Weeks(1),
+    source: "Probity default (RULES.md, Sentences: RAR is a maximum number of days the court sets, to be \
+             used within the order; RULES.md, Plans: RAR days are a budget): at most one RAR day a week is \
+             planned for, so the days left must fit in the weeks left before the sentence ends",
+};
+
+/// How far ahead of the last date the RAR days can still fit the pace warning appears.
+pub const RAR_PACE_NOTICE: Rule = Rule {
+    key: "rar.pace_notice",
+    period: Period::Weeks(4),
+    source: "Probity default: the RAR pace warning appears 4 weeks before the days left stop fitting at one a \
+             week, so there is time to book them",
+};
+
 /// Every named deadline, for listing and for tests that every one names a source.
-pub const RULES: [&Rule; 14] = [
+pub const RULES: [&Rule; 21] = [
     &FIRST_APPOINTMENT_COMMUNITY,
     &FIRST_APPOINTMENT_RELEASE,
     &SENTENCE_PLAN,
@@ -172,6 +230,13 @@ pub const RULES: [&Rule; 14] = [
     &RECALL_RECOMMENDATION,
     &RECALL_DECISION,
     &PLAN_AFTER_ASSESSMENT,
+    &REVIEW_SCHEDULED,
+    &REVIEW_NOTICE,
+    &REVIEW_TRIGGERED,
+    &SAFEGUARDING_REQUEST,
+    &SAFEGUARDING_CHASE,
+    &RAR_PACE,
+    &RAR_PACE_NOTICE,
 ];
 
 /// One row of the contact frequency table: face-to-face contact every `early` for the first

@@ -7,6 +7,8 @@
 use super::enforcement::{Breach, Enforcement, Exception, Failure, Recall, RecallDecision, RecallKind, Warning};
 use super::plan_gaps::{PlanGapReason, plan_subjects};
 use super::policy::{BREACH_REFERRAL, WARNING_RESPONSE};
+use super::reviews::{ReviewRecord, Reviews, TriggerRecord};
+use super::safeguarding::{Check, Safeguarding};
 use crate::case::{CaseState, Rejected};
 use crate::event::CaseEvent;
 use crate::ids::LocalId;
@@ -25,6 +27,8 @@ pub struct PracticeState {
     pub objectives_agreed_on: Vec<(LocalId, Date)>,
     pub enforcement: Enforcement,
     pub plan_gap_reasons: Vec<PlanGapReason>,
+    pub reviews: Reviews,
+    pub safeguarding: Safeguarding,
 }
 
 fn reject<T>(field: &'static str, problem: impl Into<String>) -> Result<T, Rejected> {
@@ -245,6 +249,88 @@ pub(crate) fn apply_practice_event(case: &mut CaseState, event: &CaseEvent, on: 
                 reason: reason.clone(),
                 on,
             });
+        }
+        CaseEvent::ReviewTriggered { trigger, on: triggered_on, note } => {
+            let Some(current) = case.current_sentence() else {
+                return reject("type", "no active sentence to review");
+            };
+            if *triggered_on < current.sentence.sentence_date {
+                return reject("on", "a review trigger cannot precede the current sentence");
+            }
+            case.practice.reviews.triggers.push(TriggerRecord {
+                trigger: *trigger,
+                on: *triggered_on,
+                note: note.clone(),
+                derived: false,
+            });
+        }
+        CaseEvent::ReviewCompleted { on: reviewed_on, triggers_addressed } => {
+            let Some(current) = case.current_sentence() else {
+                return reject("type", "no active sentence to review");
+            };
+            let from = current.sentence.sentence_date;
+            if *reviewed_on < from {
+                return reject("on", "a review cannot precede the current sentence");
+            }
+            if let Some(kinds) = triggers_addressed {
+                let open = case.practice.reviews.open_triggers(from);
+                if kinds.is_empty() {
+                    return reject("triggers_addressed", "list the triggers addressed, or leave it out for all");
+                }
+                if let Some(k) = kinds.iter().find(|k| !open.iter().any(|t| t.trigger == **k && t.on <= *reviewed_on)) {
+                    return reject(
+                        "triggers_addressed",
+                        format!("no open review trigger for {} on or before {reviewed_on}", k.label()),
+                    );
+                }
+            }
+            case.practice
+                .reviews
+                .completed
+                .push(ReviewRecord { on: *reviewed_on, triggers_addressed: triggers_addressed.clone() });
+        }
+        CaseEvent::SafeguardingInView { children, domestic_abuse } => {
+            case.practice.safeguarding.declare(*children, *domestic_abuse, on);
+        }
+        CaseEvent::SafeguardingCheckRequested { agency, local_authority, on: requested_on } => {
+            if case.practice.safeguarding.open_check(*agency).is_some() {
+                return reject("agency", format!("a check with {} is already awaiting an answer", agency.label()));
+            }
+            case.practice.safeguarding.checks.push(Check {
+                agency: *agency,
+                local_authority: local_authority.clone(),
+                requested_on: *requested_on,
+                chased_on: Vec::new(),
+                response: None,
+            });
+        }
+        CaseEvent::SafeguardingCheckChased { agency, on: chased_on } => {
+            let sg = &case.practice.safeguarding;
+            let Some(check) = sg.open_check(*agency) else {
+                return match sg.latest_check(*agency) {
+                    Some(_) => reject("agency", format!("{} has already answered: nothing to chase", agency.label())),
+                    None => reject("agency", format!("no check was requested from {}", agency.label())),
+                };
+            };
+            if *chased_on < check.last_contact() {
+                return reject("on", "a chase cannot precede the request or the last chase");
+            }
+            let check = case.practice.safeguarding.open_check_mut(*agency).expect("checked above");
+            check.chased_on.push(*chased_on);
+        }
+        CaseEvent::SafeguardingResponseReceived { agency, on: answered_on, outcome } => {
+            let sg = &case.practice.safeguarding;
+            let Some(check) = sg.open_check(*agency) else {
+                return match sg.latest_check(*agency) {
+                    Some(_) => reject("agency", format!("{} has already answered the last check", agency.label())),
+                    None => reject("agency", format!("no check was requested from {}", agency.label())),
+                };
+            };
+            if *answered_on < check.requested_on {
+                return reject("on", "a response cannot precede the request");
+            }
+            let check = case.practice.safeguarding.open_check_mut(*agency).expect("checked above");
+            check.response = Some((*answered_on, outcome.clone()));
         }
         _ => return Ok(false),
     }

@@ -14,9 +14,13 @@ use super::enforcement::Enforcement;
 use super::plan_gaps::{PlanSubject, plan_gaps};
 use super::policy::{
     BREACH_PACK, BREACH_REFERRAL, EVIDENCE_WINDOW, FACE_TO_FACE_MINIMUM, FIRST_APPOINTMENT_COMMUNITY,
-    FIRST_APPOINTMENT_RELEASE, OUTCOME_RECORDING, PLAN_AFTER_ASSESSMENT, RECALL_DECISION, RECALL_RECOMMENDATION, Rule,
-    SENTENCE_PLAN, WARNING_LETTER,
+    FIRST_APPOINTMENT_RELEASE, OUTCOME_RECORDING, PLAN_AFTER_ASSESSMENT, RAR_PACE, RECALL_DECISION,
+    RECALL_RECOMMENDATION, REVIEW_NOTICE, REVIEW_SCHEDULED, REVIEW_TRIGGERED, Rule, SAFEGUARDING_CHASE,
+    SAFEGUARDING_REQUEST, SENTENCE_PLAN, WARNING_LETTER,
 };
+use super::rar::rar_pace;
+use super::reviews::reviews_due;
+use super::safeguarding::{Agency, SafeguardingDue, safeguarding_due};
 use super::state::{EnforcementRoute, enforcement_route};
 use crate::assessment::RoshLevel;
 use crate::calendar::business_days_between;
@@ -52,6 +56,14 @@ pub enum WorkKind {
     SentencePlan,
     /// A need or risk the plan neither addresses nor explains.
     PlanGap,
+    /// A sentence plan review, scheduled or triggered (the earliest due; the rule says which).
+    Review,
+    /// Safeguarding checks to request (children or domestic abuse in view).
+    SafeguardingCheck,
+    /// An unanswered safeguarding check to chase (the earliest).
+    SafeguardingChase,
+    /// RAR days left that will soon not fit (or no longer fit) at one a week.
+    RarPace,
 }
 
 /// What an item is about, so that each (case, kind, subject) appears once.
@@ -154,6 +166,9 @@ pub fn worklist(case: &CaseState, today: Date) -> Vec<WorkItem> {
     record_items(&mut b);
     enforcement_items(&mut b, &case.practice.enforcement);
     plan_items(&mut b);
+    review_items(&mut b);
+    safeguarding_items(&mut b);
+    rar_items(&mut b);
     sort(&mut b.items);
     b.items
 }
@@ -307,6 +322,85 @@ fn plan_items(b: &mut Builder<'_>) {
             due,
             &PLAN_AFTER_ASSESSMENT,
             action("plan.address_gap", "Add an objective, or record why not"),
+        );
+    }
+}
+
+/// One review answers every trigger and the schedule (a completed review without a list
+/// clears them all), so a case has one review item, running from the earliest due; its rule
+/// says whether that is the schedule or a trigger (`reviews::reviews_due` lists them all).
+/// A scheduled review shows from [`REVIEW_NOTICE`] before it is due; a trigger at once.
+fn review_items(b: &mut Builder<'_>) {
+    let today = b.today;
+    let shown = reviews_due(b.case)
+        .into_iter()
+        .filter(|r| r.trigger.is_some() || today >= REVIEW_NOTICE.period.before(r.due))
+        .min_by_key(|r| (r.due, r.trigger.is_none()));
+    if let Some(r) = shown {
+        let (rule, act) = match r.trigger {
+            None => (&REVIEW_SCHEDULED, action("review.complete", "Review the sentence plan (scheduled)")),
+            Some(_) => (&REVIEW_TRIGGERED, action("review.complete_triggered", "Review the sentence plan (triggered)")),
+        };
+        b.push(WorkKind::Review, Subject::Case, r.due, rule, act);
+    }
+}
+
+/// One request item (the agencies still to ask share a due date) and one chase item (the
+/// earliest open check) per case; the action names the agency. `safeguarding::safeguarding_due`
+/// lists every check.
+fn safeguarding_items(b: &mut Builder<'_>) {
+    let due = safeguarding_due(b.case);
+    let requests: Vec<(Agency, Date)> = due
+        .iter()
+        .filter_map(|s| match s {
+            SafeguardingDue::Request { agency, due } => Some((*agency, *due)),
+            SafeguardingDue::Chase { .. } => None,
+        })
+        .collect();
+    if let Some(first) = requests.iter().map(|(_, d)| *d).min() {
+        let act = match requests.as_slice() {
+            [(Agency::ChildrensSocialCare, _)] => action(
+                "safeguarding.request.childrens_social_care",
+                "Request a safeguarding check from children's social care",
+            ),
+            [(Agency::Police, _)] => {
+                action("safeguarding.request.police", "Request a safeguarding check from the police")
+            }
+            _ => {
+                action("safeguarding.request", "Request safeguarding checks from children's social care and the police")
+            }
+        };
+        b.push(WorkKind::SafeguardingCheck, Subject::Case, first, &SAFEGUARDING_REQUEST, act);
+    }
+    let chase = due
+        .iter()
+        .filter_map(|s| match s {
+            SafeguardingDue::Chase { agency, due } => Some((*due, *agency)),
+            SafeguardingDue::Request { .. } => None,
+        })
+        .min();
+    if let Some((first, agency)) = chase {
+        let act = match agency {
+            Agency::ChildrensSocialCare => action(
+                "safeguarding.chase.childrens_social_care",
+                "Chase the safeguarding check with children's social care",
+            ),
+            Agency::Police => action("safeguarding.chase.police", "Chase the safeguarding check with the police"),
+        };
+        b.push(WorkKind::SafeguardingChase, Subject::Case, first, &SAFEGUARDING_CHASE, act);
+    }
+}
+
+/// One pace item per case, for the RAR requirement with the earliest last start date
+/// (`rar::rar_pace` lists them all).
+fn rar_items(b: &mut Builder<'_>) {
+    if let Some(p) = rar_pace(b.case, b.today).into_iter().min_by_key(|p| p.latest_start) {
+        b.push(
+            WorkKind::RarPace,
+            Subject::Case,
+            p.latest_start,
+            &RAR_PACE,
+            action("rar.book", "Book RAR activities: the days left are running out of weeks"),
         );
     }
 }
