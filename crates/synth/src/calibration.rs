@@ -19,8 +19,27 @@
 //! | same responsible officer throughout | 59% | report, "Abiding by the sentence" (national 48%) |
 //! | needs, most to least common | thinking and behaviour, alcohol, emotional well-being, relationships, ETE, drugs, accommodation | report, "Reducing reoffending" |
 //! | RoSH | low and medium only | RULES.md: the NPS keeps high and very high risk cases |
+//! | breach packs incomplete when sent | about 25% | report: about 1 in 4 breach packs returned as poorly prepared |
+//!
+//! Practice assumptions (see "Practice" below): the report found enforcement mostly done and
+//! needs assessed well but too few reaching the plan; it gives no shares, so Probity assumes
+//! these, and `tests/worklist.rs` checks that the worklist finds the residue they leave.
+//!
+//! | practice figure | share | meaning |
+//! |---|---|---|
+//! | warning letter never issued | 4% of first failures | residue: a warning decision the worklist finds |
+//! | warning letter late | 10% of letters | issued 3-10 business days after the failure, not within 2 |
+//! | mandatory breach or recall decision never made | 3% | residue: a breach decision the worklist finds |
+//! | manager's exception instead | 8% | recorded in place of a breach or recall |
+//! | breach referral late | 8% of referrals | 9-14 business days after the failure, not within 8 |
+//! | breach pack incomplete when referred | 25% | completed 2-15 business days later |
+//! | new plans with at least one unexplained gap | 33% | 15% of gaps closed at each review |
+//! | active plans with at least one gap | about 25% | residue: plan gaps the worklist finds |
+//! | needs given an objective | 80% of those not left as gaps | the rest carry a recorded reason |
+//! | overdue worklist items per active case | under 1.5 | the bound `tests/worklist.rs` checks |
 
 use domain::assessment::NeedArea;
+use domain::practice::enforcement::{BreachOutcome, RecallKind};
 
 /// The report every figure below is checked against.
 pub const REPORT: &str = "HMI Probation, London CRC inspection (2018)";
@@ -241,3 +260,67 @@ pub const OFFICERS_PER_TEAM: u64 = 7;
 /// Ended sentences that neither succeed nor fail (died, transferred out), percent.
 /// Completion rates leave them out (`SentenceOutcome::completion`).
 pub const NEUTRAL_ENDING_PERCENT: f64 = 1.5;
+
+// ---- Practice (assumptions) ------------------------------------------------------------
+//
+// How officers answer enforceable failures and assessed needs. The report describes the
+// practice (enforcement mostly done, needs assessed well but too few reaching the plan,
+// 1 in 4 breach packs poorly prepared) without counting it, so these shares are Probity's
+// assumptions. Each leaves a residue of failings on purpose: the worklist should find some.
+
+/// Enforceable failures that needed a warning letter (a first failure, or one not within 12
+/// months of another) and never got one. Assumption: a few percent, for the worklist to find.
+pub const WARNING_MISSED_PERCENT: f64 = 4.0;
+/// Warning letters issued late: 3 to 10 business days after the failure was recorded, past
+/// the 2-business-day deadline (`domain::practice::policy::WARNING_LETTER`). Assumption.
+pub const WARNING_LATE_PERCENT: f64 = 10.0;
+/// Mandatory breach or recall decisions (a second failure within 12 months) left unmade.
+/// Assumption: a small residue for the worklist to find.
+pub const ENFORCEMENT_MISSED_PERCENT: f64 = 3.0;
+/// Mandatory decisions answered by a manager's recorded exception instead of a breach or a
+/// recall recommendation. Assumption.
+pub const ENFORCEMENT_EXCEPTION_PERCENT: f64 = 8.0;
+/// Breach referrals made after the 8-business-day deadline (9 to 14 business days).
+/// Assumption.
+pub const BREACH_REFERRAL_LATE_PERCENT: f64 = 8.0;
+/// Breach packs not complete when the breach is referred, completed (`BreachPackCompleted`)
+/// 2 to 15 business days later. After the report: about 1 in 4 packs were returned as poorly
+/// prepared.
+pub const BREACH_PACK_INCOMPLETE_PERCENT: f64 = 25.0;
+/// Share of incomplete packs completed after the 10-business-day pack deadline. Assumption.
+pub const BREACH_PACK_LATE_PERCENT: f64 = 15.0;
+/// How breaches end when the order goes on (a breach that ends the order is
+/// `ProvenRevokedAndResentenced`, on the day the sentence ends `RevokedForBreach`). Percent.
+/// Assumption.
+pub const BREACH_OUTCOMES: [(BreachOutcome, f64); 4] = [
+    (BreachOutcome::ProvenOrderContinued, 45.0),
+    (BreachOutcome::ProvenOrderAmended, 35.0),
+    (BreachOutcome::NotProven, 8.0),
+    (BreachOutcome::Withdrawn, 12.0),
+];
+/// Days from a breach referral to its hearing. Assumption: three to ten weeks.
+pub const BREACH_HEARING_DAYS: (i32, i32) = (21, 70);
+/// The recall a licence that ends `Recalled` gets, percent. Assumption, after MoJ recall
+/// statistics (fixed-term recalls are common for short sentences).
+pub const RECALL_KINDS: [(RecallKind, f64); 2] = [(RecallKind::Standard, 65.0), (RecallKind::FixedTerm, 35.0)];
+/// New sentence plans that leave at least one offending-related need or medium-or-above
+/// risk neither planned for nor explained. Assumption, after the report's finding that
+/// needs were assessed well but too few reached the plan; at a review the gap is closed
+/// with probability [`PLAN_GAP_CLOSED_AT_REVIEW_PERCENT`].
+pub const PLAN_GAP_PERCENT: f64 = 33.0;
+/// Active cases whose sentence plan has at least one gap on the reference date, after new
+/// plans' gaps ([`PLAN_GAP_PERCENT`]) are partly closed at reviews or outlived by the need.
+/// Assumption, within "20-30%"; `tests/worklist.rs` checks it within 5 points.
+pub const PLANS_WITH_GAP_PERCENT: f64 = 25.0;
+/// Gaps closed (an objective added) at a review. Assumption.
+pub const PLAN_GAP_CLOSED_AT_REVIEW_PERCENT: f64 = 15.0;
+/// Of the needs a plan does not leave as gaps, the share given an objective; the rest carry
+/// a recorded reason (`PlanGapReasonRecorded`). Assumption.
+pub const NEED_OBJECTIVE_PERCENT: f64 = 80.0;
+/// Medium-or-above risks a plan does not leave as gaps that get a risk objective (the rest
+/// carry a recorded reason). Assumption.
+pub const RISK_OBJECTIVE_PERCENT: f64 = 85.0;
+/// The bound on overdue worklist items per active case as at the reference date that the
+/// shares above keep generated cases within (`tests/worklist.rs`). Probity's own target: a
+/// caseload of 57 then shows an officer a few dozen overdue items, not hundreds.
+pub const MAX_OVERDUE_PER_ACTIVE_CASE: f64 = 1.5;

@@ -1,5 +1,6 @@
 //! One case at a time: a person, their sentences, officers, assessments, plan and contacts,
-//! as the events the case record would hold.
+//! and the practice around them (warnings, breach and recall, plan gaps explained or not;
+//! see `practice`), as the events the case record would hold.
 //!
 //! Every case is a pure function of (options, organisation, case index): it draws from its
 //! own random stream and its own point of the stratified sequence, so cases can be made in
@@ -21,6 +22,8 @@ use jiff::tz::TimeZone;
 use rand::RngExt;
 use rand::rngs::StdRng;
 use std::collections::BTreeMap;
+
+mod practice;
 
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
@@ -205,6 +208,9 @@ impl Generator {
             rsr: 1.0,
             risky: false,
             stop: 0,
+            failures: Vec::new(),
+            trail: practice::Trail::default(),
+            plan_state: practice::PlanState::default(),
         };
         c.run();
         let events = c.finish(&crn);
@@ -413,6 +419,11 @@ struct CaseMaker<'g> {
     risky: bool,
     /// No appointment of the current sentence on or after this day.
     stop: Day,
+    /// The current sentence's enforceable failures, as recorded.
+    failures: Vec<practice::Failure>,
+    /// The case's enforcement position, across sentences.
+    trail: practice::Trail,
+    plan_state: practice::PlanState,
 }
 
 fn id(s: &str) -> LocalId {
@@ -613,7 +624,13 @@ impl CaseMaker<'_> {
                 (plan.length, SentenceOutcome::Completed)
             }
         } else if custodial {
-            (at(0.05 + 0.85 * f), SentenceOutcome::Recalled)
+            // Recall is from licence: after release and by the licence end (post-sentence
+            // supervision is enforced at court instead).
+            let span = f64::from(plan.licence_end - earliest).max(0.0);
+            (
+                (earliest + (span * (0.05 + 0.85 * f)) as Day).min(plan.licence_end.max(earliest)),
+                SentenceOutcome::Recalled,
+            )
         } else if self.rng.random_bool(0.65) {
             (at(0.15 + 0.75 * f), SentenceOutcome::RevokedForBreach)
         } else {
@@ -822,6 +839,14 @@ impl CaseMaker<'_> {
                 _ => {}
             }
         }
+        let enforced = practice::Enforced {
+            sd,
+            custodial: plan.kind == SentenceKind::Custodial,
+            licence_end: sd + plan.licence_end,
+            release: sd + plan.release,
+            ending: plan.ending.map(|(e, outcome)| (sd + e, outcome)),
+        };
+        self.enforce(&enforced);
         if let Some((e, outcome)) = plan.ending {
             self.push(
                 g.at(sd + e, 16 * 60),
@@ -999,7 +1024,7 @@ impl CaseMaker<'_> {
             Draw::Acceptable => (Outcome::AcceptableAbsence { reason: pick(self.uniform(), &ABSENCE_REASONS) }, 0),
             Draw::Unacceptable => (Outcome::UnacceptableAbsence, 0),
             Draw::Fta(acceptable) => {
-                self.outcome(ended, &aid, Outcome::FailedToAttend);
+                self.outcome(ended, &aid, day, Outcome::FailedToAttend);
                 // Evidence arrives (or not) within the five working days.
                 let decided = ended + i64::from(self.days(1, 6)) * DAY;
                 let outcome = if acceptable {
@@ -1007,12 +1032,12 @@ impl CaseMaker<'_> {
                 } else {
                     Outcome::UnacceptableAbsence
                 };
-                self.outcome(decided, &aid, outcome);
+                self.outcome(decided, &aid, day, outcome);
                 return Booking::Held { credit: 0, end: ended };
             }
             Draw::Rescheduled(by) => {
                 let when = (at - i64::from(self.days(1, 48)) * HOUR).max(booked + 60);
-                self.outcome(when, &aid, Outcome::Rescheduled { by });
+                self.outcome(when, &aid, day, Outcome::Rescheduled { by });
                 if may_reschedule {
                     let again = g.add_business_days(day, self.days(2, 5) as u32);
                     if again < self.stop {
@@ -1022,12 +1047,17 @@ impl CaseMaker<'_> {
                 return Booking::Held { credit: 0, end: when };
             }
         };
-        self.outcome(ended, &aid, outcome);
+        self.outcome(ended, &aid, day, outcome);
         Booking::Held { credit, end: ended }
     }
 
-    fn outcome(&mut self, at: i64, appointment: &LocalId, outcome: Outcome) {
+    /// Records an outcome of the appointment held on `day`, noting enforceable failures for
+    /// the enforcement trail.
+    fn outcome(&mut self, at: i64, appointment: &LocalId, day: Day, outcome: Outcome) {
         if at < self.g.cutoff {
+            if outcome.is_enforceable() {
+                self.failed(appointment, day, at);
+            }
             self.push(at, CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note: None });
         }
     }
@@ -1057,8 +1087,9 @@ impl CaseMaker<'_> {
             }
             self.assessments += 1;
             let assessment = self.assessment(day);
+            let risks = Self::risks_of(&assessment);
             self.push(at, CaseEvent::AssessmentCompleted { assessment });
-            self.plan_objectives(at, initial);
+            self.answer_assessment(at, initial, &risks);
             initial = false;
             day += self.days(154, 210);
         }
@@ -1105,29 +1136,6 @@ impl CaseMaker<'_> {
             ogrs: Some(Percent::new(self.ogrs).expect("in range")),
             rsr: Some(Percent::new(self.rsr).expect("in range")),
             needs,
-        }
-    }
-
-    /// Objectives for some of the assessed needs (the report: needs were assessed
-    /// accurately but too few reached the plan), and one for risk in medium-risk cases.
-    fn plan_objectives(&mut self, assessed: i64, initial: bool) {
-        let mut planned: Vec<NeedArea> = Vec::with_capacity(4);
-        for (i, (area, _)) in cal::NEED_PREVALENCE.iter().enumerate() {
-            let p = if initial { 0.65 } else { 0.1 };
-            if self.needs[i].is_some() && planned.len() < 4 && self.rng.random_bool(p) {
-                planned.push(*area);
-            }
-        }
-        let risk = initial && self.rosh == RoshLevel::Medium && self.rng.random_bool(0.6);
-        let mut at = assessed;
-        for need in planned {
-            at += i64::from(self.days(0, 3)) * DAY + 600;
-            self.objective(at, names::objective_text(need), vec![need], Vec::new());
-        }
-        if risk {
-            at += 600;
-            let text = "Keep to the risk management plan and the conditions of the order or licence";
-            self.objective(at, text, Vec::new(), vec![RiskGroup::Public]);
         }
     }
 
