@@ -124,9 +124,19 @@ pub fn bank_holidays(year: i16) -> Vec<Date> {
     days
 }
 
+/// Years whose bank holidays are worked out once and kept: deadlines are counted day by
+/// day, so this is on the hot path of every worklist.
+const CACHED_YEARS: std::ops::RangeInclusive<i16> = 1990..=2100;
+
+static BANK_HOLIDAYS: std::sync::LazyLock<std::collections::HashSet<Date>> =
+    std::sync::LazyLock::new(|| CACHED_YEARS.flat_map(bank_holidays).collect());
+
 /// A business day is a weekday that is not a bank holiday.
 pub fn is_business_day(d: Date) -> bool {
-    !is_weekend(d) && !bank_holidays(d.year()).contains(&d)
+    if is_weekend(d) {
+        return false;
+    }
+    if CACHED_YEARS.contains(&d.year()) { !BANK_HOLIDAYS.contains(&d) } else { !bank_holidays(d.year()).contains(&d) }
 }
 
 /// The date `n` business days after `from` (`from` itself is day 0, so `n = 0` gives `from`).
@@ -284,5 +294,18 @@ mod tests {
             assert_eq!(add_business_days(d(from), n), d(expected), "{why}");
             assert_eq!(business_days_between(d(from), d(expected)), n, "{why}");
         }
+    }
+
+    #[test]
+    fn the_cached_calendar_agrees_with_the_rules_day_by_day() {
+        let mut day = d("2010-01-01");
+        while day < d("2031-01-01") {
+            let by_rule = !is_weekend(day) && !bank_holidays(day.year()).contains(&day);
+            assert_eq!(is_business_day(day), by_rule, "{day}");
+            day = day.tomorrow().unwrap();
+        }
+        // Outside the cached years the rules are used directly.
+        assert!(!is_business_day(d("2150-12-25")));
+        assert!(is_business_day(d("2150-12-23")));
     }
 }
