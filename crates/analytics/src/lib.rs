@@ -6,8 +6,10 @@
 //! - [`reoffending`]: the proven reoffending measure (RULES.md, "Proven reoffending").
 //! - [`proportion`]: Wilson intervals, Newcombe differences and disproportionality.
 //! - [`workload`]: the workload points model (RULES.md, "Workload").
+//! - [`measures`]: every performance measure, defined once, as dated facts per case.
 
 pub mod calendar;
+pub mod measures;
 pub mod proportion;
 pub mod reoffending;
 mod rounding;
@@ -19,6 +21,6 @@ pub use proportion::{
 };
 pub use reoffending::{CohortFigures, InputError, Quarter, Reoffence, Start, proven_reoffending, reoffending_from_csv};
 pub use workload::{
-    CapacityFigures, Case, CaseType, LegacyTier, ProtectLevel, Reduction, ReductionKind, ReportKind, TierParseError,
-    WorkloadError, WorkloadPolicy,
+    AllocationCapacity, CapacityFigures, Case, CaseType, Reduction, ReductionKind, ReportKind, WorkloadError,
+    WorkloadPolicy,
 };

@@ -16,99 +16,26 @@
 //! - Capacity is `None` when no points are available (e.g. long-term sickness), rather
 //!   than infinite.
 
-use std::fmt;
-use std::str::FromStr;
-
+use domain::case::CaseState;
+use domain::org::{Specialism, Staff};
+use domain::person::Gender;
+use domain::sentence::SupervisionPhase;
+use domain::tier::{LegacyTier, ProtectLevel};
 use jiff::civil::Date;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::calendar::add_months;
 
-/// The protect level of a legacy tier: A (highest) to D.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ProtectLevel {
-    A,
-    B,
-    C,
-    D,
-}
-
-/// A legacy tier, A3 to D0: protect level A-D and change level 0-3 (TIERING.md). Kept
-/// local so analytics needs no domain crate; it may later be unified with the domain's
-/// tier type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct LegacyTier {
-    protect: ProtectLevel,
-    change: u8,
-}
-
-impl LegacyTier {
-    /// `None` unless `change` is 0 to 3.
-    pub fn new(protect: ProtectLevel, change: u8) -> Option<LegacyTier> {
-        (change <= 3).then_some(LegacyTier { protect, change })
-    }
-
-    pub fn protect(self) -> ProtectLevel {
-        self.protect
-    }
-
-    pub fn change(self) -> u8 {
-        self.change
-    }
-
-    /// Row in the points table: A3, A2, A1, A0, B3, ... D0, as RULES.md lists them.
-    fn row(self) -> usize {
-        let protect = match self.protect {
-            ProtectLevel::A => 0,
-            ProtectLevel::B => 1,
-            ProtectLevel::C => 2,
-            ProtectLevel::D => 3,
-        };
-        protect * 4 + usize::from(3 - self.change)
-    }
-}
-
-impl fmt::Display for LegacyTier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}{}", self.protect, self.change)
-    }
-}
-
-impl Serialize for LegacyTier {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// A legacy tier that does not parse.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?} is not a legacy tier: expected a capital letter A to D then a digit 0 to 3, e.g. B2")]
-pub struct TierParseError {
-    pub text: String,
-}
-
-impl FromStr for LegacyTier {
-    type Err = TierParseError;
-
-    /// Exactly two characters, as the tiering output writes them: "A3" .. "D0".
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = || TierParseError { text: text.to_owned() };
-        let &[letter, digit] = text.as_bytes() else {
-            return Err(error());
-        };
-        let protect = match letter {
-            b'A' => ProtectLevel::A,
-            b'B' => ProtectLevel::B,
-            b'C' => ProtectLevel::C,
-            b'D' => ProtectLevel::D,
-            _ => return Err(error()),
-        };
-        let change = match digit {
-            b'0'..=b'3' => digit - b'0',
-            _ => return Err(error()),
-        };
-        Ok(LegacyTier { protect, change })
-    }
+/// The row of a legacy tier in the points table: A3, A2, A1, A0, B3, ... D0, as RULES.md
+/// lists them.
+fn row(tier: LegacyTier) -> usize {
+    let protect = match tier.protect {
+        ProtectLevel::A => 0,
+        ProtectLevel::B => 1,
+        ProtectLevel::C => 2,
+        ProtectLevel::D => 3,
+    };
+    protect * 4 + usize::from(3 - tier.change.digit())
 }
 
 /// Where the case is in its sentence, which sets its points.
@@ -138,7 +65,7 @@ impl CasePointsTable {
             CaseType::Licence => 1,
             CaseType::Custody => 2,
         };
-        self.points[tier.row()][column]
+        self.points[row(tier)][column]
     }
 }
 
@@ -433,6 +360,67 @@ impl WorkloadPolicy {
             capacity_percent: (available_points > 0.0).then(|| points / available_points * 100.0),
         })
     }
+}
+
+/// An officer's capacity now and if they took one more case: what the senior probation
+/// officer's allocation screen shows for each candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AllocationCapacity {
+    pub now: CapacityFigures,
+    pub after: CapacityFigures,
+}
+
+impl WorkloadPolicy {
+    /// A candidate officer's capacity on day `at`, now and after taking `new_case`.
+    pub fn capacity_with(
+        &self,
+        cases: &[Case],
+        reports: &[ReportKind],
+        contracted_hours: f64,
+        reductions: &[Reduction],
+        at: Date,
+        new_case: &Case,
+    ) -> Result<AllocationCapacity, WorkloadError> {
+        let now = self.capacity(cases, reports, contracted_hours, reductions, at)?;
+        let mut more = cases.to_vec();
+        more.push(*new_case);
+        let after = self.capacity(&more, reports, contracted_hours, reductions, at)?;
+        Ok(AllocationCapacity { now, after })
+    }
+}
+
+/// The capacity of a team, office, borough or area: its officers' points over their available
+/// points (not the mean of their percentages, so a part-time officer weighs less).
+pub fn combined_capacity(officers: &[CapacityFigures]) -> CapacityFigures {
+    let points: f64 = officers.iter().map(|f| f.points).sum();
+    let available_points: f64 = officers.iter().map(|f| f.available_points).sum();
+    CapacityFigures {
+        points,
+        reduction_hours: officers.iter().map(|f| f.reduction_hours).sum(),
+        available_points,
+        capacity_percent: (available_points > 0.0).then(|| points / available_points * 100.0),
+    }
+}
+
+/// A case as it weighs on its officer on day `on`, from its record: the legacy tier of its
+/// last `TierCalculated` event, and the case type from the supervision phase. Specialist
+/// weighting follows the officer's specialisms: an IOM officer's cases carry the IOM uplift,
+/// a women's worker's cases of women the women's caseload uplift. `None` when the case has
+/// no tier yet or nothing is supervised on that day.
+pub fn case_from_record(case: &CaseState, on: Date, officer: &Staff) -> Option<Case> {
+    let tier = case.tier?.legacy;
+    let case_type = match case.phase_on(on)? {
+        SupervisionPhase::Community => CaseType::Community,
+        SupervisionPhase::Licence | SupervisionPhase::PostSentenceSupervision => CaseType::Licence,
+        SupervisionPhase::Custody => CaseType::Custody,
+    };
+    let female = case.person.as_ref().is_some_and(|p| p.gender == Gender::Female);
+    Some(Case {
+        tier,
+        case_type,
+        iom: officer.specialisms.contains(&Specialism::Iom),
+        women: female && officer.specialisms.contains(&Specialism::Women),
+    })
 }
 
 fn check_hours(hours: f64) -> Result<(), WorkloadError> {

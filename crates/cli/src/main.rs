@@ -1,8 +1,12 @@
 //! `probity`: the one binary. Each subcommand is a thin shell over a library crate; bad
 //! input ends with a one-line message naming the field, and a non-zero exit.
 
+mod inspect_cmds;
+mod mi_cmds;
 mod store_cmds;
 mod tool_cmds;
+mod upw_cmds;
+mod user_cmds;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -40,6 +44,8 @@ enum Command {
     Upw(tool_cmds::UpwArgs),
     /// Inspection: case sampling and findings.
     Inspect(tool_cmds::InspectArgs),
+    /// Users who can sign in: add, disable.
+    User(user_cmds::UserArgs),
 }
 
 fn main() -> ExitCode {
@@ -63,9 +69,13 @@ fn main() -> ExitCode {
             Command::Rebuild(a) => store_cmds::rebuild(a).await,
             Command::Check(a) => store_cmds::check(a).await,
             Command::Tier(a) => tool_cmds::tier(a),
-            Command::Mi(a) => tool_cmds::mi(a),
-            Command::Upw(a) => tool_cmds::upw(a),
+            Command::Mi(a) => mi_cmds::mi(a).await,
+            Command::Upw(a) => upw_cmds::upw(a).await,
+            Command::Inspect(tool_cmds::InspectArgs { command: tool_cmds::InspectCommand::Store(c) }) => {
+                inspect_cmds::run(c).await
+            }
             Command::Inspect(a) => tool_cmds::inspect(a),
+            Command::User(a) => user_cmds::run(a).await,
         }
     });
     match result {

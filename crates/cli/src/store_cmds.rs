@@ -200,7 +200,11 @@ pub async fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         let name = org.staff.iter().find(|s| &s.code == officer).map(|s| s.name.to_string()).unwrap_or_default();
         println!("  http://{addr}/officers/{officer}/caseload  ({name}, {n} cases)");
     }
-    println!("Sign-in is not built yet: every page is open on this machine only (127.0.0.1).");
+    println!("Sign in with one of these logins (one per role; passwords are new on every run):");
+    for (username, password, role) in crate::user_cmds::demo_users(&store, &org).await? {
+        println!("  {username:<10} {password}  ({role})");
+    }
+    println!("Sign-in is required on every page; add users with `probity user add`.");
     web::serve(store, listener).await?;
     Ok(ExitCode::SUCCESS)
 }

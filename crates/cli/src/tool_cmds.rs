@@ -50,18 +50,19 @@ pub enum MiMeasure {
         #[arg(long)]
         input: PathBuf,
     },
+    /// One measure's figures for a scope and period, from the store (CSV, or JSON with --json).
+    Measure(crate::mi_cmds::MeasureArgs),
+    /// Every measure with its definition, numerator, denominator and source.
+    Measures(crate::mi_cmds::MeasuresArgs),
 }
 
-pub fn mi(a: MiArgs) -> anyhow::Result<ExitCode> {
-    match a.measure {
-        MiMeasure::Reoffending { input } => {
-            let text = std::fs::read_to_string(&input).with_context(|| format!("--input: {}", input.display()))?;
-            let figures = analytics::reoffending::reoffending_from_csv(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
-            println!("{}", serde_json::to_string_pretty(&figures)?);
-            Ok(ExitCode::SUCCESS)
-        }
-    }
+/// `probity mi reoffending` (dispatched by `mi_cmds::mi`).
+pub fn reoffending(input: PathBuf) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&input).with_context(|| format!("--input: {}", input.display()))?;
+    let figures =
+        analytics::reoffending::reoffending_from_csv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", input.display()))?;
+    println!("{}", serde_json::to_string_pretty(&figures)?);
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Args)]
@@ -77,6 +78,8 @@ pub enum UpwCommand {
         #[arg(long)]
         instance: PathBuf,
     },
+    #[command(flatten)]
+    Store(crate::upw_cmds::UpwStoreCommand),
 }
 
 pub fn upw(a: UpwArgs) -> anyhow::Result<ExitCode> {
@@ -88,6 +91,8 @@ pub fn upw(a: UpwArgs) -> anyhow::Result<ExitCode> {
             println!("{}", upw::solve(&parsed).to_json());
             Ok(ExitCode::SUCCESS)
         }
+        // Store commands are async; main dispatches them to `upw_cmds`.
+        UpwCommand::Store(_) => anyhow::bail!("upw: store commands run through upw_cmds::upw"),
     }
 }
 
@@ -113,9 +118,13 @@ pub enum InspectCommand {
         max_per_officer: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// "Not started" is judged against this date (default today).
+        /// "Not started" is judged against this date (default today); the report's scheme
+        /// takes it as the fieldwork date.
         #[arg(long)]
         as_of: Option<String>,
+        /// `inspectorate`, `report`, or a JSON configuration of the report's scheme.
+        #[arg(long, default_value = "inspectorate")]
+        scheme: String,
     },
     /// Findings from case assessments: per-question figures, intervals, ratings.
     Report {
@@ -129,6 +138,9 @@ pub enum InspectCommand {
         #[arg(long, default_value = "json")]
         format: String,
     },
+    /// Inspections in a store: announce a sample, answer, look behind, findings.
+    #[command(flatten)]
+    Store(crate::inspect_cmds::StoreInspectCommand),
 }
 
 fn read(flag: &str, path: &std::path::Path) -> anyhow::Result<String> {
@@ -145,7 +157,26 @@ pub fn date_flag(flag: &str, value: Option<&str>) -> anyhow::Result<jiff::civil:
 
 pub fn inspect(a: InspectArgs) -> anyhow::Result<ExitCode> {
     match a.command {
-        InspectCommand::Sample { longlist, size, buffer, max_per_officer, seed, as_of } => {
+        InspectCommand::Sample { longlist, size, buffer, max_per_officer, seed, as_of, scheme }
+            if scheme != "inspectorate" =>
+        {
+            let text = read("--longlist", &longlist)?;
+            let cases = inspect::longlist::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}", e.in_file(longlist.display().to_string())))?;
+            let args = crate::inspect_cmds::SchemeArgs { scheme, size, seed };
+            let mut scheme = crate::inspect_cmds::scheme(&args, date_flag("--as-of", as_of.as_deref())?)?;
+            // A configuration file's own values win over the flags' defaults.
+            if let inspect::scheme::Scheme::Report(r) = &mut scheme
+                && args.scheme == "report"
+            {
+                r.buffer_percent = buffer;
+                r.max_per_officer = max_per_officer;
+            }
+            let out = inspect::scheme::draw_with(&cases, &scheme).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        InspectCommand::Sample { longlist, size, buffer, max_per_officer, seed, as_of, .. } => {
             let text = read("--longlist", &longlist)?;
             let mut opts = inspect::sample::SampleOptions::new(size, date_flag("--as-of", as_of.as_deref())?);
             opts.buffer_percent = buffer;
@@ -172,5 +203,6 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        InspectCommand::Store(_) => unreachable!("main dispatches the store commands to inspect_cmds"),
     }
 }

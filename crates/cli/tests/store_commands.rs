@@ -102,6 +102,7 @@ fn demo_serves_pages_and_the_openapi_document() {
     let mut out = BufReader::new(demo.stdout.take().unwrap());
     let mut addr = None;
     let mut officer_page = None;
+    let mut logins = 0;
     let mut line = String::new();
     while out.read_line(&mut line).unwrap() > 0 {
         if let Some(rest) = line.trim().strip_prefix("Open http://") {
@@ -113,20 +114,29 @@ fn demo_serves_pages_and_the_openapi_document() {
                 .next()
                 .map(|u| u.split_once("//").unwrap().1.split_once('/').unwrap().1.to_owned());
         }
+        let roles = ["Responsible officer", "Senior probation officer", "Area manager", "Unpaid work supervisor"];
+        let roles = [&roles[..], &["Inspector", "MI analyst", "Administrator"]].concat();
+        if roles.iter().any(|r| line.trim_end().ends_with(&format!("({r})"))) {
+            logins += 1;
+        }
         if line.starts_with("Sign-in") {
             break;
         }
         line.clear();
     }
     let addr = addr.expect("the demo prints its URL");
+    assert_eq!(logins, 7, "one login per role");
+    // Every page needs a signed-in user (signing in is tested in crates/web/tests/access.rs).
     let (status, body) = get(&addr, "/");
+    assert_eq!(status, 303, "{body}");
+    assert!(body.contains("location: /sign-in"), "{body}");
+    let (status, body) = get(&addr, "/sign-in");
     assert_eq!(status, 200);
     assert!(body.contains("<html"));
     let (status, body) = get(&addr, &format!("/{}", officer_page.expect("an officer's caseload link")));
-    assert_eq!(status, 200, "{body}");
-    let (status, body) = get(&addr, "/api/openapi.json");
-    assert_eq!(status, 200);
-    assert!(body.contains("\"openapi\""));
+    assert_eq!(status, 303, "{body}");
+    let (status, _) = get(&addr, "/api/openapi.json");
+    assert_eq!(status, 401);
     demo.kill().unwrap();
     demo.wait().unwrap();
 }

@@ -142,6 +142,20 @@ pub struct Assessment {
     pub rsr: Option<Percent>,
     #[serde(default)]
     pub needs: BTreeMap<NeedArea, NeedSeverity>,
+    /// The OGRS4 predictors the current tiering model reads (TIERING.md 1.2). Older
+    /// assessments have none, and their V3 tier is then `MISSING`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ogrs4: Option<Ogrs4>,
+}
+
+/// OGRS4 scores: all reoffending (ARP) and combined serious reoffending (CSRP), both static
+/// (from criminal history alone) or both dynamic (with the assessment's dynamic items); a
+/// static score makes a V3 tier provisional (TIERING.md 3.3).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Ogrs4 {
+    pub arp: Percent,
+    pub csrp: Percent,
+    pub dynamic: bool,
 }
 
 impl Assessment {

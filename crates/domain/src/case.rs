@@ -7,11 +7,15 @@ use crate::event::{CaseEvent, RecordedEvent, SentenceOutcome};
 use crate::ids::{Code, Crn, LocalId};
 use crate::person::PersonDetails;
 use crate::plan::Objective;
+use crate::practice::allocation::{AllocationRecord, Provider, check_evidence, provider_for};
 use crate::practice::state::{PracticeState, apply_practice_event};
+use crate::practice::tiering::{CaseTier, Mappa};
 use crate::sentence::{Sentence, SentenceKind, SupervisionPhase};
+use crate::tier::{Registration, V3Tier};
 use jiff::civil::Date;
 use jiff::{Timestamp, tz::TimeZone};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// Why an event cannot be appended to a case in its current state.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -43,6 +47,9 @@ pub struct Allocation {
     pub officer: Code,
     pub team: Code,
     pub since: Date,
+    /// The senior probation officer's evidence, with the tier and RoSH at allocation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<AllocationRecord>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,9 +71,20 @@ pub struct CaseState {
     pub assessment: Option<Assessment>,
     pub objectives: Vec<Objective>,
     pub appointments: Vec<AppointmentRecord>,
+    /// Active registrations the tiering models read (TIERING.md 1.3).
+    #[serde(default)]
+    pub registrations: BTreeSet<Registration>,
+    #[serde(default)]
+    pub mappa: Option<Mappa>,
+    /// The tier from the last `TierCalculated` event (`practice::tiering`).
+    #[serde(default)]
+    pub tier: Option<CaseTier>,
     /// What the practice rules (contact, enforcement, plan gaps) need beyond the above.
     #[serde(default)]
     pub practice: PracticeState,
+    /// Unpaid work needs and timesheets (`unpaid_work`).
+    #[serde(default)]
+    pub unpaid_work: crate::unpaid_work::UnpaidWorkRecord,
 }
 
 /// The UK civil date of an instant, for date-based rules.
@@ -90,7 +108,11 @@ impl CaseState {
             assessment: None,
             objectives: Vec::new(),
             appointments: Vec::new(),
+            registrations: BTreeSet::new(),
+            mappa: None,
+            tier: None,
             practice: PracticeState::default(),
+            unpaid_work: Default::default(),
         }
     }
 
@@ -131,7 +153,14 @@ impl CaseState {
             | CaseEvent::SafeguardingInView { .. }
             | CaseEvent::SafeguardingCheckRequested { .. }
             | CaseEvent::SafeguardingCheckChased { .. }
-            | CaseEvent::SafeguardingResponseReceived { .. } => {
+            | CaseEvent::SafeguardingResponseReceived { .. }
+            | CaseEvent::InterventionReferred { .. }
+            | CaseEvent::ReferralAccepted { .. }
+            | CaseEvent::ReferralStarted { .. }
+            | CaseEvent::ReferralClosed { .. }
+            | CaseEvent::ReferralOutcomesRecorded { .. }
+            | CaseEvent::OversightRecorded { .. }
+            | CaseEvent::OversightActionCompleted { .. } => {
                 let handled = apply_practice_event(self, event, on)?;
                 debug_assert!(handled, "every practice event is handled by the practice gate");
             }
@@ -172,11 +201,15 @@ impl CaseState {
                 }
                 s.ended = Some((*on, *outcome));
             }
-            CaseEvent::OfficerAllocated { officer, team, .. } => {
+            CaseEvent::OfficerAllocated { officer, team, evidence, .. } => {
                 if self.officer.as_ref().is_some_and(|a| &a.officer == officer) {
                     return reject("officer", format!("{officer} is already the responsible officer"));
                 }
-                self.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on });
+                let record = match evidence {
+                    Some(e) => Some(check_evidence(self, e).map_err(|(field, problem)| Rejected { field, problem })?),
+                    None => None,
+                };
+                self.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on, record });
                 self.officer_count += 1;
                 self.practice.first_allocated_on.get_or_insert(on);
             }
@@ -186,6 +219,7 @@ impl CaseState {
                 }
                 let previous = self.rosh();
                 self.assessment = Some(assessment.clone());
+                self.note_provider(on);
                 // A change of overall RoSH triggers a review (practice::reviews).
                 if previous.is_some() && previous != self.rosh() {
                     self.practice.reviews.triggers.push(crate::practice::reviews::TriggerRecord {
@@ -195,6 +229,61 @@ impl CaseState {
                         derived: true,
                     });
                 }
+            }
+            CaseEvent::RegistrationAdded { registration } => {
+                if !self.registrations.insert(*registration) {
+                    return reject(
+                        "registration",
+                        format!(
+                            "{} is already registered",
+                            crate::practice::tiering::registration_label(*registration)
+                        ),
+                    );
+                }
+            }
+            CaseEvent::RegistrationRemoved { registration } => {
+                if !self.registrations.remove(registration) {
+                    return reject(
+                        "registration",
+                        format!(
+                            "{} is not registered on this case",
+                            crate::practice::tiering::registration_label(*registration)
+                        ),
+                    );
+                }
+            }
+            CaseEvent::MappaSet { category, level } => {
+                let Some(category) = category else {
+                    let problem =
+                        if level.is_some() { "a MAPPA level needs a category" } else { "MAPPA needs a category" };
+                    return reject("category", problem);
+                };
+                self.mappa = Some(Mappa { category: *category, level: *level });
+                self.note_provider(on);
+            }
+            CaseEvent::MappaEnded { .. } => {
+                if self.mappa.take().is_none() {
+                    return reject("type", "the case has no MAPPA registration to end");
+                }
+                self.note_provider(on);
+            }
+            CaseEvent::TierCalculated { legacy, v3, provisional, because, .. } => {
+                if *provisional && !matches!(v3, V3Tier::Level(_)) {
+                    return reject("provisional", format!("a {v3} tier is never provisional (TIERING.md 3.3)"));
+                }
+                if because.is_empty() {
+                    return reject("because", "name what prompted the tier calculation");
+                }
+                self.tier = Some(CaseTier { legacy: *legacy, v3: *v3, provisional: *provisional, on });
+            }
+            CaseEvent::EscalatedToNps { on: escalated, .. } => {
+                if self.practice.escalated_on.is_some() {
+                    return reject("type", "the case has already been escalated to the NPS");
+                }
+                if self.current_sentence().is_none() {
+                    return reject("type", "no active sentence to escalate");
+                }
+                self.practice.escalated_on = Some(*escalated);
             }
             CaseEvent::ObjectiveAgreed { objective } => {
                 if self.objectives.iter().any(|o| o.id == objective.id) {
@@ -222,6 +311,12 @@ impl CaseState {
                 crate::practice::rar::check_booking(self, appointment)?;
                 self.appointments.push(AppointmentRecord { appointment: appointment.clone(), outcome: None });
             }
+            CaseEvent::UnpaidWorkNeedsRecorded { requirement, needs } => {
+                crate::unpaid_work::record_needs(self, requirement, needs)?;
+            }
+            CaseEvent::UnpaidWorkTimeRecorded { appointment, timesheet } => {
+                crate::unpaid_work::record_time(self, appointment, timesheet)?;
+            }
             CaseEvent::OutcomeRecorded { appointment, outcome, .. } => {
                 match self.appointments.iter_mut().find(|a| &a.appointment.id == appointment) {
                     Some(a) => {
@@ -235,6 +330,17 @@ impl CaseState {
         }
         self.version += 1;
         Ok(())
+    }
+
+    /// Keeps the date the case came to belong with the NPS (RoSH high or above, or MAPPA),
+    /// so the worklist can ask for the escalation until it is recorded.
+    fn note_provider(&mut self, on: Date) {
+        match provider_for(self.rosh(), self.mappa) {
+            Provider::Nps => {
+                self.practice.nps_required_since.get_or_insert(on);
+            }
+            Provider::Crc => self.practice.nps_required_since = None,
+        }
     }
 
     /// The sentence being supervised now: the latest active one.

@@ -2,15 +2,21 @@
 //! stream and never changed. A correction is a new event.
 
 use crate::assessment::Assessment;
+use crate::assessment::NeedArea;
 use crate::contact::{Appointment, Outcome};
 use crate::ids::{Code, Crn, LocalId, Note};
 use crate::person::PersonDetails;
 use crate::plan::Objective;
+use crate::practice::allocation::AllocationEvidence;
 use crate::practice::enforcement::{BreachOutcome, BreachPack, RecallAlternative, RecallKind, RecallReason};
+use crate::practice::interventions::{Closure, ObjectiveOutcome};
+use crate::practice::oversight::{Judgement, OversightAction};
 use crate::practice::plan_gaps::PlanSubject;
 use crate::practice::reviews::ReviewTrigger;
 use crate::practice::safeguarding::Agency;
+use crate::practice::tiering::{MissingInput, TierFactor};
 use crate::sentence::Sentence;
+use crate::tier::{LegacyTier, MappaCategory, MappaLevel, Registration, V3Tier};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -78,13 +84,56 @@ pub enum CaseEvent {
         on: Date,
         outcome: SentenceOutcome,
     },
+    /// `evidence` is the senior probation officer's (absent on allocations recorded before
+    /// it was asked for): the guidance as it stood and the verdict on it; a departure needs a
+    /// recorded reason.
     OfficerAllocated {
         officer: Code,
         team: Code,
         reason: AllocationReason,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        evidence: Option<AllocationEvidence>,
     },
     AssessmentCompleted {
         assessment: Assessment,
+    },
+    /// A registration (domestic abuse, stalking, child protection, ...) the tiering models
+    /// read (TIERING.md 1.3). Refused if already registered.
+    RegistrationAdded {
+        registration: Registration,
+    },
+    /// Refused unless the registration is on the case.
+    RegistrationRemoved {
+        registration: Registration,
+    },
+    /// MAPPA category and (once set) level; replaces the previous ones. Refused without a
+    /// category.
+    MappaSet {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<MappaCategory>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        level: Option<MappaLevel>,
+    },
+    /// Refused unless the case has MAPPA.
+    MappaEnded {
+        on: Date,
+    },
+    /// The case's tier recomputed (both models, TIERING.md): `because` names the kinds of
+    /// event that prompted it, `missing` the inputs the models lacked.
+    TierCalculated {
+        legacy: LegacyTier,
+        v3: V3Tier,
+        provisional: bool,
+        #[serde(default)]
+        because: Vec<TierFactor>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        missing: Vec<MissingInput>,
+    },
+    /// A CRC case handed back to the NPS (RULES.md: a CRC case whose risk rises to high goes
+    /// back to the NPS), with why.
+    EscalatedToNps {
+        on: Date,
+        reason: Note,
     },
     ObjectiveAgreed {
         objective: Objective,
@@ -191,6 +240,63 @@ pub enum CaseEvent {
         on: Date,
         outcome: Note,
     },
+    /// What the person can attend for unpaid work (days, one-off busy times, women-only or
+    /// singleton placement); replaces the previous record for the requirement.
+    UnpaidWorkNeedsRecorded {
+        requirement: LocalId,
+        needs: crate::unpaid_work::UnpaidWorkNeeds,
+    },
+    /// The supervisor's timesheet for an attended unpaid work session, made on the day.
+    UnpaidWorkTimeRecorded {
+        appointment: LocalId,
+        timesheet: crate::unpaid_work::Timesheet,
+    },
+    /// A referral to a rate-card service, linked to sentence plan objectives and the needs
+    /// they address (RULES.md, Plans, reviews, interventions).
+    InterventionReferred {
+        referral: LocalId,
+        service: Code,
+        objectives: Vec<LocalId>,
+        needs: Vec<NeedArea>,
+        on: Date,
+    },
+    /// The provider accepted the referral.
+    ReferralAccepted {
+        referral: LocalId,
+        on: Date,
+    },
+    /// The service started.
+    ReferralStarted {
+        referral: LocalId,
+        on: Date,
+    },
+    /// Completed (from started), cancelled (before it started) or ended (early, once
+    /// started); a cancellation or early end needs a reason.
+    ReferralClosed {
+        referral: LocalId,
+        on: Date,
+        closure: Closure,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<Note>,
+    },
+    /// End-of-service outcomes for linked objectives; recording one again corrects it.
+    ReferralOutcomesRecorded {
+        referral: LocalId,
+        outcomes: Vec<ObjectiveOutcome>,
+    },
+    /// A senior probation officer's oversight of the case, on the day it occurred.
+    OversightRecorded {
+        oversight: LocalId,
+        by_manager: Code,
+        reviewed: Note,
+        judgement: Judgement,
+        #[serde(default)]
+        actions: Vec<OversightAction>,
+    },
+    OversightActionCompleted {
+        action: LocalId,
+        on: Date,
+    },
 }
 
 impl CaseEvent {
@@ -204,6 +310,12 @@ impl CaseEvent {
             CaseEvent::SentenceEnded { .. } => "sentence_ended",
             CaseEvent::OfficerAllocated { .. } => "officer_allocated",
             CaseEvent::AssessmentCompleted { .. } => "assessment_completed",
+            CaseEvent::RegistrationAdded { .. } => "registration_added",
+            CaseEvent::RegistrationRemoved { .. } => "registration_removed",
+            CaseEvent::MappaSet { .. } => "mappa_set",
+            CaseEvent::MappaEnded { .. } => "mappa_ended",
+            CaseEvent::TierCalculated { .. } => "tier_calculated",
+            CaseEvent::EscalatedToNps { .. } => "escalated_to_nps",
             CaseEvent::ObjectiveAgreed { .. } => "objective_agreed",
             CaseEvent::AppointmentBooked { .. } => "appointment_booked",
             CaseEvent::OutcomeRecorded { .. } => "outcome_recorded",
@@ -221,6 +333,15 @@ impl CaseEvent {
             CaseEvent::SafeguardingCheckRequested { .. } => "safeguarding_check_requested",
             CaseEvent::SafeguardingCheckChased { .. } => "safeguarding_check_chased",
             CaseEvent::SafeguardingResponseReceived { .. } => "safeguarding_response_received",
+            CaseEvent::UnpaidWorkNeedsRecorded { .. } => "unpaid_work_needs_recorded",
+            CaseEvent::UnpaidWorkTimeRecorded { .. } => "unpaid_work_time_recorded",
+            CaseEvent::InterventionReferred { .. } => "intervention_referred",
+            CaseEvent::ReferralAccepted { .. } => "referral_accepted",
+            CaseEvent::ReferralStarted { .. } => "referral_started",
+            CaseEvent::ReferralClosed { .. } => "referral_closed",
+            CaseEvent::ReferralOutcomesRecorded { .. } => "referral_outcomes_recorded",
+            CaseEvent::OversightRecorded { .. } => "oversight_recorded",
+            CaseEvent::OversightActionCompleted { .. } => "oversight_action_completed",
         }
     }
 
@@ -256,13 +377,36 @@ impl CaseEvent {
             }
             CaseEvent::ReleasedFromCustody { on, .. } => format!("Released from custody on {on}"),
             CaseEvent::SentenceEnded { on, outcome, .. } => format!("Sentence ended on {on}: {outcome:?}"),
-            CaseEvent::OfficerAllocated { officer, team, reason } => {
-                format!("Allocated to {officer} ({team}), reason: {reason:?}")
-            }
+            CaseEvent::OfficerAllocated { officer, team, reason, evidence } => match evidence {
+                Some(e @ AllocationEvidence { grade, .. }) if !e.followed() => format!(
+                    "Allocated to {officer} ({team}, {}), reason: {reason:?}; grade guidance departed from",
+                    grade.label()
+                ),
+                _ => format!("Allocated to {officer} ({team}), reason: {reason:?}"),
+            },
             CaseEvent::AssessmentCompleted { assessment } => match assessment.overall_rosh() {
                 Some(r) => format!("Assessment completed: RoSH {}", r.label()),
                 None => "Assessment completed".into(),
             },
+            CaseEvent::RegistrationAdded { registration } => {
+                format!("Registered: {}", crate::practice::tiering::registration_label(*registration))
+            }
+            CaseEvent::RegistrationRemoved { registration } => {
+                format!("Registration removed: {}", crate::practice::tiering::registration_label(*registration))
+            }
+            CaseEvent::MappaSet { category, level } => match (category, level) {
+                (Some(c), Some(l)) => format!("MAPPA category {} level {}", u8::from(*c), u8::from(*l)),
+                (Some(c), None) => format!("MAPPA category {}", u8::from(*c)),
+                _ => "MAPPA set".into(),
+            },
+            CaseEvent::MappaEnded { on } => format!("MAPPA ended on {on}"),
+            CaseEvent::TierCalculated { legacy, v3, provisional, .. } => {
+                format!(
+                    "Tier {legacy} (legacy), {v3}{} (current model)",
+                    if *provisional { " provisional" } else { "" }
+                )
+            }
+            CaseEvent::EscalatedToNps { on, .. } => format!("Escalated to the NPS on {on}"),
             CaseEvent::ObjectiveAgreed { objective } => format!("Objective agreed: {}", objective.description),
             CaseEvent::AppointmentBooked { appointment } => {
                 format!("{} booked for {}", appointment.kind.label(), appointment.at)
@@ -306,6 +450,36 @@ impl CaseEvent {
             }
             CaseEvent::SafeguardingResponseReceived { agency, on, .. } => {
                 format!("Safeguarding response from {} received on {on}", agency.label())
+            }
+            CaseEvent::UnpaidWorkNeedsRecorded { .. } => "Unpaid work availability recorded".into(),
+            CaseEvent::UnpaidWorkTimeRecorded { appointment, timesheet } => {
+                format!("Unpaid work time recorded for {appointment}: {} to {}", timesheet.started, timesheet.finished)
+            }
+            CaseEvent::InterventionReferred { referral, service, on, .. } => {
+                format!("Referral {referral} to service {service} on {on}")
+            }
+            CaseEvent::ReferralAccepted { referral, on } => format!("Referral {referral} accepted on {on}"),
+            CaseEvent::ReferralStarted { referral, on } => format!("Referral {referral} started on {on}"),
+            CaseEvent::ReferralClosed { referral, on, closure, .. } => {
+                let how = match closure {
+                    Closure::Completed => "completed",
+                    Closure::Cancelled => "cancelled",
+                    Closure::Ended => "ended early",
+                };
+                format!("Referral {referral} {how} on {on}")
+            }
+            CaseEvent::ReferralOutcomesRecorded { referral, outcomes } => {
+                format!("Outcomes recorded for referral {referral} ({} objectives)", outcomes.len())
+            }
+            CaseEvent::OversightRecorded { by_manager, judgement, actions, .. } => {
+                let j = match judgement {
+                    Judgement::Sufficient => "sufficient",
+                    Judgement::Insufficient => "insufficient",
+                };
+                format!("Management oversight by {by_manager}: {j}, {} actions", actions.len())
+            }
+            CaseEvent::OversightActionCompleted { action, on } => {
+                format!("Oversight action {action} completed on {on}")
             }
         }
     }

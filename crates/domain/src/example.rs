@@ -62,6 +62,7 @@ pub fn assessment(assessment_id: &str, on: Date, rosh: RoshLevel, needs: &[(Need
         ogrs: Some(Percent::new(42.0).expect("valid")),
         rsr: Some(Percent::new(2.5).expect("valid")),
         needs: needs.iter().copied().collect(),
+        ogrs4: None,
     }
 }
 
@@ -85,7 +86,12 @@ pub fn opening(first: &str, family: &str, on: Date, officer: &str, team: &str) -
         new_event(on, CaseEvent::SentenceImposed { sentence: community_order("S1", on) }),
         new_event(
             on,
-            CaseEvent::OfficerAllocated { officer: code(officer), team: code(team), reason: AllocationReason::Initial },
+            CaseEvent::OfficerAllocated {
+                officer: code(officer),
+                team: code(team),
+                reason: AllocationReason::Initial,
+                evidence: None,
+            },
         ),
     ]
 }

@@ -17,5 +17,6 @@ pub mod practice;
 pub mod projection;
 pub mod sentence;
 pub mod tier;
+pub mod unpaid_work;
 
 pub use ids::{Code, Crn, InvalidValue, LocalId, Name, Note, Pnc};

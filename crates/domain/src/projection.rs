@@ -7,6 +7,7 @@ use crate::case::CaseState;
 use crate::ids::{Code, Crn};
 use crate::person::Gender;
 use crate::sentence::{SentenceKind, SupervisionPhase};
+use crate::tier::{LegacyTier, V3Tier};
 use jiff::civil::{Date, DateTime};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -31,6 +32,14 @@ pub struct CaseSummary {
     pub last_face_to_face: Option<Date>,
     pub contact_due_by: Option<Date>,
     pub officer_count: u32,
+    /// The case's tier as last calculated (`practice::tiering`): legacy, current, and
+    /// whether the current one is provisional.
+    #[serde(default)]
+    pub legacy_tier: Option<LegacyTier>,
+    #[serde(default)]
+    pub v3_tier: Option<V3Tier>,
+    #[serde(default)]
+    pub tier_provisional: bool,
     pub version: u64,
 }
 
@@ -57,6 +66,9 @@ impl CaseSummary {
             last_face_to_face: state.last_face_to_face(),
             contact_due_by: state.contact_due_by(),
             officer_count: state.officer_count,
+            legacy_tier: state.tier.map(|t| t.legacy),
+            v3_tier: state.tier.map(|t| t.v3),
+            tier_provisional: state.tier.is_some_and(|t| t.provisional),
             version: state.version,
         })
     }

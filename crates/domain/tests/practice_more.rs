@@ -43,7 +43,12 @@ impl Case {
         c.ev(on, CaseEvent::SentenceImposed { sentence });
         c.ev(
             on,
-            CaseEvent::OfficerAllocated { officer: code("PO1"), team: code("T1"), reason: AllocationReason::Initial },
+            CaseEvent::OfficerAllocated {
+                officer: code("PO1"),
+                team: code("T1"),
+                reason: AllocationReason::Initial,
+                evidence: None,
+            },
         );
         c
     }

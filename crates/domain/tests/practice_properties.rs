@@ -75,7 +75,12 @@ fn build(crn: &str, ops: &[Op]) -> (CaseState, Vec<(CaseEvent, Date)>) {
     push(&mut state, CaseEvent::SentenceImposed { sentence: community_order("S1", start()) }, start());
     push(
         &mut state,
-        CaseEvent::OfficerAllocated { officer: code("PO1"), team: code("T1"), reason: AllocationReason::Initial },
+        CaseEvent::OfficerAllocated {
+            officer: code("PO1"),
+            team: code("T1"),
+            reason: AllocationReason::Initial,
+            evidence: None,
+        },
         start(),
     );
     let mut booked: Vec<(String, Date)> = Vec::new();

@@ -16,6 +16,7 @@ use domain::practice::enforcement::{BreachOutcome, BreachPack, RecallAlternative
 use domain::practice::policy::{self, Period, contact_interval};
 use domain::practice::{PlanSubject, Subject, WorkItem, WorkKind, officer_worklist, plan_gaps, worklist};
 use domain::sentence::{CustodyTerms, LicenceCondition, Sentence, SentenceKind};
+use domain::tier::V3Level;
 use jiff::civil::Date;
 
 fn d(s: &str) -> Date {
@@ -107,7 +108,12 @@ impl Case {
 }
 
 fn allocate(officer: &str) -> CaseEvent {
-    CaseEvent::OfficerAllocated { officer: code(officer), team: code("T1"), reason: AllocationReason::Initial }
+    CaseEvent::OfficerAllocated {
+        officer: code(officer),
+        team: code("T1"),
+        reason: AllocationReason::Initial,
+        evidence: None,
+    }
 }
 
 fn warn(appt: &str, on: &str) -> CaseEvent {
@@ -170,12 +176,37 @@ fn contact_frequency_table() {
     for (rosh, weeks, expected, why) in rows {
         assert_eq!(contact_interval(rosh, weeks), expected, "{why}");
     }
-    // RULES.md, Contact: the monthly minimum caps every row.
+    // RULES.md, Contact: the monthly minimum caps every row, with or without a tier.
     for row in policy::CONTACT_FREQUENCY {
-        for weeks in [0, 100] {
-            let due = policy::next_face_to_face(d("2026-01-31"), row.rosh, weeks);
-            assert!(due <= d("2026-02-28"), "{row:?} exceeds the monthly minimum");
+        for tier in [None, Some(V3Level::G), Some(V3Level::A)] {
+            for weeks in [0, 100] {
+                let due = policy::next_face_to_face(d("2026-01-31"), tier, row.rosh, weeks);
+                assert!(due <= d("2026-02-28"), "{row:?} {tier:?} exceeds the monthly minimum");
+            }
         }
+    }
+}
+
+#[test]
+fn contact_frequency_by_tier_and_rosh() {
+    // (tier, rosh, weeks into supervision, last seen, next due, source); the sooner of the
+    // tier row and the RoSH row applies (policy TIER_CONTACT_FREQUENCY_SOURCE).
+    let rows = [
+        (None, Some(RoshLevel::Low), 10, "2026-03-02", "2026-04-02", "no tier: the RoSH row alone (low, monthly)"),
+        (Some(V3Level::A), Some(RoshLevel::Low), 30, "2026-03-02", "2026-03-09", "tier A weekly beats low monthly"),
+        (Some(V3Level::B), Some(RoshLevel::Low), 4, "2026-03-02", "2026-03-09", "tier B weekly for 16 weeks"),
+        (Some(V3Level::B), Some(RoshLevel::Low), 20, "2026-03-02", "2026-03-16", "tier B fortnightly after 16"),
+        (Some(V3Level::C), Some(RoshLevel::Low), 20, "2026-03-02", "2026-04-02", "tier C monthly after 16 weeks"),
+        (Some(V3Level::G), Some(RoshLevel::High), 30, "2026-03-02", "2026-03-09", "high RoSH weekly beats tier G"),
+        (Some(V3Level::G), Some(RoshLevel::Medium), 4, "2026-03-02", "2026-03-16", "medium fortnightly (report)"),
+        (Some(V3Level::E), None, 30, "2026-01-31", "2026-02-28", "monthly floor (RULES.md, Contact)"),
+    ];
+    for (tier, rosh, weeks, seen, due, why) in rows {
+        assert_eq!(policy::next_face_to_face(d(seen), tier, rosh, weeks), d(due), "{why}");
+    }
+    assert!(policy::TIER_CONTACT_FREQUENCY_SOURCE.contains("RULES.md, Contact"));
+    for level in V3Level::ALL {
+        assert_eq!(policy::TIER_CONTACT_FREQUENCY.iter().filter(|r| r.tier == level).count(), 1, "{level:?}");
     }
 }
 
@@ -694,7 +725,13 @@ fn worklist_orders_by_risk_then_lateness_then_due_date() {
     let medium_latest = assessed("X200005", Some(RoshLevel::Medium), "2026-03-02");
     let cases = [&low_late.0, &medium_later.0, &unknown.0, &medium_latest.0, &high_on_time.0];
     let list = officer_worklist(cases.into_iter(), d(today));
-    let order: Vec<(&str, u32)> = list.iter().map(|i| (i.crn.as_str(), i.overdue_by_business_days)).collect();
+    // The high-risk case also asks for escalation to the NPS (tested in tiering_allocation.rs);
+    // the order is about the first-appointment items.
+    let order: Vec<(&str, u32)> = list
+        .iter()
+        .filter(|i| i.kind != WorkKind::Escalation)
+        .map(|i| (i.crn.as_str(), i.overdue_by_business_days))
+        .collect();
     assert_eq!(
         order,
         vec![("X200002", 0), ("X200003", 9), ("X200005", 9), ("X200004", 6), ("X200001", 9)],

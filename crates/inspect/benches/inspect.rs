@@ -37,3 +37,15 @@ fn report_150_cases_json_and_html(bencher: Bencher) {
         (serde_json::to_string(&r).expect("serialises"), report::render_html(&r))
     });
 }
+
+/// The report's own scheme on the same long list (parsing included), for comparison with
+/// the inspectorate's sampler.
+#[divan::bench(sample_count = 20)]
+fn report_scheme_sample_from_30000_case_long_list(bencher: Bencher) {
+    let longlist = synthetic_longlist(30_000, 1);
+    let scheme = inspect::scheme::ReportScheme { seed: 7, ..inspect::scheme::ReportScheme::new(148, SYNTHETIC_AS_OF) };
+    bencher.bench(|| {
+        let cases = inspect::longlist::parse(black_box(&longlist)).expect("valid");
+        inspect::scheme::draw_report(&cases, &scheme).expect("valid")
+    });
+}

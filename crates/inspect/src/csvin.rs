@@ -43,6 +43,16 @@ impl<'a> Table<'a> {
         Ok(Table { file, columns, names: required.to_vec(), reader })
     }
 
+    /// Also read `name` if the header has it (an optional column added after the format
+    /// was first published, so older files stay valid). Returns its index for [`Row::opt`].
+    pub(crate) fn optional(&mut self, name: &'static str) -> Option<usize> {
+        let headers = self.reader.headers().ok()?.clone();
+        let index = headers.iter().position(|h| h.trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))?;
+        self.columns.push(index);
+        self.names.push(name);
+        Some(self.columns.len() - 1)
+    }
+
     /// Call `f` on each data row in order, stopping at the first error.
     pub(crate) fn for_each(mut self, mut f: impl FnMut(&Row<'_>) -> Result<(), InputError>) -> Result<(), InputError> {
         let mut record = csv::StringRecord::new();
@@ -68,6 +78,11 @@ impl Row<'_> {
     pub(crate) fn at(&self, i: usize) -> &str {
         // Trimmed here rather than by the reader: csv's Trim::All rebuilds every record.
         self.record.get(self.columns[i]).unwrap_or("").trim()
+    }
+
+    /// The value of an optional column (see [`Table::optional`]); empty when absent.
+    pub(crate) fn opt(&self, i: Option<usize>) -> &str {
+        i.map_or("", |i| self.at(i))
     }
 
     /// The value of requested column `name` (trimmed; empty when the cell is empty).

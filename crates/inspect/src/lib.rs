@@ -1,9 +1,11 @@
 //! Inspection, the way HM Inspectorate of Probation does it, run continuously by the
 //! provider: draw a case sample from a long list ([`sample`]), aggregate inspectors'
 //! answers to the case assessment instrument into findings and ratings ([`report`]), and
-//! render the report ([`html`]).
+//! render the report ([`html`]). The report's own sampling scheme is [`scheme`]; what was
+//! recorded after an inspection's announcement, or back-dated, is [`lookbehind`]; suggested
+//! answers from the case record are [`prefill`].
 //!
-//! Pure functions over file contents: no IO, so the CLI, the web UI and tests share them.
+//! Pure functions over file contents and case records: no IO, so the CLI, the web UI and tests share them.
 
 mod csvin;
 pub mod error;
@@ -11,9 +13,12 @@ mod fnv;
 pub mod html;
 pub mod instrument;
 pub mod longlist;
+pub mod lookbehind;
 pub mod policy;
+pub mod prefill;
 pub mod report;
 pub mod sample;
+pub mod scheme;
 
 pub use error::InputError;
 pub mod synthetic;

@@ -30,6 +30,9 @@ pub const COLUMNS: [&str; 16] = [
     "office",
 ];
 
+/// An optional column after the sixteen: the OGRS3 band (see [`ReoffendingBand`]).
+pub const OGRS_BAND: &str = "ogrs_band";
+
 // Positions in COLUMNS.
 const CRN: usize = 0;
 const PNC: usize = 1;
@@ -88,6 +91,49 @@ impl Rosh {
     }
 }
 
+/// Likelihood of reoffending, as the OGRS3 two-year score's band (low under 50%, medium
+/// 50-74%, high 75-89%, very high 90% and over: OASys guidance on OGRS3, the bands the
+/// report's "likelihood of reoffending levels" refer to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReoffendingBand {
+    Low,
+    Medium,
+    High,
+    VeryHigh,
+}
+
+impl ReoffendingBand {
+    pub const ALL: [ReoffendingBand; 4] =
+        [ReoffendingBand::Low, ReoffendingBand::Medium, ReoffendingBand::High, ReoffendingBand::VeryHigh];
+
+    /// Lower bound (percent, inclusive) of each band, highest first: the policy table.
+    pub const OGRS3_BANDS: [(f64, ReoffendingBand); 4] = [
+        (90.0, ReoffendingBand::VeryHigh),
+        (75.0, ReoffendingBand::High),
+        (50.0, ReoffendingBand::Medium),
+        (0.0, ReoffendingBand::Low),
+    ];
+
+    /// The band of an OGRS3 two-year score in percent.
+    pub fn of_ogrs(percent: f64) -> ReoffendingBand {
+        Self::OGRS3_BANDS.iter().find(|(min, _)| percent >= *min).map_or(ReoffendingBand::Low, |(_, b)| *b)
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            ReoffendingBand::Low => "low",
+            ReoffendingBand::Medium => "medium",
+            ReoffendingBand::High => "high",
+            ReoffendingBand::VeryHigh => "very_high",
+        }
+    }
+
+    pub fn from_id(s: &str) -> Option<ReoffendingBand> {
+        Self::ALL.into_iter().find(|b| b.id() == s)
+    }
+}
+
 /// One case (one sentence or licence of one person) on the long list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LonglistCase {
@@ -110,6 +156,9 @@ pub struct LonglistCase {
     pub responsible_officer: String,
     pub ethnicity: String,
     pub office: String,
+    /// Optional column `ogrs_band` (low, medium, high, very_high or empty): used by the
+    /// report's own sampling scheme to spread the sample across reoffending levels.
+    pub reoffending: Option<ReoffendingBand>,
 }
 
 impl LonglistCase {
@@ -126,7 +175,8 @@ impl LonglistCase {
 /// `community` or `post_custody`; rosh `low`, `medium`, `high`, `very_high`; dates
 /// `YYYY-MM-DD`; crn a letter and six digits. dob and end_date may be empty.
 pub fn parse(contents: &str) -> Result<Vec<LonglistCase>, InputError> {
-    let table = Table::parse(FILE, contents, &COLUMNS)?;
+    let mut table = Table::parse(FILE, contents, &COLUMNS)?;
+    let ogrs_band = table.optional(OGRS_BAND);
     let mut cases = Vec::with_capacity(contents.len() / 128);
     table.for_each(|r| {
         let crn = r.at(CRN);
@@ -167,6 +217,15 @@ pub fn parse(contents: &str) -> Result<Vec<LonglistCase>, InputError> {
                 ));
             }
         };
+        let reoffending = match r.opt(ogrs_band) {
+            "" => None,
+            band => Some(ReoffendingBand::from_id(band).ok_or_else(|| {
+                r.error(
+                    OGRS_BAND,
+                    format!("unknown OGRS band {band:?}; expected low, medium, high, very_high or empty"),
+                )
+            })?),
+        };
         let date = |column: usize, required: bool| -> Result<Option<Date>, InputError> {
             let field = COLUMNS[column];
             let value = r.at(column);
@@ -201,6 +260,7 @@ pub fn parse(contents: &str) -> Result<Vec<LonglistCase>, InputError> {
             responsible_officer: r.at(RESPONSIBLE_OFFICER).to_string(),
             ethnicity: r.at(ETHNICITY).to_string(),
             office: r.at(OFFICE).to_string(),
+            reoffending,
         });
         Ok(())
     })?;

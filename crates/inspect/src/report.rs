@@ -11,7 +11,7 @@
 //!   `PP.I.<group>` and `RR.N.<need>.<aspect>` expanded), answered or not, so the JSON has
 //!   a stable shape; an unanswered question has zero counts and null figures.
 //! - `cases` is the number of distinct CRNs in the assessments file.
-//! - The interval uses z = 1.96 and is clamped to 0-100; both ends are null when
+//! - The interval is `analytics::wilson_interval` (z = 1.959964), within 0-100; both ends are null when
 //!   yes + no = 0. Percent is rounded half up exactly (integer arithmetic); interval ends
 //!   are rounded to one decimal half away from zero.
 //! - A case supervision standard whose questions all have no relevant cases gets null
@@ -40,8 +40,8 @@ use crate::instrument::{self, CASE_STANDARDS, CRC_STANDARDS, INSPECTOR_STANDARDS
 use crate::policy::{Rating, RatingPolicy};
 use crate::sample::round_half_up;
 
-/// z for a two-sided 95% interval, as conventionally rounded in published statistics.
-pub const Z_95: f64 = 1.96;
+/// z for a two-sided 95% interval: the one definition, in `analytics`.
+pub use analytics::proportion::Z_95;
 
 /// `probity inspect report` output; serialises to the JSON in RULES.md.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -119,10 +119,21 @@ pub fn build_with_policy(
         Some(csv) => parse_ratings(csv)?,
         None => BTreeMap::new(),
     };
+    Ok(from_answers(&answers, &comparison, &given_ratings, policy))
+}
 
+/// The report from answers already validated (one per case and question), e.g. the latest
+/// answers recorded in the store.
+pub fn from_answers(
+    answers: &[CaseAnswer],
+    comparison: &BTreeMap<String, f64>,
+    given_ratings: &BTreeMap<String, Rating>,
+    policy: &RatingPolicy,
+) -> Report {
+    let questions = instrument::questions();
     let cases: BTreeSet<&str> = answers.iter().map(|a| a.crn.as_str()).collect();
     let mut counts: BTreeMap<&str, [u64; 3]> = BTreeMap::new();
-    for a in &answers {
+    for a in answers {
         counts.entry(a.question.as_str()).or_default()[a.answer as usize] += 1;
     }
     let findings: Vec<QuestionFinding> = questions
@@ -166,7 +177,7 @@ pub fn build_with_policy(
         Overall { score, rating: policy.rate_score(score) }
     });
 
-    Ok(Report { cases: cases.len(), questions: findings, standards, overall })
+    Report { cases: cases.len(), questions: findings, standards, overall }
 }
 
 /// The figures for one question.
@@ -194,17 +205,9 @@ pub fn percent(yes: u64, relevant: u64) -> Option<f64> {
 /// The 95% Wilson score interval for `yes` out of `n`, in percent, unrounded.
 /// Wilson rather than the normal approximation because inspection samples are small and
 /// shares often near 0 or 100, where the normal interval leaves 0-100.
+/// Computed by `analytics::wilson_interval` (the MI figures use the same one).
 pub fn wilson_interval(yes: u64, n: u64) -> Option<(f64, f64)> {
-    if n == 0 {
-        return None;
-    }
-    let n = n as f64;
-    let p = yes as f64 / n;
-    let z2 = Z_95 * Z_95;
-    let denominator = 1.0 + z2 / n;
-    let centre = (p + z2 / (2.0 * n)) / denominator;
-    let half = Z_95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denominator;
-    Some((((centre - half) * 100.0).max(0.0), ((centre + half) * 100.0).min(100.0)))
+    analytics::wilson_interval(yes, n).ok().map(|i| (i.low * 100.0, i.high * 100.0))
 }
 
 fn round1(x: f64) -> f64 {
@@ -240,11 +243,38 @@ fn rate_standard(
 }
 
 /// An answer in the assessments file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {
     Yes = 0,
     No = 1,
     NotApplicable = 2,
+}
+
+impl Answer {
+    /// The id in files, JSON and the store: `yes`, `no`, `na`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Answer::Yes => "yes",
+            Answer::No => "no",
+            Answer::NotApplicable => "na",
+        }
+    }
+
+    /// Parse an answer id, in any letter case.
+    pub fn parse(s: &str) -> Option<Answer> {
+        match s.to_ascii_lowercase().as_str() {
+            "yes" => Some(Answer::Yes),
+            "no" => Some(Answer::No),
+            "na" => Some(Answer::NotApplicable),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
 }
 
 /// One row of the assessments file.
@@ -271,13 +301,10 @@ pub fn parse_assessments(contents: &str, known_questions: &BTreeSet<&str>) -> Re
                 r.error("question", format!("{question:?} is not a question of the case assessment instrument"))
             );
         }
-        let answer = match r.get("answer").to_ascii_lowercase().as_str() {
-            "yes" => Answer::Yes,
-            "no" => Answer::No,
-            "na" => Answer::NotApplicable,
-            other => {
-                return Err(r.error("answer", format!("{other:?} is not an answer; expected yes, no or na")));
-            }
+        let text = r.get("answer");
+        let Some(answer) = Answer::parse(text) else {
+            let other = text.to_ascii_lowercase();
+            return Err(r.error("answer", format!("{other:?} is not an answer; expected yes, no or na")));
         };
         if let Some(row) = first_seen.insert((crn.to_string(), question.to_string()), r.row) {
             return Err(r.error("question", format!("{question} is answered twice for {crn} (first in row {row})")));

@@ -117,6 +117,8 @@ pub enum ExclusionReason {
     Gender,
     /// A later case of a person already on the list.
     Duplicate,
+    /// Started outside the window a scheme samples from (the report's own scheme only).
+    OutsideWindow,
 }
 
 /// Options of `probity inspect sample`.
@@ -146,7 +148,7 @@ impl SampleOptions {
         self.size + round_half_up(self.size as u128 * u128::from(self.buffer_percent), 100)
     }
 
-    fn validate(&self) -> Result<(), InputError> {
+    pub(crate) fn validate(&self) -> Result<(), InputError> {
         if self.max_per_officer == 0 {
             return Err(InputError::new("options", "must be at least 1").field("max-per-officer"));
         }

@@ -34,7 +34,8 @@ fn answers_many(spec: &[(&str, usize, usize, usize)]) -> String {
 const SIX_RATED_GOOD: &str = "standard,rating\nleadership,good\nstaff,good\nservices,good\n\
 information_and_facilities,good\nunpaid_work,good\nthrough_the_gate,good\n";
 
-/// Wilson, z = 1.96, worked by hand:
+/// Wilson, worked by hand with z = 1.96 (the code uses analytics' z = 1.959964; the
+/// difference does not reach the first decimal in these examples):
 /// 5/10: p = 0.5, z²/n = 0.38416, centre 0.5,
 ///   half = 1.96 × √(0.025 + 0.009604) / 1.38416 = 0.26341 → 23.7 to 76.3.
 /// 10/10: centre = 1.19208 / 1.38416 = 0.86126, half = 0.19208 / 1.38416 = 0.13877

@@ -137,10 +137,13 @@ pub struct SummaryRow {
     pub last_face_to_face: Option<String>,
     pub contact_due_by: Option<String>,
     pub officer_count: i64,
+    pub legacy_tier: Option<String>,
+    pub v3_tier: Option<String>,
+    pub tier_provisional: bool,
     pub version: i64,
 }
 
-pub const SUMMARY_COLUMNS: &str = "crn, first_name, family_name, date_of_birth, gender, officer, team, active, sentence_kind, sentence_end, released_on, licence_end, rosh, next_appointment, last_face_to_face, contact_due_by, officer_count, version";
+pub const SUMMARY_COLUMNS: &str = "crn, first_name, family_name, date_of_birth, gender, officer, team, active, sentence_kind, sentence_end, released_on, licence_end, rosh, next_appointment, last_face_to_face, contact_due_by, officer_count, legacy_tier, v3_tier, tier_provisional, version";
 pub const EVENT_COLUMNS: &str = "crn, seq, event_type, schema_version, occurred_at, recorded_at, recorded_by, payload";
 
 impl SummaryRow {
@@ -163,6 +166,9 @@ impl SummaryRow {
             last_face_to_face: s.last_face_to_face.map(|d| d.to_string()),
             contact_due_by: s.contact_due_by.map(|d| d.to_string()),
             officer_count: i64::from(s.officer_count),
+            legacy_tier: s.legacy_tier.map(|t| t.to_string()),
+            v3_tier: s.v3_tier.map(|t| t.to_string()),
+            tier_provisional: s.tier_provisional,
             version: s.version as i64,
         }
     }
@@ -189,6 +195,9 @@ impl SummaryRow {
             contact_due_by: opt("contact_due_by", &self.contact_due_by, date)?,
             officer_count: u32::try_from(self.officer_count)
                 .map_err(|_| StoreError::Corrupt("officer_count".into()))?,
+            legacy_tier: opt("legacy_tier", &self.legacy_tier, parse_col)?,
+            v3_tier: opt("v3_tier", &self.v3_tier, parse_col)?,
+            tier_provisional: self.tier_provisional,
             version: u64::try_from(self.version).map_err(|_| StoreError::Corrupt("version".into()))?,
         })
     }

@@ -50,7 +50,7 @@ impl SqliteStore {
     }
 
     /// SQLite takes at most 32,766 parameters a statement; 200 rows of 18 columns is safe.
-    async fn insert_rows(
+    pub(crate) async fn insert_rows(
         conn: &mut sqlx::SqliteConnection,
         table: &str,
         columns: &str,
@@ -105,7 +105,7 @@ impl PostgresStore {
     }
 
     /// Bulk rows go through COPY, PostgreSQL's own loader.
-    async fn insert_rows(
+    pub(crate) async fn insert_rows(
         conn: &mut sqlx::PgConnection,
         table: &str,
         columns: &str,
@@ -199,6 +199,9 @@ fn summary_values(s: &CaseSummary) -> Vec<Value> {
         Value::OptText(r.last_face_to_face),
         Value::OptText(r.contact_due_by),
         Value::Int(r.officer_count),
+        Value::OptText(r.legacy_tier),
+        Value::OptText(r.v3_tier),
+        Value::Bool(r.tier_provisional),
         Value::Int(r.version),
     ]
 }
@@ -379,13 +382,15 @@ macro_rules! impl_case_store {
                 if let Some(s) = &after {
                     let r = SummaryRow::from_summary(s);
                     let upsert = format!(
-                        "INSERT INTO case_summary ({SUMMARY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) \
+                        "INSERT INTO case_summary ({SUMMARY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) \
                          ON CONFLICT (crn) DO UPDATE SET first_name = excluded.first_name, family_name = excluded.family_name, \
                          date_of_birth = excluded.date_of_birth, gender = excluded.gender, officer = excluded.officer, team = excluded.team, \
                          active = excluded.active, sentence_kind = excluded.sentence_kind, sentence_end = excluded.sentence_end, \
                          released_on = excluded.released_on, licence_end = excluded.licence_end, rosh = excluded.rosh, \
                          next_appointment = excluded.next_appointment, last_face_to_face = excluded.last_face_to_face, \
-                         contact_due_by = excluded.contact_due_by, officer_count = excluded.officer_count, version = excluded.version"
+                         contact_due_by = excluded.contact_due_by, officer_count = excluded.officer_count, \
+                         legacy_tier = excluded.legacy_tier, v3_tier = excluded.v3_tier, \
+                         tier_provisional = excluded.tier_provisional, version = excluded.version"
                     );
                     sqlx::query(AssertSqlSafe(upsert.as_str()))
                         .bind(r.crn)
@@ -405,6 +410,9 @@ macro_rules! impl_case_store {
                         .bind(r.last_face_to_face)
                         .bind(r.contact_due_by)
                         .bind(r.officer_count)
+                        .bind(r.legacy_tier)
+                        .bind(r.v3_tier)
+                        .bind(r.tier_provisional)
                         .bind(r.version)
                         .execute(&mut *tx)
                         .await?;
@@ -429,6 +437,7 @@ macro_rules! impl_case_store {
                             .await?;
                     }
                 }
+                Self::mi_replace_case(&mut tx, crn, &past, events).await?;
                 tx.commit().await?;
                 Ok(new_version)
             }
@@ -553,7 +562,8 @@ macro_rules! impl_case_store {
                     }
                     Self::insert_rows(&mut tx, "events", EVENT_COLUMNS, 8, &events).await?;
                     Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
-                    Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 18, &summaries).await?;
+                    Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 21, &summaries).await?;
+                    Self::mi_load(&mut tx, &batch).await?;
                     loaded += batch.len() as u64;
                     progress(loaded);
                 }
@@ -585,9 +595,10 @@ macro_rules! impl_case_store {
                     expected.summaries.iter().map(|(c, (_, v))| vec![Value::Text(c.to_string()), Value::Int(*v as i64)]).collect();
                 let counts = caseload_counts(expected.summaries.values().map(|(s, _)| s));
                 let caseload: Vec<Vec<Value>> = counts.iter().map(|(o, n)| vec![Value::Text(o.to_string()), Value::Int(*n as i64)]).collect();
-                Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 18, &summaries).await?;
+                Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 21, &summaries).await?;
                 Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
                 Self::insert_rows(&mut tx, "caseload", "officer, active_cases", 2, &caseload).await?;
+                Self::mi_rebuild(&mut tx).await?;
                 tx.commit().await?;
                 Ok(CheckReport { cases: expected.summaries.len() as u64, events: expected.events, differences: Vec::new() })
             }
@@ -618,6 +629,7 @@ macro_rules! impl_case_store {
                 if want != got {
                     differences.push(format!("caseload: live {got:?}, rebuilt {want:?}"));
                 }
+                differences.extend(crate::mi::MiStore::mi_check(self).await?);
                 Ok(CheckReport { cases: expected.summaries.len() as u64, events: expected.events, differences })
             }
         }

@@ -7,12 +7,20 @@
 //! - projections change in the same transaction as the events they derive from, and a
 //!   rebuild from the log gives the same rows ([`CaseStore::check`]).
 
+pub mod auth;
 mod codec;
 mod engine;
+pub mod inspection;
+pub mod mi;
 pub mod testing;
+pub mod upw;
 
+pub use crate::upw::UpwStore;
+pub use auth::AccessStore;
 pub use codec::{EventRow, LoadCase, enum_text, parse_timestamp, timestamp_text, to_stored_precision};
 pub use engine::{PostgresStore, SqliteStore};
+pub use inspection::InspectionStore;
+pub use mi::MiStore;
 
 use domain::event::{NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};

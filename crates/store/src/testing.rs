@@ -55,3 +55,25 @@ pub async fn postgres() -> Option<PostgresStore> {
     let url = postgres_fresh_url().await?;
     Some(PostgresStore::connect(&url).await.expect("postgres store in a fresh schema"))
 }
+
+/// Defines a module with two tests running the async fn `$body(store)`: one on SQLite, one on
+/// PostgreSQL (skipped when no server is configured, failing when one is required). Every
+/// suite that must hold for both engines uses it, so they run the same way.
+#[macro_export]
+macro_rules! both_engines {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (store, _dir) = $crate::testing::sqlite().await;
+                super::$body(store).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(store) = $crate::testing::postgres().await {
+                    super::$body(store).await;
+                }
+            }
+        }
+    };
+}

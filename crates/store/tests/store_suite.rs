@@ -14,24 +14,7 @@ use store::{CaseStore, PostgresStore, SqliteStore, StoreError};
 
 use store::testing::{postgres, sqlite};
 
-/// Runs a test body against both engines.
-macro_rules! both_engines {
-    ($name:ident, $body:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let (store, _dir) = super::sqlite().await;
-                super::$body(store).await;
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                if let Some(store) = super::postgres().await {
-                    super::$body(store).await;
-                }
-            }
-        }
-    };
-}
+use store::both_engines;
 
 fn crn(s: &str) -> Crn {
     Crn::parse(s).unwrap()
@@ -190,7 +173,12 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + RawSql>(store:
     assert_eq!((counts.get(&code("OFF1")), counts.get(&code("OFF2"))), (Some(&2), Some(&1)));
     let moved = new_event(
         on,
-        CaseEvent::OfficerAllocated { officer: code("OFF2"), team: code("TEAM1"), reason: AllocationReason::Workload },
+        CaseEvent::OfficerAllocated {
+            officer: code("OFF2"),
+            team: code("TEAM1"),
+            reason: AllocationReason::Workload,
+            evidence: None,
+        },
     );
     store.append(&crn("X100000"), 3, &[moved]).await.unwrap();
     let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Completed });
@@ -274,6 +262,7 @@ fn event_for(step: &Step, n_case: u8) -> Vec<NewEvent> {
                 officer: officer(*o),
                 team: code("TEAM1"),
                 reason: AllocationReason::Workload,
+                evidence: None,
             },
         )],
         Step::Assess { rosh, need } => {

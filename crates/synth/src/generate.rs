@@ -9,7 +9,7 @@
 use crate::calibration as cal;
 use crate::draw::{DIMS, Day, Strata, case_rng, date_of, day_of, months, pick, weekday};
 use crate::{GenerateError, GenerateOptions, crn, london, names};
-use domain::assessment::{Assessment, NeedArea, NeedSeverity, Percent, RiskGroup, RoshLevel};
+use domain::assessment::{Assessment, NeedArea, NeedSeverity, Ogrs4, Percent, RiskGroup, RoshLevel};
 use domain::contact::{AbsenceReason, Appointment, ContactKind, Outcome, RescheduledBy, SentHomeReason};
 use domain::event::{AllocationReason, CaseEvent, RecordedEvent, SentenceOutcome};
 use domain::ids::{Code, Crn, LocalId, Name, Note, Pnc};
@@ -24,6 +24,7 @@ use rand::rngs::StdRng;
 use std::collections::BTreeMap;
 
 mod practice;
+mod tiering;
 
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
@@ -213,7 +214,7 @@ impl Generator {
             plan_state: practice::PlanState::default(),
         };
         c.run();
-        let events = c.finish(&crn);
+        let events = tiering::with_tiers(&crn, c.finish(&crn));
         (crn, events)
     }
 
@@ -726,6 +727,7 @@ impl CaseMaker<'_> {
             officer: g.codes[g.officers[officer as usize].code as usize].clone(),
             team: team(officer).code.clone(),
             reason: AllocationReason::Initial,
+            evidence: None,
         };
         self.push_by(from, team(officer).manager, event);
         if count <= 1 || to <= from + 2 * 60 * i64::from(count) {
@@ -764,6 +766,7 @@ impl CaseMaker<'_> {
                 officer: g.codes[g.officers[officer as usize].code as usize].clone(),
                 team: team(officer).code.clone(),
                 reason,
+                evidence: None,
             };
             self.push_by(t, team(officer).manager, event);
         }
@@ -1136,6 +1139,13 @@ impl CaseMaker<'_> {
             ogrs: Some(Percent::new(self.ogrs).expect("in range")),
             rsr: Some(Percent::new(self.rsr).expect("in range")),
             needs,
+            // OGRS4 from the drawn OGRS and RSR (all reoffending, serious reoffending), so no
+            // new draw shifts the calibrated stream; a full assessment scores them dynamically.
+            ogrs4: Some(Ogrs4 {
+                arp: Percent::new(self.ogrs).expect("in range"),
+                csrp: Percent::new(self.rsr).expect("in range"),
+                dynamic: true,
+            }),
         }
     }
 

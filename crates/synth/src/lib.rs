@@ -22,12 +22,14 @@
 pub mod calibration;
 mod draw;
 mod generate;
+mod interventions;
 mod london;
 mod names;
 mod org;
 pub mod stats;
 
 pub use generate::Generator;
+pub use interventions::london_rate_card;
 pub use org::{officers_for, organisation};
 pub use stats::{Check, Stats, stats};
 

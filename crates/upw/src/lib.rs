@@ -1,4 +1,4 @@
-//! The weekly unpaid work (UPW) scheduler: who goes to which session this week.
+//! Unpaid work (UPW): the weekly scheduler and everything around it.
 //!
 //! `solve` is a pure function from an [`Instance`] (people on orders with UPW hours,
 //! project sessions, travel options) to a [`Solution`], so that it can be tested and
@@ -9,11 +9,24 @@
 //! Extension beyond RULES.md: an optional `previous` list in the instance (last
 //! published schedule). Among optimal schedules the solver keeps as many of those
 //! assignments as it can, so a re-run after a change moves as few people as possible.
+//!
+//! Around it, all pure: projects, supervisors and the week's sessions (`project`), people's
+//! constraints from the case record (`people`), the week's instance (`week`), running the
+//! day (`attendance`), progress against the order (`progress`), the placement notice
+//! (`notice`) and the policy tables (`policy`).
 
+pub mod attendance;
 mod flow;
 mod model;
+pub mod notice;
+pub mod people;
+pub mod policy;
+pub mod progress;
+pub mod project;
 mod solve;
 mod synthetic;
+mod synthetic_projects;
+pub mod week;
 
 pub use model::{
     Assignment, Day, Gender, Id, Instance, InstanceError, MAX_COST, MAX_WEIGHT, Person, Session, Travel, fmt_time,
@@ -21,3 +34,4 @@ pub use model::{
 };
 pub use solve::{PROFIT_SCALE, Solution, Unplaced, UnplacedReason, eligible_given_travel, profit, solve, suitable};
 pub use synthetic::synthetic_instance;
+pub use synthetic_projects::synthetic_projects;

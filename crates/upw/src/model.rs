@@ -59,7 +59,7 @@ impl From<i64> for Id {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum Gender {
     F,
     M,

@@ -4,12 +4,13 @@
 //! undocumented.
 
 use crate::AppState;
+use crate::auth::SignedIn;
 use crate::error::{ErrorResponse, WebError};
 use crate::service;
 use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded, Worklist};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Extension, Path, Query, State};
 use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -24,13 +25,13 @@ pub const CASE: &str = "/api/cases/{crn}";
 pub const CASE_EVENTS: &str = "/api/cases/{crn}/events";
 pub const OPENAPI: &str = "/api/openapi.json";
 
-struct Route {
-    method: Method,
-    path: &'static str,
-    handler: MethodRouter<AppState>,
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) handler: MethodRouter<AppState>,
 }
 
-fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+pub(crate) fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
 where
     H: Handler<T, AppState>,
     T: 'static,
@@ -56,7 +57,19 @@ pub fn api_routes() -> Vec<(Method, &'static str)> {
 }
 
 pub(crate) fn router() -> Router<AppState> {
-    table().into_iter().fold(Router::new(), |router, r| router.route(r.path, r.handler))
+    build(table())
+}
+
+/// A router from a route table; two methods on one path share its entry.
+pub(crate) fn build(table: Vec<Route>) -> Router<AppState> {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for r in table {
+        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
+            None => by_path.push((r.path, r.handler)),
+        }
+    }
+    by_path.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
 }
 
 /// A path parameter, or a 400 naming it.
@@ -88,14 +101,17 @@ pub struct WorklistQuery {
     responses(
         (status = 200, description = "The caseload (empty when the officer holds no active cases)", body = Caseload),
         (status = 400, description = "`code` is not a staff code", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "Signed in, but this user may not see or change this", body = ErrorResponse),
         (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
     )
 )]
 pub async fn officer_caseload(
     State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Caseload>, WebError> {
-    Ok(Json(service::caseload(&app, &param(code, "code")?).await?))
+    Ok(Json(service::caseload(&app, &who, &param(code, "code")?).await?))
 }
 
 #[utoipa::path(
@@ -116,17 +132,20 @@ pub async fn officer_caseload(
     responses(
         (status = 200, description = "The worklist (empty when nothing is due)", body = Worklist),
         (status = 400, description = "`code` is not a staff code, or `on` is not a `YYYY-MM-DD` date", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "Signed in, but this user may not see or change this", body = ErrorResponse),
         (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
     )
 )]
 pub async fn officer_worklist(
     State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
     code: Result<Path<String>, PathRejection>,
     query: Result<Query<WorklistQuery>, QueryRejection>,
 ) -> Result<Json<Worklist>, WebError> {
     let code = param(code, "code")?;
     let Query(query) = query.map_err(|e| WebError::bad_request("on", e.body_text()))?;
-    Ok(Json(service::worklist(&app, &code, query.on.as_deref()).await?))
+    Ok(Json(service::worklist(&app, &who, &code, query.on.as_deref()).await?))
 }
 
 #[utoipa::path(
@@ -144,17 +163,20 @@ pub async fn officer_worklist(
         (status = 200, description = "The case record", body = CaseRecord),
         (status = 400, description = "`crn` is not a CRN, or `type` is not an event type", body = ErrorResponse),
         (status = 404, description = "No case has this CRN", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "Signed in, but this user may not see or change this", body = ErrorResponse),
         (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
     )
 )]
 pub async fn case_record(
     State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
     crn: Result<Path<String>, PathRejection>,
     query: Result<Query<TimelineQuery>, QueryRejection>,
 ) -> Result<Json<CaseRecord>, WebError> {
     let crn = param(crn, "crn")?;
     let Query(query) = query.map_err(|e| WebError::bad_request("type", e.body_text()))?;
-    Ok(Json(service::case_record(&app, &crn, query.event_type.as_deref()).await?))
+    Ok(Json(service::case_record(&app, &who, &crn, query.event_type.as_deref(), CASE).await?))
 }
 
 #[utoipa::path(
@@ -173,11 +195,14 @@ pub async fn case_record(
         (status = 409, description = "The case has changed since `expected_version`: reload it and try again", body = ErrorResponse),
         (status = 415, description = "The body is not `application/json`", body = ErrorResponse),
         (status = 422, description = "The case's state does not allow an event; `field` names the event and field", body = ErrorResponse),
+        (status = 401, description = "Not signed in", body = ErrorResponse),
+        (status = 403, description = "Signed in, but this user may not see or change this", body = ErrorResponse),
         (status = 500, description = "Something went wrong on our side", body = ErrorResponse)
     )
 )]
 pub async fn record_events(
     State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
     crn: Result<Path<String>, PathRejection>,
     headers: HeaderMap,
     body: Bytes,
@@ -192,7 +217,7 @@ pub async fn record_events(
     if !json {
         return Err(WebError::UnsupportedMediaType("Send the events as `application/json`.".into()));
     }
-    let recorded = service::record_events(&app, &crn, &body).await?;
+    let recorded = service::record_events(&app, &who, &crn, &body).await?;
     let location = format!("/api/cases/{}", recorded.crn);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(recorded)).into_response())
 }
@@ -202,7 +227,10 @@ pub async fn record_events(
     path = "/api/openapi.json",
     tag = "meta",
     summary = "This OpenAPI document",
-    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"))
+    responses(
+        (status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json"),
+        (status = 401, description = "Not signed in", body = ErrorResponse)
+    )
 )]
 pub async fn openapi_document() -> Json<&'static serde_json::Value> {
     static DOC: OnceLock<serde_json::Value> = OnceLock::new();

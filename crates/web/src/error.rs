@@ -17,6 +17,12 @@ pub enum WebError {
     /// The request itself is malformed; `field` names the part at fault where one can be named.
     #[error("{message}")]
     BadRequest { field: Option<String>, message: String },
+    /// No live session: sign in first.
+    #[error("Sign in to use Probity.")]
+    Unauthorised,
+    /// Signed in, but this user may not do this (their role, place or a limited-access list).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0}")]
     NotFound(String),
     /// Someone else recorded on the case since the client read it.
@@ -48,6 +54,8 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            WebError::Unauthorised => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::NotFound(_) => StatusCode::NOT_FOUND,
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -60,6 +68,8 @@ impl WebError {
     pub fn code(&self) -> &'static str {
         match self {
             WebError::BadRequest { .. } => "bad_request",
+            WebError::Unauthorised => "unauthorised",
+            WebError::Forbidden(_) => "forbidden",
             WebError::NotFound(_) => "not_found",
             WebError::Conflict { .. } => "conflict",
             WebError::Rejected { .. } => "rejected",
@@ -109,7 +119,7 @@ pub struct ErrorResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// One of `bad_request`, `not_found`, `conflict`, `rejected`, `unsupported_media_type`,
+    /// One of `bad_request`, `unauthorised`, `forbidden`, `not_found`, `conflict`, `rejected`, `unsupported_media_type`,
     /// `internal`.
     #[schema(example = "rejected")]
     pub code: String,

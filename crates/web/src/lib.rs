@@ -2,12 +2,15 @@
 //! `/api/openapi.json`) and plain server-rendered pages for people.
 //!
 //! Interfaces are thin (DESIGN.md): handlers parse the request, call [`service`] and render
-//! a [`view`]; no rule of probation lives here. Sign-in is not built yet; [`routes`] is
-//! where a session layer will wrap every route (see its doc).
+//! a [`view`]; no rule of probation or of access lives here. Every route but signing in, the
+//! stylesheet and the health check needs a signed-in user ([`auth::require_sign_in`]), and
+//! [`service`] asks `services::access` what that user may see.
 //!
 //! Start reading at [`router`], then `api.rs` and `pages.rs`.
 
+pub mod admin;
 pub mod api;
+pub mod auth;
 mod body;
 pub mod error;
 pub mod openapi;
@@ -21,11 +24,11 @@ pub use error::WebError;
 pub use records::CaseRecords;
 
 use axum::Router;
-use axum::http::{HeaderValue, Uri, header};
+use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use std::sync::Arc;
-use store::CaseStore;
+use store::{AccessStore, CaseStore};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -56,14 +59,14 @@ pub struct AppState {
 }
 
 /// The whole application on `store`, reading today's date from the system clock.
-pub fn router<S: CaseStore>(store: S) -> Router {
+pub fn router<S: CaseStore + AccessStore>(store: S) -> Router {
     router_with_clock(store, Clock::System)
 }
 
 /// The whole application with a chosen clock.
-pub fn router_with_clock<S: CaseStore>(store: S, clock: Clock) -> Router {
+pub fn router_with_clock<S: CaseStore + AccessStore>(store: S, clock: Clock) -> Router {
     let state = AppState { records: Arc::new(store), clock };
-    routes()
+    routes(state.clone())
         .fallback(fallback)
         .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::map_response(security_headers))
@@ -71,15 +74,29 @@ pub fn router_with_clock<S: CaseStore>(store: S, clock: Clock) -> Router {
         .with_state(state)
 }
 
-/// Every route, before the cross-cutting layers. Sign-in will go here as
-/// `api::router().merge(pages::router()).route_layer(session)` plus public sign-in routes,
-/// so that it wraps every matched route and nothing else needs to change.
-pub fn routes() -> Router<AppState> {
-    api::router().merge(pages::router())
+/// Every route, before the cross-cutting layers: the signed-in routes behind the session
+/// layer (a `route_layer`, so an unknown path is still a plain 404), then the public ones.
+pub fn routes(state: AppState) -> Router<AppState> {
+    api::router()
+        .merge(pages::router())
+        .merge(admin::router())
+        .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
+        .merge(pages::public_router())
+}
+
+/// Every route of the application as (method, path template): the signed-in ones and the
+/// public ones. The route x role test walks this list, so a route added without an
+/// expectation fails it.
+pub fn all_routes() -> Vec<(Method, &'static str)> {
+    let mut all = api::api_routes();
+    all.extend(pages::page_routes());
+    all.extend(admin::admin_routes());
+    all.extend(pages::public_routes());
+    all
 }
 
 /// Serves until ctrl-c (or SIGTERM), letting requests in flight finish.
-pub async fn serve<S: CaseStore>(store: S, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve<S: CaseStore + AccessStore>(store: S, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "Probity is listening");
     }
@@ -130,16 +147,20 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
     WebError::internal(format!("handler panicked: {detail}")).into_response()
 }
 
-/// Headers every response carries: no sniffing, no framing, no third-party anything.
+/// Headers every response carries: no sniffing, no framing, no script at all, no third-party
+/// anything; and nothing with a person in it kept in a cache.
 async fn security_headers(mut response: Response) -> Response {
     let h = response.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
     );
     response

@@ -3,28 +3,89 @@
 //! templates only lay it out, and askama escapes everything they print.
 
 use crate::AppState;
+use crate::api::{Route, build, route};
+use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused, SignedIn};
 use crate::error::WebError;
 use crate::service;
 use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow};
 use askama::Template;
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
-use axum::http::header;
-use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
-
-pub(crate) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(start))
-        .route("/officers/{code}/caseload", get(caseload))
-        .route("/cases/{crn}", get(case))
-        .route(STYLESHEET, get(stylesheet))
-}
+use serde::Deserialize;
 
 pub const STYLESHEET: &str = "/assets/probity.css";
+pub const SIGN_IN: &str = "/sign-in";
+pub const HEALTH: &str = "/health";
+
+/// The pages that need a signed-in user.
+fn table() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/", start),
+        route(Method::GET, "/officers/{code}/caseload", caseload),
+        route(Method::GET, "/officers/{code}/caseload.csv", caseload_csv),
+        route(Method::GET, "/cases/{crn}", case),
+        route(Method::GET, "/cases/{crn}/reads", case_reads),
+        route(Method::GET, "/search", search),
+        route(Method::POST, "/sign-out", sign_out),
+    ]
+}
+
+/// The routes anyone may reach: signing in, the stylesheet, the health check.
+fn public_table() -> Vec<Route> {
+    vec![
+        route(Method::GET, SIGN_IN, sign_in_page),
+        route(Method::POST, SIGN_IN, sign_in),
+        route(Method::GET, STYLESHEET, stylesheet),
+        route(Method::GET, HEALTH, health),
+    ]
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    build(table())
+}
+
+pub(crate) fn public_router() -> Router<AppState> {
+    build(public_table())
+}
+
+pub fn page_routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+pub fn public_routes() -> Vec<(Method, &'static str)> {
+    public_table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+/// What the layout shows of the signed-in user: who they are and the sign-out form.
+pub struct Nav {
+    pub username: String,
+    pub role: &'static str,
+    pub csrf_token: String,
+    pub admin: bool,
+    pub sees_people: bool,
+}
+
+impl Nav {
+    pub fn of(who: &SignedIn) -> Option<Nav> {
+        Some(Nav {
+            username: who.user.username.to_string(),
+            role: who.user.role.label(),
+            csrf_token: who.csrf_token.clone(),
+            admin: who.user.policy().administers,
+            sees_people: who.user.policy().sees_people,
+        })
+    }
+}
+
+async fn health() -> &'static str {
+    "ok"
+}
 
 /// A subset of govuk-frontend's styles, shipped in the binary so nothing needs installing.
 async fn stylesheet() -> impl IntoResponse {
@@ -53,6 +114,7 @@ impl From<askama::Error> for PageError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
+    nav: Option<Nav>,
     title: &'static str,
     message: String,
     field: Option<String>,
@@ -63,10 +125,12 @@ impl IntoResponse for PageError {
         let e = self.0;
         let title = match &e {
             WebError::NotFound(_) => "Page not found",
+            WebError::Forbidden(_) => "You do not have access to this",
+            WebError::Unauthorised => "Sign in to use Probity",
             WebError::Internal => "Sorry, there is a problem with the service",
             _ => "There is a problem",
         };
-        let page = ErrorPage { title, message: e.message(), field: e.field().map(str::to_owned) };
+        let page = ErrorPage { nav: None, title, message: e.message(), field: e.field().map(str::to_owned) };
         match page.render() {
             Ok(html) => (e.status(), Html(html)).into_response(),
             Err(render) => {
@@ -77,7 +141,7 @@ impl IntoResponse for PageError {
     }
 }
 
-fn html(page: impl Template) -> Result<Html<String>, PageError> {
+pub(crate) fn html(page: impl Template) -> Result<Html<String>, PageError> {
     Ok(Html(page.render()?))
 }
 
@@ -86,7 +150,7 @@ fn param(p: Result<Path<String>, PathRejection>, field: &str) -> Result<String, 
 }
 
 /// "2 March 2026", the GOV.UK date style.
-fn day(d: Date) -> String {
+pub(crate) fn day(d: Date) -> String {
     d.strftime("%-d %B %Y").to_string()
 }
 
@@ -98,7 +162,7 @@ fn local_time(t: DateTime) -> String {
     t.strftime("%-d %B %Y at %H:%M").to_string()
 }
 
-fn instant(t: jiff::Timestamp) -> String {
+pub(crate) fn instant(t: jiff::Timestamp) -> String {
     let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
     local_time(tz.to_datetime(t))
 }
@@ -110,11 +174,27 @@ fn label<T>(v: Option<T>, f: impl Fn(T) -> &'static str, none: &str) -> String {
 #[derive(Template)]
 #[template(path = "start.html")]
 struct StartPage {
+    nav: Option<Nav>,
     officers: Vec<OfficerRow>,
+    /// Whether the officers' names link to their caseloads (an MI analyst sees counts only).
+    links: bool,
+    granted: Vec<GrantedRow>,
 }
 
-async fn start(State(app): State<AppState>) -> Result<Html<String>, PageError> {
-    html(StartPage { officers: service::officers(&app).await? })
+struct GrantedRow {
+    crn: String,
+    name: String,
+}
+
+async fn start(State(app): State<AppState>, Extension(who): Extension<SignedIn>) -> Result<Html<String>, PageError> {
+    let officers = service::officers(&app, &who).await?;
+    let granted = service::granted(&app, &who)
+        .await?
+        .into_iter()
+        .map(|c| GrantedRow { crn: c.crn.to_string(), name: format!("{} {}", c.first_name, c.family_name) })
+        .collect();
+    let links = who.user.role != services::access::Role::MiAnalyst;
+    html(StartPage { nav: Nav::of(&who), officers, links, granted })
 }
 
 struct CaseloadRow {
@@ -130,6 +210,7 @@ struct CaseloadRow {
 #[derive(Template)]
 #[template(path = "caseload.html")]
 struct CaseloadPage {
+    nav: Option<Nav>,
     officer: String,
     officer_name: String,
     on: String,
@@ -138,7 +219,7 @@ struct CaseloadPage {
 }
 
 impl CaseloadPage {
-    fn new(c: Caseload) -> Self {
+    fn new(c: Caseload, nav: Option<Nav>) -> Self {
         let rows: Vec<CaseloadRow> = c
             .cases
             .into_iter()
@@ -153,6 +234,7 @@ impl CaseloadPage {
             })
             .collect();
         Self {
+            nav,
             officer_name: c.officer_name.unwrap_or_else(|| c.officer.to_string()),
             officer: c.officer.to_string(),
             on: day(c.on),
@@ -164,10 +246,27 @@ impl CaseloadPage {
 
 async fn caseload(
     State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let caseload = service::caseload(&app, &param(code, "code")?).await?;
-    html(CaseloadPage::new(caseload))
+    let caseload = service::caseload(&app, &who, &param(code, "code")?).await?;
+    html(CaseloadPage::new(caseload, Nav::of(&who)))
+}
+
+/// The caseload as a CSV download: the same cases the page shows this user.
+async fn caseload_csv(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    code: Result<Path<String>, PathRejection>,
+) -> Result<Response, PageError> {
+    let code = param(code, "code")?;
+    let csv = service::caseload_csv(&app, &who, &code).await?;
+    let disposition = format!("attachment; filename=\"caseload-{code}.csv\"");
+    Ok((
+        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+        csv,
+    )
+        .into_response())
 }
 
 struct SummaryRow {
@@ -195,6 +294,7 @@ struct EventRow {
 #[derive(Template)]
 #[template(path = "case.html")]
 struct CasePage {
+    nav: Option<Nav>,
     crn: String,
     name: String,
     officer: Option<String>,
@@ -205,7 +305,7 @@ struct CasePage {
 }
 
 impl CasePage {
-    fn new(r: CaseRecord) -> Self {
+    fn new(r: CaseRecord, nav: Option<Nav>) -> Self {
         let c = &r.case;
         let kind = |k: domain::sentence::SentenceKind| match k {
             domain::sentence::SentenceKind::CommunityOrder => "Community order",
@@ -253,6 +353,7 @@ impl CasePage {
             })
             .collect();
         Self {
+            nav,
             crn: c.crn.to_string(),
             name: format!("{} {}", c.first_name, c.family_name),
             officer: c.officer.as_ref().map(|o| o.to_string()),
@@ -266,13 +367,171 @@ impl CasePage {
 
 async fn case(
     State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
     crn: Result<Path<String>, PathRejection>,
     query: Result<Query<crate::api::TimelineQuery>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let crn = param(crn, "crn")?;
     let Query(query) = query.map_err(|e| PageError(WebError::bad_request("type", e.body_text())))?;
-    let record = service::case_record(&app, &crn, query.event_type.as_deref()).await?;
-    html(CasePage::new(record))
+    let record = service::case_record(&app, &who, &crn, query.event_type.as_deref(), "/cases/{crn}").await?;
+    html(CasePage::new(record, Nav::of(&who)))
+}
+
+struct ReadRow {
+    at: String,
+    username: String,
+    route: String,
+}
+
+#[derive(Template)]
+#[template(path = "reads.html")]
+struct ReadsPage {
+    nav: Option<Nav>,
+    crn: String,
+    reads: Vec<ReadRow>,
+}
+
+/// Who has looked at this record.
+async fn case_reads(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    crn: Result<Path<String>, PathRejection>,
+) -> Result<Html<String>, PageError> {
+    let crn = param(crn, "crn")?;
+    let (crn, reads) = service::case_reads(&app, &who, &crn, "/cases/{crn}/reads").await?;
+    let reads =
+        reads.into_iter().rev().map(|r| ReadRow { at: instant(r.at), username: r.username, route: r.route }).collect();
+    html(ReadsPage { nav: Nav::of(&who), crn: crn.to_string(), reads })
+}
+
+#[derive(Debug, Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+struct SearchRow {
+    crn: String,
+    name: String,
+    date_of_birth: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    nav: Option<Nav>,
+    q: String,
+    searched: bool,
+    rows: Vec<SearchRow>,
+}
+
+/// Find a person by CRN or family name, among the people this user may see.
+async fn search(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    query: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Html<String>, PageError> {
+    let Query(query) = query.map_err(|e| PageError(WebError::bad_request("q", e.body_text())))?;
+    let q = query.q.unwrap_or_default();
+    let found = service::search(&app, &who, &q).await?;
+    let rows = found
+        .into_iter()
+        .map(|c| SearchRow {
+            crn: c.crn.to_string(),
+            name: format!("{} {}", c.first_name, c.family_name),
+            date_of_birth: day(c.date_of_birth),
+        })
+        .collect();
+    html(SearchPage { nav: Nav::of(&who), searched: !q.trim().is_empty(), q, rows })
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    nav: Option<Nav>,
+    username: String,
+    next: String,
+    token: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// The sign-in form. It carries a one-off token that must match its cookie, so another site
+/// cannot sign a browser in under someone else's name.
+async fn sign_in_page(
+    headers: HeaderMap,
+    query: Result<Query<NextQuery>, QueryRejection>,
+) -> Result<Response, PageError> {
+    let next = auth::safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref()));
+    sign_in_form(&headers, StatusCode::OK, String::new(), next, None)
+}
+
+fn sign_in_form(
+    headers: &HeaderMap,
+    status: StatusCode,
+    username: String,
+    next: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let token = auth::new_token();
+    let cookie = auth::set_cookie(headers, SIGN_IN_COOKIE, &token, None);
+    let page = html(SignInPage { nav: None, username, next, token, error })?;
+    Ok((status, [(header::SET_COOKIE, cookie)], page).into_response())
+}
+
+async fn sign_in(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, PageError> {
+    let field = |name: &str| auth::form_field(&body, name).unwrap_or_default();
+    let (username, password, next) = (field("username").trim().to_owned(), field("password"), field("next"));
+    let next = auth::safe_next(Some(&next));
+    let expected = auth::cookie(&headers, SIGN_IN_COOKIE);
+    if expected.is_none() || expected.as_deref() != Some(field(auth::CSRF_FIELD).as_str()) {
+        let why = "The sign-in form had expired. Enter your details again.".to_owned();
+        return sign_in_form(&headers, StatusCode::FORBIDDEN, username, next, Some(why));
+    }
+    if username.is_empty() || password.is_empty() {
+        let why = "Enter your username and password.".to_owned();
+        return sign_in_form(&headers, StatusCode::BAD_REQUEST, username, next, Some(why));
+    }
+    let previous = auth::cookie(&headers, auth::SESSION_COOKIE);
+    match auth::sign_in(&app, &username, &password, previous.as_deref()).await? {
+        Ok(id) => {
+            let session = auth::set_cookie(&headers, auth::SESSION_COOKIE, &id, None);
+            let spent = auth::set_cookie(&headers, SIGN_IN_COOKIE, "", Some(0));
+            let mut response = Redirect::to(&next).into_response();
+            let h = response.headers_mut();
+            for c in [session, spent] {
+                if let Ok(v) = c.parse() {
+                    h.append(header::SET_COOKIE, v);
+                }
+            }
+            Ok(response)
+        }
+        Err(SignInRefused::Wrong) => {
+            let why = "The username or password is not right.".to_owned();
+            sign_in_form(&headers, StatusCode::UNAUTHORIZED, username, next, Some(why))
+        }
+        Err(SignInRefused::Locked { until }) => {
+            let why = format!(
+                "There have been too many attempts to sign in as this user. Try again after {}.",
+                instant(until)
+            );
+            sign_in_form(&headers, StatusCode::TOO_MANY_REQUESTS, username, next, Some(why))
+        }
+    }
+}
+
+/// Ends the session here and in the store, so the cookie is worthless even if kept.
+async fn sign_out(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    app.records.end_session(&who.session_key).await.map_err(WebError::from)?;
+    let gone = auth::set_cookie(&headers, auth::SESSION_COOKIE, "", Some(0));
+    Ok(([(header::SET_COOKIE, gone)], Redirect::to(SIGN_IN)).into_response())
 }
 
 /// The page for a route that does not exist.

@@ -1,15 +1,20 @@
 //! What a request asks of Probity, written once for the API and the pages: parse the
-//! identifiers at the edge, read or append through the store, shape with [`crate::view`].
-//! These are the seams where the `services` crate's use cases (and access control, and the
-//! audit of reads) will sit once they exist.
+//! identifiers at the edge, decide whether the signed-in user may (`services::access`, the
+//! one place the rules live), read or append through the store, record the read, shape with
+//! [`crate::view`]. Templates never decide who sees what: they only show what comes back.
 
 use crate::AppState;
+use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow, RecordEvents, Recorded, Worklist};
 use domain::case::CaseState;
 use domain::ids::{Code, Crn};
+use domain::org::Organisation;
 use domain::projection::CaseSummary;
 use jiff::civil::Date;
+use services::access::{self, CaseAccess, Place};
+use std::collections::{BTreeMap, BTreeSet};
+use store::auth::{CaseRead, LimitedAccess};
 
 pub fn parse_crn(raw: &str) -> Result<Crn, WebError> {
     Ok(Crn::parse(raw)?)
@@ -47,27 +52,153 @@ pub fn parse_on(raw: Option<&str>) -> Result<Option<Date>, WebError> {
     raw.parse::<Date>().map(Some).map_err(|_| bad("is not a calendar date"))
 }
 
-pub async fn officers(app: &AppState) -> Result<Vec<OfficerRow>, WebError> {
-    let counts = app.records.caseload_counts().await?;
-    let org = app.records.organisation().await?;
-    Ok(view::officers(&counts, &org))
+/// The message of every refusal: it does not say whether the case exists.
+pub const NO_ACCESS: &str = "You do not have access to this. If you need it, ask your manager.";
+
+fn forbidden() -> WebError {
+    WebError::Forbidden(NO_ACCESS.to_owned())
 }
 
-pub async fn caseload(app: &AppState, officer: &str) -> Result<Caseload, WebError> {
+/// What the access rules need to know about the user beyond their role: the cases granted to
+/// them and every limited-access entry (a short list: the few people who need one).
+struct AccessFacts {
+    granted: BTreeSet<Crn>,
+    limits: BTreeMap<Crn, Vec<LimitedAccess>>,
+    org: Organisation,
+    today: Date,
+}
+
+impl AccessFacts {
+    async fn load(app: &AppState, who: &SignedIn) -> Result<Self, WebError> {
+        let granted = app.records.granted_cases(who.user.username.as_str()).await?.into_iter().collect();
+        let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
+        for e in app.records.limited_access().await? {
+            limits.entry(e.crn.clone()).or_default().push(e);
+        }
+        Ok(Self { granted, limits, org: app.records.organisation().await?, today: app.clock.today() })
+    }
+
+    fn access(&self, who: &SignedIn, case: &CaseSummary) -> CaseAccess {
+        let entries = self.limits.get(&case.crn).map_or(&[][..], Vec::as_slice);
+        access::case_access(
+            &who.user,
+            &Place::of_case(case, &self.org),
+            self.granted.contains(&case.crn),
+            entries,
+            self.today,
+        )
+    }
+
+    /// The cases on a limited-access list that this user may not see: counts must not
+    /// include them, or a count would reveal them.
+    fn barred(&self, who: &SignedIn) -> Vec<&Crn> {
+        self.limits
+            .iter()
+            .filter(|(_, entries)| access::barred(&who.user.username, entries, self.today))
+            .map(|(crn, _)| crn)
+            .collect()
+    }
+}
+
+/// Active cases per officer as this user may count them: the projection's counts less the
+/// cases barred to them.
+async fn visible_counts(app: &AppState, who: &SignedIn, facts: &AccessFacts) -> Result<BTreeMap<Code, u64>, WebError> {
+    let mut counts = app.records.caseload_counts().await?;
+    for crn in facts.barred(who) {
+        if let Some(case) = app.records.summary(crn).await?
+            && let (true, Some(officer)) = (case.active, &case.officer)
+            && let Some(n) = counts.get_mut(officer)
+        {
+            *n = n.saturating_sub(1);
+        }
+    }
+    Ok(counts)
+}
+
+/// The officers whose caseloads this user may open, with their active cases. An MI analyst
+/// sees every officer's count (an aggregate) without opening any.
+pub async fn officers(app: &AppState, who: &SignedIn) -> Result<Vec<OfficerRow>, WebError> {
+    let facts = AccessFacts::load(app, who).await?;
+    let counts = visible_counts(app, who, &facts).await?;
+    let rows = view::officers(&counts, &facts.org);
+    let aggregate_only = who.user.role == access::Role::MiAnalyst;
+    Ok(rows
+        .into_iter()
+        .filter(|r| aggregate_only || access::may_see_caseload(&who.user, &r.code, &facts.org))
+        .collect())
+}
+
+/// The cases granted to this user by name (an inspector's sample) that they may open.
+pub async fn granted(app: &AppState, who: &SignedIn) -> Result<Vec<CaseSummary>, WebError> {
+    let facts = AccessFacts::load(app, who).await?;
+    let mut cases = Vec::new();
+    for crn in &facts.granted {
+        if let Some(case) = app.records.summary(crn).await?
+            && facts.access(who, &case) != CaseAccess::None
+        {
+            cases.push(case);
+        }
+    }
+    Ok(cases)
+}
+
+/// An officer's active cases that this user may see.
+async fn visible_caseload(
+    app: &AppState,
+    who: &SignedIn,
+    officer: &Code,
+) -> Result<(Vec<CaseSummary>, AccessFacts), WebError> {
+    let facts = AccessFacts::load(app, who).await?;
+    if !access::may_see_caseload(&who.user, officer, &facts.org) {
+        return Err(forbidden());
+    }
+    let cases = app.records.caseload(officer).await?;
+    let cases = cases.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect();
+    Ok((cases, facts))
+}
+
+pub async fn caseload(app: &AppState, who: &SignedIn, officer: &str) -> Result<Caseload, WebError> {
     let officer = parse_officer(officer)?;
-    let cases = app.records.caseload(&officer).await?;
-    let org = app.records.organisation().await?;
-    Ok(Caseload::new(officer, &org, &cases, app.clock.today()))
+    let (cases, facts) = visible_caseload(app, who, &officer).await?;
+    Ok(Caseload::new(officer, &facts.org, &cases, app.clock.today()))
 }
 
-/// An officer's worklist: every active case folded from its log, then the practice rules,
-/// as at `on` (a `YYYY-MM-DD` date; today by the server's clock when absent). The cases and
-/// their events are those recorded now: the date moves the deadlines' clock, not the record.
-pub async fn worklist(app: &AppState, officer: &str, on: Option<&str>) -> Result<Worklist, WebError> {
+/// An officer's caseload as CSV, with exactly the cases the caseload page shows this user.
+pub async fn caseload_csv(app: &AppState, who: &SignedIn, officer: &str) -> Result<String, WebError> {
+    let caseload = caseload(app, who, officer).await?;
+    let mut out = String::from("crn,first_name,family_name,rosh,contact_due_by,overdue\n");
+    for c in &caseload.cases {
+        let cells = [
+            c.crn.to_string(),
+            c.first_name.clone(),
+            c.family_name.clone(),
+            c.rosh.map(|r| r.label().to_owned()).unwrap_or_default(),
+            c.contact_due_by.map(|d| d.to_string()).unwrap_or_default(),
+            c.overdue.to_string(),
+        ];
+        let cells: Vec<String> = cells.iter().map(|v| csv_cell(v)).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// A CSV cell, quoted when needed, and defused when a spreadsheet would run it as a formula.
+fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+}
+
+/// An officer's worklist: every active case this user may see, folded from its log, then the
+/// practice rules, as at `on` (a `YYYY-MM-DD` date; today by the server's clock when absent).
+/// The cases and their events are those recorded now: the date moves the deadlines' clock,
+/// not the record.
+pub async fn worklist(app: &AppState, who: &SignedIn, officer: &str, on: Option<&str>) -> Result<Worklist, WebError> {
     let officer = parse_officer(officer)?;
     let today = parse_on(on)?.unwrap_or_else(|| app.clock.today());
+    let (cases, _) = visible_caseload(app, who, &officer).await?;
     let mut states = Vec::new();
-    for case in app.records.caseload(&officer).await? {
+    for case in cases {
         let events = app.records.stream(&case.crn).await?;
         let state = CaseState::fold(case.crn.clone(), &events)
             .map_err(|e| WebError::internal(format!("case {}: {e}", case.crn)))?;
@@ -77,27 +208,121 @@ pub async fn worklist(app: &AppState, officer: &str, on: Option<&str>) -> Result
     Ok(Worklist::new(officer, &items, today))
 }
 
-/// A case and its timeline. The summary is folded from the same read of the stream as the
-/// timeline, so the version a client sees matches the events it sees.
-pub async fn case_record(app: &AppState, crn: &str, event_type: Option<&str>) -> Result<CaseRecord, WebError> {
+/// What this user may do with a case, or 404 when there is no such case.
+async fn access_to(app: &AppState, who: &SignedIn, crn: &Crn) -> Result<(CaseAccess, Option<CaseSummary>), WebError> {
+    let facts = AccessFacts::load(app, who).await?;
+    match app.records.summary(crn).await? {
+        Some(case) => Ok((facts.access(who, &case), Some(case))),
+        None => Ok((CaseAccess::None, None)),
+    }
+}
+
+/// Reads of a case are recorded with who, when and through which route.
+async fn record_read(app: &AppState, who: &SignedIn, crn: &Crn, route: &str) -> Result<(), WebError> {
+    let read = CaseRead {
+        crn: crn.clone(),
+        username: who.user.username.to_string(),
+        at: jiff::Timestamp::now(),
+        route: route.to_owned(),
+    };
+    Ok(app.records.record_read(&read).await?)
+}
+
+fn no_case(crn: &Crn) -> WebError {
+    WebError::NotFound(format!("There is no case with CRN {crn}."))
+}
+
+/// A case and its timeline, if this user may read it; the read is recorded under `route`.
+/// The summary is folded from the same read of the stream as the timeline, so the version a
+/// client sees matches the events it sees.
+pub async fn case_record(
+    app: &AppState,
+    who: &SignedIn,
+    crn: &str,
+    event_type: Option<&str>,
+    route: &str,
+) -> Result<CaseRecord, WebError> {
     let crn = parse_crn(crn)?;
     let event_type = parse_event_type(event_type)?;
+    match access_to(app, who, &crn).await? {
+        (_, None) => return Err(no_case(&crn)),
+        (CaseAccess::None, _) => return Err(forbidden()),
+        _ => {}
+    }
     let events = app.records.stream(&crn).await?;
     if events.is_empty() {
-        return Err(WebError::NotFound(format!("There is no case with CRN {crn}.")));
+        return Err(no_case(&crn));
     }
     let state = CaseState::fold(crn.clone(), &events).map_err(|e| WebError::internal(format!("case {crn}: {e}")))?;
     let summary = CaseSummary::from_state(&state)
         .ok_or_else(|| WebError::internal(format!("case {crn} has events but no person")))?;
+    record_read(app, who, &crn, route).await?;
     Ok(CaseRecord::new(&summary, &events, event_type, app.clock.today()))
 }
 
-pub async fn record_events(app: &AppState, crn: &str, body: &[u8]) -> Result<Recorded, WebError> {
+/// Who has looked at a case record, oldest first (itself a read, and recorded as one).
+pub async fn case_reads(
+    app: &AppState,
+    who: &SignedIn,
+    crn: &str,
+    route: &str,
+) -> Result<(Crn, Vec<CaseRead>), WebError> {
     let crn = parse_crn(crn)?;
+    match access_to(app, who, &crn).await? {
+        (_, None) => return Err(no_case(&crn)),
+        (CaseAccess::None, _) => return Err(forbidden()),
+        _ => {}
+    }
+    record_read(app, who, &crn, route).await?;
+    Ok((crn.clone(), app.records.reads_of(&crn).await?))
+}
+
+/// Records events, and what must follow them, if this user may change the case. Opening a new case (version 0 of a CRN
+/// with no record) is for roles that record on cases.
+pub async fn record_events(app: &AppState, who: &SignedIn, crn: &str, body: &[u8]) -> Result<Recorded, WebError> {
+    let crn = parse_crn(crn)?;
+    let allowed = match access_to(app, who, &crn).await? {
+        (a, Some(_)) => a == CaseAccess::ReadWrite,
+        (_, None) => who.user.policy().within_scope == CaseAccess::ReadWrite,
+    };
+    if !allowed {
+        return Err(forbidden());
+    }
     let RecordEvents { expected_version, events } = crate::body::record_events(body)?;
-    let version = app.records.append(&crn, expected_version, &events).await?;
+    // The follow-on (a recalculated tier) is the system's work, done for this user.
+    let recorded_by = match &who.user.officer {
+        Some(o) => o.clone(),
+        None => Code::parse("SYSTEM").map_err(WebError::internal)?,
+    };
+    let version = app.records.record(&crn, expected_version, &events, &recorded_by, jiff::Timestamp::now()).await?;
     Ok(Recorded { crn, version })
 }
+
+/// People this user may see whose CRN is `query` or whose family name starts with it.
+pub async fn search(app: &AppState, who: &SignedIn, query: &str) -> Result<Vec<CaseSummary>, WebError> {
+    if !who.user.policy().sees_people {
+        return Err(forbidden());
+    }
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let facts = AccessFacts::load(app, who).await?;
+    let mut found: Vec<CaseSummary> = app
+        .records
+        .all_summaries()
+        .await?
+        .into_iter()
+        .filter(|c| c.crn.as_str().to_lowercase() == q || c.family_name.to_lowercase().starts_with(&q))
+        .filter(|c| facts.access(who, c) != CaseAccess::None)
+        .collect();
+    found.sort_by(|a, b| (&a.family_name, &a.first_name, &a.crn).cmp(&(&b.family_name, &b.first_name, &b.crn)));
+    found.truncate(SEARCH_LIMIT);
+    Ok(found)
+}
+
+/// At most this many search results: a search is for finding one person, not for listing.
+pub const SEARCH_LIMIT: usize = 50;
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "sentence_ended",
     "officer_allocated",
     "assessment_completed",
+    "registration_added",
+    "registration_removed",
+    "mappa_set",
+    "mappa_ended",
+    "tier_calculated",
+    "escalated_to_nps",
     "objective_agreed",
     "appointment_booked",
     "outcome_recorded",
@@ -40,6 +46,15 @@ pub const EVENT_TYPES: &[&str] = &[
     "safeguarding_check_requested",
     "safeguarding_check_chased",
     "safeguarding_response_received",
+    "unpaid_work_needs_recorded",
+    "unpaid_work_time_recorded",
+    "intervention_referred",
+    "referral_accepted",
+    "referral_started",
+    "referral_closed",
+    "referral_outcomes_recorded",
+    "oversight_recorded",
+    "oversight_action_completed",
 ];
 
 /// Work recorded more than this many business days after it happened is flagged as late:
@@ -429,7 +444,7 @@ impl Worklist {
                 kind: plain_text(&i.kind),
                 subject: match &i.subject {
                     Subject::Case => "case".to_owned(),
-                    Subject::Appointment(id) => id.to_string(),
+                    Subject::Appointment(id) | Subject::Referral(id) | Subject::OversightAction(id) => id.to_string(),
                     Subject::Plan(p) => plain_text(p),
                 },
                 due: i.due,

@@ -1,5 +1,8 @@
 //! The server over real HTTP: each test starts the router on 127.0.0.1:0 with its own
-//! temporary SQLite store, seeds it through `append`, and talks to it with reqwest.
+//! temporary SQLite store, seeds it through `append`, and talks to it with reqwest, signed in
+//! as Priya Shah, a responsible officer in Camden North (the team of every seeded case).
+
+mod support;
 
 use domain::contact::ContactKind;
 use domain::event::{CaseEvent, NewEvent, SentenceOutcome};
@@ -126,7 +129,9 @@ async fn seeded() -> Server {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let app = web::router_with_clock(store.clone(), Clock::Fixed(date(TODAY)));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Server { base, store, http: reqwest::Client::new(), _dir: dir }
+    support::add_user(&store, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
+    let http = support::sign_in(&base, "priya").await.http;
+    Server { base, store, http, _dir: dir }
 }
 
 fn booking(appointment: &str) -> Value {
@@ -353,22 +358,26 @@ async fn unknown_routes_get_404_as_a_page_or_as_json() {
     let (store, _dir) = store::testing::sqlite().await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
+    support::add_user(&store, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
     tokio::spawn(web::serve(store, listener));
-    let http = reqwest::Client::new();
+    let signed_out = reqwest::Client::new();
+    let http = support::sign_in(&base, "priya").await.http;
 
-    let r = http.get(format!("{base}/no/such/page")).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let page = r.text().await.unwrap();
-    assert!(page.contains("<h1 class=\"govuk-heading-l\">Page not found</h1>"), "{page}");
+    for client in [&http, &signed_out] {
+        let r = client.get(format!("{base}/no/such/page")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("<h1 class=\"govuk-heading-l\">Page not found</h1>"), "{page}");
 
-    let r = http.get(format!("{base}/api/no/such/route")).send().await.unwrap();
-    assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    assert_error(&r.json().await.unwrap(), "not_found", None);
+        let r = client.get(format!("{base}/api/no/such/route")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        assert_error(&r.json().await.unwrap(), "not_found", None);
+    }
 
     // An empty store still has a start page.
     let r = http.get(format!("{base}/")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(r.text().await.unwrap().contains("There are no officers or cases yet."));
+    assert!(r.text().await.unwrap().contains("There are no caseloads for you to see."));
 }
 
 /// Follows a `$ref` to `#/components/schemas/Name`.

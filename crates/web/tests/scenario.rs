@@ -24,6 +24,8 @@
 //! Between these the officer books the next face-to-face contact in time (fortnightly for a
 //! case not yet assessed), so each worklist holds exactly the item the step is about.
 
+mod support;
+
 use domain::example::code;
 use domain::ids::{Crn, Name};
 use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Organisation, Staff, Team};
@@ -84,7 +86,9 @@ impl Scenario {
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = web::router_with_clock(store.clone(), Clock::Fixed(SERVER_TODAY.parse().unwrap()));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Scenario { base, http: reqwest::Client::new(), store, version: 0, _dir: dir }
+        support::add_user(&store, "officer", "responsible_officer", "team:TEAM1", Some(OFFICER)).await;
+        let http = support::sign_in(&base, "officer").await.http;
+        Scenario { base, http, store, version: 0, _dir: dir }
     }
 
     async fn get_json(&self, path: &str) -> (StatusCode, Value) {
@@ -104,14 +108,17 @@ impl Scenario {
         (status, r.json().await.unwrap())
     }
 
-    /// Records `events` as happening on `on`, then checks that the case's timeline ends
-    /// with them: `shown` lists each one's (type, summary).
+    /// Records `events` as happening on `on`, then checks that the case's timeline carries
+    /// them: `shown` lists each one's (type, summary). Anything recorded after them in the
+    /// same append is a follow-on the system works out (a recalculated tier).
     async fn record(&mut self, on: &str, events: &[Value], shown: &[(&str, &str)]) {
         assert_eq!(events.len(), shown.len());
         let (status, body) = self.post_events(on, events).await;
         assert_eq!(status, StatusCode::CREATED, "{on}: {body}");
-        let version = self.version + events.len() as u64;
-        assert_eq!(body, json!({"crn": CRN, "version": version}));
+        let first = self.version + 1;
+        let version = body["version"].as_u64().unwrap();
+        assert!(version >= self.version + events.len() as u64, "{body}");
+        assert_eq!(body["crn"], CRN);
         self.version = version;
 
         let (status, case) = self.get_json(&format!("/api/cases/{CRN}")).await;
@@ -119,15 +126,17 @@ impl Scenario {
         assert_eq!(case["case"]["version"], version);
         let timeline = case["timeline"].as_array().unwrap();
         assert_eq!(timeline.len() as u64, version, "one timeline entry per event");
-        let new = &timeline[timeline.len() - shown.len()..];
+        let new = &timeline[first as usize - 1..first as usize - 1 + shown.len()];
         for (i, (entry, (event_type, summary))) in new.iter().zip(shown).enumerate() {
-            let seq = version - shown.len() as u64 + 1 + i as u64;
-            assert_eq!(entry["seq"], seq, "{entry}");
+            assert_eq!(entry["seq"], first + i as u64, "{entry}");
             assert_eq!(entry["type"], *event_type, "{entry}");
             assert_eq!(entry["summary"], *summary, "{entry}");
             assert_eq!(entry["payload"]["type"], *event_type, "{entry}");
             assert_eq!(entry["occurred_at"], format!("{on}T12:00:00Z"), "{entry}");
             assert_eq!(entry["recorded_by"], OFFICER, "{entry}");
+        }
+        for follow_on in &timeline[first as usize - 1 + shown.len()..] {
+            assert_eq!(follow_on["type"], "tier_calculated", "only a tier follows recorded events: {follow_on}");
         }
     }
 

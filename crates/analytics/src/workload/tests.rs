@@ -11,26 +11,11 @@ fn close(actual: f64, expected: f64) -> bool {
     (actual - expected).abs() < 1e-9
 }
 
+/// The table's rows follow `LegacyTier::all()` (A3, A2, ... D0), the order RULES.md lists.
 #[test]
-fn tiers_parse_and_display() {
-    let valid = ["A3", "A2", "A1", "A0", "B3", "B2", "B1", "B0", "C3", "C2", "C1", "C0", "D3", "D2", "D1", "D0"];
-    for text in valid {
-        let parsed: LegacyTier = text.parse().unwrap();
-        assert_eq!(parsed.to_string(), text);
-        assert_eq!(serde_json::to_value(parsed).unwrap(), text);
-    }
-    assert_eq!(tier("B2").protect(), ProtectLevel::B);
-    assert_eq!(tier("B2").change(), 2);
-    assert_eq!(LegacyTier::new(ProtectLevel::C, 1), Some(tier("C1")));
-    assert_eq!(LegacyTier::new(ProtectLevel::C, 4), None);
-
-    for text in ["", "A", "A4", "E1", "a3", "A33", " A3", "3A", "A-", "Å3"] {
-        let error = text.parse::<LegacyTier>().unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            format!("{text:?} is not a legacy tier: expected a capital letter A to D then a digit 0 to 3, e.g. B2")
-        );
-    }
+fn table_rows_follow_the_domain_tier_order() {
+    let rows: Vec<usize> = LegacyTier::all().map(row).collect();
+    assert_eq!(rows, (0..16).collect::<Vec<_>>());
 }
 
 /// Every row of the table, checked against RULES.md's own text.
@@ -256,4 +241,57 @@ fn policy_tables_name_their_sources() {
         assert!(!source.trim().is_empty());
     }
     assert_eq!(WorkloadPolicy::default(), POLICY);
+}
+
+/// The allocation screen: a full-time officer (2,176 points available) carrying two B2
+/// community cases (115 each) takes a C1 licence case (52): 230 / 2176 = 10.570% now,
+/// 282 / 2176 = 12.960% after.
+#[test]
+fn capacity_now_and_after_taking_a_case() {
+    let b2 = Case { tier: tier("B2"), case_type: CaseType::Community, iom: false, women: false };
+    let c1 = Case { tier: tier("C1"), case_type: CaseType::Licence, iom: false, women: false };
+    let got = POLICY.capacity_with(&[b2, b2], &[], 37.0, &[], date(2025, 3, 3), &c1).unwrap();
+    assert!(close(got.now.points, 230.0) && close(got.after.points, 282.0), "{got:?}");
+    assert!((got.now.capacity_percent.unwrap() - 10.5699).abs() < 0.0001, "{got:?}");
+    assert!((got.after.capacity_percent.unwrap() - 12.9596).abs() < 0.0001, "{got:?}");
+    // A team of that officer and a half-time one preparing four court reports (552 points): (230 + 544) / (2176 + 1088).
+    let half = POLICY.capacity(&[], &[ReportKind::StandardCourt; 4], 18.5, &[], date(2025, 3, 3)).unwrap();
+    assert!(close(half.points, 552.0));
+    let team = combined_capacity(&[got.now, half]);
+    assert!(close(team.capacity_percent.unwrap(), (230.0 + 552.0) / (2176.0 + 1088.0) * 100.0), "{team:?}");
+}
+
+/// The case's legacy tier comes from its record (`TierCalculated`), its type from the phase.
+#[test]
+fn a_case_from_its_record() {
+    use domain::event::CaseEvent;
+    use domain::example::{code, date as d, opening};
+    use domain::org::{ContractedHours, Employment, Grade};
+    use domain::tier::V3Tier;
+    let mut case = domain::case::CaseState::new(domain::Crn::parse("X123456").unwrap());
+    for e in opening("Ann", "Smith", d("2025-03-03"), "O1", "T1") {
+        case.apply(&e.event, d("2025-03-03")).unwrap();
+    }
+    let officer = Staff {
+        code: code("O1"),
+        team: code("T1"),
+        name: domain::Name::parse("Officer One").unwrap(),
+        grade: Grade::Po,
+        contracted_hours: ContractedHours::FULL_TIME,
+        employment: Employment::Permanent,
+        specialisms: vec![Specialism::Iom],
+    };
+    assert_eq!(case_from_record(&case, d("2025-03-10"), &officer), None, "no tier yet");
+    let tiered = CaseEvent::TierCalculated {
+        legacy: tier("B2"),
+        v3: V3Tier::Missing,
+        provisional: false,
+        because: vec![domain::practice::tiering::TierFactor::Assessment],
+        missing: vec![],
+    };
+    case.apply(&tiered, d("2025-03-04")).unwrap();
+    let got = case_from_record(&case, d("2025-03-10"), &officer).unwrap();
+    assert_eq!(got, Case { tier: tier("B2"), case_type: CaseType::Community, iom: true, women: false });
+    // IOM uplift of 25% on 115 points.
+    assert!(close(POLICY.case_points(&got), 143.75));
 }

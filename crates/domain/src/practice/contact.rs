@@ -60,14 +60,19 @@ pub fn first_appointment_due(case: &CaseState) -> Option<Date> {
 }
 
 /// When the next face-to-face contact is due after the last one, by the frequency table
-/// (RoSH, and weeks into supervision at the last contact), never beyond the monthly floor.
+/// (tier and RoSH, and weeks into supervision at the last contact), never beyond the monthly
+/// floor.
 /// `None` until the first appointment has happened.
 pub fn next_face_to_face_due(case: &CaseState) -> Option<Date> {
     let start = supervision_start(case)?;
     let last = last_seen(case)?;
     let days = start.until(last).map_or(0, |s| s.get_days());
     let weeks = u32::try_from(days / 7).unwrap_or(0);
-    Some(next_face_to_face(last, case.rosh(), weeks))
+    let tier = case.tier.and_then(|t| match t.v3 {
+        crate::tier::V3Tier::Level(level) => Some(level),
+        crate::tier::V3Tier::NotSupervised | crate::tier::V3Tier::Missing => None,
+    });
+    Some(next_face_to_face(last, tier, case.rosh(), weeks))
 }
 
 /// The sentence plan is due 15 business days after the first appointment.

@@ -7,6 +7,7 @@
 
 use crate::assessment::RoshLevel;
 use crate::calendar::add_business_days;
+use crate::tier::V3Level;
 use jiff::civil::Date;
 
 /// A length of time as the rules state it: business (working) days skip weekends and bank
@@ -214,8 +215,41 @@ pub const RAR_PACE_NOTICE: Rule = Rule {
              week, so there is time to book them",
 };
 
+pub const ESCALATION: Rule = Rule {
+    key: "escalation.nps",
+    period: Period::BusinessDays(1),
+    source: "Probity default (RULES.md, Sentences, requirements, allocation: a CRC case whose risk rises to high \
+             goes back to the NPS, and the NPS keeps all MAPPA cases; no timescale given): the escalation is \
+             made within 1 business day of the assessment or MAPPA registration that calls for it",
+};
+
+pub const REFERRAL_ACCEPTANCE: Rule = Rule {
+    key: "referral.acceptance",
+    period: Period::BusinessDays(10),
+    source: "Probity default (RULES.md, Plans, reviews, interventions lists the referral stages but gives no \
+             timescale): a referral not accepted within 10 business days is chased with the provider. Two working \
+             weeks leaves a provider time to triage while the sentence plan, due 15 business days after the first \
+             appointment, is still fresh",
+};
+
+pub const REFERRAL_OUTCOMES: Rule = Rule {
+    key: "referral.outcomes",
+    period: Period::BusinessDays(5),
+    source: "Probity default (RULES.md, Plans, reviews, interventions: an end-of-service outcome per objective; no \
+             timescale given): outcomes are recorded within 5 business days of the service completing or ending, \
+             while the provider's end-of-service report is to hand and before the next plan review",
+};
+
+pub const OVERSIGHT_ACTION: Rule = Rule {
+    key: "oversight.action",
+    period: Period::Days(0),
+    source: "Probity default (the due date is the one the senior probation officer sets; the report, \
+             london-crc-inspection-2018.md, found management oversight had a positive impact on public protection in \
+             only one third of relevant cases): an oversight action returns to the officer's worklist once overdue",
+};
+
 /// Every named deadline, for listing and for tests that every one names a source.
-pub const RULES: [&Rule; 21] = [
+pub const RULES: [&Rule; 25] = [
     &FIRST_APPOINTMENT_COMMUNITY,
     &FIRST_APPOINTMENT_RELEASE,
     &SENTENCE_PLAN,
@@ -237,6 +271,10 @@ pub const RULES: [&Rule; 21] = [
     &SAFEGUARDING_CHASE,
     &RAR_PACE,
     &RAR_PACE_NOTICE,
+    &ESCALATION,
+    &REFERRAL_ACCEPTANCE,
+    &REFERRAL_OUTCOMES,
+    &OVERSIGHT_ACTION,
 ];
 
 /// One row of the contact frequency table: face-to-face contact every `early` for the first
@@ -258,7 +296,8 @@ pub const CONTACT_FREQUENCY_SOURCE: &str = "Probity defaults, for the provider t
      fortnightly for the first 16 weeks and never less than monthly. A case not yet assessed is treated \
      as medium until it is.";
 
-/// The contact frequency table by RoSH (see [`CONTACT_FREQUENCY_SOURCE`]). Every interval is
+/// The contact frequency table by RoSH (see [`CONTACT_FREQUENCY_SOURCE`]); applied with the
+/// tier rows of [`TIER_CONTACT_FREQUENCY`]. Every interval is
 /// capped by [`FACE_TO_FACE_MINIMUM`] when applied, so no row can go below the national floor.
 pub const CONTACT_FREQUENCY: [ContactFrequency; 5] = [
     ContactFrequency {
@@ -285,8 +324,50 @@ pub fn contact_interval(rosh: Option<RoshLevel>, weeks_supervised: u32) -> Perio
     if weeks_supervised < row.early_weeks { row.early } else { row.later }
 }
 
-/// The next face-to-face due date after a contact on `last_seen`: the table's interval, but
-/// never later than the monthly minimum.
-pub fn next_face_to_face(last_seen: Date, rosh: Option<RoshLevel>, weeks_supervised: u32) -> Date {
-    contact_interval(rosh, weeks_supervised).after(last_seen).min(FACE_TO_FACE_MINIMUM.after(last_seen))
+/// One row of the contact frequency table by tier (the current model's A-G level).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierContactFrequency {
+    pub tier: V3Level,
+    pub early_weeks: u32,
+    pub early: Period,
+    pub later: Period,
+}
+
+/// Where the tier rows come from.
+pub const TIER_CONTACT_FREQUENCY_SOURCE: &str = "Probity defaults, for the provider to set (RULES.md, Contact: \
+     frequency beyond the monthly minimum is a policy table by tier and RoSH; the current model's tier sets \
+     supervision levels, TIERING.md 3). The more frequent of the tier row and the RoSH row applies, so a low tier \
+     never hides a medium risk of harm (the report: appointments every two months were not enough for a medium \
+     risk case) and a low RoSH never hides a high likelihood of serious reoffending. A case without a tier (or \
+     with a MISSING one) follows its RoSH row alone.";
+
+/// The contact frequency table by tier (see [`TIER_CONTACT_FREQUENCY_SOURCE`]); like the RoSH
+/// rows, every interval is capped by [`FACE_TO_FACE_MINIMUM`] when applied.
+pub const TIER_CONTACT_FREQUENCY: [TierContactFrequency; 7] = [
+    TierContactFrequency { tier: V3Level::A, early_weeks: 0, early: Period::Weeks(1), later: Period::Weeks(1) },
+    TierContactFrequency { tier: V3Level::B, early_weeks: 16, early: Period::Weeks(1), later: Period::Weeks(2) },
+    TierContactFrequency { tier: V3Level::C, early_weeks: 16, early: Period::Weeks(2), later: Period::Months(1) },
+    TierContactFrequency { tier: V3Level::D, early_weeks: 8, early: Period::Weeks(2), later: Period::Months(1) },
+    TierContactFrequency { tier: V3Level::E, early_weeks: 0, early: Period::Months(1), later: Period::Months(1) },
+    TierContactFrequency { tier: V3Level::F, early_weeks: 0, early: Period::Months(1), later: Period::Months(1) },
+    TierContactFrequency { tier: V3Level::G, early_weeks: 0, early: Period::Months(1), later: Period::Months(1) },
+];
+
+/// The tier row's interval, `weeks_supervised` weeks into supervision.
+pub fn tier_contact_interval(tier: V3Level, weeks_supervised: u32) -> Period {
+    let row = TIER_CONTACT_FREQUENCY.iter().find(|r| r.tier == tier).expect("the table covers A-G");
+    if weeks_supervised < row.early_weeks { row.early } else { row.later }
+}
+
+/// The next face-to-face due date after a contact on `last_seen`: the sooner of the RoSH
+/// row and the tier row (when the case has a tier), never later than the monthly minimum.
+pub fn next_face_to_face(
+    last_seen: Date,
+    tier: Option<V3Level>,
+    rosh: Option<RoshLevel>,
+    weeks_supervised: u32,
+) -> Date {
+    let by_rosh = contact_interval(rosh, weeks_supervised).after(last_seen);
+    let by_tier = tier.map_or(by_rosh, |t| tier_contact_interval(t, weeks_supervised).after(last_seen));
+    by_rosh.min(by_tier).min(FACE_TO_FACE_MINIMUM.after(last_seen))
 }

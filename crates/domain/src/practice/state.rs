@@ -29,6 +29,14 @@ pub struct PracticeState {
     pub plan_gap_reasons: Vec<PlanGapReason>,
     pub reviews: Reviews,
     pub safeguarding: Safeguarding,
+    /// Since when the case has belonged with the NPS (high RoSH or MAPPA), if it does.
+    pub nps_required_since: Option<Date>,
+    /// When the case was escalated to the NPS.
+    pub escalated_on: Option<Date>,
+    /// Referrals to interventions, in the order made (`practice::interventions`).
+    pub referrals: Vec<super::interventions::Referral>,
+    /// Management oversight records (`practice::oversight`).
+    pub oversight: Vec<super::oversight::OversightRecord>,
 }
 
 fn reject<T>(field: &'static str, problem: impl Into<String>) -> Result<T, Rejected> {
@@ -331,6 +339,27 @@ pub(crate) fn apply_practice_event(case: &mut CaseState, event: &CaseEvent, on: 
             }
             let check = case.practice.safeguarding.open_check_mut(*agency).expect("checked above");
             check.response = Some((*answered_on, outcome.clone()));
+        }
+        CaseEvent::InterventionReferred { referral, service, objectives, needs, on: referred_on } => {
+            super::interventions::refer(case, referral, service, objectives, needs, *referred_on)?;
+        }
+        CaseEvent::ReferralAccepted { referral, on: accepted_on } => {
+            super::interventions::accept(case, referral, *accepted_on)?;
+        }
+        CaseEvent::ReferralStarted { referral, on: started_on } => {
+            super::interventions::start(case, referral, *started_on)?;
+        }
+        CaseEvent::ReferralClosed { referral, on: closed_on, closure, reason } => {
+            super::interventions::close(case, referral, *closure, reason.as_ref(), *closed_on)?;
+        }
+        CaseEvent::ReferralOutcomesRecorded { referral, outcomes } => {
+            super::interventions::record_outcomes(case, referral, outcomes)?;
+        }
+        CaseEvent::OversightRecorded { oversight, by_manager, reviewed, judgement, actions } => {
+            super::oversight::record(case, oversight, by_manager, reviewed, *judgement, actions, on)?;
+        }
+        CaseEvent::OversightActionCompleted { action, on: completed_on } => {
+            super::oversight::complete(case, action, *completed_on)?;
         }
         _ => return Ok(false),
     }

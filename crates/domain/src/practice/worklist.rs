@@ -11,13 +11,16 @@ use super::contact::{
     ContactDue, Unplanned, contact_due, evidence_deadlines, first_seen, sentence_plan_due, sentence_plan_started,
 };
 use super::enforcement::Enforcement;
+use super::interventions::ReferralStatus;
+use super::oversight::overdue_actions;
 use super::plan_gaps::{PlanSubject, plan_gaps};
 use super::policy::{
-    BREACH_PACK, BREACH_REFERRAL, EVIDENCE_WINDOW, FACE_TO_FACE_MINIMUM, FIRST_APPOINTMENT_COMMUNITY,
+    BREACH_PACK, BREACH_REFERRAL, ESCALATION, EVIDENCE_WINDOW, FACE_TO_FACE_MINIMUM, FIRST_APPOINTMENT_COMMUNITY,
     FIRST_APPOINTMENT_RELEASE, OUTCOME_RECORDING, PLAN_AFTER_ASSESSMENT, RAR_PACE, RECALL_DECISION,
     RECALL_RECOMMENDATION, REVIEW_NOTICE, REVIEW_SCHEDULED, REVIEW_TRIGGERED, Rule, SAFEGUARDING_CHASE,
     SAFEGUARDING_REQUEST, SENTENCE_PLAN, WARNING_LETTER,
 };
+use super::policy::{OVERSIGHT_ACTION, REFERRAL_ACCEPTANCE, REFERRAL_OUTCOMES};
 use super::rar::rar_pace;
 use super::reviews::reviews_due;
 use super::safeguarding::{Agency, SafeguardingDue, safeguarding_due};
@@ -64,6 +67,14 @@ pub enum WorkKind {
     SafeguardingChase,
     /// RAR days left that will soon not fit (or no longer fit) at one a week.
     RarPace,
+    /// A CRC case now belongs with the NPS (risk high or above, or MAPPA): escalate it.
+    Escalation,
+    /// A referral the provider has not accepted within the policy interval: chase it.
+    ReferralAcceptance,
+    /// A completed or ended referral without an outcome for every linked objective.
+    ReferralOutcomes,
+    /// A management oversight action past its due date.
+    OversightAction,
 }
 
 /// What an item is about, so that each (case, kind, subject) appears once.
@@ -73,6 +84,8 @@ pub enum Subject {
     Case,
     Appointment(LocalId),
     Plan(PlanSubject),
+    Referral(LocalId),
+    OversightAction(LocalId),
 }
 
 /// What to do: a stable key (for links, filters and tests) and a short imperative label.
@@ -169,6 +182,9 @@ pub fn worklist(case: &CaseState, today: Date) -> Vec<WorkItem> {
     review_items(&mut b);
     safeguarding_items(&mut b);
     rar_items(&mut b);
+    escalation_items(&mut b);
+    referral_items(&mut b);
+    oversight_items(&mut b);
     sort(&mut b.items);
     b.items
 }
@@ -401,6 +417,60 @@ fn rar_items(b: &mut Builder<'_>) {
             p.latest_start,
             &RAR_PACE,
             action("rar.book", "Book RAR activities: the days left are running out of weeks"),
+        );
+    }
+}
+
+/// "Escalate to the NPS" from the day the case came to belong with the NPS until an
+/// escalation is recorded (`practice::allocation`).
+fn escalation_items(b: &mut Builder<'_>) {
+    if let Some(since) = super::allocation::escalation_due_since(b.case) {
+        b.push(
+            WorkKind::Escalation,
+            Subject::Case,
+            ESCALATION.after(since),
+            &ESCALATION,
+            action("case.escalate", "Escalate to the NPS: risk of serious harm is high or the case is MAPPA"),
+        );
+    }
+}
+
+/// A referral still waiting for acceptance once [`REFERRAL_ACCEPTANCE`] has passed, and a
+/// completed or ended referral with linked objectives still without an outcome.
+fn referral_items(b: &mut Builder<'_>) {
+    let today = b.today;
+    let mut due = Vec::new();
+    for r in &b.case.practice.referrals {
+        let chase = REFERRAL_ACCEPTANCE.after(r.referred_on);
+        if r.status() == ReferralStatus::Referred && today >= chase {
+            due.push((WorkKind::ReferralAcceptance, r.id.clone(), chase));
+        }
+        if let (false, Some((closed_on, _))) = (r.outcomes_missing().is_empty(), r.closed) {
+            due.push((WorkKind::ReferralOutcomes, r.id.clone(), REFERRAL_OUTCOMES.after(closed_on)));
+        }
+    }
+    for (kind, id, on) in due {
+        let (rule, act) = match kind {
+            WorkKind::ReferralAcceptance => {
+                (&REFERRAL_ACCEPTANCE, action("referral.chase", "Chase the provider: the referral is not accepted"))
+            }
+            _ => (&REFERRAL_OUTCOMES, action("referral.record_outcomes", "Record the end-of-service outcomes")),
+        };
+        b.push(kind, Subject::Referral(id), on, rule, act);
+    }
+}
+
+/// Each oversight action past its due date (`practice::oversight`).
+fn oversight_items(b: &mut Builder<'_>) {
+    let overdue: Vec<(LocalId, Date)> =
+        overdue_actions(b.case, b.today).map(|a| (a.id.clone(), OVERSIGHT_ACTION.after(a.due))).collect();
+    for (id, due) in overdue {
+        b.push(
+            WorkKind::OversightAction,
+            Subject::OversightAction(id),
+            due,
+            &OVERSIGHT_ACTION,
+            action("oversight.complete_action", "Complete the management oversight action"),
         );
     }
 }

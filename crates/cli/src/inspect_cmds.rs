@@ -1,0 +1,232 @@
+//! `probity inspect` over a store: draw and announce a sample, list it, answer questions,
+//! the look behind, and the report from the recorded answers. The file commands
+//! (`sample --longlist`, `report --assessments`) stay in `tool_cmds`.
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use domain::ids::Code;
+use inspect::scheme::{ReportScheme, Scheme};
+use store::DatabaseUrl;
+
+use crate::tool_cmds::date_flag;
+
+#[derive(Args)]
+pub struct SchemeArgs {
+    /// `inspectorate` (HMI Probation's sampler), `report` (the report's own scheme), or a
+    /// JSON configuration file of the report's scheme.
+    #[arg(long, default_value = "inspectorate")]
+    pub scheme: String,
+    /// Cases requested, before the buffer.
+    #[arg(long, default_value_t = 148)]
+    pub size: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+#[derive(Subcommand)]
+pub enum StoreInspectCommand {
+    /// Draw a sample from the store and record it, announced on a date; JSON on stdout.
+    Announce {
+        #[arg(long)]
+        database: String,
+        /// The inspection's id (1-16 of A-Z, 0-9, - and _).
+        #[arg(long)]
+        inspection: String,
+        #[arg(long)]
+        announce: String,
+        #[arg(long)]
+        fieldwork: String,
+        #[command(flatten)]
+        scheme: SchemeArgs,
+        /// Who draws the sample (a staff code).
+        #[arg(long, default_value = "INSPECTOR")]
+        by: String,
+    },
+    /// Draw a sample from the store without recording it; JSON on stdout.
+    Draw {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        fieldwork: String,
+        #[command(flatten)]
+        scheme: SchemeArgs,
+    },
+    /// The sampled cases of an inspection; JSON on stdout.
+    Cases {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        inspection: String,
+    },
+    /// One sampled case: each question with its prefill, answer and history; JSON on stdout.
+    Case {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        inspection: String,
+        #[arg(long)]
+        crn: String,
+        /// The date the case is read on (default today).
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Record an inspector's answer to a question for a sampled case.
+    Answer {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        inspection: String,
+        #[arg(long)]
+        crn: String,
+        #[arg(long)]
+        question: String,
+        /// yes, no or na.
+        #[arg(long)]
+        answer: String,
+        #[arg(long)]
+        note: Option<String>,
+        /// The inspector (a staff code).
+        #[arg(long)]
+        by: String,
+    },
+    /// What was recorded after the announcement, and what was back-dated; JSON on stdout.
+    LookBehind {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        inspection: String,
+    },
+    /// Findings from the latest recorded answers (JSON or HTML on stdout).
+    Findings {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        inspection: String,
+        #[arg(long)]
+        comparison: Option<PathBuf>,
+        #[arg(long)]
+        ratings: Option<PathBuf>,
+        /// `json` or `html`.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+}
+
+fn code(flag: &str, value: &str) -> anyhow::Result<Code> {
+    Code::parse(value).map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+}
+
+fn database(url: &str) -> anyhow::Result<DatabaseUrl> {
+    DatabaseUrl::parse(url).map_err(|e| anyhow::anyhow!("--{e}"))
+}
+
+/// The scheme the flags name.
+pub fn scheme(args: &SchemeArgs, fieldwork: jiff::civil::Date) -> anyhow::Result<Scheme> {
+    match args.scheme.as_str() {
+        "inspectorate" => {
+            let mut options = inspect::sample::SampleOptions::new(args.size, fieldwork);
+            options.seed = args.seed;
+            Ok(Scheme::Inspectorate(options))
+        }
+        "report" => {
+            let mut report = ReportScheme::new(args.size, fieldwork);
+            report.seed = args.seed;
+            Ok(Scheme::Report(report))
+        }
+        path if path.ends_with(".json") => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("--scheme: {path}"))?;
+            let report = ReportScheme::from_config(&text, Some(args.size), Some(fieldwork))
+                .map_err(|e| anyhow::anyhow!("{}", e.in_file(path)))?;
+            Ok(Scheme::Report(report))
+        }
+        other => anyhow::bail!("--scheme: `{other}` is not inspectorate, report or a .json configuration file"),
+    }
+}
+
+/// JSON on stdout (a macro: `serde` itself is not a dependency of the binary).
+macro_rules! print_json {
+    ($value:expr) => {{
+        println!("{}", serde_json::to_string_pretty($value)?);
+        Ok(ExitCode::SUCCESS)
+    }};
+}
+
+fn read(flag: &str, path: &std::path::Path) -> anyhow::Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("{flag}: {}", path.display()))
+}
+
+pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
+    use services::inspection as svc;
+    match command {
+        StoreInspectCommand::Announce { database: url, inspection, announce, fieldwork, scheme: s, by } => {
+            let id = code("--inspection", &inspection)?;
+            let by = code("--by", &by)?;
+            let announced_on = date_flag("--announce", Some(&announce))?;
+            let fieldwork_on = date_flag("--fieldwork", Some(&fieldwork))?;
+            let scheme = scheme(&s, fieldwork_on)?;
+            let announcement = svc::Announcement { id, announced_on, fieldwork_on, by };
+            store::with_store!(database(&url)?, |store| {
+                let drawn = svc::announce(&store, &announcement, &scheme).await?;
+                print_json!(&drawn)
+            })
+        }
+        StoreInspectCommand::Draw { database: url, fieldwork, scheme: s } => {
+            let scheme = scheme(&s, date_flag("--fieldwork", Some(&fieldwork))?)?;
+            store::with_store!(database(&url)?, |store| print_json!(&svc::draw_sample(&store, &scheme).await?))
+        }
+        StoreInspectCommand::Cases { database: url, inspection } => {
+            let id = code("--inspection", &inspection)?;
+            store::with_store!(database(&url)?, |store| print_json!(&svc::sample_cases(&store, &id).await?))
+        }
+        StoreInspectCommand::Case { database: url, inspection, crn, on } => {
+            let id = code("--inspection", &inspection)?;
+            let today = date_flag("--on", on.as_deref())?;
+            store::with_store!(database(&url)?, |store| print_json!(
+                &svc::case_workspace(&store, &id, &crn, today).await?
+            ))
+        }
+        StoreInspectCommand::Answer { database: url, inspection, crn, question, answer, note, by } => {
+            let id = code("--inspection", &inspection)?;
+            let by = code("--by", &by)?;
+            store::with_store!(database(&url)?, |store| print_json!(
+                &svc::answer(&store, &id, &crn, &question, &answer, note.as_deref(), &by).await?
+            ))
+        }
+        StoreInspectCommand::LookBehind { database: url, inspection } => {
+            let id = code("--inspection", &inspection)?;
+            store::with_store!(database(&url)?, |store| print_json!(&svc::look_behind(&store, &id).await?))
+        }
+        StoreInspectCommand::Findings { database: url, inspection, comparison, ratings, format } => {
+            if format != "json" && format != "html" {
+                anyhow::bail!("--format: `{format}` is not json or html");
+            }
+            let id = code("--inspection", &inspection)?;
+            let known: std::collections::BTreeSet<String> =
+                inspect::instrument::questions().into_iter().map(|q| q.id).collect();
+            let known: std::collections::BTreeSet<&str> = known.iter().map(String::as_str).collect();
+            let comparison = match comparison {
+                Some(p) => inspect::report::parse_comparison(&read("--comparison", &p)?, &known)
+                    .map_err(|e| anyhow::anyhow!("{}", e.in_file(p.display().to_string())))?,
+                None => BTreeMap::new(),
+            };
+            let ratings = match ratings {
+                Some(p) => inspect::report::parse_ratings(&read("--ratings", &p)?)
+                    .map_err(|e| anyhow::anyhow!("{}", e.in_file(p.display().to_string())))?,
+                None => BTreeMap::new(),
+            };
+            store::with_store!(database(&url)?, |store| {
+                let report = svc::findings(&store, &id, &comparison, &ratings).await?;
+                if format == "html" {
+                    println!("{}", inspect::report::render_html(&report));
+                    Ok(ExitCode::SUCCESS)
+                } else {
+                    print_json!(&report)
+                }
+            })
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! `probity upw schedule | absent | progress | notice | seed-projects`: unpaid work over a
+//! store. Each parses its flags and calls `services::upw`.
+
+use clap::{Args, Subcommand};
+use domain::ids::{Code, Crn, LocalId};
+use std::process::ExitCode;
+use store::{DatabaseUrl, with_store};
+
+use crate::store_cmds::DbArgs;
+use crate::tool_cmds::{UpwArgs, UpwCommand, date_flag};
+
+#[derive(Subcommand)]
+pub enum UpwStoreCommand {
+    /// Schedule a week from the store and book the allocations on each case.
+    Schedule(ScheduleArgs),
+    /// A supervisor cannot work on a date: stand down, credit, notify and reschedule.
+    Absent(AbsentArgs),
+    /// Hours done against ordered, projected completion and the deadline, as JSON.
+    Progress(ProgressArgs),
+    /// The printable placement notice for an allocated appointment.
+    Notice(NoticeArgs),
+    /// Load synthetic projects and supervisors for the store's boroughs (for the demo).
+    SeedProjects(SeedArgs),
+}
+
+#[derive(Args)]
+pub struct ScheduleArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// ISO week, e.g. 2026-W48.
+    #[arg(long)]
+    pub week: String,
+    /// Sessions before this date are left as they are (default today).
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Staff code recorded on the bookings.
+    #[arg(long, default_value = "UPW-SCHEDULER")]
+    pub by: String,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct AbsentArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub supervisor: String,
+    #[arg(long)]
+    pub date: String,
+    /// The absence became known on the day (people have already come).
+    #[arg(long)]
+    pub on_the_day: bool,
+    #[arg(long, default_value = "UPW-SCHEDULER")]
+    pub by: String,
+}
+
+#[derive(Args)]
+pub struct ProgressArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub crn: String,
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Apply the hours-reduction incentive (off by default).
+    #[arg(long)]
+    pub incentive: bool,
+}
+
+#[derive(Args)]
+pub struct NoticeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub crn: String,
+    #[arg(long)]
+    pub appointment: String,
+}
+
+#[derive(Args)]
+pub struct SeedArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, default_value_t = 4)]
+    pub per_borough: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+fn code(flag: &str, v: &str) -> anyhow::Result<Code> {
+    Code::parse(v).map_err(|e| anyhow::anyhow!("{flag}: {}", e.problem))
+}
+
+fn crn(v: &str) -> anyhow::Result<Crn> {
+    Crn::parse(v).map_err(|e| anyhow::anyhow!("--crn: {}", e.problem))
+}
+
+fn url(db: &DbArgs) -> anyhow::Result<DatabaseUrl> {
+    db.url()
+}
+
+pub async fn upw(a: UpwArgs) -> anyhow::Result<ExitCode> {
+    match a.command {
+        UpwCommand::Store(c) => run(c).await,
+        other => crate::tool_cmds::upw(UpwArgs { command: other }),
+    }
+}
+
+async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
+    let now = jiff::Timestamp::now();
+    match c {
+        UpwStoreCommand::Schedule(a) => {
+            let monday = upw::project::parse_iso_week(&a.week).map_err(|e| anyhow::anyhow!("--week: {}", e.problem))?;
+            let today = date_flag("--today", a.today.as_deref())?;
+            let by = code("--by", &a.by)?;
+            let report =
+                with_store!(url(&a.db)?, |s| services::upw::schedule_week(&s, monday, today, &by, now).await?);
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!(
+                    "Week of {}: {} people, {} sessions; {} placements (kept {}, booked {}, moved off {}); objective {:.2}; unmet sessions {}",
+                    report.week,
+                    report.people,
+                    report.sessions,
+                    report.placements,
+                    report.kept,
+                    report.booked,
+                    report.moved_off,
+                    report.objective,
+                    report.unmet_sessions
+                );
+                for u in &report.unplaced {
+                    println!("  not placed: {} ({})", u.crn, u.explanation);
+                }
+                for s in &report.without_supervisor {
+                    println!("  no supervisor: {s}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwStoreCommand::Absent(a) => {
+            let supervisor = code("--supervisor", &a.supervisor)?;
+            let on = date_flag("--date", Some(&a.date))?;
+            let by = code("--by", &a.by)?;
+            let notice =
+                if a.on_the_day { upw::policy::AbsenceNotice::OnTheDay } else { upw::policy::AbsenceNotice::Advance };
+            let report =
+                with_store!(url(&a.db)?, |s| services::upw::supervisor_absent(&s, &supervisor, on, notice, &by, now)
+                    .await?);
+            println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwStoreCommand::Progress(a) => {
+            let crn = crn(&a.crn)?;
+            let today = date_flag("--today", a.today.as_deref())?;
+            let policy = upw::policy::IncentivePolicy { enabled: a.incentive, ..Default::default() };
+            let p = with_store!(url(&a.db)?, |s| services::upw::progress(&s, &crn, today, &policy).await?);
+            println!("{}", serde_json::to_string_pretty(&p)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwStoreCommand::Notice(a) => {
+            let crn = crn(&a.crn)?;
+            let appointment =
+                LocalId::parse(&a.appointment).map_err(|e| anyhow::anyhow!("--appointment: {}", e.problem))?;
+            let text = with_store!(url(&a.db)?, |s| services::upw::placement_notice(&s, &crn, &appointment).await?);
+            print!("{text}");
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwStoreCommand::SeedProjects(a) => {
+            let n =
+                with_store!(url(&a.db)?, |s| services::upw::seed_synthetic_projects(&s, a.seed, a.per_borough).await?);
+            eprintln!("loaded {n} unpaid work projects into {}", a.db.database);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

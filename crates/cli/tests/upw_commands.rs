@@ -1,0 +1,91 @@
+//! `probity upw schedule | progress | notice | absent | seed-projects` as a user runs them, on
+//! a generated store.
+
+use std::process::{Command, Output};
+
+fn probity(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_probity")).args(args).output().expect("probity runs")
+}
+
+fn ok(o: Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn fails(o: Output, needle: &str) {
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(needle), "{needle:?} not in {err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
+#[test]
+fn schedule_a_week_from_a_generated_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("upw.db").display());
+    ok(probity(&["generate", "--cases", "400", "--seed", "3", "--as-of", "2026-11-20", "--database", &db]));
+    ok(probity(&["upw", "seed-projects", "--per-borough", "2", "--database", &db]));
+
+    let week = ["upw", "schedule", "--week", "2026-W48", "--today", "2026-11-23", "--json", "--database", &db];
+    let first: serde_json::Value = serde_json::from_str(&ok(probity(&week))).unwrap();
+    let placements = first["placements"].as_u64().unwrap();
+    assert!(placements > 0, "{first}");
+    assert_eq!(first["booked"].as_u64(), Some(placements));
+    for u in first["unplaced"].as_array().unwrap() {
+        assert!(!u["explanation"].as_str().unwrap().is_empty());
+    }
+    // A re-run with nothing changed keeps everyone where they are.
+    let again: serde_json::Value = serde_json::from_str(&ok(probity(&week))).unwrap();
+    assert_eq!(
+        (again["kept"].as_u64(), again["booked"].as_u64(), again["moved_off"].as_u64()),
+        (Some(placements), Some(0), Some(0))
+    );
+    assert_eq!(again["objective"], first["objective"]);
+
+    // No session over capacity, nobody twice a day: straight from the database.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (over, twice, one): (i64, i64, (String, String)) = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+        let over: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM upw_sessions s WHERE (SELECT COUNT(*) FROM upw_allocations a WHERE a.session = s.id) > s.capacity",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let twice: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT crn, on_date FROM upw_allocations GROUP BY crn, on_date HAVING COUNT(*) > 1)",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        let one: (String, String) =
+            sqlx::query_as("SELECT crn, appointment FROM upw_allocations ORDER BY crn LIMIT 1").fetch_one(&pool).await.unwrap();
+        (over, twice, one)
+    });
+    assert_eq!((over, twice), (0, 0));
+
+    let notice = ok(probity(&["upw", "notice", "--crn", &one.0, "--appointment", &one.1, "--database", &db]));
+    for needle in ["UNPAID WORK: YOUR PLACEMENT", "Meeting point:", "Please bring:", "call your supervisor"] {
+        assert!(notice.contains(needle), "{needle:?} missing from\n{notice}");
+    }
+    let progress: serde_json::Value = serde_json::from_str(&ok(probity(&[
+        "upw",
+        "progress",
+        "--crn",
+        &one.0,
+        "--today",
+        "2026-11-23",
+        "--database",
+        &db,
+    ])))
+    .unwrap();
+    assert!(progress[0]["ordered_minutes"].as_u64().unwrap() >= 40 * 60, "{progress}");
+
+    // Bad input: one line naming the flag, nothing written.
+    fails(probity(&["upw", "schedule", "--week", "2026-48", "--database", &db]), "--week");
+    fails(probity(&["upw", "notice", "--crn", "nope", "--appointment", "A", "--database", &db]), "--crn");
+    fails(
+        probity(&["upw", "absent", "--supervisor", "NOBODY", "--date", "2026-11-28", "--database", &db]),
+        "supervisor",
+    );
+}

@@ -1,0 +1,284 @@
+//! Allocation and escalation (RULES.md, "Sentences, requirements, allocation"; issue 3,
+//! item 2): which provider keeps a case, which grade of officer the guidance allows, the
+//! senior probation officer's evidence, and the escalation of a CRC case whose risk rises.
+
+use super::tiering::{CaseTier, Mappa};
+use crate::assessment::RoshLevel;
+use crate::case::CaseState;
+use crate::ids::Note;
+use crate::org::Grade;
+use crate::tier::{LegacyTier, ProtectLevel};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// The provider that supervises a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Provider {
+    /// The National Probation Service: high and very high risk, and all MAPPA cases.
+    Nps,
+    /// A Community Rehabilitation Company: everyone else.
+    Crc,
+}
+
+pub const PROVIDER_SOURCE: &str = "RULES.md, Sentences, requirements, allocation: the NPS keeps people assessed \
+     as high or very high risk of serious harm and all MAPPA cases; CRCs supervise the rest. Escalation: a CRC \
+     case whose risk rises to high goes back to the NPS.";
+
+/// The provider by RoSH (see [`PROVIDER_SOURCE`]); an unassessed case stays where it is
+/// allocated (CRC) until an assessment says otherwise.
+pub const PROVIDER_BY_ROSH: [(Option<RoshLevel>, Provider); 5] = [
+    (None, Provider::Crc),
+    (Some(RoshLevel::Low), Provider::Crc),
+    (Some(RoshLevel::Medium), Provider::Crc),
+    (Some(RoshLevel::High), Provider::Nps),
+    (Some(RoshLevel::VeryHigh), Provider::Nps),
+];
+
+/// The provider a case belongs with: NPS for any MAPPA case, else by RoSH.
+pub fn provider_for(rosh: Option<RoshLevel>, mappa: Option<Mappa>) -> Provider {
+    if mappa.is_some() {
+        return Provider::Nps;
+    }
+    PROVIDER_BY_ROSH.iter().find(|(r, _)| *r == rosh).map(|(_, p)| *p).expect("the table covers every RoSH level")
+}
+
+/// Cases that always go to a probation officer, whatever the tier (RULES.md, Sentences,
+/// requirements, allocation: "parole report, medium-risk sexual offence and significant
+/// safeguarding cases always to a PO").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PoOnlyCase {
+    ParoleReport,
+    MediumRiskSexualOffence,
+    SignificantSafeguarding,
+}
+
+/// Which grades the guidance allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GradeGuidance {
+    /// A qualified probation officer (or their senior).
+    Po,
+    /// A probation services officer (or trainee) may hold the case.
+    PoOrPso,
+}
+
+impl GradeGuidance {
+    /// Whether an officer of `grade` may hold the case. A trainee (PQiP) is not yet
+    /// qualified, so a PO-only case is not theirs (Probity default; RULES.md names PO and PSO
+    /// only).
+    pub fn allows(self, grade: Grade) -> bool {
+        match self {
+            GradeGuidance::Po => matches!(grade, Grade::Po | Grade::Spo),
+            GradeGuidance::PoOrPso => true,
+        }
+    }
+}
+
+/// One row of the grade guidance: for a legacy protect letter, whether a PSO may hold the
+/// case, and the RSR and RoSH at or above which it must go to a PO after all.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GradeRow {
+    pub protect: ProtectLevel,
+    pub pso_allowed: bool,
+    /// RSR (percent) at or above which a PO is required.
+    pub po_if_rsr_at_least: Option<f64>,
+    /// RoSH at or above which a PO is required.
+    pub po_if_rosh_at_least: Option<RoshLevel>,
+}
+
+pub const GRADE_GUIDANCE_SOURCE: &str = "RULES.md, Sentences, requirements, allocation (Probation Service \
+     guidance): tier A must go to a PO; B and C may go to a PSO unless the serious reoffending predictor is 3% or \
+     more or RoSH is high or above; D to a PSO unless RoSH is high. The tier letter is the legacy protect level.";
+
+/// The grade guidance by tier (see [`GRADE_GUIDANCE_SOURCE`]).
+pub const GRADE_GUIDANCE: [GradeRow; 4] = [
+    GradeRow { protect: ProtectLevel::A, pso_allowed: false, po_if_rsr_at_least: None, po_if_rosh_at_least: None },
+    GradeRow {
+        protect: ProtectLevel::B,
+        pso_allowed: true,
+        po_if_rsr_at_least: Some(3.0),
+        po_if_rosh_at_least: Some(RoshLevel::High),
+    },
+    GradeRow {
+        protect: ProtectLevel::C,
+        pso_allowed: true,
+        po_if_rsr_at_least: Some(3.0),
+        po_if_rosh_at_least: Some(RoshLevel::High),
+    },
+    GradeRow {
+        protect: ProtectLevel::D,
+        pso_allowed: true,
+        po_if_rsr_at_least: None,
+        po_if_rosh_at_least: Some(RoshLevel::High),
+    },
+];
+
+/// The guidance for a case at tier `tier` with `rsr` and `rosh`, and any PO-only features.
+/// Without a tier the guidance is a PO: missing information never lowers the grade.
+pub fn grade_guidance(
+    tier: Option<LegacyTier>,
+    rsr: Option<f64>,
+    rosh: Option<RoshLevel>,
+    po_only: &[PoOnlyCase],
+) -> GradeGuidance {
+    let Some(tier) = tier else { return GradeGuidance::Po };
+    if !po_only.is_empty() {
+        return GradeGuidance::Po;
+    }
+    let row = GRADE_GUIDANCE.iter().find(|r| r.protect == tier.protect).expect("the table covers A-D");
+    let rsr_high = row.po_if_rsr_at_least.is_some_and(|t| rsr.is_some_and(|r| r >= t));
+    let rosh_high = row.po_if_rosh_at_least.is_some_and(|t| rosh.is_some_and(|r| r >= t));
+    if row.pso_allowed && !rsr_high && !rosh_high { GradeGuidance::PoOrPso } else { GradeGuidance::Po }
+}
+
+/// The SPO's verdict on the grade guidance at allocation: followed, or departed from with a
+/// recorded reason.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum GuidanceVerdict {
+    Followed,
+    Departed { reason: Note },
+}
+
+/// The senior probation officer's evidence on an allocation (RULES.md: a case allocation
+/// form and safeguarding checks must be complete before allocation; grade by tier). It
+/// carries the guidance as it stood when the SPO allocated, so that a later change to
+/// [`GRADE_GUIDANCE`] never makes an old stream refuse to fold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationEvidence {
+    /// The grade of the officer allocated.
+    pub grade: Grade,
+    pub allocation_form_complete: bool,
+    pub safeguarding_checks_complete: bool,
+    /// Features that make the case PO-only whatever its tier.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub po_only: Vec<PoOnlyCase>,
+    /// The grade guidance for the case when it was allocated.
+    pub guidance: GradeGuidance,
+    pub verdict: GuidanceVerdict,
+}
+
+impl AllocationEvidence {
+    /// Whether the guidance was followed, by the recorded verdict.
+    pub fn followed(&self) -> bool {
+        matches!(self.verdict, GuidanceVerdict::Followed)
+    }
+}
+
+/// What the fold keeps of an allocation's evidence: the evidence, and the case's tier and
+/// RoSH at that moment, and whether the guidance was followed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllocationRecord {
+    pub evidence: AllocationEvidence,
+    pub tier: Option<CaseTier>,
+    pub rosh: Option<RoshLevel>,
+    pub guidance: GradeGuidance,
+    pub guidance_followed: bool,
+}
+
+impl<'de> Deserialize<'de> for GradeGuidance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match String::deserialize(d)?.as_str() {
+            "po" => Ok(GradeGuidance::Po),
+            "po_or_pso" => Ok(GradeGuidance::PoOrPso),
+            other => Err(serde::de::Error::custom(format!("unknown grade guidance `{other}`"))),
+        }
+    }
+}
+
+fn grade_name(grade: Grade) -> String {
+    grade.label().to_lowercase()
+}
+
+/// Checks that an allocation's evidence is complete and agrees with itself, and returns the
+/// record the fold keeps. This is all `CaseState::apply` asks, so the fold never depends on
+/// today's guidance table. Refused: an incomplete allocation form or safeguarding checks
+/// (RULES.md: both complete before allocation), PO-only features with guidance that allows a
+/// PSO, a verdict of "followed" for a grade the stated guidance does not allow, or of
+/// "departed" for one it does.
+pub fn check_evidence(
+    case: &CaseState,
+    evidence: &AllocationEvidence,
+) -> Result<AllocationRecord, (&'static str, String)> {
+    if !evidence.allocation_form_complete {
+        return Err((
+            "evidence.allocation_form_complete",
+            "the case allocation form must be complete before allocation".into(),
+        ));
+    }
+    if !evidence.safeguarding_checks_complete {
+        return Err((
+            "evidence.safeguarding_checks_complete",
+            "safeguarding checks must be complete before allocation".into(),
+        ));
+    }
+    if !evidence.po_only.is_empty() && evidence.guidance != GradeGuidance::Po {
+        return Err((
+            "evidence.guidance",
+            "a case with PO-only features (parole report, medium-risk sexual offence, significant safeguarding) \
+             is always guided to a probation officer"
+                .into(),
+        ));
+    }
+    let allowed = evidence.guidance.allows(evidence.grade);
+    match (&evidence.verdict, allowed) {
+        (GuidanceVerdict::Followed, false) => {
+            return Err((
+                "evidence.verdict",
+                format!(
+                    "the stated guidance is a probation officer, not a {}: record the reason for departing from it",
+                    grade_name(evidence.grade)
+                ),
+            ));
+        }
+        (GuidanceVerdict::Departed { .. }, true) => {
+            return Err((
+                "evidence.verdict",
+                format!("a {} is within the stated guidance: nothing was departed from", grade_name(evidence.grade)),
+            ));
+        }
+        _ => {}
+    }
+    Ok(AllocationRecord {
+        evidence: evidence.clone(),
+        tier: case.tier,
+        rosh: case.rosh(),
+        guidance: evidence.guidance,
+        guidance_followed: allowed,
+    })
+}
+
+/// The guidance for the case as it stands, by today's [`GRADE_GUIDANCE`] table.
+pub fn current_guidance(case: &CaseState, po_only: &[PoOnlyCase]) -> GradeGuidance {
+    let rsr = case.assessment.as_ref().and_then(|a| a.rsr).map(|p| p.get());
+    grade_guidance(case.tier.map(|t| t.legacy), rsr, case.rosh(), po_only)
+}
+
+/// Checks a new allocation's evidence against the case as it stands and today's guidance
+/// table: the evidence must state the guidance the table gives now. Called when an allocation
+/// is recorded (`services::record::record_events`), never by the fold; then
+/// [`check_evidence`] checks the rest.
+pub fn check_allocation(case: &CaseState, evidence: &AllocationEvidence) -> Result<(), (&'static str, String)> {
+    let guidance = current_guidance(case, &evidence.po_only);
+    if evidence.guidance != guidance {
+        let tier_text = case.tier.map_or_else(|| "no tier yet".to_owned(), |t| format!("tier {}", t.legacy));
+        let wanted = match guidance {
+            GradeGuidance::Po => "a probation officer",
+            GradeGuidance::PoOrPso => "a probation officer or a probation services officer",
+        };
+        return Err(("evidence.guidance", format!("the guidance for this case ({tier_text}) is {wanted}")));
+    }
+    check_evidence(case, evidence).map(|_| ())
+}
+
+/// When the case came to belong with the NPS while held by the CRC, if it has not been
+/// escalated since: the worklist shows "escalate to the NPS" from then.
+pub fn escalation_due_since(case: &CaseState) -> Option<Date> {
+    let since = case.practice.nps_required_since?;
+    match case.practice.escalated_on {
+        Some(e) if e >= since => None,
+        _ => Some(since),
+    }
+}

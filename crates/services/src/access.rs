@@ -1,0 +1,637 @@
+//! Who may see and change which case: roles, place scopes, granted cases (an inspector's
+//! sample), limited-access lists, sign-in lockout and session expiry. Pure: the caller
+//! fetches the case's place, the user's grants and the case's limited-access entries, and
+//! passes "now"/"today"; nothing here reads a store or a clock.
+//!
+//! Source of the rules: DESIGN.md "Reliability and security" and issue 4 of the tracker
+//! (roles and place scopes; an officer sees their caseload and their team's cases; an
+//! inspector only the sampled cases, read-only; an MI analyst aggregates, no names;
+//! exclusion and restriction lists with start and end dates).
+
+use domain::ids::Code;
+use domain::org::Organisation;
+use domain::projection::CaseSummary;
+use jiff::civil::Date;
+use jiff::{SignedDuration, Timestamp};
+use store::auth::{LimitKind, LimitedAccess, UserRecord};
+
+/// What a user does in the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    ResponsibleOfficer,
+    SeniorProbationOfficer,
+    AreaManager,
+    UpwSupervisor,
+    Inspector,
+    MiAnalyst,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 7] = [
+        Role::ResponsibleOfficer,
+        Role::SeniorProbationOfficer,
+        Role::AreaManager,
+        Role::UpwSupervisor,
+        Role::Inspector,
+        Role::MiAnalyst,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::ResponsibleOfficer => "responsible_officer",
+            Role::SeniorProbationOfficer => "spo",
+            Role::AreaManager => "area_manager",
+            Role::UpwSupervisor => "upw_supervisor",
+            Role::Inspector => "inspector",
+            Role::MiAnalyst => "mi_analyst",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::ResponsibleOfficer => "Responsible officer",
+            Role::SeniorProbationOfficer => "Senior probation officer",
+            Role::AreaManager => "Area manager",
+            Role::UpwSupervisor => "Unpaid work supervisor",
+            Role::Inspector => "Inspector",
+            Role::MiAnalyst => "MI analyst",
+            Role::Admin => "Administrator",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        Role::ALL.into_iter().find(|r| r.as_str() == raw).ok_or_else(|| {
+            let all: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+            format!("role: `{raw}` is not a role (one of {})", all.join(", "))
+        })
+    }
+
+    pub fn policy(self) -> &'static RolePolicy {
+        ROLE_POLICY.iter().find(|p| p.role == self).expect("every role has a policy row")
+    }
+}
+
+/// How much of a case a user may reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CaseAccess {
+    None,
+    Read,
+    ReadWrite,
+}
+
+/// What each role may do. One row per role; a test checks every role has exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RolePolicy {
+    pub role: Role,
+    /// Access to cases whose place lies within the user's scope.
+    pub within_scope: CaseAccess,
+    /// Access to cases granted to the user by name (an inspector's sample).
+    pub granted: CaseAccess,
+    /// Whether the role may see people's names (an MI analyst sees aggregates only).
+    pub sees_people: bool,
+    /// Whether the role manages users and limited-access lists.
+    pub administers: bool,
+    pub source: &'static str,
+}
+
+pub const ROLE_POLICY: &[RolePolicy] = &[
+    RolePolicy {
+        role: Role::ResponsibleOfficer,
+        within_scope: CaseAccess::ReadWrite,
+        granted: CaseAccess::None,
+        sees_people: true,
+        administers: false,
+        source: "issue 4: an officer sees their caseload and the cases in their team (duty cover records on them)",
+    },
+    RolePolicy {
+        role: Role::SeniorProbationOfficer,
+        within_scope: CaseAccess::ReadWrite,
+        granted: CaseAccess::None,
+        sees_people: true,
+        administers: false,
+        source: "RULES.md allocation: the SPO allocates and oversees the cases of their team",
+    },
+    RolePolicy {
+        role: Role::AreaManager,
+        within_scope: CaseAccess::Read,
+        granted: CaseAccess::None,
+        sees_people: true,
+        administers: false,
+        source: "DESIGN.md roles: managers oversee, they do not record on cases",
+    },
+    RolePolicy {
+        role: Role::UpwSupervisor,
+        within_scope: CaseAccess::Read,
+        granted: CaseAccess::None,
+        sees_people: true,
+        administers: false,
+        source: "DESIGN.md roles: UPW staff see the people on their projects' boroughs",
+    },
+    RolePolicy {
+        role: Role::Inspector,
+        within_scope: CaseAccess::None,
+        granted: CaseAccess::Read,
+        sees_people: true,
+        administers: false,
+        source: "DESIGN.md: inspector (read-only, sampled cases only)",
+    },
+    RolePolicy {
+        role: Role::MiAnalyst,
+        within_scope: CaseAccess::None,
+        granted: CaseAccess::None,
+        sees_people: false,
+        administers: false,
+        source: "DESIGN.md: MI analyst (aggregates only)",
+    },
+    RolePolicy {
+        role: Role::Admin,
+        within_scope: CaseAccess::None,
+        granted: CaseAccess::None,
+        sees_people: false,
+        administers: true,
+        source: "DESIGN.md: admin manages users, roles and limited-access lists, not cases",
+    },
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ScopeKind {
+    Team,
+    Office,
+    Borough,
+    Area,
+    Provider,
+}
+
+impl ScopeKind {
+    pub const ALL: [ScopeKind; 5] =
+        [ScopeKind::Team, ScopeKind::Office, ScopeKind::Borough, ScopeKind::Area, ScopeKind::Provider];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeKind::Team => "team",
+            ScopeKind::Office => "office",
+            ScopeKind::Borough => "borough",
+            ScopeKind::Area => "area",
+            ScopeKind::Provider => "provider",
+        }
+    }
+}
+
+/// The place a user works over: a team, office, borough or area by code, or the whole
+/// provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlaceScope {
+    Team(Code),
+    Office(Code),
+    Borough(Code),
+    Area(Code),
+    Provider,
+}
+
+impl PlaceScope {
+    pub fn kind(&self) -> ScopeKind {
+        match self {
+            PlaceScope::Team(_) => ScopeKind::Team,
+            PlaceScope::Office(_) => ScopeKind::Office,
+            PlaceScope::Borough(_) => ScopeKind::Borough,
+            PlaceScope::Area(_) => ScopeKind::Area,
+            PlaceScope::Provider => ScopeKind::Provider,
+        }
+    }
+
+    pub fn code(&self) -> Option<&Code> {
+        match self {
+            PlaceScope::Team(c) | PlaceScope::Office(c) | PlaceScope::Borough(c) | PlaceScope::Area(c) => Some(c),
+            PlaceScope::Provider => None,
+        }
+    }
+
+    /// From a kind and a code (`provider` takes none).
+    pub fn new(kind: &str, code: Option<&str>) -> Result<Self, String> {
+        let kind = kind.trim();
+        let code = code.map(str::trim).filter(|c| !c.is_empty());
+        let code_of = |k: &str| -> Result<Code, String> {
+            let c = code.ok_or_else(|| format!("scope: a {k} scope needs a code, e.g. {k}:CODE"))?;
+            Code::parse(c).map_err(|e| format!("scope: {e}"))
+        };
+        match kind {
+            "team" => Ok(PlaceScope::Team(code_of(kind)?)),
+            "office" => Ok(PlaceScope::Office(code_of(kind)?)),
+            "borough" => Ok(PlaceScope::Borough(code_of(kind)?)),
+            "area" => Ok(PlaceScope::Area(code_of(kind)?)),
+            "provider" => Ok(PlaceScope::Provider),
+            _ => Err(format!("scope: `{kind}` is not a place (one of team, office, borough, area, provider)")),
+        }
+    }
+
+    /// `KIND:CODE`, or `provider`.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.split_once(':') {
+            Some((kind, code)) => PlaceScope::new(kind, Some(code)),
+            None => PlaceScope::new(raw, None),
+        }
+    }
+
+    pub fn contains(&self, place: &Place) -> bool {
+        let is = |c: &Code, p: &Option<Code>| p.as_ref() == Some(c);
+        match self {
+            PlaceScope::Team(c) => is(c, &place.team),
+            PlaceScope::Office(c) => is(c, &place.office),
+            PlaceScope::Borough(c) => is(c, &place.borough),
+            PlaceScope::Area(c) => is(c, &place.area),
+            PlaceScope::Provider => true,
+        }
+    }
+}
+
+impl std::fmt::Display for PlaceScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.code() {
+            Some(c) => write!(f, "{}:{c}", self.kind().as_str()),
+            None => f.write_str(self.kind().as_str()),
+        }
+    }
+}
+
+/// A sign-in name: 3 to 64 of lower-case letters, digits, `.`, `_` and `-`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let ok_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+        if !(3..=64).contains(&raw.len()) {
+            return Err(format!("username: `{raw}` must be 3 to 64 characters long"));
+        }
+        if !raw.chars().all(ok_char) {
+            return Err(format!("username: `{raw}` may use only lower-case letters, digits, '.', '_' and '-'"));
+        }
+        Ok(Username(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Username {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A signed-in user as the policy sees them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub username: Username,
+    pub role: Role,
+    pub scope: PlaceScope,
+    /// Their staff code, when they hold a caseload.
+    pub officer: Option<Code>,
+    pub disabled: bool,
+}
+
+impl User {
+    /// A stored user, validated; a bad row is reported as the store's damage.
+    pub fn from_record(r: &UserRecord) -> Result<Self, String> {
+        Ok(User {
+            username: Username::parse(&r.username)?,
+            role: Role::parse(&r.role)?,
+            scope: PlaceScope::new(&r.scope_kind, r.scope_code.as_deref())?,
+            officer: r.officer.as_deref().map(Code::parse).transpose().map_err(|e| format!("officer: {e}"))?,
+            disabled: r.disabled,
+        })
+    }
+
+    pub fn policy(&self) -> &'static RolePolicy {
+        self.role.policy()
+    }
+}
+
+/// Where a case sits in the organisation: its officer and their team, office, borough, area.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Place {
+    pub officer: Option<Code>,
+    pub team: Option<Code>,
+    pub office: Option<Code>,
+    pub borough: Option<Code>,
+    pub area: Option<Code>,
+}
+
+impl Place {
+    /// The place of a team (and of an officer in it).
+    pub fn of_team(team: Option<&Code>, officer: Option<&Code>, org: &Organisation) -> Self {
+        let team_row = team.and_then(|t| org.teams.iter().find(|x| &x.code == t));
+        let office = team_row.map(|t| t.office.clone());
+        let borough =
+            office.as_ref().and_then(|o| org.offices.iter().find(|x| &x.code == o)).map(|o| o.borough.clone());
+        let area = borough.as_ref().and_then(|b| org.boroughs.iter().find(|x| &x.code == b)).map(|b| b.area.clone());
+        Place { officer: officer.cloned(), team: team.cloned(), office, borough, area }
+    }
+
+    /// The place of a case from its summary.
+    pub fn of_case(case: &CaseSummary, org: &Organisation) -> Self {
+        Place::of_team(case.team.as_ref(), case.officer.as_ref(), org)
+    }
+
+    /// The place of a member of staff: their team's.
+    pub fn of_officer(officer: &Code, org: &Organisation) -> Self {
+        let team = org.staff.iter().find(|s| &s.code == officer).map(|s| &s.team);
+        Place::of_team(team, Some(officer), org)
+    }
+}
+
+/// Whether a limited-access entry is in force on `today` (both dates inclusive).
+pub fn in_force(entry: &LimitedAccess, today: Date) -> bool {
+    entry.starts_on <= today && entry.ends_on.is_none_or(|end| today <= end)
+}
+
+/// Whether the case's limited-access entries bar `username` today: an exclusion naming
+/// them, or a restriction in force that does not name them.
+pub fn barred(username: &Username, entries: &[LimitedAccess], today: Date) -> bool {
+    let live = || entries.iter().filter(|e| in_force(e, today));
+    let named = |e: &&LimitedAccess| e.username == username.as_str();
+    let excluded = live().filter(|e| e.kind == LimitKind::Exclusion).any(|e| named(&e));
+    let restricted = live().any(|e| e.kind == LimitKind::Restriction);
+    let listed = live().filter(|e| e.kind == LimitKind::Restriction).any(|e| named(&e));
+    excluded || (restricted && !listed)
+}
+
+/// What `user` may do with a case at `place`. `granted` says whether the case is granted to
+/// them by name (an inspector's sample); `entries` are the case's limited-access entries,
+/// which override every role.
+pub fn case_access(user: &User, place: &Place, granted: bool, entries: &[LimitedAccess], today: Date) -> CaseAccess {
+    if user.disabled || barred(&user.username, entries, today) {
+        return CaseAccess::None;
+    }
+    let policy = user.policy();
+    let mut access = CaseAccess::None;
+    if policy.within_scope != CaseAccess::None && user.scope.contains(place) {
+        access = access.max(policy.within_scope);
+    }
+    // A case not yet allocated sits in no place: those who open and allocate cases must
+    // reach it to allocate it (RULES.md: allocation follows registration and sentence).
+    if policy.within_scope == CaseAccess::ReadWrite && place.team.is_none() && place.officer.is_none() {
+        access = CaseAccess::ReadWrite;
+    }
+    // Their own caseload, wherever it sits.
+    if policy.within_scope != CaseAccess::None && user.officer.is_some() && user.officer == place.officer {
+        access = access.max(policy.within_scope);
+    }
+    if granted {
+        access = access.max(policy.granted);
+    }
+    access
+}
+
+/// Whether `user` may open an officer's caseload (the list; each case on it is still checked).
+pub fn may_see_caseload(user: &User, officer: &Code, org: &Organisation) -> bool {
+    let policy = user.policy();
+    if user.disabled || policy.within_scope == CaseAccess::None || !policy.sees_people {
+        return false;
+    }
+    user.officer.as_ref() == Some(officer) || user.scope.contains(&Place::of_officer(officer, org))
+}
+
+/// Sign-in lockout: after `failures` failed sign-ins within `window`, the username is locked
+/// for `locked_for` from the last of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutPolicy {
+    pub failures: usize,
+    pub window: SignedDuration,
+    pub locked_for: SignedDuration,
+    pub source: &'static str,
+}
+
+pub const LOCKOUT: LockoutPolicy = LockoutPolicy {
+    failures: 5,
+    window: SignedDuration::from_mins(15),
+    locked_for: SignedDuration::from_mins(15),
+    source: "issue 4 (lockout after repeated failures); NCSC password guidance: throttle, 5 tries then lock",
+};
+
+/// Until when a username is locked, given its recent failed sign-ins (any order), or `None`.
+pub fn locked_until(policy: &LockoutPolicy, failures: &[Timestamp], now: Timestamp) -> Option<Timestamp> {
+    let mut times: Vec<Timestamp> = failures.iter().copied().filter(|t| *t <= now).collect();
+    times.sort();
+    // The latest run of `failures` failures that fits in the window.
+    let until = times
+        .windows(policy.failures)
+        .filter(|w| w[w.len() - 1].duration_since(w[0]) <= policy.window)
+        .map(|w| w[w.len() - 1] + policy.locked_for)
+        .max()?;
+    (until > now).then_some(until)
+}
+
+/// How long a session lives: it ends after `idle` without a request, and after `absolute`
+/// whatever happens, so a stolen cookie does not work forever.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionPolicy {
+    pub idle: SignedDuration,
+    pub absolute: SignedDuration,
+    pub source: &'static str,
+}
+
+pub const SESSIONS: SessionPolicy = SessionPolicy {
+    idle: SignedDuration::from_mins(30),
+    absolute: SignedDuration::from_hours(10),
+    source: "issue 4 (sessions expire); OWASP session management: idle 15-30 min, absolute for a working day",
+};
+
+/// Whether a session created at `created` and last used at `last_seen` is still alive `now`.
+pub fn session_alive(policy: &SessionPolicy, created: Timestamp, last_seen: Timestamp, now: Timestamp) -> bool {
+    now.duration_since(last_seen) < policy.idle && now.duration_since(created) < policy.absolute
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::example::{code, date};
+    use domain::ids::Crn;
+    use proptest::prelude::*;
+
+    fn user(role: Role, scope: &str, officer: Option<&str>) -> User {
+        User {
+            username: Username::parse("priya").unwrap(),
+            role,
+            scope: PlaceScope::parse(scope).unwrap(),
+            officer: officer.map(code),
+            disabled: false,
+        }
+    }
+
+    fn place(officer: &str, team: &str) -> Place {
+        Place {
+            officer: Some(code(officer)),
+            team: Some(code(team)),
+            office: Some(code("CAM1")),
+            borough: Some(code("CAM")),
+            area: Some(code("LDN")),
+        }
+    }
+
+    #[test]
+    fn every_role_has_one_policy_row() {
+        for role in Role::ALL {
+            assert_eq!(ROLE_POLICY.iter().filter(|p| p.role == role).count(), 1, "{role:?}");
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert!(Role::parse("superuser").unwrap_err().starts_with("role:"));
+    }
+
+    #[test]
+    fn access_by_role_and_place() {
+        use CaseAccess as A;
+        /// (role, scope, officer, case officer, case team, granted, expected, source)
+        type Row =
+            (Role, &'static str, Option<&'static str>, &'static str, &'static str, bool, CaseAccess, &'static str);
+        let rows: &[Row] = &[
+            (Role::ResponsibleOfficer, "team:T1", Some("OFF1"), "OFF1", "T1", false, A::ReadWrite, "own caseload"),
+            (Role::ResponsibleOfficer, "team:T1", Some("OFF1"), "OFF2", "T1", false, A::ReadWrite, "team's cases"),
+            (Role::ResponsibleOfficer, "team:T1", Some("OFF1"), "OFF9", "T2", false, A::None, "another team"),
+            (Role::ResponsibleOfficer, "team:T9", Some("OFF1"), "OFF1", "T1", false, A::ReadWrite, "own, moved team"),
+            (Role::ResponsibleOfficer, "team:T1", Some("OFF1"), "OFF9", "T2", true, A::None, "grants are inspectors'"),
+            (Role::SeniorProbationOfficer, "office:CAM1", None, "OFF9", "T2", false, A::ReadWrite, "SPO's office"),
+            (Role::AreaManager, "area:LDN", None, "OFF9", "T2", false, A::Read, "managers read"),
+            (Role::AreaManager, "area:KENT", None, "OFF9", "T2", false, A::None, "another area"),
+            (Role::UpwSupervisor, "borough:CAM", None, "OFF9", "T2", false, A::Read, "UPW in their borough"),
+            (Role::Inspector, "provider", None, "OFF1", "T1", false, A::None, "DESIGN: sampled cases only"),
+            (Role::Inspector, "provider", None, "OFF1", "T1", true, A::Read, "DESIGN: sample, read-only"),
+            (Role::MiAnalyst, "provider", None, "OFF1", "T1", true, A::None, "DESIGN: aggregates only"),
+            (Role::Admin, "provider", None, "OFF1", "T1", false, A::None, "admins manage users, not cases"),
+        ];
+        let unallocated = Place::default();
+        let rows_unallocated = [
+            (Role::ResponsibleOfficer, A::ReadWrite, "RULES: whoever opens a case allocates it"),
+            (Role::SeniorProbationOfficer, A::ReadWrite, "RULES: the SPO allocates"),
+            (Role::AreaManager, A::None, "no place, no scope"),
+            (Role::Inspector, A::None, "not in a sample"),
+        ];
+        for (role, expected, source) in rows_unallocated {
+            let got = case_access(&user(role, "team:T1", None), &unallocated, false, &[], date("2026-03-20"));
+            assert_eq!(got, expected, "{role:?} on an unallocated case: {source}");
+        }
+        for &(role, scope, officer, case_officer, case_team, granted, expected, source) in rows {
+            let got = case_access(
+                &user(role, scope, officer),
+                &place(case_officer, case_team),
+                granted,
+                &[],
+                date("2026-03-20"),
+            );
+            assert_eq!(got, expected, "{role:?} {scope} on {case_officer}/{case_team}: {source}");
+        }
+    }
+
+    fn entry(kind: LimitKind, who: &str, from: &str, to: Option<&str>) -> LimitedAccess {
+        LimitedAccess {
+            id: 1,
+            crn: Crn::parse("X000001").unwrap(),
+            kind,
+            username: who.into(),
+            starts_on: date(from),
+            ends_on: to.map(date),
+            reason: "r".into(),
+            added_by: "admin".into(),
+            added_at: Timestamp::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn limited_access_overrides_every_role_within_its_dates() {
+        use LimitKind::*;
+        let today = "2026-03-20";
+        let rows: &[(&[LimitedAccess], bool, &str)] = &[
+            (&[entry(Exclusion, "priya", "2026-03-01", None)], true, "excluded"),
+            (&[entry(Exclusion, "sam", "2026-03-01", None)], false, "someone else excluded"),
+            (&[entry(Exclusion, "priya", "2026-03-21", None)], false, "exclusion not yet started"),
+            (&[entry(Exclusion, "priya", "2026-01-01", Some("2026-03-19"))], false, "exclusion ended"),
+            (&[entry(Exclusion, "priya", "2026-01-01", Some(today))], true, "end date inclusive"),
+            (&[entry(Restriction, "sam", "2026-03-01", None)], true, "restricted to others"),
+            (&[entry(Restriction, "priya", "2026-03-01", None)], false, "restricted, listed"),
+            (
+                &[entry(Restriction, "priya", "2026-03-01", None), entry(Exclusion, "priya", "2026-03-01", None)],
+                true,
+                "an exclusion wins over a listing",
+            ),
+            (&[entry(Restriction, "sam", "2026-01-01", Some("2026-02-01"))], false, "restriction ended"),
+        ];
+        let officer = user(Role::ResponsibleOfficer, "team:T1", Some("OFF1"));
+        for (entries, is_barred, why) in rows {
+            assert_eq!(barred(&officer.username, entries, date(today)), *is_barred, "{why}");
+            let access = case_access(&officer, &place("OFF1", "T1"), false, entries, date(today));
+            assert_eq!(access == CaseAccess::None, *is_barred, "{why}");
+        }
+    }
+
+    #[test]
+    fn scopes_and_usernames_are_validated_naming_the_field() {
+        assert_eq!(PlaceScope::parse("team:TEAM1").unwrap().to_string(), "team:TEAM1");
+        assert_eq!(PlaceScope::parse("provider").unwrap(), PlaceScope::Provider);
+        for bad in ["team", "team:", "street:X1", "team:not a code"] {
+            assert!(PlaceScope::parse(bad).unwrap_err().starts_with("scope:"), "{bad}");
+        }
+        for bad in ["ab", "Priya", "pri ya", "priya!"] {
+            assert!(Username::parse(bad).unwrap_err().starts_with("username:"), "{bad}");
+        }
+    }
+
+    fn at(minutes: i64) -> Timestamp {
+        Timestamp::UNIX_EPOCH + SignedDuration::from_mins(1_000 + minutes)
+    }
+
+    #[test]
+    fn five_failures_in_fifteen_minutes_lock_for_fifteen() {
+        // Source: LOCKOUT.
+        let rows: &[(&[i64], i64, Option<i64>)] = &[
+            (&[0, 1, 2, 3], 4, None),
+            (&[0, 1, 2, 3, 4], 5, Some(19)),
+            (&[0, 1, 2, 3, 4], 19, None),
+            (&[0, 4, 8, 12, 16], 17, None),
+            (&[0, 4, 8, 12, 15], 16, Some(30)),
+        ];
+        for (failures, now, until) in rows {
+            let failures: Vec<Timestamp> = failures.iter().map(|m| at(*m)).collect();
+            assert_eq!(locked_until(&LOCKOUT, &failures, at(*now)), until.map(at), "{failures:?} at {now}");
+        }
+    }
+
+    #[test]
+    fn sessions_end_when_idle_or_old() {
+        let rows = [(0, 29, 29, true), (0, 0, 30, false), (0, 599, 599, true), (0, 599, 600, false)];
+        for (created, seen, now, alive) in rows {
+            assert_eq!(session_alive(&SESSIONS, at(created), at(seen), at(now)), alive, "{created} {seen} {now}");
+        }
+    }
+
+    proptest! {
+        /// An exclusion in force always bars, whatever the role, scope or grant.
+        #[test]
+        fn an_exclusion_in_force_always_bars(role in 0usize..7, granted: bool, start in 0i32..60, len in 0i32..60) {
+            let from = date("2026-01-01") + jiff::Span::new().days(start);
+            let to = from + jiff::Span::new().days(len);
+            let e = entry(LimitKind::Exclusion, "priya", &from.to_string(), Some(&to.to_string()));
+            let u = user(Role::ALL[role], "provider", Some("OFF1"));
+            for day in [from, to] {
+                prop_assert_eq!(case_access(&u, &place("OFF1", "T1"), granted, std::slice::from_ref(&e), day), CaseAccess::None);
+            }
+        }
+
+        /// Limited access only ever takes away.
+        #[test]
+        fn limits_never_grant(role in 0usize..7, granted: bool, listed: bool) {
+            let u = user(Role::ALL[role], "team:T1", Some("OFF1"));
+            let who = if listed { "priya" } else { "sam" };
+            let e = entry(LimitKind::Restriction, who, "2026-01-01", None);
+            let p = place("OFF2", "T2");
+            let without = case_access(&u, &p, granted, &[], date("2026-03-20"));
+            let with = case_access(&u, &p, granted, &[e], date("2026-03-20"));
+            prop_assert!(with <= without);
+        }
+    }
+}

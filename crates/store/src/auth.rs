@@ -1,0 +1,453 @@
+//! Who may use Probity and what they have looked at: users, sessions, failed sign-ins,
+//! limited-access lists, cases granted outside a user's place (an inspector's sample), and
+//! the audit of reads. Kept apart from [`crate::CaseStore`]: none of it is case history.
+//!
+//! Rows are plain values; what a role or a scope means is decided by `services::access`.
+//! Invariants kept here: a username is unique; disabling a user ends their sessions in the
+//! same transaction; the read audit is only ever inserted (database triggers refuse the rest).
+
+use crate::{PostgresStore, SqliteStore, StoreError, parse_timestamp, timestamp_text};
+use domain::ids::Crn;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use std::future::Future;
+
+/// A user as stored. `password_hash` is a PHC string (argon2id); never a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRecord {
+    pub username: String,
+    pub password_hash: String,
+    pub role: String,
+    pub scope_kind: String,
+    pub scope_code: Option<String>,
+    /// The staff code of the user when they hold a caseload.
+    pub officer: Option<String>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+}
+
+/// A signed-in session, keyed by a hash of its id (the id itself is only in the cookie).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub id_hash: String,
+    pub username: String,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LimitKind {
+    /// The named user is barred from the person's record.
+    Exclusion,
+    /// Only the named users (one row each) may see the person's record.
+    Restriction,
+}
+
+impl LimitKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LimitKind::Exclusion => "exclusion",
+            LimitKind::Restriction => "restriction",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "exclusion" => Some(LimitKind::Exclusion),
+            "restriction" => Some(LimitKind::Restriction),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of a limited-access list, in force from `starts_on` to `ends_on` inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitedAccess {
+    pub id: i64,
+    pub crn: Crn,
+    pub kind: LimitKind,
+    pub username: String,
+    pub starts_on: Date,
+    pub ends_on: Option<Date>,
+    pub reason: String,
+    pub added_by: String,
+    pub added_at: Timestamp,
+}
+
+/// One read of a case record: who, when, and through which route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRead {
+    pub crn: Crn,
+    pub username: String,
+    pub at: Timestamp,
+    pub route: String,
+}
+
+/// The storage contract for access control, implemented for both engines from one SQL text.
+pub trait AccessStore: Clone + Send + Sync + 'static {
+    /// Adds a user; a taken username is refused naming `username`, and nothing is written.
+    fn add_user(&self, user: &UserRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn user(&self, username: &str) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
+    /// Every user, by username.
+    fn users(&self) -> impl Future<Output = Result<Vec<UserRecord>, StoreError>> + Send;
+    /// Replaces a user's password hash, role, scope, officer and disabled flag; a disabled
+    /// user's sessions end in the same transaction. `false` when there is no such user.
+    fn update_user(&self, user: &UserRecord) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    fn create_session(&self, session: &SessionRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn session(&self, id_hash: &str) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
+    fn touch_session(&self, id_hash: &str, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn end_session(&self, id_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn record_failed_sign_in(
+        &self,
+        username: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The times of a username's failed sign-ins at or after `since`, oldest first.
+    fn failed_sign_ins(
+        &self,
+        username: &str,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Timestamp>, StoreError>> + Send;
+    fn clear_failed_sign_ins(&self, username: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Adds an entry (its `id` is ignored) and returns the id given to it.
+    fn add_limited_access(&self, entry: &LimitedAccess) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Removes an entry; `false` when there is none with that id.
+    fn remove_limited_access(&self, id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Every entry, whatever its dates, by CRN then id.
+    fn limited_access(&self) -> impl Future<Output = Result<Vec<LimitedAccess>, StoreError>> + Send;
+    fn limited_access_for(&self, crn: &Crn) -> impl Future<Output = Result<Vec<LimitedAccess>, StoreError>> + Send;
+
+    /// Grants cases to a user beyond their place scope (an inspector's sample); granting a
+    /// case twice is harmless.
+    fn grant_cases(&self, username: &str, crns: &[Crn]) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn granted_cases(&self, username: &str) -> impl Future<Output = Result<Vec<Crn>, StoreError>> + Send;
+
+    fn record_read(&self, read: &CaseRead) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Every read of a case, oldest first.
+    fn reads_of(&self, crn: &Crn) -> impl Future<Output = Result<Vec<CaseRead>, StoreError>> + Send;
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    username: String,
+    password_hash: String,
+    role: String,
+    scope_kind: String,
+    scope_code: Option<String>,
+    officer: Option<String>,
+    disabled: bool,
+    created_at: String,
+}
+
+impl UserRow {
+    fn decode(self) -> Result<UserRecord, StoreError> {
+        Ok(UserRecord {
+            created_at: time(&self.created_at)?,
+            username: self.username,
+            password_hash: self.password_hash,
+            role: self.role,
+            scope_kind: self.scope_kind,
+            scope_code: self.scope_code,
+            officer: self.officer,
+            disabled: self.disabled,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    id_hash: String,
+    username: String,
+    csrf_token: String,
+    created_at: String,
+    last_seen: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LimitRow {
+    id: i64,
+    crn: String,
+    kind: String,
+    username: String,
+    starts_on: String,
+    ends_on: Option<String>,
+    reason: String,
+    added_by: String,
+    added_at: String,
+}
+
+impl LimitRow {
+    fn decode(self) -> Result<LimitedAccess, StoreError> {
+        let bad = |what: &str, v: &str| StoreError::Corrupt(format!("limited_access {}: {what} `{v}`", self.id));
+        Ok(LimitedAccess {
+            id: self.id,
+            crn: crn(&self.crn)?,
+            kind: LimitKind::parse(&self.kind).ok_or_else(|| bad("kind", &self.kind))?,
+            starts_on: self.starts_on.parse().map_err(|_| bad("starts_on", &self.starts_on))?,
+            ends_on: match &self.ends_on {
+                Some(d) => Some(d.parse().map_err(|_| bad("ends_on", d))?),
+                None => None,
+            },
+            added_at: time(&self.added_at)?,
+            username: self.username,
+            reason: self.reason,
+            added_by: self.added_by,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ReadRow {
+    crn: String,
+    username: String,
+    at: String,
+    route: String,
+}
+
+fn time(s: &str) -> Result<Timestamp, StoreError> {
+    parse_timestamp(s).map_err(StoreError::Corrupt)
+}
+
+fn crn(s: &str) -> Result<Crn, StoreError> {
+    Crn::parse(s).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+const USER_COLUMNS: &str = "username, password_hash, role, scope_kind, scope_code, officer, disabled, created_at";
+const LIMIT_COLUMNS: &str = "id, crn, kind, username, starts_on, ends_on, reason, added_by, added_at";
+
+fn unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}
+
+macro_rules! impl_access_store {
+    ($store:ty) => {
+        impl AccessStore for $store {
+            async fn add_user(&self, u: &UserRecord) -> Result<(), StoreError> {
+                let sql = format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+                let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(&u.username)
+                    .bind(&u.password_hash)
+                    .bind(&u.role)
+                    .bind(&u.scope_kind)
+                    .bind(&u.scope_code)
+                    .bind(&u.officer)
+                    .bind(u.disabled)
+                    .bind(timestamp_text(u.created_at))
+                    .execute(self.pool())
+                    .await;
+                match done {
+                    Ok(_) => Ok(()),
+                    Err(e) if unique_violation(&e) => {
+                        Err(StoreError::Invalid(format!("username: `{}` is already taken", u.username)))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+
+            async fn user(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+                let row: Option<UserRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(username).fetch_optional(self.pool()).await?;
+                row.map(UserRow::decode).transpose()
+            }
+
+            async fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
+                let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+                let rows: Vec<UserRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
+                rows.into_iter().map(UserRow::decode).collect()
+            }
+
+            async fn update_user(&self, u: &UserRecord) -> Result<bool, StoreError> {
+                let mut tx = self.pool().begin().await?;
+                let done = sqlx::query(
+                    "UPDATE users SET password_hash = $2, role = $3, scope_kind = $4, scope_code = $5, \
+                     officer = $6, disabled = $7 WHERE username = $1",
+                )
+                .bind(&u.username)
+                .bind(&u.password_hash)
+                .bind(&u.role)
+                .bind(&u.scope_kind)
+                .bind(&u.scope_code)
+                .bind(&u.officer)
+                .bind(u.disabled)
+                .execute(&mut *tx)
+                .await?;
+                if u.disabled {
+                    sqlx::query("DELETE FROM sessions WHERE username = $1").bind(&u.username).execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, username, csrf_token, created_at, last_seen) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&s.id_hash)
+                .bind(&s.username)
+                .bind(&s.csrf_token)
+                .bind(timestamp_text(s.created_at))
+                .bind(timestamp_text(s.last_seen))
+                .execute(self.pool())
+                .await?;
+                Ok(())
+            }
+
+            async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
+                let row: Option<SessionRow> = sqlx::query_as(
+                    "SELECT id_hash, username, csrf_token, created_at, last_seen FROM sessions WHERE id_hash = $1",
+                )
+                .bind(id_hash)
+                .fetch_optional(self.pool())
+                .await?;
+                row.map(|r| {
+                    Ok(SessionRecord {
+                        created_at: time(&r.created_at)?,
+                        last_seen: time(&r.last_seen)?,
+                        id_hash: r.id_hash,
+                        username: r.username,
+                        csrf_token: r.csrf_token,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {
+                sqlx::query("UPDATE sessions SET last_seen = $2 WHERE id_hash = $1")
+                    .bind(id_hash)
+                    .bind(timestamp_text(at))
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
+            }
+
+            async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.pool()).await?;
+                Ok(())
+            }
+
+            async fn record_failed_sign_in(&self, username: &str, at: Timestamp) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO failed_sign_ins (username, at) VALUES ($1, $2)")
+                    .bind(username)
+                    .bind(timestamp_text(at))
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
+            }
+
+            async fn failed_sign_ins(&self, username: &str, since: Timestamp) -> Result<Vec<Timestamp>, StoreError> {
+                // Canonical fixed-width UTC text: text order is time order.
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT at FROM failed_sign_ins WHERE username = $1 AND at >= $2 ORDER BY at")
+                        .bind(username)
+                        .bind(timestamp_text(since))
+                        .fetch_all(self.pool())
+                        .await?;
+                rows.iter().map(|(t,)| time(t)).collect()
+            }
+
+            async fn clear_failed_sign_ins(&self, username: &str) -> Result<(), StoreError> {
+                sqlx::query("DELETE FROM failed_sign_ins WHERE username = $1")
+                    .bind(username)
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
+            }
+
+            async fn add_limited_access(&self, e: &LimitedAccess) -> Result<i64, StoreError> {
+                let (id,): (i64,) = sqlx::query_as(
+                    "INSERT INTO limited_access (crn, kind, username, starts_on, ends_on, reason, added_by, added_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                )
+                .bind(e.crn.as_str())
+                .bind(e.kind.as_str())
+                .bind(&e.username)
+                .bind(e.starts_on.to_string())
+                .bind(e.ends_on.map(|d| d.to_string()))
+                .bind(&e.reason)
+                .bind(&e.added_by)
+                .bind(timestamp_text(e.added_at))
+                .fetch_one(self.pool())
+                .await
+                .map_err(|err| match &err {
+                    sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                        StoreError::Invalid(format!("username: there is no user `{}`", e.username))
+                    }
+                    _ => err.into(),
+                })?;
+                Ok(id)
+            }
+
+            async fn remove_limited_access(&self, id: i64) -> Result<bool, StoreError> {
+                let done =
+                    sqlx::query("DELETE FROM limited_access WHERE id = $1").bind(id).execute(self.pool()).await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn limited_access(&self) -> Result<Vec<LimitedAccess>, StoreError> {
+                let sql = format!("SELECT {LIMIT_COLUMNS} FROM limited_access ORDER BY crn, id");
+                let rows: Vec<LimitRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?;
+                rows.into_iter().map(LimitRow::decode).collect()
+            }
+
+            async fn limited_access_for(&self, crn: &Crn) -> Result<Vec<LimitedAccess>, StoreError> {
+                let sql = format!("SELECT {LIMIT_COLUMNS} FROM limited_access WHERE crn = $1 ORDER BY id");
+                let rows: Vec<LimitRow> =
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(crn.as_str()).fetch_all(self.pool()).await?;
+                rows.into_iter().map(LimitRow::decode).collect()
+            }
+
+            async fn grant_cases(&self, username: &str, crns: &[Crn]) -> Result<(), StoreError> {
+                let mut tx = self.pool().begin().await?;
+                for c in crns {
+                    sqlx::query("INSERT INTO case_grants (username, crn) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+                        .bind(username)
+                        .bind(c.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn granted_cases(&self, username: &str) -> Result<Vec<Crn>, StoreError> {
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT crn FROM case_grants WHERE username = $1 ORDER BY crn")
+                        .bind(username)
+                        .fetch_all(self.pool())
+                        .await?;
+                rows.iter().map(|(c,)| crn(c)).collect()
+            }
+
+            async fn record_read(&self, r: &CaseRead) -> Result<(), StoreError> {
+                sqlx::query("INSERT INTO case_reads (crn, username, at, route) VALUES ($1, $2, $3, $4)")
+                    .bind(r.crn.as_str())
+                    .bind(&r.username)
+                    .bind(timestamp_text(r.at))
+                    .bind(&r.route)
+                    .execute(self.pool())
+                    .await?;
+                Ok(())
+            }
+
+            async fn reads_of(&self, c: &Crn) -> Result<Vec<CaseRead>, StoreError> {
+                let rows: Vec<ReadRow> =
+                    sqlx::query_as("SELECT crn, username, at, route FROM case_reads WHERE crn = $1 ORDER BY at")
+                        .bind(c.as_str())
+                        .fetch_all(self.pool())
+                        .await?;
+                rows.into_iter()
+                    .map(|r| Ok(CaseRead { crn: crn(&r.crn)?, at: time(&r.at)?, username: r.username, route: r.route }))
+                    .collect()
+            }
+        }
+    };
+}
+
+impl_access_store!(SqliteStore);
+impl_access_store!(PostgresStore);

@@ -1,0 +1,177 @@
+//! The access store on both engines: users, sessions, failed sign-ins, limited-access lists,
+//! granted cases and the append-only read audit. Stores are opened by `store::testing`.
+
+use domain::example::date;
+use domain::ids::Crn;
+use jiff::{Timestamp, ToSpan};
+use store::auth::{AccessStore, CaseRead, LimitKind, LimitedAccess, SessionRecord, UserRecord};
+use store::testing::{postgres, sqlite};
+use store::{StoreError, to_stored_precision};
+
+macro_rules! both_engines {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let (store, _dir) = super::sqlite().await;
+                super::$body(store.clone(), store.pool().clone()).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(store) = super::postgres().await {
+                    super::$body(store.clone(), store.pool().clone()).await;
+                }
+            }
+        }
+    };
+}
+
+fn now() -> Timestamp {
+    to_stored_precision("2026-03-20T09:00:00.123456Z".parse().unwrap())
+}
+
+fn user(name: &str) -> UserRecord {
+    UserRecord {
+        username: name.to_owned(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned(),
+        role: "responsible_officer".to_owned(),
+        scope_kind: "team".to_owned(),
+        scope_code: Some("TEAM1".to_owned()),
+        officer: Some("OFF1".to_owned()),
+        disabled: false,
+        created_at: now(),
+    }
+}
+
+fn crn(s: &str) -> Crn {
+    Crn::parse(s).unwrap()
+}
+
+async fn users_are_unique_and_updatable<S: AccessStore, P>(store: S, _pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    let again = store.add_user(&UserRecord { role: "admin".into(), ..user("priya") }).await;
+    assert!(matches!(&again, Err(StoreError::Invalid(m)) if m.starts_with("username:")), "{again:?}");
+    assert_eq!(store.user("priya").await.unwrap(), Some(user("priya")), "the refused add changed nothing");
+    assert_eq!(store.user("nobody").await.unwrap(), None);
+
+    store.add_user(&UserRecord { officer: None, scope_code: None, ..user("ada") }).await.unwrap();
+    let names: Vec<String> = store.users().await.unwrap().into_iter().map(|u| u.username).collect();
+    assert_eq!(names, ["ada", "priya"]);
+
+    let session = SessionRecord {
+        id_hash: "h1".into(),
+        username: "priya".into(),
+        csrf_token: "t1".into(),
+        created_at: now(),
+        last_seen: now(),
+    };
+    store.create_session(&session).await.unwrap();
+    let moved = UserRecord { role: "senior_probation_officer".into(), ..user("priya") };
+    assert!(store.update_user(&moved).await.unwrap());
+    assert_eq!(store.user("priya").await.unwrap().unwrap().role, "senior_probation_officer");
+    assert!(store.session("h1").await.unwrap().is_some(), "a change of role keeps the session");
+    assert!(store.update_user(&UserRecord { disabled: true, ..moved }).await.unwrap());
+    assert!(store.session("h1").await.unwrap().is_none(), "disabling a user ends their sessions");
+    assert!(!store.update_user(&user("nobody")).await.unwrap());
+}
+both_engines!(users_t, users_are_unique_and_updatable);
+
+async fn sessions_live_until_ended<S: AccessStore, P>(store: S, _pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    let s = SessionRecord {
+        id_hash: "abc".into(),
+        username: "priya".into(),
+        csrf_token: "tok".into(),
+        created_at: now(),
+        last_seen: now(),
+    };
+    store.create_session(&s).await.unwrap();
+    assert_eq!(store.session("abc").await.unwrap(), Some(s.clone()));
+    let later = now() + 10.minutes();
+    store.touch_session("abc", later).await.unwrap();
+    assert_eq!(store.session("abc").await.unwrap().unwrap().last_seen, later);
+    store.end_session("abc").await.unwrap();
+    assert_eq!(store.session("abc").await.unwrap(), None);
+}
+both_engines!(sessions_t, sessions_live_until_ended);
+
+async fn failed_sign_ins_are_counted_from_a_time<S: AccessStore, P>(store: S, _pool: P) {
+    for minutes in [0, 5, 20] {
+        store.record_failed_sign_in("priya", now() + minutes.minutes()).await.unwrap();
+    }
+    store.record_failed_sign_in("someone", now()).await.unwrap();
+    let since = store.failed_sign_ins("priya", now() + 5.minutes()).await.unwrap();
+    assert_eq!(since, [now() + 5.minutes(), now() + 20.minutes()]);
+    store.clear_failed_sign_ins("priya").await.unwrap();
+    assert!(store.failed_sign_ins("priya", now()).await.unwrap().is_empty());
+    assert_eq!(store.failed_sign_ins("someone", now()).await.unwrap().len(), 1, "others' failures stay");
+}
+both_engines!(failed_t, failed_sign_ins_are_counted_from_a_time);
+
+async fn limited_access_lists_and_grants<S: AccessStore, P>(store: S, _pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    let entry = LimitedAccess {
+        id: 0,
+        crn: crn("X000001"),
+        kind: LimitKind::Exclusion,
+        username: "priya".into(),
+        starts_on: date("2026-03-01"),
+        ends_on: Some(date("2026-12-31")),
+        reason: "Her brother".into(),
+        added_by: "admin".into(),
+        added_at: now(),
+    };
+    let id = store.add_limited_access(&entry).await.unwrap();
+    let open = LimitedAccess { kind: LimitKind::Restriction, ends_on: None, ..entry.clone() };
+    let id2 = store.add_limited_access(&open).await.unwrap();
+    assert_ne!(id, id2);
+    let stranger = store.add_limited_access(&LimitedAccess { username: "nobody".into(), ..entry.clone() }).await;
+    assert!(matches!(&stranger, Err(StoreError::Invalid(m)) if m.starts_with("username:")), "{stranger:?}");
+    assert_eq!(
+        store.limited_access_for(&crn("X000001")).await.unwrap(),
+        [LimitedAccess { id, ..entry }, LimitedAccess { id: id2, ..open }]
+    );
+    assert!(store.limited_access_for(&crn("X000002")).await.unwrap().is_empty());
+    assert!(store.remove_limited_access(id).await.unwrap());
+    assert!(!store.remove_limited_access(id).await.unwrap());
+    assert_eq!(store.limited_access().await.unwrap().len(), 1);
+
+    store.grant_cases("priya", &[crn("X000002"), crn("X000001")]).await.unwrap();
+    store.grant_cases("priya", &[crn("X000001")]).await.unwrap();
+    assert_eq!(store.granted_cases("priya").await.unwrap(), [crn("X000001"), crn("X000002")]);
+    assert!(store.granted_cases("ada").await.unwrap().is_empty());
+}
+both_engines!(limits_t, limited_access_lists_and_grants);
+
+async fn the_read_audit_is_append_only<S: AccessStore, P: Executor>(store: S, pool: P) {
+    let read = |minutes: i64, who: &str| CaseRead {
+        crn: crn("X000001"),
+        username: who.into(),
+        at: now() + minutes.minutes(),
+        route: "/cases/{crn}".into(),
+    };
+    store.record_read(&read(1, "priya")).await.unwrap();
+    store.record_read(&read(0, "sam")).await.unwrap();
+    assert_eq!(store.reads_of(&crn("X000001")).await.unwrap(), [read(0, "sam"), read(1, "priya")]);
+    assert!(pool.try_sql("UPDATE case_reads SET username = 'nobody'").await.is_err());
+    assert!(pool.try_sql("DELETE FROM case_reads").await.is_err());
+    assert_eq!(store.reads_of(&crn("X000001")).await.unwrap().len(), 2, "the audit is unchanged");
+}
+both_engines!(audit_t, the_read_audit_is_append_only);
+
+/// Raw SQL against either engine's pool, to prove the database itself refuses a change.
+trait Executor {
+    async fn try_sql(&self, sql: &'static str) -> Result<(), sqlx::Error>;
+}
+
+impl Executor for sqlx::SqlitePool {
+    async fn try_sql(&self, sql: &'static str) -> Result<(), sqlx::Error> {
+        sqlx::query(sql).execute(self).await.map(|_| ())
+    }
+}
+
+impl Executor for sqlx::PgPool {
+    async fn try_sql(&self, sql: &'static str) -> Result<(), sqlx::Error> {
+        sqlx::query(sql).execute(self).await.map(|_| ())
+    }
+}

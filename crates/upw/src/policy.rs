@@ -1,0 +1,133 @@
+//! Unpaid work policy values. Each names its source; changing one is a policy decision.
+
+use domain::person::EmploymentStatus;
+use domain::unpaid_work::WorkDay;
+
+/// A group session has at most 10 people per supervisor (RULES.md, Unpaid work; the report
+/// found people over that "stood down").
+pub const MAX_GROUP_PER_SUPERVISOR: u32 = 10;
+
+/// UPW arranged within 7 business days of allocation (RULES.md, Unpaid work and the CRC
+/// service levels in Performance measures).
+pub const ARRANGE_WITHIN_BUSINESS_DAYS: u32 = 7;
+
+/// Hours are to be worked within 12 months of the sentence (RULES.md, Sentences).
+pub const COMPLETE_WITHIN_MONTHS: i8 = 12;
+
+/// The planning length of a session, used to cap how many sessions a person is offered and
+/// to project completion: a working day of 7 hours (RULES.md, "The scheduling problem"
+/// examples and the synthetic instances use 7-hour days).
+pub const TYPICAL_SESSION_MINUTES: u32 = 420;
+
+/// Sessions a week when the officer has not recorded the person's needs.
+pub const DEFAULT_SESSIONS_PER_WEEK: u8 = 2;
+
+/// Travel cost (objective units: urgency-weighted hours) of a project in the person's home
+/// borough and elsewhere (issue 5: "minus travel cost"; the report: people paid their own
+/// fares). A person with no recorded borough is costed as if every project were elsewhere.
+pub const TRAVEL_COST_HOME_BOROUGH: f64 = 0.5;
+pub const TRAVEL_COST_OTHER_BOROUGH: f64 = 4.0;
+
+/// Days a person can work when the officer has not recorded them, by employment (RULES.md,
+/// Unpaid work: "days they can work (employment, childcare)"). Someone in work or education
+/// is offered weekends; a zero-hours worker any day, their shifts entered as busy times.
+pub fn default_days(employment: Option<EmploymentStatus>) -> &'static [WorkDay] {
+    use WorkDay::*;
+    match employment {
+        Some(EmploymentStatus::Employed | EmploymentStatus::SelfEmployed | EmploymentStatus::InEducation) => {
+            &[Sat, Sun]
+        }
+        _ => &[Mon, Tue, Wed, Thu, Fri, Sat, Sun],
+    }
+}
+
+/// When a supervisor's absence became known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbsenceNotice {
+    /// Before the day: people can be told not to travel.
+    Advance,
+    /// On the day: people have already come.
+    OnTheDay,
+}
+
+/// What the person is credited when their session is stood down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StandDownCredit {
+    None,
+    /// The whole booked session: the failure is the service's (the report: people were
+    /// credited one hour and paid their own fares; Probity does not repeat that).
+    FullSession,
+}
+
+/// How the person is told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notify {
+    /// Phone and text message before the session.
+    PhoneAndText,
+    /// In person at the meeting point by the duty supervisor, confirmed by text.
+    InPersonAndText,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StandDownRule {
+    pub notice: AbsenceNotice,
+    pub credit: StandDownCredit,
+    pub notify: Notify,
+    /// Whether the person is put back into the schedule automatically.
+    pub reschedule: bool,
+    pub source: &'static str,
+}
+
+/// What happens to people whose supervisor is absent (issue 5, "Running the day": "the
+/// affected people are rescheduled automatically, credited and notified according to a
+/// policy table, and the event counts as a stand-down").
+pub const STAND_DOWN_POLICY: [StandDownRule; 2] = [
+    StandDownRule {
+        notice: AbsenceNotice::Advance,
+        credit: StandDownCredit::None,
+        notify: Notify::PhoneAndText,
+        reschedule: true,
+        source: "issue 5; no journey made, so nothing to credit",
+    },
+    StandDownRule {
+        notice: AbsenceNotice::OnTheDay,
+        credit: StandDownCredit::FullSession,
+        notify: Notify::InPersonAndText,
+        reschedule: true,
+        source: "issue 5; London CRC inspection 2018 (stood down, credited one hour, fares unpaid)",
+    },
+];
+
+pub fn stand_down_rule(notice: AbsenceNotice) -> &'static StandDownRule {
+    STAND_DOWN_POLICY.iter().find(|r| r.notice == notice).expect("the table covers every notice")
+}
+
+/// The hours-reduction incentive (issue 5, "Progress"): after a share of the hours worked
+/// without an enforceable failure, minutes off per hour worked, up to a share of the order.
+/// A policy switch, off by default.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IncentivePolicy {
+    pub enabled: bool,
+    pub after_share: f64,
+    pub minutes_off_per_hour: u32,
+    pub max_share: f64,
+}
+
+impl Default for IncentivePolicy {
+    fn default() -> Self {
+        IncentivePolicy { enabled: false, after_share: 0.25, minutes_off_per_hour: 30, max_share: 0.25 }
+    }
+}
+
+/// Urgency weight of an hour this week: 1 (an hour of the order done is worth an hour) plus
+/// the hours left per week left before the deadline (issue 5: "hours scheduled weighted by
+/// urgency (hours left against time left before the deadline)"). The base of 1 keeps someone
+/// with a few hours left worth a session in their own borough. A person past their deadline
+/// is as urgent as one with a week left.
+pub fn urgency(remaining_minutes: u32, days_to_deadline: i64) -> f64 {
+    let weeks = (days_to_deadline as f64 / 7.0).max(1.0);
+    (1.0 + f64::from(remaining_minutes) / 60.0 / weeks).min(crate::MAX_WEIGHT)
+}

@@ -1,0 +1,457 @@
+//! Administration: users (add, disable) and limited-access lists (add, remove). Only a role
+//! whose policy `administers` may reach them (`services::access::ROLE_POLICY`). A form with
+//! bad fields is shown again with a GOV.UK error summary naming each one and keeping what was
+//! typed; nothing is saved from it.
+
+use crate::AppState;
+use crate::api::{Route, build, route};
+use crate::auth::{self, SignedIn};
+use crate::error::WebError;
+use crate::pages::{Nav, PageError, day, html, instant};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::ids::{Code, Crn};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use services::access::{PlaceScope, Role, Username};
+use store::auth::{LimitKind, LimitedAccess, UserRecord};
+
+pub const USERS: &str = "/admin/users";
+pub const LIMITS: &str = "/admin/limited-access";
+
+fn table() -> Vec<Route> {
+    vec![
+        route(Method::GET, USERS, users_page),
+        route(Method::POST, USERS, add_user),
+        route(Method::POST, "/admin/users/{username}/disable", disable_user),
+        route(Method::POST, "/admin/users/{username}/role", change_role),
+        route(Method::GET, LIMITS, limits_page),
+        route(Method::POST, LIMITS, add_limit),
+        route(Method::POST, "/admin/limited-access/{id}/remove", remove_limit),
+    ]
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    build(table())
+}
+
+pub fn admin_routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+fn administrator(who: &SignedIn) -> Result<(), PageError> {
+    if who.user.policy().administers {
+        Ok(())
+    } else {
+        Err(PageError(WebError::Forbidden(crate::service::NO_ACCESS.to_owned())))
+    }
+}
+
+/// One bad field of a form: its id (for the summary's link) and what to do about it.
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}
+
+/// A text input of a form, with what was typed and its error, if any.
+struct Input {
+    name: &'static str,
+    label: &'static str,
+    hint: &'static str,
+    kind: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+fn input(name: &'static str, label: &'static str, hint: &'static str, body: &[u8], errors: &[FieldError]) -> Input {
+    Input {
+        name,
+        label,
+        hint,
+        kind: "text",
+        value: field(body, name),
+        error: error_for(errors, name).map(str::to_owned),
+    }
+}
+
+struct UserRow {
+    username: String,
+    role: String,
+    scope: String,
+    officer: String,
+    disabled: bool,
+}
+
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    nav: Option<Nav>,
+    users: Vec<UserRow>,
+    errors: Vec<FieldError>,
+    inputs: Vec<Input>,
+    roles: Vec<Choice>,
+}
+
+impl UsersPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+fn field(body: &[u8], name: &str) -> String {
+    auth::form_field(body, name).unwrap_or_default().trim().to_owned()
+}
+
+async fn render_users(
+    app: &AppState,
+    who: &SignedIn,
+    form: Option<(&[u8], Vec<FieldError>)>,
+) -> Result<Response, PageError> {
+    let users = app
+        .records
+        .users()
+        .await
+        .map_err(WebError::from)?
+        .into_iter()
+        .map(|u| UserRow {
+            role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned()),
+            scope: match &u.scope_code {
+                Some(c) => format!("{}:{c}", u.scope_kind),
+                None => u.scope_kind.clone(),
+            },
+            officer: u.officer.unwrap_or_default(),
+            disabled: u.disabled,
+            username: u.username,
+        })
+        .collect();
+    let (body, errors): (&[u8], Vec<FieldError>) = form.unwrap_or((b"", Vec::new()));
+    let role = field(body, "role");
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let password = Input {
+        kind: "password",
+        value: String::new(),
+        ..input("password", "Password", "At least 12 characters", body, &errors)
+    };
+    let inputs = vec![
+        input("username", "Username", "3 to 64 lower-case letters, digits, '.', '_' or '-'", body, &errors),
+        password,
+        input("scope", "Place", "team:CODE, office:CODE, borough:CODE, area:CODE or provider", body, &errors),
+        input("officer", "Staff code (optional)", "For a user who holds a caseload", body, &errors),
+    ];
+    let page = UsersPage {
+        nav: Nav::of(who),
+        users,
+        inputs,
+        roles: Role::ALL
+            .iter()
+            .map(|r| Choice { value: r.as_str(), label: r.label(), selected: r.as_str() == role })
+            .collect(),
+        errors,
+    };
+    Ok((status, html(page)?).into_response())
+}
+
+async fn users_page(State(app): State<AppState>, Extension(who): Extension<SignedIn>) -> Result<Response, PageError> {
+    administrator(&who)?;
+    render_users(&app, &who, None).await
+}
+
+/// The least length of a password set by an administrator (NCSC: length over complexity).
+pub const MIN_PASSWORD_LENGTH: usize = 12;
+
+/// A new user from the form, or every bad field.
+pub fn new_user(
+    username: &str,
+    password: &str,
+    role: &str,
+    scope: &str,
+    officer: &str,
+    org: &domain::org::Organisation,
+) -> Result<(Username, Role, PlaceScope, Option<Code>), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let mut bad = |field, message: String| errors.push(FieldError { field, message });
+    let username = Username::parse(username).map_err(|e| bad("username", e)).ok();
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        bad("password", format!("password: must be at least {MIN_PASSWORD_LENGTH} characters"));
+    }
+    let role = Role::parse(role).map_err(|e| bad("role", e)).ok();
+    let scope = PlaceScope::parse(scope).map_err(|e| bad("scope", e)).ok();
+    let officer = match officer.trim() {
+        "" => None,
+        o => match Code::parse(o) {
+            Ok(c) if org.staff.iter().any(|s| s.code == c) => Some(c),
+            Ok(c) => {
+                bad("officer", format!("officer: there is no member of staff {c}"));
+                None
+            }
+            Err(e) => {
+                bad("officer", format!("officer: {e}"));
+                None
+            }
+        },
+    };
+    match (username, role, scope, errors.is_empty()) {
+        (Some(u), Some(r), Some(s), true) => Ok((u, r, s, officer)),
+        _ => Err(errors),
+    }
+}
+
+async fn add_user(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    let org = app.records.organisation().await.map_err(WebError::from)?;
+    let password = auth::form_field(&body, "password").unwrap_or_default();
+    let parsed = new_user(
+        &field(&body, "username"),
+        &password,
+        &field(&body, "role"),
+        &field(&body, "scope"),
+        &field(&body, "officer"),
+        &org,
+    );
+    let (username, role, scope, officer) = match parsed {
+        Ok(u) => u,
+        Err(errors) => return render_users(&app, &who, Some((&body, errors))).await,
+    };
+    let record = UserRecord {
+        username: username.to_string(),
+        password_hash: auth::hash_password(&password)?,
+        role: role.as_str().to_owned(),
+        scope_kind: scope.kind().as_str().to_owned(),
+        scope_code: scope.code().map(|c| c.to_string()),
+        officer: officer.map(|c| c.to_string()),
+        disabled: false,
+        created_at: Timestamp::now(),
+    };
+    match app.records.add_user(&record).await {
+        Ok(()) => Ok(Redirect::to(USERS).into_response()),
+        Err(store::StoreError::Invalid(message)) => {
+            render_users(&app, &who, Some((&body, vec![FieldError { field: "username", message }]))).await
+        }
+        Err(e) => Err(PageError(e.into())),
+    }
+}
+
+/// A new role, place and staff code for a user; their password and sessions are kept (a
+/// sign-in is not needed for the change to apply: every request reads the user afresh).
+async fn change_role(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(username): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    let Some(user) = app.records.user(&username).await.map_err(WebError::from)? else {
+        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
+    };
+    let org = app.records.organisation().await.map_err(WebError::from)?;
+    // The password rule does not apply here: the password is not changing.
+    let placeholder = "x".repeat(MIN_PASSWORD_LENGTH);
+    let parsed = new_user(
+        &username,
+        &placeholder,
+        &field(&body, "role"),
+        &field(&body, "scope"),
+        &field(&body, "officer"),
+        &org,
+    );
+    let (_, role, scope, officer) = match parsed {
+        Ok(u) => u,
+        Err(errors) => return render_users(&app, &who, Some((&body, errors))).await,
+    };
+    let changed = UserRecord {
+        role: role.as_str().to_owned(),
+        scope_kind: scope.kind().as_str().to_owned(),
+        scope_code: scope.code().map(|c| c.to_string()),
+        officer: officer.map(|c| c.to_string()),
+        ..user
+    };
+    app.records.update_user(&changed).await.map_err(WebError::from)?;
+    Ok(Redirect::to(USERS).into_response())
+}
+
+async fn disable_user(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    let Some(user) = app.records.user(&username).await.map_err(WebError::from)? else {
+        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
+    };
+    app.records.update_user(&UserRecord { disabled: true, ..user }).await.map_err(WebError::from)?;
+    Ok(Redirect::to(USERS).into_response())
+}
+
+struct LimitRow {
+    id: i64,
+    crn: String,
+    kind: &'static str,
+    username: String,
+    dates: String,
+    reason: String,
+    added: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_limits.html")]
+struct LimitsPage {
+    nav: Option<Nav>,
+    entries: Vec<LimitRow>,
+    errors: Vec<FieldError>,
+    inputs: Vec<Input>,
+    kind: String,
+}
+
+impl LimitsPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        error_for(&self.errors, field)
+    }
+}
+
+async fn render_limits(
+    app: &AppState,
+    who: &SignedIn,
+    form: Option<(&[u8], Vec<FieldError>)>,
+) -> Result<Response, PageError> {
+    let entries = app
+        .records
+        .limited_access()
+        .await
+        .map_err(WebError::from)?
+        .into_iter()
+        .map(|e| LimitRow {
+            id: e.id,
+            crn: e.crn.to_string(),
+            kind: match e.kind {
+                LimitKind::Exclusion => "Excluded",
+                LimitKind::Restriction => "Allowed (restricted)",
+            },
+            username: e.username,
+            dates: match e.ends_on {
+                Some(end) => format!("{} to {}", day(e.starts_on), day(end)),
+                None => format!("From {}", day(e.starts_on)),
+            },
+            reason: e.reason,
+            added: format!("{} by {}", instant(e.added_at), e.added_by),
+        })
+        .collect();
+    let (body, errors): (&[u8], Vec<FieldError>) = form.unwrap_or((b"", Vec::new()));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let inputs = vec![
+        input("crn", "CRN", "For example, X123456", body, &errors),
+        input("username", "User", "The username of the user excluded or allowed", body, &errors),
+        input("starts_on", "Starts on", "YYYY-MM-DD", body, &errors),
+        input("ends_on", "Ends on (optional)", "YYYY-MM-DD; leave empty for no end", body, &errors),
+        input("reason", "Reason", "Why access is limited", body, &errors),
+    ];
+    let page = LimitsPage { nav: Nav::of(who), entries, inputs, kind: field(body, "kind"), errors };
+    Ok((status, html(page)?).into_response())
+}
+
+async fn limits_page(State(app): State<AppState>, Extension(who): Extension<SignedIn>) -> Result<Response, PageError> {
+    administrator(&who)?;
+    render_limits(&app, &who, None).await
+}
+
+fn date_field(raw: &str, name: &'static str, errors: &mut Vec<FieldError>) -> Option<Date> {
+    match crate::service::parse_on(Some(raw)) {
+        Ok(d) => d,
+        Err(e) => {
+            errors.push(FieldError { field: name, message: e.message().replacen("on:", &format!("{name}:"), 1) });
+            None
+        }
+    }
+}
+
+async fn add_limit(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    let mut errors = Vec::new();
+    let crn = match Crn::parse(&field(&body, "crn")) {
+        Ok(c) if app.records.summary(&c).await.map_err(WebError::from)?.is_some() => Some(c),
+        Ok(c) => {
+            errors.push(FieldError { field: "crn", message: format!("crn: there is no case with CRN {c}") });
+            None
+        }
+        Err(e) => {
+            errors.push(FieldError { field: "crn", message: e.to_string() });
+            None
+        }
+    };
+    let kind = LimitKind::parse(&field(&body, "kind"));
+    if kind.is_none() {
+        errors.push(FieldError { field: "kind", message: "kind: choose an exclusion or a restriction".into() });
+    }
+    let username = field(&body, "username");
+    if app.records.user(&username).await.map_err(WebError::from)?.is_none() {
+        errors.push(FieldError { field: "username", message: format!("username: there is no user `{username}`") });
+    }
+    let starts_on = field(&body, "starts_on");
+    let starts_on = if starts_on.is_empty() {
+        errors.push(FieldError { field: "starts_on", message: "starts_on: enter the date it starts".into() });
+        None
+    } else {
+        date_field(&starts_on, "starts_on", &mut errors)
+    };
+    let ends_on = date_field(&field(&body, "ends_on"), "ends_on", &mut errors);
+    if let (Some(s), Some(e)) = (starts_on, ends_on)
+        && e < s
+    {
+        errors.push(FieldError { field: "ends_on", message: "ends_on: must be on or after the start date".into() });
+    }
+    let reason = field(&body, "reason");
+    if reason.is_empty() {
+        errors.push(FieldError { field: "reason", message: "reason: say why access is limited".into() });
+    }
+    let (Some(crn), Some(kind), Some(starts_on), true) = (crn, kind, starts_on, errors.is_empty()) else {
+        return render_limits(&app, &who, Some((&body, errors))).await;
+    };
+    let entry = LimitedAccess {
+        id: 0,
+        crn,
+        kind,
+        username,
+        starts_on,
+        ends_on,
+        reason,
+        added_by: who.user.username.to_string(),
+        added_at: Timestamp::now(),
+    };
+    app.records.add_limited_access(&entry).await.map_err(WebError::from)?;
+    Ok(Redirect::to(LIMITS).into_response())
+}
+
+async fn remove_limit(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    let id: i64 =
+        id.parse().map_err(|_| PageError(WebError::bad_request("id", format!("id: `{id}` is not a number"))))?;
+    if !app.records.remove_limited_access(id).await.map_err(WebError::from)? {
+        return Err(PageError(WebError::NotFound(format!("There is no limited-access entry {id}."))));
+    }
+    Ok(Redirect::to(LIMITS).into_response())
+}

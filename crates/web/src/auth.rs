@@ -1,0 +1,342 @@
+//! Signing in and staying signed in: argon2id password hashes, server-side sessions behind
+//! an HttpOnly cookie (a fresh id on every sign-in, so a planted id is worthless), a CSRF
+//! token per session checked on every state-changing request, and lockout after repeated
+//! failures. The rules (how long a session lives, when a name locks) are in
+//! `services::access`; this module applies them to HTTP.
+
+use crate::AppState;
+use crate::error::WebError;
+use argon2::Argon2;
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use services::access::{self, User};
+use sha2::{Digest, Sha256};
+use store::auth::SessionRecord;
+
+pub const SESSION_COOKIE: &str = "probity_session";
+/// The double-submit cookie that protects the sign-in form itself (there is no session yet).
+pub const SIGN_IN_COOKIE: &str = "probity_sign_in";
+/// Where an API client sends the session's CSRF token.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The form field every page form carries.
+pub const CSRF_FIELD: &str = "csrf_token";
+
+/// An argon2id hash (PHC string) of `password` with a random salt and the default parameters.
+pub fn hash_password(password: &str) -> Result<String, WebError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| WebError::internal(format!("password hashing: {e}")))
+}
+
+/// Whether `password` matches the stored hash. A malformed hash never matches.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash to verify against when the username is unknown, so that the answer takes as long
+/// as for a real user and does not reveal which names exist.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("not anyone's password").unwrap_or_default())
+}
+
+/// 256 random bits from the operating system, as 64 hex digits.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
+/// What the store keeps for a session id: its SHA-256, so the table cannot be replayed.
+pub fn session_key(id: &str) -> String {
+    hex(&Sha256::digest(id.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Equal-time comparison, so a token cannot be guessed byte by byte.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A cookie for this host: HttpOnly and SameSite=Strict always, Secure unless the service
+/// is reached on this machine (where there is no TLS to require).
+pub fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<i64>) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let local = ["localhost", "127.0.0.1", "[::1]"].iter().any(|l| host == *l || host.starts_with(&format!("{l}:")));
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict");
+    if !local {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    c
+}
+
+/// The signed-in user of a request, put there by [`require_sign_in`].
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub session_key: String,
+    pub csrf_token: String,
+}
+
+/// Finds the live session of a request, if any, and refreshes its idle clock.
+pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
+    let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let key = session_key(&id);
+    let Some(session) = app.records.session(&key).await? else { return Ok(None) };
+    let now = Timestamp::now();
+    if !access::session_alive(&access::SESSIONS, session.created_at, session.last_seen, now) {
+        app.records.end_session(&key).await?;
+        return Ok(None);
+    }
+    let Some(record) = app.records.user(&session.username).await? else { return Ok(None) };
+    let user = User::from_record(&record).map_err(|e| WebError::internal(format!("user {}: {e}", record.username)))?;
+    if user.disabled {
+        app.records.end_session(&key).await?;
+        return Ok(None);
+    }
+    app.records.touch_session(&key, now).await?;
+    Ok(Some(SignedIn { user, session_key: key, csrf_token: session.csrf_token }))
+}
+
+fn is_api(path: &str) -> bool {
+    path == "/api" || path.starts_with("/api/")
+}
+
+/// Every route behind it needs a live session; every state-changing request also needs the
+/// session's CSRF token (the `x-csrf-token` header, or the form's `csrf_token` field).
+pub async fn require_sign_in(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let signed_in = match current(&app, request.headers()).await {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let Some(signed_in) = signed_in else {
+        if is_api(&path) {
+            return WebError::Unauthorised.into_response();
+        }
+        let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let to = format!("/sign-in?next={}", percent_encode(back));
+        return Redirect::to(&to).into_response();
+    };
+    let (parts, body) = request.into_parts();
+    let mut request = if matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        Request::from_parts(parts, body)
+    } else {
+        let bytes = match axum::body::to_bytes(body, 1 << 20).await {
+            Ok(b) => b,
+            Err(_) => return WebError::bad_request("body", "body: too large or unreadable").into_response(),
+        };
+        let sent = parts
+            .headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| form_field(&bytes, CSRF_FIELD));
+        if !sent.is_some_and(|t| same(&t, &signed_in.csrf_token)) {
+            return WebError::Forbidden(
+                "This request did not carry this session's security token, so nothing was changed. Go back, \
+                 reload the page and try again."
+                    .into(),
+            )
+            .into_response();
+        }
+        Request::from_parts(parts, Body::from(bytes))
+    };
+    request.extensions_mut().insert(signed_in);
+    next.run(request).await
+}
+
+/// One field of an `application/x-www-form-urlencoded` body.
+pub fn form_field(body: &[u8], name: &str) -> Option<String> {
+    form_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+}
+
+/// Every field of an urlencoded body, decoded.
+pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
+    let text = String::from_utf8_lossy(body);
+    text.split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (percent_decode(k), percent_decode(v))
+        })
+        .collect()
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%')
+            .then(|| bytes.get(i + 1..i + 3))
+            .flatten()
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], escaped) {
+            (_, Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b'+', None) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (b, None) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where to go after signing in: only a path on this site, never another host.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// Why a sign-in was refused. The message never says whether the username exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInRefused {
+    Wrong,
+    Locked { until: Timestamp },
+}
+
+/// Checks a username and password, applying the lockout policy; on success starts a NEW
+/// session (any session the browser brought is ended) and returns its id for the cookie.
+pub async fn sign_in(
+    app: &AppState,
+    username: &str,
+    password: &str,
+    previous_session: Option<&str>,
+) -> Result<Result<String, SignInRefused>, WebError> {
+    let now = Timestamp::now();
+    let policy = &access::LOCKOUT;
+    let since = now - policy.window - policy.locked_for;
+    let failures = app.records.failed_sign_ins(username, since).await?;
+    if let Some(until) = access::locked_until(policy, &failures, now) {
+        return Ok(Err(SignInRefused::Locked { until }));
+    }
+    let record = app.records.user(username).await?;
+    let hash = record.as_ref().map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let password = password.to_owned();
+    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .map_err(|e| WebError::internal(format!("password check: {e}")))?;
+    let user = record.filter(|u| matches && !u.disabled);
+    let Some(user) = user else {
+        app.records.record_failed_sign_in(username, now).await?;
+        let failures = app.records.failed_sign_ins(username, since).await?;
+        return Ok(Err(match access::locked_until(policy, &failures, now) {
+            Some(until) => SignInRefused::Locked { until },
+            None => SignInRefused::Wrong,
+        }));
+    };
+    app.records.clear_failed_sign_ins(username).await?;
+    if let Some(old) = previous_session {
+        app.records.end_session(&session_key(old)).await?;
+    }
+    let id = new_token();
+    let session = SessionRecord {
+        id_hash: session_key(&id),
+        username: user.username,
+        csrf_token: new_token(),
+        created_at: now,
+        last_seen: now,
+    };
+    app.records.create_session(&session).await?;
+    Ok(Ok(id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_stored_as_argon2id_and_verified() {
+        let hash = hash_password("correct horse battery staple").unwrap();
+        assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
+        assert!(!hash.contains("correct horse"));
+        assert!(verify_password(&hash, "correct horse battery staple"));
+        assert!(!verify_password(&hash, "correct horse battery stapl"));
+        assert!(!verify_password("not a hash", "anything"));
+        assert_ne!(hash, hash_password("correct horse battery staple").unwrap(), "a fresh salt every time");
+    }
+
+    #[test]
+    fn tokens_are_256_random_bits() {
+        let (a, b) = (new_token(), new_token());
+        assert_eq!(a.len(), 64);
+        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_ne!(a, b);
+        assert_ne!(session_key(&a), a, "the store keeps a hash, not the id");
+    }
+
+    #[test]
+    fn forms_decode_and_next_stays_on_this_site() {
+        let pairs = form_pairs(b"username=priya&password=a%26b+c%3D&csrf_token=");
+        assert_eq!(pairs[1], ("password".into(), "a&b c=".into()));
+        assert_eq!(form_field(b"a=1&csrf_token=xyz", "csrf_token"), Some("xyz".into()));
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        for (next, to) in [
+            (Some("/cases/X1"), "/cases/X1"),
+            (Some("//evil.example"), "/"),
+            (Some("https://evil.example"), "/"),
+            (Some("/\\evil"), "/"),
+            (None, "/"),
+        ] {
+            assert_eq!(safe_next(next), to, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_this_machine() {
+        let headers = |host: &str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::HOST, host.parse().unwrap());
+            h
+        };
+        let local = set_cookie(&headers("127.0.0.1:8080"), SESSION_COOKIE, "x", None);
+        assert_eq!(local, "probity_session=x; Path=/; HttpOnly; SameSite=Strict");
+        let remote = set_cookie(&headers("probity.example"), SESSION_COOKIE, "x", Some(0));
+        assert!(remote.ends_with("SameSite=Strict; Secure; Max-Age=0"), "{remote}");
+    }
+}

@@ -1,0 +1,530 @@
+//! Security over real HTTP: sign-in (argon2id, session fixation, lockout, expiry, sign-out),
+//! CSRF on every state-changing request, roles and places, limited-access lists everywhere a
+//! person appears, the audit of reads, admin forms, and every route for every role.
+//!
+//! The provider: Camden (borough CAM, office CAM1) has team TEAM1 with Priya (OFF1) and Sam
+//! (OFF2); Islington (ISL, office ISL1) has TEAM2 with Zoe (OFF9); both in area LDN.
+//! Cases: X000001 Ada Lovelace (OFF1), X000002 Grace Hopper (OFF2), X000003 Alan Turing (OFF9).
+
+mod support;
+
+use domain::example::{self, code, date};
+use domain::ids::{Crn, Name};
+use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Organisation, Staff, Team};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
+use serde_json::json;
+use std::collections::BTreeMap;
+use store::auth::AccessStore;
+use store::{CaseStore, SqliteStore};
+use support::{PASSWORD, SignedIn, add_user, client, post_sign_in, sign_in};
+use tokio::net::TcpListener;
+use web::Clock;
+
+/// Every role's user, in the column order of the route table, after the signed-out column.
+const USERS: [(&str, &str, &str, Option<&str>); 7] = [
+    ("priya", "responsible_officer", "team:TEAM1", Some("OFF1")),
+    ("spo", "spo", "team:TEAM1", None),
+    ("manager", "area_manager", "area:LDN", None),
+    ("upw", "upw_supervisor", "borough:CAM", None),
+    ("inspector", "inspector", "provider", None),
+    ("analyst", "mi_analyst", "provider", None),
+    ("admin", "admin", "provider", None),
+];
+
+struct Server {
+    base: String,
+    store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let (store, dir) = store::testing::sqlite().await;
+        store.bulk_load(&organisation(), std::iter::empty(), &|_| {}).await.unwrap();
+        let on = date("2026-03-02");
+        for (crn, first, family, officer, team) in [
+            ("X000001", "Ada", "Lovelace", "OFF1", "TEAM1"),
+            ("X000002", "Grace", "Hopper", "OFF2", "TEAM1"),
+            ("X000003", "Alan", "Turing", "OFF9", "TEAM2"),
+        ] {
+            store.append(&crn_of(crn), 0, &example::opening(first, family, on, officer, team)).await.unwrap();
+        }
+        for (username, role, scope, officer) in USERS {
+            add_user(&store, username, role, scope, officer).await;
+        }
+        add_user(&store, "sam", "responsible_officer", "team:TEAM1", Some("OFF2")).await;
+        store.grant_cases("inspector", &[crn_of("X000003")]).await.unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = web::router_with_clock(store.clone(), Clock::Fixed(date("2026-03-20")));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Server { base, store, _dir: dir }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn events(&self, crn: &str) -> usize {
+        self.store.stream(&crn_of(crn)).await.unwrap().len()
+    }
+}
+
+fn crn_of(s: &str) -> Crn {
+    Crn::parse(s).unwrap()
+}
+
+fn organisation() -> Organisation {
+    let name = |s: &str| Name::parse(s).unwrap();
+    let staff = |c: &str, team: &str, n: &str| Staff {
+        code: code(c),
+        team: code(team),
+        name: name(n),
+        grade: Grade::Po,
+        contracted_hours: ContractedHours::FULL_TIME,
+        employment: Employment::Permanent,
+        specialisms: vec![],
+    };
+    Organisation {
+        areas: vec![Area { code: code("LDN"), name: name("London") }],
+        boroughs: vec![
+            Borough { code: code("CAM"), area: code("LDN"), name: name("Camden") },
+            Borough { code: code("ISL"), area: code("LDN"), name: name("Islington") },
+        ],
+        offices: vec![
+            Office { code: code("CAM1"), borough: code("CAM"), name: name("Camden office") },
+            Office { code: code("ISL1"), borough: code("ISL"), name: name("Islington office") },
+        ],
+        teams: vec![
+            Team { code: code("TEAM1"), office: code("CAM1"), name: name("Camden North") },
+            Team { code: code("TEAM2"), office: code("ISL1"), name: name("Islington East") },
+        ],
+        staff: vec![
+            staff("OFF1", "TEAM1", "Priya Shah"),
+            staff("OFF2", "TEAM1", "Sam Okafor"),
+            staff("OFF9", "TEAM2", "Zoe Park"),
+        ],
+    }
+}
+
+async fn status(http: &reqwest::Client, method: &str, url: &str) -> StatusCode {
+    let r = match method {
+        "GET" => http.get(url).send().await.unwrap(),
+        _ => {
+            // A stale version, so a permitted writer gets 409 and nothing is written.
+            let body = json!({"expected_version": 99, "events": [{
+                "occurred_at": "2026-03-20T09:00:00Z", "recorded_by": "OFF1",
+                "event": {"type": "appointment_booked",
+                    "appointment": {"id": "A9", "at": "2026-03-24T10:00:00", "minutes": 45, "kind": "office_visit"}}
+            }]});
+            if url.contains("/api/") {
+                http.post(url).json(&body).send().await.unwrap()
+            } else {
+                http.post(url).form(&[("nothing", "")]).send().await.unwrap()
+            }
+        }
+    };
+    r.status()
+}
+
+#[tokio::test]
+async fn every_route_for_every_role_and_for_no_one() {
+    let s = Server::start().await;
+    // The concrete path tried for each route, and the status for: signed out, then USERS.
+    let table: BTreeMap<(&str, &str), (&str, [u16; 8])> = BTreeMap::from([
+        (
+            ("GET", "/api/officers/{code}/caseload"),
+            ("/api/officers/OFF1/caseload", [401, 200, 200, 200, 200, 403, 403, 403]),
+        ),
+        (
+            ("GET", "/api/officers/{code}/worklist"),
+            ("/api/officers/OFF1/worklist", [401, 200, 200, 200, 200, 403, 403, 403]),
+        ),
+        (("GET", "/api/cases/{crn}"), ("/api/cases/X000001", [401, 200, 200, 200, 200, 403, 403, 403])),
+        (("POST", "/api/cases/{crn}/events"), ("/api/cases/X000001/events", [401, 409, 409, 403, 403, 403, 403, 403])),
+        (("GET", "/api/openapi.json"), ("/api/openapi.json", [401, 200, 200, 200, 200, 200, 200, 200])),
+        (("GET", "/"), ("/", [303, 200, 200, 200, 200, 200, 200, 200])),
+        (("GET", "/officers/{code}/caseload"), ("/officers/OFF1/caseload", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (
+            ("GET", "/officers/{code}/caseload.csv"),
+            ("/officers/OFF1/caseload.csv", [303, 200, 200, 200, 200, 403, 403, 403]),
+        ),
+        (("GET", "/cases/{crn}"), ("/cases/X000001", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("GET", "/cases/{crn}/reads"), ("/cases/X000001/reads", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("GET", "/search"), ("/search?q=Lovelace", [303, 200, 200, 200, 200, 200, 403, 403])),
+        (("POST", "/sign-out"), ("/sign-out", [303, 303, 303, 303, 303, 303, 303, 303])),
+        (("GET", "/admin/users"), ("/admin/users", [303, 403, 403, 403, 403, 403, 403, 200])),
+        (("POST", "/admin/users"), ("/admin/users", [303, 403, 403, 403, 403, 403, 403, 400])),
+        (
+            ("POST", "/admin/users/{username}/disable"),
+            ("/admin/users/nobody/disable", [303, 403, 403, 403, 403, 403, 403, 404]),
+        ),
+        (
+            ("POST", "/admin/users/{username}/role"),
+            ("/admin/users/nobody/role", [303, 403, 403, 403, 403, 403, 403, 404]),
+        ),
+        (("GET", "/admin/limited-access"), ("/admin/limited-access", [303, 403, 403, 403, 403, 403, 403, 200])),
+        (("POST", "/admin/limited-access"), ("/admin/limited-access", [303, 403, 403, 403, 403, 403, 403, 400])),
+        (
+            ("POST", "/admin/limited-access/{id}/remove"),
+            ("/admin/limited-access/999/remove", [303, 403, 403, 403, 403, 403, 403, 404]),
+        ),
+        (("GET", "/sign-in"), ("/sign-in", [200; 8])),
+        // Without the sign-in form's own cookie and token: refused, whoever asks.
+        (("POST", "/sign-in"), ("/sign-in", [403; 8])),
+        (("GET", "/assets/probity.css"), ("/assets/probity.css", [200; 8])),
+        (("GET", "/health"), ("/health", [200; 8])),
+        // Not routes: unknown paths are 404 for everyone, never a stack trace.
+        (("GET", "/no/such/page"), ("/no/such/page", [404; 8])),
+        (("GET", "/api/no/such/route"), ("/api/no/such/route", [404; 8])),
+    ]);
+    let routes = web::all_routes();
+    for (method, path) in &routes {
+        assert!(
+            table.contains_key(&(method.as_str(), *path)),
+            "route {method} {path} has no row in the route x role table: add the status each role should get"
+        );
+    }
+    let mut clients = vec![("signed out", client(HeaderMap::new()))];
+    for (username, ..) in USERS {
+        clients.push((username, sign_in(&s.base, username).await.http));
+    }
+    for ((method, path), (concrete, expected)) in &table {
+        for (i, (who, http)) in clients.iter().enumerate() {
+            // Signing out ends the session: do it on a session of its own.
+            let fresh;
+            let http = if *path == "/sign-out" && i > 0 {
+                fresh = sign_in(&s.base, who).await.http;
+                &fresh
+            } else {
+                http
+            };
+            let got = status(http, method, &s.url(concrete)).await;
+            assert_eq!(got.as_u16(), expected[i], "{method} {concrete} as {who}");
+        }
+    }
+    assert_eq!(s.events("X000001").await, 3, "no route wrote to the case");
+}
+
+#[tokio::test]
+async fn passwords_are_argon2id_and_a_disabled_user_cannot_sign_in() {
+    let s = Server::start().await;
+    let stored = s.store.user("priya").await.unwrap().unwrap().password_hash;
+    assert!(stored.starts_with("$argon2id$"), "{stored}");
+    assert!(web::auth::verify_password(&stored, PASSWORD));
+    assert!(!web::auth::verify_password(&stored, "a long test passworD"));
+
+    assert_eq!(post_sign_in(&s.base, "priya", "wrong password", None).await.status(), StatusCode::UNAUTHORIZED);
+    let admin = sign_in(&s.base, "admin").await;
+    let r =
+        admin.http.post(s.url("/admin/users/sam/disable")).form(&[("csrf_token", &admin.csrf)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(s.store.user("sam").await.unwrap().unwrap().disabled);
+    assert_eq!(post_sign_in(&s.base, "sam", PASSWORD, None).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+fn with_session(session: &str) -> reqwest::Client {
+    let mut h = HeaderMap::new();
+    h.insert(COOKIE, HeaderValue::from_str(&format!("probity_session={session}")).unwrap());
+    client(h)
+}
+
+#[tokio::test]
+async fn signing_in_always_makes_a_new_session_and_signing_out_ends_it() {
+    let s = Server::start().await;
+    // Session fixation: an id planted in the browser before sign-in is never the session.
+    let planted = "0".repeat(64);
+    let r = post_sign_in(&s.base, "priya", PASSWORD, Some(&planted)).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let issued = support::set_cookie(&r, "probity_session").unwrap();
+    assert_ne!(issued, planted);
+    assert_eq!(issued.len(), 64, "256 bits as hex");
+    assert_eq!(with_session(&planted).get(s.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(with_session(&issued).get(s.url("/")).send().await.unwrap().status(), StatusCode::OK);
+    assert!(s.store.session(&issued).await.unwrap().is_none(), "the store keeps a hash of the id, not the id");
+
+    // Signing in again from a signed-in browser replaces the session.
+    let again = post_sign_in(&s.base, "priya", PASSWORD, Some(&issued)).await;
+    let second = support::set_cookie(&again, "probity_session").unwrap();
+    assert_ne!(second, issued);
+    assert_eq!(with_session(&issued).get(s.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+
+    let cookie =
+        again.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let session_cookie = cookie.iter().find(|c| c.starts_with("probity_session=")).unwrap();
+    assert!(session_cookie.contains("HttpOnly") && session_cookie.contains("SameSite=Strict"), "{session_cookie}");
+
+    let signed_in = SignedIn { http: with_session(&second), session: second.clone(), csrf: String::new() };
+    let page = signed_in.http.get(s.url("/")).send().await.unwrap().text().await.unwrap();
+    let csrf = support::csrf_in(&page).unwrap();
+    let r = signed_in.http.post(s.url("/sign-out")).form(&[("csrf_token", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(with_session(&second).get(s.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let s = Server::start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    assert_eq!(priya.http.get(s.url("/")).send().await.unwrap().status(), StatusCode::OK);
+    let key = web::auth::session_key(&priya.session);
+    let idle = jiff::Timestamp::now() - services::access::SESSIONS.idle - jiff::SignedDuration::from_secs(1);
+    s.store.touch_session(&key, idle).await.unwrap();
+    let r = priya.http.get(s.url("/cases/X000001")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/sign-in?next=/cases/X000001");
+    assert!(s.store.session(&key).await.unwrap().is_none(), "an expired session is removed");
+}
+
+#[tokio::test]
+async fn a_request_without_the_sessions_csrf_token_is_refused_and_changes_nothing() {
+    let s = Server::start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let body = json!({"expected_version": 3, "events": [{
+        "occurred_at": "2026-03-20T09:00:00Z", "recorded_by": "OFF1",
+        "event": {"type": "appointment_booked",
+            "appointment": {"id": "A1", "at": "2026-03-24T10:00:00", "minutes": 45, "kind": "office_visit"}}
+    }]});
+    let url = s.url("/api/cases/X000001/events");
+    let cookie_only = with_session(&priya.session);
+    for (why, token) in [
+        ("no token", None),
+        ("a wrong token", Some("f".repeat(64))),
+        ("another session's", Some(sign_in(&s.base, "sam").await.csrf)),
+    ] {
+        let mut req = cookie_only.post(&url).json(&body);
+        if let Some(t) = token {
+            req = req.header("x-csrf-token", t);
+        }
+        let r = req.send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{why}");
+        assert_eq!(s.events("X000001").await, 3, "{why}: nothing written");
+    }
+    // A form without its token: refused, and nothing saved.
+    let admin = sign_in(&s.base, "admin").await;
+    let form =
+        [("crn", "X000001"), ("kind", "exclusion"), ("username", "sam"), ("starts_on", "2026-03-01"), ("reason", "r")];
+    let r = with_session(&admin.session).post(s.url("/admin/limited-access")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(s.store.limited_access().await.unwrap().is_empty());
+    // With the token, the same requests go through.
+    assert_eq!(priya.http.post(&url).json(&body).send().await.unwrap().status(), StatusCode::CREATED);
+    let r = with_session(&admin.session)
+        .post(s.url("/admin/limited-access"))
+        .form(&[&form[..], &[("csrf_token", admin.csrf.as_str())]].concat())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(s.store.limited_access().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn five_failed_sign_ins_lock_the_username() {
+    let s = Server::start().await;
+    for attempt in 1..=4 {
+        let r = post_sign_in(&s.base, "sam", "not the password", None).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let fifth = post_sign_in(&s.base, "sam", "not the password", None).await;
+    assert_eq!(fifth.status(), StatusCode::TOO_MANY_REQUESTS);
+    let right = post_sign_in(&s.base, "sam", PASSWORD, None).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS, "locked even with the right password");
+    assert!(right.text().await.unwrap().contains("too many attempts"));
+    assert_eq!(
+        post_sign_in(&s.base, "priya", PASSWORD, None).await.status(),
+        StatusCode::SEE_OTHER,
+        "others unaffected"
+    );
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let s = Server::start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    for path in ["/sign-in", "/", "/cases/X000001", "/api/cases/X000001", "/no/such/page"] {
+        let r = priya.http.get(s.url(path)).send().await.unwrap();
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+    }
+}
+
+async fn text(http: &reqwest::Client, url: String) -> (StatusCode, String) {
+    let r = http.get(url).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn roles_see_what_their_place_allows() {
+    let s = Server::start().await;
+    let spo = sign_in(&s.base, "spo").await;
+    let (st, _) = text(&spo.http, s.url("/cases/X000003")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "another team's case");
+    let manager = sign_in(&s.base, "manager").await;
+    assert_eq!(text(&manager.http, s.url("/cases/X000003")).await.0, StatusCode::OK, "the whole area");
+    // The inspector reads the sampled case only, and cannot write to it.
+    let inspector = sign_in(&s.base, "inspector").await;
+    let (st, home) = text(&inspector.http, s.url("/")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(home.contains("/cases/X000003") && !home.contains("X000001"), "{home}");
+    assert_eq!(text(&inspector.http, s.url("/cases/X000003")).await.0, StatusCode::OK);
+    assert_eq!(text(&inspector.http, s.url("/cases/X000001")).await.0, StatusCode::FORBIDDEN);
+    let post =
+        inspector.http.post(s.url("/api/cases/X000003/events")).json(&json!({"expected_version": 3, "events": []}));
+    assert_eq!(post.send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    // The MI analyst sees counts but no person.
+    let analyst = sign_in(&s.base, "analyst").await;
+    let (_, home) = text(&analyst.http, s.url("/")).await;
+    assert!(
+        home.contains("Priya Shah") && !home.contains("Lovelace") && !home.contains("/officers/OFF1/caseload"),
+        "{home}"
+    );
+}
+
+/// Every place a person can appear, for one user: (case page, case API, search, caseload
+/// page, caseload CSV, the officer's count on the start page).
+async fn appearances(
+    s: &Server,
+    who: &SignedIn,
+    crn: &str,
+    family: &str,
+    officer: &str,
+) -> (u16, u16, bool, bool, bool, String) {
+    let page = text(&who.http, s.url(&format!("/cases/{crn}"))).await.0.as_u16();
+    let api = text(&who.http, s.url(&format!("/api/cases/{crn}"))).await.0.as_u16();
+    let search = text(&who.http, s.url(&format!("/search?q={family}"))).await.1.contains(crn);
+    let caseload = text(&who.http, s.url(&format!("/officers/{officer}/caseload"))).await.1.contains(crn);
+    let csv = text(&who.http, s.url(&format!("/officers/{officer}/caseload.csv"))).await.1.contains(crn);
+    let api_caseload = text(&who.http, s.url(&format!("/api/officers/{officer}/caseload"))).await.1;
+    assert_eq!(api_caseload.contains(crn), caseload, "the API caseload agrees with the page");
+    let home = text(&who.http, s.url("/")).await.1;
+    let row = home.split(&format!("<td class=\"govuk-table__cell\">{officer}</td>")).nth(1).unwrap_or("");
+    let count =
+        row.split("govuk-table__cell--numeric\">").nth(1).and_then(|r| r.split('<').next()).unwrap_or("").to_owned();
+    (page, api, search, caseload, csv, count)
+}
+
+async fn limit(s: &Server, admin: &SignedIn, crn: &str, kind: &str, username: &str) {
+    let form = [
+        ("crn", crn),
+        ("kind", kind),
+        ("username", username),
+        ("starts_on", "2026-01-01"),
+        ("ends_on", ""),
+        ("reason", "Known to the person"),
+        ("csrf_token", &admin.csrf),
+    ];
+    let r = admin.http.post(s.url("/admin/limited-access")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_excluded_user_cannot_reach_the_person_anywhere() {
+    let s = Server::start().await;
+    let (priya, sam) = (sign_in(&s.base, "priya").await, sign_in(&s.base, "sam").await);
+    assert_eq!(appearances(&s, &priya, "X000002", "Hopper", "OFF2").await, (200, 200, true, true, true, "1".into()));
+    let admin = sign_in(&s.base, "admin").await;
+    limit(&s, &admin, "X000002", "exclusion", "priya").await;
+    assert_eq!(
+        appearances(&s, &priya, "X000002", "Hopper", "OFF2").await,
+        (403, 403, false, false, false, "0".into()),
+        "page, API, search, caseload, export and count"
+    );
+    assert_eq!(appearances(&s, &sam, "X000002", "Hopper", "OFF2").await, (200, 200, true, true, true, "1".into()));
+}
+
+#[tokio::test]
+async fn a_restricted_person_is_visible_only_to_listed_users() {
+    let s = Server::start().await;
+    let admin = sign_in(&s.base, "admin").await;
+    limit(&s, &admin, "X000001", "restriction", "priya").await;
+    let priya = sign_in(&s.base, "priya").await;
+    assert_eq!(appearances(&s, &priya, "X000001", "Lovelace", "OFF1").await, (200, 200, true, true, true, "1".into()));
+    for who in ["sam", "spo"] {
+        let other = sign_in(&s.base, who).await;
+        assert_eq!(
+            appearances(&s, &other, "X000001", "Lovelace", "OFF1").await,
+            (403, 403, false, false, false, "0".into()),
+            "{who}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_read_of_a_case_is_recorded_and_shown() {
+    let s = Server::start().await;
+    let (priya, spo) = (sign_in(&s.base, "priya").await, sign_in(&s.base, "spo").await);
+    assert_eq!(text(&priya.http, s.url("/cases/X000001")).await.0, StatusCode::OK);
+    assert_eq!(text(&spo.http, s.url("/api/cases/X000001")).await.0, StatusCode::OK);
+    assert_eq!(text(&spo.http, s.url("/cases/X000003")).await.0, StatusCode::FORBIDDEN);
+    let reads = s.store.reads_of(&crn_of("X000001")).await.unwrap();
+    let seen: Vec<(&str, &str)> = reads.iter().map(|r| (r.username.as_str(), r.route.as_str())).collect();
+    assert_eq!(seen, [("priya", "/cases/{crn}"), ("spo", "/api/cases/{crn}")]);
+    assert!(s.store.reads_of(&crn_of("X000003")).await.unwrap().is_empty(), "a refused read shows nothing");
+
+    let (st, page) = text(&priya.http, s.url("/cases/X000001/reads")).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains("Who has looked at this record"));
+    for who in ["priya", "spo"] {
+        assert!(page.contains(&format!("<td class=\"govuk-table__cell\">{who}</td>")), "{who}: {page}");
+    }
+}
+
+#[tokio::test]
+async fn a_bad_user_form_names_each_field_keeps_what_was_typed_and_saves_nothing() {
+    let s = Server::start().await;
+    let admin = sign_in(&s.base, "admin").await;
+    let before = s.store.users().await.unwrap().len();
+    let form = [
+        ("username", "Bad Name"),
+        ("password", "short"),
+        ("role", "superuser"),
+        ("scope", "street:X1"),
+        ("officer", "OFF77"),
+        ("csrf_token", &admin.csrf),
+    ];
+    let r = admin.http.post(s.url("/admin/users")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("govuk-error-summary"));
+    for field in ["username", "password", "role", "scope", "officer"] {
+        assert!(page.contains(&format!("<a href=\"#{field}\">{field}:")), "{field} in the summary: {page}");
+    }
+    assert!(page.contains("value=\"Bad Name\""), "what was typed is kept");
+    assert!(!page.contains("value=\"short\""), "but never a password");
+    assert_eq!(s.store.users().await.unwrap().len(), before, "nothing saved");
+
+    let good = [
+        ("username", "newstarter"),
+        ("password", "a good long password"),
+        ("role", "responsible_officer"),
+        ("scope", "team:TEAM2"),
+        ("officer", "OFF9"),
+        ("csrf_token", &admin.csrf),
+    ];
+    let r = admin.http.post(s.url("/admin/users")).form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let added = s.store.user("newstarter").await.unwrap().unwrap();
+    assert_eq!((added.role.as_str(), added.scope_code.as_deref()), ("responsible_officer", Some("TEAM2")));
+    assert!(added.password_hash.starts_with("$argon2id$"));
+    assert_eq!(post_sign_in(&s.base, "newstarter", "a good long password", None).await.status(), StatusCode::SEE_OTHER);
+
+    // A change of role and place: a bad place is refused naming it and changes nothing.
+    let change =
+        |scope: &'static str| [("role", "spo"), ("scope", scope), ("officer", ""), ("csrf_token", admin.csrf.as_str())];
+    let url = s.url("/admin/users/newstarter/role");
+    let r = admin.http.post(&url).form(&change("office:")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("<a href=\"#scope\">scope:"));
+    assert_eq!(s.store.user("newstarter").await.unwrap().unwrap(), added, "nothing changed");
+    let r = admin.http.post(&url).form(&change("office:ISL1")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let changed = s.store.user("newstarter").await.unwrap().unwrap();
+    assert_eq!((changed.role.as_str(), changed.scope_kind.as_str(), changed.officer), ("spo", "office", None));
+    assert_eq!(changed.password_hash, added.password_hash, "the password is kept");
+}
