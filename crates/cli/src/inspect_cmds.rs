@@ -100,7 +100,35 @@ pub enum StoreInspectCommand {
         #[arg(long)]
         inspection: String,
     },
-    /// Findings from the latest recorded answers (JSON or HTML on stdout).
+    /// Write an enabler, barrier, recommendation or practice example for the report (the text
+    /// on stdin); `--entry N` writes the next version of entry N. JSON on stdout.
+    Write {
+        #[arg(long)]
+        database: String,
+        #[arg(long)]
+        inspection: String,
+        /// enabler, barrier, recommendation or example.
+        #[arg(long)]
+        kind: String,
+        /// The sampled case a practice example is attached to (examples only).
+        #[arg(long)]
+        crn: Option<String>,
+        /// The instrument question a practice example illustrates.
+        #[arg(long)]
+        question: Option<String>,
+        /// Revise this entry instead of writing a new one.
+        #[arg(long)]
+        entry: Option<u64>,
+        /// Read the text from standard input (required: long text does not belong in a flag).
+        #[arg(long)]
+        text_stdin: bool,
+        /// The inspector (a staff code).
+        #[arg(long, default_value = "INSPECTOR")]
+        by: String,
+    },
+    /// The inspection's report from the store: key facts, findings per domain, the
+    /// inspectors' narrative, practice examples and appendices (JSON or printable HTML on
+    /// stdout); the RULES.md findings JSON is its `findings`.
     Findings {
         #[arg(long)]
         database: String,
@@ -110,6 +138,9 @@ pub enum StoreInspectCommand {
         comparison: Option<PathBuf>,
         #[arg(long)]
         ratings: Option<PathBuf>,
+        /// What the comparison figures are, e.g. "national average" or "previous inspection".
+        #[arg(long, default_value = "comparison")]
+        comparison_label: String,
         /// `json` or `html`.
         #[arg(long, default_value = "json")]
         format: String,
@@ -200,7 +231,20 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
             let id = code("--inspection", &inspection)?;
             store::with_store!(database(&url)?, |store| print_json!(&svc::look_behind(&store, &id).await?))
         }
-        StoreInspectCommand::Findings { database: url, inspection, comparison, ratings, format } => {
+        StoreInspectCommand::Write { database: url, inspection, kind, crn, question, entry, text_stdin, by } => {
+            let id = code("--inspection", &inspection)?;
+            let by = code("--by", &by)?;
+            if !text_stdin {
+                anyhow::bail!("--text-stdin: the text is read from standard input; pass --text-stdin");
+            }
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("--text-stdin")?;
+            store::with_store!(database(&url)?, |store| print_json!(
+                &svc::write_narrative(&store, &id, &kind, crn.as_deref(), question.as_deref(), entry, &text, &by)
+                    .await?
+            ))
+        }
+        StoreInspectCommand::Findings { database: url, inspection, comparison, ratings, comparison_label, format } => {
             if format != "json" && format != "html" {
                 anyhow::bail!("--format: `{format}` is not json or html");
             }
@@ -219,9 +263,9 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
                 None => BTreeMap::new(),
             };
             store::with_store!(database(&url)?, |store| {
-                let report = svc::findings(&store, &id, &comparison, &ratings).await?;
+                let report = svc::inspection_report(&store, &id, &comparison, &ratings, &comparison_label).await?;
                 if format == "html" {
-                    println!("{}", inspect::report::render_html(&report));
+                    println!("{}", inspect::html::render_inspection_html(&report));
                     Ok(ExitCode::SUCCESS)
                 } else {
                     print_json!(&report)

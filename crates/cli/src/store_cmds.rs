@@ -205,6 +205,7 @@ pub async fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
         println!("  {username:<10} {password}  ({role})");
     }
     println!("Sign-in is required on every page; add users with `probity user add`.");
+    println!("The inspector's sample (inspection DEMO, announced today): http://{addr}/inspections/DEMO");
     web::serve(store, listener).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,4 +1,4 @@
-//! `probity upw schedule | absent | progress | notice | seed-projects`: unpaid work over a
+//! `probity upw schedule | absent | attend | progress | notice | seed-projects`: unpaid work over a
 //! store. Each parses its flags and calls `services::upw`.
 
 use clap::{Args, Subcommand};
@@ -15,6 +15,8 @@ pub enum UpwStoreCommand {
     Schedule(ScheduleArgs),
     /// A supervisor cannot work on a date: stand down, credit, notify and reschedule.
     Absent(AbsentArgs),
+    /// The supervisor's record of the day for one person: the outcome and, when attended, the times.
+    Attend(Box<AttendArgs>),
     /// Hours done against ordered, projected completion and the deadline, as JSON.
     Progress(ProgressArgs),
     /// The printable placement notice for an allocated appointment.
@@ -53,6 +55,40 @@ pub struct AbsentArgs {
     #[arg(long)]
     pub on_the_day: bool,
     #[arg(long, default_value = "UPW-SCHEDULER")]
+    pub by: String,
+}
+
+#[derive(Args)]
+pub struct AttendArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub crn: String,
+    /// The booked unpaid work appointment, e.g. UPW-P1-20261123.
+    #[arg(long)]
+    pub appointment: String,
+    /// attended_complied, attended_failed_to_comply, sent_home_behaviour, sent_home_service,
+    /// acceptable_absence, unacceptable_absence, failed_to_attend, rescheduled_person or
+    /// rescheduled_service.
+    #[arg(long)]
+    pub outcome: String,
+    /// Why an absence is acceptable (e.g. medical, employment).
+    #[arg(long, default_value = "")]
+    pub reason: String,
+    /// HH:MM, for attended outcomes.
+    #[arg(long, default_value = "")]
+    pub started: String,
+    #[arg(long, default_value = "")]
+    pub finished: String,
+    #[arg(long, default_value = "")]
+    pub penalty: String,
+    /// Credited travel minutes (at most 180).
+    #[arg(long, default_value = "")]
+    pub travel: String,
+    /// Other credited minutes (at most 180).
+    #[arg(long, default_value = "")]
+    pub other: String,
+    #[arg(long, default_value = "UPW-SUPERVISOR")]
     pub by: String,
 }
 
@@ -151,6 +187,45 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
                 with_store!(url(&a.db)?, |s| services::upw::supervisor_absent(&s, &supervisor, on, notice, &by, now)
                     .await?);
             println!("{}", serde_json::to_string_pretty(&report)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwStoreCommand::Attend(a) => {
+            let crn = crn(&a.crn)?;
+            let appointment =
+                LocalId::parse(&a.appointment).map_err(|e| anyhow::anyhow!("--appointment: {}", e.problem))?;
+            let by = code("--by", &a.by)?;
+            // The same checks as the register page's form, each error named by its flag.
+            let form = web::upw_pages::AttendanceForm {
+                person: crn.to_string(),
+                outcome: a.outcome.trim().to_owned(),
+                reason: a.reason.trim().to_owned(),
+                started: a.started.trim().to_owned(),
+                finished: a.finished.trim().to_owned(),
+                penalty: a.penalty.trim().to_owned(),
+                travel: a.travel.trim().to_owned(),
+                other: a.other.trim().to_owned(),
+            };
+            let record = web::upw_pages::parse_attendance(&form, &[(crn, appointment)]).map_err(|errors| {
+                let lines: Vec<String> = errors.iter().map(|e| format!("--{}", e.message)).collect();
+                anyhow::anyhow!("{}", lines.join("; "))
+            })?;
+            let version = with_store!(url(&a.db)?, |s| services::upw::record_attendance(
+                &s,
+                &record.crn,
+                &record.appointment,
+                record.outcome,
+                record.timesheet,
+                &by,
+                now
+            )
+            .await?);
+            let credited = record.timesheet.map_or(0, |t| t.credited_minutes(record.outcome));
+            println!(
+                "{} {}: {}; {credited} minutes credited; case at version {version}",
+                record.crn,
+                record.appointment,
+                record.outcome.label()
+            );
             Ok(ExitCode::SUCCESS)
         }
         UpwStoreCommand::Progress(a) => {

@@ -10,6 +10,7 @@ use services::access::{PlaceScope, Role, Username};
 use std::io::BufRead;
 use std::process::ExitCode;
 use store::auth::UserRecord;
+use store::inspection::InspectionStore;
 use store::{AccessStore, CaseStore, with_store};
 
 #[derive(Args)]
@@ -128,7 +129,7 @@ async fn disable(a: DisableArgs) -> anyhow::Result<ExitCode> {
 
 /// One demo login per role, placed around the officer with the largest caseload, each with a
 /// fresh random password. Returns (username, password, role) to print.
-pub async fn demo_users<S: CaseStore + AccessStore>(
+pub async fn demo_users<S: CaseStore + AccessStore + InspectionStore>(
     store: &S,
     org: &Organisation,
 ) -> anyhow::Result<Vec<(String, String, &'static str)>> {
@@ -156,9 +157,23 @@ pub async fn demo_users<S: CaseStore + AccessStore>(
         store.add_user(&record(&username, role, &scope, officer, &password)?).await?;
         out.push((name.to_owned(), password, role.label()));
     }
-    // Until inspections are drawn from the store, the demo inspector reads the first few cases
-    // of the demo officer's caseload, as if sampled.
-    let sample: Vec<_> = store.caseload(officer).await?.into_iter().take(5).map(|c| c.crn).collect();
-    store.grant_cases("inspector", &sample).await?;
+    // The demo inspector's cases are an inspection's sample, drawn from the store by the
+    // inspectorate's sampler and announced today, fieldwork in two weeks.
+    let today = domain::case::uk_date(jiff::Timestamp::now());
+    let announcement = services::inspection::Announcement {
+        id: Code::parse("DEMO").map_err(anyhow::Error::msg)?,
+        announced_on: today,
+        fieldwork_on: today.saturating_add(jiff::Span::new().days(14)),
+        by: Code::parse("HMI").map_err(anyhow::Error::msg)?,
+    };
+    let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(20, today));
+    // A provider too small to sample still gets its demo; the inspector then has no cases.
+    match services::inspection::announce(store, &announcement, &scheme).await {
+        Ok(_) => {
+            let sample: Vec<_> = store.inspection_cases(&announcement.id).await?.into_iter().map(|c| c.crn).collect();
+            store.grant_cases("inspector", &sample).await?;
+        }
+        Err(e) => eprintln!("probity: no inspection sample for the demo inspector: {e}"),
+    }
     Ok(out)
 }

@@ -7,6 +7,19 @@ fn probity(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_probity")).args(args).output().expect("probity runs")
 }
 
+fn probity_with_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_probity"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("probity runs");
+    child.stdin.take().expect("stdin").write_all(stdin.as_bytes()).expect("stdin written");
+    child.wait_with_output().expect("probity ends")
+}
+
 fn ok(o: Output) -> serde_json::Value {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("JSON on stdout")
@@ -91,7 +104,8 @@ fn an_inspection_drawn_from_the_store_is_announced_answered_and_reported() {
     refused(probity(&[&base[..], &["--crn", "nonsense", "--question", "RR.R1", "--answer", "yes"]].concat()), "crn");
 
     // The findings count the latest answer only.
-    let report = ok(probity(&["inspect", "findings", "--database", &db, "--inspection", "LDN2026"]));
+    let full = ok(probity(&["inspect", "findings", "--database", &db, "--inspection", "LDN2026"]));
+    let report = &full["findings"];
     assert_eq!(report["cases"], 1);
     let q = report["questions"].as_array().unwrap().iter().find(|q| q["id"] == "RR.R1").unwrap();
     assert_eq!((q["yes"].as_u64(), q["no"].as_u64(), q["percent"].as_f64()), (Some(0), Some(1), Some(0.0)));
@@ -126,6 +140,56 @@ fn an_inspection_drawn_from_the_store_is_announced_answered_and_reported() {
         ],
         counted
     );
+    // The report states the same counts.
+    let full = ok(probity(&["inspect", "findings", "--database", &db, "--inspection", "LDN2026"]));
+    assert_eq!(full["recorded_after_announcement"], lb["after_announcement"]);
+
+    // The inspectors' narrative: written from stdin, refused when bad, found in the report.
+    let write = ["inspect", "write", "--database", &db, "--inspection", "LDN2026", "--by", "HMIP1"];
+    let enabler =
+        ok(probity_with_stdin(&[&write[..], &["--kind", "enabler", "--text-stdin"]].concat(), "Stable <teams>."));
+    assert_eq!((enabler["entry"].as_u64(), enabler["version"].as_u64()), (Some(1), Some(1)));
+    let example_args =
+        [&write[..], &["--kind", "example", "--crn", &crn, "--question", "RR.R1", "--text-stdin"]].concat();
+    ok(probity_with_stdin(&example_args, "The review followed a change of address."));
+    let revised = [&write[..], &["--kind", "enabler", "--entry", "1", "--text-stdin"]].concat();
+    assert_eq!(ok(probity_with_stdin(&revised, "Stable teams, low turnover."))["version"], 2);
+    ok(probity_with_stdin(&[&write[..], &["--kind", "recommendation", "--text-stdin"]].concat(), "Reduce caseloads."));
+    let bad: [(&[&str], &str, &str); 7] = [
+        (&["--kind", "praise", "--text-stdin"], "Good.", "kind"),
+        (&["--kind", "example", "--crn", "Z999999", "--text-stdin"], "Good.", "crn"),
+        (&["--kind", "example", "--text-stdin"], "Good.", "crn"),
+        (&["--kind", "example", "--crn", &crn, "--question", "XX.9", "--text-stdin"], "Good.", "question"),
+        (&["--kind", "barrier", "--text-stdin"], "  \n", "text"),
+        (&["--kind", "barrier"], "Caseloads.", "--text-stdin"),
+        (&["--kind", "barrier", "--entry", "1", "--text-stdin"], "Caseloads.", "kind"),
+    ];
+    for (args, text, field) in bad {
+        refused(probity_with_stdin(&[&write[..], args].concat(), text), field);
+    }
+    let html = probity(&["inspect", "findings", "--database", &db, "--inspection", "LDN2026", "--format", "html"]);
+    let html = String::from_utf8_lossy(&html.stdout);
+    for expect in [
+        "<h2>Key facts</h2>",
+        "Stable teams, low turnover.",
+        "The review followed a change of address.",
+        &format!("Case {crn}, question RR.R1"),
+        "Reduce caseloads.",
+        "Appendix 1: Methodology",
+        "Composition 1 in numbers: Gender",
+        "Appendix 2: Recorded after the announcement",
+        "@media print",
+    ] {
+        assert!(html.contains(expect), "{expect} not in the report");
+    }
+    // The first version and unescaped text are not shown.
+    assert!(!html.contains("Stable <teams>.") && !html.contains("Stable &lt;teams&gt;."));
+    let full = ok(probity(&["inspect", "findings", "--database", &db, "--inspection", "LDN2026"]));
+    assert_eq!(full["enablers"].as_array().unwrap().len(), 1);
+    assert_eq!(full["examples"][0]["crn"], crn.as_str());
+    assert_eq!(full["recommendations"][0]["text"], "Reduce caseloads.");
+    assert_eq!(full["barriers"].as_array().unwrap().len(), 0, "refused barriers wrote nothing");
+    assert_eq!(full["key_facts"]["sampled"], listed.as_array().unwrap().len());
 }
 
 #[test]

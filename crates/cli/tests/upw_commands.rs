@@ -89,3 +89,52 @@ fn schedule_a_week_from_a_generated_store() {
         "supervisor",
     );
 }
+
+#[test]
+fn attend_records_the_supervisors_day_and_refuses_bad_times_writing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("attend.db").display());
+    ok(probity(&["generate", "--cases", "200", "--seed", "5", "--as-of", "2026-11-20", "--database", &db]));
+    ok(probity(&["upw", "seed-projects", "--per-borough", "2", "--database", &db]));
+    ok(probity(&["upw", "schedule", "--week", "2026-W48", "--today", "2026-11-23", "--json", "--database", &db]));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (crn, appointment): (String, String) = rt.block_on(async {
+        let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+        sqlx::query_as("SELECT crn, appointment FROM upw_allocations ORDER BY crn LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    });
+    let credited = || -> u64 {
+        let p: serde_json::Value = serde_json::from_str(&ok(probity(&[
+            "upw",
+            "progress",
+            "--crn",
+            &crn,
+            "--today",
+            "2026-11-30",
+            "--database",
+            &db,
+        ])))
+        .unwrap();
+        p[0]["credited_minutes"].as_u64().unwrap()
+    };
+    let before = credited();
+    let attend = |extra: &[&str]| {
+        let mut args = vec!["upw", "attend", "--crn", &crn, "--appointment", &appointment, "--database", &db];
+        args.extend_from_slice(extra);
+        probity(&args)
+    };
+    // RULES.md, Unpaid work: adjustments are capped at 180 minutes; the end must follow the start.
+    let base = ["--outcome", "attended_complied", "--started", "09:00", "--finished", "16:00"];
+    fails(attend(&[&base[..], &["--travel", "181"]].concat()), "--travel: 181 is above the cap of 180 minutes");
+    fails(attend(&["--outcome", "attended_complied", "--started", "16:00", "--finished", "09:00"]), "--finished");
+    fails(attend(&["--outcome", "absent_ish"]), "--outcome");
+    fails(attend(&["--outcome", "unacceptable_absence", "--started", "09:00"]), "--started");
+    assert_eq!(credited(), before, "nothing written by a refused record");
+
+    // (end - start) - penalty + travel: 420 - 30 + 60 = 450 minutes.
+    let out = ok(attend(&[&base[..], &["--penalty", "30", "--travel", "60"]].concat()));
+    assert!(out.contains("450 minutes credited"), "{out}");
+    assert_eq!(credited(), before + 450);
+}

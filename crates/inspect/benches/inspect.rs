@@ -49,3 +49,50 @@ fn report_scheme_sample_from_30000_case_long_list(bencher: Bencher) {
         inspect::scheme::draw_report(&cases, &scheme).expect("valid")
     });
 }
+
+/// The whole report (issue 7, item 5) for 150 cases: the findings, the composition of the
+/// sample against a 30,000-case population, narrative, JSON and printable HTML; under the
+/// same 1 s target as the findings alone.
+#[divan::bench(sample_count = 20)]
+fn whole_report_150_cases_against_30000_population(bencher: Bencher) {
+    use inspect::document::{NarrativeItem, NarrativeKind, Sources, assemble};
+    let population = inspect::longlist::parse(&synthetic_longlist(30_000, 1)).expect("valid");
+    let sample: Vec<_> = population.iter().step_by(200).cloned().collect();
+    let assessments = synthetic_assessments(150, 1);
+    let sample_json = serde_json::to_string(&inspect::sample::draw_from(
+        &population,
+        &SampleOptions { seed: 7, ..SampleOptions::new(148, SYNTHETIC_AS_OF) },
+    ))
+    .expect("serialises");
+    let narrative: Vec<NarrativeItem> = (1..=20)
+        .map(|n| NarrativeItem {
+            entry: n,
+            version: 1,
+            kind: NarrativeKind::ALL[n as usize % 4],
+            crn: (n % 4 == 3).then(|| sample[0].crn.clone()),
+            question: None,
+            text: "Inspectors found that managers reviewed cases regularly.".into(),
+            written_by: "HMIP1".into(),
+            written_at: "2017-10-20T09:00:00Z".into(),
+        })
+        .collect();
+    bencher.bench(|| {
+        let findings = report::build(black_box(&assessments), None, None).expect("valid");
+        let r = assemble(Sources {
+            inspection: "LDN2017",
+            announced_on: SYNTHETIC_AS_OF,
+            fieldwork_on: SYNTHETIC_AS_OF,
+            scheme: "inspectorate",
+            seed: 7,
+            sample_json: &sample_json,
+            population: &population,
+            sample: &sample,
+            findings,
+            narrative: narrative.clone(),
+            recorded_after_announcement: Default::default(),
+            cases_with_records_after_announcement: 0,
+            comparison_label: "national average",
+        });
+        (serde_json::to_string(&r).expect("serialises"), inspect::html::render_inspection_html(&r))
+    });
+}

@@ -15,6 +15,11 @@ use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
+mod unpaid_work;
+pub use unpaid_work::{
+    UPW_POLICY, UpwAccess, UpwRolePolicy, covers_borough, may_see_upw_progress, upw_access, upw_policy, upw_role_access,
+};
+
 /// What a user does in the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
@@ -95,6 +100,9 @@ pub struct RolePolicy {
     pub sees_people: bool,
     /// Whether the role manages users and limited-access lists.
     pub administers: bool,
+    /// Whether the role answers the case assessment instrument on the cases it may read: an
+    /// inspection, or the provider's own internal audit with the same instrument (issue 7).
+    pub assesses_cases: bool,
     pub source: &'static str,
 }
 
@@ -105,6 +113,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        assesses_cases: false,
         source: "issue 4: an officer sees their caseload and the cases in their team (duty cover records on them)",
     },
     RolePolicy {
@@ -113,6 +122,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        assesses_cases: false,
         source: "RULES.md allocation: the SPO allocates and oversees the cases of their team",
     },
     RolePolicy {
@@ -121,6 +131,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        assesses_cases: true,
         source: "DESIGN.md roles: managers oversee, they do not record on cases",
     },
     RolePolicy {
@@ -129,6 +140,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        assesses_cases: false,
         source: "DESIGN.md roles: UPW staff see the people on their projects' boroughs",
     },
     RolePolicy {
@@ -137,6 +149,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::Read,
         sees_people: true,
         administers: false,
+        assesses_cases: true,
         source: "DESIGN.md: inspector (read-only, sampled cases only)",
     },
     RolePolicy {
@@ -145,6 +158,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: false,
         administers: false,
+        assesses_cases: false,
         source: "DESIGN.md: MI analyst (aggregates only)",
     },
     RolePolicy {
@@ -153,6 +167,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: false,
         administers: true,
+        assesses_cases: false,
         source: "DESIGN.md: admin manages users, roles and limited-access lists, not cases",
     },
 ];

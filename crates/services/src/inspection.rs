@@ -4,7 +4,9 @@
 //!
 //! These are the functions an inspector workspace calls: [`sample_cases`] lists an
 //! inspection's cases, [`case_workspace`] gives one case's questions with prefill, the
-//! answer and its history, [`answer`] records an answer, [`findings`] the report.
+//! answer and its history, [`answer`] records an answer, [`findings`] the findings;
+//! [`write_narrative`] records the inspectors' enablers, barriers, recommendations and
+//! practice examples, and [`inspection_report`] assembles the whole report.
 
 use std::collections::BTreeMap;
 
@@ -14,6 +16,7 @@ use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use domain::person::{Ethnicity, Gender};
 use domain::sentence::SentenceKind;
+use inspect::document::{self, InspectionReport, NarrativeItem, NarrativeKind, Sources};
 use inspect::longlist::{self, LonglistCase, ReoffendingBand, Rosh, SentenceType};
 use inspect::lookbehind::{self, BACKDATING, CaseLookBehind, LookBehind};
 use inspect::policy::{Rating, RatingPolicy};
@@ -22,7 +25,10 @@ use inspect::report::{self, Answer, CaseAnswer, Report};
 use inspect::scheme::{Drawn, Scheme, draw_with};
 use jiff::civil::Date;
 use serde::Serialize;
-use store::inspection::{AnswerRecord, InspectionRecord, InspectionStore, NewAnswer, NewInspection, latest_answers};
+use store::inspection::{
+    AnswerRecord, InspectionRecord, InspectionStore, NarrativeRecord, NewAnswer, NewInspection, NewNarrative,
+    latest_answers, latest_narrative,
+};
 use store::{CaseStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -379,4 +385,126 @@ pub async fn findings<S: InspectionStore>(
         })
         .collect::<Result<_, InspectionError>>()?;
     Ok(report::from_answers(&answers, comparison, ratings, &RatingPolicy::default()))
+}
+
+/// Write an enabler, barrier, recommendation or practice example for the report, or (with
+/// `entry`) the next version of one. The kind, the question (in the instrument) and the
+/// case (in the sample, examples only) are checked; a refused entry writes nothing.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_narrative<S: InspectionStore>(
+    store: &S,
+    id: &Code,
+    kind: &str,
+    crn: Option<&str>,
+    question: Option<&str>,
+    entry: Option<u64>,
+    text: &str,
+    by: &Code,
+) -> Result<NarrativeRecord, InspectionError> {
+    inspection_of(store, id).await?;
+    let kind = NarrativeKind::parse(kind)
+        .ok_or_else(|| invalid("kind", format!("{kind:?} is not enabler, barrier, recommendation or example")))?;
+    let crn = crn.map(parse_crn).transpose()?;
+    match (kind, &crn) {
+        (NarrativeKind::Example, None) => {
+            return Err(invalid("crn", "a practice example is attached to a sampled case"));
+        }
+        (NarrativeKind::Example, Some(_)) => {}
+        (_, Some(_)) => {
+            return Err(invalid("crn", format!("only a practice example names a case, not a {}", kind.id())));
+        }
+        (_, None) => {}
+    }
+    if let Some(q) = question {
+        if kind != NarrativeKind::Example {
+            return Err(invalid("question", "only a practice example names a question"));
+        }
+        if !inspect::instrument::questions().iter().any(|x| x.id == q) {
+            return Err(invalid("question", format!("{q:?} is not a question of the case assessment instrument")));
+        }
+    }
+    if text.trim().is_empty() {
+        return Err(invalid("text", "the text is empty"));
+    }
+    if let Some(crn) = &crn {
+        sampled(store, id, crn).await?;
+    }
+    Ok(store
+        .record_narrative(
+            id,
+            &NewNarrative {
+                entry,
+                kind: kind.id().to_string(),
+                crn,
+                question: question.map(str::to_string),
+                text: text.to_string(),
+                written_by: by.clone(),
+            },
+        )
+        .await?)
+}
+
+/// The whole report of an inspection from the store: the findings from the latest answers,
+/// the latest version of each narrative entry, the look behind, and the sample against the
+/// population. The population is the store's long list less the cases the recorded draw
+/// excluded and less cases starting after the fieldwork date (added since the draw).
+pub async fn inspection_report<S: CaseStore + InspectionStore>(
+    store: &S,
+    id: &Code,
+    comparison: &BTreeMap<String, f64>,
+    ratings: &BTreeMap<String, Rating>,
+    comparison_label: &str,
+) -> Result<InspectionReport, InspectionError> {
+    let inspection = inspection_of(store, id).await?;
+    let findings = findings(store, id, comparison, ratings).await?;
+    let look_behind = look_behind(store, id).await?;
+    let sampled: std::collections::BTreeSet<String> =
+        store.inspection_cases(id).await?.into_iter().map(|c| c.crn.to_string()).collect();
+    let recorded: serde_json::Value = serde_json::from_str(&inspection.sample_json).unwrap_or_default();
+    let excluded: std::collections::BTreeSet<&str> = recorded
+        .get("excluded")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.get("crn").and_then(|c| c.as_str()))
+        .collect();
+    let cases = long_list(store).await?;
+    let population: Vec<LonglistCase> = cases
+        .iter()
+        .filter(|c| !excluded.contains(c.crn.as_str()) && c.start_date <= inspection.fieldwork_on)
+        .cloned()
+        .collect();
+    let sample: Vec<LonglistCase> = cases.into_iter().filter(|c| sampled.contains(&c.crn)).collect();
+    let narrative = latest_narrative(&store.narrative_history(id).await?)
+        .into_iter()
+        .map(|n| {
+            let kind = NarrativeKind::parse(&n.kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("inspection narrative kind `{}`", n.kind)))?;
+            Ok(NarrativeItem {
+                entry: n.entry,
+                version: n.version,
+                kind,
+                crn: n.crn.as_ref().map(|c| c.to_string()),
+                question: n.question.clone(),
+                text: n.text.clone(),
+                written_by: n.written_by.to_string(),
+                written_at: n.written_at.to_string(),
+            })
+        })
+        .collect::<Result<_, InspectionError>>()?;
+    Ok(document::assemble(Sources {
+        inspection: id.as_str(),
+        announced_on: inspection.announced_on,
+        fieldwork_on: inspection.fieldwork_on,
+        scheme: &inspection.scheme,
+        seed: inspection.seed,
+        sample_json: &inspection.sample_json,
+        population: &population,
+        sample: &sample,
+        findings,
+        narrative,
+        recorded_after_announcement: look_behind.after_announcement,
+        cases_with_records_after_announcement: look_behind.cases_with_records_after_announcement,
+        comparison_label,
+    }))
 }

@@ -8,6 +8,11 @@
 //! - an answer is only taken for a case in the inspection's sample, and a refused answer
 //!   writes nothing.
 //!
+//! - the report's written parts (enablers, barriers, recommendations, practice examples;
+//!   migration 0007) are append-only too: an entry is revised by writing its next version,
+//!   the latest version wins, and every version keeps who wrote it and when; an example is
+//!   only taken for a case in the sample.
+//!
 //! The store checks only what the database can: question ids and answers are validated
 //! against the instrument by the caller (`services::inspection`).
 
@@ -94,6 +99,49 @@ pub fn latest_answers(history: &[AnswerRecord]) -> BTreeMap<(Crn, String), &Answ
     latest
 }
 
+/// A piece of the report's narrative to record: a new entry, or the next version of one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNarrative {
+    /// `None` writes a new entry; `Some(n)` revises entry n (same kind).
+    pub entry: Option<u64>,
+    /// `enabler`, `barrier`, `recommendation` or `example`.
+    pub kind: String,
+    /// The sampled case an example is attached to (examples only, and required for them).
+    pub crn: Option<Crn>,
+    /// The instrument question an example illustrates, if any.
+    pub question: Option<String>,
+    pub text: String,
+    pub written_by: Code,
+}
+
+/// One version of a narrative entry as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NarrativeRecord {
+    /// 1, 2, ... per inspection.
+    pub entry: u64,
+    /// 1, 2, ... per entry: later versions replace earlier ones.
+    pub version: u64,
+    pub kind: String,
+    pub crn: Option<Crn>,
+    pub question: Option<String>,
+    pub text: String,
+    pub written_by: Code,
+    pub written_at: Timestamp,
+}
+
+/// The latest version of each narrative entry, by entry number; the others are history.
+pub fn latest_narrative(history: &[NarrativeRecord]) -> Vec<&NarrativeRecord> {
+    let mut latest: BTreeMap<u64, &NarrativeRecord> = BTreeMap::new();
+    for n in history {
+        if latest.get(&n.entry).is_none_or(|l| l.version < n.version) {
+            latest.insert(n.entry, n);
+        }
+    }
+    latest.into_values().collect()
+}
+
+pub const NARRATIVE_KINDS: [&str; 4] = ["enabler", "barrier", "recommendation", "example"];
+
 /// The inspection contract, for both engines (tested by `tests/inspection_suite.rs`).
 pub trait InspectionStore: Clone + Send + Sync + 'static {
     /// Records an inspection and its sample in one transaction. Refused (nothing written)
@@ -118,10 +166,63 @@ pub trait InspectionStore: Clone + Send + Sync + 'static {
 
     /// Every answer ever given in the inspection, by case, question and seq.
     fn answer_history(&self, inspection: &Code) -> impl Future<Output = Result<Vec<AnswerRecord>, StoreError>> + Send;
+
+    /// Appends a narrative entry or its next version; the store sets `entry` (for a new
+    /// one), `version` and `written_at`. Refused, writing nothing, when the inspection does
+    /// not exist, the kind is unknown, the text is empty, an example names no case or a
+    /// case not in the sample, a non-example names a case, or a revision names an entry
+    /// that does not exist or changes its kind.
+    fn record_narrative(
+        &self,
+        inspection: &Code,
+        narrative: &NewNarrative,
+    ) -> impl Future<Output = Result<NarrativeRecord, StoreError>> + Send;
+
+    /// Every version of every narrative entry, by entry and version.
+    fn narrative_history(
+        &self,
+        inspection: &Code,
+    ) -> impl Future<Output = Result<Vec<NarrativeRecord>, StoreError>> + Send;
+}
+
+/// The checks on a narrative entry that need no database.
+fn check_narrative(n: &NewNarrative) -> Result<(), StoreError> {
+    if !NARRATIVE_KINDS.contains(&n.kind.as_str()) {
+        return Err(StoreError::Invalid(format!(
+            "kind: `{}` is not enabler, barrier, recommendation or example",
+            n.kind
+        )));
+    }
+    if n.text.trim().is_empty() {
+        return Err(StoreError::Invalid("text: the text is empty".into()));
+    }
+    match (n.kind == "example", &n.crn) {
+        (true, None) => {
+            return Err(StoreError::Invalid("crn: a practice example is attached to a sampled case".into()));
+        }
+        (false, Some(_)) => {
+            return Err(StoreError::Invalid(format!(
+                "crn: only a practice example is attached to a case, not a {}",
+                n.kind
+            )));
+        }
+        _ => {}
+    }
+    if n.question.as_deref().is_some_and(str::is_empty) {
+        return Err(StoreError::Invalid("question: an empty question id".into()));
+    }
+    if n.question.is_some() && n.crn.is_none() {
+        return Err(StoreError::Invalid("question: only a practice example names a question".into()));
+    }
+    if n.entry == Some(0) {
+        return Err(StoreError::Invalid("entry: entries are numbered from 1".into()));
+    }
+    Ok(())
 }
 
 type InspectionRow = (String, String, String, String, i64, String, String, String);
 type AnswerRow = (String, String, i64, String, Option<String>, String, String);
+type NarrativeRow = (i64, i64, String, Option<String>, Option<String>, String, String, String);
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
@@ -153,6 +254,19 @@ fn answer_from_row(r: AnswerRow) -> Result<AnswerRecord, StoreError> {
         note: r.4,
         answered_by: Code::parse(&r.5).map_err(|e| corrupt("inspection_answers.answered_by", e))?,
         answered_at: parse_timestamp(&r.6).map_err(|e| corrupt("inspection_answers.answered_at", e))?,
+    })
+}
+
+fn narrative_from_row(r: NarrativeRow) -> Result<NarrativeRecord, StoreError> {
+    Ok(NarrativeRecord {
+        entry: r.0 as u64,
+        version: r.1 as u64,
+        kind: r.2,
+        crn: r.3.map(|c| Crn::parse(&c).map_err(|e| corrupt("inspection_narrative.crn", e))).transpose()?,
+        question: r.4,
+        text: r.5,
+        written_by: Code::parse(&r.6).map_err(|e| corrupt("inspection_narrative.written_by", e))?,
+        written_at: parse_timestamp(&r.7).map_err(|e| corrupt("inspection_narrative.written_at", e))?,
     })
 }
 
@@ -301,6 +415,105 @@ macro_rules! impl_inspection_store {
                 .fetch_all(self.pool())
                 .await?;
                 rows.into_iter().map(answer_from_row).collect()
+            }
+
+            async fn record_narrative(&self, inspection: &Code, n: &NewNarrative) -> Result<NarrativeRecord, StoreError> {
+                check_narrative(n)?;
+                let mut tx = self.pool().begin().await?;
+                let exists: Option<String> = sqlx::query_scalar("SELECT id FROM inspections WHERE id = $1")
+                    .bind(inspection.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                if exists.is_none() {
+                    return Err(StoreError::Invalid(format!("inspection: no inspection {inspection}")));
+                }
+                if let Some(crn) = &n.crn {
+                    let sampled: Option<String> =
+                        sqlx::query_scalar("SELECT crn FROM inspection_cases WHERE inspection = $1 AND crn = $2")
+                            .bind(inspection.as_str())
+                            .bind(crn.as_str())
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if sampled.is_none() {
+                        return Err(StoreError::Invalid(format!(
+                            "crn: {crn} is not in the sample of inspection {inspection}"
+                        )));
+                    }
+                }
+                let (entry, version) = match n.entry {
+                    None => {
+                        let last: Option<i64> =
+                            sqlx::query_scalar("SELECT MAX(entry) FROM inspection_narrative WHERE inspection = $1")
+                                .bind(inspection.as_str())
+                                .fetch_one(&mut *tx)
+                                .await?;
+                        (last.unwrap_or(0) + 1, 1)
+                    }
+                    Some(entry) => {
+                        let last: Option<(i64, String)> = sqlx::query_as(
+                            "SELECT version, kind FROM inspection_narrative WHERE inspection = $1 AND entry = $2 \
+                             ORDER BY version DESC LIMIT 1",
+                        )
+                        .bind(inspection.as_str())
+                        .bind(entry as i64)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        let Some((version, kind)) = last else {
+                            return Err(StoreError::Invalid(format!(
+                                "entry: inspection {inspection} has no narrative entry {entry}"
+                            )));
+                        };
+                        if kind != n.kind {
+                            return Err(StoreError::Invalid(format!(
+                                "kind: entry {entry} is a {kind}; a revision cannot make it a {}",
+                                n.kind
+                            )));
+                        }
+                        (entry as i64, version + 1)
+                    }
+                };
+                let written_at = to_stored_precision(Timestamp::now());
+                let text = n.text.trim().to_string();
+                // Two writers at once: the primary key refuses the second (entry, version),
+                // and its transaction writes nothing.
+                sqlx::query(
+                    "INSERT INTO inspection_narrative \
+                     (inspection, entry, version, kind, crn, question, body, written_by, written_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(inspection.as_str())
+                .bind(entry)
+                .bind(version)
+                .bind(n.kind.as_str())
+                .bind(n.crn.as_ref().map(|c| c.as_str()))
+                .bind(n.question.as_deref())
+                .bind(text.as_str())
+                .bind(n.written_by.as_str())
+                .bind(timestamp_text(written_at))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(NarrativeRecord {
+                    entry: entry as u64,
+                    version: version as u64,
+                    kind: n.kind.clone(),
+                    crn: n.crn.clone(),
+                    question: n.question.clone(),
+                    text,
+                    written_by: n.written_by.clone(),
+                    written_at,
+                })
+            }
+
+            async fn narrative_history(&self, inspection: &Code) -> Result<Vec<NarrativeRecord>, StoreError> {
+                let rows: Vec<NarrativeRow> = sqlx::query_as(
+                    "SELECT entry, version, kind, crn, question, body, written_by, written_at \
+                     FROM inspection_narrative WHERE inspection = $1 ORDER BY entry, version",
+                )
+                .bind(inspection.as_str())
+                .fetch_all(self.pool())
+                .await?;
+                rows.into_iter().map(narrative_from_row).collect()
             }
         }
     };

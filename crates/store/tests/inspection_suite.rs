@@ -4,7 +4,7 @@
 
 use domain::example::code;
 use domain::ids::Crn;
-use store::inspection::{InspectionStore, NewAnswer, NewInspection, latest_answers};
+use store::inspection::{InspectionStore, NewAnswer, NewInspection, NewNarrative, latest_answers, latest_narrative};
 use store::{PostgresStore, SqliteStore, StoreError};
 
 use store::both_engines;
@@ -110,6 +110,72 @@ async fn refused_answers_write_nothing<S: InspectionStore>(store: S) {
 }
 both_engines!(refused_answers_write_nothing_t, refused_answers_write_nothing);
 
+fn narrative(entry: Option<u64>, kind: &str, crn: Option<&str>, question: Option<&str>, text: &str) -> NewNarrative {
+    NewNarrative {
+        entry,
+        kind: kind.into(),
+        crn: crn.map(self::crn),
+        question: question.map(str::to_string),
+        text: text.into(),
+        written_by: code("HMIP1"),
+    }
+}
+
+async fn narrative_round_trip_keeps_every_version<S: InspectionStore>(store: S) {
+    let id = code("LDN2017");
+    store.record_inspection(&inspection("LDN2017", &["X000001", "X000002"])).await.unwrap();
+    let enabler =
+        store.record_narrative(&id, &narrative(None, "enabler", None, None, "  Stable teams.  ")).await.unwrap();
+    assert_eq!((enabler.entry, enabler.version, enabler.text.as_str()), (1, 1, "Stable teams."));
+    let example = store
+        .record_narrative(&id, &narrative(None, "example", Some("X000002"), Some("PP.D4"), "Checks made."))
+        .await
+        .unwrap();
+    assert_eq!((example.entry, example.version), (2, 1));
+    let mut revision = narrative(Some(1), "enabler", None, None, "Stable teams, low turnover.");
+    revision.written_by = code("HMIP2");
+    let revised = store.record_narrative(&id, &revision).await.unwrap();
+    assert_eq!((revised.entry, revised.version), (1, 2));
+
+    let history = store.narrative_history(&id).await.unwrap();
+    let keys: Vec<(u64, u64, &str)> = history.iter().map(|n| (n.entry, n.version, n.written_by.as_str())).collect();
+    assert_eq!(keys, [(1, 1, "HMIP1"), (1, 2, "HMIP2"), (2, 1, "HMIP1")]);
+    assert_eq!(history[2].crn.as_ref().map(|c| c.as_str()), Some("X000002"));
+    assert_eq!(history[2].question.as_deref(), Some("PP.D4"));
+    assert!(history[0].written_at <= history[1].written_at);
+    let latest: Vec<&str> = latest_narrative(&history).iter().map(|n| n.text.as_str()).collect();
+    assert_eq!(latest, ["Stable teams, low turnover.", "Checks made."]);
+    // Another inspection's narrative is its own.
+    store.record_inspection(&inspection("OTHER", &["X000001"])).await.unwrap();
+    assert!(store.narrative_history(&code("OTHER")).await.unwrap().is_empty());
+}
+both_engines!(narrative_round_trip_keeps_every_version_t, narrative_round_trip_keeps_every_version);
+
+async fn refused_narrative_writes_nothing<S: InspectionStore>(store: S) {
+    let id = code("LDN2017");
+    store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();
+    store.record_narrative(&id, &narrative(None, "barrier", None, None, "Caseloads too high.")).await.unwrap();
+    let cases = [
+        (narrative(None, "example", Some("X000009"), None, "Good work."), "crn: X000009 is not in the sample"),
+        (narrative(None, "example", None, None, "Good work."), "crn: a practice example"),
+        (narrative(None, "barrier", Some("X000001"), None, "High caseloads."), "crn: only a practice example"),
+        (narrative(None, "praise", None, None, "Good work."), "kind: `praise`"),
+        (narrative(None, "enabler", None, None, "   "), "text: the text is empty"),
+        (narrative(None, "enabler", None, Some("RR.R1"), "Reviews."), "question: only a practice example"),
+        (narrative(Some(7), "barrier", None, None, "Caseloads."), "entry: inspection LDN2017 has no narrative entry 7"),
+        (narrative(Some(1), "enabler", None, None, "Caseloads."), "kind: entry 1 is a barrier"),
+    ];
+    for (n, expect) in cases {
+        let err = store.record_narrative(&id, &n).await.unwrap_err();
+        assert!(matches!(&err, StoreError::Invalid(m) if m.starts_with(expect)), "{n:?}: {err}");
+    }
+    let err = store.record_narrative(&code("NONE"), &narrative(None, "enabler", None, None, "x")).await.unwrap_err();
+    assert!(err.to_string().contains("inspection: no inspection NONE"), "{err}");
+    let history = store.narrative_history(&id).await.unwrap();
+    assert_eq!(history.iter().map(|n| n.text.as_str()).collect::<Vec<_>>(), ["Caseloads too high."]);
+}
+both_engines!(refused_narrative_writes_nothing_t, refused_narrative_writes_nothing);
+
 /// The database itself refuses to change a sample or an answer.
 trait RawSql {
     async fn raw(&self, sql: &'static str) -> Result<u64, String>;
@@ -129,7 +195,10 @@ async fn answers_and_samples_refuse_update_and_delete<S: InspectionStore + RawSq
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();
     store.record_answer(&id, &answer("X000001", "RR.R1", "yes", "INSP1")).await.unwrap();
+    store.record_narrative(&id, &narrative(None, "enabler", None, None, "Stable teams.")).await.unwrap();
     for sql in [
+        "UPDATE inspection_narrative SET body = 'rewritten'",
+        "DELETE FROM inspection_narrative",
         "UPDATE inspection_answers SET answer = 'no'",
         "DELETE FROM inspection_answers",
         "UPDATE inspections SET announced_on = '2017-10-08'",

@@ -13,10 +13,12 @@ pub mod api;
 pub mod auth;
 mod body;
 pub mod error;
+pub mod inspection_pages;
 pub mod openapi;
 pub mod pages;
 mod records;
 pub mod service;
+pub mod upw_pages;
 pub mod view;
 
 pub use api::api_routes;
@@ -28,6 +30,7 @@ use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use std::sync::Arc;
+use store::inspection::InspectionStore;
 use store::{AccessStore, CaseStore};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
@@ -59,12 +62,15 @@ pub struct AppState {
 }
 
 /// The whole application on `store`, reading today's date from the system clock.
-pub fn router<S: CaseStore + AccessStore>(store: S) -> Router {
+pub fn router<S: CaseStore + AccessStore + InspectionStore + store::UpwStore>(store: S) -> Router {
     router_with_clock(store, Clock::System)
 }
 
 /// The whole application with a chosen clock.
-pub fn router_with_clock<S: CaseStore + AccessStore>(store: S, clock: Clock) -> Router {
+pub fn router_with_clock<S: CaseStore + AccessStore + InspectionStore + store::UpwStore>(
+    store: S,
+    clock: Clock,
+) -> Router {
     let state = AppState { records: Arc::new(store), clock };
     routes(state.clone())
         .fallback(fallback)
@@ -80,6 +86,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
     api::router()
         .merge(pages::router())
         .merge(admin::router())
+        .merge(upw_pages::router())
+        .merge(inspection_pages::router())
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
         .merge(pages::public_router())
 }
@@ -91,12 +99,17 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     let mut all = api::api_routes();
     all.extend(pages::page_routes());
     all.extend(admin::admin_routes());
+    all.extend(upw_pages::upw_routes());
+    all.extend(inspection_pages::inspection_routes());
     all.extend(pages::public_routes());
     all
 }
 
 /// Serves until ctrl-c (or SIGTERM), letting requests in flight finish.
-pub async fn serve<S: CaseStore + AccessStore>(store: S, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+pub async fn serve<S: CaseStore + AccessStore + InspectionStore + store::UpwStore>(
+    store: S,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "Probity is listening");
     }

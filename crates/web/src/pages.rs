@@ -69,6 +69,10 @@ pub struct Nav {
     pub csrf_token: String,
     pub admin: bool,
     pub sees_people: bool,
+    /// Whether to offer the inspection workspace (inspectors, internal audit).
+    pub assesses: bool,
+    /// Whether to offer the unpaid-work pages.
+    pub upw: bool,
 }
 
 impl Nav {
@@ -79,6 +83,8 @@ impl Nav {
             csrf_token: who.csrf_token.clone(),
             admin: who.user.policy().administers,
             sees_people: who.user.policy().sees_people,
+            assesses: who.user.policy().assesses_cases,
+            upw: services::access::upw_role_access(&who.user) != services::access::UpwAccess::None,
         })
     }
 }

@@ -7,12 +7,16 @@ use domain::event::{NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use domain::projection::CaseSummary;
+use inspect::report::Report;
 use jiff::Timestamp;
+use jiff::civil::Date;
+use services::inspection::{self, CaseWorkspace, InspectionError, SampleCaseView};
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use store::auth::{CaseRead, LimitedAccess, SessionRecord, UserRecord};
-use store::{AccessStore, CaseStore, StoreError};
+use store::inspection::{InspectionRecord, InspectionStore};
+use store::{AccessStore, CaseStore, StoreError, UpwStore};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -63,9 +67,80 @@ pub trait CaseRecords: Send + Sync + 'static {
     fn granted_cases<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<Vec<Crn>, StoreError>>;
     fn record_read<'a>(&'a self, read: &'a CaseRead) -> BoxFuture<'a, Result<(), StoreError>>;
     fn reads_of<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<CaseRead>, StoreError>>;
+
+    // Inspection (issue 7): the workspace's reads and its one write, via `services::inspection`.
+    fn inspections(&self) -> BoxFuture<'_, Result<Vec<InspectionRecord>, StoreError>>;
+    fn inspection_sample<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Vec<SampleCaseView>, InspectionError>>;
+    fn inspection_case<'a>(
+        &'a self,
+        id: &'a Code,
+        crn: &'a str,
+        today: Date,
+    ) -> BoxFuture<'a, Result<CaseWorkspace, InspectionError>>;
+    fn inspection_answer<'a>(&'a self, answer: InspectionAnswer<'a>) -> BoxFuture<'a, Result<(), InspectionError>>;
+    fn inspection_findings<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Report, InspectionError>>;
+
+    // Unpaid work (issue 5): the week's schedule and the supervisor's record, via `services::upw`.
+    fn upw_projects(&self) -> BoxFuture<'_, Result<Vec<upw::project::Project>, StoreError>>;
+    fn upw_supervisors(&self) -> BoxFuture<'_, Result<Vec<upw::project::Supervisor>, StoreError>>;
+    fn upw_absences(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> BoxFuture<'_, Result<Vec<(Code, jiff::civil::Date)>, StoreError>>;
+    fn upw_session<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<store::upw::StoredSession>, StoreError>>;
+    fn upw_allocations(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> BoxFuture<'_, Result<Vec<store::upw::Allocation>, StoreError>>;
+    fn upw_schedule_week<'a>(
+        &'a self,
+        monday: jiff::civil::Date,
+        today: jiff::civil::Date,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<services::upw::ScheduleReport, services::upw::UpwError>>;
+    fn upw_supervisor_absent<'a>(
+        &'a self,
+        supervisor: &'a Code,
+        on: jiff::civil::Date,
+        notice: upw::policy::AbsenceNotice,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<services::upw::AbsenceReport, services::upw::UpwError>>;
+    fn upw_record_attendance<'a>(
+        &'a self,
+        crn: &'a Crn,
+        appointment: &'a domain::ids::LocalId,
+        outcome: domain::contact::Outcome,
+        timesheet: Option<domain::unpaid_work::Timesheet>,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<u64, services::upw::UpwError>>;
+    fn upw_progress<'a>(
+        &'a self,
+        crn: &'a Crn,
+        today: jiff::civil::Date,
+    ) -> BoxFuture<'a, Result<Vec<upw::progress::Progress>, services::upw::UpwError>>;
+    fn upw_placement_notice<'a>(
+        &'a self,
+        crn: &'a Crn,
+        appointment: &'a domain::ids::LocalId,
+    ) -> BoxFuture<'a, Result<String, services::upw::UpwError>>;
 }
 
-impl<S: CaseStore + AccessStore> CaseRecords for S {
+/// An inspector's answer to one question of one sampled case.
+pub struct InspectionAnswer<'a> {
+    pub inspection: &'a Code,
+    pub crn: &'a str,
+    pub question: &'a str,
+    pub answer: &'a str,
+    pub note: Option<&'a str>,
+    pub by: &'a Code,
+}
+
+impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S {
     fn append<'a>(
         &'a self,
         crn: &'a Crn,
@@ -159,5 +234,99 @@ impl<S: CaseStore + AccessStore> CaseRecords for S {
     }
     fn reads_of<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<CaseRead>, StoreError>> {
         Box::pin(AccessStore::reads_of(self, crn))
+    }
+
+    fn inspections(&self) -> BoxFuture<'_, Result<Vec<InspectionRecord>, StoreError>> {
+        Box::pin(InspectionStore::inspections(self))
+    }
+    fn inspection_sample<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Vec<SampleCaseView>, InspectionError>> {
+        Box::pin(inspection::sample_cases(self, id))
+    }
+    fn inspection_case<'a>(
+        &'a self,
+        id: &'a Code,
+        crn: &'a str,
+        today: Date,
+    ) -> BoxFuture<'a, Result<CaseWorkspace, InspectionError>> {
+        Box::pin(inspection::case_workspace(self, id, crn, today))
+    }
+    fn inspection_answer<'a>(&'a self, a: InspectionAnswer<'a>) -> BoxFuture<'a, Result<(), InspectionError>> {
+        Box::pin(async move {
+            inspection::answer(self, a.inspection, a.crn, a.question, a.answer, a.note, a.by).await.map(|_| ())
+        })
+    }
+    fn inspection_findings<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Report, InspectionError>> {
+        // No comparison figures or standard ratings are configured for the workspace yet:
+        // the findings are the sample's own.
+        Box::pin(async move { inspection::findings(self, id, &BTreeMap::new(), &BTreeMap::new()).await })
+    }
+
+    fn upw_projects(&self) -> BoxFuture<'_, Result<Vec<upw::project::Project>, StoreError>> {
+        Box::pin(UpwStore::projects(self))
+    }
+    fn upw_supervisors(&self) -> BoxFuture<'_, Result<Vec<upw::project::Supervisor>, StoreError>> {
+        Box::pin(UpwStore::supervisors(self))
+    }
+    fn upw_absences(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> BoxFuture<'_, Result<Vec<(Code, jiff::civil::Date)>, StoreError>> {
+        Box::pin(UpwStore::absences(self, from, to))
+    }
+    fn upw_session<'a>(&'a self, id: &'a str) -> BoxFuture<'a, Result<Option<store::upw::StoredSession>, StoreError>> {
+        Box::pin(UpwStore::session(self, id))
+    }
+    fn upw_allocations(
+        &self,
+        from: jiff::civil::Date,
+        to: jiff::civil::Date,
+    ) -> BoxFuture<'_, Result<Vec<store::upw::Allocation>, StoreError>> {
+        Box::pin(UpwStore::allocations(self, from, to))
+    }
+    fn upw_schedule_week<'a>(
+        &'a self,
+        monday: jiff::civil::Date,
+        today: jiff::civil::Date,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<services::upw::ScheduleReport, services::upw::UpwError>> {
+        Box::pin(services::upw::schedule_week(self, monday, today, by, now))
+    }
+    fn upw_supervisor_absent<'a>(
+        &'a self,
+        supervisor: &'a Code,
+        on: jiff::civil::Date,
+        notice: upw::policy::AbsenceNotice,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<services::upw::AbsenceReport, services::upw::UpwError>> {
+        Box::pin(services::upw::supervisor_absent(self, supervisor, on, notice, by, now))
+    }
+    fn upw_record_attendance<'a>(
+        &'a self,
+        crn: &'a Crn,
+        appointment: &'a domain::ids::LocalId,
+        outcome: domain::contact::Outcome,
+        timesheet: Option<domain::unpaid_work::Timesheet>,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<u64, services::upw::UpwError>> {
+        Box::pin(services::upw::record_attendance(self, crn, appointment, outcome, timesheet, by, now))
+    }
+    fn upw_progress<'a>(
+        &'a self,
+        crn: &'a Crn,
+        today: jiff::civil::Date,
+    ) -> BoxFuture<'a, Result<Vec<upw::progress::Progress>, services::upw::UpwError>> {
+        // The hours-reduction incentive is a policy switch, off by default (issue 5).
+        Box::pin(async move { services::upw::progress(self, crn, today, &Default::default()).await })
+    }
+    fn upw_placement_notice<'a>(
+        &'a self,
+        crn: &'a Crn,
+        appointment: &'a domain::ids::LocalId,
+    ) -> BoxFuture<'a, Result<String, services::upw::UpwError>> {
+        Box::pin(services::upw::placement_notice(self, crn, appointment))
     }
 }

@@ -324,6 +324,142 @@ pub async fn search(app: &AppState, who: &SignedIn, query: &str) -> Result<Vec<C
 /// At most this many search results: a search is for finding one person, not for listing.
 pub const SEARCH_LIMIT: usize = 50;
 
+// --- Inspection (issue 7): the inspector's workspace -------------------------------------
+
+impl From<services::inspection::InspectionError> for WebError {
+    fn from(e: services::inspection::InspectionError) -> Self {
+        use services::inspection::InspectionError as E;
+        match e {
+            E::Invalid { field, problem } => WebError::bad_request(field, format!("{field}: {problem}")),
+            E::NotFound(what) => WebError::NotFound(what),
+            E::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Who is writing, as the code the inspection store records: their staff code, or their
+/// username in capitals (usernames are a subset of what a code allows, less `.`).
+fn actor_code(who: &SignedIn) -> Result<Code, WebError> {
+    if let Some(officer) = &who.user.officer {
+        return Ok(officer.clone());
+    }
+    let raw: String = who
+        .user
+        .username
+        .as_str()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_uppercase() } else { '_' })
+        .take(16)
+        .collect();
+    Code::parse(&raw).map_err(WebError::internal)
+}
+
+fn may_assess(who: &SignedIn) -> Result<(), WebError> {
+    if who.user.policy().assesses_cases { Ok(()) } else { Err(forbidden()) }
+}
+
+fn parse_inspection(raw: &str) -> Result<Code, WebError> {
+    Code::parse(raw).map_err(|e| WebError::bad_request("inspection", e.to_string()))
+}
+
+/// The sampled cases of an inspection that this user may read: an inspector the cases
+/// granted to them, a manager's internal audit the cases in their place.
+pub async fn inspection_cases(
+    app: &AppState,
+    who: &SignedIn,
+    inspection: &str,
+) -> Result<(Code, Vec<services::inspection::SampleCaseView>), WebError> {
+    may_assess(who)?;
+    let id = parse_inspection(inspection)?;
+    let facts = AccessFacts::load(app, who).await?;
+    let mut visible = Vec::new();
+    for case in app.records.inspection_sample(&id).await? {
+        let crn = parse_crn(&case.crn)?;
+        if let Some(summary) = app.records.summary(&crn).await?
+            && facts.access(who, &summary) != CaseAccess::None
+        {
+            visible.push(case);
+        }
+    }
+    Ok((id, visible))
+}
+
+/// The inspections with at least one sampled case this user may read.
+pub async fn inspections(
+    app: &AppState,
+    who: &SignedIn,
+) -> Result<Vec<(store::inspection::InspectionRecord, usize)>, WebError> {
+    may_assess(who)?;
+    let mut out = Vec::new();
+    for inspection in app.records.inspections().await? {
+        let (_, cases) = inspection_cases(app, who, inspection.id.as_str()).await?;
+        if !cases.is_empty() {
+            out.push((inspection, cases.len()));
+        }
+    }
+    Ok(out)
+}
+
+/// Refuses a sampled case this user may not read, exactly as any other case is refused.
+async fn readable_sampled_case(app: &AppState, who: &SignedIn, inspection: &str, crn: &str) -> Result<Code, WebError> {
+    let (id, cases) = inspection_cases(app, who, inspection).await?;
+    if cases.iter().any(|c| c.crn == crn) { Ok(id) } else { Err(forbidden()) }
+}
+
+/// One sampled case's workspace: every question with its prefill and evidence, the answer
+/// and its history, and the look behind the announcement. Reading it is a read of the case.
+pub async fn inspection_case(
+    app: &AppState,
+    who: &SignedIn,
+    inspection: &str,
+    crn: &str,
+    page: &str,
+) -> Result<services::inspection::CaseWorkspace, WebError> {
+    let id = readable_sampled_case(app, who, inspection, crn).await?;
+    let workspace = app.records.inspection_case(&id, crn, app.clock.today()).await?;
+    app.records
+        .record_read(&CaseRead {
+            crn: parse_crn(crn)?,
+            username: who.user.username.to_string(),
+            at: jiff::Timestamp::now(),
+            route: page.to_owned(),
+        })
+        .await?;
+    Ok(workspace)
+}
+
+/// Records an inspector's answer (yes, no or na, with an optional note). Nothing is written
+/// when a field is bad; the error names it.
+pub async fn answer_inspection_question(
+    app: &AppState,
+    who: &SignedIn,
+    inspection: &str,
+    crn: &str,
+    question: &str,
+    answer: &str,
+    note: Option<&str>,
+) -> Result<(), WebError> {
+    let id = readable_sampled_case(app, who, inspection, crn).await?;
+    let by = actor_code(who)?;
+    app.records
+        .inspection_answer(crate::records::InspectionAnswer { inspection: &id, crn, question, answer, note, by: &by })
+        .await?;
+    Ok(())
+}
+
+/// The findings of an inspection from its latest answers.
+pub async fn inspection_findings(
+    app: &AppState,
+    who: &SignedIn,
+    inspection: &str,
+) -> Result<(Code, inspect::report::Report), WebError> {
+    let (id, cases) = inspection_cases(app, who, inspection).await?;
+    if cases.is_empty() {
+        return Err(forbidden());
+    }
+    Ok((id.clone(), app.records.inspection_findings(&id).await?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
 use serde_json::json;
 use std::collections::BTreeMap;
 use store::auth::AccessStore;
+use store::inspection::InspectionStore;
 use store::{CaseStore, SqliteStore};
 use support::{PASSWORD, SignedIn, add_user, client, post_sign_in, sign_in};
 use tokio::net::TcpListener;
@@ -55,6 +56,20 @@ impl Server {
         }
         add_user(&store, "sam", "responsible_officer", "team:TEAM1", Some("OFF2")).await;
         store.grant_cases("inspector", &[crn_of("X000003")]).await.unwrap();
+        // An inspection sampling one case of each team; only X000003 is granted to the inspector.
+        store
+            .record_inspection(&store::inspection::NewInspection {
+                id: code("INS1"),
+                announced_on: date("2026-03-10"),
+                fieldwork_on: date("2026-03-24"),
+                scheme: "inspectorate".into(),
+                seed: 1,
+                sample_json: "{}".into(),
+                created_by: code("HMI"),
+                cases: vec![(crn_of("X000001"), "community".into()), (crn_of("X000003"), "community".into())],
+            })
+            .await
+            .unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = web::router_with_clock(store.clone(), Clock::Fixed(date("2026-03-20")));
@@ -169,6 +184,43 @@ async fn every_route_for_every_role_and_for_no_one() {
         (
             ("POST", "/admin/limited-access/{id}/remove"),
             ("/admin/limited-access/999/remove", [303, 403, 403, 403, 403, 403, 403, 404]),
+        ),
+        // The inspection workspace: roles that assess cases (inspector, and a manager's internal
+        // audit), on the sampled cases they may read. A POST without an answer is refused (422).
+        (("GET", "/inspections"), ("/inspections", [303, 403, 403, 200, 403, 200, 403, 403])),
+        (("GET", "/inspections/{id}"), ("/inspections/INS1", [303, 403, 403, 200, 403, 200, 403, 403])),
+        (
+            ("GET", "/inspections/{id}/findings"),
+            ("/inspections/INS1/findings", [303, 403, 403, 200, 403, 200, 403, 403]),
+        ),
+        (
+            ("GET", "/inspections/{id}/cases/{crn}"),
+            ("/inspections/INS1/cases/X000003", [303, 403, 403, 200, 403, 200, 403, 403]),
+        ),
+        (
+            ("GET", "/inspections/{id}/cases/{crn}/questions/{question}"),
+            ("/inspections/INS1/cases/X000003/questions/PP.A1", [303, 403, 403, 200, 403, 200, 403, 403]),
+        ),
+        (
+            ("POST", "/inspections/{id}/cases/{crn}/questions/{question}"),
+            ("/inspections/INS1/cases/X000003/questions/PP.A1", [303, 403, 403, 422, 403, 422, 403, 403]),
+        ),
+        // Unpaid work (issue 5): UPW staff and SPOs run it, managers look; officers see their cases' progress.
+        (("GET", "/upw"), ("/upw", [303, 403, 200, 200, 200, 403, 403, 403])),
+        (("POST", "/upw/schedule"), ("/upw/schedule", [303, 403, 400, 403, 400, 403, 403, 403])),
+        (("GET", "/upw/sessions/{id}"), ("/upw/sessions/P1-20260323", [303, 403, 404, 404, 404, 403, 403, 403])),
+        (
+            ("POST", "/upw/sessions/{id}/attendance"),
+            ("/upw/sessions/P1-20260323/attendance", [303, 403, 404, 404, 404, 403, 403, 403]),
+        ),
+        (
+            ("POST", "/upw/sessions/{id}/absent"),
+            ("/upw/sessions/P1-20260323/absent", [303, 403, 404, 404, 404, 403, 403, 403]),
+        ),
+        (("GET", "/upw/cases/{crn}"), ("/upw/cases/X000001", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (
+            ("GET", "/upw/cases/{crn}/notices/{appointment}"),
+            ("/upw/cases/X000001/notices/A1", [303, 404, 404, 404, 404, 403, 403, 403]),
         ),
         (("GET", "/sign-in"), ("/sign-in", [200; 8])),
         // Without the sign-in form's own cookie and token: refused, whoever asks.
@@ -527,4 +579,39 @@ async fn a_bad_user_form_names_each_field_keeps_what_was_typed_and_saves_nothing
     let changed = s.store.user("newstarter").await.unwrap().unwrap();
     assert_eq!((changed.role.as_str(), changed.scope_kind.as_str(), changed.officer), ("spo", "office", None));
     assert_eq!(changed.password_hash, added.password_hash, "the password is kept");
+}
+
+/// The inspector's workspace: only the sampled cases granted to them; a bad answer is refused
+/// naming the field with nothing written; an answer shows on the case and in the findings,
+/// and the latest answer wins.
+#[tokio::test]
+async fn an_inspector_answers_on_granted_sampled_cases_only() {
+    let s = Server::start().await;
+    let inspector = sign_in(&s.base, "inspector").await;
+    let list = inspector.http.get(s.url("/inspections/INS1")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("X000003") && !list.contains("X000001"), "{list}");
+    let other = inspector.http.get(s.url("/inspections/INS1/cases/X000001")).send().await.unwrap();
+    assert_eq!(other.status(), 403, "a sampled case not granted to this inspector");
+
+    let question = s.url("/inspections/INS1/cases/X000003/questions/PP.A1");
+    let bad = inspector.http.post(&question).form(&[("answer", "maybe"), ("note", "kept")]).send().await.unwrap();
+    assert_eq!(bad.status(), 422);
+    let page = bad.text().await.unwrap();
+    assert!(
+        page.contains("There is a problem") && page.contains("answer:") && page.contains(">kept</textarea>"),
+        "{page}"
+    );
+    let history = s.store.answer_history(&code("INS1")).await.unwrap();
+    assert!(history.is_empty(), "nothing written from a bad answer");
+
+    for answer in ["no", "yes"] {
+        let r = inspector.http.post(&question).form(&[("answer", answer), ("note", "seen")]).send().await.unwrap();
+        assert_eq!(r.status(), 303);
+    }
+    let history = s.store.answer_history(&code("INS1")).await.unwrap();
+    assert_eq!(history.iter().map(|a| a.answer.as_str()).collect::<Vec<_>>(), ["no", "yes"]);
+    assert_eq!(history[1].answered_by.as_str(), "INSPECTOR");
+    let findings = inspector.http.get(s.url("/inspections/INS1/findings")).send().await.unwrap().text().await.unwrap();
+    assert!(findings.contains("id=\"finding-PP.A1\""), "{findings}");
+    assert!(findings.contains("Cases with answers: 1."), "{findings}");
 }

@@ -8,7 +8,11 @@ mod harness;
 mod support;
 
 use domain::projection::CaseSummary;
+use fantoccini::Locator;
 use harness::{Browser, Tools};
+use store::UpwStore;
+use store::auth::AccessStore;
+use store::inspection::InspectionStore;
 use store::{CaseStore, SqliteStore};
 use tokio::net::TcpListener;
 
@@ -43,13 +47,13 @@ impl App {
         browser.fill("#username", username).await;
         browser.fill("#password", support::PASSWORD).await;
         browser.click("form button[type=submit]").await;
-        assert_ne!(browser.current_path().await, "/sign-in", "{username} is signed in");
+        assert_ne!(browser.path_after("/sign-in").await, "/sign-in", "{username} is signed in");
     }
 
     async fn sign_out(&self, browser: &Browser) {
         browser.goto(&format!("{}/", self.base)).await;
         browser.click("form[action='/sign-out'] button").await;
-        assert_eq!(browser.current_path().await, "/sign-in");
+        assert_eq!(browser.path_after("/").await, "/sign-in");
     }
 }
 
@@ -70,7 +74,7 @@ async fn every_page_passes_axe_for_every_role() {
     browser.fill("#username", "officer").await;
     browser.fill("#password", "not the password").await;
     browser.click("form button[type=submit]").await;
-    assert!(browser.body().await.contains("There is a problem"));
+    assert!(browser.shows("There is a problem").await);
     let violations = browser.accessibility_violations().await;
     assert!(violations.is_empty(), "sign-in with an error fails WCAG 2.2 AA:\n{}", violations.join("\n"));
 
@@ -98,6 +102,109 @@ async fn every_page_passes_axe_for_every_role() {
         }
         app.sign_out(&browser).await;
     }
+}
+
+/// Issue 7's browser test: an inspector opens a sampled case, sees the prefill with its
+/// evidence, answers, and the findings page shows the answer; every page passes axe-core.
+#[tokio::test]
+async fn an_inspector_answers_a_sampled_case_and_the_findings_update() {
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    let as_of: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    let id = domain::ids::Code::parse("INS1").unwrap();
+    let announcement = services::inspection::Announcement {
+        id: id.clone(),
+        announced_on: as_of,
+        fieldwork_on: "2026-12-04".parse().unwrap(),
+        by: domain::ids::Code::parse("HMI").unwrap(),
+    };
+    let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(8, as_of));
+    services::inspection::announce(&app.store, &announcement, &scheme).await.unwrap();
+    let sampled: Vec<_> = app.store.inspection_cases(&id).await.unwrap().into_iter().map(|c| c.crn).collect();
+    assert!(!sampled.is_empty());
+    support::add_user(&app.store, "inspector", "inspector", "provider", None).await;
+    app.store.grant_cases("inspector", &sampled).await.unwrap();
+    let browser = Browser::start(&tools).await;
+    app.sign_in(&browser, "inspector").await;
+
+    browser.assert_accessible(&format!("{}/inspections", app.base)).await;
+    browser.click("a[href='/inspections/INS1']").await;
+    assert!(browser.shows("Sampled cases").await);
+    assert_no_violations(&browser).await;
+    // The first sampled case whose record gives a suggestion with evidence.
+    let mut opened = None;
+    for crn in &sampled {
+        browser.goto(&format!("{}/inspections/INS1/cases/{crn}", app.base)).await;
+        if browser.client.find(Locator::Css("tr .prefill-evidence")).await.is_ok() {
+            opened = Some(crn.clone());
+            break;
+        }
+    }
+    let crn = opened.expect("a sampled case with a prefill suggestion");
+    assert_no_violations(&browser).await;
+    let evidence = browser.text("tr .prefill-evidence").await;
+    assert!(!evidence.trim().is_empty(), "the suggestion carries its evidence");
+    browser.click("tr:has(.prefill-evidence) a").await;
+    let case_path = format!("/inspections/INS1/cases/{crn}");
+    let question = browser.path_after(&case_path).await.rsplit('/').next().unwrap().to_owned();
+    assert!(browser.text("#suggestion").await.contains(evidence.trim()), "the question page shows the evidence");
+    assert_no_violations(&browser).await;
+
+    // Saving without an answer: the error summary names it, and the page still passes.
+    browser.click("form button.govuk-button").await;
+    assert!(browser.shows("There is a problem").await);
+    assert_no_violations(&browser).await;
+
+    browser.click("#answer-no").await;
+    browser.fill("#note", "The plan was not reviewed after the arrest.").await;
+    let on_question = browser.current_path().await;
+    browser.click("form button.govuk-button").await;
+    assert_eq!(browser.path_after(&on_question).await, format!("/inspections/INS1/cases/{crn}"));
+    let row = browser.text(&format!("tr[id='{question}']")).await;
+    assert!(row.contains("No"), "the case page shows the answer: {row}");
+
+    browser.goto(&format!("{}/inspections/INS1/findings", app.base)).await;
+    let finding = browser.text(&format!("tr[id='finding-{question}']")).await;
+    assert!(finding.contains(&question), "{finding}");
+    assert_eq!(browser.text(&format!("tr[id='finding-{question}'] td:nth-child(3)")).await, "1", "one 'no'");
+    assert!(browser.shows("Cases with answers: 1.").await);
+    assert_no_violations(&browser).await;
+}
+
+/// The unpaid-work pages, as a UPW supervisor runs them: the week, scheduling it, a session's
+/// register, the register's error state, an absence, and a person's progress.
+#[tokio::test]
+async fn unpaid_work_pages_pass_axe() {
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    services::upw::seed_synthetic_projects(&app.store, 1, 2).await.unwrap();
+    support::add_user(&app.store, "upw", "upw_supervisor", "provider", None).await;
+    let browser = Browser::start(&tools).await;
+    app.sign_in(&browser, "upw").await;
+
+    browser.assert_accessible(&format!("{}/upw?week=2026-W48", app.base)).await;
+    browser.click("form[action='/upw/schedule'] button").await;
+    assert!(browser.shows("The week is scheduled").await);
+    assert_no_violations(&browser).await;
+    let (monday, sunday) = ("2026-11-23".parse().unwrap(), "2026-11-29".parse().unwrap());
+    let allocations = app.store.allocations(monday, sunday).await.unwrap();
+    let one = allocations.first().expect("someone is placed in week 2026-W48");
+
+    browser.assert_accessible(&format!("{}/upw/sessions/{}", app.base, one.session)).await;
+    browser.click(&format!("form[action='/upw/sessions/{}/attendance'] button", one.session)).await;
+    assert!(browser.shows("There is a problem").await, "an empty record is refused");
+    assert_no_violations(&browser).await;
+    browser.assert_accessible(&format!("{}/upw/cases/{}", app.base, one.crn)).await;
+    browser.goto(&format!("{}/upw/sessions/{}", app.base, one.session)).await;
+    browser.click(&format!("form[action='/upw/sessions/{}/absent'] button", one.session)).await;
+    assert!(browser.shows("absent on").await, "the absence is recorded");
+    assert_no_violations(&browser).await;
+}
+
+async fn assert_no_violations(browser: &Browser) {
+    let violations = browser.accessibility_violations().await;
+    let path = browser.current_path().await;
+    assert!(violations.is_empty(), "{path} fails WCAG 2.2 AA checks:\n{}", violations.join("\n"));
 }
 
 /// The accessibility check itself can fail: a page with an unlabelled field and an image

@@ -105,12 +105,49 @@ impl Browser {
         self.client.goto(url).await.unwrap_or_else(|e| panic!("{url}: {e}"));
     }
 
+    /// The text of the first element matching `css`. A click that submits a form may still be
+    /// loading the next page, so a reference gone stale is looked up again (for up to 5 s).
     pub async fn text(&self, css: &str) -> String {
-        self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+        let mut last = String::new();
+        for _ in 0..50 {
+            match self.client.find(Locator::Css(css)).await {
+                Ok(e) => match e.text().await {
+                    Ok(t) => return t,
+                    Err(err) => last = err.to_string(),
+                },
+                Err(err) => last = err.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css}: {last}");
     }
 
     pub async fn body(&self) -> String {
         self.text("body").await
+    }
+
+    /// Whether the page shows `needle`, waiting up to 5 s for a page still loading.
+    pub async fn shows(&self, needle: &str) -> bool {
+        for _ in 0..50 {
+            if self.body().await.contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        false
+    }
+
+    /// The path once it is no longer `from` (a form submitted, a link followed), waiting up
+    /// to 5 s; `from` itself if the page never moves.
+    pub async fn path_after(&self, from: &str) -> String {
+        for _ in 0..50 {
+            let path = self.current_path().await;
+            if path != from {
+                return path;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        from.to_owned()
     }
 
     pub async fn fill(&self, css: &str, value: &str) {

@@ -1,0 +1,1019 @@
+//! Pages for unpaid work (UPW) staff (issue 5, "also a page for UPW staff"): the week's
+//! sessions and the button that schedules the week, a session's register with the
+//! supervisor's record of the day and the supervisor's absence, and a person's progress and
+//! placement notices. Who may do what is `services::access::upw_access` and
+//! `may_see_upw_progress`; the rules are `services::upw` and the `upw` crate. A bad form is
+//! shown again naming each field, keeping what was typed, and nothing is saved from it.
+
+use crate::AppState;
+use crate::admin::FieldError;
+use crate::api::{Route, build, route};
+use crate::auth::{self, SignedIn};
+use crate::error::WebError;
+use crate::pages::{Nav, PageError, day, html};
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::case::CaseState;
+use domain::contact::{AbsenceReason, ContactKind, Outcome, RescheduledBy, SentHomeReason};
+use domain::ids::{Code, Crn, LocalId};
+use domain::org::Organisation;
+use domain::unpaid_work::Timesheet;
+use jiff::civil::{Date, Time};
+use serde::Deserialize;
+use services::access::{self, CaseAccess, Place, UpwAccess};
+use services::upw::UpwError;
+use store::auth::CaseRead;
+use store::upw::StoredSession;
+use upw::policy::AbsenceNotice;
+use upw::project::Project;
+
+pub const WEEK: &str = "/upw";
+pub const SCHEDULE: &str = "/upw/schedule";
+
+fn table() -> Vec<Route> {
+    vec![
+        route(Method::GET, WEEK, week_page),
+        route(Method::POST, SCHEDULE, schedule),
+        route(Method::GET, "/upw/sessions/{id}", session_page),
+        route(Method::POST, "/upw/sessions/{id}/attendance", attendance),
+        route(Method::POST, "/upw/sessions/{id}/absent", absent),
+        route(Method::GET, "/upw/cases/{crn}", progress_page),
+        route(Method::GET, "/upw/cases/{crn}/notices/{appointment}", notice),
+    ]
+}
+
+pub(crate) fn router() -> Router<AppState> {
+    build(table())
+}
+
+pub fn upw_routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|r| (r.method, r.path)).collect()
+}
+
+fn forbidden() -> PageError {
+    PageError(WebError::Forbidden(crate::service::NO_ACCESS.to_owned()))
+}
+
+fn store_error(e: store::StoreError) -> PageError {
+    PageError(e.into())
+}
+
+/// A service refusal that names a field becomes that field's error; the store's failures are
+/// the service's.
+fn upw_error(e: UpwError, default_field: &'static str) -> Result<FieldError, PageError> {
+    match e {
+        UpwError::Invalid(message) => Ok(FieldError { field: default_field, message }),
+        UpwError::Store(e) => Err(store_error(e)),
+    }
+}
+
+/// The role's reach over UPW sessions anywhere, or 403: the pages are for UPW staff.
+fn upw_staff(who: &SignedIn) -> Result<UpwAccess, PageError> {
+    match access::upw_role_access(&who.user) {
+        UpwAccess::None => Err(forbidden()),
+        a => Ok(a),
+    }
+}
+
+/// Who recorded it: the user's staff code, or their username made into a code.
+fn recorded_by(who: &SignedIn) -> Code {
+    if let Some(o) = &who.user.officer {
+        return o.clone();
+    }
+    let name: String = who
+        .user
+        .username
+        .as_str()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
+        .take(16)
+        .collect();
+    Code::parse(&name).unwrap_or_else(|_| Code::parse("UPW-STAFF").expect("a valid code"))
+}
+
+fn field(body: &[u8], name: &str) -> String {
+    auth::form_field(body, name).unwrap_or_default().trim().to_owned()
+}
+
+fn week_of(d: Date) -> Date {
+    d.checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset()))).expect("in range")
+}
+
+fn iso_week(monday: Date) -> String {
+    let w = monday.iso_week_date();
+    format!("{:04}-W{:02}", w.year(), w.week())
+}
+
+/// "7 hours 30 minutes", "45 minutes", "0 hours".
+pub fn hours(minutes: u32) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, 0) => "0 hours".to_owned(),
+        (0, m) => format!("{m} minutes"),
+        (1, 0) => "1 hour".to_owned(),
+        (h, 0) => format!("{h} hours"),
+        (1, m) => format!("1 hour {m} minutes"),
+        (h, m) => format!("{h} hours {m} minutes"),
+    }
+}
+
+fn hhmm(t: Time) -> String {
+    t.strftime("%H:%M").to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// The week
+
+#[derive(Debug, Deserialize)]
+struct WeekQuery {
+    week: Option<String>,
+}
+
+struct SessionRow {
+    id: String,
+    day: String,
+    time: String,
+    project: String,
+    borough: String,
+    supervisor: String,
+    taken: u32,
+    capacity: u32,
+    runs: bool,
+}
+
+struct Unplaced {
+    crn: String,
+    why: &'static str,
+}
+
+struct Scheduled {
+    objective: String,
+    people: usize,
+    placements: usize,
+    kept: usize,
+    booked: usize,
+    moved_off: usize,
+    unmet_sessions: u32,
+    unplaced: Vec<Unplaced>,
+}
+
+#[derive(Template)]
+#[template(path = "upw_week.html")]
+struct WeekPage {
+    nav: Option<Nav>,
+    week: String,
+    starts: String,
+    rows: Vec<SessionRow>,
+    runs: bool,
+    errors: Vec<FieldError>,
+    report: Option<Scheduled>,
+}
+
+/// The week's sessions this user may see: the projects' days for the week (so a session not
+/// yet scheduled shows too), with the places taken from the allocations.
+async fn week_rows(app: &AppState, who: &SignedIn, monday: Date) -> Result<Vec<SessionRow>, PageError> {
+    let sunday = monday.checked_add(jiff::Span::new().days(6)).expect("in range");
+    let org = app.records.organisation().await.map_err(store_error)?;
+    let projects = app.records.upw_projects().await.map_err(store_error)?;
+    let supervisors = app.records.upw_supervisors().await.map_err(store_error)?;
+    let absences = app.records.upw_absences(monday, sunday).await.map_err(store_error)?;
+    let allocations = app.records.upw_allocations(monday, sunday).await.map_err(store_error)?;
+    let week = upw::project::sessions_for_week(&projects, &supervisors, &absences, monday);
+    let mut rows = Vec::new();
+    let running = week.sessions.iter().map(|s| (s, true));
+    let not_running = week.without_supervisor.iter().map(|s| (s, false));
+    for (s, runs) in running.chain(not_running) {
+        let Some(project) = projects.iter().find(|p| p.code == s.project) else { continue };
+        if access::upw_access(&who.user, &project.borough, &org) == UpwAccess::None {
+            continue;
+        }
+        let borough = org.boroughs.iter().find(|b| b.code == project.borough);
+        rows.push(SessionRow {
+            id: s.id.clone(),
+            day: s.start.date().strftime("%A %-d %B").to_string(),
+            time: format!("{} to {}", hhmm(s.start.time()), hhmm(s.end.time())),
+            project: project.name.to_string(),
+            borough: borough.map_or_else(|| project.borough.to_string(), |b| b.name.to_string()),
+            supervisor: supervisors
+                .iter()
+                .find(|x| x.code == s.supervisor)
+                .map_or_else(|| s.supervisor.to_string(), |x| x.name.to_string()),
+            taken: allocations.iter().filter(|a| a.session == s.id).count() as u32,
+            capacity: s.capacity,
+            runs,
+        });
+    }
+    rows.sort_by(|a, b| (&a.id[a.id.len() - 8..], &a.project).cmp(&(&b.id[b.id.len() - 8..], &b.project)));
+    Ok(rows)
+}
+
+async fn render_week(
+    app: &AppState,
+    who: &SignedIn,
+    monday: Date,
+    typed: Option<String>,
+    errors: Vec<FieldError>,
+    report: Option<Scheduled>,
+) -> Result<Response, PageError> {
+    let access = upw_staff(who)?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = WeekPage {
+        nav: Nav::of(who),
+        week: typed.unwrap_or_else(|| iso_week(monday)),
+        starts: day(monday),
+        rows: week_rows(app, who, monday).await?,
+        runs: access == UpwAccess::Run,
+        errors,
+        report,
+    };
+    Ok((status, html(page)?).into_response())
+}
+
+async fn week_page(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Query(q): Query<WeekQuery>,
+) -> Result<Response, PageError> {
+    upw_staff(&who)?;
+    let today = app.clock.today();
+    match q.week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        None => render_week(&app, &who, week_of(today), None, Vec::new(), None).await,
+        Some(w) => match upw::project::parse_iso_week(w) {
+            Ok(monday) => render_week(&app, &who, monday, None, Vec::new(), None).await,
+            Err(e) => {
+                let error = FieldError { field: "week", message: e.to_string() };
+                render_week(&app, &who, week_of(today), Some(w.to_owned()), vec![error], None).await
+            }
+        },
+    }
+}
+
+/// Schedules the whole week: the solver places people across every borough at once (a person
+/// may travel to a project in another borough), keeping everyone whose place still works.
+async fn schedule(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    if upw_staff(&who)? != UpwAccess::Run {
+        return Err(forbidden());
+    }
+    let today = app.clock.today();
+    let typed = field(&body, "week");
+    let monday = match upw::project::parse_iso_week(&typed) {
+        Ok(m) => m,
+        Err(e) => {
+            let error = FieldError { field: "week", message: e.to_string() };
+            return render_week(&app, &who, week_of(today), Some(typed), vec![error], None).await;
+        }
+    };
+    let by = recorded_by(&who);
+    match app.records.upw_schedule_week(monday, today, &by, jiff::Timestamp::now()).await {
+        Ok(r) => {
+            let report = Scheduled {
+                objective: format!("{:.2}", r.objective),
+                people: r.people,
+                placements: r.placements,
+                kept: r.kept,
+                booked: r.booked,
+                moved_off: r.moved_off,
+                unmet_sessions: r.unmet_sessions,
+                unplaced: r.unplaced.iter().map(|u| Unplaced { crn: u.crn.clone(), why: u.explanation }).collect(),
+            };
+            render_week(&app, &who, monday, None, Vec::new(), Some(report)).await
+        }
+        Err(e) => {
+            let error = upw_error(e, "week")?;
+            render_week(&app, &who, monday, Some(typed), vec![error], None).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// A session's register, the supervisor's record and absence
+
+/// An outcome the supervisor may record (RULES.md, "Contact, compliance and enforcement").
+pub const OUTCOMES: &[(&str, &str)] = &[
+    ("attended_complied", "Attended - complied"),
+    ("attended_failed_to_comply", "Attended - failed to comply"),
+    ("sent_home_behaviour", "Attended - sent home (behaviour)"),
+    ("sent_home_service", "Attended - sent home (service issue)"),
+    ("acceptable_absence", "Acceptable absence"),
+    ("unacceptable_absence", "Unacceptable absence"),
+    ("failed_to_attend", "Failed to attend - evidence awaited"),
+    ("rescheduled_person", "Rescheduled at the person's request"),
+    ("rescheduled_service", "Rescheduled by the service"),
+];
+
+/// Reasons for an acceptable absence, as the case record spells them.
+pub const ABSENCE_REASONS: &[(&str, &str)] = &[
+    ("court_or_legal", "Court or legal"),
+    ("employment", "Employment"),
+    ("family_or_childcare", "Family or childcare"),
+    ("holiday", "Holiday"),
+    ("medical", "Medical"),
+    ("religious", "Religious"),
+    ("remanded_in_custody", "Remanded in custody"),
+    ("stood_down", "Stood down"),
+    ("other", "Other"),
+];
+
+/// The attendance form as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttendanceForm {
+    pub person: String,
+    pub outcome: String,
+    pub reason: String,
+    pub started: String,
+    pub finished: String,
+    pub penalty: String,
+    pub travel: String,
+    pub other: String,
+}
+
+impl AttendanceForm {
+    fn from_body(body: &[u8]) -> Self {
+        AttendanceForm {
+            person: field(body, "person"),
+            outcome: field(body, "outcome"),
+            reason: field(body, "reason"),
+            started: field(body, "started"),
+            finished: field(body, "finished"),
+            penalty: field(body, "penalty"),
+            travel: field(body, "travel"),
+            other: field(body, "other"),
+        }
+    }
+}
+
+/// The supervisor's record of one person, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attendance {
+    pub crn: Crn,
+    pub appointment: LocalId,
+    pub outcome: Outcome,
+    pub timesheet: Option<Timesheet>,
+}
+
+fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldError> {
+    let bad = |field, message: String| FieldError { field, message };
+    Ok(match value {
+        "attended_complied" => Outcome::AttendedComplied,
+        "attended_failed_to_comply" => Outcome::AttendedFailedToComply,
+        "sent_home_behaviour" => Outcome::AttendedSentHome { reason: SentHomeReason::Behaviour },
+        "sent_home_service" => Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue },
+        "acceptable_absence" => {
+            let reason: AbsenceReason = serde_json::from_value(serde_json::Value::String(reason.to_owned()))
+                .map_err(|_| bad("reason", "reason: choose why the absence is acceptable".into()))?;
+            Outcome::AcceptableAbsence { reason }
+        }
+        "unacceptable_absence" => Outcome::UnacceptableAbsence,
+        "failed_to_attend" => Outcome::FailedToAttend,
+        "rescheduled_person" => Outcome::Rescheduled { by: RescheduledBy::Person },
+        "rescheduled_service" => Outcome::Rescheduled { by: RescheduledBy::Service },
+        "" => return Err(bad("outcome", "outcome: choose what happened".into())),
+        other => return Err(bad("outcome", format!("outcome: `{other}` is not an outcome"))),
+    })
+}
+
+fn time_of(raw: &str, name: &'static str, what: &str) -> Result<Time, FieldError> {
+    let shaped =
+        raw.len() == 5 && raw.bytes().enumerate().all(|(i, b)| if i == 2 { b == b':' } else { b.is_ascii_digit() });
+    let bad = |why: String| FieldError { field: name, message: format!("{name}: {why}") };
+    if raw.is_empty() {
+        return Err(bad(format!("enter the time they {what}, e.g. 09:00")));
+    }
+    if !shaped {
+        return Err(bad(format!("`{raw}` is not a time written HH:MM (e.g. 09:00)")));
+    }
+    raw.parse::<Time>().map_err(|_| bad(format!("`{raw}` is not a time of day")))
+}
+
+fn minutes_of(raw: &str, name: &'static str) -> Result<u16, FieldError> {
+    if raw.is_empty() {
+        return Ok(0);
+    }
+    raw.parse::<u16>()
+        .map_err(|_| FieldError { field: name, message: format!("{name}: `{raw}` is not a whole number of minutes") })
+}
+
+/// Checks the attendance form against the people booked on the session: every bad field, or
+/// the record to make. Times are for attended outcomes only (credit is for those alone).
+pub fn parse_attendance(form: &AttendanceForm, booked: &[(Crn, LocalId)]) -> Result<Attendance, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let person = match Crn::parse(&form.person) {
+        Ok(crn) => match booked.iter().find(|(c, _)| c == &crn) {
+            Some((c, a)) => Some((c.clone(), a.clone())),
+            None => {
+                errors.push(FieldError {
+                    field: "person",
+                    message: format!("person: {crn} is not booked on this session"),
+                });
+                None
+            }
+        },
+        Err(_) if form.person.is_empty() => {
+            errors.push(FieldError { field: "person", message: "person: choose who this record is for".into() });
+            None
+        }
+        Err(e) => {
+            errors.push(FieldError { field: "person", message: format!("person: {}", e.problem) });
+            None
+        }
+    };
+    let outcome = outcome_of(&form.outcome, &form.reason).map_err(|e| errors.push(e)).ok();
+    let adjustments = [("penalty", &form.penalty), ("travel", &form.travel), ("other", &form.other)];
+    let timesheet = match outcome {
+        Some(o) if o.attended() => {
+            let started = time_of(&form.started, "started", "started").map_err(|e| errors.push(e)).ok();
+            let finished = time_of(&form.finished, "finished", "finished").map_err(|e| errors.push(e)).ok();
+            let [penalty, travel, other] = adjustments.map(|(name, raw)| minutes_of(raw, name));
+            let (penalty, travel, other) = (
+                penalty.map_err(|e| errors.push(e)).ok(),
+                travel.map_err(|e| errors.push(e)).ok(),
+                other.map_err(|e| errors.push(e)).ok(),
+            );
+            match (started, finished, penalty, travel, other) {
+                (Some(started), Some(finished), Some(penalty_minutes), Some(travel_minutes), Some(other_minutes)) => {
+                    let t = Timesheet { started, finished, penalty_minutes, travel_minutes, other_minutes };
+                    match t.validate() {
+                        Ok(()) => Some(t),
+                        Err(e) => {
+                            let name = match e.field {
+                                "timesheet.finished" => "finished",
+                                "timesheet.penalty_minutes" => "penalty",
+                                "timesheet.travel_minutes" => "travel",
+                                _ => "other",
+                            };
+                            errors.push(FieldError { field: name, message: format!("{name}: {}", e.problem) });
+                            None
+                        }
+                    }
+                }
+                _ => None,
+            }
+        }
+        Some(_) => {
+            let typed = [("started", &form.started), ("finished", &form.finished)].into_iter().chain(adjustments);
+            for (name, raw) in typed {
+                if !raw.is_empty() {
+                    errors.push(FieldError {
+                        field: name,
+                        message: format!("{name}: time is credited for attended outcomes only; leave it empty"),
+                    });
+                }
+            }
+            None
+        }
+        None => None,
+    };
+    match (person, outcome, errors.is_empty()) {
+        (Some((crn, appointment)), Some(outcome), true) => Ok(Attendance { crn, appointment, outcome, timesheet }),
+        _ => Err(errors),
+    }
+}
+
+struct BookedRow {
+    crn: String,
+    name: String,
+    appointment: String,
+    outcome: String,
+    credited: String,
+    notice: bool,
+}
+
+struct SummaryRow {
+    key: &'static str,
+    value: String,
+}
+
+/// A time or minutes field of the attendance form, with what was typed and its error.
+struct TimeInput {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+    error: Option<String>,
+}
+
+struct PersonChoice {
+    crn: String,
+    label: String,
+    selected: bool,
+}
+
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "upw_session.html")]
+struct SessionPage {
+    nav: Option<Nav>,
+    id: String,
+    title: String,
+    rows: Vec<SummaryRow>,
+    booked: Vec<BookedRow>,
+    runs: bool,
+    errors: Vec<FieldError>,
+    inputs: Vec<TimeInput>,
+    people: Vec<PersonChoice>,
+    outcomes: Vec<Choice>,
+    reasons: Vec<Choice>,
+    on_the_day: bool,
+    hint: String,
+}
+
+impl SessionPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+}
+
+/// A stored session, its project and what this user may do with it; 403 before 404, so a
+/// session id tells someone outside UPW nothing.
+async fn session_for(
+    app: &AppState,
+    who: &SignedIn,
+    id: &str,
+) -> Result<(StoredSession, Project, Organisation, UpwAccess), PageError> {
+    upw_staff(who)?;
+    let Some(session) = app.records.upw_session(id).await.map_err(store_error)? else {
+        return Err(PageError(WebError::NotFound(format!(
+            "There is no scheduled unpaid work session {id}. Schedule its week first."
+        ))));
+    };
+    let project = app
+        .records
+        .upw_projects()
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .find(|p| p.code == session.session.project)
+        .ok_or_else(|| PageError(WebError::internal(format!("session {id}: project missing"))))?;
+    let org = app.records.organisation().await.map_err(store_error)?;
+    match access::upw_access(&who.user, &project.borough, &org) {
+        UpwAccess::None => Err(forbidden()),
+        a => Ok((session, project, org, a)),
+    }
+}
+
+async fn fold(app: &AppState, crn: &Crn) -> Result<CaseState, PageError> {
+    let events = app.records.stream(crn).await.map_err(store_error)?;
+    CaseState::fold(crn.clone(), &events).map_err(|e| PageError(WebError::internal(format!("case {crn}: {e}"))))
+}
+
+/// The people booked on a session, as (CRN, appointment).
+async fn booked_on(app: &AppState, s: &StoredSession) -> Result<Vec<(Crn, LocalId)>, PageError> {
+    let on = s.session.start.date();
+    Ok(app
+        .records
+        .upw_allocations(on, on)
+        .await
+        .map_err(store_error)?
+        .into_iter()
+        .filter(|a| a.session == s.session.id)
+        .map(|a| (a.crn, a.appointment))
+        .collect())
+}
+
+async fn render_session(
+    app: &AppState,
+    who: &SignedIn,
+    id: &str,
+    typed: Option<(&[u8], Vec<FieldError>)>,
+) -> Result<Response, PageError> {
+    let (session, project, org, access) = session_for(app, who, id).await?;
+    let s = &session.session;
+    let supervisor =
+        app.records.upw_supervisors().await.map_err(store_error)?.into_iter().find(|x| x.code == s.supervisor);
+    let today = app.clock.today();
+    let mut booked = Vec::new();
+    for (crn, appointment) in booked_on(app, &session).await? {
+        let state = fold(app, &crn).await?;
+        let entries = app.records.limited_access_for(&crn).await.map_err(store_error)?;
+        // A person on a limited-access list barred to this user is shown by CRN only.
+        let name = match (&state.person, access::barred(&who.user.username, &entries, today)) {
+            (Some(p), false) => format!("{} {}", p.first_name, p.family_name),
+            _ => "Name withheld".to_owned(),
+        };
+        let record = state.appointments.iter().find(|a| a.appointment.id == appointment);
+        let outcome = record.and_then(|r| r.outcome);
+        let credited = match (record, outcome) {
+            (Some(r), Some(o)) => hours(
+                state
+                    .unpaid_work
+                    .timesheet(&appointment)
+                    .map_or(if o.attended() { u32::from(r.appointment.minutes) } else { 0 }, |t| t.credited_minutes(o)),
+            ),
+            _ => "Not recorded".to_owned(),
+        };
+        booked.push(BookedRow {
+            crn: crn.to_string(),
+            name,
+            appointment: appointment.to_string(),
+            outcome: outcome.map_or_else(|| "Not recorded".to_owned(), |o| o.label().to_owned()),
+            credited,
+            notice: outcome.is_none(),
+        });
+    }
+    let (body, errors): (&[u8], Vec<FieldError>) = typed.unwrap_or((b"", Vec::new()));
+    let form = AttendanceForm::from_body(body);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let borough = org
+        .boroughs
+        .iter()
+        .find(|b| b.code == project.borough)
+        .map_or_else(|| project.borough.to_string(), |b| b.name.to_string());
+    let rows = vec![
+        SummaryRow { key: "Project", value: format!("{} ({})", project.name, project.kind.as_str()) },
+        SummaryRow { key: "Borough", value: borough },
+        SummaryRow { key: "Meeting point", value: project.meeting_point.to_string() },
+        SummaryRow { key: "Day", value: day(s.start.date()) },
+        SummaryRow { key: "Time", value: format!("{} to {}", hhmm(s.start.time()), hhmm(s.end.time())) },
+        SummaryRow {
+            key: "Supervisor",
+            value: supervisor
+                .map_or_else(|| s.supervisor.to_string(), |x| format!("{} ({}, {})", x.name, x.code, x.phone.as_str())),
+        },
+        SummaryRow { key: "Places taken", value: format!("{} of {}", session.booked, s.capacity) },
+    ];
+    let choices = |list: &'static [(&'static str, &'static str)], chosen: &str| {
+        list.iter().map(|(value, label)| Choice { value, label, selected: *value == chosen }).collect::<Vec<_>>()
+    };
+    let people = booked
+        .iter()
+        .map(|b| PersonChoice {
+            crn: b.crn.clone(),
+            label: format!("{} ({})", b.name, b.crn),
+            selected: b.crn == form.person,
+        })
+        .collect();
+    let page = SessionPage {
+        nav: Nav::of(who),
+        id: s.id.clone(),
+        title: format!("{}, {}", project.name, day(s.start.date())),
+        rows,
+        runs: access == UpwAccess::Run,
+        people,
+        outcomes: choices(OUTCOMES, &form.outcome),
+        reasons: choices(ABSENCE_REASONS, &form.reason),
+        on_the_day: field(body, "notice") == "on_the_day",
+        hint: format!("The session runs {} to {}.", hhmm(s.start.time()), hhmm(s.end.time())),
+        inputs: [
+            ("started", "Started (HH:MM)", &form.started),
+            ("finished", "Finished (HH:MM)", &form.finished),
+            ("penalty", "Penalty minutes (late arrival, long breaks)", &form.penalty),
+            ("travel", "Travel minutes credited", &form.travel),
+            ("other", "Other minutes credited", &form.other),
+        ]
+        .into_iter()
+        .map(|(name, label, value)| TimeInput {
+            name,
+            label,
+            value: value.clone(),
+            error: errors.iter().find(|e| e.field == name).map(|e| e.message.clone()),
+        })
+        .collect(),
+        booked,
+        errors,
+    };
+    Ok((status, html(page)?).into_response())
+}
+
+async fn session_page(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    render_session(&app, &who, &id, None).await
+}
+
+async fn attendance(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (session, ..) = match session_for(&app, &who, &id).await? {
+        (.., UpwAccess::View) => return Err(forbidden()),
+        found => found,
+    };
+    let booked = booked_on(&app, &session).await?;
+    let a = match parse_attendance(&AttendanceForm::from_body(&body), &booked) {
+        Ok(a) => a,
+        Err(errors) => return render_session(&app, &who, &id, Some((&body, errors))).await,
+    };
+    let by = recorded_by(&who);
+    let now = jiff::Timestamp::now();
+    match app.records.upw_record_attendance(&a.crn, &a.appointment, a.outcome, a.timesheet, &by, now).await {
+        Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
+        Err(e) => {
+            let error = upw_error(e, "outcome")?;
+            render_session(&app, &who, &id, Some((&body, vec![error]))).await
+        }
+    }
+}
+
+struct StoodDownRow {
+    crn: String,
+    outcome: &'static str,
+    credited: String,
+    notify: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "upw_absent.html")]
+struct AbsentPage {
+    nav: Option<Nav>,
+    id: String,
+    supervisor: String,
+    on: String,
+    notice: &'static str,
+    stood_down: Vec<StoodDownRow>,
+    rescheduled: Option<Scheduled>,
+}
+
+/// The session's supervisor cannot work that day: everyone on their sessions that day is
+/// stood down by the policy table and the week is scheduled again.
+async fn absent(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let (session, ..) = match session_for(&app, &who, &id).await? {
+        (.., UpwAccess::View) => return Err(forbidden()),
+        found => found,
+    };
+    let notice = match field(&body, "notice").as_str() {
+        "advance" => AbsenceNotice::Advance,
+        "on_the_day" => AbsenceNotice::OnTheDay,
+        _ => {
+            let error = FieldError {
+                field: "notice",
+                message: "notice: say whether the absence is known in advance or on the day".into(),
+            };
+            return render_session(&app, &who, &id, Some((&body, vec![error]))).await;
+        }
+    };
+    let s = &session.session;
+    let on = s.start.date();
+    let by = recorded_by(&who);
+    let report = match app.records.upw_supervisor_absent(&s.supervisor, on, notice, &by, jiff::Timestamp::now()).await {
+        Ok(r) => r,
+        Err(e) => {
+            let error = upw_error(e, "notice")?;
+            return render_session(&app, &who, &id, Some((&body, vec![error]))).await;
+        }
+    };
+    let page = AbsentPage {
+        nav: Nav::of(&who),
+        id: id.clone(),
+        supervisor: s.supervisor.to_string(),
+        on: day(on),
+        notice: match notice {
+            AbsenceNotice::Advance => "known in advance",
+            AbsenceNotice::OnTheDay => "known on the day",
+        },
+        stood_down: report
+            .stood_down
+            .iter()
+            .map(|d| StoodDownRow {
+                crn: d.crn.to_string(),
+                outcome: d.outcome.label(),
+                credited: hours(d.credited_minutes),
+                notify: match d.notify {
+                    upw::policy::Notify::PhoneAndText => "Phone and text message before the session",
+                    upw::policy::Notify::InPersonAndText => "In person at the meeting point, confirmed by text",
+                },
+            })
+            .collect(),
+        rescheduled: report.rescheduled.map(|r| Scheduled {
+            objective: format!("{:.2}", r.objective),
+            people: r.people,
+            placements: r.placements,
+            kept: r.kept,
+            booked: r.booked,
+            moved_off: r.moved_off,
+            unmet_sessions: r.unmet_sessions,
+            unplaced: r.unplaced.iter().map(|u| Unplaced { crn: u.crn.clone(), why: u.explanation }).collect(),
+        }),
+    };
+    html(page).map(IntoResponse::into_response)
+}
+
+// ---------------------------------------------------------------------------------------
+// A person's progress and placement notices
+
+/// The case, if this user may see its UPW progress (403 otherwise, 404 when there is none);
+/// the read is recorded like any other read of the record.
+async fn progress_case(app: &AppState, who: &SignedIn, raw: &str, route: &str) -> Result<Crn, PageError> {
+    let crn = Crn::parse(raw).map_err(|e| PageError(e.into()))?;
+    let today = app.clock.today();
+    let Some(case) = app.records.summary(&crn).await.map_err(store_error)? else {
+        return Err(PageError(WebError::NotFound(format!("There is no case with CRN {crn}."))));
+    };
+    let org = app.records.organisation().await.map_err(store_error)?;
+    let granted = app.records.granted_cases(who.user.username.as_str()).await.map_err(store_error)?.contains(&crn);
+    let entries = app.records.limited_access_for(&crn).await.map_err(store_error)?;
+    let case_access = access::case_access(&who.user, &Place::of_case(&case, &org), granted, &entries, today);
+    if case_access == CaseAccess::None || !access::may_see_upw_progress(&who.user, case_access) {
+        return Err(forbidden());
+    }
+    let read = CaseRead {
+        crn: crn.clone(),
+        username: who.user.username.to_string(),
+        at: jiff::Timestamp::now(),
+        route: route.to_owned(),
+    };
+    app.records.record_read(&read).await.map_err(store_error)?;
+    Ok(crn)
+}
+
+struct ProgressRow {
+    requirement: String,
+    ordered: String,
+    credited: String,
+    remaining: String,
+    deadline: String,
+    projected: String,
+    at_risk: bool,
+    first_session: String,
+    arranged: &'static str,
+}
+
+struct SessionLine {
+    appointment: String,
+    when: String,
+    outcome: String,
+    notice: bool,
+}
+
+#[derive(Template)]
+#[template(path = "upw_progress.html")]
+struct ProgressPage {
+    nav: Option<Nav>,
+    crn: String,
+    name: String,
+    rows: Vec<ProgressRow>,
+    sessions: Vec<SessionLine>,
+}
+
+async fn progress_page(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(crn): Path<String>,
+) -> Result<Response, PageError> {
+    let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}").await?;
+    let today = app.clock.today();
+    let progress = app.records.upw_progress(&crn, today).await.map_err(|e| match e {
+        UpwError::Invalid(m) => PageError(WebError::NotFound(m)),
+        UpwError::Store(e) => store_error(e),
+    })?;
+    let state = fold(&app, &crn).await?;
+    let rows = progress
+        .iter()
+        .map(|p| ProgressRow {
+            requirement: p.requirement.to_string(),
+            ordered: hours(p.ordered_minutes),
+            credited: hours(p.credited_minutes),
+            remaining: hours(p.remaining_minutes),
+            deadline: day(p.deadline),
+            projected: p.projected_completion.map_or_else(|| "Complete".to_owned(), day),
+            at_risk: p.at_risk,
+            first_session: p.first_session.map_or_else(|| "None booked".to_owned(), day),
+            arranged: match p.arranged_in_time {
+                Some(true) => "Yes",
+                Some(false) => "No",
+                None => "Not yet due",
+            },
+        })
+        .collect();
+    let sessions = state
+        .appointments
+        .iter()
+        .filter(|a| a.appointment.kind == ContactKind::UnpaidWork)
+        .map(|a| SessionLine {
+            appointment: a.appointment.id.to_string(),
+            when: a.appointment.at.strftime("%-d %B %Y at %H:%M").to_string(),
+            outcome: a.outcome.map_or_else(|| "Not recorded".to_owned(), |o| o.label().to_owned()),
+            notice: a.outcome.is_none(),
+        })
+        .collect();
+    let name = state.person.as_ref().map_or_else(String::new, |p| format!("{} {}", p.first_name, p.family_name));
+    html(ProgressPage { nav: Nav::of(&who), crn: crn.to_string(), name, rows, sessions })
+        .map(IntoResponse::into_response)
+}
+
+/// The placement notice as plain text, to print or send.
+async fn notice(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path((crn, appointment)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}/notices/{appointment}").await?;
+    let appointment = LocalId::parse(&appointment).map_err(|e| PageError(e.into()))?;
+    let text = app.records.upw_placement_notice(&crn, &appointment).await.map_err(|e| match e {
+        // No such appointment, or not an unpaid work allocation: there is no notice to show.
+        UpwError::Invalid(m) => PageError(WebError::NotFound(m)),
+        UpwError::Store(e) => store_error(e),
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(person: &str, outcome: &str, times: [&str; 5]) -> AttendanceForm {
+        let [started, finished, penalty, travel, other] = times.map(str::to_owned);
+        AttendanceForm {
+            person: person.into(),
+            outcome: outcome.into(),
+            reason: String::new(),
+            started,
+            finished,
+            penalty,
+            travel,
+            other,
+        }
+    }
+
+    fn booked() -> Vec<(Crn, LocalId)> {
+        vec![(Crn::parse("X000001").unwrap(), LocalId::parse("UPW-P1-20261123").unwrap())]
+    }
+
+    /// (form, the fields named in error (empty when it is accepted), credited minutes, source)
+    #[test]
+    fn the_attendance_form_names_every_bad_field() {
+        let rows: &[(AttendanceForm, &[&str], u32, &str)] = &[
+            (form("X000001", "attended_complied", ["09:00", "16:00", "", "", ""]), &[], 420, "RULES: end - start"),
+            (form("X000001", "attended_complied", ["09:00", "16:00", "30", "", ""]), &[], 390, "RULES: less penalty"),
+            (form("X000001", "attended_complied", ["09:00", "16:00", "", "180", "180"]), &[], 780, "RULES: caps"),
+            (form("X000001", "attended_complied", ["09:00", "16:00", "", "181", ""]), &["travel"], 0, "RULES: cap"),
+            (form("X000001", "attended_complied", ["09:00", "16:00", "", "", "200"]), &["other"], 0, "RULES: cap"),
+            (form("X000001", "attended_complied", ["16:00", "09:00", "", "", ""]), &["finished"], 0, "issue 5"),
+            (form("X000001", "attended_complied", ["09:00", "10:00", "61", "", ""]), &["penalty"], 0, "issue 5"),
+            (
+                form("X000001", "attended_complied", ["", "9am", "x", "", ""]),
+                &["started", "finished", "penalty"],
+                0,
+                "",
+            ),
+            (form("X000001", "unacceptable_absence", ["", "", "", "", ""]), &[], 0, "RULES: attended only"),
+            (form("X000001", "unacceptable_absence", ["09:00", "", "", "", ""]), &["started"], 0, "attended only"),
+            (form("X000002", "attended_complied", ["09:00", "16:00", "", "", ""]), &["person"], 0, "not booked"),
+            (form("", "", ["", "", "", "", ""]), &["person", "outcome"], 0, "nothing chosen"),
+            (form("X000001", "acceptable_absence", ["", "", "", "", ""]), &["reason"], 0, "a reason is needed"),
+        ];
+        for (f, fields, credited, source) in rows {
+            match parse_attendance(f, &booked()) {
+                Ok(a) => {
+                    assert!(fields.is_empty(), "{f:?} accepted, expected errors on {fields:?}: {source}");
+                    let got = a.timesheet.map_or(0, |t| t.credited_minutes(a.outcome));
+                    assert_eq!(got, *credited, "{f:?}: {source}");
+                }
+                Err(errors) => {
+                    let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
+                    assert_eq!(&named, fields, "{f:?}: {source}");
+                    for e in &errors {
+                        assert!(e.message.starts_with(&format!("{}:", e.field)), "{}", e.message);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_outcome_and_reason_offered_parses() {
+        for (value, label) in OUTCOMES {
+            let o = outcome_of(value, "medical").unwrap_or_else(|e| panic!("{value}: {}", e.message));
+            // The label shown is the record's own, but for the two kinds of rescheduling.
+            if !value.starts_with("rescheduled") {
+                assert_eq!(o.label(), *label);
+            }
+        }
+        for (value, _) in ABSENCE_REASONS {
+            assert!(outcome_of("acceptable_absence", value).is_ok(), "{value}");
+        }
+    }
+
+    #[test]
+    fn hours_read_as_people_say_them() {
+        for (m, text) in [
+            (0, "0 hours"),
+            (45, "45 minutes"),
+            (60, "1 hour"),
+            (90, "1 hour 30 minutes"),
+            (420, "7 hours"),
+            (450, "7 hours 30 minutes"),
+        ] {
+            assert_eq!(hours(m), text);
+        }
+    }
+}

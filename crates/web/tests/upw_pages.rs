@@ -1,0 +1,157 @@
+//! The unpaid work pages over real HTTP, on a generated provider with synthetic projects:
+//! scheduling a week, the register and the supervisor's record (a bad field is named and
+//! nothing is saved; a good record is credited), and a supervisor's absence.
+
+mod support;
+
+use reqwest::StatusCode;
+use store::{CaseStore, SqliteStore, UpwStore};
+use support::{add_user, sign_in};
+use tokio::net::TcpListener;
+use web::Clock;
+
+/// Monday of ISO week 2026-W48; the server's today.
+const TODAY: &str = "2026-11-23";
+
+struct App {
+    base: String,
+    store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+async fn start() -> App {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("probity.db").to_str().unwrap()).await.unwrap();
+    let opts = synth::GenerateOptions::new(200, 5, "2026-11-20".parse().unwrap());
+    services::generate::generate(&store, &opts, &|_| {}).await.unwrap();
+    services::upw::seed_synthetic_projects(&store, 1, 2).await.unwrap();
+    add_user(&store, "upw", "upw_supervisor", "provider", None).await;
+    add_user(&store, "manager", "area_manager", "provider", None).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = web::router_with_clock(store.clone(), Clock::Fixed(TODAY.parse().unwrap()));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    App { base, store, _dir: dir }
+}
+
+impl App {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+}
+
+#[tokio::test]
+async fn upw_staff_schedule_a_week_record_the_day_and_stand_down_an_absent_supervisor() {
+    let app = start().await;
+    let upw = sign_in(&app.base, "upw").await;
+
+    // The week before scheduling: sessions with no places taken.
+    let r = upw.http.get(app.url("/upw?week=2026-W48")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Schedule week 2026-W48") && page.contains(" of "), "{page}");
+
+    // A bad week is named and schedules nothing.
+    let r = upw.http.post(app.url("/upw/schedule")).form(&[("week", "2026-48"), ("csrf_token", &upw.csrf)]);
+    let r = r.send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<a href=\"#week\">week:") && page.contains("value=\"2026-48\""), "{page}");
+    let (monday, sunday) = ("2026-11-23".parse().unwrap(), "2026-11-29".parse().unwrap());
+    assert!(app.store.allocations(monday, sunday).await.unwrap().is_empty(), "nothing scheduled");
+
+    let r = upw.http.post(app.url("/upw/schedule")).form(&[("week", "2026-W48"), ("csrf_token", &upw.csrf)]);
+    let r = r.send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("The week is scheduled") && page.contains("Objective"), "{page}");
+    let allocations = app.store.allocations(monday, sunday).await.unwrap();
+    assert!(!allocations.is_empty());
+    let one = &allocations[0];
+    assert!(page.contains(&format!("/upw/sessions/{}", one.session)));
+
+    // The register lists who is booked, with the attendance form.
+    let session = app.url(&format!("/upw/sessions/{}", one.session));
+    let page = upw.http.get(&session).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(one.crn.as_str()) && page.contains("Record attendance"), "{page}");
+
+    // Travel over the 180-minute cap (RULES.md, Unpaid work): named, what was typed kept, nothing saved.
+    let version = app.store.stream(&one.crn).await.unwrap().len();
+    let attend = app.url(&format!("/upw/sessions/{}/attendance", one.session));
+    let bad = [
+        ("person", one.crn.as_str()),
+        ("outcome", "attended_complied"),
+        ("started", "09:00"),
+        ("finished", "8am"),
+        ("travel", "200"),
+        ("csrf_token", &upw.csrf),
+    ];
+    let r = upw.http.post(&attend).form(&bad).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<a href=\"#finished\">finished:"), "{page}");
+    assert!(page.contains("value=\"8am\"") && page.contains("value=\"200\""), "what was typed is kept");
+    assert_eq!(app.store.stream(&one.crn).await.unwrap().len(), version, "nothing saved");
+    let bad = [
+        ("person", one.crn.as_str()),
+        ("outcome", "attended_complied"),
+        ("started", "09:00"),
+        ("finished", "16:00"),
+        ("travel", "200"),
+        ("csrf_token", &upw.csrf),
+    ];
+    let page = upw.http.post(&attend).form(&bad).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("<a href=\"#travel\">travel: 200 is above the cap of 180 minutes"), "{page}");
+    assert_eq!(app.store.stream(&one.crn).await.unwrap().len(), version, "nothing saved");
+
+    // A good record: 09:00 to 16:00 less 30 minutes' penalty, plus 60 travel = 7 hours 30 minutes.
+    let good = [
+        ("person", one.crn.as_str()),
+        ("outcome", "attended_complied"),
+        ("started", "09:00"),
+        ("finished", "16:00"),
+        ("penalty", "30"),
+        ("travel", "60"),
+        ("csrf_token", &upw.csrf),
+    ];
+    let r = upw.http.post(&attend).form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.stream(&one.crn).await.unwrap().len(), version + 2, "outcome and timesheet together");
+    let page = upw.http.get(&session).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Attended - complied") && page.contains("7 hours 30 minutes"), "{page}");
+    let progress = upw.http.get(app.url(&format!("/upw/cases/{}", one.crn))).send().await.unwrap();
+    assert_eq!(progress.status(), StatusCode::OK);
+    assert!(progress.text().await.unwrap().contains("Hours done"));
+
+    // A manager oversees but does not record.
+    let manager = sign_in(&app.base, "manager").await;
+    assert_eq!(manager.http.get(&session).send().await.unwrap().status(), StatusCode::OK);
+    let r = manager.http.post(&attend).form(&[("csrf_token", manager.csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Another session's supervisor is absent, known on the day: stood down, credited, rescheduled.
+    // On another day, so the person already recorded is not on it.
+    let other = allocations.iter().find(|a| a.on != one.on).expect("a session on another day");
+    let booked_with_them = app.store.session(&other.session).await.unwrap().unwrap();
+    let absent = app.url(&format!("/upw/sessions/{}/absent", other.session));
+    let r = upw.http.post(&absent).form(&[("notice", "sometime"), ("csrf_token", &upw.csrf)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("<a href=\"#notice\">notice:"));
+    assert!(app.store.stand_downs().await.unwrap().is_empty(), "nothing recorded");
+    let r = upw.http.post(&absent).form(&[("notice", "on_the_day"), ("csrf_token", &upw.csrf)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(other.crn.as_str()) && page.contains("Attended - sent home (service issue)"), "{page}");
+    assert!(page.contains("The week, scheduled again"), "{page}");
+    let stood_down = app.store.stand_downs().await.unwrap();
+    assert!(stood_down.iter().any(|s| s.crn == other.crn && s.credited_minutes == booked_with_them.session.minutes()));
+    assert_eq!(app.store.session(&other.session).await.unwrap().unwrap().booked, 0, "no one left on it");
+
+    // The placement notice is plain text.
+    let fresh = app.store.allocations(monday, sunday).await.unwrap();
+    let a = fresh.iter().find(|a| a.crn != one.crn).expect("someone still booked");
+    let r = upw.http.get(app.url(&format!("/upw/cases/{}/notices/{}", a.crn, a.appointment))).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    assert!(r.text().await.unwrap().contains("UNPAID WORK: YOUR PLACEMENT"));
+}
