@@ -70,6 +70,8 @@ pub trait CaseRecords: Send + Sync + 'static {
 
     // Inspection (issue 7): the workspace's reads and its one write, via `services::inspection`.
     fn inspections(&self) -> BoxFuture<'_, Result<Vec<InspectionRecord>, StoreError>>;
+    /// The CRNs of an inspection's sample, in order; `None` when there is no such inspection.
+    fn inspection_crns<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Option<Vec<Crn>>, StoreError>>;
     fn inspection_sample<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Vec<SampleCaseView>, InspectionError>>;
     fn inspection_case<'a>(
         &'a self,
@@ -238,6 +240,14 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
 
     fn inspections(&self) -> BoxFuture<'_, Result<Vec<InspectionRecord>, StoreError>> {
         Box::pin(InspectionStore::inspections(self))
+    }
+    fn inspection_crns<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Option<Vec<Crn>>, StoreError>> {
+        Box::pin(async move {
+            if InspectionStore::inspection(self, id).await?.is_none() {
+                return Ok(None);
+            }
+            Ok(Some(InspectionStore::inspection_cases(self, id).await?.into_iter().map(|c| c.crn).collect()))
+        })
     }
     fn inspection_sample<'a>(&'a self, id: &'a Code) -> BoxFuture<'a, Result<Vec<SampleCaseView>, InspectionError>> {
         Box::pin(inspection::sample_cases(self, id))

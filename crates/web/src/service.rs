@@ -362,8 +362,26 @@ fn parse_inspection(raw: &str) -> Result<Code, WebError> {
     Code::parse(raw).map_err(|e| WebError::bad_request("inspection", e.to_string()))
 }
 
-/// The sampled cases of an inspection that this user may read: an inspector the cases
-/// granted to them, a manager's internal audit the cases in their place.
+/// The CRNs of an inspection's sample that this user may read: an inspector the cases
+/// granted to them, a manager's internal audit the cases in their place. Reads no case's
+/// events, so the access check costs a summary per sampled case.
+async fn visible_sample(app: &AppState, who: &SignedIn, facts: &AccessFacts, id: &Code) -> Result<Vec<Crn>, WebError> {
+    let Some(crns) = app.records.inspection_crns(id).await? else {
+        return Err(WebError::NotFound(format!("inspection: no inspection {id}")));
+    };
+    let mut visible = Vec::new();
+    for crn in crns {
+        if let Some(summary) = app.records.summary(&crn).await?
+            && facts.access(who, &summary) != CaseAccess::None
+        {
+            visible.push(crn);
+        }
+    }
+    Ok(visible)
+}
+
+/// The sampled cases of an inspection that this user may read, with their progress and
+/// look-behind counts.
 pub async fn inspection_cases(
     app: &AppState,
     who: &SignedIn,
@@ -372,29 +390,23 @@ pub async fn inspection_cases(
     may_assess(who)?;
     let id = parse_inspection(inspection)?;
     let facts = AccessFacts::load(app, who).await?;
-    let mut visible = Vec::new();
-    for case in app.records.inspection_sample(&id).await? {
-        let crn = parse_crn(&case.crn)?;
-        if let Some(summary) = app.records.summary(&crn).await?
-            && facts.access(who, &summary) != CaseAccess::None
-        {
-            visible.push(case);
-        }
-    }
-    Ok((id, visible))
+    let visible: BTreeSet<String> = visible_sample(app, who, &facts, &id).await?.iter().map(Crn::to_string).collect();
+    let cases = app.records.inspection_sample(&id).await?.into_iter().filter(|c| visible.contains(&c.crn)).collect();
+    Ok((id, cases))
 }
 
-/// The inspections with at least one sampled case this user may read.
+/// The inspections with at least one sampled case this user may read, with how many.
 pub async fn inspections(
     app: &AppState,
     who: &SignedIn,
 ) -> Result<Vec<(store::inspection::InspectionRecord, usize)>, WebError> {
     may_assess(who)?;
+    let facts = AccessFacts::load(app, who).await?;
     let mut out = Vec::new();
     for inspection in app.records.inspections().await? {
-        let (_, cases) = inspection_cases(app, who, inspection.id.as_str()).await?;
-        if !cases.is_empty() {
-            out.push((inspection, cases.len()));
+        let visible = visible_sample(app, who, &facts, &inspection.id).await?.len();
+        if visible > 0 {
+            out.push((inspection, visible));
         }
     }
     Ok(out)
@@ -402,8 +414,11 @@ pub async fn inspections(
 
 /// Refuses a sampled case this user may not read, exactly as any other case is refused.
 async fn readable_sampled_case(app: &AppState, who: &SignedIn, inspection: &str, crn: &str) -> Result<Code, WebError> {
-    let (id, cases) = inspection_cases(app, who, inspection).await?;
-    if cases.iter().any(|c| c.crn == crn) { Ok(id) } else { Err(forbidden()) }
+    may_assess(who)?;
+    let id = parse_inspection(inspection)?;
+    let facts = AccessFacts::load(app, who).await?;
+    let visible = visible_sample(app, who, &facts, &id).await?;
+    if visible.iter().any(|c| c.as_str() == crn) { Ok(id) } else { Err(forbidden()) }
 }
 
 /// One sampled case's workspace: every question with its prefill and evidence, the answer
@@ -447,17 +462,21 @@ pub async fn answer_inspection_question(
     Ok(())
 }
 
-/// The findings of an inspection from its latest answers.
+/// The findings of an inspection from its latest answers, for a user who may read at least
+/// one of its sampled cases.
 pub async fn inspection_findings(
     app: &AppState,
     who: &SignedIn,
     inspection: &str,
 ) -> Result<(Code, inspect::report::Report), WebError> {
-    let (id, cases) = inspection_cases(app, who, inspection).await?;
-    if cases.is_empty() {
+    may_assess(who)?;
+    let id = parse_inspection(inspection)?;
+    let facts = AccessFacts::load(app, who).await?;
+    if visible_sample(app, who, &facts, &id).await?.is_empty() {
         return Err(forbidden());
     }
-    Ok((id.clone(), app.records.inspection_findings(&id).await?))
+    let report = app.records.inspection_findings(&id).await?;
+    Ok((id, report))
 }
 
 #[cfg(test)]
