@@ -175,6 +175,58 @@ pub struct DemoArgs {
     pub file: PathBuf,
 }
 
+/// The generator allocates every case it makes (its output is calibrated to the report), so
+/// the demo adds a few new cases of people living in the demo SPO's borough, sentenced and
+/// assessed (the tier follows) but not yet allocated: the SPO's team view then has a queue.
+/// Returns the SPO's team.
+async fn seed_allocation_queue<S: CaseStore + store::AccessStore>(
+    store: &S,
+    org: &domain::org::Organisation,
+    today: jiff::civil::Date,
+) -> anyhow::Result<Option<domain::ids::Code>> {
+    use domain::assessment::{NeedArea, NeedSeverity, RoshLevel};
+    use domain::event::CaseEvent;
+    use domain::example;
+    use domain::person::Gender;
+    use domain::sentence::SentenceKind;
+    let Some(spo) = store::AccessStore::user(store, "spo").await? else { return Ok(None) };
+    let Some(team) = spo.scope_code.as_deref().map(domain::ids::Code::parse).transpose()? else { return Ok(None) };
+    let borough = services::access::Place::of_team(Some(&team), None, org).borough;
+    let system = domain::ids::Code::parse("SYSTEM")?;
+    // (CRN, first name, family name, gender, days waiting, sentence, RoSH): W is the
+    // generator's last CRN letter, reached only beyond 25 million cases.
+    let waiting = [
+        ("W000001", "Aisha", "Khan", Gender::Female, 9, SentenceKind::CommunityOrder, RoshLevel::Medium),
+        ("W000002", "Daniel", "Murphy", Gender::Male, 6, SentenceKind::SuspendedSentenceOrder, RoshLevel::High),
+        ("W000003", "Tomasz", "Nowak", Gender::Male, 3, SentenceKind::CommunityOrder, RoshLevel::Low),
+        ("W000004", "Grace", "Adeyemi", Gender::Female, 1, SentenceKind::CommunityOrder, RoshLevel::Low),
+    ];
+    for (crn, first, family, gender, days, kind, rosh) in waiting {
+        let crn = domain::ids::Crn::parse(crn)?;
+        if store.summary(&crn).await?.is_some() {
+            continue;
+        }
+        let on = today.saturating_sub(jiff::Span::new().days(days));
+        let mut person = example::person(first, family);
+        person.gender = gender;
+        person.home_borough = borough.clone();
+        let mut sentence = example::community_order("S1", on);
+        sentence.kind = kind;
+        let needs =
+            [(NeedArea::Accommodation, NeedSeverity::Standard), (NeedArea::ThinkingBehaviour, NeedSeverity::Severe)];
+        let events: Vec<_> = [
+            CaseEvent::PersonRegistered { person },
+            CaseEvent::SentenceImposed { sentence },
+            CaseEvent::AssessmentCompleted { assessment: example::assessment("AS1", on, rosh, &needs) },
+        ]
+        .into_iter()
+        .map(|e| example::new_event(on, e))
+        .collect();
+        services::record::record_events(store, &crn, 0, &events, &system, jiff::Timestamp::now()).await?;
+    }
+    Ok(Some(team))
+}
+
 /// Generates a fresh provider into the demo file and serves it.
 pub async fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     let listener = listen(&a.addr).await?;
@@ -203,6 +255,9 @@ pub async fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     println!("Sign in with one of these logins (one per role; passwords are new on every run):");
     for (username, password, role) in crate::user_cmds::demo_users(&store, &org).await? {
         println!("  {username:<10} {password}  ({role})");
+    }
+    if let Some(team) = seed_allocation_queue(&store, &org, as_of).await? {
+        println!("The SPO's team, with cases waiting to be allocated: http://{addr}/teams/{team}");
     }
     println!("Sign-in is required on every page; add users with `probity user add`.");
     println!("The inspector's sample (inspection DEMO, announced today): http://{addr}/inspections/DEMO");

@@ -1,5 +1,5 @@
-//! `probity upw schedule | absent | attend | progress | notice | seed-projects`: unpaid work over a
-//! store. Each parses its flags and calls `services::upw`.
+//! `probity upw schedule | allocate | absent | attend | progress | notice | seed-projects`: unpaid
+//! work over a store. Each parses its flags and calls `services::upw`.
 
 use clap::{Args, Subcommand};
 use domain::ids::{Code, Crn, LocalId};
@@ -13,6 +13,8 @@ use crate::tool_cmds::{UpwArgs, UpwCommand, date_flag};
 pub enum UpwStoreCommand {
     /// Schedule a week from the store and book the allocations on each case.
     Schedule(ScheduleArgs),
+    /// Place one person on one session by hand; refused (nothing written) if it breaks a rule.
+    Allocate(AllocateArgs),
     /// A supervisor cannot work on a date: stand down, credit, notify and reschedule.
     Absent(AbsentArgs),
     /// The supervisor's record of the day for one person: the outcome and, when attended, the times.
@@ -41,6 +43,26 @@ pub struct ScheduleArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args)]
+pub struct AllocateArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub crn: String,
+    /// The session, e.g. UPW0001-20261128 (project and date).
+    #[arg(long)]
+    pub session: String,
+    /// once, weekly or fortnightly: how the place recurs while hours are outstanding.
+    #[arg(long, default_value = "weekly")]
+    pub recurrence: String,
+    /// Sessions before this date are refused (default today).
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Staff code recorded on the booking.
+    #[arg(long, default_value = "UPW-STAFF")]
+    pub by: String,
 }
 
 #[derive(Args)]
@@ -157,13 +179,14 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 println!(
-                    "Week of {}: {} people, {} sessions; {} placements (kept {}, booked {}, moved off {}); objective {:.2}; unmet sessions {}",
+                    "Week of {}: {} people, {} sessions; {} placements (kept {}, booked {} of which {} recurring, moved off {}); objective {:.2}; unmet sessions {}",
                     report.week,
                     report.people,
                     report.sessions,
                     report.placements,
                     report.kept,
                     report.booked,
+                    report.carried,
                     report.moved_off,
                     report.objective,
                     report.unmet_sessions
@@ -175,6 +198,31 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
                     println!("  no supervisor: {s}");
                 }
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwStoreCommand::Allocate(a) => {
+            let crn = crn(&a.crn)?;
+            let recurrence = upw::allocate::Recurrence::parse(a.recurrence.trim())
+                .map_err(|e| anyhow::anyhow!("--recurrence: {}", e.problem))?;
+            let today = date_flag("--today", a.today.as_deref())?;
+            let by = code("--by", &a.by)?;
+            let session = a.session.trim();
+            let placed =
+                with_store!(url(&a.db)?, |s| services::upw::allocate(&s, &crn, session, recurrence, today, &by, now)
+                    .await
+                    .map_err(|e| match e {
+                        // A refusal names its field, which is the flag.
+                        services::upw::UpwError::Invalid(m) => anyhow::anyhow!("--{m}"),
+                        other => other.into(),
+                    })?);
+            println!(
+                "{} placed on {} ({}), appointment {}; case at version {}",
+                placed.crn,
+                placed.session,
+                placed.recurrence.label().to_lowercase(),
+                placed.appointment,
+                placed.version
+            );
             Ok(ExitCode::SUCCESS)
         }
         UpwStoreCommand::Absent(a) => {

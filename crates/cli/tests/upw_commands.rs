@@ -138,3 +138,64 @@ fn attend_records_the_supervisors_day_and_refuses_bad_times_writing_nothing() {
     assert!(out.contains("450 minutes credited"), "{out}");
     assert_eq!(credited(), before + 450);
 }
+
+#[test]
+fn allocate_places_one_person_by_hand_and_refuses_bad_placements_writing_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("allocate.db").display());
+    ok(probity(&["generate", "--cases", "200", "--seed", "5", "--as-of", "2026-11-20", "--database", &db]));
+    ok(probity(&["upw", "seed-projects", "--per-borough", "2", "--database", &db]));
+    ok(probity(&["upw", "schedule", "--week", "2026-W48", "--today", "2026-11-23", "--json", "--database", &db]));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    // Someone sentenced with nothing booked, and a mixed group session with room.
+    let (taken, room): ((String, String), String) = rt.block_on(async {
+        let path = db.strip_prefix("sqlite://").unwrap();
+        let store = store::SqliteStore::open(path).await.unwrap();
+        let crn = domain::ids::Crn::parse("X900001").unwrap();
+        let events = domain::example::opening("Mary", "Seacole", "2026-11-20".parse().unwrap(), "OFF1", "TEAM1");
+        store::CaseStore::append(&store, &crn, 0, &events).await.unwrap();
+        let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+        let taken = sqlx::query_as("SELECT crn, session FROM upw_allocations ORDER BY crn LIMIT 1")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let room = sqlx::query_scalar(
+            "SELECT s.id FROM upw_sessions s JOIN upw_projects p ON p.code = s.project \
+             WHERE s.booked < s.capacity AND p.kind = 'group' AND NOT p.women_only AND NOT p.ete ORDER BY s.id LIMIT 1",
+        )
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+        (taken, room)
+    });
+    let places = || -> i64 {
+        rt.block_on(async {
+            let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+            sqlx::query_scalar("SELECT COUNT(*) FROM upw_allocations").fetch_one(&pool).await.unwrap()
+        })
+    };
+    let before = places();
+    let allocate = |crn: &str, session: &str, extra: &[&str]| {
+        let mut args = vec!["upw", "allocate", "--crn", crn, "--session", session, "--today", "2026-11-23"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--database", &db]);
+        probity(&args)
+    };
+    fails(
+        allocate("X900001", &room, &["--recurrence", "monthly"]),
+        "--recurrence: `monthly` is not once, weekly or fortnightly",
+    );
+    fails(allocate("nope", &room, &[]), "--crn");
+    fails(allocate("X999999", &room, &[]), "--crn: no case X999999");
+    fails(allocate("X900001", "P9-20261128", &[]), "--session: no unpaid work session P9-20261128");
+    fails(allocate(&taken.0, &taken.1, &[]), "one session a day");
+    assert_eq!(places(), before, "nothing written");
+
+    let out = ok(allocate("X900001", &room, &["--recurrence", "once"]));
+    assert!(out.contains(&format!("X900001 placed on {room} (once)")), "{out}");
+    assert_eq!(places(), before + 1);
+    // The notice for the new place is there to print.
+    let appointment = format!("UPW-{room}");
+    let notice = ok(probity(&["upw", "notice", "--crn", "X900001", "--appointment", &appointment, "--database", &db]));
+    assert!(notice.contains("UNPAID WORK: YOUR PLACEMENT"), "{notice}");
+}

@@ -19,6 +19,10 @@ mod unpaid_work;
 pub use unpaid_work::{
     UPW_POLICY, UpwAccess, UpwRolePolicy, covers_borough, may_see_upw_progress, upw_access, upw_policy, upw_role_access,
 };
+mod team;
+pub use team::{
+    QUEUE_SOURCE, TEAM_POLICY, TeamAccess, TeamRolePolicy, team_access, team_policy, team_role_access, waits_for,
+};
 
 /// What a user does in the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -19,6 +19,7 @@ use domain::ids::{Code, Crn, LocalId};
 use domain::unpaid_work::Timesheet;
 use store::upw::{Allocation, StandDownRecord};
 use store::{CaseStore, StoreError, UpwStore};
+use upw::allocate::{Placement, Recurrence};
 use upw::policy::{AbsenceNotice, IncentivePolicy};
 use upw::progress::Progress;
 use upw::project::{PlannedSession, sessions_for_week};
@@ -52,6 +53,8 @@ pub struct ScheduleReport {
     pub unmet_sessions: u32,
     pub kept: usize,
     pub booked: usize,
+    /// Of the places booked, those recurring from an earlier week.
+    pub carried: usize,
     pub moved_off: usize,
     pub unplaced: Vec<UnplacedPerson>,
     /// Sessions with no supervisor this week (not working that day, or absent).
@@ -115,13 +118,37 @@ fn appointment_id(state: &CaseState, session: &str) -> LocalId {
     LocalId::parse(&id).expect("session ids make valid appointment ids")
 }
 
+/// The case, folded; `None` when the CRN has no events.
+async fn case_if_any<S: CaseStore>(store: &S, crn: &Crn) -> Result<Option<CaseState>, UpwError> {
+    let events = store.stream(crn).await?;
+    if events.is_empty() {
+        return Ok(None);
+    }
+    CaseState::fold(crn.clone(), &events).map(Some).map_err(|e| UpwError::Store(StoreError::Corrupt(e.to_string())))
+}
+
+/// The appointments made on education, training and employment sessions, by person.
+async fn ete_by_person<S: UpwStore>(store: &S, crn: Option<&Crn>) -> Result<HashMap<Crn, HashSet<LocalId>>, UpwError> {
+    let mut out: HashMap<Crn, HashSet<LocalId>> = HashMap::new();
+    for (c, a) in store.ete_appointments(crn).await? {
+        out.entry(c).or_default().insert(a);
+    }
+    Ok(out)
+}
+
 /// Schedules the week starting `monday`: builds the instance from the store, keeps every
-/// current allocation that is still feasible and fills the places left with the exact solver
-/// (`upw::week::solve_keeping`: a re-run moves only people a change made infeasible), then
-/// records the changes: a moved-off person's appointment gets
-/// `Rescheduled (service)`, and each new place is allocated (the store refuses it if the
-/// session is full) and booked on the case as an `UnpaidWork` appointment linked to the
-/// requirement. Sessions before `today` are left as they are.
+/// current allocation that is still feasible, then the placements recurring from earlier
+/// weeks (weekly from last week, fortnightly from the week before: `upw::allocate::carried`),
+/// and fills the places left with the exact solver (`upw::week::solve_keeping`, held to each
+/// person's 30% ETE allowance by `solve_within_ete`), then records the changes: a moved-off
+/// person's appointment gets `Rescheduled (service)`, and each new place is allocated (the
+/// store refuses it if the session is full) and booked on the case as an `UnpaidWork`
+/// appointment linked to the requirement. The scheduler's own new places recur weekly
+/// (`policy::SCHEDULER_RECURRENCE`); a carried place keeps its recurrence. Sessions before
+/// `today` are left as they are.
+///
+/// Only the histories of people with an unpaid work requirement are read
+/// (`UpwStore::upw_cases`), and of anyone holding a place this week.
 pub async fn schedule_week<S: CaseStore + UpwStore>(
     store: &S,
     monday: Date,
@@ -140,17 +167,23 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
     let open: Vec<PlannedSession> = week.sessions.iter().filter(|s| s.start.date() >= today).cloned().collect();
     let open_ids: HashSet<&str> = open.iter().map(|s| s.id.as_str()).collect();
 
-    let states = crate::generate::case_states(store).await?;
+    let allocations = store.allocations(monday, sunday).await?;
+    let mut crns: Vec<Crn> = store.upw_cases().await?;
+    crns.extend(allocations.iter().map(|a| a.crn.clone()));
+    crns.sort();
+    crns.dedup();
+    let mut states: Vec<CaseState> = Vec::with_capacity(crns.len());
+    for crn in &crns {
+        states.extend(case_if_any(store, crn).await?);
+    }
     // An allocation is made before its booking is appended to the case (two stores, two
     // transactions). If a run died between the two, the place has no booking: give it back
     // so this run can place the person properly.
-    let booked: HashSet<(String, &str)> = states
-        .iter()
-        .flat_map(|s| s.appointments.iter().map(move |a| (s.crn.to_string(), a.appointment.id.as_str())))
-        .collect();
+    let booked: HashSet<(&Crn, &LocalId)> =
+        states.iter().flat_map(|s| s.appointments.iter().map(move |a| (&s.crn, &a.appointment.id))).collect();
     let mut current = Vec::new();
-    for a in store.allocations(monday, sunday).await? {
-        if booked.contains(&(a.crn.to_string(), a.appointment.as_str())) {
+    for a in allocations {
+        if booked.contains(&(&a.crn, &a.appointment)) {
             current.push(a);
         } else {
             store.release(&a.session, &a.crn).await?;
@@ -168,8 +201,41 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         .map(|a| Assignment { person: Id::Text(a.crn.to_string()), session: Id::Text(a.session.clone()) })
         .collect();
 
-    let orders: Vec<_> = states.iter().filter(|s| s.is_active()).flat_map(upw::people::upw_orders).collect();
-    let instance = upw::week::build_instance(monday, &projects, &open, &orders, &scheduled, previous.clone())
+    // Placements recurring from the two weeks before, after this week's own in `previous`:
+    // where both want the same day, the place the person already holds wins.
+    let earlier_from = monday.checked_sub(jiff::Span::new().days(14)).expect("in range");
+    let earlier_to = monday.checked_sub(jiff::Span::new().days(1)).expect("in range");
+    let earlier_sessions: HashMap<String, PlannedSession> = store
+        .sessions_between(earlier_from, earlier_to)
+        .await?
+        .into_iter()
+        .map(|s| (s.session.id.clone(), s.session))
+        .collect();
+    let earlier_allocations = store.allocations(earlier_from, earlier_to).await?;
+    let placements: Vec<Placement<'_>> = earlier_allocations
+        .iter()
+        .filter_map(|a| {
+            earlier_sessions.get(&a.session).map(|session| Placement {
+                person: Id::Text(a.crn.to_string()),
+                session,
+                recurrence: a.recurrence,
+            })
+        })
+        .collect();
+    let carried_list: Vec<(Assignment, Recurrence)> =
+        upw::allocate::carried(monday, &placements, &open).into_iter().filter(|(a, _)| !previous.contains(a)).collect();
+    let mut wanted = previous.clone();
+    wanted.extend(carried_list.iter().map(|(a, _)| a.clone()));
+    let carried: HashMap<Assignment, Recurrence> = carried_list.into_iter().collect();
+
+    let ete = ete_by_person(store, None).await?;
+    let none = HashSet::new();
+    let orders: Vec<_> = states
+        .iter()
+        .filter(|s| s.is_active())
+        .flat_map(|s| upw::people::upw_orders_with_ete(s, ete.get(&s.crn).unwrap_or(&none)))
+        .collect();
+    let instance = upw::week::build_instance(monday, &projects, &open, &orders, &scheduled, wanted)
         .map_err(|e| UpwError::Invalid(format!("instance: {e}")))?;
     // Sessions already held this week count against the person's weekly limit.
     let people: Vec<upw::Person> = instance
@@ -189,7 +255,8 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         instance.previous().to_vec(),
     )
     .map_err(|e| UpwError::Invalid(format!("instance: {e}")))?;
-    let solution = upw::week::solve_keeping(&instance);
+    let limits = upw::week::ete_limits(&open, &orders, &scheduled);
+    let solution = upw::week::solve_within_ete(&instance, &limits);
     let changes = upw::week::changes(&previous, &solution);
 
     // Moves off first, so their places are free for the new bookings.
@@ -213,30 +280,27 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
     let sessions: HashMap<&str, &PlannedSession> = open.iter().map(|s| (s.id.as_str(), s)).collect();
     let requirement: HashMap<String, LocalId> =
         orders.iter().map(|o| (o.crn.to_string(), o.requirement.clone())).collect();
+    // A person's new places are booked on their case together: one append each.
+    let mut carried_in = 0;
+    let mut by_person: Vec<(String, Vec<(&PlannedSession, Recurrence)>)> = Vec::new();
     for a in &changes.added {
         let crn_text = id_text(&a.person);
-        let crn = Crn::parse(&crn_text).map_err(|e| UpwError::Invalid(e.to_string()))?;
         let session = sessions[id_text(&a.session).as_str()];
-        let state = case(store, &crn).await?;
-        let appointment = Appointment {
-            id: appointment_id(&state, &session.id),
-            at: session.start,
-            minutes: u16::try_from(session.minutes()).unwrap_or(u16::MAX),
-            kind: ContactKind::UnpaidWork,
-            requirement: requirement.get(&crn_text).cloned(),
+        let recurrence = match carried.get(a) {
+            Some(&r) => {
+                carried_in += 1;
+                r
+            }
+            None => upw::policy::SCHEDULER_RECURRENCE,
         };
-        let allocation = Allocation {
-            session: session.id.clone(),
-            crn: crn.clone(),
-            appointment: appointment.id.clone(),
-            on: session.start.date(),
-        };
-        store.allocate(&allocation).await?;
-        if let Err(e) = append(store, &state, vec![CaseEvent::AppointmentBooked { appointment }], by, now).await {
-            // The case refused the booking: give the place back so the schedule stays true.
-            store.release(&session.id, &crn).await?;
-            return Err(e);
+        match by_person.last_mut() {
+            Some((c, list)) if *c == crn_text => list.push((session, recurrence)),
+            _ => by_person.push((crn_text, vec![(session, recurrence)])),
         }
+    }
+    for (crn_text, places) in &by_person {
+        let crn = Crn::parse(crn_text).map_err(|e| UpwError::Invalid(e.to_string()))?;
+        book(store, &crn, places, requirement.get(crn_text).cloned(), by, now).await?;
     }
 
     let unmet_sessions = {
@@ -255,6 +319,7 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         unmet_sessions,
         kept: changes.kept.len(),
         booked: changes.added.len(),
+        carried: carried_in,
         moved_off: changes.removed.len(),
         unplaced: solution
             .unplaced
@@ -262,6 +327,145 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
             .map(|u| UnplacedPerson { crn: id_text(&u.person), reason: u.reason, explanation: explain(u.reason) })
             .collect(),
         without_supervisor: week.without_supervisor.iter().map(|s| s.id.clone()).collect(),
+    })
+}
+
+/// Takes the places (each guarded by the store) and books them on the case in one append; if
+/// a place cannot be taken or the case refuses the bookings, every place taken here is given
+/// back so the schedule stays true. Returns the appointments and the case's version.
+async fn book<S: CaseStore + UpwStore>(
+    store: &S,
+    crn: &Crn,
+    places: &[(&PlannedSession, Recurrence)],
+    requirement: Option<LocalId>,
+    by: &Code,
+    now: Timestamp,
+) -> Result<(Vec<LocalId>, u64), UpwError> {
+    let state = case(store, crn).await?;
+    let mut events = Vec::new();
+    let mut taken: Vec<&str> = Vec::new();
+    for &(session, recurrence) in places {
+        let appointment = Appointment {
+            id: appointment_id(&state, &session.id),
+            at: session.start,
+            minutes: u16::try_from(session.minutes()).unwrap_or(u16::MAX),
+            kind: ContactKind::UnpaidWork,
+            requirement: requirement.clone(),
+        };
+        let allocation = Allocation {
+            session: session.id.clone(),
+            crn: crn.clone(),
+            appointment: appointment.id.clone(),
+            on: session.start.date(),
+            recurrence,
+        };
+        if let Err(e) = store.allocate(&allocation).await {
+            for t in taken {
+                store.release(t, crn).await?;
+            }
+            return Err(e.into());
+        }
+        taken.push(&session.id);
+        events.push(CaseEvent::AppointmentBooked { appointment });
+    }
+    let ids = events
+        .iter()
+        .filter_map(|e| match e {
+            CaseEvent::AppointmentBooked { appointment } => Some(appointment.id.clone()),
+            _ => None,
+        })
+        .collect();
+    match append(store, &state, events, by, now).await {
+        Ok(version) => Ok((ids, version)),
+        Err(e) => {
+            for t in taken {
+                store.release(t, crn).await?;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A person placed by hand.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Allocated {
+    pub crn: String,
+    pub session: String,
+    pub appointment: String,
+    pub recurrence: Recurrence,
+    /// The case's version after the booking.
+    pub version: u64,
+}
+
+/// The session `id` with its places taken and whether its supervisor is absent: as stored, or
+/// as its project plans it for that week (so a person can be placed before the week is
+/// scheduled).
+async fn find_session<S: UpwStore>(store: &S, id: &str) -> Result<(PlannedSession, u32, bool, bool), UpwError> {
+    let unknown = || UpwError::Invalid(format!("session: no unpaid work session {id}"));
+    let stored = store.session(id).await?;
+    let on = match &stored {
+        Some(s) => s.session.start.date(),
+        None => upw::project::session_date(id).ok_or_else(unknown)?,
+    };
+    let projects = UpwStore::projects(store).await?;
+    let supervisors = store.supervisors().await?;
+    let absences = store.absences(on, on).await?;
+    let week = sessions_for_week(&projects, &supervisors, &absences, upw::project::monday_of(on));
+    let booked = stored.as_ref().map_or(0, |s| s.booked);
+    if let Some(s) = week.sessions.into_iter().find(|s| s.id == id) {
+        return Ok((s, booked, false, stored.is_some()));
+    }
+    if let Some(s) = week.without_supervisor.into_iter().find(|s| s.id == id) {
+        return Ok((s, booked, true, stored.is_some()));
+    }
+    stored.map(|s| (s.session, s.booked, false, true)).ok_or_else(unknown)
+}
+
+/// Places one person on one session by hand, recurring as asked (`probity upw allocate` and
+/// the register page). Refused, naming the field and writing nothing, when the CRN or session
+/// is unknown, the person has no unpaid work hours outstanding, or the placement breaks a rule
+/// (`upw::allocate::check_allocation`: suitability, a day they cannot work, another session
+/// that day, a clash with any booked appointment or a time they cannot work, the ETE
+/// allowance, a full session, a past session, an absent supervisor).
+pub async fn allocate<S: CaseStore + UpwStore>(
+    store: &S,
+    crn: &Crn,
+    session: &str,
+    recurrence: Recurrence,
+    today: Date,
+    by: &Code,
+    now: Timestamp,
+) -> Result<Allocated, UpwError> {
+    let Some(state) = case_if_any(store, crn).await? else {
+        return Err(UpwError::Invalid(format!("crn: no case {crn}")));
+    };
+    let (session, booked, supervisor_absent, stored) = find_session(store, session).await?;
+    let ete = ete_by_person(store, Some(crn)).await?.remove(crn).unwrap_or_default();
+    let orders = if state.is_active() { upw::people::upw_orders_with_ete(&state, &ete) } else { Vec::new() };
+    let Some(order) = orders.first() else {
+        return Err(UpwError::Invalid(format!("crn: {crn} has no unpaid work hours outstanding")));
+    };
+    let on = session.start.date();
+    let same_day = store.allocations(on, on).await?.into_iter().find(|a| &a.crn == crn).map(|a| a.session);
+    let holding = upw::allocate::Holding { booked, same_day: same_day.as_deref(), supervisor_absent };
+    upw::allocate::check_allocation(order, &session, &holding, order.ete_allowance(&HashSet::new()), today)
+        .map_err(|r| UpwError::Invalid(r.to_string()))?;
+    if !stored {
+        store.put_sessions(std::slice::from_ref(&session)).await?;
+    }
+    let (appointments, version) = book(store, crn, &[(&session, recurrence)], Some(order.requirement.clone()), by, now)
+        .await
+        .map_err(|e| match e {
+            // Another allocator took the last place first.
+            UpwError::Store(StoreError::Invalid(m)) => UpwError::Invalid(m),
+            other => other,
+        })?;
+    Ok(Allocated {
+        crn: crn.to_string(),
+        session: session.id.clone(),
+        appointment: appointments.first().map(ToString::to_string).unwrap_or_default(),
+        recurrence,
+        version,
     })
 }
 
@@ -358,14 +562,15 @@ pub async fn record_attendance<S: CaseStore>(
     append(store, &state, events, by, now).await
 }
 
-/// Progress of each unpaid work requirement on the case.
-pub async fn progress<S: CaseStore>(
+/// Progress of each unpaid work requirement on the case, ETE credit counted up to its cap.
+pub async fn progress<S: CaseStore + UpwStore>(
     store: &S,
     crn: &Crn,
     today: Date,
     incentive: &IncentivePolicy,
 ) -> Result<Vec<Progress>, UpwError> {
     let state = case(store, crn).await?;
+    let ete = ete_by_person(store, Some(crn)).await?.remove(crn).unwrap_or_default();
     let mut out = Vec::new();
     for s in &state.sentences {
         for r in &s.sentence.requirements {
@@ -374,7 +579,7 @@ pub async fn progress<S: CaseStore>(
                     .unpaid_work
                     .needs_for(&r.id)
                     .map_or(upw::policy::DEFAULT_SESSIONS_PER_WEEK, |n| n.sessions_per_week);
-                out.extend(upw::progress::progress(&state, &r.id, per_week, today, incentive));
+                out.extend(upw::progress::progress_with_ete(&state, &r.id, per_week, today, incentive, &ete));
             }
         }
     }
@@ -425,6 +630,7 @@ pub async fn placement_notice<S: CaseStore + UpwStore>(
         start: session.session.start,
         end: session.session.end,
         induction: first,
+        journey: Some(upw::travel::journey(person.home_borough.as_ref(), &project)),
     }))
 }
 

@@ -1,6 +1,7 @@
 //! Unpaid work end to end over a store: scheduling weeks from the case record, re-runs that
 //! keep people where they are, a supervisor's absence, the day's record, and the scenario of
-//! issue 5 (a zero-hours worker with DRR reviews completes the order before the deadline).
+//! issue 5 (a zero-hours worker with DRR reviews completes the order before the deadline);
+//! placing by hand and its refusals, places that recur, the 30% ETE cap, the journey.
 
 use domain::contact::{Appointment, ContactKind, Outcome};
 use domain::event::CaseEvent;
@@ -10,8 +11,9 @@ use domain::person::EmploymentStatus;
 use domain::practice::worklist::{WorkKind, worklist};
 use domain::unpaid_work::{BusyPeriod, BusyReason, Timesheet, UnpaidWorkNeeds, WorkDay};
 use jiff::civil::{Date, DateTime, Time};
-use services::upw::{record_attendance, schedule_week, supervisor_absent};
+use services::upw::{UpwError, allocate, record_attendance, schedule_week, supervisor_absent};
 use store::{CaseStore, UpwStore};
+use upw::allocate::Recurrence;
 use upw::policy::{AbsenceNotice, IncentivePolicy};
 use upw::project::{Phone, Project, ProjectDay, ProjectKind, Supervisor};
 
@@ -30,6 +32,18 @@ fn at(d: Date, h: i8) -> DateTime {
 }
 
 async fn add_project<S: UpwStore>(store: &S, code_: &str, supervisor: &str, on: &[WorkDay], capacity: u32) {
+    put_project(store, code_, supervisor, on, capacity, |_| {}).await;
+}
+
+/// A group project in Camden, 09:00 to 16:00 on `on`, changed by `edit`.
+async fn put_project<S: UpwStore>(
+    store: &S,
+    code_: &str,
+    supervisor: &str,
+    on: &[WorkDay],
+    capacity: u32,
+    edit: impl FnOnce(&mut Project),
+) {
     store
         .put_supervisor(&Supervisor {
             code: code(supervisor),
@@ -39,25 +53,26 @@ async fn add_project<S: UpwStore>(store: &S, code_: &str, supervisor: &str, on: 
         })
         .await
         .unwrap();
-    store
-        .put_project(&Project {
-            code: code(code_),
-            name: Name::parse("Community garden").unwrap(),
-            kind: ProjectKind::Group,
-            borough: code("CAMDEN"),
-            meeting_point: Note::parse("Gate 2, Regent's Park").unwrap(),
-            directions: Note::parse("Great Portland Street station").unwrap(),
-            days: on
-                .iter()
-                .map(|&day| ProjectDay { day, start: Time::constant(9, 0, 0, 0), end: Time::constant(16, 0, 0, 0) })
-                .collect(),
-            supervisor: code(supervisor),
-            capacity,
-            women_only: false,
-            accessible: true,
-        })
-        .await
-        .unwrap();
+    let mut project = Project {
+        code: code(code_),
+        name: Name::parse("Community garden").unwrap(),
+        kind: ProjectKind::Group,
+        borough: code("CAMDEN"),
+        meeting_point: Note::parse("Gate 2, Regent's Park").unwrap(),
+        directions: Note::parse("Great Portland Street station").unwrap(),
+        days: on
+            .iter()
+            .map(|&day| ProjectDay { day, start: Time::constant(9, 0, 0, 0), end: Time::constant(16, 0, 0, 0) })
+            .collect(),
+        supervisor: code(supervisor),
+        capacity,
+        women_only: false,
+        accessible: true,
+        ete: false,
+        location: None,
+    };
+    edit(&mut project);
+    store.put_project(&project).await.unwrap();
 }
 
 /// A person sentenced on `on` to a community order with 120 hours of unpaid work.
@@ -245,6 +260,7 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
         crn: second.clone(),
         appointment: id("UPW-P1-20261128"),
         on: date("2026-11-28"),
+        recurrence: upw::allocate::Recurrence::Weekly,
     };
     store.allocate(&orphan).await.unwrap();
     schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
@@ -293,3 +309,243 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
     assert_eq!(domain::unpaid_work::credited_minutes(&s, &id("S1-UPW")), 0);
 }
 both_engines!(enforceable_outcomes, enforceable_outcomes_feed_enforcement);
+
+/// What a refused placement must leave alone: every case's events, every place, and the
+/// places taken on the session.
+async fn snapshot<S: CaseStore + UpwStore>(
+    store: &S,
+    crns: &[Crn],
+    session: &str,
+) -> (Vec<usize>, Vec<store::upw::Allocation>, Option<u32>) {
+    let mut events = Vec::new();
+    for c in crns {
+        events.push(store.stream(c).await.unwrap().len());
+    }
+    let places = store.allocations(date("2026-01-01"), date("2027-12-31")).await.unwrap();
+    (events, places, store.session(session).await.unwrap().map(|s| s.booked))
+}
+
+async fn refused<S: CaseStore + UpwStore>(store: &S, crn: &Crn, session: &str, needle: &str, everyone: &[Crn]) {
+    let before = snapshot(store, everyone, session).await;
+    let today = date("2026-11-23");
+    let err = allocate(store, crn, session, Recurrence::Weekly, today, &by(), noon(today)).await.unwrap_err();
+    assert!(matches!(err, UpwError::Invalid(_)), "{err:?}");
+    assert!(err.to_string().contains(needle), "{needle:?} not in {err}");
+    assert!(err.to_string().starts_with("crn: ") || err.to_string().starts_with("session: "), "{err}");
+    assert_eq!(snapshot(store, everyone, session).await, before, "{needle}: nothing written");
+}
+
+/// Placing by hand (`probity upw allocate`, the register's form): each rule refuses with the
+/// field named and nothing written; a good placement is booked on the case with its recurrence.
+async fn placing_by_hand_refuses_bad_placements<S: CaseStore + UpwStore>(store: S) {
+    add_project(&store, "P1", "SUP1", &[WorkDay::Sat], 2).await;
+    add_project(&store, "P2", "SUP2", &[WorkDay::Sat, WorkDay::Sun], 10).await;
+    put_project(&store, "W1", "SUP3", &[WorkDay::Sun], 10, |p| p.women_only = true).await;
+    let on = date("2026-11-02");
+    let mut people = Vec::new();
+    for n in 1..=6 {
+        people.push(sentenced(&store, n, on, None).await);
+    }
+    let [ada, sunday_only, reviewed, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| people[i].clone());
+    // Registered, never sentenced: no unpaid work to do.
+    let nobody = Crn::parse("X000009").unwrap();
+    store.append(&nobody, 0, &opening("Ada", "Lovelace", on, "OFF1", "TEAM1")[..1]).await.unwrap();
+    let needs = UnpaidWorkNeeds {
+        days: vec![WorkDay::Sun],
+        busy: vec![],
+        women_only: false,
+        singleton: false,
+        sessions_per_week: 2,
+    };
+    append(&store, &sunday_only, on, CaseEvent::UnpaidWorkNeedsRecorded { requirement: id("S1-UPW"), needs }).await;
+    let review = Appointment {
+        id: id("DRR-1"),
+        at: date("2026-11-28").at(10, 0, 0, 0),
+        minutes: 60,
+        kind: ContactKind::OfficeVisit,
+        requirement: None,
+    };
+    append(&store, &reviewed, on, CaseEvent::AppointmentBooked { appointment: review }).await;
+    let mut everyone = people.clone();
+    everyone.push(nobody.clone());
+
+    // A good placement, before the week is scheduled: the session is made from its project.
+    assert!(store.session("P2-20261128").await.unwrap().is_none());
+    let today = date("2026-11-23");
+    let placed =
+        allocate(&store, &ada, "P2-20261128", Recurrence::Fortnightly, today, &by(), noon(today)).await.unwrap();
+    assert_eq!((placed.session.as_str(), placed.appointment.as_str()), ("P2-20261128", "UPW-P2-20261128"));
+    assert_eq!(store.session("P2-20261128").await.unwrap().unwrap().booked, 1);
+    let place = store.allocations(date("2026-11-28"), date("2026-11-28")).await.unwrap();
+    assert_eq!((place.len(), place[0].recurrence), (1, Recurrence::Fortnightly));
+    let booking =
+        state(&store, &ada).await.appointments.iter().find(|a| a.appointment.id == id("UPW-P2-20261128")).cloned();
+    assert_eq!(booking.unwrap().appointment.requirement, Some(id("S1-UPW")));
+    for p in [&d, &e] {
+        allocate(&store, p, "P1-20261128", Recurrence::Once, today, &by(), noon(today)).await.unwrap();
+    }
+
+    refused(&store, &Crn::parse("X999999").unwrap(), "P2-20261129", "crn: no case X999999", &everyone).await;
+    refused(&store, &ada, "P9-20261128", "session: no unpaid work session P9-20261128", &everyone).await;
+    refused(&store, &ada, "garden", "session: no unpaid work session garden", &everyone).await;
+    refused(&store, &nobody, "P2-20261129", "crn: X000009 has no unpaid work hours outstanding", &everyone).await;
+    refused(&store, &f, "P1-20261128", "is full (2 places)", &everyone).await;
+    refused(&store, &reviewed, "P2-20261128", "clashes with X000003's appointment DRR-1", &everyone).await;
+    refused(&store, &sunday_only, "P2-20261128", "cannot work on Saturdays", &everyone).await;
+    refused(&store, &ada, "W1-20261129", "W1-20261129 is women-only", &everyone).await;
+    refused(&store, &d, "P2-20261128", "already has session P1-20261128", &everyone).await;
+    refused(&store, &ada, "P2-20261122", "choose a session from today on", &everyone).await;
+    // A supervisor absent that day: no session to place anyone on.
+    store.record_absence(&code("SUP2"), date("2026-11-29")).await.unwrap();
+    refused(&store, &sunday_only, "P2-20261129", "no supervisor", &everyone).await;
+}
+both_engines!(placing_by_hand, placing_by_hand_refuses_bad_placements);
+
+async fn record_needs<S: CaseStore>(store: &S, crn: &Crn, days: Vec<WorkDay>, per_week: u8) {
+    let needs =
+        UnpaidWorkNeeds { days, busy: vec![], women_only: false, singleton: false, sessions_per_week: per_week };
+    append(store, crn, date("2026-11-02"), CaseEvent::UnpaidWorkNeedsRecorded { requirement: id("S1-UPW"), needs })
+        .await;
+}
+
+/// Each person's Saturday session in a week, with how it recurs.
+async fn saturdays<S: UpwStore>(store: &S, saturday: &str) -> Vec<(String, String, Recurrence)> {
+    let on = date(saturday);
+    store
+        .allocations(on, on)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.crn.to_string(), a.session, a.recurrence))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// RULES.md: "Allocations recur once, weekly or fortnightly until the hours are done". A
+/// weekly place carries into the next week and a fortnightly one into the week after, even
+/// onto a dearer project than the scheduler would choose; a once place does not; the
+/// scheduler's own places recur weekly; an order that ends carries nothing.
+async fn places_recur_weekly_fortnightly_or_once<S: CaseStore + UpwStore>(store: S) {
+    // P1 is further from home (its borough is not the people's) than P2.
+    put_project(&store, "P1", "SUP1", &[WorkDay::Sat], 10, |p| p.borough = code("FAR")).await;
+    add_project(&store, "P2", "SUP2", &[WorkDay::Sat], 10).await;
+    let mut people = Vec::new();
+    for n in 1..=3 {
+        let crn = sentenced(&store, n, date("2026-11-02"), None).await;
+        record_needs(&store, &crn, vec![WorkDay::Sat], 1).await;
+        people.push(crn);
+    }
+    let w47 = date("2026-11-16");
+    for (crn, r) in people.iter().zip([Recurrence::Weekly, Recurrence::Fortnightly, Recurrence::Once]) {
+        allocate(&store, crn, "P1-20261121", r, w47, &by(), noon(w47)).await.unwrap();
+    }
+    let (a, b, c) = ("X000001".to_string(), "X000002".to_string(), "X000003".to_string());
+    let row = |who: &String, s: &str, r| (who.clone(), s.to_string(), r);
+
+    let w48 = date("2026-11-23");
+    let report = schedule_week(&store, w48, w48, &by(), noon(w48)).await.unwrap();
+    assert_eq!((report.booked, report.carried), (3, 1));
+    assert_eq!(
+        saturdays(&store, "2026-11-28").await,
+        vec![
+            row(&a, "P1-20261128", Recurrence::Weekly),
+            row(&b, "P2-20261128", Recurrence::Weekly),
+            row(&c, "P2-20261128", Recurrence::Weekly),
+        ]
+    );
+    let w49 = date("2026-11-30");
+    let report = schedule_week(&store, w49, w49, &by(), noon(w49)).await.unwrap();
+    assert_eq!((report.booked, report.carried), (3, 3));
+    // B's fortnightly place comes round again, and wins the day over last week's weekly one.
+    assert_eq!(
+        saturdays(&store, "2026-12-05").await,
+        vec![
+            row(&a, "P1-20261205", Recurrence::Weekly),
+            row(&b, "P1-20261205", Recurrence::Fortnightly),
+            row(&c, "P2-20261205", Recurrence::Weekly),
+        ]
+    );
+    // C's order ends: nothing of theirs recurs.
+    let ended = CaseEvent::SentenceEnded {
+        sentence: id("S1"),
+        on: date("2026-12-01"),
+        outcome: domain::event::SentenceOutcome::Completed,
+    };
+    append(&store, &people[2], date("2026-12-01"), ended).await;
+    let w50 = date("2026-12-07");
+    let report = schedule_week(&store, w50, w50, &by(), noon(w50)).await.unwrap();
+    assert_eq!((report.people, report.booked, report.carried), (2, 2, 1));
+    assert_eq!(
+        saturdays(&store, "2026-12-12").await,
+        vec![row(&a, "P1-20261212", Recurrence::Weekly), row(&b, "P2-20261212", Recurrence::Weekly)]
+    );
+    // A re-run keeps everything and carries nothing new.
+    let again = schedule_week(&store, w50, w50, &by(), noon(w50)).await.unwrap();
+    assert_eq!((again.kept, again.booked, again.carried, again.moved_off), (2, 0, 0, 0));
+}
+both_engines!(recurrence, places_recur_weekly_fortnightly_or_once);
+
+/// RULES.md: "Up to 30% of hours may be spent on education, training and employment". The
+/// scheduler offers the ETE course while the person's allowance covers a session; credit past
+/// the cap does not count; a placement by hand past it is refused.
+async fn ete_hours_are_capped_at_thirty_percent<S: CaseStore + UpwStore>(store: S) {
+    put_project(&store, "ETE1", "SUP1", &[WorkDay::Sat], 10, |p| p.ete = true).await;
+    add_project(&store, "P1", "SUP2", &[WorkDay::Sun], 10).await;
+    let crn = sentenced(&store, 1, date("2026-11-02"), None).await;
+    record_needs(&store, &crn, vec![WorkDay::Sat, WorkDay::Sun], 2).await;
+    let mut week = date("2026-11-23");
+    let mut ete_weeks = Vec::new();
+    for n in 1..=5 {
+        let report = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+        assert!(report.unplaced.is_empty(), "week {n}: {:?}", report.unplaced);
+        let sunday = days(week, 6);
+        let places = store.allocations(week, sunday).await.unwrap();
+        ete_weeks.push(places.iter().any(|a| a.session.starts_with("ETE1")));
+        if n > 1 && ete_weeks[n - 2] && ete_weeks[n - 1] {
+            assert!(report.carried >= 1, "week {n}: the weekly ETE place recurs");
+        }
+        for a in places {
+            // 09:00 to 16:00 with 150 minutes' credited travel: 570 minutes a session.
+            let travel = if a.session.starts_with("ETE1") { 150 } else { 0 };
+            let sheet = Timesheet {
+                started: Time::constant(9, 0, 0, 0),
+                finished: Time::constant(16, 0, 0, 0),
+                penalty_minutes: 0,
+                travel_minutes: travel,
+                other_minutes: 0,
+            };
+            record_attendance(&store, &crn, &a.appointment, Outcome::AttendedComplied, Some(sheet), &by(), noon(a.on))
+                .await
+                .unwrap();
+        }
+        week = days(week, 7);
+    }
+    // The cap is 36 hours (2,160 minutes): after three courses (1,710) a fourth (420) still
+    // fits; after the fourth (2,280) there is no room, and 120 minutes do not count.
+    assert_eq!(ete_weeks, vec![true, true, true, true, false]);
+    let p = &services::upw::progress(&store, &crn, week, &IncentivePolicy::default()).await.unwrap()[0];
+    assert_eq!((p.ete_credited_minutes, p.ete_cap_minutes, p.ete_cap_reached), (4 * 570, 2160, true));
+    assert_eq!(p.credited_minutes, 5 * 420 + 2160);
+    assert_eq!(p.remaining_minutes, 120 * 60 - 5 * 420 - 2160);
+    let course = format!("ETE1-{}", week.checked_add(jiff::Span::new().days(5)).unwrap().strftime("%Y%m%d"));
+    refused(&store, &crn, &course, "30% ETE allowance", std::slice::from_ref(&crn)).await;
+}
+both_engines!(ete_cap, ete_hours_are_capped_at_thirty_percent);
+
+/// The notice says how long the journey is, by distance from the home borough.
+async fn the_notice_gives_the_journey<S: CaseStore + UpwStore>(store: S) {
+    put_project(&store, "P1", "SUP1", &[WorkDay::Sat], 10, |p| p.borough = code("ISL")).await;
+    let crn = Crn::parse("X000001").unwrap();
+    let mut events = opening("Ada", "Lovelace", date("2026-11-02"), "OFF1", "TEAM1");
+    if let CaseEvent::PersonRegistered { person } = &mut events[0].event {
+        person.home_borough = Some(code("CMD"));
+    }
+    store.append(&crn, 0, &events).await.unwrap();
+    let today = date("2026-11-23");
+    allocate(&store, &crn, "P1-20261128", Recurrence::Once, today, &by(), noon(today)).await.unwrap();
+    let text = services::upw::placement_notice(&store, &crn, &id("UPW-P1-20261128")).await.unwrap();
+    // Camden to Islington's centre is about 4 km: 10 + 4 x 4 = 26 minutes, "about 25".
+    assert!(text.contains("Journey: about 25 minutes by public transport from your home borough"), "{text}");
+}
+both_engines!(notice_journey, the_notice_gives_the_journey);

@@ -120,6 +120,12 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
     /// Every entry, whatever its dates, by CRN then id.
     fn limited_access(&self) -> impl Future<Output = Result<Vec<LimitedAccess>, StoreError>> + Send;
     fn limited_access_for(&self, crn: &Crn) -> impl Future<Output = Result<Vec<LimitedAccess>, StoreError>> + Send;
+    /// Every entry for these cases, whatever its dates, by CRN then id: what deciding on a
+    /// page of cases needs, read through the CRN index rather than the whole list.
+    fn limited_access_for_cases(
+        &self,
+        crns: &[Crn],
+    ) -> impl Future<Output = Result<Vec<LimitedAccess>, StoreError>> + Send;
 
     /// Grants cases to a user beyond their place scope (an inspector's sample); granting a
     /// case twice is harmless.
@@ -400,6 +406,28 @@ macro_rules! impl_access_store {
                 let rows: Vec<LimitRow> =
                     sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(crn.as_str()).fetch_all(self.pool()).await?;
                 rows.into_iter().map(LimitRow::decode).collect()
+            }
+
+            async fn limited_access_for_cases(&self, crns: &[Crn]) -> Result<Vec<LimitedAccess>, StoreError> {
+                let crns: std::collections::BTreeSet<&str> = crns.iter().map(Crn::as_str).collect();
+                let crns: Vec<&str> = crns.into_iter().collect();
+                let mut entries = Vec::new();
+                // Well under SQLite's limit on bound values per statement.
+                for chunk in crns.chunks(500) {
+                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "SELECT {LIMIT_COLUMNS} FROM limited_access WHERE crn IN ({}) ORDER BY crn, id",
+                        marks.join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, LimitRow>(sqlx::AssertSqlSafe(sql));
+                    for c in chunk {
+                        q = q.bind(*c);
+                    }
+                    for row in q.fetch_all(self.pool()).await? {
+                        entries.push(row.decode()?);
+                    }
+                }
+                Ok(entries)
             }
 
             async fn grant_cases(&self, username: &str, crns: &[Crn]) -> Result<(), StoreError> {

@@ -42,7 +42,9 @@ impl SqliteStore {
             .foreign_keys(true);
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.fill_search_keys().await?;
+        Ok(store)
     }
 
     pub fn pool(&self) -> &SqlitePool {
@@ -97,7 +99,9 @@ impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
         let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(Self { pool })
+        let store = Self { pool };
+        store.fill_search_keys().await?;
+        Ok(store)
     }
 
     pub fn pool(&self) -> &PgPool {
@@ -416,6 +420,7 @@ macro_rules! impl_case_store {
                         .bind(r.version)
                         .execute(&mut *tx)
                         .await?;
+                    Self::put_search_key(&mut tx, crn, &s.family_name).await?;
                 }
                 // The caseload projection moves by deltas; `check` proves they add up.
                 let old_officer = before.as_ref().and_then(|s| s.caseload_officer().cloned());
@@ -476,6 +481,12 @@ macro_rules! impl_case_store {
                 rows.iter().map(SummaryRow::to_summary).collect()
             }
 
+            async fn unallocated(&self) -> Result<Vec<CaseSummary>, StoreError> {
+                let sql = format!("SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE officer IS NULL AND active ORDER BY crn");
+                let rows: Vec<SummaryRow> = sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(&self.pool).await?;
+                rows.iter().map(SummaryRow::to_summary).collect()
+            }
+
             async fn organisation(&self) -> Result<Organisation, StoreError> {
                 let areas: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM areas ORDER BY code").fetch_all(&self.pool).await?;
                 let boroughs: Vec<(String, String, String)> =
@@ -524,6 +535,14 @@ macro_rules! impl_case_store {
                 })
             }
 
+            async fn search_people(&self, query: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
+                self.search_people_by_key(query, limit).await
+            }
+
+            async fn organisation_around(&self, staff: &[Code], teams: &[Code]) -> Result<Organisation, StoreError> {
+                self.organisation_around_codes(staff, teams).await
+            }
+
             async fn is_empty(&self) -> Result<bool, StoreError> {
                 let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM events LIMIT 1) e").fetch_one(&self.pool).await?;
                 let areas: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM areas LIMIT 1) a").fetch_one(&self.pool).await?;
@@ -563,6 +582,8 @@ macro_rules! impl_case_store {
                     Self::insert_rows(&mut tx, "events", EVENT_COLUMNS, 8, &events).await?;
                     Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
                     Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 21, &summaries).await?;
+                    let summarised = batch.iter().filter(|c| !c.rows.is_empty()).filter_map(|c| c.summary.as_ref());
+                    Self::load_search_keys(&mut tx, summarised).await?;
                     Self::mi_load(&mut tx, &batch).await?;
                     loaded += batch.len() as u64;
                     progress(loaded);
@@ -590,12 +611,14 @@ macro_rules! impl_case_store {
                 sqlx::query("DELETE FROM case_summary").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM caseload").execute(&mut *tx).await?;
                 sqlx::query("DELETE FROM streams").execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM search_keys").execute(&mut *tx).await?;
                 let summaries: Vec<Vec<Value>> = expected.summaries.values().map(|(s, _)| summary_values(s)).collect();
                 let streams: Vec<Vec<Value>> =
                     expected.summaries.iter().map(|(c, (_, v))| vec![Value::Text(c.to_string()), Value::Int(*v as i64)]).collect();
                 let counts = caseload_counts(expected.summaries.values().map(|(s, _)| s));
                 let caseload: Vec<Vec<Value>> = counts.iter().map(|(o, n)| vec![Value::Text(o.to_string()), Value::Int(*n as i64)]).collect();
                 Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 21, &summaries).await?;
+                Self::load_search_keys(&mut tx, expected.summaries.values().map(|(s, _)| s)).await?;
                 Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
                 Self::insert_rows(&mut tx, "caseload", "officer, active_cases", 2, &caseload).await?;
                 Self::mi_rebuild(&mut tx).await?;
@@ -630,6 +653,7 @@ macro_rules! impl_case_store {
                     differences.push(format!("caseload: live {got:?}, rebuilt {want:?}"));
                 }
                 differences.extend(crate::mi::MiStore::mi_check(self).await?);
+                differences.extend(self.check_search_keys().await?);
                 Ok(CheckReport { cases: expected.summaries.len() as u64, events: expected.events, differences })
             }
         }

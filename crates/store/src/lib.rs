@@ -12,6 +12,7 @@ mod codec;
 mod engine;
 pub mod inspection;
 pub mod mi;
+mod search;
 pub mod testing;
 pub mod upw;
 
@@ -100,7 +101,29 @@ pub trait CaseStore: Clone + Send + Sync + 'static {
     /// Every case summary (for reports and statistics).
     fn all_summaries(&self) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
 
+    /// Active cases with no responsible officer yet (awaiting their first allocation), by
+    /// CRN. Served by the case summary's officer index, so it costs the queue, not the store.
+    fn unallocated(&self) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
     fn organisation(&self) -> impl Future<Output = Result<Organisation, StoreError>> + Send;
+
+    /// People whose CRN is `query` or whose family name starts with it, both ignoring case as
+    /// `str::to_lowercase` does, by family name, first name and CRN (byte order), at most
+    /// `limit`. Reads only the matching names (an index), never every summary.
+    fn search_people(
+        &self,
+        query: &str,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
+    /// The part of the organisation around `staff` and `teams`: those staff, those teams and
+    /// the staff's teams, and the offices, boroughs and areas above them. Enough to place a
+    /// few cases and officers without reading every member of staff.
+    fn organisation_around(
+        &self,
+        staff: &[Code],
+        teams: &[Code],
+    ) -> impl Future<Output = Result<Organisation, StoreError>> + Send;
 
     /// Whether the store holds no events and no organisation.
     fn is_empty(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;

@@ -12,8 +12,10 @@ use domain::ids::{Code, Crn, LocalId, Name, Note};
 use domain::unpaid_work::WorkDay;
 use jiff::civil::{Date, DateTime};
 use std::future::Future;
+use upw::allocate::Recurrence;
 use upw::policy::AbsenceNotice;
 use upw::project::{Phone, PlannedSession, Project, ProjectDay, ProjectKind, Supervisor};
+use upw::travel::LatLong;
 
 /// A person's place on a session.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -23,6 +25,8 @@ pub struct Allocation {
     /// The `AppointmentBooked` on the case that this allocation made.
     pub appointment: LocalId,
     pub on: Date,
+    /// Whether the place carries into later weeks (`upw::week` carries it when scheduling).
+    pub recurrence: Recurrence,
 }
 
 /// A stand-down, for MI: who, which session, what they were credited.
@@ -58,6 +62,12 @@ pub trait UpwStore: Clone + Send + Sync + 'static {
     /// would fall below the places already taken: release people first.
     fn put_sessions(&self, sessions: &[PlannedSession]) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn session(&self, id: &str) -> impl Future<Output = Result<Option<StoredSession>, StoreError>> + Send;
+    /// Sessions from `from` to `to` inclusive (by their start), with places taken.
+    fn sessions_between(
+        &self,
+        from: Date,
+        to: Date,
+    ) -> impl Future<Output = Result<Vec<StoredSession>, StoreError>> + Send;
     /// Takes a place, in one transaction; refused when the session is full or the person
     /// already has a session that day.
     fn allocate(&self, a: &Allocation) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -67,6 +77,17 @@ pub trait UpwStore: Clone + Send + Sync + 'static {
     fn allocations(&self, from: Date, to: Date) -> impl Future<Output = Result<Vec<Allocation>, StoreError>> + Send;
     fn record_stand_down(&self, r: &StandDownRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn stand_downs(&self) -> impl Future<Output = Result<Vec<StandDownRecord>, StoreError>> + Send;
+    /// The appointments made on sessions of education, training and employment projects
+    /// (places held, and places stood down), of one person or of everyone: their credit
+    /// counts only up to 30% of the hours ordered (`upw::credit`).
+    fn ete_appointments(
+        &self,
+        crn: Option<&Crn>,
+    ) -> impl Future<Output = Result<Vec<(Crn, LocalId)>, StoreError>> + Send;
+    /// The active cases whose sentence carries an unpaid work requirement: the only case
+    /// histories the weekly schedule needs to read. A superset (an order whose hours are all
+    /// done is listed until its sentence ends); never misses a case.
+    fn upw_cases(&self) -> impl Future<Output = Result<Vec<Crn>, StoreError>> + Send;
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -87,6 +108,10 @@ fn date(s: &str) -> Result<Date, StoreError> {
 
 fn datetime(s: &str) -> Result<DateTime, StoreError> {
     s.parse().map_err(|e| corrupt("upw time", e))
+}
+
+fn recurrence(s: &str) -> Result<Recurrence, StoreError> {
+    Recurrence::parse(s).map_err(|e| corrupt("upw_allocations recurrence", e))
 }
 
 fn notice_text(n: AbsenceNotice) -> &'static str {
@@ -133,6 +158,9 @@ struct ProjectRow {
     capacity: i64,
     women_only: bool,
     accessible: bool,
+    ete: bool,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
 }
 
 impl ProjectRow {
@@ -150,6 +178,11 @@ impl ProjectRow {
             capacity: self.capacity as u32,
             women_only: self.women_only,
             accessible: self.accessible,
+            ete: self.ete,
+            location: match (self.latitude, self.longitude) {
+                (Some(lat), Some(long)) => Some(LatLong::new(lat, long).map_err(c)?),
+                _ => None,
+            },
         })
     }
 }
@@ -165,6 +198,7 @@ struct SessionRow {
     booked: i64,
     women_only: bool,
     kind: String,
+    ete: bool,
 }
 
 impl SessionRow {
@@ -180,6 +214,7 @@ impl SessionRow {
                 capacity: self.capacity as u32,
                 women_only: self.women_only,
                 singleton: ProjectKind::parse(&self.kind).map_err(c)? == ProjectKind::Singleton,
+                ete: self.ete,
             },
             booked: self.booked as u32,
         })
@@ -192,6 +227,7 @@ struct AllocationRow {
     crn: String,
     appointment: String,
     on_date: String,
+    recurrence: String,
 }
 
 impl AllocationRow {
@@ -201,6 +237,7 @@ impl AllocationRow {
             crn: Crn::parse(&self.crn).map_err(|e| corrupt("upw_allocations", e))?,
             appointment: LocalId::parse(&self.appointment).map_err(|e| corrupt("upw_allocations", e))?,
             on: date(&self.on_date)?,
+            recurrence: recurrence(&self.recurrence)?,
         })
     }
 }
@@ -286,11 +323,13 @@ macro_rules! impl_upw_store {
                 }
                 sqlx::query(
                     "INSERT INTO upw_projects (code, name, kind, borough, meeting_point, directions, days, supervisor, \
-                     capacity, women_only, accessible) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                     capacity, women_only, accessible, ete, latitude, longitude) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
                      ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind, \
                      borough = excluded.borough, meeting_point = excluded.meeting_point, \
                      directions = excluded.directions, days = excluded.days, supervisor = excluded.supervisor, \
-                     capacity = excluded.capacity, women_only = excluded.women_only, accessible = excluded.accessible",
+                     capacity = excluded.capacity, women_only = excluded.women_only, accessible = excluded.accessible, \
+                     ete = excluded.ete, latitude = excluded.latitude, longitude = excluded.longitude",
                 )
                 .bind(p.code.as_str())
                 .bind(p.name.as_str())
@@ -303,6 +342,9 @@ macro_rules! impl_upw_store {
                 .bind(i64::from(p.capacity))
                 .bind(p.women_only)
                 .bind(p.accessible)
+                .bind(p.ete)
+                .bind(p.location.map(|l| l.lat))
+                .bind(p.location.map(|l| l.long))
                 .execute(self.pool())
                 .await?;
                 Ok(())
@@ -311,7 +353,7 @@ macro_rules! impl_upw_store {
             async fn projects(&self) -> Result<Vec<Project>, StoreError> {
                 let rows: Vec<ProjectRow> = sqlx::query_as(
                     "SELECT code, name, kind, borough, meeting_point, directions, days, supervisor, capacity, \
-                     women_only, accessible FROM upw_projects ORDER BY code",
+                     women_only, accessible, ete, latitude, longitude FROM upw_projects ORDER BY code",
                 )
                 .fetch_all(self.pool())
                 .await?;
@@ -354,12 +396,27 @@ macro_rules! impl_upw_store {
             async fn session(&self, id: &str) -> Result<Option<StoredSession>, StoreError> {
                 let row: Option<SessionRow> = sqlx::query_as(
                     "SELECT s.id, s.project, s.supervisor, s.starts_at, s.ends_at, s.capacity, s.booked, \
-                     p.women_only, p.kind FROM upw_sessions s JOIN upw_projects p ON p.code = s.project WHERE s.id = $1",
+                     p.women_only, p.kind, p.ete FROM upw_sessions s JOIN upw_projects p ON p.code = s.project \
+                     WHERE s.id = $1",
                 )
                 .bind(id)
                 .fetch_optional(self.pool())
                 .await?;
                 row.map(SessionRow::decode).transpose()
+            }
+
+            async fn sessions_between(&self, from: Date, to: Date) -> Result<Vec<StoredSession>, StoreError> {
+                let end = to.checked_add(jiff::Span::new().days(1)).map_err(|e| corrupt("upw date", e))?;
+                let rows: Vec<SessionRow> = sqlx::query_as(
+                    "SELECT s.id, s.project, s.supervisor, s.starts_at, s.ends_at, s.capacity, s.booked, \
+                     p.women_only, p.kind, p.ete FROM upw_sessions s JOIN upw_projects p ON p.code = s.project \
+                     WHERE s.starts_at >= $1 AND s.starts_at < $2 ORDER BY s.starts_at, s.id",
+                )
+                .bind(from.to_string())
+                .bind(end.to_string())
+                .fetch_all(self.pool())
+                .await?;
+                rows.into_iter().map(SessionRow::decode).collect()
             }
 
             async fn allocate(&self, a: &Allocation) -> Result<(), StoreError> {
@@ -393,11 +450,15 @@ macro_rules! impl_upw_store {
                         a.crn, a.on
                     )));
                 }
-                sqlx::query("INSERT INTO upw_allocations (session, crn, appointment, on_date) VALUES ($1, $2, $3, $4)")
-                    .bind(a.session.as_str())
-                    .bind(a.crn.as_str())
-                    .bind(a.appointment.as_str())
-                    .bind(a.on.to_string())
+                sqlx::query(
+                    "INSERT INTO upw_allocations (session, crn, appointment, on_date, recurrence) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(a.session.as_str())
+                .bind(a.crn.as_str())
+                .bind(a.appointment.as_str())
+                .bind(a.on.to_string())
+                .bind(a.recurrence.as_str())
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -424,7 +485,7 @@ macro_rules! impl_upw_store {
 
             async fn allocations(&self, from: Date, to: Date) -> Result<Vec<Allocation>, StoreError> {
                 let rows: Vec<AllocationRow> = sqlx::query_as(
-                    "SELECT session, crn, appointment, on_date FROM upw_allocations \
+                    "SELECT session, crn, appointment, on_date, recurrence FROM upw_allocations \
                      WHERE on_date >= $1 AND on_date <= $2 ORDER BY on_date, session, crn",
                 )
                 .bind(from.to_string())
@@ -473,6 +534,46 @@ macro_rules! impl_upw_store {
                         })
                     })
                     .collect()
+            }
+
+            async fn ete_appointments(&self, crn: Option<&Crn>) -> Result<Vec<(Crn, LocalId)>, StoreError> {
+                // `$1 IS NULL` would need a typed NULL on PostgreSQL: an empty text means everyone.
+                let who = crn.map_or("", |c| c.as_str());
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT a.crn, a.appointment FROM upw_allocations a \
+                     JOIN upw_sessions s ON s.id = a.session JOIN upw_projects p ON p.code = s.project \
+                     WHERE p.ete AND (a.crn = $1 OR $1 = '') \
+                     UNION \
+                     SELECT d.crn, d.appointment FROM upw_stand_downs d \
+                     JOIN upw_sessions s ON s.id = d.session JOIN upw_projects p ON p.code = s.project \
+                     WHERE p.ete AND (d.crn = $1 OR $1 = '') \
+                     ORDER BY 1, 2",
+                )
+                .bind(who)
+                .fetch_all(self.pool())
+                .await?;
+                rows.into_iter()
+                    .map(|(c, a)| {
+                        Ok((
+                            Crn::parse(&c).map_err(|e| corrupt("upw_allocations", e))?,
+                            LocalId::parse(&a).map_err(|e| corrupt("upw_allocations", e))?,
+                        ))
+                    })
+                    .collect()
+            }
+
+            async fn upw_cases(&self) -> Result<Vec<Crn>, StoreError> {
+                // Requirements arrive only with `sentence_imposed`; its payload names the kind
+                // `unpaid_work`. Matching the text may list a case too many (the word elsewhere
+                // in the payload), which the fold then drops; it cannot miss one.
+                let rows: Vec<String> = sqlx::query_scalar(
+                    "SELECT c.crn FROM case_summary c WHERE c.active AND EXISTS (SELECT 1 FROM events e \
+                     WHERE e.crn = c.crn AND e.event_type = 'sentence_imposed' AND e.payload LIKE '%unpaid_work%') \
+                     ORDER BY c.crn",
+                )
+                .fetch_all(self.pool())
+                .await?;
+                rows.iter().map(|c| Crn::parse(c).map_err(|e| corrupt("case_summary", e))).collect()
             }
         }
     };

@@ -175,3 +175,40 @@ impl Executor for sqlx::PgPool {
         sqlx::query(sql).execute(self).await.map(|_| ())
     }
 }
+
+/// The entries of a page of cases, read by CRN: the same entries, in the same order, as the
+/// whole list gives for those cases; more cases than one statement may bind work too.
+async fn limited_access_for_some_cases<S: AccessStore, P>(store: S, _pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    store.add_user(&user("sam")).await.unwrap();
+    for (c, kind, who) in [
+        ("X000003", LimitKind::Exclusion, "priya"),
+        ("X000001", LimitKind::Restriction, "sam"),
+        ("X000003", LimitKind::Restriction, "sam"),
+        ("X000002", LimitKind::Exclusion, "sam"),
+        ("X000001", LimitKind::Exclusion, "priya"),
+    ] {
+        let entry = LimitedAccess {
+            id: 0,
+            crn: crn(c),
+            kind,
+            username: who.into(),
+            starts_on: date("2026-03-01"),
+            ends_on: None,
+            reason: "A reason".into(),
+            added_by: "admin".into(),
+            added_at: now(),
+        };
+        store.add_limited_access(&entry).await.unwrap();
+    }
+    let all = store.limited_access().await.unwrap();
+    let of = |crns: &[&str]| -> Vec<LimitedAccess> {
+        all.iter().filter(|e| crns.contains(&e.crn.as_str())).cloned().collect()
+    };
+    let some = [crn("X000003"), crn("X000001"), crn("X000009"), crn("X000003")];
+    assert_eq!(store.limited_access_for_cases(&some).await.unwrap(), of(&["X000001", "X000003"]));
+    assert!(store.limited_access_for_cases(&[]).await.unwrap().is_empty());
+    let many: Vec<Crn> = (0..1_500).map(|i| crn(&format!("X{i:06}"))).collect();
+    assert_eq!(store.limited_access_for_cases(&many).await.unwrap(), all);
+}
+both_engines!(limits_for_cases_t, limited_access_for_some_cases);

@@ -210,6 +210,45 @@ async fn bulk_load_needs_an_empty_store<S: CaseStore>(store: S) {
 }
 both_engines!(bulk_load_needs_an_empty_store_t, bulk_load_needs_an_empty_store);
 
+/// The allocation queue's query: active cases with no responsible officer, leaving out
+/// allocated cases, a registered person with no sentence, and a case whose sentence ended.
+async fn unallocated_lists_active_cases_awaiting_an_officer<S: CaseStore>(store: S) {
+    let on = date("2026-03-02");
+    let sentenced = |first: &str, family: &str| {
+        vec![
+            new_event(on, CaseEvent::PersonRegistered { person: example::person(first, family) }),
+            new_event(on, CaseEvent::SentenceImposed { sentence: example::community_order("S1", on) }),
+        ]
+    };
+    store.append(&crn("X200003"), 0, &sentenced("Mary", "Seacole")).await.unwrap();
+    store.append(&crn("X200001"), 0, &sentenced("Ada", "Lovelace")).await.unwrap();
+    store.append(&crn("X200002"), 0, &example::opening("Grace", "Hopper", on, "OFF1", "TEAM1")).await.unwrap();
+    let registered = new_event(on, CaseEvent::PersonRegistered { person: example::person("Alan", "Turing") });
+    store.append(&crn("X200004"), 0, &[registered]).await.unwrap();
+    store.append(&crn("X200005"), 0, &sentenced("Edith", "Cavell")).await.unwrap();
+    let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Died });
+    store.append(&crn("X200005"), 2, &[ended]).await.unwrap();
+
+    let queue: Vec<String> = store.unallocated().await.unwrap().iter().map(|s| s.crn.to_string()).collect();
+    assert_eq!(queue, ["X200001", "X200003"], "active and unallocated, by CRN");
+
+    // Allocating takes the case off the queue.
+    let allocated = new_event(
+        on,
+        CaseEvent::OfficerAllocated {
+            officer: code("OFF2"),
+            team: code("TEAM1"),
+            reason: AllocationReason::Initial,
+            evidence: None,
+        },
+    );
+    store.append(&crn("X200001"), 2, &[allocated]).await.unwrap();
+    let queue: Vec<String> = store.unallocated().await.unwrap().iter().map(|s| s.crn.to_string()).collect();
+    assert_eq!(queue, ["X200003"]);
+    assert_eq!(store.unallocated().await.unwrap()[0], store.summary(&crn("X200003")).await.unwrap().unwrap());
+}
+both_engines!(unallocated_lists_active_cases_awaiting_an_officer_t, unallocated_lists_active_cases_awaiting_an_officer);
+
 /// One step a property test may take on one of three cases.
 #[derive(Debug, Clone)]
 enum Step {
@@ -319,4 +358,228 @@ fn property_projections_equal_rebuild_on_both_engines() {
             rt.block_on(projections_equal_rebuild(pg.clone(), steps, prefix));
         }
     });
+}
+
+// --- Finding people (issue 4): search through the index of family names, on both engines ---
+
+/// Family names that Rust and SQL lower-case differently (SQLite folds ASCII only; the
+/// Kelvin sign and a dotted capital I fold to ASCII in Rust), or that sort differently by
+/// bytes and by a locale's rules.
+const PEOPLE: [(&str, &str, &str); 10] = [
+    ("X100001", "Ada", "Lovelace"),
+    ("X100002", "Bob", "love"),
+    ("X100003", "Cy", "LOVETT"),
+    ("X100004", "Dee", "Ólafsdóttir"),
+    ("X100005", "Eve", "İpek"),
+    ("X100006", "Fay", "\u{212A}han"),
+    ("X100007", "Gus", "Khan"),
+    ("X100008", "Hal", "Lovelace"),
+    ("X100009", "Ida", "de Souza"),
+    ("X100010", "Jo", "Ødegaard"),
+];
+
+const QUERIES: [&str; 21] = [
+    "love",
+    "LOVE",
+    "l",
+    "ó",
+    "Ó",
+    "ÓLAFS",
+    "i",
+    "İ",
+    "i\u{307}p",
+    "k",
+    "kh",
+    "x100003",
+    "X100003",
+    "x10000",
+    "de s",
+    "DE S",
+    "ø",
+    "",
+    "zz",
+    "\u{10FFFF}",
+    "d",
+];
+
+/// What the search page did before the index: every summary, filtered and sorted in Rust.
+fn search_oracle(all: &[domain::projection::CaseSummary], query: &str, limit: usize) -> Vec<String> {
+    let q = query.to_lowercase();
+    let mut found: Vec<_> = all
+        .iter()
+        .filter(|c| c.crn.as_str().to_lowercase() == q || c.family_name.to_lowercase().starts_with(&q))
+        .collect();
+    found.sort_by(|a, b| (&a.family_name, &a.first_name, &a.crn).cmp(&(&b.family_name, &b.first_name, &b.crn)));
+    found.into_iter().take(limit).map(|c| c.crn.to_string()).collect()
+}
+
+async fn assert_search_matches_oracle<S: CaseStore>(store: &S) {
+    let all = store.all_summaries().await.unwrap();
+    for q in QUERIES {
+        for limit in [50, 2, 0] {
+            let got: Vec<String> =
+                store.search_people(q, limit).await.unwrap().iter().map(|c| c.crn.to_string()).collect();
+            assert_eq!(got, search_oracle(&all, q, limit), "query {q:?}, limit {limit}");
+        }
+    }
+}
+
+async fn search_people_finds_by_crn_or_family_name_prefix_ignoring_case<S: CaseStore>(store: S) {
+    let on = date("2026-03-02");
+    for (c, first, family) in PEOPLE {
+        store.append(&crn(c), 0, &example::opening(first, family, on, "OFF1", "TEAM1")).await.unwrap();
+    }
+    let found = |q: &'static str| {
+        let store = store.clone();
+        async move { store.search_people(q, 50).await.unwrap().iter().map(|c| c.crn.to_string()).collect::<Vec<_>>() }
+    };
+    // By family name in byte order (capitals first), then first name.
+    assert_eq!(found("love").await, ["X100003", "X100001", "X100008", "X100002"]);
+    assert_eq!(found("k").await, ["X100007", "X100006"], "the Kelvin sign is a k to Rust");
+    assert_eq!(found("i").await, ["X100005"], "İ lower-cases to i and a combining dot");
+    assert_eq!(found("ólafs").await, ["X100004"]);
+    assert_eq!(found("x100009").await, ["X100009"], "a CRN, whatever its case");
+    assert_search_matches_oracle(&store).await;
+    assert!(store.check().await.unwrap().is_consistent());
+    store.rebuild().await.unwrap();
+    assert_search_matches_oracle(&store).await;
+    assert!(store.check().await.unwrap().is_consistent());
+}
+both_engines!(
+    search_people_finds_by_crn_or_family_name_prefix_ignoring_case_t,
+    search_people_finds_by_crn_or_family_name_prefix_ignoring_case
+);
+
+/// A small organisation: two areas, three boroughs and offices, four teams, five staff.
+fn small_organisation() -> Organisation {
+    use domain::ids::Name;
+    use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Staff, Team};
+    let name = |s: &str| Name::parse(s).unwrap();
+    let areas = ["A1", "A2"].map(|a| Area { code: code(a), name: name(a) }).to_vec();
+    let boroughs = [("B1", "A1"), ("B2", "A1"), ("B3", "A2")]
+        .map(|(b, a)| Borough { code: code(b), area: code(a), name: name(b) })
+        .to_vec();
+    let offices = [("O1", "B1"), ("O2", "B2"), ("O3", "B3")]
+        .map(|(o, b)| Office { code: code(o), borough: code(b), name: name(o) })
+        .to_vec();
+    let teams = [("TEAM1", "O1"), ("TEAM2", "O1"), ("TEAM3", "O2"), ("TEAM4", "O3")]
+        .map(|(t, o)| Team { code: code(t), office: code(o), name: name(t) })
+        .to_vec();
+    let staff = [("OFF1", "TEAM1"), ("OFF2", "TEAM2"), ("OFF3", "TEAM3"), ("OFF4", "TEAM4"), ("SPO1", "TEAM1")]
+        .map(|(s, t)| Staff {
+            code: code(s),
+            team: code(t),
+            name: name(&format!("Staff {s}")),
+            grade: if s.starts_with("SPO") { Grade::Spo } else { Grade::Po },
+            contracted_hours: ContractedHours::new(37.0).unwrap(),
+            employment: Employment::Permanent,
+            specialisms: Vec::new(),
+        })
+        .to_vec();
+    Organisation { areas, boroughs, offices, teams, staff }
+}
+
+/// The cases of [`PEOPLE`] as a bulk load gets them.
+fn people_to_load() -> Vec<store::LoadCase> {
+    PEOPLE
+        .iter()
+        .map(|(c, first, family)| {
+            let events: Vec<domain::event::RecordedEvent> =
+                example::opening(first, family, date("2026-03-02"), "OFF1", "TEAM1")
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, e)| domain::event::RecordedEvent {
+                        crn: crn(c),
+                        seq: i as u64 + 1,
+                        occurred_at: store::to_stored_precision(e.occurred_at),
+                        recorded_at: store::to_stored_precision(e.occurred_at),
+                        recorded_by: e.recorded_by,
+                        event: e.event,
+                    })
+                    .collect();
+            store::LoadCase::from_events(crn(c), &events).unwrap()
+        })
+        .collect()
+}
+
+/// The part of the organisation around some staff and teams is exactly the rows of the whole
+/// that place them; a bulk load writes the search keys with the summaries.
+async fn organisation_around_and_search_after_a_bulk_load<S: CaseStore>(store: S) {
+    let org = small_organisation();
+    store.bulk_load(&org, std::iter::once(Ok(people_to_load())), &|_| {}).await.unwrap();
+    assert_search_matches_oracle(&store).await;
+    assert!(store.check().await.unwrap().is_consistent());
+
+    let sorted = |mut o: Organisation| {
+        o.areas.sort_by(|a, b| a.code.cmp(&b.code));
+        o.boroughs.sort_by(|a, b| a.code.cmp(&b.code));
+        o.offices.sort_by(|a, b| a.code.cmp(&b.code));
+        o.teams.sort_by(|a, b| a.code.cmp(&b.code));
+        o.staff.sort_by(|a, b| a.code.cmp(&b.code));
+        o
+    };
+    // What the rows of the whole organisation give for these staff and teams.
+    let expected = |staff: &[&str], teams: &[&str]| {
+        let staff: Vec<_> = org.staff.iter().filter(|s| staff.contains(&s.code.as_str())).cloned().collect();
+        let teams: Vec<_> = org
+            .teams
+            .iter()
+            .filter(|t| teams.contains(&t.code.as_str()) || staff.iter().any(|s| s.team == t.code))
+            .cloned()
+            .collect();
+        let offices: Vec<_> =
+            org.offices.iter().filter(|o| teams.iter().any(|t| t.office == o.code)).cloned().collect();
+        let boroughs: Vec<_> =
+            org.boroughs.iter().filter(|b| offices.iter().any(|o| o.borough == b.code)).cloned().collect();
+        let areas: Vec<_> = org.areas.iter().filter(|a| boroughs.iter().any(|b| b.area == a.code)).cloned().collect();
+        sorted(Organisation { areas, boroughs, offices, teams, staff })
+    };
+    for (staff, teams) in [
+        (vec!["OFF1"], vec![]),
+        (vec![], vec!["TEAM3"]),
+        (vec!["OFF4", "SPO1"], vec!["TEAM2", "TEAM2"]),
+        (vec!["NOBODY"], vec!["NO-TEAM", "TEAM4"]),
+        (vec![], vec![]),
+    ] {
+        let codes = |xs: &[&str]| xs.iter().map(|x| code(x)).collect::<Vec<_>>();
+        let got = store.organisation_around(&codes(&staff), &codes(&teams)).await.unwrap();
+        assert_eq!(sorted(got), expected(&staff, &teams), "staff {staff:?}, teams {teams:?}");
+    }
+}
+both_engines!(organisation_around_and_search_after_a_bulk_load_t, organisation_around_and_search_after_a_bulk_load);
+
+/// A store whose summaries were written before the search keys existed gets its keys when it
+/// is next opened.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_an_older_store_fills_in_its_search_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("older.db");
+    let path = path.to_str().unwrap();
+    let older = SqliteStore::open(path).await.unwrap();
+    fill_and_forget_keys(&older).await;
+    older.pool().close().await;
+    let reopened = SqliteStore::open(path).await.unwrap();
+    assert!(reopened.check().await.unwrap().is_consistent());
+    assert_search_matches_oracle(&reopened).await;
+
+    if let Some(url) = store::testing::postgres_fresh_url().await {
+        let older = PostgresStore::connect(&url).await.unwrap();
+        fill_and_forget_keys(&older).await;
+        older.pool().close().await;
+        let reopened = PostgresStore::connect(&url).await.unwrap();
+        assert!(reopened.check().await.unwrap().is_consistent());
+        assert_search_matches_oracle(&reopened).await;
+    }
+}
+
+/// Writes the people, then removes their search keys as a store from before migration 0008
+/// would be; `check` sees each one missing.
+async fn fill_and_forget_keys<S: CaseStore + RawSql>(store: &S) {
+    for (c, first, family) in PEOPLE {
+        store.append(&crn(c), 0, &example::opening(first, family, date("2026-03-02"), "OFF1", "TEAM1")).await.unwrap();
+    }
+    assert_eq!(store.raw("DELETE FROM search_keys").await, Ok(PEOPLE.len() as u64));
+    let report = store.check().await.unwrap();
+    assert_eq!(report.differences.len(), PEOPLE.len(), "{:#?}", report.differences);
+    assert!(report.differences.iter().all(|d| d.starts_with("search_keys: ") && d.ends_with(" is missing")));
 }

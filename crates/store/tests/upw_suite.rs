@@ -1,14 +1,19 @@
 //! The unpaid work tables, on both engines: projects and supervisors round-trip, invalid
 //! ones are refused, and no allocation can over-book a session or double-book a person.
 
+use domain::event::{CaseEvent, SentenceOutcome};
+use domain::example;
 use domain::example::{code, date, id};
 use domain::ids::{Crn, Name, Note};
+use domain::sentence::{RequirementKind, Sentence};
 use domain::unpaid_work::WorkDay;
 use jiff::civil::Time;
 use store::upw::{Allocation, StandDownRecord};
-use store::{StoreError, UpwStore};
+use store::{CaseStore, StoreError, UpwStore};
+use upw::allocate::Recurrence;
 use upw::policy::AbsenceNotice;
 use upw::project::{Phone, Project, ProjectDay, ProjectKind, Supervisor, sessions_for_week};
+use upw::travel::LatLong;
 
 use store::both_engines;
 
@@ -37,6 +42,8 @@ fn project(capacity: u32) -> Project {
         capacity,
         women_only: false,
         accessible: true,
+        ete: false,
+        location: None,
     }
 }
 
@@ -45,7 +52,13 @@ fn crn(n: u32) -> Crn {
 }
 
 fn alloc(session: &str, n: u32, on: &str) -> Allocation {
-    Allocation { session: session.into(), crn: crn(n), appointment: id(&format!("UPW-{session}")), on: date(on) }
+    Allocation {
+        session: session.into(),
+        crn: crn(n),
+        appointment: id(&format!("UPW-{session}")),
+        on: date(on),
+        recurrence: Recurrence::Weekly,
+    }
 }
 
 async fn setup<S: UpwStore>(store: &S, capacity: u32) {
@@ -153,3 +166,86 @@ async fn absences_and_stand_downs_are_kept<S: UpwStore>(store: S) {
     assert_eq!(store.stand_downs().await.unwrap(), vec![r]);
 }
 both_engines!(absences_and_stand_downs, absences_and_stand_downs_are_kept);
+
+/// A project's ETE flag and meeting point round-trip; places keep their recurrence; sessions
+/// are listed by date; the appointments on ETE sessions (held or stood down) are found.
+async fn recurrence_ete_and_meeting_points_are_kept<S: UpwStore>(store: S) {
+    setup(&store, 10).await;
+    let mut course = project(10);
+    course.code = code("ETE1");
+    course.ete = true;
+    course.location = Some(LatLong::new(51.5416, -0.1022).unwrap());
+    store.put_project(&course).await.unwrap();
+    let mut far_off = course.clone();
+    far_off.code = code("BAD");
+    far_off.location = Some(LatLong { lat: 120.0, long: 0.0 });
+    let err = store.put_project(&far_off).await.unwrap_err();
+    assert!(err.to_string().contains("latitude"), "{err}");
+    assert_eq!(store.projects().await.unwrap(), vec![course.clone(), project(10)]);
+    let week = sessions_for_week(&[course], &[supervisor()], &[], date("2026-11-23"));
+    store.put_sessions(&week.sessions).await.unwrap();
+    let sessions = store.sessions_between(date("2026-11-28"), date("2026-11-28")).await.unwrap();
+    let listed: Vec<(&str, bool)> = sessions.iter().map(|s| (s.session.id.as_str(), s.session.ete)).collect();
+    assert_eq!(listed, vec![("ETE1-20261128", true), ("P1-20261128", false)]);
+    assert!(store.sessions_between(date("2026-11-30"), date("2026-12-06")).await.unwrap().is_empty());
+
+    for (session, n, on, recurrence) in [
+        ("P1-20261128", 1, "2026-11-28", Recurrence::Once),
+        ("ETE1-20261129", 1, "2026-11-29", Recurrence::Fortnightly),
+        ("ETE1-20261128", 2, "2026-11-28", Recurrence::Weekly),
+    ] {
+        store.allocate(&Allocation { recurrence, ..alloc(session, n, on) }).await.unwrap();
+    }
+    let all = store.allocations(date("2026-11-23"), date("2026-11-29")).await.unwrap();
+    let kept: Vec<(&str, Recurrence)> = all.iter().map(|a| (a.session.as_str(), a.recurrence)).collect();
+    assert_eq!(
+        kept,
+        vec![
+            ("ETE1-20261128", Recurrence::Weekly),
+            ("P1-20261128", Recurrence::Once),
+            ("ETE1-20261129", Recurrence::Fortnightly)
+        ]
+    );
+    // Stood down from an ETE session, the appointment is still an ETE one.
+    store.release("ETE1-20261128", &crn(2)).await.unwrap();
+    store
+        .record_stand_down(&StandDownRecord {
+            session: "ETE1-20261128".into(),
+            crn: crn(2),
+            appointment: id("UPW-ETE1-20261128"),
+            on: date("2026-11-28"),
+            notice: AbsenceNotice::OnTheDay,
+            credited_minutes: 420,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.ete_appointments(None).await.unwrap(),
+        vec![(crn(1), id("UPW-ETE1-20261129")), (crn(2), id("UPW-ETE1-20261128"))]
+    );
+    assert_eq!(store.ete_appointments(Some(&crn(2))).await.unwrap(), vec![(crn(2), id("UPW-ETE1-20261128"))]);
+    assert!(store.ete_appointments(Some(&crn(3))).await.unwrap().is_empty());
+}
+both_engines!(recurrence_and_ete, recurrence_ete_and_meeting_points_are_kept);
+
+/// The schedule reads only the histories of people who may have unpaid work to do: active
+/// cases whose sentence carries an unpaid work requirement.
+async fn only_cases_with_unpaid_work_are_listed<S: UpwStore + CaseStore>(store: S) {
+    let on = date("2026-03-02");
+    let open = |n: u32, sentence: Sentence| {
+        let mut events = example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1");
+        events[1] = example::new_event(on, CaseEvent::SentenceImposed { sentence });
+        (crn(n), events)
+    };
+    let with_upw = example::community_order("S1", on);
+    let mut without = example::community_order("S1", on);
+    without.requirements.retain(|r| !matches!(r.kind, RequirementKind::UnpaidWork { .. }));
+    for (c, events) in [open(1, with_upw.clone()), open(2, without), open(3, with_upw)] {
+        store.append(&c, 0, &events).await.unwrap();
+    }
+    // Case 3's order ends: nothing more to schedule.
+    let ended = CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Completed };
+    store.append(&crn(3), 3, &[example::new_event(on, ended)]).await.unwrap();
+    assert_eq!(store.upw_cases().await.unwrap(), vec![crn(1)]);
+}
+both_engines!(upw_cases, only_cases_with_unpaid_work_are_listed);

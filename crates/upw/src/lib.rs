@@ -13,9 +13,13 @@
 //! Around it, all pure: projects, supervisors and the week's sessions (`project`), people's
 //! constraints from the case record (`people`), the week's instance (`week`), running the
 //! day (`attendance`), progress against the order (`progress`), the placement notice
-//! (`notice`) and the policy tables (`policy`).
+//! (`notice`) and the policy tables (`policy`); placing one person by hand and how
+//! placements recur (`allocate`), credit with the 30% ETE cap (`credit`), and journeys by
+//! distance (`travel`).
 
+pub mod allocate;
 pub mod attendance;
+pub mod credit;
 mod flow;
 mod model;
 pub mod notice;
@@ -26,6 +30,7 @@ pub mod project;
 mod solve;
 mod synthetic;
 mod synthetic_projects;
+pub mod travel;
 pub mod week;
 
 pub use model::{

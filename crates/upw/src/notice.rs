@@ -4,6 +4,7 @@
 use jiff::civil::DateTime;
 
 use crate::project::{Project, ProjectKind, Supervisor};
+use crate::travel::Journey;
 
 /// What to bring, by kind of project (issue 5: "what to bring").
 pub fn what_to_bring(kind: ProjectKind) -> &'static [&'static str] {
@@ -32,6 +33,8 @@ pub struct NoticeFor<'a> {
     pub end: DateTime,
     /// The person's first session: it starts with an induction.
     pub induction: bool,
+    /// From the person's home borough, when both ends are known (`travel::journey`).
+    pub journey: Option<Journey>,
 }
 
 /// The notice, lines of at most 80 characters apart from long addresses.
@@ -49,6 +52,9 @@ pub fn placement_notice(n: &NoticeFor<'_>) -> String {
     ));
     out.push_str(&format!("Meeting point: {}\n", p.meeting_point));
     out.push_str(&format!("How to get there: {}\n", p.directions));
+    if let Some(j) = n.journey.filter(|j| j.known) {
+        out.push_str(&format!("Journey: {} by public transport from your home borough\n", j.about()));
+    }
     if n.induction {
         out.push_str("This is your first session: it starts with a short induction (health and safety, and\nwhat is expected of you), so please be on time.\n");
     }

@@ -11,8 +11,9 @@ use domain::contact::ContactKind;
 use domain::ids::{Code, Crn, LocalId};
 use domain::person::Gender as PersonGender;
 use domain::sentence::RequirementKind;
-use domain::unpaid_work::{UnpaidWorkNeeds, credited_minutes};
+use domain::unpaid_work::UnpaidWorkNeeds;
 
+use crate::credit::credit;
 use crate::model::{Day, Gender, Id, Person};
 use crate::policy::{
     COMPLETE_WITHIN_MONTHS, DEFAULT_SESSIONS_PER_WEEK, TYPICAL_SESSION_MINUTES, default_days, urgency,
@@ -24,7 +25,13 @@ pub struct UpwOrder {
     pub crn: Crn,
     pub requirement: LocalId,
     pub ordered_minutes: u32,
+    /// Credit that counts toward the order: ETE only up to its cap (`credit::credit`).
     pub credited_minutes: u32,
+    /// Credit on education, training and employment sessions, and its cap (30% of ordered).
+    pub ete_credited_minutes: u32,
+    pub ete_cap_minutes: u32,
+    /// Booked ETE sessions not yet held: (appointment, minutes).
+    pub ete_booked: Vec<(LocalId, u32)>,
     pub sentence_date: Date,
     /// 12 months from the sentence, or the order's end if sooner.
     pub deadline: Date,
@@ -40,6 +47,13 @@ impl UpwOrder {
     pub fn remaining_minutes(&self) -> u32 {
         self.ordered_minutes.saturating_sub(self.credited_minutes)
     }
+
+    /// ETE minutes the order still has room for: the cap less ETE credit and ETE sessions
+    /// booked, except `scheduled` (this week's bookings, which the schedule decides again).
+    pub fn ete_allowance(&self, scheduled: &HashSet<LocalId>) -> u32 {
+        let booked: u32 = self.ete_booked.iter().filter(|(id, _)| !scheduled.contains(id)).map(|(_, m)| m).sum();
+        self.ete_cap_minutes.saturating_sub(self.ete_credited_minutes + booked)
+    }
 }
 
 /// The deadline of an order imposed on `sentence_date` and ending on `end_date`.
@@ -48,8 +62,15 @@ pub fn deadline(sentence_date: Date, end_date: Date) -> Date {
     twelve.min(end_date)
 }
 
-/// The active unpaid work requirements of a case with hours still to do.
+/// The active unpaid work requirements of a case with hours still to do, as if no session
+/// were education, training and employment.
 pub fn upw_orders(state: &CaseState) -> Vec<UpwOrder> {
+    upw_orders_with_ete(state, &HashSet::new())
+}
+
+/// The active unpaid work requirements of a case with hours still to do; `ete` holds the
+/// appointments made on ETE sessions, whose credit counts only up to the cap.
+pub fn upw_orders_with_ete(state: &CaseState, ete: &HashSet<LocalId>) -> Vec<UpwOrder> {
     let Some(person) = &state.person else { return Vec::new() };
     let mut out = Vec::new();
     for record in state.sentences.iter().filter(|s| s.is_active()) {
@@ -72,11 +93,23 @@ pub fn upw_orders(state: &CaseState) -> Vec<UpwOrder> {
                     (a.appointment.id.clone(), a.appointment.at, end)
                 })
                 .collect();
+            let ordered_minutes = u32::from(hours) * 60;
+            let credit = credit(state, &r.id, ordered_minutes, ete);
+            let ete_booked = state
+                .appointments
+                .iter()
+                .filter(|a| a.outcome.is_none() && ete.contains(&a.appointment.id))
+                .filter(|a| a.appointment.requirement.as_ref() == Some(&r.id))
+                .map(|a| (a.appointment.id.clone(), u32::from(a.appointment.minutes)))
+                .collect();
             let order = UpwOrder {
                 crn: state.crn.clone(),
                 requirement: r.id.clone(),
-                ordered_minutes: u32::from(hours) * 60,
-                credited_minutes: credited_minutes(state, &r.id),
+                ordered_minutes,
+                credited_minutes: credit.counted_minutes,
+                ete_credited_minutes: credit.ete_minutes,
+                ete_cap_minutes: credit.ete_cap_minutes,
+                ete_booked,
                 sentence_date: s.sentence_date,
                 deadline: deadline(s.sentence_date, s.end_date),
                 // Only women may take women-only sessions; "other" is not assumed to be.

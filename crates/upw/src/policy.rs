@@ -22,11 +22,53 @@ pub const TYPICAL_SESSION_MINUTES: u32 = 420;
 /// Sessions a week when the officer has not recorded the person's needs.
 pub const DEFAULT_SESSIONS_PER_WEEK: u8 = 2;
 
-/// Travel cost (objective units: urgency-weighted hours) of a project in the person's home
-/// borough and elsewhere (issue 5: "minus travel cost"; the report: people paid their own
-/// fares). A person with no recorded borough is costed as if every project were elsewhere.
-pub const TRAVEL_COST_HOME_BOROUGH: f64 = 0.5;
-pub const TRAVEL_COST_OTHER_BOROUGH: f64 = 4.0;
+/// How a straight-line distance becomes a journey (`travel::journey`): minutes = base +
+/// km x minutes per km, cost = minutes x cost per minute.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TravelModel {
+    /// Walking to a stop and waiting, whatever the distance.
+    pub base_minutes: f64,
+    /// London public transport averages about 15 km/h door to door along real routes.
+    pub minutes_per_km: f64,
+    /// Objective units (urgency-weighted hours) per minute of the one-way journey: 20 minutes
+    /// cost as much as an hour of the least urgent person's work (issue 5: "minus travel
+    /// cost"; the report: people paid their own fares).
+    pub cost_per_minute: f64,
+    /// A home is somewhere in its borough, not at its centre: no journey is shorter.
+    pub min_km: f64,
+    /// The distance assumed when the home borough or the meeting place is not known.
+    pub unknown_km: f64,
+    /// The longest journey offered, each way.
+    pub max_minutes: f64,
+    pub source: &'static str,
+}
+
+/// Probity default. The cap: credited travel time is at most 180 minutes (RULES.md, Unpaid
+/// work), so a journey over 90 minutes each way is not offered.
+pub const TRAVEL: TravelModel = TravelModel {
+    base_minutes: 10.0,
+    minutes_per_km: 4.0,
+    cost_per_minute: 0.05,
+    min_km: 3.0,
+    unknown_km: 15.0,
+    max_minutes: 90.0,
+    source: "Probity default; the 90-minute cap from RULES.md (travel time credited at most 180 minutes)",
+};
+
+/// Up to 30% of hours may be spent on education, training and employment (RULES.md, Unpaid
+/// work). Credit on ETE sessions beyond this share of the hours ordered does not count.
+pub const ETE_MAX_PERCENT: u32 = 30;
+
+/// Minutes of an order that ETE sessions may count for.
+pub fn ete_cap_minutes(ordered_minutes: u32) -> u32 {
+    ordered_minutes * ETE_MAX_PERCENT / 100
+}
+
+/// How the scheduler's own placements recur (RULES.md: "Allocations recur once, weekly or
+/// fortnightly until the hours are done"). Probity default: weekly, since a place that suits
+/// someone this week usually suits them next week, and keeping it means fewer changes for
+/// them to be told about.
+pub const SCHEDULER_RECURRENCE: crate::allocate::Recurrence = crate::allocate::Recurrence::Weekly;
 
 /// Days a person can work when the officer has not recorded them, by employment (RULES.md,
 /// Unpaid work: "days they can work (employment, childcare)"). Someone in work or education

@@ -2,6 +2,8 @@
 //! the projected completion against the 12-month deadline, and the 7-business-day service
 //! level for arranging the first session.
 
+use std::collections::HashSet;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -9,8 +11,8 @@ use domain::calendar::add_business_days;
 use domain::case::CaseState;
 use domain::contact::ContactKind;
 use domain::ids::LocalId;
-use domain::unpaid_work::credited_minutes;
 
+use crate::credit::credit;
 use crate::people::{UpwOrder, deadline};
 use crate::policy::{ARRANGE_WITHIN_BUSINESS_DAYS, IncentivePolicy, TYPICAL_SESSION_MINUTES};
 
@@ -18,7 +20,13 @@ use crate::policy::{ARRANGE_WITHIN_BUSINESS_DAYS, IncentivePolicy, TYPICAL_SESSI
 pub struct Progress {
     pub requirement: LocalId,
     pub ordered_minutes: u32,
+    /// Credit that counts toward the order (ETE only up to its cap).
     pub credited_minutes: u32,
+    /// Credit on education, training and employment sessions, against its cap (30% of the
+    /// hours ordered); past the cap, ETE hours do not count.
+    pub ete_credited_minutes: u32,
+    pub ete_cap_minutes: u32,
+    pub ete_cap_reached: bool,
     /// Minutes taken off the order by the incentive (0 when the policy is off).
     pub incentive_minutes: u32,
     pub remaining_minutes: u32,
@@ -33,14 +41,27 @@ pub struct Progress {
     pub enforceable_failures: u32,
 }
 
-/// Progress of the UPW requirement `requirement` on `today`. `sessions_per_week` is the
-/// person's planned rate (from their needs record or the default).
+/// Progress of the UPW requirement `requirement` on `today`, as if no session were ETE.
+/// `sessions_per_week` is the person's planned rate (from their needs record or the default).
 pub fn progress(
     state: &CaseState,
     requirement: &LocalId,
     sessions_per_week: u8,
     today: Date,
     incentive: &IncentivePolicy,
+) -> Option<Progress> {
+    progress_with_ete(state, requirement, sessions_per_week, today, incentive, &HashSet::new())
+}
+
+/// As `progress`, where `ete` holds the appointments made on education, training and
+/// employment sessions: their credit counts only up to 30% of the hours ordered.
+pub fn progress_with_ete(
+    state: &CaseState,
+    requirement: &LocalId,
+    sessions_per_week: u8,
+    today: Date,
+    incentive: &IncentivePolicy,
+    ete: &HashSet<LocalId>,
 ) -> Option<Progress> {
     let (sentence, hours) = state.sentences.iter().find_map(|s| {
         s.sentence.requirements.iter().find(|r| &r.id == requirement).and_then(|r| match r.kind {
@@ -49,7 +70,8 @@ pub fn progress(
         })
     })?;
     let ordered = u32::from(hours) * 60;
-    let credited = credited_minutes(state, requirement);
+    let credit = credit(state, requirement, ordered, ete);
+    let credited = credit.counted_minutes;
     let upw: Vec<_> = state
         .appointments
         .iter()
@@ -81,6 +103,9 @@ pub fn progress(
         requirement: requirement.clone(),
         ordered_minutes: ordered,
         credited_minutes: credited,
+        ete_credited_minutes: credit.ete_minutes,
+        ete_cap_minutes: credit.ete_cap_minutes,
+        ete_cap_reached: credit.ete_minutes > 0 && credit.ete_cap_reached(),
         incentive_minutes,
         remaining_minutes: remaining,
         deadline,

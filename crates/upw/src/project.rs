@@ -9,6 +9,7 @@ use domain::unpaid_work::WorkDay;
 
 use crate::model::{Id, Session};
 use crate::policy::MAX_GROUP_PER_SUPERVISOR;
+use crate::travel::LatLong;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,6 +65,14 @@ pub struct Project {
     pub women_only: bool,
     /// Step-free, suitable for people with limited mobility.
     pub accessible: bool,
+    /// Education, training and employment (a course, a work placement): credit counts only
+    /// up to 30% of the hours ordered (`policy::ETE_MAX_PERCENT`).
+    #[serde(default)]
+    pub ete: bool,
+    /// The meeting point's coordinates, when recorded; otherwise journeys are measured from
+    /// the borough's centre (`travel::meeting_place`).
+    #[serde(default)]
+    pub location: Option<LatLong>,
 }
 
 impl Project {
@@ -86,6 +95,9 @@ impl Project {
         }
         if self.days.is_empty() {
             return Err(InvalidValue::new("days", "a project runs on at least one day"));
+        }
+        if let Some(at) = self.location {
+            LatLong::new(at.lat, at.long)?;
         }
         for (i, d) in self.days.iter().enumerate() {
             if d.end <= d.start {
@@ -163,6 +175,9 @@ pub struct PlannedSession {
     pub capacity: u32,
     pub women_only: bool,
     pub singleton: bool,
+    /// The project is education, training and employment.
+    #[serde(default)]
+    pub ete: bool,
 }
 
 impl PlannedSession {
@@ -188,6 +203,20 @@ impl PlannedSession {
 
 pub fn session_id(project: &Code, on: Date) -> String {
     format!("{project}-{:04}{:02}{:02}", on.year(), on.month(), on.day())
+}
+
+/// The date a session id names (`{project}-{YYYYMMDD}`), if it is shaped like one.
+pub fn session_date(id: &str) -> Option<Date> {
+    let (_, ymd) = id.rsplit_once('-')?;
+    if ymd.len() != 8 || !ymd.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Date::new(ymd[0..4].parse().ok()?, ymd[4..6].parse().ok()?, ymd[6..8].parse().ok()?).ok()
+}
+
+/// The Monday of the week a date falls in.
+pub fn monday_of(d: Date) -> Date {
+    d.checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset()))).expect("in range")
 }
 
 /// Parses an ISO week `YYYY-Www` into its Monday.
@@ -232,6 +261,7 @@ pub fn sessions_for_week(
                 capacity: p.capacity,
                 women_only: p.women_only,
                 singleton: p.singleton(),
+                ete: p.ete,
             };
             let staffed = supervisor.is_some_and(|s| s.days.contains(&d.day))
                 && !absences.iter().any(|(c, a)| c == &p.supervisor && *a == on);

@@ -9,14 +9,21 @@ use domain::ids::{Code, Name, Note};
 use domain::unpaid_work::WorkDay;
 
 use crate::project::{Phone, Project, ProjectDay, ProjectKind, Supervisor};
+use crate::travel::{LatLong, borough_centre};
 
 const GROUP_WORK: [&str; 5] = ["park clearance", "community garden", "canal towpath", "estate painting", "litter pick"];
 const PLACEMENTS: [&str; 3] = ["charity shop", "food bank", "furniture reuse"];
+const ETE: [&str; 3] =
+    ["employment skills course", "construction skills (CSCS card) course", "English and maths classes"];
 
-/// `per_borough` projects in each borough: mostly groups of 10, with one placement and, every
-/// fourth borough, a women-only group and a singleton placement (the report: too few).
+/// `per_borough` projects in each borough: mostly groups of 10, with one placement (in every
+/// third borough an education, training and employment course) and, every fourth borough, a
+/// women-only group and a singleton placement (the report: too few). Meeting points lie within
+/// about 2 km of the borough's centre.
 pub fn synthetic_projects(seed: u64, boroughs: &[Code], per_borough: usize) -> (Vec<Project>, Vec<Supervisor>) {
     let mut rng = StdRng::seed_from_u64(seed);
+    // Its own stream, so adding places did not change the rest of the projects.
+    let mut places = StdRng::seed_from_u64(seed ^ 0x5eed_91ace);
     let mut projects = Vec::new();
     let mut supervisors = Vec::new();
     let text = |s: String| Note::parse(&s).expect("generated text is valid");
@@ -29,10 +36,20 @@ pub fn synthetic_projects(seed: u64, boroughs: &[Code], per_borough: usize) -> (
                 3 if b % 4 == 0 => (ProjectKind::Singleton, false),
                 _ => (ProjectKind::Group, false),
             };
+            let ete = kind == ProjectKind::Placement && b % 3 == 1;
             let what = match kind {
                 ProjectKind::Group => GROUP_WORK[rng.random_range(0..GROUP_WORK.len())],
+                _ if ete => {
+                    rng.random_range(0..PLACEMENTS.len());
+                    ETE[n % ETE.len()]
+                }
                 _ => PLACEMENTS[rng.random_range(0..PLACEMENTS.len())],
             };
+            // About 0.018 degrees of latitude and 0.029 of longitude are 2 km in London.
+            let location = borough_centre(borough).map(|c| LatLong {
+                lat: c.lat + places.random_range(-0.018..0.018),
+                long: c.long + places.random_range(-0.029..0.029),
+            });
             let days: Vec<WorkDay> = if rng.random_bool(0.4) {
                 vec![WorkDay::Sat, WorkDay::Sun]
             } else {
@@ -68,6 +85,8 @@ pub fn synthetic_projects(seed: u64, boroughs: &[Code], per_borough: usize) -> (
                 },
                 women_only,
                 accessible: rng.random_bool(0.5),
+                ete,
+                location,
             });
         }
     }

@@ -33,6 +33,8 @@ fn project(code_: &str, kind: ProjectKind, capacity: u32, days: &[WorkDay]) -> P
         capacity,
         women_only: false,
         accessible: true,
+        ete: false,
+        location: None,
     }
 }
 
@@ -316,6 +318,7 @@ fn the_notice_says_where_when_what_to_bring_and_who_to_call() {
         start: dt("2026-11-28T09:00"),
         end: dt("2026-11-28T16:00"),
         induction: true,
+        journey: Some(upw::travel::journey_for_km(5.0, true)),
     });
     for needle in [
         "Ada Lovelace",
@@ -327,6 +330,8 @@ fn the_notice_says_where_when_what_to_bring_and_who_to_call() {
         "sturdy shoes",
         "Sam Okafor on 07700 900123",
         "induction",
+        // 10 + 5 km x 4 = 30 minutes (policy::TRAVEL).
+        "Journey: about 30 minutes by public transport from your home borough",
     ] {
         assert!(text.contains(needle), "missing {needle:?} in\n{text}");
     }

@@ -18,7 +18,7 @@ fn day(i: u8) -> WorkDay {
 }
 
 prop_compose! {
-    fn arb_project(n: usize)(kind in 0..3u8, cap in 1..=10u32, days in proptest::collection::btree_set(0..7u8, 1..4), start in 8..11i8, women in any::<bool>(), borough in 0..3u8) -> Project {
+    fn arb_project(n: usize)(kind in 0..3u8, cap in 1..=10u32, days in proptest::collection::btree_set(0..7u8, 1..4), start in 8..11i8, women in any::<bool>(), borough in 0..3u8, ete in prop::bool::weighted(0.3)) -> Project {
         let kind = [ProjectKind::Group, ProjectKind::Placement, ProjectKind::Singleton][kind as usize];
         Project {
             code: code(&format!("P{n}")),
@@ -32,12 +32,14 @@ prop_compose! {
             capacity: if kind == ProjectKind::Singleton { 1 } else { cap },
             women_only: women,
             accessible: true,
+            ete,
+            location: None,
         }
     }
 }
 
 prop_compose! {
-    fn arb_order(n: usize)(days in proptest::collection::btree_set(0..7u8, 0..7), per_week in 1..4u8, female in any::<bool>(), women_only in any::<bool>(), singleton in prop::bool::weighted(0.2), busy_day in 0..7i64, busy_hour in 6..18i8, remaining in 1..200u32, borough in 0..4u8) -> UpwOrder {
+    fn arb_order(n: usize)(days in proptest::collection::btree_set(0..7u8, 0..7), per_week in 1..4u8, female in any::<bool>(), women_only in any::<bool>(), singleton in prop::bool::weighted(0.2), busy_day in 0..7i64, busy_hour in 6..18i8, remaining in 1..200u32, borough in 0..4u8, ete_done in 78..96u32) -> UpwOrder {
         let monday = date("2026-11-23");
         let d = monday.checked_add(jiff::Span::new().days(busy_day)).unwrap();
         UpwOrder {
@@ -45,6 +47,11 @@ prop_compose! {
             requirement: id("S1-UPW"),
             ordered_minutes: 300 * 60,
             credited_minutes: 300 * 60 - remaining * 60,
+            // 78 to 95 hours of ETE done against a cap of 90: room for two 6-hour ETE sessions,
+            // for one, or for none.
+            ete_credited_minutes: ete_done * 60,
+            ete_cap_minutes: 90 * 60,
+            ete_booked: vec![],
             sentence_date: date("2026-06-01"),
             deadline: date("2027-06-01"),
             gender: if female { Gender::F } else { Gender::M },
@@ -93,6 +100,20 @@ proptest! {
         let before = upw::solve(&upw::week::build_instance(monday, &projects, &roomy, &orders, &HashSet::new(), vec![]).unwrap());
         let kept = upw::week::solve_keeping(&instance.with_previous(before.assignments.clone()));
         check(&week.sessions, &orders, &kept)?;
+        // Held to the ETE allowance, the schedule keeps every rule and gives nobody more ETE
+        // than 30% of their order leaves room for.
+        let limits = upw::week::ete_limits(&week.sessions, &orders, &HashSet::new());
+        let within = upw::week::solve_within_ete(&instance, &limits);
+        check(&week.sessions, &orders, &within)?;
+        let minutes: HashMap<String, u32> = week.sessions.iter().map(|s| (s.id.clone(), s.minutes())).collect();
+        let ete: HashSet<String> = week.sessions.iter().filter(|s| s.ete).map(|s| s.id.clone()).collect();
+        for o in &orders {
+            let given: u32 = within.assignments.iter()
+                .filter(|a| a.person == upw::Id::Text(o.crn.to_string()))
+                .filter_map(|a| match &a.session { upw::Id::Text(s) if ete.contains(s) => Some(minutes[s]), _ => None })
+                .sum();
+            prop_assert!(given <= o.ete_allowance(&HashSet::new()), "{} given {given} ETE minutes", o.crn);
+        }
     }
 }
 

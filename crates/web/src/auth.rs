@@ -14,7 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use services::access::{self, User};
 use sha2::{Digest, Sha256};
 use store::auth::SessionRecord;
@@ -95,6 +95,18 @@ pub fn set_cookie(headers: &HeaderMap, name: &str, value: &str, max_age: Option<
     c
 }
 
+/// A session's idle clock is written at most this often (Probity default). Writing it on
+/// every request made every page view a write, and writes queue behind one another (SQLite
+/// has a single writer), which under load cost more than the page. The price: a session may
+/// end up to this much before its idle limit, never after it.
+pub const TOUCH_EVERY: SignedDuration = SignedDuration::from_secs(60);
+
+/// Whether a request at `now` should move on the idle clock of a session last seen at
+/// `last_seen`.
+pub fn needs_touch(last_seen: Timestamp, now: Timestamp) -> bool {
+    now.duration_since(last_seen) >= TOUCH_EVERY
+}
+
 /// The signed-in user of a request, put there by [`require_sign_in`].
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -103,7 +115,8 @@ pub struct SignedIn {
     pub csrf_token: String,
 }
 
-/// Finds the live session of a request, if any, and refreshes its idle clock.
+/// Finds the live session of a request, if any, and refreshes its idle clock when it is
+/// more than [`TOUCH_EVERY`] old.
 pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
     let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
     let key = session_key(&id);
@@ -119,7 +132,9 @@ pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<Signe
         app.records.end_session(&key).await?;
         return Ok(None);
     }
-    app.records.touch_session(&key, now).await?;
+    if needs_touch(session.last_seen, now) {
+        app.records.touch_session(&key, now).await?;
+    }
     Ok(Some(SignedIn { user, session_key: key, csrf_token: session.csrf_token }))
 }
 
@@ -324,6 +339,63 @@ mod tests {
             (None, "/"),
         ] {
             assert_eq!(safe_next(next), to, "{next:?}");
+        }
+    }
+
+    #[test]
+    fn the_idle_clock_is_written_once_a_minute_at_most() {
+        let at = |s: &str| s.parse::<Timestamp>().unwrap();
+        for (seen, now, touch) in [
+            ("2026-03-20T09:00:00Z", "2026-03-20T09:00:00Z", false),
+            ("2026-03-20T09:00:00Z", "2026-03-20T09:00:59.999Z", false),
+            ("2026-03-20T09:00:00Z", "2026-03-20T09:01:00Z", true),
+            ("2026-03-20T09:00:00Z", "2026-03-20T09:29:00Z", true),
+        ] {
+            assert_eq!(needs_touch(at(seen), at(now)), touch, "{seen} {now}");
+        }
+        assert!(TOUCH_EVERY < access::SESSIONS.idle, "a session in use never expires for want of a touch");
+    }
+
+    /// A request moves a session's stored idle clock on only when it is a minute old, and
+    /// the session stays signed in either way.
+    #[tokio::test]
+    async fn a_request_touches_a_session_only_when_its_clock_is_stale() {
+        use crate::{AppState, Clock};
+        use store::AccessStore;
+        let (store, _dir) = store::testing::sqlite().await;
+        let user = store::auth::UserRecord {
+            username: "priya".into(),
+            password_hash: hash_password("a long test password").unwrap(),
+            role: "responsible_officer".into(),
+            scope_kind: "team".into(),
+            scope_code: Some("TEAM1".into()),
+            officer: Some("OFF1".into()),
+            disabled: false,
+            created_at: Timestamp::now(),
+        };
+        store.add_user(&user).await.unwrap();
+        let app = AppState { records: std::sync::Arc::new(store.clone()), clock: Clock::System };
+        let now = store::to_stored_precision(Timestamp::now());
+        for (ago, touched) in [(SignedDuration::from_secs(10), false), (SignedDuration::from_mins(2), true)] {
+            let id = new_token();
+            let seen = now - ago;
+            let session = SessionRecord {
+                id_hash: session_key(&id),
+                username: "priya".into(),
+                csrf_token: new_token(),
+                created_at: seen,
+                last_seen: seen,
+            };
+            store.create_session(&session).await.unwrap();
+            let mut headers = HeaderMap::new();
+            headers.insert(header::COOKIE, format!("{SESSION_COOKIE}={id}").parse().unwrap());
+            let signed_in = current(&app, &headers).await.unwrap();
+            assert_eq!(signed_in.map(|s| s.user.username.to_string()).as_deref(), Some("priya"), "{ago:?}");
+            let stored = store.session(&session_key(&id)).await.unwrap().unwrap().last_seen;
+            assert_eq!(stored != seen, touched, "last seen {ago:?} ago: stored {stored}");
+            if touched {
+                assert!(stored >= now, "moved on to the request's time: {stored}");
+            }
         }
     }
 

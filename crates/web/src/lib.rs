@@ -12,12 +12,14 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 mod body;
+pub mod case_pages;
 pub mod error;
 pub mod inspection_pages;
 pub mod openapi;
 pub mod pages;
 mod records;
 pub mod service;
+pub mod team_pages;
 pub mod upw_pages;
 pub mod view;
 
@@ -50,6 +52,21 @@ impl Clock {
         match self {
             Clock::System => domain::case::uk_date(jiff::Timestamp::now()),
             Clock::Fixed(d) => d,
+        }
+    }
+
+    /// When something recorded now happened: the current instant, on the pinned date when
+    /// the date is pinned (at the same UK time of day), so that a recorded outcome or
+    /// allocation falls on the date the rules are computed for.
+    pub fn now(self) -> jiff::Timestamp {
+        let now = jiff::Timestamp::now();
+        match self {
+            Clock::System => now,
+            Clock::Fixed(d) => {
+                let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+                let time = london.to_datetime(now).time();
+                london.to_timestamp(d.to_datetime(time)).unwrap_or(now)
+            }
         }
     }
 }
@@ -88,6 +105,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(upw_pages::router())
         .merge(inspection_pages::router())
+        .merge(team_pages::router())
+        .merge(case_pages::router())
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
         .merge(pages::public_router())
 }
@@ -101,6 +120,8 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all.extend(admin::admin_routes());
     all.extend(upw_pages::upw_routes());
     all.extend(inspection_pages::inspection_routes());
+    all.extend(team_pages::team_routes());
+    all.extend(case_pages::case_routes());
     all.extend(pages::public_routes());
     all
 }

@@ -7,7 +7,7 @@ use crate::api::{Route, build, route};
 use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused, SignedIn};
 use crate::error::WebError;
 use crate::service;
-use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow};
+use crate::view::{Caseload, OfficerRow};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -29,7 +29,6 @@ fn table() -> Vec<Route> {
         route(Method::GET, "/", start),
         route(Method::GET, "/officers/{code}/caseload", caseload),
         route(Method::GET, "/officers/{code}/caseload.csv", caseload_csv),
-        route(Method::GET, "/cases/{crn}", case),
         route(Method::GET, "/cases/{crn}/reads", case_reads),
         route(Method::GET, "/search", search),
         route(Method::POST, "/sign-out", sign_out),
@@ -185,6 +184,8 @@ struct StartPage {
     /// Whether the officers' names link to their caseloads (an MI analyst sees counts only).
     links: bool,
     granted: Vec<GrantedRow>,
+    /// The teams whose views (caseloads, workload, allocation queue) this user may open.
+    teams: Vec<domain::org::Team>,
 }
 
 struct GrantedRow {
@@ -200,7 +201,8 @@ async fn start(State(app): State<AppState>, Extension(who): Extension<SignedIn>)
         .map(|c| GrantedRow { crn: c.crn.to_string(), name: format!("{} {}", c.first_name, c.family_name) })
         .collect();
     let links = who.user.role != services::access::Role::MiAnalyst;
-    html(StartPage { nav: Nav::of(&who), officers, links, granted })
+    let teams = service::teams(&app, &who).await?;
+    html(StartPage { nav: Nav::of(&who), officers, links, granted, teams })
 }
 
 struct CaseloadRow {
@@ -273,114 +275,6 @@ async fn caseload_csv(
         csv,
     )
         .into_response())
-}
-
-struct SummaryRow {
-    key: &'static str,
-    value: String,
-    overdue: bool,
-}
-
-struct FilterOption {
-    value: &'static str,
-    label: String,
-    selected: bool,
-}
-
-struct EventRow {
-    seq: u64,
-    occurred: String,
-    recorded: String,
-    recorded_by: String,
-    kind: String,
-    summary: String,
-    late: bool,
-}
-
-#[derive(Template)]
-#[template(path = "case.html")]
-struct CasePage {
-    nav: Option<Nav>,
-    crn: String,
-    name: String,
-    officer: Option<String>,
-    rows: Vec<SummaryRow>,
-    options: Vec<FilterOption>,
-    filtered_to: Option<String>,
-    events: Vec<EventRow>,
-}
-
-impl CasePage {
-    fn new(r: CaseRecord, nav: Option<Nav>) -> Self {
-        let c = &r.case;
-        let kind = |k: domain::sentence::SentenceKind| match k {
-            domain::sentence::SentenceKind::CommunityOrder => "Community order",
-            domain::sentence::SentenceKind::SuspendedSentenceOrder => "Suspended sentence order",
-            domain::sentence::SentenceKind::Custodial => "Custodial sentence",
-        };
-        let row = |key, value: String| SummaryRow { key, value, overdue: false };
-        let rows = vec![
-            row("CRN", c.crn.to_string()),
-            row("Date of birth", day(c.date_of_birth)),
-            row(
-                "Responsible officer",
-                c.officer.as_ref().map_or_else(|| "Not allocated".to_owned(), |o| o.to_string()),
-            ),
-            row("Team", c.team.as_ref().map_or_else(|| "Not allocated".to_owned(), |t| t.to_string())),
-            row("Sentence", label(c.sentence_kind, kind, "No active sentence")),
-            row("Sentence ends", day_or(c.sentence_end, "Not applicable")),
-            row("Supervision phase", label(c.phase, |p| p.label(), "None")),
-            row("Risk of serious harm", label(c.rosh, |r| r.label(), "Not assessed")),
-            row("Next appointment", c.next_appointment.map_or_else(|| "None booked".to_owned(), local_time)),
-            row("Last face-to-face contact", day_or(c.last_face_to_face, "None recorded")),
-            SummaryRow { key: "Contact due by", value: day_or(c.contact_due_by, "Not required"), overdue: c.overdue },
-            row("Responsible officers so far", c.officer_count.to_string()),
-            row("Record version", c.version.to_string()),
-        ];
-        let options = EVENT_TYPES
-            .iter()
-            .map(|t| FilterOption {
-                value: t,
-                label: view::event_type_label(t),
-                selected: r.event_type.as_deref() == Some(*t),
-            })
-            .collect();
-        let events = r
-            .timeline
-            .iter()
-            .map(|e| EventRow {
-                seq: e.seq,
-                occurred: instant(e.occurred_at),
-                recorded: instant(e.recorded_at),
-                recorded_by: e.recorded_by.to_string(),
-                kind: view::event_type_label(&e.event_type),
-                summary: e.summary.clone(),
-                late: e.recorded_late,
-            })
-            .collect();
-        Self {
-            nav,
-            crn: c.crn.to_string(),
-            name: format!("{} {}", c.first_name, c.family_name),
-            officer: c.officer.as_ref().map(|o| o.to_string()),
-            rows,
-            options,
-            filtered_to: r.event_type.as_deref().map(view::event_type_label),
-            events,
-        }
-    }
-}
-
-async fn case(
-    State(app): State<AppState>,
-    Extension(who): Extension<SignedIn>,
-    crn: Result<Path<String>, PathRejection>,
-    query: Result<Query<crate::api::TimelineQuery>, QueryRejection>,
-) -> Result<Html<String>, PageError> {
-    let crn = param(crn, "crn")?;
-    let Query(query) = query.map_err(|e| PageError(WebError::bad_request("type", e.body_text())))?;
-    let record = service::case_record(&app, &who, &crn, query.event_type.as_deref(), "/cases/{crn}").await?;
-    html(CasePage::new(record, Nav::of(&who)))
 }
 
 struct ReadRow {

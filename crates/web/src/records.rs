@@ -45,6 +45,8 @@ pub trait CaseRecords: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<u64, StoreError>>;
     fn summary<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Option<CaseSummary>, StoreError>>;
     fn all_summaries(&self) -> BoxFuture<'_, Result<Vec<CaseSummary>, StoreError>>;
+    /// Active cases awaiting their first allocation (the allocation queues' cases).
+    fn unallocated(&self) -> BoxFuture<'_, Result<Vec<CaseSummary>, StoreError>>;
     fn add_user<'a>(&'a self, user: &'a UserRecord) -> BoxFuture<'a, Result<(), StoreError>>;
     fn user<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<Option<UserRecord>, StoreError>>;
     fn users(&self) -> BoxFuture<'_, Result<Vec<UserRecord>, StoreError>>;
@@ -64,6 +66,18 @@ pub trait CaseRecords: Send + Sync + 'static {
     fn remove_limited_access(&self, id: i64) -> BoxFuture<'_, Result<bool, StoreError>>;
     fn limited_access(&self) -> BoxFuture<'_, Result<Vec<LimitedAccess>, StoreError>>;
     fn limited_access_for<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>>;
+    /// The limited-access entries of these cases only (by CRN, then id).
+    fn limited_access_for_cases<'a>(&'a self, crns: &'a [Crn])
+    -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>>;
+    /// People by CRN or family-name prefix, ignoring case, by name, at most `limit`.
+    fn search_people<'a>(&'a self, query: &'a str, limit: usize)
+    -> BoxFuture<'a, Result<Vec<CaseSummary>, StoreError>>;
+    /// The organisation around some staff and teams: them and the places above them.
+    fn organisation_around<'a>(
+        &'a self,
+        staff: &'a [Code],
+        teams: &'a [Code],
+    ) -> BoxFuture<'a, Result<Organisation, StoreError>>;
     fn granted_cases<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<Vec<Crn>, StoreError>>;
     fn record_read<'a>(&'a self, read: &'a CaseRead) -> BoxFuture<'a, Result<(), StoreError>>;
     fn reads_of<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<CaseRead>, StoreError>>;
@@ -130,6 +144,15 @@ pub trait CaseRecords: Send + Sync + 'static {
         crn: &'a Crn,
         appointment: &'a domain::ids::LocalId,
     ) -> BoxFuture<'a, Result<String, services::upw::UpwError>>;
+    fn upw_allocate<'a>(
+        &'a self,
+        crn: &'a Crn,
+        session: &'a str,
+        recurrence: upw::allocate::Recurrence,
+        today: jiff::civil::Date,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<services::upw::Allocated, services::upw::UpwError>>;
 }
 
 /// An inspector's answer to one question of one sampled case.
@@ -179,6 +202,9 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
     fn all_summaries(&self) -> BoxFuture<'_, Result<Vec<CaseSummary>, StoreError>> {
         Box::pin(CaseStore::all_summaries(self))
     }
+    fn unallocated(&self) -> BoxFuture<'_, Result<Vec<CaseSummary>, StoreError>> {
+        Box::pin(CaseStore::unallocated(self))
+    }
     fn add_user<'a>(&'a self, user: &'a UserRecord) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::add_user(self, user))
     }
@@ -227,6 +253,26 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
     }
     fn limited_access_for<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>> {
         Box::pin(AccessStore::limited_access_for(self, crn))
+    }
+    fn limited_access_for_cases<'a>(
+        &'a self,
+        crns: &'a [Crn],
+    ) -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>> {
+        Box::pin(AccessStore::limited_access_for_cases(self, crns))
+    }
+    fn search_people<'a>(
+        &'a self,
+        query: &'a str,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<CaseSummary>, StoreError>> {
+        Box::pin(CaseStore::search_people(self, query, limit))
+    }
+    fn organisation_around<'a>(
+        &'a self,
+        staff: &'a [Code],
+        teams: &'a [Code],
+    ) -> BoxFuture<'a, Result<Organisation, StoreError>> {
+        Box::pin(CaseStore::organisation_around(self, staff, teams))
     }
     fn granted_cases<'a>(&'a self, username: &'a str) -> BoxFuture<'a, Result<Vec<Crn>, StoreError>> {
         Box::pin(AccessStore::granted_cases(self, username))
@@ -338,5 +384,16 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
         appointment: &'a domain::ids::LocalId,
     ) -> BoxFuture<'a, Result<String, services::upw::UpwError>> {
         Box::pin(services::upw::placement_notice(self, crn, appointment))
+    }
+    fn upw_allocate<'a>(
+        &'a self,
+        crn: &'a Crn,
+        session: &'a str,
+        recurrence: upw::allocate::Recurrence,
+        today: jiff::civil::Date,
+        by: &'a Code,
+        now: Timestamp,
+    ) -> BoxFuture<'a, Result<services::upw::Allocated, services::upw::UpwError>> {
+        Box::pin(services::upw::allocate(self, crn, session, recurrence, today, by, now))
     }
 }

@@ -60,7 +60,10 @@ fn forbidden() -> WebError {
 }
 
 /// What the access rules need to know about the user beyond their role: the cases granted to
-/// them and every limited-access entry (a short list: the few people who need one).
+/// them, the limited-access entries and the organisation. [`AccessFacts::load`] reads all of
+/// them (counts over the whole provider need that); [`AccessFacts::around`] reads only what
+/// deciding on a few cases needs, so a page costs its own cases rather than the provider's
+/// thousands of staff, and decides on those cases exactly as `load` would.
 struct AccessFacts {
     granted: BTreeSet<Crn>,
     limits: BTreeMap<Crn, Vec<LimitedAccess>>,
@@ -76,6 +79,47 @@ impl AccessFacts {
             limits.entry(e.crn.clone()).or_default().push(e);
         }
         Ok(Self { granted, limits, org: app.records.organisation().await?, today: app.clock.today() })
+    }
+
+    /// The facts for deciding on `cases`, and on opening `officer`'s caseload: the cases'
+    /// limited-access entries, and the organisation around the officer and the cases' teams.
+    async fn around(
+        app: &AppState,
+        who: &SignedIn,
+        officer: Option<&Code>,
+        cases: &[CaseSummary],
+    ) -> Result<Self, WebError> {
+        let granted = app.records.granted_cases(who.user.username.as_str()).await?.into_iter().collect();
+        let staff: Vec<Code> = officer.into_iter().cloned().collect();
+        let org = if staff.is_empty() && cases.is_empty() {
+            Organisation::default()
+        } else {
+            app.records.organisation_around(&staff, &teams_of(cases)).await?
+        };
+        let mut facts = Self { granted, limits: BTreeMap::new(), org, today: app.clock.today() };
+        facts.add_cases(app, cases).await?;
+        Ok(facts)
+    }
+
+    /// Adds what deciding on more `cases` needs: their limited-access entries, and the places
+    /// of any of their teams not known yet.
+    async fn add_cases(&mut self, app: &AppState, cases: &[CaseSummary]) -> Result<(), WebError> {
+        if cases.is_empty() {
+            return Ok(());
+        }
+        let crns: Vec<Crn> = cases.iter().map(|c| c.crn.clone()).collect();
+        let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
+        for e in app.records.limited_access_for_cases(&crns).await? {
+            limits.entry(e.crn.clone()).or_default().push(e);
+        }
+        self.limits.extend(limits);
+        let unknown: Vec<Code> =
+            teams_of(cases).into_iter().filter(|t| !self.org.teams.iter().any(|x| &x.code == t)).collect();
+        if !unknown.is_empty() {
+            let more = app.records.organisation_around(&[], &unknown).await?;
+            merge_places(&mut self.org, more);
+        }
+        Ok(())
     }
 
     fn access(&self, who: &SignedIn, case: &CaseSummary) -> CaseAccess {
@@ -97,6 +141,35 @@ impl AccessFacts {
             .filter(|(_, entries)| access::barred(&who.user.username, entries, self.today))
             .map(|(crn, _)| crn)
             .collect()
+    }
+}
+
+/// The teams of some cases, each once.
+fn teams_of(cases: &[CaseSummary]) -> Vec<Code> {
+    cases.iter().filter_map(|c| c.team.clone()).collect::<BTreeSet<_>>().into_iter().collect()
+}
+
+/// Adds the teams, offices, boroughs and areas of `more` that `org` does not have yet.
+fn merge_places(org: &mut Organisation, more: Organisation) {
+    for t in more.teams {
+        if !org.teams.iter().any(|x| x.code == t.code) {
+            org.teams.push(t);
+        }
+    }
+    for o in more.offices {
+        if !org.offices.iter().any(|x| x.code == o.code) {
+            org.offices.push(o);
+        }
+    }
+    for b in more.boroughs {
+        if !org.boroughs.iter().any(|x| x.code == b.code) {
+            org.boroughs.push(b);
+        }
+    }
+    for a in more.areas {
+        if !org.areas.iter().any(|x| x.code == a.code) {
+            org.areas.push(a);
+        }
     }
 }
 
@@ -130,29 +203,29 @@ pub async fn officers(app: &AppState, who: &SignedIn) -> Result<Vec<OfficerRow>,
 
 /// The cases granted to this user by name (an inspector's sample) that they may open.
 pub async fn granted(app: &AppState, who: &SignedIn) -> Result<Vec<CaseSummary>, WebError> {
-    let facts = AccessFacts::load(app, who).await?;
     let mut cases = Vec::new();
-    for crn in &facts.granted {
-        if let Some(case) = app.records.summary(crn).await?
-            && facts.access(who, &case) != CaseAccess::None
-        {
+    for crn in app.records.granted_cases(who.user.username.as_str()).await? {
+        if let Some(case) = app.records.summary(&crn).await? {
             cases.push(case);
         }
     }
-    Ok(cases)
+    let facts = AccessFacts::around(app, who, None, &cases).await?;
+    Ok(cases.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect())
 }
 
-/// An officer's active cases that this user may see.
+/// An officer's active cases that this user may see. Reads the caseload's own cases and
+/// places only: the cost of the page does not grow with the provider.
 async fn visible_caseload(
     app: &AppState,
     who: &SignedIn,
     officer: &Code,
 ) -> Result<(Vec<CaseSummary>, AccessFacts), WebError> {
-    let facts = AccessFacts::load(app, who).await?;
+    let mut facts = AccessFacts::around(app, who, Some(officer), &[]).await?;
     if !access::may_see_caseload(&who.user, officer, &facts.org) {
         return Err(forbidden());
     }
     let cases = app.records.caseload(officer).await?;
+    facts.add_cases(app, &cases).await?;
     let cases = cases.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect();
     Ok((cases, facts))
 }
@@ -210,11 +283,9 @@ pub async fn worklist(app: &AppState, who: &SignedIn, officer: &str, on: Option<
 
 /// What this user may do with a case, or 404 when there is no such case.
 async fn access_to(app: &AppState, who: &SignedIn, crn: &Crn) -> Result<(CaseAccess, Option<CaseSummary>), WebError> {
-    let facts = AccessFacts::load(app, who).await?;
-    match app.records.summary(crn).await? {
-        Some(case) => Ok((facts.access(who, &case), Some(case))),
-        None => Ok((CaseAccess::None, None)),
-    }
+    let Some(case) = app.records.summary(crn).await? else { return Ok((CaseAccess::None, None)) };
+    let facts = AccessFacts::around(app, who, None, std::slice::from_ref(&case)).await?;
+    Ok((facts.access(who, &case), Some(case)))
 }
 
 /// Reads of a case are recorded with who, when and through which route.
@@ -294,7 +365,7 @@ pub async fn record_events(app: &AppState, who: &SignedIn, crn: &str, body: &[u8
         Some(o) => o.clone(),
         None => Code::parse("SYSTEM").map_err(WebError::internal)?,
     };
-    let version = app.records.record(&crn, expected_version, &events, &recorded_by, jiff::Timestamp::now()).await?;
+    let version = app.records.record(&crn, expected_version, &events, &recorded_by, app.clock.now()).await?;
     Ok(Recorded { crn, version })
 }
 
@@ -303,22 +374,25 @@ pub async fn search(app: &AppState, who: &SignedIn, query: &str) -> Result<Vec<C
     if !who.user.policy().sees_people {
         return Err(forbidden());
     }
-    let q = query.trim().to_lowercase();
+    let q = query.trim();
     if q.is_empty() {
         return Ok(Vec::new());
     }
-    let facts = AccessFacts::load(app, who).await?;
-    let mut found: Vec<CaseSummary> = app
-        .records
-        .all_summaries()
-        .await?
-        .into_iter()
-        .filter(|c| c.crn.as_str().to_lowercase() == q || c.family_name.to_lowercase().starts_with(&q))
-        .filter(|c| facts.access(who, c) != CaseAccess::None)
-        .collect();
-    found.sort_by(|a, b| (&a.family_name, &a.first_name, &a.crn).cmp(&(&b.family_name, &b.first_name, &b.crn)));
-    found.truncate(SEARCH_LIMIT);
-    Ok(found)
+    // The store gives the matches in name order through its index; those this user may not
+    // see are dropped here, so when too many were dropped, ask for a longer run of matches.
+    let mut asked = SEARCH_LIMIT * 2;
+    loop {
+        let matches = app.records.search_people(q, asked).await?;
+        let all_of_them = matches.len() < asked;
+        let facts = AccessFacts::around(app, who, None, &matches).await?;
+        let mut found: Vec<CaseSummary> =
+            matches.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect();
+        if all_of_them || found.len() >= SEARCH_LIMIT {
+            found.truncate(SEARCH_LIMIT);
+            return Ok(found);
+        }
+        asked *= 8;
+    }
 }
 
 /// At most this many search results: a search is for finding one person, not for listing.
@@ -477,6 +551,594 @@ pub async fn inspection_findings(
     }
     let report = app.records.inspection_findings(&id).await?;
     Ok((id, report))
+}
+
+// --- Case pages (issue 4, item 5): a case in sections, the outcome form, the worklist page -
+
+/// A case as its pages show it: folded once from one read of its stream, with what this user
+/// may do to it and the organisation (for names). Only [`case_file`] makes one, after
+/// checking access and recording the read.
+pub struct CaseFile {
+    pub state: CaseState,
+    pub summary: CaseSummary,
+    pub events: Vec<domain::event::RecordedEvent>,
+    /// Whether this user may record on the case (`services::access`); forms are offered only then.
+    pub may_write: bool,
+    pub org: Organisation,
+    pub today: Date,
+}
+
+/// A case's record for one of its pages, if this user may read it (404 when there is no such
+/// case, 403 when they may not); the read is recorded under `route`.
+pub async fn case_file(app: &AppState, who: &SignedIn, crn: &str, route: &str) -> Result<CaseFile, WebError> {
+    let crn = parse_crn(crn)?;
+    let access = match access_to(app, who, &crn).await? {
+        (_, None) => return Err(no_case(&crn)),
+        (CaseAccess::None, _) => return Err(forbidden()),
+        (a, Some(_)) => a,
+    };
+    let events = app.records.stream(&crn).await?;
+    if events.is_empty() {
+        return Err(no_case(&crn));
+    }
+    let state = CaseState::fold(crn.clone(), &events).map_err(|e| WebError::internal(format!("case {crn}: {e}")))?;
+    let summary = CaseSummary::from_state(&state)
+        .ok_or_else(|| WebError::internal(format!("case {crn} has events but no person")))?;
+    record_read(app, who, &crn, route).await?;
+    Ok(CaseFile {
+        state,
+        summary,
+        events,
+        may_write: access == CaseAccess::ReadWrite,
+        org: app.records.organisation().await?,
+        today: app.clock.today(),
+    })
+}
+
+/// A case's record with the progress of its unpaid work requirements (`services::upw`, the
+/// same figures as the unpaid-work pages).
+pub async fn case_sentence(
+    app: &AppState,
+    who: &SignedIn,
+    crn: &str,
+    route: &str,
+) -> Result<(CaseFile, Vec<upw::progress::Progress>), WebError> {
+    let file = case_file(app, who, crn, route).await?;
+    let progress = app.records.upw_progress(&file.state.crn, file.today).await.map_err(|e| match e {
+        services::upw::UpwError::Invalid(m) => WebError::internal(format!("upw progress: {m}")),
+        services::upw::UpwError::Store(e) => e.into(),
+    })?;
+    Ok((file, progress))
+}
+
+/// The timeline's filters (`?type=`, `?from=`, `?to=`), checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimelineFilter {
+    pub event_type: Option<String>,
+    /// The first and last UK dates on which the events happened, both included.
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+/// A date filter written `YYYY-MM-DD` (as `?on=`), its errors naming `field`.
+fn parse_date_field(raw: Option<&str>, field: &str) -> Result<Option<Date>, WebError> {
+    parse_on(raw).map_err(|e| {
+        let m = e.message();
+        WebError::bad_request(field, format!("{field}{}", m.strip_prefix("on").unwrap_or(&m)))
+    })
+}
+
+/// Checks the timeline's filters: every bad one, each naming its field, or the filter.
+pub fn parse_timeline_filter(
+    event_type: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<TimelineFilter, Vec<WebError>> {
+    let mut errors = Vec::new();
+    let event_type = match event_type.map(str::trim) {
+        None | Some("") => None,
+        Some(t) if EVENT_TYPES.contains(&t) => Some(t.to_owned()),
+        Some(t) => {
+            let why = format!("type: `{t}` is not an event type: choose one from the list");
+            errors.push(WebError::bad_request("type", why));
+            None
+        }
+    };
+    let from = parse_date_field(from, "from").map_err(|e| errors.push(e)).ok().flatten();
+    let to = parse_date_field(to, "to").map_err(|e| errors.push(e)).ok().flatten();
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        errors.push(WebError::bad_request("to", format!("to: {t} is before the from date {f}")));
+    }
+    if errors.is_empty() { Ok(TimelineFilter { event_type, from, to }) } else { Err(errors) }
+}
+
+/// The events that pass the filter, oldest first. Dates are the UK dates the events happened.
+pub fn filter_timeline<'a>(
+    events: &'a [domain::event::RecordedEvent],
+    filter: &TimelineFilter,
+) -> Vec<&'a domain::event::RecordedEvent> {
+    events
+        .iter()
+        .filter(|e| filter.event_type.as_deref().is_none_or(|t| e.event.event_type() == t))
+        .filter(|e| {
+            let on = domain::case::uk_date(e.occurred_at);
+            filter.from.is_none_or(|f| on >= f) && filter.to.is_none_or(|t| on <= t)
+        })
+        .collect()
+}
+
+/// The case, if this user may record on it: 404 when there is no such case, 403 when they
+/// may only read it (an inspector, a manager) or not at all.
+pub async fn writable_case(app: &AppState, who: &SignedIn, crn: &str) -> Result<Crn, WebError> {
+    let crn = parse_crn(crn)?;
+    match access_to(app, who, &crn).await? {
+        (_, None) => Err(no_case(&crn)),
+        (CaseAccess::ReadWrite, Some(_)) => Ok(crn),
+        _ => Err(forbidden()),
+    }
+}
+
+/// Records an appointment's outcome, by the same path as the JSON API
+/// (`CaseRecords::record`, which adds what must follow), against the version the form was
+/// read at: a stale version is a `Conflict` and nothing is written.
+pub async fn record_outcome(
+    app: &AppState,
+    who: &SignedIn,
+    crn: &Crn,
+    expected_version: u64,
+    appointment: &domain::ids::LocalId,
+    outcome: domain::contact::Outcome,
+    note: Option<domain::ids::Note>,
+) -> Result<u64, WebError> {
+    writable_case(app, who, crn.as_str()).await?;
+    let by = actor_code(who)?;
+    let now = app.clock.now();
+    let event = domain::event::NewEvent {
+        occurred_at: now,
+        recorded_by: by.clone(),
+        event: domain::event::CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note },
+    };
+    Ok(app.records.record(crn, expected_version, &[event], &by, now).await?)
+}
+
+/// An officer's worklist with the cases it is about: the caseload this user may see, each case
+/// folded from its log, then `practice::worklist` as at today.
+pub struct OfficerWork {
+    pub caseload: Caseload,
+    pub items: Vec<domain::practice::WorkItem>,
+}
+
+pub async fn officer_work(app: &AppState, who: &SignedIn, officer: &str) -> Result<OfficerWork, WebError> {
+    let caseload = caseload(app, who, officer).await?;
+    let mut states = Vec::with_capacity(caseload.cases.len());
+    for case in &caseload.cases {
+        let events = app.records.stream(&case.crn).await?;
+        let state = CaseState::fold(case.crn.clone(), &events)
+            .map_err(|e| WebError::internal(format!("case {}: {e}", case.crn)))?;
+        states.push(state);
+    }
+    let items = domain::practice::officer_worklist(states.iter(), caseload.on);
+    Ok(OfficerWork { caseload, items })
+}
+
+// --- The team view and allocation (issue 4 item 5; issue 6 item 1) ----------------------
+
+/// The workload model the team view and the allocation screen apply (RULES.md, Workload).
+pub const WORKLOAD: analytics::WorkloadPolicy = analytics::WorkloadPolicy::DEFAULT;
+
+/// An officer of a team as its view shows them.
+pub struct TeamOfficer {
+    pub staff: domain::org::Staff,
+    /// Active cases on their caseload that this user may see: a count must not reveal a
+    /// person barred to them.
+    pub active_cases: usize,
+    /// Their caseload as the workload model weighs it: every active case with a tier, barred
+    /// to this user or not, since capacity is the officer's, not the reader's.
+    pub workload: Vec<analytics::Case>,
+    /// Active cases with no tier yet, which the model cannot weigh.
+    pub untiered: usize,
+    /// Workload against capacity today. The organisation records no reductions (sickness,
+    /// facility time, trainee and newly qualified protection) and no reports in
+    /// preparation, so there are none here.
+    pub capacity: analytics::CapacityFigures,
+    /// Whether this user may open their caseload.
+    pub caseload_link: bool,
+}
+
+/// A case waiting on a team's allocation queue.
+pub struct QueuedCase {
+    pub summary: CaseSummary,
+    pub state: CaseState,
+    /// The day it began to wait: the date of its current sentence.
+    pub waiting_since: Date,
+}
+
+/// A team's officers with their workload, and the cases waiting to be allocated to it.
+pub struct TeamView {
+    pub team: domain::org::Team,
+    pub office: Option<domain::org::Office>,
+    pub borough: Option<domain::org::Borough>,
+    pub access: access::TeamAccess,
+    pub officers: Vec<TeamOfficer>,
+    /// Oldest first.
+    pub queue: Vec<QueuedCase>,
+    pub today: Date,
+}
+
+impl TeamView {
+    /// The team's points over its available points (a part-time officer weighs less).
+    pub fn capacity(&self) -> analytics::CapacityFigures {
+        let each: Vec<_> = self.officers.iter().map(|o| o.capacity).collect();
+        analytics::workload::combined_capacity(&each)
+    }
+}
+
+/// The cases on a limited-access list that bar this user today.
+async fn barred_cases(app: &AppState, who: &SignedIn, today: Date) -> Result<BTreeSet<Crn>, WebError> {
+    let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
+    for e in app.records.limited_access().await? {
+        limits.entry(e.crn.clone()).or_default().push(e);
+    }
+    Ok(limits.into_iter().filter(|(_, e)| access::barred(&who.user.username, e, today)).map(|(c, _)| c).collect())
+}
+
+async fn folded(app: &AppState, crn: &Crn) -> Result<CaseState, WebError> {
+    let events = app.records.stream(crn).await?;
+    CaseState::fold(crn.clone(), &events).map_err(|e| WebError::internal(format!("case {crn}: {e}")))
+}
+
+/// A team's view, if this user's role and place reach it (403 otherwise, 404 for no such
+/// team). Each active case of the team's officers is folded once, for its tier and type.
+pub async fn team_view(app: &AppState, who: &SignedIn, team: &str) -> Result<TeamView, WebError> {
+    let code = Code::parse(team).map_err(|e| WebError::bad_request("code", e.to_string()))?;
+    let org = app.records.organisation().await?;
+    let Some(team) = org.teams.iter().find(|t| t.code == code).cloned() else {
+        return Err(WebError::NotFound(format!("There is no team {code}.")));
+    };
+    let team_access = access::team_access(&who.user, &code, &org);
+    if team_access == access::TeamAccess::None {
+        return Err(forbidden());
+    }
+    let today = app.clock.today();
+    let barred = barred_cases(app, who, today).await?;
+    let mut officers = Vec::new();
+    for staff in org.staff.iter().filter(|s| s.team == code) {
+        let cases = app.records.caseload(&staff.code).await?;
+        // The team's SPO manages it; they are on the view only if they hold cases themselves.
+        if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
+            continue;
+        }
+        let (mut workload, mut untiered) = (Vec::with_capacity(cases.len()), 0);
+        for case in &cases {
+            match analytics::workload::case_from_record(&folded(app, &case.crn).await?, today, staff) {
+                Some(c) => workload.push(c),
+                None => untiered += 1,
+            }
+        }
+        let capacity = WORKLOAD
+            .capacity(&workload, &[], staff.contracted_hours.get(), &[], today)
+            .map_err(|e| WebError::internal(format!("workload of {}: {e}", staff.code)))?;
+        officers.push(TeamOfficer {
+            active_cases: cases.iter().filter(|c| !barred.contains(&c.crn)).count(),
+            workload,
+            untiered,
+            capacity,
+            caseload_link: access::may_see_caseload(&who.user, &staff.code, &org),
+            staff: staff.clone(),
+        });
+    }
+    officers.sort_by(|a, b| (&a.staff.name, &a.staff.code).cmp(&(&b.staff.name, &b.staff.code)));
+    let mut queue = Vec::new();
+    for summary in app.records.unallocated().await? {
+        if barred.contains(&summary.crn) {
+            continue;
+        }
+        let state = folded(app, &summary.crn).await?;
+        let home = state.person.as_ref().and_then(|p| p.home_borough.as_ref());
+        let since = state.current_sentence().map(|s| s.sentence.sentence_date);
+        if let (true, Some(waiting_since)) = (access::waits_for(&code, home, &org), since) {
+            queue.push(QueuedCase { summary, state, waiting_since });
+        }
+    }
+    queue.sort_by(|a, b| (a.waiting_since, &a.summary.crn).cmp(&(b.waiting_since, &b.summary.crn)));
+    let office = org.offices.iter().find(|o| o.code == team.office).cloned();
+    let borough = office.as_ref().and_then(|o| org.boroughs.iter().find(|b| b.code == o.borough)).cloned();
+    Ok(TeamView { team, office, borough, access: team_access, officers, queue, today })
+}
+
+/// The teams whose views this user may open, by name: the start page links to them.
+pub async fn teams(app: &AppState, who: &SignedIn) -> Result<Vec<domain::org::Team>, WebError> {
+    if access::team_role_access(&who.user) == access::TeamAccess::None {
+        return Ok(Vec::new());
+    }
+    let org = app.records.organisation().await?;
+    let mut teams: Vec<_> = org
+        .teams
+        .iter()
+        .filter(|t| access::team_access(&who.user, &t.code, &org) != access::TeamAccess::None)
+        .cloned()
+        .collect();
+    teams.sort_by(|a, b| (&a.name, &a.code).cmp(&(&b.name, &b.code)));
+    Ok(teams)
+}
+
+/// An officer the case could go to, with their capacity now and after taking it.
+pub struct Candidate {
+    pub staff: domain::org::Staff,
+    pub now: analytics::CapacityFigures,
+    /// `None` when the model cannot weigh the case (it has no tier yet).
+    pub after: Option<analytics::CapacityFigures>,
+    /// Whether their grade is within the grade guidance for the case.
+    pub within_guidance: bool,
+}
+
+/// The allocation screen: a waiting case, the grade guidance and why, and each of the team's
+/// officers with their capacity before and after taking the case.
+pub struct AllocationScreen {
+    pub view: TeamView,
+    pub case: QueuedCase,
+    pub guidance: domain::practice::allocation::GradeGuidance,
+    pub because: String,
+    pub candidates: Vec<Candidate>,
+}
+
+/// The allocation screen for a case on the team's queue (404 when it is not waiting there);
+/// opening it is a read of the case, recorded under `route`.
+pub async fn allocation_screen(
+    app: &AppState,
+    who: &SignedIn,
+    team: &str,
+    crn: &str,
+    route: &str,
+) -> Result<AllocationScreen, WebError> {
+    use domain::practice::allocation::current_guidance;
+    let crn = parse_crn(crn)?;
+    let mut view = team_view(app, who, team).await?;
+    let Some(at) = view.queue.iter().position(|q| q.summary.crn == crn) else {
+        return Err(WebError::NotFound(format!(
+            "Case {crn} is not waiting to be allocated to team {}: it may have been allocated already.",
+            view.team.code
+        )));
+    };
+    let case = view.queue.remove(at);
+    record_read(app, who, &crn, route).await?;
+    // The PO-only features (parole report, medium-risk sexual offence, significant
+    // safeguarding) are not asked for on this screen, so the guidance is by tier, RSR and RoSH.
+    let guidance = current_guidance(&case.state, &[]);
+    let mut candidates = Vec::with_capacity(view.officers.len());
+    for o in &view.officers {
+        let hours = o.staff.contracted_hours.get();
+        let after = match analytics::workload::case_from_record(&case.state, view.today, &o.staff) {
+            Some(new_case) => Some(
+                WORKLOAD
+                    .capacity_with(&o.workload, &[], hours, &[], view.today, &new_case)
+                    .map_err(|e| WebError::internal(format!("workload of {}: {e}", o.staff.code)))?
+                    .after,
+            ),
+            None => None,
+        };
+        candidates.push(Candidate {
+            staff: o.staff.clone(),
+            now: o.capacity,
+            after,
+            within_guidance: guidance.allows(o.staff.grade),
+        });
+    }
+    let because = guidance_because(&case.state);
+    Ok(AllocationScreen { view, case, guidance, because, candidates })
+}
+
+/// Why the grade guidance is what it is for the case, in words, read from the guidance
+/// table (`domain::practice::allocation::GRADE_GUIDANCE`) row by row as `grade_guidance`
+/// applies it.
+pub fn guidance_because(case: &CaseState) -> String {
+    use domain::practice::allocation::GRADE_GUIDANCE;
+    let Some(tier) = case.tier.map(|t| t.legacy) else {
+        return "The case has no tier yet, and missing information never lowers the grade.".to_owned();
+    };
+    let Some(row) = GRADE_GUIDANCE.iter().find(|r| r.protect == tier.protect) else {
+        return format!("Tier {tier}.");
+    };
+    let rsr = case.assessment.as_ref().and_then(|a| a.rsr).map(|p| p.get());
+    let rosh = case.rosh();
+    if !row.pso_allowed {
+        return format!("Tier {tier}: a tier {} case must go to a probation officer.", tier.protect);
+    }
+    let mut reasons = Vec::new();
+    if let (Some(limit), Some(r)) = (row.po_if_rsr_at_least, rsr)
+        && r >= limit
+    {
+        reasons.push(format!("the serious reoffending predictor is {r}% ({limit}% or more)"));
+    }
+    if let (Some(limit), Some(r)) = (row.po_if_rosh_at_least, rosh)
+        && r >= limit
+    {
+        reasons.push(format!("RoSH is {} ({} or above)", r.label().to_lowercase(), limit.label().to_lowercase()));
+    }
+    if reasons.is_empty() {
+        let rosh = rosh.map_or_else(|| "not assessed".to_owned(), |r| r.label().to_lowercase());
+        let rsr = rsr.map_or_else(|| "not known".to_owned(), |r| format!("{r}%"));
+        format!("Tier {tier}, RSR {rsr}, RoSH {rosh}: a probation services officer may hold it.")
+    } else {
+        format!("Tier {tier}, but {}: a probation officer is required.", reasons.join(" and "))
+    }
+}
+
+/// The allocation form as typed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AllocationForm {
+    pub officer: String,
+    pub allocation_form_complete: bool,
+    pub safeguarding_checks_complete: bool,
+    pub reason: String,
+    pub version: String,
+}
+
+/// One problem with the allocation form: the form's field and what to do about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormProblem {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The form field a refusal of the allocation's evidence is about.
+fn evidence_field(domain_field: &str) -> &'static str {
+    match domain_field.rsplit("evidence.").next().unwrap_or("") {
+        "allocation_form_complete" => "allocation_form_complete",
+        "safeguarding_checks_complete" => "safeguarding_checks_complete",
+        "verdict" => "reason",
+        _ => "officer",
+    }
+}
+
+fn problem(field: &'static str, message: impl std::fmt::Display) -> FormProblem {
+    FormProblem { field, message: format!("{field}: {message}") }
+}
+
+/// The case moved on since the screen was shown: no field is at fault (a 409, not a 400).
+pub const CHANGED: &str = "changed";
+
+fn changed(message: String) -> FormProblem {
+    FormProblem { field: CHANGED, message }
+}
+
+/// Every refusal of the evidence by the allocation rules
+/// (`domain::practice::allocation::check_allocation`), not just the first: past a box not
+/// ticked, the rules are asked again as if it were.
+pub fn evidence_problems(
+    case: &CaseState,
+    evidence: &domain::practice::allocation::AllocationEvidence,
+) -> Vec<FormProblem> {
+    let mut evidence = evidence.clone();
+    let mut problems = Vec::new();
+    while let Err((field, message)) = domain::practice::allocation::check_allocation(case, &evidence) {
+        problems.push(problem(evidence_field(field), message));
+        match evidence_field(field) {
+            "allocation_form_complete" if !evidence.allocation_form_complete => {
+                evidence.allocation_form_complete = true
+            }
+            "safeguarding_checks_complete" if !evidence.safeguarding_checks_complete => {
+                evidence.safeguarding_checks_complete = true
+            }
+            _ => break,
+        }
+    }
+    problems
+}
+
+/// Allocates a waiting case to one of the team's officers, with the SPO's evidence, through
+/// `services::record` (which checks it against today's grade guidance) at the version the
+/// screen showed. Only a user who may allocate for the team, and may write to the case, may
+/// (403 otherwise). A bad form gives every problem, naming its field, and writes nothing.
+pub async fn allocate(
+    app: &AppState,
+    who: &SignedIn,
+    team: &str,
+    crn: &str,
+    form: &AllocationForm,
+    route: &str,
+) -> Result<Result<Code, Vec<FormProblem>>, WebError> {
+    use domain::practice::allocation::{AllocationEvidence, GuidanceVerdict};
+    let org = app.records.organisation().await?;
+    // Refused before anything is read: a manager may look at the screen but not allocate.
+    if let Ok(code) = Code::parse(team)
+        && org.teams.iter().any(|t| t.code == code)
+        && access::team_access(&who.user, &code, &org) != access::TeamAccess::Allocate
+    {
+        return Err(forbidden());
+    }
+    let screen = allocation_screen(app, who, team, crn, route).await?;
+    let case = &screen.case;
+    let granted = app.records.granted_cases(who.user.username.as_str()).await?.contains(&case.summary.crn);
+    let entries = app.records.limited_access_for(&case.summary.crn).await?;
+    let place = Place::of_case(&case.summary, &org);
+    let case_access = access::case_access(&who.user, &place, granted, &entries, screen.view.today);
+    if screen.view.access != access::TeamAccess::Allocate || case_access != CaseAccess::ReadWrite {
+        return Err(forbidden());
+    }
+    let mut problems = Vec::new();
+    let version = form.version.trim().parse::<u64>();
+    if version.is_err() {
+        problems.push(problem("version", "the page did not say which version of the case it showed; reload it"));
+    }
+    let chosen = form.officer.trim();
+    let officer = screen.candidates.iter().find(|c| c.staff.code.as_str() == chosen);
+    if chosen.is_empty() {
+        problems.push(problem("officer", "choose the officer who will supervise the case"));
+    } else if officer.is_none() {
+        problems.push(problem("officer", format!("`{chosen}` is not an officer of team {}", screen.view.team.code)));
+    }
+    let reason = match form.reason.trim() {
+        "" => None,
+        typed => match domain::ids::Note::parse(typed) {
+            Ok(note) => Some(note),
+            Err(e) => {
+                problems.push(problem("reason", e.problem));
+                None
+            }
+        },
+    };
+    let evidence = officer.map(|o| AllocationEvidence {
+        grade: o.staff.grade,
+        allocation_form_complete: form.allocation_form_complete,
+        safeguarding_checks_complete: form.safeguarding_checks_complete,
+        po_only: Vec::new(),
+        guidance: screen.guidance,
+        // A reason is a departure: the rules refuse one where the grade is within the guidance.
+        verdict: reason.clone().map_or(GuidanceVerdict::Followed, |reason| GuidanceVerdict::Departed { reason }),
+    });
+    match &evidence {
+        Some(e) => problems.extend(evidence_problems(&case.state, e)),
+        None => {
+            // Without an officer the verdict cannot be judged, but the boxes can: the rules are
+            // asked about them for an officer within the guidance.
+            let boxes_only = AllocationEvidence {
+                grade: domain::org::Grade::Po,
+                allocation_form_complete: form.allocation_form_complete,
+                safeguarding_checks_complete: form.safeguarding_checks_complete,
+                po_only: Vec::new(),
+                guidance: screen.guidance,
+                verdict: GuidanceVerdict::Followed,
+            };
+            let boxes = evidence_problems(&case.state, &boxes_only);
+            problems.extend(boxes.into_iter().filter(|p| p.field != "officer" && p.field != "reason"));
+        }
+    }
+    let (Ok(version), Some(officer), Some(evidence), true) = (version, officer, evidence, problems.is_empty()) else {
+        return Ok(Err(problems));
+    };
+    if version != case.state.version {
+        return Ok(Err(vec![changed(format!(
+            "The case has changed since you opened this page (version {version}, now {}): check it and allocate again.",
+            case.state.version
+        ))]));
+    }
+    let by = actor_code(who)?;
+    let now = jiff::Timestamp::now();
+    let event = domain::event::NewEvent {
+        occurred_at: now,
+        recorded_by: by.clone(),
+        event: domain::event::CaseEvent::OfficerAllocated {
+            officer: officer.staff.code.clone(),
+            team: screen.view.team.code.clone(),
+            reason: domain::event::AllocationReason::Initial,
+            evidence: Some(evidence),
+        },
+    };
+    match app.records.record(&case.summary.crn, version, &[event], &by, now).await {
+        Ok(_) => Ok(Ok(officer.staff.code.clone())),
+        Err(store::StoreError::Conflict { actual, .. }) => Ok(Err(vec![changed(format!(
+            "The case changed while you were allocating it (it is now at version {actual}): check it and allocate again."
+        ))])),
+        Err(store::StoreError::Rejected { field, problem: message, .. }) => {
+            // `services::record` words it "field: problem"; the form names its own field.
+            let message = message.strip_prefix(&format!("{field}: ")).unwrap_or(&message).to_owned();
+            Ok(Err(vec![problem(evidence_field(field), message)]))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ fn table() -> Vec<Route> {
         route(Method::GET, "/upw/sessions/{id}", session_page),
         route(Method::POST, "/upw/sessions/{id}/attendance", attendance),
         route(Method::POST, "/upw/sessions/{id}/absent", absent),
+        route(Method::POST, "/upw/sessions/{id}/allocate", allocate),
         route(Method::GET, "/upw/cases/{crn}", progress_page),
         route(Method::GET, "/upw/cases/{crn}/notices/{appointment}", notice),
     ]
@@ -155,9 +156,26 @@ struct Scheduled {
     placements: usize,
     kept: usize,
     booked: usize,
+    carried: usize,
     moved_off: usize,
     unmet_sessions: u32,
     unplaced: Vec<Unplaced>,
+}
+
+impl Scheduled {
+    fn of(r: &services::upw::ScheduleReport) -> Scheduled {
+        Scheduled {
+            objective: format!("{:.2}", r.objective),
+            people: r.people,
+            placements: r.placements,
+            kept: r.kept,
+            booked: r.booked,
+            carried: r.carried,
+            moved_off: r.moved_off,
+            unmet_sessions: r.unmet_sessions,
+            unplaced: r.unplaced.iter().map(|u| Unplaced { crn: u.crn.clone(), why: u.explanation }).collect(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -272,19 +290,7 @@ async fn schedule(
     };
     let by = recorded_by(&who);
     match app.records.upw_schedule_week(monday, today, &by, jiff::Timestamp::now()).await {
-        Ok(r) => {
-            let report = Scheduled {
-                objective: format!("{:.2}", r.objective),
-                people: r.people,
-                placements: r.placements,
-                kept: r.kept,
-                booked: r.booked,
-                moved_off: r.moved_off,
-                unmet_sessions: r.unmet_sessions,
-                unplaced: r.unplaced.iter().map(|u| Unplaced { crn: u.crn.clone(), why: u.explanation }).collect(),
-            };
-            render_week(&app, &who, monday, None, Vec::new(), Some(report)).await
-        }
+        Ok(r) => render_week(&app, &who, monday, None, Vec::new(), Some(Scheduled::of(&r))).await,
         Err(e) => {
             let error = upw_error(e, "week")?;
             render_week(&app, &who, monday, Some(typed), vec![error], None).await
@@ -358,7 +364,9 @@ pub struct Attendance {
     pub timesheet: Option<Timesheet>,
 }
 
-fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldError> {
+/// The outcome a form value names; an acceptable absence needs its reason. The register's
+/// attendance form and a case's outcome form share it.
+pub(crate) fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldError> {
     let bad = |field, message: String| FieldError { field, message };
     Ok(match value {
         "attended_complied" => Outcome::AttendedComplied,
@@ -480,8 +488,11 @@ struct BookedRow {
     crn: String,
     name: String,
     appointment: String,
+    recurs: &'static str,
     outcome: String,
     credited: String,
+    /// On an ETE session: the person's ETE credit against its cap, and whether it is reached.
+    ete: Option<(String, bool)>,
     notice: bool,
 }
 
@@ -526,6 +537,11 @@ struct SessionPage {
     reasons: Vec<Choice>,
     on_the_day: bool,
     hint: String,
+    /// The session is education, training and employment.
+    ete: bool,
+    /// The allocation form as typed.
+    crn: String,
+    recurrences: Vec<Choice>,
 }
 
 impl SessionPage {
@@ -567,8 +583,8 @@ async fn fold(app: &AppState, crn: &Crn) -> Result<CaseState, PageError> {
     CaseState::fold(crn.clone(), &events).map_err(|e| PageError(WebError::internal(format!("case {crn}: {e}"))))
 }
 
-/// The people booked on a session, as (CRN, appointment).
-async fn booked_on(app: &AppState, s: &StoredSession) -> Result<Vec<(Crn, LocalId)>, PageError> {
+/// The places taken on a session.
+async fn places_on(app: &AppState, s: &StoredSession) -> Result<Vec<store::upw::Allocation>, PageError> {
     let on = s.session.start.date();
     Ok(app
         .records
@@ -577,8 +593,12 @@ async fn booked_on(app: &AppState, s: &StoredSession) -> Result<Vec<(Crn, LocalI
         .map_err(store_error)?
         .into_iter()
         .filter(|a| a.session == s.session.id)
-        .map(|a| (a.crn, a.appointment))
         .collect())
+}
+
+/// The people booked on a session, as (CRN, appointment).
+async fn booked_on(app: &AppState, s: &StoredSession) -> Result<Vec<(Crn, LocalId)>, PageError> {
+    Ok(places_on(app, s).await?.into_iter().map(|a| (a.crn, a.appointment)).collect())
 }
 
 async fn render_session(
@@ -593,7 +613,8 @@ async fn render_session(
         app.records.upw_supervisors().await.map_err(store_error)?.into_iter().find(|x| x.code == s.supervisor);
     let today = app.clock.today();
     let mut booked = Vec::new();
-    for (crn, appointment) in booked_on(app, &session).await? {
+    for place in places_on(app, &session).await? {
+        let (crn, appointment) = (place.crn, place.appointment);
         let state = fold(app, &crn).await?;
         let entries = app.records.limited_access_for(&crn).await.map_err(store_error)?;
         // A person on a limited-access list barred to this user is shown by CRN only.
@@ -612,12 +633,27 @@ async fn render_session(
             ),
             _ => "Not recorded".to_owned(),
         };
+        // On an ETE session, the register says when the person's ETE credit reached its cap.
+        let ete = if s.ete {
+            let requirement = record.and_then(|r| r.appointment.requirement.clone());
+            let progress = app.records.upw_progress(&crn, today).await.map_err(|e| match e {
+                UpwError::Invalid(m) => PageError(WebError::internal(m)),
+                UpwError::Store(e) => store_error(e),
+            })?;
+            progress.into_iter().find(|p| Some(&p.requirement) == requirement.as_ref()).map(|p| {
+                (format!("{} of {}", hours(p.ete_credited_minutes), hours(p.ete_cap_minutes)), p.ete_cap_reached)
+            })
+        } else {
+            None
+        };
         booked.push(BookedRow {
             crn: crn.to_string(),
             name,
             appointment: appointment.to_string(),
+            recurs: place.recurrence.label(),
             outcome: outcome.map_or_else(|| "Not recorded".to_owned(), |o| o.label().to_owned()),
             credited,
+            ete,
             notice: outcome.is_none(),
         });
     }
@@ -642,6 +678,21 @@ async fn render_session(
         },
         SummaryRow { key: "Places taken", value: format!("{} of {}", session.booked, s.capacity) },
     ];
+    let mut rows = rows;
+    if s.ete {
+        rows.push(SummaryRow {
+            key: "Education, training and employment",
+            value: format!(
+                "Yes: credit counts toward an order only up to {}% of the hours ordered",
+                upw::policy::ETE_MAX_PERCENT
+            ),
+        });
+    }
+    let typed_recurrence = field(body, "recurrence");
+    let chosen =
+        if typed_recurrence.is_empty() { upw::policy::SCHEDULER_RECURRENCE.as_str() } else { &typed_recurrence };
+    let recurrences =
+        RECURRENCES.iter().map(|(value, label)| Choice { value, label, selected: *value == chosen }).collect();
     let choices = |list: &'static [(&'static str, &'static str)], chosen: &str| {
         list.iter().map(|(value, label)| Choice { value, label, selected: *value == chosen }).collect::<Vec<_>>()
     };
@@ -664,6 +715,9 @@ async fn render_session(
         reasons: choices(ABSENCE_REASONS, &form.reason),
         on_the_day: field(body, "notice") == "on_the_day",
         hint: format!("The session runs {} to {}.", hhmm(s.start.time()), hhmm(s.end.time())),
+        ete: s.ete,
+        crn: field(body, "crn"),
+        recurrences,
         inputs: [
             ("started", "Started (HH:MM)", &form.started),
             ("finished", "Finished (HH:MM)", &form.finished),
@@ -715,6 +769,61 @@ async fn attendance(
         Err(e) => {
             let error = upw_error(e, "outcome")?;
             render_session(&app, &who, &id, Some((&body, vec![error]))).await
+        }
+    }
+}
+
+/// How a place made by hand recurs, as the form offers it (RULES.md: "Allocations recur once,
+/// weekly or fortnightly until the hours are done").
+pub const RECURRENCES: &[(&str, &str)] = &[
+    ("once", "Once: this session only"),
+    ("weekly", "Every week until the hours are done"),
+    ("fortnightly", "Every other week until the hours are done"),
+];
+
+/// Adds a person to the session by hand. The form names each bad field and keeps what was
+/// typed; a placement the rules refuse (`services::upw::allocate`) writes nothing.
+async fn allocate(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    match session_for(&app, &who, &id).await? {
+        (.., UpwAccess::View) => return Err(forbidden()),
+        found => found,
+    };
+    let (raw_crn, raw_recurrence) = (field(&body, "crn"), field(&body, "recurrence"));
+    let mut errors = Vec::new();
+    let crn = match Crn::parse(&raw_crn) {
+        Ok(c) => Some(c),
+        Err(_) if raw_crn.is_empty() => {
+            errors.push(FieldError { field: "crn", message: "crn: enter the person's CRN, e.g. X123456".into() });
+            None
+        }
+        Err(e) => {
+            errors.push(FieldError { field: "crn", message: format!("crn: {}", e.problem) });
+            None
+        }
+    };
+    let recurrence = match upw::allocate::Recurrence::parse(&raw_recurrence) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            errors.push(FieldError { field: "recurrence", message: format!("recurrence: {}", e.problem) });
+            None
+        }
+    };
+    let (Some(crn), Some(recurrence), true) = (crn, recurrence, errors.is_empty()) else {
+        return render_session(&app, &who, &id, Some((&body, errors))).await;
+    };
+    let by = recorded_by(&who);
+    let today = app.clock.today();
+    match app.records.upw_allocate(&crn, &id, recurrence, today, &by, jiff::Timestamp::now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
+        Err(e) => {
+            // A refusal about the placement is fixed by choosing someone else: shown at the CRN.
+            let error = upw_error(e, "crn")?;
+            render_session(&app, &who, &id, Some((&body, vec![FieldError { field: "crn", ..error }]))).await
         }
     }
 }
@@ -793,16 +902,7 @@ async fn absent(
                 },
             })
             .collect(),
-        rescheduled: report.rescheduled.map(|r| Scheduled {
-            objective: format!("{:.2}", r.objective),
-            people: r.people,
-            placements: r.placements,
-            kept: r.kept,
-            booked: r.booked,
-            moved_off: r.moved_off,
-            unmet_sessions: r.unmet_sessions,
-            unplaced: r.unplaced.iter().map(|u| Unplaced { crn: u.crn.clone(), why: u.explanation }).collect(),
-        }),
+        rescheduled: report.rescheduled.as_ref().map(Scheduled::of),
     };
     html(page).map(IntoResponse::into_response)
 }
@@ -839,6 +939,9 @@ struct ProgressRow {
     requirement: String,
     ordered: String,
     credited: String,
+    /// ETE credit against its cap (30% of the hours ordered).
+    ete: String,
+    ete_cap_reached: bool,
     remaining: String,
     deadline: String,
     projected: String,
@@ -882,6 +985,8 @@ async fn progress_page(
             requirement: p.requirement.to_string(),
             ordered: hours(p.ordered_minutes),
             credited: hours(p.credited_minutes),
+            ete: format!("{} of at most {}", hours(p.ete_credited_minutes), hours(p.ete_cap_minutes)),
+            ete_cap_reached: p.ete_cap_reached,
             remaining: hours(p.remaining_minutes),
             deadline: day(p.deadline),
             projected: p.projected_completion.map_or_else(|| "Complete".to_owned(), day),

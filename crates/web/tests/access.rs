@@ -4,7 +4,8 @@
 //!
 //! The provider: Camden (borough CAM, office CAM1) has team TEAM1 with Priya (OFF1) and Sam
 //! (OFF2); Islington (ISL, office ISL1) has TEAM2 with Zoe (OFF9); both in area LDN.
-//! Cases: X000001 Ada Lovelace (OFF1), X000002 Grace Hopper (OFF2), X000003 Alan Turing (OFF9).
+//! Cases: X000001 Ada Lovelace (OFF1), X000002 Grace Hopper (OFF2), X000003 Alan Turing (OFF9);
+//! X000004 Mary Seacole of Camden waits to be allocated.
 
 mod support;
 
@@ -51,6 +52,15 @@ impl Server {
         ] {
             store.append(&crn_of(crn), 0, &example::opening(first, family, on, officer, team)).await.unwrap();
         }
+        // X000004 Mary Seacole of Camden, sentenced and waiting on TEAM1's allocation queue.
+        let mut waiting = example::person("Mary", "Seacole");
+        waiting.home_borough = Some(code("CAM"));
+        let waiting = [
+            domain::event::CaseEvent::PersonRegistered { person: waiting },
+            domain::event::CaseEvent::SentenceImposed { sentence: example::community_order("S1", on) },
+        ];
+        let waiting: Vec<_> = waiting.into_iter().map(|e| example::new_event(on, e)).collect();
+        store.append(&crn_of("X000004"), 0, &waiting).await.unwrap();
         for (username, role, scope, officer) in USERS {
             add_user(&store, username, role, scope, officer).await;
         }
@@ -167,6 +177,31 @@ async fn every_route_for_every_role_and_for_no_one() {
         ),
         (("GET", "/cases/{crn}"), ("/cases/X000001", [303, 200, 200, 200, 200, 403, 403, 403])),
         (("GET", "/cases/{crn}/reads"), ("/cases/X000001/reads", [303, 200, 200, 200, 200, 403, 403, 403])),
+        // The case's sections (issue 4, item 5): whoever may read the case; the outcome form only
+        // for those who may record on it (X000001 has no appointment A1, so they get 404).
+        (("GET", "/cases/{crn}/sentence"), ("/cases/X000001/sentence", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("GET", "/cases/{crn}/assessment"), ("/cases/X000001/assessment", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("GET", "/cases/{crn}/plan"), ("/cases/X000001/plan", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (
+            ("GET", "/cases/{crn}/appointments"),
+            ("/cases/X000001/appointments", [303, 200, 200, 200, 200, 403, 403, 403]),
+        ),
+        (
+            ("GET", "/cases/{crn}/appointments/{id}/outcome"),
+            ("/cases/X000001/appointments/A1/outcome", [303, 404, 404, 403, 403, 403, 403, 403]),
+        ),
+        (
+            ("POST", "/cases/{crn}/appointments/{id}/outcome"),
+            ("/cases/X000001/appointments/A1/outcome", [303, 404, 404, 403, 403, 403, 403, 403]),
+        ),
+        (("GET", "/cases/{crn}/enforcement"), ("/cases/X000001/enforcement", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("GET", "/cases/{crn}/reviews"), ("/cases/X000001/reviews", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (
+            ("GET", "/cases/{crn}/safeguarding"),
+            ("/cases/X000001/safeguarding", [303, 200, 200, 200, 200, 403, 403, 403]),
+        ),
+        (("GET", "/cases/{crn}/referrals"), ("/cases/X000001/referrals", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("GET", "/officers/{code}/worklist"), ("/officers/OFF1/worklist", [303, 200, 200, 200, 200, 403, 403, 403])),
         (("GET", "/search"), ("/search?q=Lovelace", [303, 200, 200, 200, 200, 200, 403, 403])),
         (("POST", "/sign-out"), ("/sign-out", [303, 303, 303, 303, 303, 303, 303, 303])),
         (("GET", "/admin/users"), ("/admin/users", [303, 403, 403, 403, 403, 403, 403, 200])),
@@ -217,10 +252,25 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("POST", "/upw/sessions/{id}/absent"),
             ("/upw/sessions/P1-20260323/absent", [303, 403, 404, 404, 404, 403, 403, 403]),
         ),
+        (
+            ("POST", "/upw/sessions/{id}/allocate"),
+            ("/upw/sessions/P1-20260323/allocate", [303, 403, 404, 404, 404, 403, 403, 403]),
+        ),
         (("GET", "/upw/cases/{crn}"), ("/upw/cases/X000001", [303, 200, 200, 200, 200, 403, 403, 403])),
         (
             ("GET", "/upw/cases/{crn}/notices/{appointment}"),
             ("/upw/cases/X000001/notices/A1", [303, 404, 404, 404, 404, 403, 403, 403]),
+        ),
+        // The SPO's team view and allocation screen (issue 4 item 5): the team's SPO allocates, the
+        // area manager looks; a POST without an officer or the evidence is refused (400).
+        (("GET", "/teams/{code}"), ("/teams/TEAM1", [303, 403, 200, 200, 403, 403, 403, 403])),
+        (
+            ("GET", "/teams/{code}/allocate/{crn}"),
+            ("/teams/TEAM1/allocate/X000004", [303, 403, 200, 200, 403, 403, 403, 403]),
+        ),
+        (
+            ("POST", "/teams/{code}/allocate/{crn}"),
+            ("/teams/TEAM1/allocate/X000004", [303, 403, 400, 403, 403, 403, 403, 403]),
         ),
         (("GET", "/sign-in"), ("/sign-in", [200; 8])),
         // Without the sign-in form's own cookie and token: refused, whoever asks.
@@ -257,6 +307,7 @@ async fn every_route_for_every_role_and_for_no_one() {
         }
     }
     assert_eq!(s.events("X000001").await, 3, "no route wrote to the case");
+    assert_eq!(s.events("X000004").await, 2, "no route allocated the waiting case");
 }
 
 #[tokio::test]

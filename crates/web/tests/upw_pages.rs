@@ -155,3 +155,103 @@ async fn upw_staff_schedule_a_week_record_the_day_and_stand_down_an_absent_super
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     assert!(r.text().await.unwrap().contains("UNPAID WORK: YOUR PLACEMENT"));
 }
+
+/// "Add a person to this session" on the register: a bad CRN or recurrence, or a placement
+/// the rules refuse, is named in the error summary with what was typed kept and nothing
+/// written; a good one is booked with its recurrence and shown on the register.
+#[tokio::test]
+async fn upw_staff_add_a_person_to_a_session_by_hand() {
+    let app = start().await;
+    let upw = sign_in(&app.base, "upw").await;
+    let r = upw.http.post(app.url("/upw/schedule")).form(&[("week", "2026-W48"), ("csrf_token", &upw.csrf)]);
+    assert_eq!(r.send().await.unwrap().status(), StatusCode::OK);
+    let (monday, sunday) = ("2026-11-23".parse().unwrap(), "2026-11-29".parse().unwrap());
+    let allocations = app.store.allocations(monday, sunday).await.unwrap();
+    let one = &allocations[0];
+    // Someone sentenced today with nothing booked: free for any mixed group session with room.
+    let newcomer = domain::ids::Crn::parse("X900001").unwrap();
+    let events = domain::example::opening("Mary", "Seacole", "2026-11-20".parse().unwrap(), "OFF1", "TEAM1");
+    app.store.append(&newcomer, 0, &events).await.unwrap();
+    let sessions = app.store.sessions_between(monday, sunday).await.unwrap();
+    let room = sessions
+        .iter()
+        .find(|s| s.booked < s.session.capacity && !s.session.women_only && !s.session.singleton && !s.session.ete)
+        .expect("a mixed group session with room");
+    let id = &room.session.id;
+    let page = upw.http.get(app.url(&format!("/upw/sessions/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Add a person to this session") && page.contains("name=\"recurrence\""), "{page}");
+
+    let post = app.url(&format!("/upw/sessions/{id}/allocate"));
+    let before =
+        (app.store.allocations(monday, sunday).await.unwrap(), app.store.stream(&newcomer).await.unwrap().len());
+    let on_theirs = app.url(&format!("/upw/sessions/{}/allocate", one.session));
+    // (where, the form, the error shown, what was typed and is kept)
+    type Bad<'a> = (&'a String, &'a [(&'a str, &'a str)], &'a str, &'a str);
+    let bad: [Bad; 4] = [
+        (&post, &[("crn", "X12"), ("recurrence", "weekly")], "<a href=\"#crn\">crn:", "value=\"X12\""),
+        (
+            &post,
+            &[("crn", "X900001"), ("recurrence", "monthly")],
+            "<a href=\"#recurrence\">recurrence:",
+            "value=\"X900001\"",
+        ),
+        (
+            &post,
+            &[("crn", "X999999"), ("recurrence", "weekly")],
+            "<a href=\"#crn\">crn: no case X999999",
+            "value=\"X999999\"",
+        ),
+        // Already on a session that day (this one): refused by the rules, shown at the CRN,
+        // the recurrence chosen kept.
+        (
+            &on_theirs,
+            &[("crn", one.crn.as_str()), ("recurrence", "once")],
+            "one session a day",
+            "id=\"recurrence-once\" name=\"recurrence\" type=\"radio\" value=\"once\" checked",
+        ),
+    ];
+    for (target, form, error, kept) in bad {
+        let mut form = form.to_vec();
+        form.push(("csrf_token", &upw.csrf));
+        let r = upw.http.post(target).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{form:?}");
+        let page = r.text().await.unwrap();
+        assert!(page.contains("There is a problem") && page.contains(error), "{error:?} in {page}");
+        assert!(page.contains(kept), "{kept:?} kept in {page}");
+        let after =
+            (app.store.allocations(monday, sunday).await.unwrap(), app.store.stream(&newcomer).await.unwrap().len());
+        assert_eq!(after, before, "nothing written");
+    }
+
+    let good = [("crn", "X900001"), ("recurrence", "fortnightly"), ("csrf_token", &upw.csrf)];
+    let r = upw.http.post(&post).form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let placed = app.store.allocations(monday, sunday).await.unwrap();
+    let mine = placed.iter().find(|a| a.crn == newcomer).expect("placed");
+    assert_eq!((&mine.session, mine.recurrence), (id, upw::allocate::Recurrence::Fortnightly));
+    assert_eq!(app.store.stream(&newcomer).await.unwrap().len(), before.1 + 1, "booked on the case");
+    let page = upw.http.get(app.url(&format!("/upw/sessions/{id}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("X900001") && page.contains("Every other week"), "{page}");
+    // Their progress shows ETE hours against the 30% cap (36 of 120 hours).
+    let progress = upw.http.get(app.url("/upw/cases/X900001")).send().await.unwrap().text().await.unwrap();
+    assert!(progress.contains("Education, training and employment hours"), "{progress}");
+    assert!(progress.contains("0 hours of at most 36 hours"), "{progress}");
+
+    // An education, training and employment course says so, and shows each person's ETE hours.
+    let course = sessions.iter().find(|s| s.session.ete).expect("the synthetic projects include ETE courses");
+    let page = upw
+        .http
+        .get(app.url(&format!("/upw/sessions/{}", course.session.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("only up to 30% of the hours ordered") && page.contains("ETE hours (up to 30%)"), "{page}");
+
+    // A manager oversees but does not place people.
+    let manager = sign_in(&app.base, "manager").await;
+    let r = manager.http.post(&post).form(&[("crn", "X900001"), ("csrf_token", &manager.csrf)]).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

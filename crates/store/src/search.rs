@@ -1,0 +1,303 @@
+//! Reads that answer one request without reading the whole store: people by CRN or family
+//! name (through `search_keys`, an index of family names as search compares them), and the
+//! part of the organisation around a few staff and teams.
+//!
+//! Invariant: `search_keys` holds one row per case summary, its family name lower-cased by
+//! Rust's `str::to_lowercase` (SQL's `lower()` folds ASCII only in SQLite and follows the
+//! locale in PostgreSQL, so neither can compute it). It is written in the same transaction as
+//! the summary (append, bulk load, rebuild), filled in for older stores when they are opened,
+//! and compared by `check`.
+
+use crate::codec::{SUMMARY_COLUMNS, SummaryRow};
+use crate::engine::Value;
+use crate::{Engine, PostgresStore, SqliteStore, StoreError};
+use domain::ids::{Code, Crn, Name};
+use domain::org::{Area, Borough, ContractedHours, Office, Organisation, Staff, Team};
+use domain::projection::CaseSummary;
+use sqlx::AssertSqlSafe;
+use std::collections::BTreeSet;
+
+/// The key a family name is found by: what a search query is compared with.
+pub(crate) fn family_key(family_name: &str) -> String {
+    family_name.to_lowercase()
+}
+
+/// The least string greater than every string starting with `prefix`, in code-point order
+/// (which is UTF-8 byte order, SQLite's and PostgreSQL's "C" order), so that "starts with
+/// `prefix`" is the range `prefix <= s < end`. `None` when nothing is greater (a prefix of
+/// U+10FFFF only): the range is then open above.
+pub(crate) fn prefix_end(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        // The next scalar value: surrogates are not characters, so U+D7FF is followed by U+E000.
+        let next = match u32::from(last) + 1 {
+            0xD800 => Some('\u{E000}'),
+            n => char::from_u32(n),
+        };
+        if let Some(c) = next {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// `$first, $first+1, ...` for `n` bound values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(format!("{what}: {e}"))
+}
+
+fn code(s: &str) -> Result<Code, StoreError> {
+    Code::parse(s).map_err(|e| corrupt("code", e))
+}
+
+fn name(s: &str) -> Result<Name, StoreError> {
+    Name::parse(s).map_err(|e| corrupt("name", e))
+}
+
+type StaffRow = (String, String, String, String, f64, String, String);
+/// A team and the office, borough and area above it (each absent if its row is missing).
+type PlaceRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+fn staff_of(row: &StaffRow) -> Result<Staff, StoreError> {
+    let (c, t, n, g, h, e, s) = row;
+    Ok(Staff {
+        code: code(c)?,
+        team: code(t)?,
+        name: name(n)?,
+        grade: crate::codec::enum_parse("grade", g)?,
+        contracted_hours: ContractedHours::new(*h).map_err(|e| corrupt("contracted_hours", e))?,
+        employment: crate::codec::enum_parse("employment", e)?,
+        specialisms: s
+            .split(';')
+            .filter(|x| !x.is_empty())
+            .map(|x| crate::codec::enum_parse("specialisms", x))
+            .collect::<Result<_, _>>()?,
+    })
+}
+
+/// Adds a team and what is above it to `org`, each unit once.
+fn add_place(org: &mut Organisation, row: &PlaceRow) -> Result<(), StoreError> {
+    let (t_code, t_office, t_name, o_code, o_borough, o_name, b_code, b_area, b_name, a_code, a_name) = row;
+    org.teams.push(Team { code: code(t_code)?, office: code(t_office)?, name: name(t_name)? });
+    if let (Some(c), Some(b), Some(n)) = (o_code, o_borough, o_name)
+        && !org.offices.iter().any(|o| o.code.as_str() == c)
+    {
+        org.offices.push(Office { code: code(c)?, borough: code(b)?, name: name(n)? });
+    }
+    if let (Some(c), Some(a), Some(n)) = (b_code, b_area, b_name)
+        && !org.boroughs.iter().any(|b| b.code.as_str() == c)
+    {
+        org.boroughs.push(Borough { code: code(c)?, area: code(a)?, name: name(n)? });
+    }
+    if let (Some(c), Some(n)) = (a_code, a_name)
+        && !org.areas.iter().any(|a| a.code.as_str() == c)
+    {
+        org.areas.push(Area { code: code(c)?, name: name(n)? });
+    }
+    Ok(())
+}
+
+macro_rules! impl_search {
+    ($store:ty, $conn:ty) => {
+        impl $store {
+            /// People by CRN or family-name prefix; see [`crate::CaseStore::search_people`].
+            pub(crate) async fn search_people_by_key(
+                &self,
+                query: &str,
+                limit: usize,
+            ) -> Result<Vec<CaseSummary>, StoreError> {
+                let key = family_key(query);
+                if key.is_empty() || limit == 0 {
+                    return Ok(Vec::new());
+                }
+                // A CRN is one capital letter and six digits, so it equals the lower-cased
+                // query exactly when it is the query upper-cased.
+                let crn = key.to_ascii_uppercase();
+                let end = prefix_end(&key);
+                // Rust orders strings by bytes; so do SQLite's default collation and "C".
+                let order = match crate::CaseStore::engine(self) {
+                    Engine::Sqlite => "family_name, first_name, crn",
+                    Engine::Postgres => "family_name COLLATE \"C\", first_name COLLATE \"C\", crn COLLATE \"C\"",
+                };
+                let below = if end.is_some() { " AND family_key < $3" } else { "" };
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE crn IN \
+                     (SELECT crn FROM search_keys WHERE family_key >= $2{below} UNION SELECT CAST($1 AS TEXT)) \
+                     ORDER BY {order} LIMIT {limit}"
+                );
+                let mut q = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(sql.as_str())).bind(crn).bind(key);
+                if let Some(end) = end {
+                    q = q.bind(end);
+                }
+                let rows = q.fetch_all(self.pool()).await?;
+                rows.iter().map(SummaryRow::to_summary).collect()
+            }
+
+            /// See [`crate::CaseStore::organisation_around`].
+            pub(crate) async fn organisation_around_codes(
+                &self,
+                staff: &[Code],
+                teams: &[Code],
+            ) -> Result<Organisation, StoreError> {
+                let mut org = Organisation::default();
+                let staff: BTreeSet<&str> = staff.iter().map(Code::as_str).collect();
+                if !staff.is_empty() {
+                    let sql = format!(
+                        "SELECT code, team, name, grade, contracted_hours, employment, specialisms FROM staff \
+                         WHERE code IN ({}) ORDER BY code",
+                        placeholders(1, staff.len())
+                    );
+                    let mut q = sqlx::query_as::<_, StaffRow>(AssertSqlSafe(sql.as_str()));
+                    for s in &staff {
+                        q = q.bind(*s);
+                    }
+                    for row in q.fetch_all(self.pool()).await? {
+                        org.staff.push(staff_of(&row)?);
+                    }
+                }
+                let teams: BTreeSet<String> = teams
+                    .iter()
+                    .map(|t| t.to_string())
+                    .chain(org.staff.iter().map(|s| s.team.to_string()))
+                    .collect();
+                if !teams.is_empty() {
+                    let sql = format!(
+                        "SELECT t.code, t.office, t.name, o.code, o.borough, o.name, b.code, b.area, b.name, a.code, a.name \
+                         FROM teams t LEFT JOIN offices o ON o.code = t.office \
+                         LEFT JOIN boroughs b ON b.code = o.borough LEFT JOIN areas a ON a.code = b.area \
+                         WHERE t.code IN ({}) ORDER BY t.code",
+                        placeholders(1, teams.len())
+                    );
+                    let mut q = sqlx::query_as::<_, PlaceRow>(AssertSqlSafe(sql.as_str()));
+                    for t in &teams {
+                        q = q.bind(t.as_str());
+                    }
+                    for row in q.fetch_all(self.pool()).await? {
+                        add_place(&mut org, &row)?;
+                    }
+                }
+                Ok(org)
+            }
+
+            /// Writes the search key of a case summary just written (in its transaction).
+            pub(crate) async fn put_search_key(conn: &mut $conn, crn: &Crn, family_name: &str) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO search_keys (crn, family_key) VALUES ($1, $2) \
+                     ON CONFLICT (crn) DO UPDATE SET family_key = excluded.family_key",
+                )
+                .bind(crn.as_str())
+                .bind(family_key(family_name))
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// Writes the search keys of summaries being loaded whole (bulk load, rebuild).
+            pub(crate) async fn load_search_keys<'s>(
+                conn: &mut $conn,
+                summaries: impl Iterator<Item = &'s CaseSummary>,
+            ) -> Result<(), StoreError> {
+                let rows: Vec<Vec<Value>> = summaries
+                    .map(|s| vec![Value::Text(s.crn.to_string()), Value::Text(family_key(&s.family_name))])
+                    .collect();
+                Self::insert_rows(conn, "search_keys", "crn, family_key", 2, &rows).await
+            }
+
+            /// Gives every case summary without a search key its key: the summaries written
+            /// before the keys existed (migration 0008). Nothing to do on later opens.
+            pub(crate) async fn fill_search_keys(&self) -> Result<(), StoreError> {
+                let missing: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT crn, family_name FROM case_summary cs \
+                     WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.crn = cs.crn)",
+                )
+                .fetch_all(self.pool())
+                .await?;
+                if missing.is_empty() {
+                    return Ok(());
+                }
+                let rows: Vec<Vec<Value>> =
+                    missing.iter().map(|(c, f)| vec![Value::Text(c.clone()), Value::Text(family_key(f))]).collect();
+                let mut tx = self.pool().begin().await?;
+                Self::insert_rows(&mut tx, "search_keys", "crn, family_key", 2, &rows).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// How the live search keys differ from the case summaries' family names.
+            pub(crate) async fn check_search_keys(&self) -> Result<Vec<String>, StoreError> {
+                let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
+                    "SELECT cs.crn, cs.family_name, k.family_key FROM case_summary cs \
+                     LEFT JOIN search_keys k ON k.crn = cs.crn ORDER BY cs.crn",
+                )
+                .fetch_all(self.pool())
+                .await?;
+                let mut differences = Vec::new();
+                for (crn, family_name, key) in rows {
+                    let want = family_key(&family_name);
+                    match key {
+                        None => differences.push(format!("search_keys: {crn} is missing")),
+                        Some(k) if k != want => {
+                            differences.push(format!("search_keys: {crn} is `{k}`, its family name gives `{want}`"))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                let orphans: Vec<(String,)> = sqlx::query_as(
+                    "SELECT crn FROM search_keys k WHERE NOT EXISTS (SELECT 1 FROM case_summary cs WHERE cs.crn = k.crn) \
+                     ORDER BY crn",
+                )
+                .fetch_all(self.pool())
+                .await?;
+                differences.extend(orphans.into_iter().map(|(c,)| format!("search_keys: {c} has no case summary")));
+                Ok(differences)
+            }
+        }
+    };
+}
+
+impl_search!(SqliteStore, sqlx::SqliteConnection);
+impl_search!(PostgresStore, sqlx::PgConnection);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_prefix_is_a_range_up_to_its_end() {
+        assert_eq!(prefix_end("smi").as_deref(), Some("smj"));
+        assert_eq!(prefix_end("o'").as_deref(), Some("o("));
+        assert_eq!(prefix_end("\u{D7FF}").as_deref(), Some("\u{E000}"), "surrogates are skipped");
+        assert_eq!(prefix_end("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_end("\u{10FFFF}\u{10FFFF}"), None);
+        let names = ["smith", "smithers", "smj", "sm", "smi\u{10FFFF}x", "smh\u{10FFFF}", "smiå"];
+        for n in names {
+            let end = prefix_end("smi").unwrap();
+            let in_range = n >= "smi" && n < end.as_str();
+            assert_eq!(in_range, n.starts_with("smi"), "{n}");
+        }
+    }
+
+    #[test]
+    fn keys_are_rusts_lower_case_not_sqls() {
+        assert_eq!(family_key("İpek"), "i\u{307}pek");
+        assert_eq!(family_key("ØYELARAN"), "øyelaran");
+        assert_eq!(family_key("\u{212A}han"), "khan", "the Kelvin sign folds to an ASCII k");
+    }
+}

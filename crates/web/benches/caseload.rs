@@ -1,0 +1,544 @@
+//! The caseload page under load: a national-scale store (262,000 cases) behind the real
+//! router, driven by 50 signed-in clients at once, each on its own keep-alive connection,
+//! each asking for the next page as soon as the last one has arrived (no think time, so this
+//! is harder than 50 people at their desks). Target: p99 under 10 ms.
+//!
+//! `cargo bench -p web --bench caseload`
+//!
+//! Environment (all optional):
+//! - `PROBITY_BENCH_CASES` (262000) and `PROBITY_BENCH_SEED` (1): the synthetic provider;
+//! - `PROBITY_BENCH_CLIENTS` (50): concurrent clients; 70% responsible officers (their own
+//!   caseload and their team's), 20% SPOs (their team's), 10% area managers (their area's);
+//! - `PROBITY_BENCH_REQUESTS` (50000): measured requests, after 20 per client to warm up;
+//! - `PROBITY_BENCH_ENGINES` (`sqlite`): `sqlite`, `postgres` or both, comma-separated.
+//!   PostgreSQL is taken from `PROBITY_TEST_DATABASE_URL` or the local server.
+//!
+//! The store is generated once (`probity generate`'s path, timed) and kept: SQLite under
+//! `target/bench-stores/`, PostgreSQL in schema `bench_caseload_<cases>_<seed>`, each keyed by
+//! case count and seed. Delete them to regenerate. Each run adds its users and a few
+//! limited-access entries if they are not there yet, and ends its sessions when done.
+
+use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use store::auth::{LimitKind, LimitedAccess, UserRecord};
+use store::inspection::InspectionStore;
+use store::{AccessStore, CaseStore, UpwStore};
+
+const AS_OF: &str = "2026-11-26";
+const PASSWORD: &str = "a long benchmark password";
+const WARM_UP_PER_CLIENT: usize = 20;
+/// A user on the limited-access lists who never signs in: every 500th case excludes them.
+const EXCLUDED: &str = "bench-excluded";
+/// The only user allowed to see every 5,000th case; nobody else sees those cases.
+const RESTRICTED_TO: &str = "bench-restricted";
+
+struct Config {
+    cases: u64,
+    seed: u64,
+    clients: usize,
+    requests: usize,
+    engines: Vec<String>,
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("{name}: `{v}` is not a number")),
+        Err(_) => default,
+    }
+}
+
+impl Config {
+    fn from_env() -> Self {
+        let engines = std::env::var("PROBITY_BENCH_ENGINES").unwrap_or_else(|_| "sqlite".into());
+        let config = Config {
+            cases: env_or("PROBITY_BENCH_CASES", 262_000),
+            seed: env_or("PROBITY_BENCH_SEED", 1),
+            clients: env_or("PROBITY_BENCH_CLIENTS", 50),
+            requests: env_or("PROBITY_BENCH_REQUESTS", 50_000),
+            engines: engines.split(',').map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()).collect(),
+        };
+        assert!(config.clients > 0, "PROBITY_BENCH_CLIENTS: at least one client");
+        assert!(config.requests >= config.clients, "PROBITY_BENCH_REQUESTS: at least one per client");
+        config
+    }
+
+    fn opts(&self) -> synth::GenerateOptions {
+        synth::GenerateOptions::new(self.cases, self.seed, AS_OF.parse().unwrap())
+    }
+}
+
+/// How the store came to be: generated now (and how long it took), or reused.
+struct Provenance {
+    place: String,
+    generated_now: bool,
+    generate_seconds: f64,
+    events: u64,
+}
+
+/// What is kept beside a cached store: how long generating it took and how many events it
+/// holds, as `SECONDS EVENTS`.
+fn generated_note(seconds: f64, events: u64) -> String {
+    format!("{seconds} {events}")
+}
+
+fn read_note(note: Option<&str>) -> (f64, u64) {
+    let mut parts = note.unwrap_or("").split_whitespace();
+    let seconds = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
+    (seconds, parts.next().and_then(|s| s.parse().ok()).unwrap_or(0))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+}
+
+/// The cached SQLite store, generating it first when there is none. It is generated under a
+/// temporary name and renamed when whole, so an interrupted run never leaves half a store.
+async fn sqlite_store(config: &Config) -> (store::SqliteStore, Provenance) {
+    let dir = target_dir().join("bench-stores");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("caseload-sqlite-{}-seed{}.db", config.cases, config.seed));
+    let note = path.with_extension("generated");
+    let place = path.display().to_string();
+    if path.exists() {
+        let (generate_seconds, events) = read_note(std::fs::read_to_string(&note).ok().as_deref());
+        let store = store::SqliteStore::open(path.to_str().unwrap()).await.expect("the cached store opens");
+        return (store, Provenance { place, generated_now: false, generate_seconds, events });
+    }
+    let partial = path.with_extension("partial");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
+    }
+    eprintln!("generating {} cases into {place} (once; later runs reuse it)", config.cases);
+    let store = store::SqliteStore::open(partial.to_str().unwrap()).await.unwrap();
+    let t = Instant::now();
+    services::generate::generate(&store, &config.opts(), &|_| {}).await.expect("the provider generates");
+    let seconds = t.elapsed().as_secs_f64();
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(store.pool()).await.unwrap();
+    let events = events as u64;
+    store.pool().close().await;
+    std::fs::rename(&partial, &path).unwrap();
+    std::fs::write(&note, generated_note(seconds, events)).unwrap();
+    let store = store::SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    (store, Provenance { place, generated_now: true, generate_seconds: seconds, events })
+}
+
+/// The cached PostgreSQL store, in a schema of its own; generated (in one transaction) when
+/// the schema is empty.
+async fn postgres_store(config: &Config) -> (store::PostgresStore, Provenance) {
+    let (url, _) = store::testing::postgres_url();
+    let schema = format!("bench_caseload_{}_{}", config.cases, config.seed);
+    let admin = sqlx::PgPool::connect(&url).await.expect("PostgreSQL is needed for PROBITY_BENCH_ENGINES=postgres");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}"))).execute(&admin).await.unwrap();
+    let note: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT CAST(obj_description(oid, 'pg_namespace') AS TEXT) FROM pg_namespace WHERE nspname = '{schema}'"
+    )))
+    .fetch_one(&admin)
+    .await
+    .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let store = store::PostgresStore::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
+    let place = format!("schema {schema} at {url}");
+    if !store.is_empty().await.unwrap() {
+        let (generate_seconds, events) = read_note(note.as_deref());
+        return (store, Provenance { place, generated_now: false, generate_seconds, events });
+    }
+    eprintln!("generating {} cases into {place} (once; later runs reuse it)", config.cases);
+    let t = Instant::now();
+    services::generate::generate(&store, &config.opts(), &|_| {}).await.expect("the provider generates");
+    let seconds = t.elapsed().as_secs_f64();
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(store.pool()).await.unwrap();
+    let events = events as u64;
+    let note = generated_note(seconds, events);
+    sqlx::query(sqlx::AssertSqlSafe(format!("COMMENT ON SCHEMA {schema} IS '{note}'"))).execute(&admin).await.unwrap();
+    (store, Provenance { place, generated_now: true, generate_seconds: seconds, events })
+}
+
+/// A deterministic choice of users and caseloads (splitmix64), so runs are comparable.
+struct Pick(u64);
+
+impl Pick {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// One client: a user, the caseloads they open, and how often each.
+struct Role {
+    username: String,
+    role: &'static str,
+    scope: String,
+    officer: Option<String>,
+    /// Their own caseload, opened half the time when they hold one.
+    own: Option<String>,
+    others: Vec<String>,
+}
+
+/// The users the clients sign in as: responsible officers, SPOs and area managers spread over
+/// the provider, each with the caseloads their scope lets them open.
+fn choose_users(config: &Config, org: &domain::org::Organisation, counts: &BTreeMap<domain::Code, u64>) -> Vec<Role> {
+    use domain::org::Grade;
+    let mut pick = Pick(config.seed ^ 0xCA5E_10AD);
+    let team_of: BTreeMap<&domain::Code, &domain::Code> = org.staff.iter().map(|s| (&s.code, &s.team)).collect();
+    let office_of: BTreeMap<&domain::Code, &domain::Code> = org.teams.iter().map(|t| (&t.code, &t.office)).collect();
+    let borough_of: BTreeMap<&domain::Code, &domain::Code> =
+        org.offices.iter().map(|o| (&o.code, &o.borough)).collect();
+    let area_of: BTreeMap<&domain::Code, &domain::Code> = org.boroughs.iter().map(|b| (&b.code, &b.area)).collect();
+    let area_of_team = |t: &domain::Code| area_of[borough_of[office_of[t]]].clone();
+    let holders: Vec<&domain::Code> = counts.iter().filter(|(_, n)| **n > 0).map(|(o, _)| o).collect();
+    assert!(!holders.is_empty(), "the provider has no officer with active cases");
+    let in_team = |team: &domain::Code| -> Vec<String> {
+        holders.iter().filter(|o| team_of.get(*o) == Some(&team)).map(|o| o.to_string()).collect()
+    };
+    let officers = config.clients * 7 / 10;
+    let spos = config.clients / 5;
+    let managers = config.clients - officers - spos;
+    let mut users = Vec::new();
+    let mut taken = BTreeSet::new();
+    while users.len() < officers {
+        let o = holders[pick.below(holders.len())];
+        if !taken.insert(o.clone()) && taken.len() < holders.len() {
+            continue;
+        }
+        let team = team_of[o];
+        let others: Vec<String> = in_team(team).into_iter().filter(|x| x != o.as_str()).collect();
+        users.push(Role {
+            username: format!("bench-ro-{}", o.as_str().to_lowercase()),
+            role: "responsible_officer",
+            scope: format!("team:{team}"),
+            officer: Some(o.to_string()),
+            own: Some(o.to_string()),
+            others,
+        });
+    }
+    let spo_staff: Vec<&domain::org::Staff> =
+        org.staff.iter().filter(|s| s.grade == Grade::Spo && !in_team(&s.team).is_empty()).collect();
+    for _ in 0..spos {
+        let s = spo_staff[pick.below(spo_staff.len())];
+        users.push(Role {
+            username: format!("bench-spo-{}", s.code.as_str().to_lowercase()),
+            role: "spo",
+            scope: format!("team:{}", s.team),
+            officer: Some(s.code.to_string()),
+            own: None,
+            others: in_team(&s.team),
+        });
+    }
+    let areas: Vec<&domain::Code> = org.areas.iter().map(|a| &a.code).collect();
+    for i in 0..managers {
+        let area = areas[pick.below(areas.len())];
+        let others: Vec<String> = holders
+            .iter()
+            .filter(|o| team_of.get(*o).is_some_and(|t| &area_of_team(t) == area))
+            .map(|o| o.to_string())
+            .collect();
+        users.push(Role {
+            username: format!("bench-am-{i}-{}", area.as_str().to_lowercase()),
+            role: "area_manager",
+            scope: format!("area:{area}"),
+            officer: None,
+            own: None,
+            others,
+        });
+    }
+    users
+}
+
+/// Adds the users (and the limited-access entries) a run needs, unless an earlier run did.
+async fn prepare<S: CaseStore + AccessStore>(store: &S, users: &[Role]) {
+    let hash = web::auth::hash_password(PASSWORD).unwrap();
+    let record = |username: &str, role: &str, scope: &str, officer: Option<&str>| {
+        let (kind, code) = match scope.split_once(':') {
+            Some((k, c)) => (k.to_owned(), Some(c.to_owned())),
+            None => (scope.to_owned(), None),
+        };
+        UserRecord {
+            username: username.to_owned(),
+            password_hash: hash.clone(),
+            role: role.to_owned(),
+            scope_kind: kind,
+            scope_code: code,
+            officer: officer.map(str::to_owned),
+            disabled: false,
+            created_at: jiff::Timestamp::now(),
+        }
+    };
+    let mut all: Vec<UserRecord> =
+        users.iter().map(|u| record(&u.username, u.role, &u.scope, u.officer.as_deref())).collect();
+    all.push(record(EXCLUDED, "responsible_officer", "provider", None));
+    all.push(record(RESTRICTED_TO, "area_manager", "provider", None));
+    for u in &all {
+        if store.user(&u.username).await.unwrap().is_none() {
+            store.add_user(u).await.unwrap();
+        }
+    }
+    if !store.limited_access().await.unwrap().is_empty() {
+        return;
+    }
+    let starts_on: jiff::civil::Date = "2025-01-01".parse().unwrap();
+    for (i, case) in store.all_summaries().await.unwrap().iter().enumerate() {
+        let kind = match i {
+            i if i % 5_000 == 0 => LimitKind::Restriction,
+            i if i % 500 == 0 => LimitKind::Exclusion,
+            _ => continue,
+        };
+        let username = if kind == LimitKind::Restriction { RESTRICTED_TO } else { EXCLUDED };
+        let entry = LimitedAccess {
+            id: 0,
+            crn: case.crn.clone(),
+            kind,
+            username: username.to_owned(),
+            starts_on,
+            ends_on: None,
+            reason: "Benchmark: a realistic sprinkling of limited access".to_owned(),
+            added_by: "bench".to_owned(),
+            added_at: jiff::Timestamp::now(),
+        };
+        store.add_limited_access(&entry).await.unwrap();
+    }
+}
+
+fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
+}
+
+/// Signs in through the real form and returns the session id.
+async fn sign_in(base: &str, username: &str) -> String {
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let form = plain.get(format!("{base}/sign-in")).send().await.unwrap();
+    let cookie = set_cookie(&form, "probity_sign_in").expect("the sign-in form sets its cookie");
+    let html = form.text().await.unwrap();
+    let marker = "name=\"csrf_token\" value=\"";
+    let at = html.find(marker).expect("the sign-in form carries its token") + marker.len();
+    let token = html[at..].split('"').next().unwrap().to_owned();
+    let r = plain
+        .post(format!("{base}/sign-in"))
+        .header(COOKIE, format!("probity_sign_in={cookie}"))
+        .form(&[("username", username), ("password", PASSWORD), ("csrf_token", &token), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "{username} signs in");
+    set_cookie(&r, "probity_session").expect("a session cookie")
+}
+
+/// What one client saw: each measured request's latency in microseconds, the cases on the
+/// pages it got, and the first failure (a status other than 200, or a page without its table).
+#[derive(Default)]
+struct Seen {
+    latencies: Vec<u32>,
+    cases: u64,
+    errors: u64,
+    first_error: Option<String>,
+}
+
+/// One client's loop: `warm_up` requests, then waits for every client to be warm, then
+/// `measured` requests, each sent as soon as the previous page has arrived.
+async fn client(
+    base: String,
+    session: String,
+    user: Role,
+    measured: usize,
+    seed: u64,
+    warm: std::sync::Arc<tokio::sync::Barrier>,
+) -> Seen {
+    let mut headers = HeaderMap::new();
+    headers.insert(COOKIE, HeaderValue::from_str(&format!("probity_session={session}")).unwrap());
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .tcp_nodelay(true)
+        .build()
+        .unwrap();
+    let mut pick = Pick(seed);
+    let mut seen = Seen { latencies: Vec::with_capacity(measured), ..Seen::default() };
+    for i in 0..WARM_UP_PER_CLIENT + measured {
+        if i == WARM_UP_PER_CLIENT {
+            warm.wait().await;
+        }
+        let officer = match (&user.own, user.others.is_empty()) {
+            (Some(own), true) => own,
+            (Some(own), false) if pick.below(2) == 0 => own,
+            _ => &user.others[pick.below(user.others.len())],
+        };
+        let t = Instant::now();
+        let outcome = match http.get(format!("{base}/officers/{officer}/caseload")).send().await {
+            Ok(r) => {
+                let status = r.status();
+                match r.text().await {
+                    Ok(page) if status == 200 && page.contains("Active cases (") => Ok(page),
+                    Ok(page) => Err(format!("{status}: {}", page.chars().take(300).collect::<String>())),
+                    Err(e) => Err(e.to_string()),
+                }
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        let took = t.elapsed();
+        if i < WARM_UP_PER_CLIENT {
+            continue;
+        }
+        seen.latencies.push(u32::try_from(took.as_micros()).unwrap_or(u32::MAX));
+        match outcome {
+            Ok(page) => seen.cases += page.matches("href=\"/cases/").count() as u64,
+            Err(e) => {
+                seen.errors += 1;
+                seen.first_error.get_or_insert(format!("{} opening {officer}'s caseload: {e}", user.username));
+            }
+        }
+    }
+    seen
+}
+
+fn ms(micros: u32) -> f64 {
+    f64::from(micros) / 1000.0
+}
+
+/// The value at or below which `p` of the sorted sample lies (nearest rank).
+fn percentile(sorted: &[u32], p: f64) -> u32 {
+    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Sets the store up on the server's runtime, serves it there, and drives it from a runtime
+/// of its own, so the clients do not steal the server's worker threads' turns.
+fn run<S, F>(engine: &str, config: &Config, open: F)
+where
+    S: CaseStore + AccessStore + InspectionStore + UpwStore,
+    F: AsyncFnOnce(&Config) -> (S, Provenance),
+{
+    let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let (store, provenance, users, officers) = server.block_on(async {
+        let (store, provenance) = open(config).await;
+        let org = store.organisation().await.unwrap();
+        let counts = store.caseload_counts().await.unwrap();
+        let users = choose_users(config, &org, &counts);
+        prepare(&store, &users).await;
+        (store, provenance, users, counts.len())
+    });
+    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = web::router_with_clock(store.clone(), web::Clock::Fixed(AS_OF.parse().unwrap()));
+    server.spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let clients = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let n = users.len();
+    let roles: BTreeMap<&str, usize> = users.iter().fold(BTreeMap::new(), |mut m, u| {
+        *m.entry(u.role).or_insert(0) += 1;
+        m
+    });
+    let distinct: BTreeSet<&String> = users.iter().flat_map(|u| u.own.iter().chain(&u.others)).collect();
+    let distinct = distinct.len();
+    let usernames: Vec<String> = users.iter().map(|u| u.username.clone()).collect();
+    let (seen, seconds, sessions) = clients.block_on(async {
+        let mut sessions = Vec::new();
+        for u in &usernames {
+            sessions.push(sign_in(&base, u).await);
+        }
+        let per_client = config.requests / n;
+        let extra = config.requests % n;
+        let mut tasks = tokio::task::JoinSet::new();
+        let warm = std::sync::Arc::new(tokio::sync::Barrier::new(n + 1));
+        for (i, (user, session)) in users.into_iter().zip(&sessions).enumerate() {
+            let measured = per_client + usize::from(i < extra);
+            let seed = config.seed.wrapping_mul(1_000_003).wrapping_add(i as u64);
+            tasks.spawn(client(base.clone(), session.clone(), user, measured, seed, warm.clone()));
+        }
+        // The clock starts when every client is warm.
+        warm.wait().await;
+        let t = Instant::now();
+        let mut seen = Vec::new();
+        while let Some(s) = tasks.join_next().await {
+            seen.push(s.unwrap());
+        }
+        (seen, t.elapsed().as_secs_f64(), sessions)
+    });
+    server.block_on(async {
+        for s in &sessions {
+            store.end_session(&web::auth::session_key(s)).await.unwrap();
+        }
+    });
+
+    let mut latencies: Vec<u32> = seen.iter().flat_map(|s| s.latencies.iter().copied()).collect();
+    latencies.sort_unstable();
+    let requests = latencies.len() as u64;
+    let errors: u64 = seen.iter().map(|s| s.errors).sum();
+    let cases: u64 = seen.iter().map(|s| s.cases).sum();
+    let p99 = ms(percentile(&latencies, 0.99));
+    let mix: Vec<String> = roles.iter().map(|(r, k)| format!("{k} {r}")).collect();
+
+    println!();
+    println!(
+        "Caseload page under load: {engine}, {} cases ({} events), {} officers with active cases",
+        thousands(config.cases),
+        thousands(provenance.events),
+        thousands(officers as u64)
+    );
+    if provenance.generated_now {
+        println!("store: {} (generated in {:.1} s by this run)", provenance.place, provenance.generate_seconds);
+    } else {
+        println!("store: {} (reused; generating it took {:.1} s)", provenance.place, provenance.generate_seconds);
+    }
+    println!(
+        "clients: {n} at once, one keep-alive connection each, no think time ({}); {distinct} distinct caseloads; {WARM_UP_PER_CLIENT} warm-up requests each",
+        mix.join(", ")
+    );
+    println!();
+    println!("| requests | errors | seconds | req/s  | p50 ms | p90 ms | p99 ms | max ms | cases per page |");
+    println!("|---------:|-------:|--------:|-------:|-------:|-------:|-------:|-------:|---------------:|");
+    println!(
+        "| {:>8} | {:>6} | {:>7.1} | {:>6.0} | {:>6.2} | {:>6.2} | {:>6.2} | {:>6.1} | {:>14.1} |",
+        requests,
+        errors,
+        seconds,
+        requests as f64 / seconds,
+        ms(percentile(&latencies, 0.50)),
+        ms(percentile(&latencies, 0.90)),
+        p99,
+        ms(*latencies.last().unwrap()),
+        cases as f64 / (requests - errors).max(1) as f64
+    );
+    println!();
+    println!("p99 {p99:.2} ms: {}", if p99 < 10.0 { "under the 10 ms target" } else { "OVER the 10 ms target" });
+    if let Some(e) = seen.iter().find_map(|s| s.first_error.clone()) {
+        panic!("{errors} requests failed; the first: {e}");
+    }
+    server.shutdown_timeout(Duration::from_secs(1));
+}
+
+fn main() {
+    let config = Config::from_env();
+    for engine in config.engines.clone() {
+        match engine.as_str() {
+            "sqlite" => run("SQLite", &config, sqlite_store),
+            "postgres" => run("PostgreSQL", &config, postgres_store),
+            other => panic!("PROBITY_BENCH_ENGINES: `{other}` is not sqlite or postgres"),
+        }
+    }
+}

@@ -1,0 +1,395 @@
+//! The SPO's team view and allocation screen over real HTTP, on a hand-built team: the
+//! workload figures are `analytics::workload`'s; allocating takes a case off the queue and
+//! puts it on the officer's caseload; a departure from the grade guidance without a reason is
+//! refused naming the field, keeping what was typed and writing nothing; only the team's SPO
+//! allocates, a manager looks, an officer is refused.
+//!
+//! The provider: Camden (CAM) has team TEAM1 with Priya Shah (OFF1, PO, 37 hours), Sam Okafor
+//! (OFF2, PSO, 18.5 hours) and their SPO (SPO1); Islington (ISL) has TEAM2 with Zoe Park (OFF9).
+//! Allocated: X000001 (OFF1, tier B2), X000002 (OFF1, C1), X000003 (OFF2, D1), X000009 (OFF9).
+//! Waiting: X000010 (Camden, tier C2, RoSH high: a PO), X000011 (Camden, D1, RoSH low), and
+//! X000012 (Islington).
+
+mod support;
+
+use analytics::{Case, CaseType, WorkloadPolicy};
+use domain::assessment::RoshLevel;
+use domain::event::{AllocationReason, CaseEvent, NewEvent};
+use domain::example::{self, code, date};
+use domain::ids::{Crn, Name};
+use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Organisation, Staff, Team};
+use domain::practice::allocation::GuidanceVerdict;
+use domain::practice::tiering::TierFactor;
+use domain::tier::V3Tier;
+use reqwest::StatusCode;
+use store::auth::{AccessStore, LimitKind, LimitedAccess};
+use store::{CaseStore, SqliteStore};
+use support::{SignedIn, add_user, sign_in};
+use tokio::net::TcpListener;
+use web::Clock;
+use web::team_pages::{capacity, points};
+
+const TODAY: &str = "2026-03-20";
+
+struct App {
+    base: String,
+    store: SqliteStore,
+    _dir: tempfile::TempDir,
+}
+
+fn crn(s: &str) -> Crn {
+    Crn::parse(s).unwrap()
+}
+
+fn organisation() -> Organisation {
+    let name = |s: &str| Name::parse(s).unwrap();
+    let staff = |c: &str, team: &str, n: &str, grade: Grade, hours: f64| Staff {
+        code: code(c),
+        team: code(team),
+        name: name(n),
+        grade,
+        contracted_hours: ContractedHours::new(hours).unwrap(),
+        employment: Employment::Permanent,
+        specialisms: vec![],
+    };
+    Organisation {
+        areas: vec![Area { code: code("LDN"), name: name("London") }],
+        boroughs: vec![
+            Borough { code: code("CAM"), area: code("LDN"), name: name("Camden") },
+            Borough { code: code("ISL"), area: code("LDN"), name: name("Islington") },
+        ],
+        offices: vec![
+            Office { code: code("CAM1"), borough: code("CAM"), name: name("Camden office") },
+            Office { code: code("ISL1"), borough: code("ISL"), name: name("Islington office") },
+        ],
+        teams: vec![
+            Team { code: code("TEAM1"), office: code("CAM1"), name: name("Camden North") },
+            Team { code: code("TEAM2"), office: code("ISL1"), name: name("Islington East") },
+        ],
+        staff: vec![
+            staff("OFF1", "TEAM1", "Priya Shah", Grade::Po, 37.0),
+            staff("OFF2", "TEAM1", "Sam Okafor", Grade::Pso, 18.5),
+            staff("SPO1", "TEAM1", "Jo Bloggs", Grade::Spo, 37.0),
+            staff("OFF9", "TEAM2", "Zoe Park", Grade::Po, 37.0),
+        ],
+    }
+}
+
+/// A sentenced, assessed and tiered case of a person living in `borough`, allocated to
+/// `officer` of `team` when given.
+fn case_events(
+    family: &str,
+    on: &str,
+    borough: &str,
+    tier: &str,
+    rosh: RoshLevel,
+    officer: Option<(&str, &str)>,
+) -> Vec<NewEvent> {
+    let on = date(on);
+    let mut person = example::person("Test", family);
+    person.home_borough = Some(code(borough));
+    let mut events = vec![
+        CaseEvent::PersonRegistered { person },
+        CaseEvent::SentenceImposed { sentence: example::community_order("S1", on) },
+        CaseEvent::AssessmentCompleted { assessment: example::assessment("AS1", on, rosh, &[]) },
+        CaseEvent::TierCalculated {
+            legacy: tier.parse().unwrap(),
+            v3: V3Tier::Missing,
+            provisional: false,
+            because: vec![TierFactor::Assessment],
+            missing: vec![],
+        },
+    ];
+    if let Some((officer, team)) = officer {
+        events.push(CaseEvent::OfficerAllocated {
+            officer: code(officer),
+            team: code(team),
+            reason: AllocationReason::Initial,
+            evidence: None,
+        });
+    }
+    events.into_iter().map(|e| example::new_event(on, e)).collect()
+}
+
+async fn start() -> App {
+    let (store, dir) = store::testing::sqlite().await;
+    store.bulk_load(&organisation(), std::iter::empty(), &|_| {}).await.unwrap();
+    let cases = [
+        ("X000001", "Allocated", "2026-01-05", "CAM", "B2", RoshLevel::Medium, Some(("OFF1", "TEAM1"))),
+        ("X000002", "Allocated", "2026-01-06", "CAM", "C1", RoshLevel::Low, Some(("OFF1", "TEAM1"))),
+        ("X000003", "Allocated", "2026-01-07", "CAM", "D1", RoshLevel::Low, Some(("OFF2", "TEAM1"))),
+        ("X000009", "Allocated", "2026-01-08", "ISL", "D1", RoshLevel::Low, Some(("OFF9", "TEAM2"))),
+        ("X000011", "Lamb", "2026-03-05", "CAM", "D1", RoshLevel::Low, None),
+        ("X000010", "Kestrel", "2026-03-02", "CAM", "C2", RoshLevel::High, None),
+        ("X000012", "Islington", "2026-03-01", "ISL", "D1", RoshLevel::Low, None),
+    ];
+    for (c, family, on, borough, tier, rosh, officer) in cases {
+        store.append(&crn(c), 0, &case_events(family, on, borough, tier, rosh, officer)).await.unwrap();
+    }
+    add_user(&store, "spo", "spo", "team:TEAM1", None).await;
+    add_user(&store, "spo2", "spo", "team:TEAM2", None).await;
+    add_user(&store, "manager", "area_manager", "area:LDN", None).await;
+    add_user(&store, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = web::router_with_clock(store.clone(), Clock::Fixed(date(TODAY)));
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    App { base, store, _dir: dir }
+}
+
+impl App {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn page(&self, who: &SignedIn, path: &str) -> (StatusCode, String) {
+        let r = who.http.get(self.url(path)).send().await.unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+
+    async fn events(&self, c: &str) -> usize {
+        self.store.stream(&crn(c)).await.unwrap().len()
+    }
+
+    async fn post(&self, who: &SignedIn, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        let mut form = form.to_vec();
+        form.push(("csrf_token", &who.csrf));
+        who.http.post(self.url(path)).form(&form).send().await.unwrap()
+    }
+}
+
+/// The HTML of the table row with this id.
+fn row<'a>(page: &'a str, id: &str) -> &'a str {
+    let start = page.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no row {id}: {page}"));
+    let rest = &page[start..];
+    &rest[..rest.find("</tr>").unwrap_or(rest.len())]
+}
+
+fn community(tier: &str) -> Case {
+    Case { tier: tier.parse().unwrap(), case_type: CaseType::Community, iom: false, women: false }
+}
+
+#[tokio::test]
+async fn the_team_view_shows_analytics_workload_figures_and_the_queue_oldest_first() {
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let (status, page) = app.page(&spo, "/teams/TEAM1").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+
+    let policy = WorkloadPolicy::DEFAULT;
+    let on = date(TODAY);
+    let priya = policy.capacity(&[community("B2"), community("C1")], &[], 37.0, &[], on).unwrap();
+    let sam = policy.capacity(&[community("D1")], &[], 18.5, &[], on).unwrap();
+    // RULES.md, Workload: B2 community 115 + C1 community 50 against 2176 points full time; D1
+    // community 29 against half of 2176 for 18.5 hours.
+    assert_eq!((priya.points, priya.available_points), (165.0, 2176.0));
+    assert_eq!((sam.points, sam.available_points), (29.0, 1088.0));
+    for (id, figures, shown) in [("officer-OFF1", priya, "7.6%"), ("officer-OFF2", sam, "2.7%")] {
+        let line = row(&page, id);
+        assert_eq!(capacity(figures.capacity_percent), shown);
+        for cell in [points(figures.points), points(figures.available_points), capacity(figures.capacity_percent)] {
+            assert!(line.contains(&format!("--numeric\">{cell}</td>")), "{id} shows {cell}: {line}");
+        }
+    }
+    assert!(row(&page, "officer-OFF1").contains("--numeric\">2</td>"), "two active cases");
+    let team = analytics::workload::combined_capacity(&[priya, sam]);
+    assert_eq!(capacity(team.capacity_percent), "5.9%", "194 of 3264 points");
+    assert!(row(&page, "team-total").contains(&capacity(team.capacity_percent)));
+    assert!(!page.contains("officer-SPO1"), "the SPO holds no cases");
+    assert!(!page.contains("officer-OFF9"), "another team's officer");
+
+    // The queue: Camden's waiting cases, oldest first; not Islington's, not allocated ones.
+    let kestrel = page.find("id=\"waiting-X000010\"").expect("X000010 waits");
+    let lamb = page.find("id=\"waiting-X000011\"").expect("X000011 waits");
+    assert!(kestrel < lamb, "oldest first");
+    assert!(!page.contains("waiting-X000012") && !page.contains("waiting-X000001"));
+    let waiting = row(&page, "waiting-X000010");
+    for cell in ["C2", "High", "Community order, ends 2 March 2027", "2 March 2026", ">18</td>"] {
+        assert!(waiting.contains(cell), "{cell}: {waiting}");
+    }
+
+    // The allocation screen: the guidance with its reason, and each candidate's capacity now
+    // and with the case (C2 community: 63 points).
+    let (status, screen) = app.page(&spo, "/teams/TEAM1/allocate/X000010").await;
+    assert_eq!(status, StatusCode::OK, "{screen}");
+    assert!(screen.contains("A probation officer.</strong> Tier C2, but RoSH is high (high or above)"), "{screen}");
+    let with = |cases: &[Case], hours| policy.capacity_with(cases, &[], hours, &[], on, &community("C2")).unwrap();
+    let priya_with = with(&[community("B2"), community("C1")], 37.0);
+    let sam_with = with(&[community("D1")], 18.5);
+    assert_eq!(capacity(priya_with.after.capacity_percent), "10.5%", "228 of 2176");
+    for (id, figures, within) in [("candidate-OFF1", priya_with, "Yes"), ("candidate-OFF2", sam_with, "No")] {
+        let line = row(&screen, id);
+        assert!(line.contains(&format!("--numeric\">{}</td>", capacity(figures.now.capacity_percent))), "{line}");
+        assert!(line.contains(&format!("--numeric\">{}</td>", capacity(figures.after.capacity_percent))), "{line}");
+        assert!(line.contains(&format!(">{within}</strong>")), "{id} within the guidance: {line}");
+    }
+    let reads = app.store.reads_of(&crn("X000010")).await.unwrap();
+    assert_eq!(reads.iter().map(|r| r.route.as_str()).collect::<Vec<_>>(), ["/teams/{code}/allocate/{crn}"]);
+
+    // A case not waiting for this team is not on its screen.
+    for other in ["X000012", "X000001", "X999999"] {
+        let (status, _) = app.page(&spo, &format!("/teams/TEAM1/allocate/{other}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{other}");
+    }
+    assert_eq!(app.page(&spo, "/teams/NOSUCH").await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn allocating_moves_the_case_off_the_queue_and_onto_the_officers_caseload() {
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let version = app.events("X000010").await.to_string();
+    let r = app
+        .post(
+            &spo,
+            "/teams/TEAM1/allocate/X000010",
+            &[
+                ("officer", "OFF1"),
+                ("allocation_form_complete", "yes"),
+                ("safeguarding_checks_complete", "yes"),
+                ("reason", ""),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/teams/TEAM1");
+
+    let summary = app.store.summary(&crn("X000010")).await.unwrap().unwrap();
+    assert_eq!((summary.officer, summary.team), (Some(code("OFF1")), Some(code("TEAM1"))));
+    let stream = app.store.stream(&crn("X000010")).await.unwrap();
+    assert_eq!(stream.len(), 5, "the allocation and nothing else");
+    let CaseEvent::OfficerAllocated { evidence: Some(e), reason, .. } = &stream[4].event else {
+        panic!("{:?}", stream[4].event)
+    };
+    assert_eq!(*reason, AllocationReason::Initial);
+    assert!(e.allocation_form_complete && e.safeguarding_checks_complete && e.followed());
+    assert_eq!(e.grade, Grade::Po);
+    assert_eq!(stream[4].recorded_by, code("SPO"), "recorded as the SPO");
+
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    assert!(!page.contains("waiting-X000010") && page.contains("waiting-X000011"), "{page}");
+    assert!(row(&page, "officer-OFF1").contains("--numeric\">3</td>"), "three active cases now");
+    let (_, caseload) = app.page(&spo, "/officers/OFF1/caseload").await;
+    assert!(caseload.contains("/cases/X000010"), "{caseload}");
+    // Posting again: the case no longer waits.
+    let again = app.post(&spo, "/teams/TEAM1/allocate/X000010", &[("officer", "OFF2"), ("version", "5")]).await;
+    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.events("X000010").await, 5);
+}
+
+#[tokio::test]
+async fn a_departure_without_a_reason_is_refused_naming_the_field_and_writes_nothing() {
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let url = "/teams/TEAM1/allocate/X000010";
+    let before = app.events("X000010").await;
+    let version = before.to_string();
+
+    // A PSO for a case the guidance gives to a PO, without a reason.
+    let form = [
+        ("officer", "OFF2"),
+        ("allocation_form_complete", "yes"),
+        ("safeguarding_checks_complete", "yes"),
+        ("reason", "   "),
+        ("version", version.as_str()),
+    ];
+    let r = app.post(&spo, url, &form).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("govuk-error-summary") && page.contains("<a href=\"#reason\">reason:"), "{page}");
+    assert!(page.contains("record the reason for departing from it"), "{page}");
+    assert!(page.contains("value=\"OFF2\" checked"), "the officer chosen is kept");
+    assert!(page.contains("value=\"yes\" checked"), "the boxes ticked are kept");
+    assert_eq!(app.events("X000010").await, before, "nothing written");
+
+    // Nothing chosen at all: every field named at once.
+    let r = app.post(&spo, url, &[("version", version.as_str())]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    for field in ["officer", "allocation_form_complete", "safeguarding_checks_complete"] {
+        assert!(page.contains(&format!("<a href=\"#{field}\">{field}:")), "{field}: {page}");
+    }
+    // A reason where nothing is departed from, an officer of another team, a stale version.
+    let r = app.post(&spo, url, &[("officer", "OFF1"), ("reason", "Because"), ("version", version.as_str())]).await;
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<a href=\"#reason\">reason: a probation officer is within the stated guidance"), "{page}");
+    assert!(page.contains(">Because</textarea>"), "the reason typed is kept");
+    let r = app.post(&spo, url, &[("officer", "OFF9"), ("version", version.as_str())]).await;
+    assert!(r.text().await.unwrap().contains("<a href=\"#officer\">officer: `OFF9` is not an officer of team TEAM1"));
+    let stale = [
+        ("officer", "OFF1"),
+        ("allocation_form_complete", "yes"),
+        ("safeguarding_checks_complete", "yes"),
+        ("version", "2"),
+    ];
+    let r = app.post(&spo, url, &stale).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("The case has changed since you opened this page"));
+    assert_eq!(app.events("X000010").await, before, "nothing written");
+
+    // With a reason, the departure is recorded as one.
+    let mut with_reason = form;
+    with_reason[3] = ("reason", "Sam knows the family from a previous order.");
+    let r = app.post(&spo, url, &with_reason).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let stream = app.store.stream(&crn("X000010")).await.unwrap();
+    let CaseEvent::OfficerAllocated { officer, evidence: Some(e), .. } = &stream[before].event else { panic!() };
+    assert_eq!(officer, &code("OFF2"));
+    assert!(
+        matches!(&e.verdict, GuidanceVerdict::Departed { reason } if reason.as_str().starts_with("Sam knows")),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn only_the_teams_spo_allocates_a_manager_looks_and_an_officer_is_refused() {
+    let app = start().await;
+    let team = "/teams/TEAM1";
+    let screen = "/teams/TEAM1/allocate/X000011";
+    let version = app.events("X000011").await.to_string();
+    let good = [
+        ("officer", "OFF2"),
+        ("allocation_form_complete", "yes"),
+        ("safeguarding_checks_complete", "yes"),
+        ("version", version.as_str()),
+    ];
+    // (user, team view, allocation screen, allocating)
+    for (who, view, look, post) in [("priya", 403, 403, 403), ("spo2", 403, 403, 403), ("manager", 200, 200, 403)] {
+        let user = sign_in(&app.base, who).await;
+        assert_eq!(app.page(&user, team).await.0.as_u16(), view, "{who}: the team view");
+        let (status, page) = app.page(&user, screen).await;
+        assert_eq!(status.as_u16(), look, "{who}: the allocation screen");
+        if look == 200 {
+            assert!(!page.contains("Allocate the case"), "no form for a user who may not allocate");
+        }
+        assert_eq!(app.post(&user, screen, &good).await.status().as_u16(), post, "{who}: allocating");
+        assert_eq!(app.events("X000011").await.to_string(), version, "{who}: nothing written");
+    }
+    // The start page offers the team view to those who may open it.
+    let spo = sign_in(&app.base, "spo").await;
+    assert!(app.page(&spo, "/").await.1.contains("href=\"/teams/TEAM1\""));
+    let priya = sign_in(&app.base, "priya").await;
+    assert!(!app.page(&priya, "/").await.1.contains("href=\"/teams/"));
+
+    // A form without the session's token is refused before anything is read.
+    let r = spo.http.post(app.url(screen)).header("x-csrf-token", "0").form(&good).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // A person barred to the SPO is not on the queue, and cannot be allocated by them.
+    let entry = LimitedAccess {
+        id: 0,
+        crn: crn("X000011"),
+        kind: LimitKind::Exclusion,
+        username: "spo".into(),
+        starts_on: date("2026-01-01"),
+        ends_on: None,
+        reason: "Known to the SPO".into(),
+        added_by: "admin".into(),
+        added_at: jiff::Timestamp::now(),
+    };
+    app.store.add_limited_access(&entry).await.unwrap();
+    assert!(!app.page(&spo, team).await.1.contains("X000011"));
+    assert_eq!(app.post(&spo, screen, &good).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.events("X000011").await.to_string(), version);
+}
