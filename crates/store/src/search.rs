@@ -124,7 +124,7 @@ macro_rules! impl_search {
                 limit: usize,
             ) -> Result<Vec<CaseSummary>, StoreError> {
                 let key = family_key(query);
-                if key.is_empty() || limit == 0 {
+                if limit == 0 {
                     return Ok(Vec::new());
                 }
                 // A CRN is one capital letter and six digits, so it equals the lower-cased

@@ -239,21 +239,21 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
     assert!(browser.shows("Waiting to be allocated").await);
     assert_no_violations(&browser).await;
     assert!(browser.text("#officers").await.contains("Capacity"));
-    save_team_screenshot(&browser, "team-view").await;
+    save_screenshot(&browser, "team-view").await;
 
     browser.click(&format!("tr[id='waiting-{waiting}'] a")).await;
     assert!(browser.shows("Grade guidance").await);
     assert_no_violations(&browser).await;
     let candidate = browser.text(&format!("tr[id='candidate-{officer}']")).await;
     assert!(candidate.contains('%'), "capacity now and with the case: {candidate}");
-    save_team_screenshot(&browser, "team-allocation-screen").await;
+    save_screenshot(&browser, "team-allocation-screen").await;
 
     // Without an officer or the evidence: refused, each field named, and the page still passes.
     browser.click("form button.govuk-button").await;
     assert!(browser.shows("There is a problem").await);
     assert!(browser.text(".govuk-error-summary").await.contains("officer:"));
     assert_no_violations(&browser).await;
-    save_team_screenshot(&browser, "team-allocation-errors").await;
+    save_screenshot(&browser, "team-allocation-errors").await;
 
     browser.click(&format!("input[name='officer'][value='{officer}']")).await;
     browser.click("#allocation_form_complete").await;
@@ -270,13 +270,14 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
 
     browser.assert_accessible(&format!("{}/officers/{officer}/caseload", app.base)).await;
     assert!(browser.shows(waiting.as_str()).await, "on the officer's caseload");
-    save_team_screenshot(&browser, "team-allocated-on-caseload").await;
+    save_screenshot(&browser, "team-allocated-on-caseload").await;
     let summary = app.store.summary(&waiting).await.unwrap().unwrap();
     assert_eq!(summary.officer.as_ref(), Some(&officer));
 }
 
 /// A PNG of the page as the browser shows it, under `target/screenshots/`.
-async fn save_team_screenshot(browser: &Browser, name: &str) {
+/// Saves the page as `target/screenshots/{name}.png`, for a reader to look at.
+async fn save_screenshot(browser: &Browser, name: &str) {
     let png = browser.client.screenshot().await.expect("a screenshot");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -335,7 +336,7 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
     assert!(browser.shows("Record the outcome (appointment B1)").await);
     assert!(!browser.body().await.contains("Issue a warning letter (appointment B1)"));
     assert_no_violations(&browser).await;
-    save_case_screenshot(&browser, "worklist-before").await;
+    save_screenshot(&browser, "case-pages-worklist-before").await;
 
     // Every section of this case and of a generated one with a fuller record.
     for c in [crn.to_string(), case.crn.to_string()] {
@@ -344,7 +345,7 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
         }
     }
     browser.goto(&format!("{}{}", app.base, web::case_pages::Section::Sentence.href(case.crn.as_str()))).await;
-    save_case_screenshot(&browser, "sentence").await;
+    save_screenshot(&browser, "case-pages-sentence").await;
     browser.assert_accessible(&format!("{}/cases/{}?type=outcome_recorded&from=nonsense", app.base, case.crn)).await;
     assert!(browser.shows("There is a problem").await, "a bad timeline filter is named");
 
@@ -356,7 +357,7 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
     browser.click("form button.govuk-button").await;
     assert!(browser.shows("There is a problem").await, "an empty outcome is refused");
     assert_no_violations(&browser).await;
-    save_case_screenshot(&browser, "outcome-form-error").await;
+    save_screenshot(&browser, "case-pages-outcome-form-error").await;
     browser.click("#outcome-unacceptable_absence").await;
     let on_form = browser.current_path().await;
     browser.click("form button.govuk-button").await;
@@ -371,17 +372,9 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
     let task = "for (const a of document.querySelectorAll('a')) { \
                 if (a.textContent.includes('Issue a warning letter (appointment B1)')) { a.scrollIntoView(); break; } }";
     browser.client.execute(task, vec![]).await.unwrap();
-    save_case_screenshot(&browser, "worklist-after").await;
+    save_screenshot(&browser, "case-pages-worklist-after").await;
     browser.click(&format!("a[href='/cases/{crn}/enforcement']")).await;
     assert_eq!(browser.path_after(&format!("/officers/{officer}/worklist")).await, format!("/cases/{crn}/enforcement"));
     assert!(browser.shows("Issue a warning letter (appointment B1): due").await);
     assert_no_violations(&browser).await;
-}
-
-/// A PNG of the page as the browser shows it, under `target/screenshots/case-pages-*.png`.
-async fn save_case_screenshot(browser: &Browser, name: &str) {
-    let png = browser.client.screenshot().await.expect("a screenshot");
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("case-pages-{name}.png")), png).unwrap();
 }
