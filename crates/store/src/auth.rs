@@ -75,6 +75,29 @@ pub struct LimitedAccess {
     pub added_at: Timestamp,
 }
 
+/// A live session's row with its user's and the store's access generation, read in one
+/// statement: what every signed-in request needs before it can decide anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedInRecord {
+    pub session: SessionRecord,
+    pub user: UserRecord,
+    /// Changes with any change to the organisation, the limited-access lists or the grants
+    /// (database triggers, migration 0010), so a copy of those kept in memory can be checked
+    /// against it.
+    pub access_generation: i64,
+}
+
+/// What deciding access reads besides the case and the user, as at `generation`: every
+/// limited-access entry and every grant. The generation is read first, so what follows is
+/// at least as new as it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AccessLists {
+    pub generation: i64,
+    pub limits: Vec<LimitedAccess>,
+    /// (username, CRN), by username then CRN.
+    pub grants: Vec<(String, Crn)>,
+}
+
 /// One read of a case record: who, when, and through which route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseRead {
@@ -98,6 +121,12 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
     fn create_session(&self, session: &SessionRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn session(&self, id_hash: &str) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
     fn touch_session(&self, id_hash: &str, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The session with its user and the access generation, in one statement; `None` when
+    /// there is no such session (or, which cannot happen while users are never deleted, no
+    /// such user).
+    fn signed_in(&self, id_hash: &str) -> impl Future<Output = Result<Option<SignedInRecord>, StoreError>> + Send;
+    /// The access generation, then every limited-access entry and grant.
+    fn access_lists(&self) -> impl Future<Output = Result<AccessLists, StoreError>> + Send;
     fn end_session(&self, id_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     fn record_failed_sign_in(
@@ -171,6 +200,62 @@ struct SessionRow {
     csrf_token: String,
     created_at: String,
     last_seen: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SignedInRow {
+    id_hash: String,
+    username: String,
+    csrf_token: String,
+    created_at: String,
+    last_seen: String,
+    password_hash: String,
+    role: String,
+    scope_kind: String,
+    scope_code: Option<String>,
+    officer: Option<String>,
+    disabled: bool,
+    user_created_at: String,
+    access_generation: i64,
+}
+
+impl SignedInRow {
+    fn decode(self) -> Result<SignedInRecord, StoreError> {
+        let user = UserRow {
+            username: self.username.clone(),
+            password_hash: self.password_hash,
+            role: self.role,
+            scope_kind: self.scope_kind,
+            scope_code: self.scope_code,
+            officer: self.officer,
+            disabled: self.disabled,
+            created_at: self.user_created_at,
+        };
+        let session = SessionRow {
+            id_hash: self.id_hash,
+            username: self.username,
+            csrf_token: self.csrf_token,
+            created_at: self.created_at,
+            last_seen: self.last_seen,
+        };
+        Ok(SignedInRecord {
+            session: session.decode()?,
+            user: user.decode()?,
+            access_generation: self.access_generation,
+        })
+    }
+}
+
+impl SessionRow {
+    fn decode(self) -> Result<SessionRecord, StoreError> {
+        Ok(SessionRecord {
+            created_at: time(&self.created_at)?,
+            last_seen: time(&self.last_seen)?,
+            id_hash: self.id_hash,
+            username: self.username,
+            csrf_token: self.csrf_token,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -311,16 +396,34 @@ macro_rules! impl_access_store {
                 .bind(id_hash)
                 .fetch_optional(self.pool())
                 .await?;
-                row.map(|r| {
-                    Ok(SessionRecord {
-                        created_at: time(&r.created_at)?,
-                        last_seen: time(&r.last_seen)?,
-                        id_hash: r.id_hash,
-                        username: r.username,
-                        csrf_token: r.csrf_token,
-                    })
-                })
-                .transpose()
+                row.map(SessionRow::decode).transpose()
+            }
+
+            async fn signed_in(&self, id_hash: &str) -> Result<Option<SignedInRecord>, StoreError> {
+                // The session's username is the user's, so one column serves both halves.
+                let row: Option<SignedInRow> = sqlx::query_as(
+                    "SELECT s.id_hash, s.username, s.csrf_token, s.created_at, s.last_seen, u.password_hash, u.role, \
+                     u.scope_kind, u.scope_code, u.officer, u.disabled, u.created_at AS user_created_at, \
+                     g.generation AS access_generation \
+                     FROM sessions s JOIN users u ON u.username = s.username CROSS JOIN access_generation g \
+                     WHERE s.id_hash = $1",
+                )
+                .bind(id_hash)
+                .fetch_optional(self.pool())
+                .await?;
+                row.map(SignedInRow::decode).transpose()
+            }
+
+            async fn access_lists(&self) -> Result<AccessLists, StoreError> {
+                let generation: i64 =
+                    sqlx::query_scalar("SELECT generation FROM access_generation").fetch_one(self.pool()).await?;
+                let limits = self.limited_access().await?;
+                let rows: Vec<(String, String)> =
+                    sqlx::query_as("SELECT username, crn FROM case_grants ORDER BY username, crn")
+                        .fetch_all(self.pool())
+                        .await?;
+                let grants = rows.into_iter().map(|(u, c)| Ok((u, crn(&c)?))).collect::<Result<_, StoreError>>()?;
+                Ok(AccessLists { generation, limits, grants })
             }
 
             async fn touch_session(&self, id_hash: &str, at: Timestamp) -> Result<(), StoreError> {

@@ -473,6 +473,14 @@ macro_rules! impl_case_store {
                 rows.iter().map(SummaryRow::to_summary).collect()
             }
 
+            async fn caseload_version(&self, officer: &Code) -> Result<i64, StoreError> {
+                let version: Option<i64> = sqlx::query_scalar("SELECT version FROM caseload_versions WHERE officer = $1")
+                    .bind(officer.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(version.unwrap_or(0))
+            }
+
             async fn caseload_counts(&self) -> Result<BTreeMap<Code, u64>, StoreError> {
                 let rows: Vec<(String, i64)> =
                     sqlx::query_as("SELECT officer, active_cases FROM caseload ORDER BY officer").fetch_all(&self.pool).await?;

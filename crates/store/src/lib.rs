@@ -95,6 +95,11 @@ pub trait CaseStore: Clone + Send + Sync + 'static {
     /// An officer's active caseload, by family name.
     fn caseload(&self, officer: &Code) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
 
+    /// A number that changes in the same transaction as any change to a case summary that is
+    /// or was on `officer`'s caseload (database triggers, migration 0013); 0 before the first.
+    /// A caseload read after reading it is at least as new as it.
+    fn caseload_version(&self, officer: &Code) -> impl Future<Output = Result<i64, StoreError>> + Send;
+
     /// Active cases per officer, from the caseload projection.
     fn caseload_counts(&self) -> impl Future<Output = Result<BTreeMap<Code, u64>, StoreError>> + Send;
 

@@ -212,3 +212,71 @@ async fn limited_access_for_some_cases<S: AccessStore, P>(store: S, _pool: P) {
     assert_eq!(store.limited_access_for_cases(&many).await.unwrap(), all);
 }
 both_engines!(limits_for_cases_t, limited_access_for_some_cases);
+
+/// A session read with its user and the access generation in one statement; the generation
+/// moves with every change to a limited-access list, a grant or the organisation (each made
+/// through the store, or straight in SQL as another program might), and with nothing else.
+async fn the_access_generation_moves_with_what_access_reads<S: AccessStore, P: Executor>(store: S, pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    let s = SessionRecord {
+        id_hash: "abc".into(),
+        username: "priya".into(),
+        csrf_token: "tok".into(),
+        created_at: now(),
+        last_seen: now(),
+    };
+    store.create_session(&s).await.unwrap();
+    let found = store.signed_in("abc").await.unwrap().expect("the session is found");
+    assert_eq!((found.session, found.user), (s, user("priya")));
+    assert_eq!(store.signed_in("nope").await.unwrap(), None);
+
+    let generation = |store: S| async move { store.access_lists().await.unwrap().generation };
+    let mut last = generation(store.clone()).await;
+    assert_eq!(store.signed_in("abc").await.unwrap().unwrap().access_generation, last);
+
+    // Not access: sessions, failed sign-ins, reads.
+    store.touch_session("abc", now() + 1.minutes()).await.unwrap();
+    store.record_failed_sign_in("priya", now()).await.unwrap();
+    store
+        .record_read(&CaseRead { crn: crn("X000001"), username: "priya".into(), at: now(), route: "/".into() })
+        .await
+        .unwrap();
+    assert_eq!(generation(store.clone()).await, last, "nothing access reads has changed");
+
+    let entry = LimitedAccess {
+        id: 0,
+        crn: crn("X000001"),
+        kind: LimitKind::Exclusion,
+        username: "priya".into(),
+        starts_on: date("2026-03-01"),
+        ends_on: None,
+        reason: "Her brother".into(),
+        added_by: "admin".into(),
+        added_at: now(),
+    };
+    let id = store.add_limited_access(&entry).await.unwrap();
+    let moved = |before: i64, now: i64, what: &str| {
+        assert!(now > before, "{what}: the generation moves ({before} -> {now})");
+        now
+    };
+    last = moved(last, generation(store.clone()).await, "adding an entry");
+    assert_eq!(store.access_lists().await.unwrap().limits, [LimitedAccess { id, ..entry }]);
+    store.remove_limited_access(id).await.unwrap();
+    last = moved(last, generation(store.clone()).await, "removing an entry");
+    store.grant_cases("priya", &[crn("X000002")]).await.unwrap();
+    last = moved(last, generation(store.clone()).await, "a grant");
+    assert_eq!(store.access_lists().await.unwrap().grants, [("priya".to_owned(), crn("X000002"))]);
+    for sql in [
+        "INSERT INTO areas (code, name) VALUES ('A1', 'North')",
+        "INSERT INTO boroughs (code, area, name) VALUES ('B1', 'A1', 'Barnet')",
+        "INSERT INTO offices (code, borough, name) VALUES ('O1', 'B1', 'High Street')",
+        "INSERT INTO teams (code, office, name) VALUES ('T1', 'O1', 'Team one')",
+        "UPDATE teams SET name = 'Team 1'",
+        "DELETE FROM case_grants",
+    ] {
+        pool.try_sql(sql).await.unwrap();
+        last = moved(last, generation(store.clone()).await, sql);
+    }
+    assert_eq!(store.signed_in("abc").await.unwrap().unwrap().access_generation, last);
+}
+both_engines!(generation_t, the_access_generation_moves_with_what_access_reads);

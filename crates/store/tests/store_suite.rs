@@ -200,6 +200,46 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + RawSql>(store:
 }
 both_engines!(caseload_follows_reallocation_and_endings_t, caseload_follows_reallocation_and_endings);
 
+/// A caseload's version moves with every change to a case on it, for the officer who had the
+/// case and the one who has it now after a reallocation, and not with changes elsewhere.
+async fn caseload_versions_move_with_their_cases<S: CaseStore + RawSql>(store: S) {
+    let on = date("2026-01-05");
+    let versions = |store: S| async move {
+        (
+            store.caseload_version(&code("OFF1")).await.unwrap(),
+            store.caseload_version(&code("OFF2")).await.unwrap(),
+            store.caseload_version(&code("OFF3")).await.unwrap(),
+        )
+    };
+    assert_eq!(versions(store.clone()).await, (0, 0, 0), "no case yet");
+    store.append(&crn("X200001"), 0, &example::opening("Sam", "One", on, "OFF1", "TEAM1")).await.unwrap();
+    let (a1, b1, c1) = versions(store.clone()).await;
+    assert!(a1 > 0 && b1 == 0 && c1 == 0, "only OFF1's caseload changed: {:?}", (a1, b1, c1));
+    store.append(&crn("X200002"), 0, &example::opening("Sam", "Two", on, "OFF2", "TEAM1")).await.unwrap();
+    let (a2, b2, _) = versions(store.clone()).await;
+    assert!(a2 == a1 && b2 > 0, "OFF2's case leaves OFF1's caseload alone");
+    let moved = new_event(
+        on,
+        CaseEvent::OfficerAllocated {
+            officer: code("OFF2"),
+            team: code("TEAM1"),
+            reason: AllocationReason::Workload,
+            evidence: None,
+        },
+    );
+    store.append(&crn("X200001"), 3, &[moved]).await.unwrap();
+    let (a3, b3, c3) = versions(store.clone()).await;
+    assert!(a3 > a2 && b3 > b2 && c3 == 0, "a reallocation changes both caseloads");
+    let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Completed });
+    store.append(&crn("X200002"), 3, &[ended]).await.unwrap();
+    let (a4, b4, _) = versions(store.clone()).await;
+    assert!(a4 == a3 && b4 > b3, "a case leaving the caseload changes it");
+    store.rebuild().await.unwrap();
+    let (a5, b5, _) = versions(store.clone()).await;
+    assert!(a5 == a4 && b5 > b4, "a rebuild rewrites every summary: OFF2's caseload moves, empty OFF1's does not");
+}
+both_engines!(caseload_versions_move_with_their_cases_t, caseload_versions_move_with_their_cases);
+
 async fn bulk_load_needs_an_empty_store<S: CaseStore>(store: S) {
     store
         .append(&crn("X000006"), 0, &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1"))

@@ -630,7 +630,8 @@ where
         mix.join(", ")
     );
     println!(
-        "machine: {} CPUs; `load` is the load average as the phase began (other work on the machine)",
+        "machine: {} CPUs; `load`: the load average as the phase began (other work on the machine); `CPU ms/page`: this \
+         process's (server and clients, and SQLite in it; not a PostgreSQL server's)",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     println!();

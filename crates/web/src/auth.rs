@@ -113,6 +113,8 @@ pub struct SignedIn {
     pub user: User,
     pub session_key: String,
     pub csrf_token: String,
+    /// The store's access generation when the request began (`AccessSnapshot`).
+    pub access_generation: i64,
 }
 
 /// Finds the live session of a request, if any, and refreshes its idle clock when it is
@@ -120,13 +122,15 @@ pub struct SignedIn {
 pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
     let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
     let key = session_key(&id);
-    let Some(session) = app.records.session(&key).await? else { return Ok(None) };
+    // The session, its user and the access generation in one statement: this runs on every
+    // signed-in request.
+    let Some(found) = app.records.signed_in(&key).await? else { return Ok(None) };
+    let (session, record) = (found.session, found.user);
     let now = Timestamp::now();
     if !access::session_alive(&access::SESSIONS, session.created_at, session.last_seen, now) {
         app.records.end_session(&key).await?;
         return Ok(None);
     }
-    let Some(record) = app.records.user(&session.username).await? else { return Ok(None) };
     let user = User::from_record(&record).map_err(|e| WebError::internal(format!("user {}: {e}", record.username)))?;
     if user.disabled {
         app.records.end_session(&key).await?;
@@ -135,7 +139,12 @@ pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<Signe
     if needs_touch(session.last_seen, now) {
         app.records.touch_session(&key, now).await?;
     }
-    Ok(Some(SignedIn { user, session_key: key, csrf_token: session.csrf_token }))
+    Ok(Some(SignedIn {
+        user,
+        session_key: key,
+        csrf_token: session.csrf_token,
+        access_generation: found.access_generation,
+    }))
 }
 
 fn is_api(path: &str) -> bool {
@@ -374,7 +383,12 @@ mod tests {
             created_at: Timestamp::now(),
         };
         store.add_user(&user).await.unwrap();
-        let app = AppState { records: std::sync::Arc::new(store.clone()), clock: Clock::System };
+        let app = AppState {
+            records: std::sync::Arc::new(store.clone()),
+            clock: Clock::System,
+            access: Default::default(),
+            caseloads: Default::default(),
+        };
         let now = store::to_stored_precision(Timestamp::now());
         for (ago, touched) in [(SignedDuration::from_secs(10), false), (SignedDuration::from_mins(2), true)] {
             let id = new_token();

@@ -19,6 +19,7 @@ pub mod openapi;
 pub mod pages;
 mod records;
 pub mod service;
+pub mod snapshot;
 pub mod team_pages;
 pub mod upw_pages;
 pub mod view;
@@ -71,11 +72,14 @@ impl Clock {
     }
 }
 
-/// What every handler shares: the case records and the clock.
+/// What every handler shares: the case records, the clock, and the access snapshot kept in
+/// memory ([`snapshot`]).
 #[derive(Clone)]
 pub struct AppState {
     pub records: Arc<dyn CaseRecords>,
     pub clock: Clock,
+    pub access: Arc<snapshot::SnapshotCache>,
+    pub caseloads: Arc<snapshot::CaseloadCache>,
 }
 
 /// The whole application on `store`, reading today's date from the system clock.
@@ -88,7 +92,7 @@ pub fn router_with_clock<S: CaseStore + AccessStore + InspectionStore + store::U
     store: S,
     clock: Clock,
 ) -> Router {
-    let state = AppState { records: Arc::new(store), clock };
+    let state = AppState { records: Arc::new(store), clock, access: Arc::default(), caseloads: Arc::default() };
     routes(state.clone())
         .fallback(fallback)
         .layer(CatchPanicLayer::custom(panicked))

@@ -14,7 +14,7 @@ use services::inspection::{self, CaseWorkspace, InspectionError, SampleCaseView}
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
-use store::auth::{CaseRead, LimitedAccess, SessionRecord, UserRecord};
+use store::auth::{AccessLists, CaseRead, LimitedAccess, SessionRecord, SignedInRecord, UserRecord};
 use store::inspection::{InspectionRecord, InspectionStore};
 use store::{AccessStore, CaseStore, StoreError, UpwStore};
 
@@ -31,6 +31,7 @@ pub trait CaseRecords: Send + Sync + 'static {
     ) -> BoxFuture<'a, Result<u64, StoreError>>;
     fn stream<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<RecordedEvent>, StoreError>>;
     fn caseload<'a>(&'a self, officer: &'a Code) -> BoxFuture<'a, Result<Vec<CaseSummary>, StoreError>>;
+    fn caseload_version<'a>(&'a self, officer: &'a Code) -> BoxFuture<'a, Result<i64, StoreError>>;
     fn caseload_counts(&self) -> BoxFuture<'_, Result<BTreeMap<Code, u64>, StoreError>>;
     fn organisation(&self) -> BoxFuture<'_, Result<Organisation, StoreError>>;
     /// Appends `events` with the events that must follow them (a recalculated tier) in the
@@ -54,6 +55,8 @@ pub trait CaseRecords: Send + Sync + 'static {
     fn create_session<'a>(&'a self, session: &'a SessionRecord) -> BoxFuture<'a, Result<(), StoreError>>;
     fn session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
     fn touch_session<'a>(&'a self, key: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn signed_in<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>>;
+    fn access_lists(&self) -> BoxFuture<'_, Result<AccessLists, StoreError>>;
     fn end_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>>;
     fn failed_sign_ins<'a>(
@@ -180,6 +183,9 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
     fn caseload<'a>(&'a self, officer: &'a Code) -> BoxFuture<'a, Result<Vec<CaseSummary>, StoreError>> {
         Box::pin(CaseStore::caseload(self, officer))
     }
+    fn caseload_version<'a>(&'a self, officer: &'a Code) -> BoxFuture<'a, Result<i64, StoreError>> {
+        Box::pin(CaseStore::caseload_version(self, officer))
+    }
     fn caseload_counts(&self) -> BoxFuture<'_, Result<BTreeMap<Code, u64>, StoreError>> {
         Box::pin(CaseStore::caseload_counts(self))
     }
@@ -225,6 +231,12 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
     }
     fn touch_session<'a>(&'a self, key: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::touch_session(self, key, at))
+    }
+    fn signed_in<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>> {
+        Box::pin(AccessStore::signed_in(self, key))
+    }
+    fn access_lists(&self) -> BoxFuture<'_, Result<AccessLists, StoreError>> {
+        Box::pin(AccessStore::access_lists(self))
     }
     fn end_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::end_session(self, key))

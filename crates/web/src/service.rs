@@ -6,6 +6,7 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::snapshot::AccessSnapshot;
 use crate::view::{self, CaseRecord, Caseload, EVENT_TYPES, OfficerRow, RecordEvents, Recorded, Worklist};
 use domain::case::CaseState;
 use domain::ids::{Code, Crn};
@@ -14,6 +15,7 @@ use domain::projection::CaseSummary;
 use jiff::civil::Date;
 use services::access::{self, CaseAccess, Place};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use store::auth::{CaseRead, LimitedAccess};
 
 pub fn parse_crn(raw: &str) -> Result<Crn, WebError> {
@@ -60,74 +62,37 @@ fn forbidden() -> WebError {
 }
 
 /// What the access rules need to know about the user beyond their role: the cases granted to
-/// them, the limited-access entries and the organisation. [`AccessFacts::load`] reads all of
-/// them (counts over the whole provider need that); [`AccessFacts::around`] reads only what
-/// deciding on a few cases needs, so a page costs its own cases rather than the provider's
-/// thousands of staff, and decides on those cases exactly as `load` would.
+/// them, the limited-access entries and the organisation, from the shared
+/// [`crate::snapshot::AccessSnapshot`] at the request's access generation, so deciding on a
+/// page of cases costs no query.
 struct AccessFacts {
-    granted: BTreeSet<Crn>,
-    limits: BTreeMap<Crn, Vec<LimitedAccess>>,
-    org: Organisation,
+    snapshot: Arc<AccessSnapshot>,
+    username: String,
     today: Date,
 }
 
+static NO_GRANTS: BTreeSet<Crn> = BTreeSet::new();
+
 impl AccessFacts {
     async fn load(app: &AppState, who: &SignedIn) -> Result<Self, WebError> {
-        let granted = app.records.granted_cases(who.user.username.as_str()).await?.into_iter().collect();
-        let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
-        for e in app.records.limited_access().await? {
-            limits.entry(e.crn.clone()).or_default().push(e);
-        }
-        Ok(Self { granted, limits, org: app.records.organisation().await?, today: app.clock.today() })
+        let snapshot = app.access.at_least(app.records.as_ref(), who.access_generation).await?;
+        Ok(Self { snapshot, username: who.user.username.to_string(), today: app.clock.today() })
     }
 
-    /// The facts for deciding on `cases`, and on opening `officer`'s caseload: the cases'
-    /// limited-access entries, and the organisation around the officer and the cases' teams.
-    async fn around(
-        app: &AppState,
-        who: &SignedIn,
-        officer: Option<&Code>,
-        cases: &[CaseSummary],
-    ) -> Result<Self, WebError> {
-        let granted = app.records.granted_cases(who.user.username.as_str()).await?.into_iter().collect();
-        let staff: Vec<Code> = officer.into_iter().cloned().collect();
-        let org = if staff.is_empty() && cases.is_empty() {
-            Organisation::default()
-        } else {
-            app.records.organisation_around(&staff, &teams_of(cases)).await?
-        };
-        let mut facts = Self { granted, limits: BTreeMap::new(), org, today: app.clock.today() };
-        facts.add_cases(app, cases).await?;
-        Ok(facts)
+    fn org(&self) -> &Organisation {
+        &self.snapshot.org
     }
 
-    /// Adds what deciding on more `cases` needs: their limited-access entries, and the places
-    /// of any of their teams not known yet.
-    async fn add_cases(&mut self, app: &AppState, cases: &[CaseSummary]) -> Result<(), WebError> {
-        if cases.is_empty() {
-            return Ok(());
-        }
-        let crns: Vec<Crn> = cases.iter().map(|c| c.crn.clone()).collect();
-        let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
-        for e in app.records.limited_access_for_cases(&crns).await? {
-            limits.entry(e.crn.clone()).or_default().push(e);
-        }
-        self.limits.extend(limits);
-        let unknown: Vec<Code> =
-            teams_of(cases).into_iter().filter(|t| !self.org.teams.iter().any(|x| &x.code == t)).collect();
-        if !unknown.is_empty() {
-            let more = app.records.organisation_around(&[], &unknown).await?;
-            merge_places(&mut self.org, more);
-        }
-        Ok(())
+    fn granted(&self) -> &BTreeSet<Crn> {
+        self.snapshot.grants.get(&self.username).unwrap_or(&NO_GRANTS)
     }
 
     fn access(&self, who: &SignedIn, case: &CaseSummary) -> CaseAccess {
-        let entries = self.limits.get(&case.crn).map_or(&[][..], Vec::as_slice);
+        let entries = self.snapshot.limits.get(&case.crn).map_or(&[][..], Vec::as_slice);
         access::case_access(
             &who.user,
-            &Place::of_case(case, &self.org),
-            self.granted.contains(&case.crn),
+            &Place::of_case(case, self.org()),
+            self.granted().contains(&case.crn),
             entries,
             self.today,
         )
@@ -136,40 +101,12 @@ impl AccessFacts {
     /// The cases on a limited-access list that this user may not see: counts must not
     /// include them, or a count would reveal them.
     fn barred(&self, who: &SignedIn) -> Vec<&Crn> {
-        self.limits
+        self.snapshot
+            .limits
             .iter()
             .filter(|(_, entries)| access::barred(&who.user.username, entries, self.today))
             .map(|(crn, _)| crn)
             .collect()
-    }
-}
-
-/// The teams of some cases, each once.
-fn teams_of(cases: &[CaseSummary]) -> Vec<Code> {
-    cases.iter().filter_map(|c| c.team.clone()).collect::<BTreeSet<_>>().into_iter().collect()
-}
-
-/// Adds the teams, offices, boroughs and areas of `more` that `org` does not have yet.
-fn merge_places(org: &mut Organisation, more: Organisation) {
-    for t in more.teams {
-        if !org.teams.iter().any(|x| x.code == t.code) {
-            org.teams.push(t);
-        }
-    }
-    for o in more.offices {
-        if !org.offices.iter().any(|x| x.code == o.code) {
-            org.offices.push(o);
-        }
-    }
-    for b in more.boroughs {
-        if !org.boroughs.iter().any(|x| x.code == b.code) {
-            org.boroughs.push(b);
-        }
-    }
-    for a in more.areas {
-        if !org.areas.iter().any(|x| x.code == a.code) {
-            org.areas.push(a);
-        }
     }
 }
 
@@ -193,11 +130,11 @@ async fn visible_counts(app: &AppState, who: &SignedIn, facts: &AccessFacts) -> 
 pub async fn officers(app: &AppState, who: &SignedIn) -> Result<Vec<OfficerRow>, WebError> {
     let facts = AccessFacts::load(app, who).await?;
     let counts = visible_counts(app, who, &facts).await?;
-    let rows = view::officers(&counts, &facts.org);
+    let rows = view::officers(&counts, facts.org());
     let aggregate_only = who.user.role == access::Role::MiAnalyst;
     Ok(rows
         .into_iter()
-        .filter(|r| aggregate_only || access::may_see_caseload(&who.user, &r.code, &facts.org))
+        .filter(|r| aggregate_only || access::may_see_caseload(&who.user, &r.code, facts.org()))
         .collect())
 }
 
@@ -209,7 +146,7 @@ pub async fn granted(app: &AppState, who: &SignedIn) -> Result<Vec<CaseSummary>,
             cases.push(case);
         }
     }
-    let facts = AccessFacts::around(app, who, None, &cases).await?;
+    let facts = AccessFacts::load(app, who).await?;
     Ok(cases.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect())
 }
 
@@ -219,21 +156,23 @@ async fn visible_caseload(
     app: &AppState,
     who: &SignedIn,
     officer: &Code,
-) -> Result<(Vec<CaseSummary>, AccessFacts), WebError> {
-    let mut facts = AccessFacts::around(app, who, Some(officer), &[]).await?;
-    if !access::may_see_caseload(&who.user, officer, &facts.org) {
+) -> Result<(Arc<Vec<CaseSummary>>, AccessFacts), WebError> {
+    let facts = AccessFacts::load(app, who).await?;
+    if !access::may_see_caseload(&who.user, officer, facts.org()) {
         return Err(forbidden());
     }
-    let cases = app.records.caseload(officer).await?;
-    facts.add_cases(app, &cases).await?;
-    let cases = cases.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect();
-    Ok((cases, facts))
+    let cases = app.caseloads.caseload(app.records.as_ref(), officer).await?;
+    if cases.iter().all(|c| facts.access(who, c) != CaseAccess::None) {
+        return Ok((cases, facts));
+    }
+    let visible = cases.iter().filter(|c| facts.access(who, c) != CaseAccess::None).cloned().collect();
+    Ok((Arc::new(visible), facts))
 }
 
 pub async fn caseload(app: &AppState, who: &SignedIn, officer: &str) -> Result<Caseload, WebError> {
     let officer = parse_officer(officer)?;
     let (cases, facts) = visible_caseload(app, who, &officer).await?;
-    Ok(Caseload::new(officer, &facts.org, &cases, app.clock.today()))
+    Ok(Caseload::new(officer, facts.org(), &cases, app.clock.today()))
 }
 
 /// An officer's caseload as CSV, with exactly the cases the caseload page shows this user.
@@ -271,7 +210,7 @@ pub async fn worklist(app: &AppState, who: &SignedIn, officer: &str, on: Option<
     let today = parse_on(on)?.unwrap_or_else(|| app.clock.today());
     let (cases, _) = visible_caseload(app, who, &officer).await?;
     let mut states = Vec::new();
-    for case in cases {
+    for case in cases.iter() {
         let events = app.records.stream(&case.crn).await?;
         let state = CaseState::fold(case.crn.clone(), &events)
             .map_err(|e| WebError::internal(format!("case {}: {e}", case.crn)))?;
@@ -284,7 +223,7 @@ pub async fn worklist(app: &AppState, who: &SignedIn, officer: &str, on: Option<
 /// What this user may do with a case, or 404 when there is no such case.
 async fn access_to(app: &AppState, who: &SignedIn, crn: &Crn) -> Result<(CaseAccess, Option<CaseSummary>), WebError> {
     let Some(case) = app.records.summary(crn).await? else { return Ok((CaseAccess::None, None)) };
-    let facts = AccessFacts::around(app, who, None, std::slice::from_ref(&case)).await?;
+    let facts = AccessFacts::load(app, who).await?;
     Ok((facts.access(who, &case), Some(case)))
 }
 
@@ -384,7 +323,7 @@ pub async fn search(app: &AppState, who: &SignedIn, query: &str) -> Result<Vec<C
     loop {
         let matches = app.records.search_people(q, asked).await?;
         let all_of_them = matches.len() < asked;
-        let facts = AccessFacts::around(app, who, None, &matches).await?;
+        let facts = AccessFacts::load(app, who).await?;
         let mut found: Vec<CaseSummary> =
             matches.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect();
         if all_of_them || found.len() >= SEARCH_LIMIT {

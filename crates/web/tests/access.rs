@@ -541,6 +541,71 @@ async fn an_excluded_user_cannot_reach_the_person_anywhere() {
     assert_eq!(appearances(&s, &sam, "X000002", "Hopper", "OFF2").await, (200, 200, true, true, true, "1".into()));
 }
 
+/// The server keeps the limited-access lists and grants in memory (`web::snapshot`): a change
+/// made straight in the store, as the CLI or another server would make it, is applied by the
+/// very next request, both ways.
+#[tokio::test]
+async fn a_list_changed_outside_the_server_is_applied_by_the_next_request() {
+    let s = Server::start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let everywhere = (200, 200, true, true, true, "1".to_owned());
+    assert_eq!(appearances(&s, &priya, "X000002", "Hopper", "OFF2").await, everywhere);
+    let entry = store::auth::LimitedAccess {
+        id: 0,
+        crn: crn_of("X000002"),
+        kind: store::auth::LimitKind::Exclusion,
+        username: "priya".into(),
+        starts_on: date("2026-01-01"),
+        ends_on: None,
+        reason: "Known to the person".into(),
+        added_by: "admin".into(),
+        added_at: jiff::Timestamp::now(),
+    };
+    let id = s.store.add_limited_access(&entry).await.unwrap();
+    assert_eq!(appearances(&s, &priya, "X000002", "Hopper", "OFF2").await, (403, 403, false, false, false, "0".into()));
+    s.store.remove_limited_access(id).await.unwrap();
+    assert_eq!(appearances(&s, &priya, "X000002", "Hopper", "OFF2").await, everywhere);
+
+    // A grant beyond the inspector's sample, made outside the server, opens the case next time.
+    let inspector = sign_in(&s.base, "inspector").await;
+    assert_eq!(text(&inspector.http, s.url("/cases/X000001")).await.0, StatusCode::FORBIDDEN);
+    s.store.grant_cases("inspector", &[crn_of("X000001")]).await.unwrap();
+    assert_eq!(text(&inspector.http, s.url("/cases/X000001")).await.0, StatusCode::OK);
+}
+
+/// Caseloads are kept in memory (`web::snapshot::CaseloadCache`): a case recorded straight
+/// in the store, as another process would, is on the next page, and a case moved to another
+/// officer leaves the first caseload and joins the second.
+#[tokio::test]
+async fn a_caseload_changed_outside_the_server_is_shown_by_the_next_request() {
+    let s = Server::start().await;
+    let spo = sign_in(&s.base, "spo").await;
+    let page = |officer: &'static str| {
+        let (http, url) = (spo.http.clone(), s.url(&format!("/officers/{officer}/caseload")));
+        async move { text(&http, url).await.1 }
+    };
+    let (off1, off2) = (page("OFF1").await, page("OFF2").await);
+    assert!(off1.contains("X000001") && !off1.contains("X000005"));
+    assert!(off2.contains("X000002") && !off2.contains("X000001"));
+    let on = date("2026-03-02");
+    s.store.append(&crn_of("X000005"), 0, &example::opening("Mary", "Somerville", on, "OFF1", "TEAM1")).await.unwrap();
+    assert!(page("OFF1").await.contains("X000005"), "a new case is on the next page");
+    let moved = example::new_event(
+        on,
+        domain::event::CaseEvent::OfficerAllocated {
+            officer: code("OFF2"),
+            team: code("TEAM1"),
+            reason: domain::event::AllocationReason::Workload,
+            evidence: None,
+        },
+    );
+    let version = s.events("X000001").await as u64;
+    s.store.append(&crn_of("X000001"), version, &[moved]).await.unwrap();
+    let (off1, off2) = (page("OFF1").await, page("OFF2").await);
+    assert!(!off1.contains("X000001") && off1.contains("X000005"), "the moved case leaves OFF1's caseload");
+    assert!(off2.contains("X000001") && off2.contains("X000002"), "and joins OFF2's");
+}
+
 #[tokio::test]
 async fn a_restricted_person_is_visible_only_to_listed_users() {
     let s = Server::start().await;
