@@ -6,13 +6,17 @@
 //! - [`reoffending`]: the proven reoffending measure (RULES.md, "Proven reoffending").
 //! - [`proportion`]: Wilson intervals, Newcombe differences and disproportionality.
 //! - [`workload`]: the workload points model (RULES.md, "Workload").
+//! - [`outcomes`]: each case's breach, recall and completion with its protected characteristics.
 //! - [`measures`]: every performance measure, defined once, as dated facts per case.
+//! - [`staff_process`]: disproportionality in a staff process (the performance-improvement flag).
 
 pub mod calendar;
 pub mod measures;
+pub mod outcomes;
 pub mod proportion;
 pub mod reoffending;
 mod rounding;
+pub mod staff_process;
 pub mod workload;
 
 pub use proportion::{
@@ -21,6 +25,6 @@ pub use proportion::{
 };
 pub use reoffending::{CohortFigures, InputError, Quarter, Reoffence, Start, proven_reoffending, reoffending_from_csv};
 pub use workload::{
-    AllocationCapacity, CapacityFigures, Case, CaseType, Reduction, ReductionKind, ReportKind, WorkloadError,
+    AllocationCapacity, CapacityFigures, Case, CaseType, Reduction, ReductionKind, Report, ReportKind, WorkloadError,
     WorkloadPolicy,
 };

@@ -22,11 +22,12 @@
 use std::collections::BTreeMap;
 
 use domain::case::{CaseState, Rejected};
-use domain::contact::Outcome;
+use domain::contact::{ContactKind, Outcome, SentHomeReason};
 use domain::event::{CaseEvent, RecordedEvent};
 use domain::ids::{Code, Crn, LocalId};
 use domain::org::Organisation;
 use domain::practice::contact::{first_appointment_due, first_seen, last_seen, supervision_start};
+use domain::practice::interventions::Closure;
 use domain::practice::policy::{PLAN_AFTER_ASSESSMENT, Period, RAR_PACE, Rule};
 use domain::practice::reviews::reviews_due;
 use domain::practice::state::{EnforcementRoute, enforcement_route};
@@ -60,6 +61,10 @@ pub enum MeasureId {
     PlanGaps,
     ReviewsOverdue,
     RarPace,
+    UpwStandDowns,
+    UpwHoursCredited,
+    ReferralStarted,
+    ReferralWaiting,
 }
 
 /// A measure as shown to users: what is counted, out of what, and where the standard comes from.
@@ -76,6 +81,9 @@ pub struct Measure {
     pub source: &'static str,
     /// Whether a higher figure is better (a service level) or worse (overdue work).
     pub higher_is_better: bool,
+    /// For a measure that is also a total: what each fact's weight counts (the figure's
+    /// `weight` is their sum). `None` for a plain share.
+    pub weight: Option<&'static str>,
 }
 
 fn serialize_id<S: serde::Serializer>(id: &MeasureId, s: S) -> Result<S::Ok, S::Error> {
@@ -108,8 +116,18 @@ pub const UNSEEN_AFTER: Rule = Rule {
              nobody may go unseen",
 };
 
+/// A referral's service should start within 4 weeks of the referral. RULES.md (Plans, reviews,
+/// interventions) names the stages but no timescale, so this is a Probity default.
+pub const REFERRAL_START: Rule = Rule {
+    key: "measure.referral_start",
+    period: Period::Weeks(4),
+    source: "Probity default (RULES.md, Plans, reviews, interventions lists the referral stages and the waiting \
+             lists for programmes but gives no timescale): a service starts within 4 weeks of the referral, \
+             about the time a sentence plan takes to settle after the first appointment",
+};
+
 impl MeasureId {
-    pub const ALL: [MeasureId; 15] = [
+    pub const ALL: [MeasureId; 19] = [
         MeasureId::FirstAppointment,
         MeasureId::MonthlyFaceToFace,
         MeasureId::NonAttendanceFollowUp,
@@ -125,6 +143,10 @@ impl MeasureId {
         MeasureId::PlanGaps,
         MeasureId::ReviewsOverdue,
         MeasureId::RarPace,
+        MeasureId::UpwStandDowns,
+        MeasureId::UpwHoursCredited,
+        MeasureId::ReferralStarted,
+        MeasureId::ReferralWaiting,
     ];
 
     pub fn id(self) -> &'static str {
@@ -144,6 +166,10 @@ impl MeasureId {
             MeasureId::PlanGaps => "plan_gaps",
             MeasureId::ReviewsOverdue => "reviews_overdue",
             MeasureId::RarPace => "rar_pace",
+            MeasureId::UpwStandDowns => "upw_stand_downs",
+            MeasureId::UpwHoursCredited => "upw_hours_credited",
+            MeasureId::ReferralStarted => "referral_started",
+            MeasureId::ReferralWaiting => "referral_waiting",
         }
     }
 
@@ -161,7 +187,7 @@ impl MeasureId {
 }
 
 /// Every measure, defined once. Pages, the CLI and the store read these.
-pub const MEASURES: [Measure; 15] = [
+pub const MEASURES: [Measure; 19] = [
     Measure {
         id: MeasureId::FirstAppointment,
         name: "First appointment on time",
@@ -173,6 +199,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "first appointments due in the period",
         source: SERVICE_LEVELS,
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::MonthlyFaceToFace,
@@ -185,6 +212,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "whole months supervised in the community (by month end)",
         source: SERVICE_LEVELS,
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::NonAttendanceFollowUp,
@@ -196,6 +224,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "non-attendances whose follow-up fell due in the period",
         source: NON_ATTENDANCE_FOLLOW_UP.source,
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::UpwArranged,
@@ -207,6 +236,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "unpaid work requirements due to be arranged in the period",
         source: UPW_ARRANGED.source,
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::BreachReferral,
@@ -219,6 +249,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "breach referrals due in the period",
         source: SERVICE_LEVELS,
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::BreachPack,
@@ -232,6 +263,7 @@ pub const MEASURES: [Measure; 15] = [
         source: "RULES.md, Contact, compliance and enforcement: breach pack due within 10 working days and \
                  complete; the report on returned packs",
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::CompletionCommunity,
@@ -243,6 +275,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "orders ended in the period (excluding deaths and transfers out)",
         source: "RULES.md, Performance measures: successful completion of community sentences (report: 78%)",
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::CompletionLicence,
@@ -254,6 +287,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "licences and PSS ended in the period (excluding deaths and transfers out)",
         source: "RULES.md, Performance measures: successful completion of licences/PSS (report: 80%)",
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::Continuity,
@@ -266,6 +300,7 @@ pub const MEASURES: [Measure; 15] = [
         source: "RULES.md, Organisation and people: 59% of inspected cases kept the same responsible officer \
                  (national 48%); the inspection question AS.D5",
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::SafeguardingResponse,
@@ -278,6 +313,7 @@ pub const MEASURES: [Measure; 15] = [
         source: "RULES.md, Plans, reviews, interventions: safeguarding checks (report: local authorities answered \
                  about 60% of requests)",
         higher_is_better: true,
+        weight: None,
     },
     Measure {
         id: MeasureId::ContactOverdue,
@@ -289,6 +325,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "people supervised in the community",
         source: "RULES.md, Contact, compliance and enforcement: first appointment and contact frequency",
         higher_is_better: false,
+        weight: None,
     },
     Measure {
         id: MeasureId::Unseen,
@@ -300,6 +337,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "people supervised in the community",
         source: UNSEEN_AFTER.source,
         higher_is_better: false,
+        weight: None,
     },
     Measure {
         id: MeasureId::PlanGaps,
@@ -312,6 +350,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "people on an active sentence with an assessment",
         source: PLAN_AFTER_ASSESSMENT.source,
         higher_is_better: false,
+        weight: None,
     },
     Measure {
         id: MeasureId::ReviewsOverdue,
@@ -323,6 +362,7 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "people on an active sentence",
         source: "RULES.md, Plans, reviews, interventions: scheduled and triggered reviews",
         higher_is_better: false,
+        weight: None,
     },
     Measure {
         id: MeasureId::RarPace,
@@ -334,6 +374,62 @@ pub const MEASURES: [Measure; 15] = [
         denominator: "RAR requirements on active sentences",
         source: RAR_PACE.source,
         higher_is_better: false,
+        weight: None,
+    },
+    Measure {
+        id: MeasureId::UpwStandDowns,
+        name: "Unpaid work stand-downs",
+        kind: MeasureKind::Period,
+        definition: "Of unpaid work sessions people attended in the period, the share where the person was stood \
+                     down: came to the session and was sent home by the service (no supervisor, over-booked). \
+                     Counted where the case was on the day of the session.",
+        numerator: "sessions attended where the person was stood down",
+        denominator: "unpaid work sessions attended",
+        source: "RULES.md, Unpaid work: at most 10 people per supervisor (the report: people over that were sent \
+                 home, \"stood down\"); DESIGN.md: no stand-downs",
+        higher_is_better: false,
+        weight: None,
+    },
+    Measure {
+        id: MeasureId::UpwHoursCredited,
+        name: "Unpaid work hours credited",
+        kind: MeasureKind::Period,
+        definition: "Minutes of unpaid work credited for sessions in the period: (end - start) - penalty, plus \
+                     capped travel and other adjustments, for attended sessions only; a session with no timesheet \
+                     is credited its booked length. The share is of attended sessions that earned any credit. \
+                     Counted where the case was on the day of the session.",
+        numerator: "attended sessions credited with some time",
+        denominator: "unpaid work sessions attended",
+        source: "RULES.md, Unpaid work: credited time for a session = (end - start) - penalty minutes, for \
+                 attended outcomes only; adjustments capped at 180 minutes each",
+        higher_is_better: true,
+        weight: Some("minutes credited"),
+    },
+    Measure {
+        id: MeasureId::ReferralStarted,
+        name: "Referrals started within 4 weeks, by intervention",
+        kind: MeasureKind::Period,
+        definition: "Of referrals to an intervention whose 4 weeks from referral ended in the period, the share \
+                     whose service started within those 4 weeks. A referral cancelled before it started and \
+                     within the 4 weeks is left out; one cancelled later counts as not started. By service.",
+        numerator: "referrals started within 4 weeks",
+        denominator: "referrals whose 4 weeks ended in the period",
+        source: REFERRAL_START.source,
+        higher_is_better: true,
+        weight: None,
+    },
+    Measure {
+        id: MeasureId::ReferralWaiting,
+        name: "Referrals waiting over 4 weeks, by intervention",
+        kind: MeasureKind::AsAt,
+        definition: "Of referrals on active sentences still waiting for their service to start (referred or \
+                     accepted, not started, cancelled or ended), the share referred more than 4 weeks ago. By \
+                     service.",
+        numerator: "referrals waiting more than 4 weeks",
+        denominator: "referrals waiting to start",
+        source: REFERRAL_START.source,
+        higher_is_better: false,
+        weight: None,
     },
 ];
 
@@ -350,8 +446,10 @@ pub struct Fact {
     pub officer: Option<Code>,
     pub team: Option<Code>,
     /// A breakdown within the measure: the local authority for safeguarding checks, the
-    /// requirement for RAR.
+    /// requirement for RAR, the service for referrals.
     pub key: Option<String>,
+    /// What the fact adds to a total (minutes credited for UPW hours); 0 for a plain share.
+    pub weight: u64,
 }
 
 /// Who held the case from when: the allocation history the folded state does not keep.
@@ -387,12 +485,27 @@ struct Builder<'a> {
 impl Builder<'_> {
     fn period(&mut self, measure: MeasureId, on: Date, met: bool, key: Option<String>) {
         let (officer, team) = self.allocations.on(on);
-        self.facts.push(Fact { measure, on: Some(on), met, officer, team, key });
+        self.facts.push(Fact { measure, on: Some(on), met, officer, team, key, weight: 0 });
+    }
+
+    fn weighted(&mut self, measure: MeasureId, on: Date, met: bool, weight: u64) {
+        let (officer, team) = self.allocations.on(on);
+        self.facts.push(Fact { measure, on: Some(on), met, officer, team, key: None, weight });
     }
 
     fn as_at(&mut self, measure: MeasureId, failing_from: Option<Date>, current: (Option<Code>, Option<Code>)) {
+        self.as_at_keyed(measure, failing_from, current, None);
+    }
+
+    fn as_at_keyed(
+        &mut self,
+        measure: MeasureId,
+        failing_from: Option<Date>,
+        current: (Option<Code>, Option<Code>),
+        key: Option<String>,
+    ) {
         let (officer, team) = current;
-        self.facts.push(Fact { measure, on: failing_from, met: false, officer, team, key: None });
+        self.facts.push(Fact { measure, on: failing_from, met: false, officer, team, key, weight: 0 });
     }
 }
 
@@ -541,9 +654,40 @@ pub fn case_facts<'a>(
         let key = Some(check.local_authority.to_string());
         b.period(MeasureId::SafeguardingResponse, check.requested_on, check.response.is_some(), key);
     }
+    upw_session_facts(&case, &mut b);
+    // Referrals started within 4 weeks, by service. A referral withdrawn before it started and
+    // within its 4 weeks never fell due.
+    for r in &case.practice.referrals {
+        let due = REFERRAL_START.after(r.referred_on);
+        let started = r.started_on.is_some_and(|s| s <= due);
+        let withdrawn_in_time = matches!(r.closed, Some((on, Closure::Cancelled)) if on <= due);
+        if started || !withdrawn_in_time {
+            b.period(MeasureId::ReferralStarted, due, started, Some(r.service.to_string()));
+        }
+    }
     as_at_facts(&case, &mut b);
     b.facts.sort();
     Ok(b.facts)
+}
+
+/// Unpaid work sessions attended, each dated by the session's day: whether the person was
+/// stood down (sent home by the service), and the minutes credited by the same rule as
+/// `domain::unpaid_work::credited_minutes`.
+fn upw_session_facts(case: &CaseState, b: &mut Builder<'_>) {
+    for a in &case.appointments {
+        if a.appointment.kind != ContactKind::UnpaidWork {
+            continue;
+        }
+        let Some(outcome) = a.outcome.filter(|o| o.attended()) else { continue };
+        let on = a.appointment.at.date();
+        let stood_down = outcome == Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue };
+        b.period(MeasureId::UpwStandDowns, on, stood_down, None);
+        let minutes = match case.unpaid_work.timesheet(&a.appointment.id) {
+            Some(t) => t.credited_minutes(outcome),
+            None => u32::from(a.appointment.minutes),
+        };
+        b.weighted(MeasureId::UpwHoursCredited, on, minutes > 0, u64::from(minutes));
+    }
 }
 
 /// As-at facts: one per case (or RAR requirement) under supervision now, dated by the first
@@ -568,6 +712,11 @@ fn as_at_facts(case: &CaseState, b: &mut Builder<'_>) {
     }
     let review = reviews_due(case).iter().map(|r| r.due).min();
     b.as_at(MeasureId::ReviewsOverdue, review.map(tomorrow).and_then(within), place.clone());
+    // Referrals waiting for their service to start: failing from the day after their 4 weeks.
+    for r in case.practice.referrals.iter().filter(|r| r.started_on.is_none() && r.closed.is_none()) {
+        let failing = tomorrow(REFERRAL_START.after(r.referred_on));
+        b.as_at_keyed(MeasureId::ReferralWaiting, Some(failing), place.clone(), Some(r.service.to_string()));
+    }
     for p in domain::practice::rar_progress(case) {
         // Behind pace from the day after the last day the days left can start at one a week,
         // the same arithmetic as `practice::rar::rar_pace`.
@@ -583,6 +732,7 @@ fn as_at_facts(case: &CaseState, b: &mut Builder<'_>) {
             officer,
             team,
             key: Some(p.requirement.to_string()),
+            weight: 0,
         });
     }
 }
@@ -715,6 +865,10 @@ pub struct Figure {
     pub denominator: u64,
     /// numerator / denominator x 100, to one decimal place; `None` when the denominator is 0.
     pub percent: Option<f64>,
+    /// For a measure that is also a total ([`Measure::weight`]): the sum of its facts'
+    /// weights (minutes credited); `None` for a plain share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight: Option<u64>,
 }
 
 impl Figure {
@@ -727,7 +881,16 @@ impl Figure {
         denominator: u64,
     ) -> Self {
         let percent = (denominator > 0).then(|| (numerator as f64 / denominator as f64 * 1000.0).round() / 10.0);
-        Figure { measure: measure.id(), scope: scope.to_string(), period, key, numerator, denominator, percent }
+        let weight = measure.measure().weight.map(|_| 0);
+        Figure { measure: measure.id(), scope: scope.to_string(), period, key, numerator, denominator, percent, weight }
+    }
+
+    /// The same figure carrying the sum of its facts' weights, when the measure is a total.
+    pub fn with_weight(mut self, weight: u64) -> Self {
+        if self.weight.is_some() {
+            self.weight = Some(weight);
+        }
+        self
     }
 }
 
@@ -743,7 +906,7 @@ pub fn aggregate<'a>(
     to: Date,
     grouping: Grouping,
 ) -> Vec<Figure> {
-    let mut sums: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
+    let mut sums: BTreeMap<(String, String), (u64, u64, u64)> = BTreeMap::new();
     for f in facts {
         if f.measure != measure || !scope.contains(org, f.officer.as_ref(), f.team.as_ref()) {
             continue;
@@ -755,15 +918,19 @@ pub fn aggregate<'a>(
                 let sum = sums.entry((grouping.label(on), key)).or_default();
                 sum.0 += u64::from(f.met);
                 sum.1 += 1;
+                sum.2 += f.weight;
             }
             MeasureKind::AsAt => {
                 let sum = sums.entry((to.to_string(), key)).or_default();
                 sum.0 += u64::from(f.on.is_some_and(|d| d <= to));
                 sum.1 += 1;
+                sum.2 += f.weight;
             }
         }
     }
-    sums.into_iter().map(|((period, key), (n, d))| Figure::new(measure, scope, period, key, n, d)).collect()
+    sums.into_iter()
+        .map(|((period, key), (n, d, w))| Figure::new(measure, scope, period, key, n, d).with_weight(w))
+        .collect()
 }
 
 #[cfg(test)]

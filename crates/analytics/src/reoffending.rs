@@ -31,6 +31,8 @@ use serde::{Serialize, Serializer};
 
 use crate::calendar::{add_months, parse_iso_date};
 use crate::rounding::two_decimals;
+use domain::event::CaseEvent;
+use domain::ids::Code;
 
 /// Months after a start during which an offence must be committed.
 pub const FOLLOW_UP_MONTHS: i32 = 12;
@@ -66,6 +68,27 @@ impl Quarter {
     /// The quarter a date falls in.
     pub fn of(date: Date) -> Quarter {
         Quarter { year: date.year(), quarter: u8::try_from((date.month() - 1) / 3 + 1).unwrap_or(1) }
+    }
+}
+
+impl Quarter {
+    /// Parses `2025-Q1`, as [`Quarter`] displays.
+    pub fn parse(text: &str) -> Option<Quarter> {
+        let (year, quarter) = text.split_once("-Q")?;
+        let (year, quarter) = (year.parse().ok()?, quarter.parse().ok()?);
+        (year >= 1 && (1..=4).contains(&quarter) && text.len() == 7).then_some(Quarter { year, quarter })
+    }
+
+    /// The quarter's last day.
+    pub fn last_day(self) -> Date {
+        let month = i8::try_from(self.quarter * 3).unwrap_or(12);
+        Date::new(self.year, month, 1).map_or(Date::MAX, |first| first.last_of_month())
+    }
+
+    /// The last day on which the cohort's figures can still change: the proven-by limit of
+    /// a start on the quarter's last day. A cohort is final (publishable) after it.
+    pub fn follow_up_ends(self) -> Date {
+        add_months(self.last_day(), PROVEN_BY_MONTHS)
     }
 }
 
@@ -134,15 +157,23 @@ pub fn proven_reoffending(starts: &[Start], reoffences: &[Reoffence]) -> Vec<Coh
 
     tallies
         .into_iter()
-        .map(|(cohort, t)| CohortFigures {
-            cohort,
-            people: t.people,
-            reoffenders: t.reoffenders,
-            reoffences: t.reoffences,
-            binary_rate: two_decimals(t.reoffenders, t.people, 100),
-            frequency_rate: (t.reoffenders > 0).then(|| two_decimals(t.reoffences, t.reoffenders, 1)),
-        })
+        .map(|(cohort, t)| CohortFigures::from_counts(cohort, t.people, t.reoffenders, t.reoffences))
         .collect()
+}
+
+impl CohortFigures {
+    /// A cohort's rates from its counts: the one place the rates are computed, for the CSV
+    /// and for the store alike.
+    pub fn from_counts(cohort: Quarter, people: u64, reoffenders: u64, reoffences: u64) -> CohortFigures {
+        CohortFigures {
+            cohort,
+            people,
+            reoffenders,
+            reoffences,
+            binary_rate: if people == 0 { 0.0 } else { two_decimals(reoffenders, people, 100) },
+            frequency_rate: (reoffenders > 0).then(|| two_decimals(reoffences, reoffenders, 1)),
+        }
+    }
 }
 
 /// How many of a person's reoffences (sorted by offence date) count for a start.
@@ -156,6 +187,86 @@ fn counted_reoffences(start: Date, sorted: &[&Reoffence]) -> u64 {
         .filter(|r| r.proven_date <= proven_by)
         .count();
     u64::try_from(counted).unwrap_or(u64::MAX)
+}
+
+/// What put a person in a cohort: the start of a community sentence or a release from
+/// custody (RULES.md, "Proven reoffending").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartKind {
+    CommunitySentence,
+    Release,
+}
+
+impl StartKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            StartKind::CommunitySentence => "community_sentence",
+            StartKind::Release => "release",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<StartKind> {
+        [StartKind::CommunitySentence, StartKind::Release].into_iter().find(|k| k.id() == text)
+    }
+}
+
+/// One case's place in one quarter's cohort, as the store's `mi_reoffending` projection
+/// keeps it: the first start in the quarter and how many of the person's proven reoffences
+/// count for it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CohortEntry {
+    pub cohort: Quarter,
+    pub start: Date,
+    pub kind: StartKind,
+    /// Proven reoffences counted for this start (0: the person did not reoffend).
+    pub reoffences: u64,
+    /// The team holding the case on the start day, or the first team allocated after it.
+    pub team: Option<Code>,
+}
+
+/// A case's cohort entries from its record (each event with the UK date it occurred), in
+/// quarter order. Starts are community and suspended sentence orders (on the sentence
+/// date) and releases from custody; reoffences are `reoffence_proven` events only, so a
+/// breach or a recall during the follow-up is never one. A person is one case (one CRN).
+pub fn case_cohort_entries<'a>(events: impl IntoIterator<Item = (Date, &'a CaseEvent)>) -> Vec<CohortEntry> {
+    let mut starts: Vec<(Date, StartKind)> = Vec::new();
+    let mut reoffences: Vec<Reoffence> = Vec::new();
+    let mut allocations: Vec<(Date, Code)> = Vec::new();
+    for (on, event) in events {
+        match event {
+            CaseEvent::SentenceImposed { sentence } if sentence.kind.is_community() => {
+                starts.push((sentence.sentence_date, StartKind::CommunitySentence));
+            }
+            CaseEvent::ReleasedFromCustody { on: released, .. } => starts.push((*released, StartKind::Release)),
+            CaseEvent::ReoffenceProven { offence_date, proven_on, .. } => reoffences.push(Reoffence {
+                person: String::new(),
+                offence_date: *offence_date,
+                proven_date: *proven_on,
+            }),
+            CaseEvent::OfficerAllocated { team, .. } => allocations.push((on, team.clone())),
+            _ => {}
+        }
+    }
+    reoffences.sort_by_key(|r| r.offence_date);
+    let sorted: Vec<&Reoffence> = reoffences.iter().collect();
+    // The first start in each quarter (ties: a release before a community start, by order).
+    let mut firsts: BTreeMap<Quarter, (Date, StartKind)> = BTreeMap::new();
+    for (date, kind) in starts {
+        firsts.entry(Quarter::of(date)).and_modify(|f| *f = (*f).min((date, kind))).or_insert((date, kind));
+    }
+    firsts
+        .into_iter()
+        .map(|(cohort, (start, kind))| {
+            let team = allocations
+                .iter()
+                .rev()
+                .find(|(on, _)| *on <= start)
+                .or_else(|| allocations.iter().find(|(on, _)| *on > start))
+                .map(|(_, team)| team.clone());
+            CohortEntry { cohort, start, kind, reoffences: counted_reoffences(start, &sorted), team }
+        })
+        .collect()
 }
 
 /// Why a reoffending CSV was refused. Each message is one line naming the column and,

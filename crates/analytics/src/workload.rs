@@ -13,10 +13,13 @@
 //!   never go below zero).
 //! - Specialist uplifts are percentages of a case's points and add up when a case
 //!   carries several (IOM and women's caseload: +25% and +15% give +40%).
+//! - A report weighs from the day it is requested up to the day before it is completed;
+//!   a due date does not change its points (an overdue report is still being prepared).
 //! - Capacity is `None` when no points are available (e.g. long-term sickness), rather
 //!   than infinite.
 
 use domain::case::CaseState;
+use domain::ids::Crn;
 use domain::org::{Specialism, Staff};
 use domain::person::Gender;
 use domain::sentence::SupervisionPhase;
@@ -221,6 +224,36 @@ pub struct Reduction {
     pub kind: ReductionKind,
     pub start: Date,
     pub end: Option<Date>,
+}
+
+/// A report an officer has been asked to prepare: a pre-sentence report for court (standard
+/// or fast) or a parole report. It weighs on their workload from the day it is requested
+/// until the day it is completed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub kind: ReportKind,
+    /// The person it is on, when known: a pre-sentence report may be asked for before the
+    /// person has a case.
+    pub crn: Option<Crn>,
+    pub requested: Date,
+    /// The day the court or the parole board expects it, when given.
+    pub due: Option<Date>,
+    /// The day it was completed; `None` while it is still being prepared.
+    pub completed: Option<Date>,
+}
+
+impl Report {
+    /// Whether the report is in preparation on day `at`: requested on or before it and not
+    /// completed by then (a report completed on `at` no longer weighs that day).
+    pub fn in_preparation(&self, at: Date) -> bool {
+        self.requested <= at && self.completed.is_none_or(|done| done > at)
+    }
+}
+
+/// The kinds of the reports in preparation on day `at`, in the order given: what
+/// [`WorkloadPolicy::capacity`] weighs.
+pub fn reports_in_preparation(reports: &[Report], at: Date) -> Vec<ReportKind> {
+    reports.iter().filter(|r| r.in_preparation(at)).map(|r| r.kind).collect()
 }
 
 /// Why a workload figure could not be computed.

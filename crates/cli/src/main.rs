@@ -3,6 +3,9 @@
 
 mod inspect_cmds;
 mod mi_cmds;
+mod mi_outcome_cmds;
+mod staff_cmds;
+mod staff_equality_cmds;
 mod store_cmds;
 mod tool_cmds;
 mod upw_cmds;
@@ -46,6 +49,9 @@ enum Command {
     Inspect(tool_cmds::InspectArgs),
     /// Users who can sign in: add, disable.
     User(user_cmds::UserArgs),
+    /// Staff: reductions of an officer's hours (sickness, facility time, trainee, newly qualified),
+    /// reports in preparation, declared characteristics and performance-improvement flags.
+    Staff(staff_cmds::StaffArgs),
 }
 
 fn main() -> ExitCode {
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
             }
             Command::Inspect(a) => tool_cmds::inspect(a),
             Command::User(a) => user_cmds::run(a).await,
+            Command::Staff(a) => staff_cmds::run(a).await,
         }
     });
     match result {

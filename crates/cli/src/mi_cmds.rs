@@ -1,6 +1,7 @@
 //! `probity mi`: management information. `measure` prints one measure's figures for a scope
 //! and period from the store's MI projection; `measures` lists every measure with its
-//! definition; `reoffending` reads an analyst's CSV (tool_cmds).
+//! definition; `export-facts` writes every stored fact as CSV; `reoffending` reads an
+//! analyst's CSV (tool_cmds).
 
 use crate::tool_cmds::{MiArgs, MiMeasure};
 use analytics::measures::{Figure, Grouping, MEASURES, MeasureId, MeasureKind, Scope};
@@ -42,11 +43,23 @@ pub struct MeasuresArgs {
     pub json: bool,
 }
 
+#[derive(Args)]
+pub struct ExportFactsArgs {
+    /// `sqlite://path` or `postgres://...`
+    #[arg(long, default_value = "sqlite://probity.db")]
+    pub database: String,
+    /// The CSV file to write.
+    #[arg(long)]
+    pub output: Option<std::path::PathBuf>,
+}
+
 pub async fn mi(a: MiArgs) -> anyhow::Result<ExitCode> {
     match a.measure {
-        MiMeasure::Reoffending { input } => crate::tool_cmds::reoffending(input),
+        MiMeasure::Reoffending(r) => crate::mi_outcome_cmds::reoffending(r).await,
+        MiMeasure::Disproportionality(d) => crate::mi_outcome_cmds::disproportionality(d).await,
         MiMeasure::Measure(m) => measure(m).await,
         MiMeasure::Measures(m) => measures(m),
+        MiMeasure::ExportFacts(e) => export_facts(e).await,
     }
 }
 
@@ -102,8 +115,12 @@ fn csv_field(out: &mut String, s: &str) {
     }
 }
 
+/// The figures as CSV; a measure that is also a total gets a last column, `weight`, the sum
+/// of its facts' weights (UPW: minutes credited).
 fn figures_csv(figures: &[Figure]) -> String {
-    let mut out = String::from("measure,scope,period,key,numerator,denominator,percent\n");
+    let weighted = figures.iter().any(|f| f.weight.is_some());
+    let mut out = String::from("measure,scope,period,key,numerator,denominator,percent");
+    out.push_str(if weighted { ",weight\n" } else { "\n" });
     for f in figures {
         for (i, field) in [f.measure, &f.scope, &f.period, &f.key].into_iter().enumerate() {
             if i > 0 {
@@ -112,7 +129,11 @@ fn figures_csv(figures: &[Figure]) -> String {
             csv_field(&mut out, field);
         }
         let percent = f.percent.map_or(String::new(), |p| format!("{p:.1}"));
-        out.push_str(&format!(",{},{},{percent}\n", f.numerator, f.denominator));
+        out.push_str(&format!(",{},{},{percent}", f.numerator, f.denominator));
+        if weighted {
+            out.push_str(&format!(",{}", f.weight.unwrap_or(0)));
+        }
+        out.push('\n');
     }
     out
 }
@@ -153,5 +174,39 @@ fn measures(a: MeasuresArgs) -> anyhow::Result<ExitCode> {
         out.push('\n');
     }
     print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The header of `probity mi export-facts`; `on_date` and the codes are empty when absent.
+pub const FACTS_HEADER: &str = "crn,measure,on_date,met,officer,team,fact_key,weight";
+
+async fn export_facts(a: ExportFactsArgs) -> anyhow::Result<ExitCode> {
+    use std::io::Write;
+    let Some(path) = a.output else { bail!("--output: required (the CSV file to write)") };
+    let url = DatabaseUrl::parse(&a.database).map_err(|e| anyhow::anyhow!("--{e}"))?;
+    let file = std::fs::File::create(&path).map_err(|e| anyhow::anyhow!("--output: {}: {e}", path.display()))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    writeln!(out, "{FACTS_HEADER}")?;
+    let mut line = String::new();
+    let mut sink = |row: store::mi::FactRow| -> Result<(), store::StoreError> {
+        let (crn, measure, on, met, officer, team, key, weight) = row;
+        line.clear();
+        for (i, field) in [crn, measure, on.unwrap_or_default()].iter().enumerate() {
+            if i > 0 {
+                line.push(',');
+            }
+            csv_field(&mut line, field);
+        }
+        line.push_str(&format!(",{met}"));
+        for field in [officer, team, key] {
+            line.push(',');
+            csv_field(&mut line, &field.unwrap_or_default());
+        }
+        line.push_str(&format!(",{weight}\n"));
+        out.write_all(line.as_bytes()).map_err(|e| store::StoreError::Invalid(format!("--output: {e}")))
+    };
+    let n = with_store!(url, |store| store.mi_export_facts(&mut sink).await?);
+    out.flush()?;
+    eprintln!("{n} facts written to {}", path.display());
     Ok(ExitCode::SUCCESS)
 }

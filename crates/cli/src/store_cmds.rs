@@ -258,6 +258,12 @@ pub async fn demo(a: DemoArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(team) = seed_allocation_queue(&store, &org, as_of).await? {
         println!("The SPO's team, with cases waiting to be allocated: http://{addr}/teams/{team}");
+        let reduced = crate::staff_cmds::demo_reductions(&store, &org, &team, as_of).await?;
+        let reduced: Vec<String> = reduced.iter().map(ToString::to_string).collect();
+        println!("  with reductions of hours for {} (`probity staff reduction list`)", reduced.join(" and "));
+        let reporting = crate::staff_cmds::demo_reports(&store, &org, &team, as_of).await?;
+        let reporting: Vec<String> = reporting.iter().map(ToString::to_string).collect();
+        println!("  and reports in preparation for {} (`probity staff report list`)", reporting.join(" and "));
     }
     println!("Sign-in is required on every page; add users with `probity user add`.");
     println!("The inspector's sample (inspection DEMO, announced today): http://{addr}/inspections/DEMO");

@@ -44,16 +44,18 @@ pub struct MiArgs {
 
 #[derive(Subcommand)]
 pub enum MiMeasure {
-    /// Proven reoffending by quarterly cohort, from a CSV of starts and reoffences.
-    Reoffending {
-        /// CSV with columns person, start_date, offence_date, proven_date.
-        #[arg(long)]
-        input: PathBuf,
-    },
+    /// Proven reoffending by quarterly cohort: from a CSV of starts and reoffences (--input),
+    /// or from the store's record (--database).
+    Reoffending(crate::mi_outcome_cmds::ReoffendingArgs),
+    /// One outcome's rate for each group of a protected characteristic against everyone
+    /// else's, with 95% intervals, from the store (CSV, or JSON with --json).
+    Disproportionality(crate::mi_outcome_cmds::DisproportionalityArgs),
     /// One measure's figures for a scope and period, from the store (CSV, or JSON with --json).
     Measure(crate::mi_cmds::MeasureArgs),
     /// Every measure with its definition, numerator, denominator and source.
     Measures(crate::mi_cmds::MeasuresArgs),
+    /// Every stored MI fact as CSV, for analysts and the DuckDB comparison in the benchmark.
+    ExportFacts(crate::mi_cmds::ExportFactsArgs),
 }
 
 /// `probity mi reoffending` (dispatched by `mi_cmds::mi`).

@@ -55,9 +55,6 @@ pub struct DisableArgs {
     pub username: String,
 }
 
-/// The least length of a password (NCSC: length over complexity).
-const MIN_PASSWORD_LENGTH: usize = web::admin::MIN_PASSWORD_LENGTH;
-
 pub async fn run(a: UserArgs) -> anyhow::Result<ExitCode> {
     match a.command {
         UserCommand::Add(a) => add(a).await,
@@ -97,9 +94,7 @@ async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
     } else {
         (web::auth::new_token()[..20].to_owned(), true)
     };
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        bail!("password: must be at least {MIN_PASSWORD_LENGTH} characters");
-    }
+    web::admin::check_password_strength("password", &password).map_err(anyhow::Error::msg)?;
     with_store!(a.db.url()?, |s| {
         if let Some(o) = &officer {
             let org = s.organisation().await?;

@@ -171,6 +171,10 @@ impl CaseState {
                 self.person = Some(person.clone());
             }
             CaseEvent::PersonalDetailsUpdated { person } => self.person = Some(person.clone()),
+            // Nothing in the case's state reads a reoffence; it is checked and kept in the log.
+            CaseEvent::ReoffenceProven { offence_date, proven_on, disposal, court } => {
+                crate::reoffending::check_reoffence(self, *offence_date, *proven_on, *disposal, court.as_ref(), on)?;
+            }
             CaseEvent::SentenceImposed { sentence } => {
                 sentence.validate().map_err(|e| Rejected { field: e.field, problem: e.problem })?;
                 if self.sentences.iter().any(|s| s.sentence.id == sentence.id) {

@@ -297,6 +297,16 @@ pub enum CaseEvent {
         action: LocalId,
         on: Date,
     },
+    /// A further offence committed on `offence_date` and proven on `proven_on` by a
+    /// conviction (at `court`) or a caution: what the proven reoffending measure counts
+    /// (RULES.md, "Proven reoffending"; `reoffending::check_reoffence`). A breach is not one.
+    ReoffenceProven {
+        offence_date: Date,
+        proven_on: Date,
+        disposal: crate::reoffending::Disposal,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        court: Option<crate::ids::Name>,
+    },
 }
 
 impl CaseEvent {
@@ -342,6 +352,7 @@ impl CaseEvent {
             CaseEvent::ReferralOutcomesRecorded { .. } => "referral_outcomes_recorded",
             CaseEvent::OversightRecorded { .. } => "oversight_recorded",
             CaseEvent::OversightActionCompleted { .. } => "oversight_action_completed",
+            CaseEvent::ReoffenceProven { .. } => "reoffence_proven",
         }
     }
 
@@ -481,6 +492,12 @@ impl CaseEvent {
             CaseEvent::OversightActionCompleted { action, on } => {
                 format!("Oversight action {action} completed on {on}")
             }
+            CaseEvent::ReoffenceProven { offence_date, proven_on, disposal, court } => match court {
+                Some(court) => {
+                    format!("Reoffence on {offence_date} proven on {proven_on} by {} at {court}", disposal.label())
+                }
+                None => format!("Reoffence on {offence_date} proven on {proven_on} by {}", disposal.label()),
+            },
         }
     }
 }

@@ -15,7 +15,9 @@ pub mod person;
 pub mod plan;
 pub mod practice;
 pub mod projection;
+pub mod reoffending;
 pub mod sentence;
+pub mod staff;
 pub mod tier;
 pub mod unpaid_work;
 

@@ -13,6 +13,31 @@ pub enum Gender {
     Other,
 }
 
+impl Gender {
+    pub const ALL: [Gender; 3] = [Gender::Male, Gender::Female, Gender::Other];
+
+    /// The value as it is typed and stored (as serde writes it): `male`, `female`, `other`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+            Gender::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Gender> {
+        Self::ALL.into_iter().find(|g| g.id() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Gender::Male => "Male",
+            Gender::Female => "Female",
+            Gender::Other => "Other",
+        }
+    }
+}
+
 /// Ethnic group, the five top-level groups of the ONS 2011 census classification used in
 /// probation data (with "not stated").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -35,6 +60,22 @@ impl Ethnicity {
         Ethnicity::Other,
         Ethnicity::NotStated,
     ];
+    /// The value as it is typed and stored (as serde writes it): `white`, `not_stated`, ...
+    pub fn id(self) -> &'static str {
+        match self {
+            Ethnicity::White => "white",
+            Ethnicity::Mixed => "mixed",
+            Ethnicity::Asian => "asian",
+            Ethnicity::Black => "black",
+            Ethnicity::Other => "other",
+            Ethnicity::NotStated => "not_stated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Ethnicity> {
+        Self::ALL.into_iter().find(|e| e.id() == text)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Ethnicity::White => "White",

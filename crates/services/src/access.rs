@@ -19,6 +19,11 @@ mod unpaid_work;
 pub use unpaid_work::{
     UPW_POLICY, UpwAccess, UpwRolePolicy, covers_borough, may_see_upw_progress, upw_access, upw_policy, upw_role_access,
 };
+mod mi;
+pub use mi::{
+    MI_POLICY, MiReach, MiRolePolicy, STAFF_EQUALITY_ROLES, may_see_mi, may_see_provider_mi, may_see_staff_equality,
+    mi_policy, mi_scope_within,
+};
 mod team;
 pub use team::{
     QUEUE_SOURCE, TEAM_POLICY, TeamAccess, TeamRolePolicy, team_access, team_policy, team_role_access, waits_for,

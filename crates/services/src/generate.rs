@@ -3,7 +3,7 @@
 use domain::case::CaseState;
 use domain::event::RecordedEvent;
 use domain::ids::Crn;
-use store::{CaseStore, EventRow, LoadCase, StoreError};
+use store::{CaseStore, EventRow, LoadCase, StaffEqualityStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -14,8 +14,10 @@ pub enum GenerateError {
 }
 
 /// Generates `opts.cases` cases into an EMPTY store in one transaction. The generator runs
-/// batch by batch as the store asks for them, so memory stays flat at national scale.
-pub async fn generate<S: CaseStore>(
+/// batch by batch as the store asks for them, so memory stays flat at national scale. Then
+/// the staff's declared characteristics and performance-improvement flags
+/// (`synth::staff_equality`), in a second transaction of their own.
+pub async fn generate<S: CaseStore + StaffEqualityStore>(
     store: &S,
     opts: &synth::GenerateOptions,
     progress: &(dyn Fn(u64) + Sync),
@@ -26,7 +28,10 @@ pub async fn generate<S: CaseStore>(
     let loads = batches.map(|batch| {
         batch.into_iter().map(|(crn, events)| LoadCase::from_events(crn, &events)).collect::<Result<Vec<_>, _>>()
     });
-    Ok(store.bulk_load(&org, loads, progress).await?)
+    let cases = store.bulk_load(&org, loads, progress).await?;
+    let staff = synth::staff_equality(opts, &org);
+    store.load_staff_equality(&staff.declared, &staff.flags).await?;
+    Ok(cases)
 }
 
 /// Every case in the store, folded from its events.

@@ -128,6 +128,16 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
     /// The access generation, then every limited-access entry and grant.
     fn access_lists(&self) -> impl Future<Output = Result<AccessLists, StoreError>> + Send;
     fn end_session(&self, id_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Replaces a user's password hash, ends every session of theirs and starts `session` in
+    /// their place, in one transaction: after a change of password the only way in is the
+    /// session of whoever changed it, under a new id. `false`, with nothing written, when
+    /// there is no such user or `session` belongs to someone else.
+    fn change_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+        session: &SessionRecord,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     fn record_failed_sign_in(
         &self,
@@ -438,6 +448,40 @@ macro_rules! impl_access_store {
             async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {
                 sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(id_hash).execute(self.pool()).await?;
                 Ok(())
+            }
+
+            async fn change_password(
+                &self,
+                username: &str,
+                password_hash: &str,
+                s: &SessionRecord,
+            ) -> Result<bool, StoreError> {
+                if s.username != username {
+                    return Ok(false);
+                }
+                let mut tx = self.pool().begin().await?;
+                let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE username = $1")
+                    .bind(username)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                sqlx::query("DELETE FROM sessions WHERE username = $1").bind(username).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO sessions (id_hash, username, csrf_token, created_at, last_seen) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&s.id_hash)
+                .bind(&s.username)
+                .bind(&s.csrf_token)
+                .bind(timestamp_text(s.created_at))
+                .bind(timestamp_text(s.last_seen))
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(true)
             }
 
             async fn record_failed_sign_in(&self, username: &str, at: Timestamp) -> Result<(), StoreError> {

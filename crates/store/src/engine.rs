@@ -447,6 +447,7 @@ macro_rules! impl_case_store {
                     }
                 }
                 Self::mi_replace_case(&mut tx, crn, &past, events).await?;
+                Self::outcomes_replace_case(&mut tx, crn, &past, events).await?;
                 tx.commit().await?;
                 Ok(new_version)
             }
@@ -597,6 +598,7 @@ macro_rules! impl_case_store {
                     let summarised = batch.iter().filter(|c| !c.rows.is_empty()).filter_map(|c| c.summary.as_ref());
                     Self::load_search_keys(&mut tx, summarised).await?;
                     Self::mi_load(&mut tx, &batch).await?;
+                    Self::outcomes_load(&mut tx, &batch).await?;
                     loaded += batch.len() as u64;
                     progress(loaded);
                 }
@@ -634,6 +636,7 @@ macro_rules! impl_case_store {
                 Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
                 Self::insert_rows(&mut tx, "caseload", "officer, active_cases", 2, &caseload).await?;
                 Self::mi_rebuild(&mut tx).await?;
+                Self::outcomes_rebuild(&mut tx).await?;
                 tx.commit().await?;
                 Ok(CheckReport { cases: expected.summaries.len() as u64, events: expected.events, differences: Vec::new() })
             }
@@ -665,6 +668,7 @@ macro_rules! impl_case_store {
                     differences.push(format!("caseload: live {got:?}, rebuilt {want:?}"));
                 }
                 differences.extend(crate::mi::MiStore::mi_check(self).await?);
+                differences.extend(crate::mi_outcomes::MiOutcomeStore::mi_outcomes_check(self).await?);
                 differences.extend(self.check_search_keys().await?);
                 Ok(CheckReport { cases: expected.summaries.len() as u64, events: expected.events, differences })
             }

@@ -12,9 +12,12 @@ mod codec;
 mod engine;
 pub mod inspection;
 pub mod mi;
+pub mod mi_outcomes;
 mod search;
+pub mod staff_equality;
 pub mod testing;
 pub mod upw;
+pub mod workload;
 
 pub use crate::upw::UpwStore;
 pub use auth::AccessStore;
@@ -22,6 +25,9 @@ pub use codec::{EventRow, LoadCase, enum_text, parse_timestamp, timestamp_text, 
 pub use engine::{PostgresStore, SqliteStore};
 pub use inspection::InspectionStore;
 pub use mi::MiStore;
+pub use mi_outcomes::MiOutcomeStore;
+pub use staff_equality::StaffEqualityStore;
+pub use workload::WorkloadStore;
 
 use domain::event::{NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};

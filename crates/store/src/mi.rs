@@ -1,9 +1,17 @@
 //! The management information projection: the dated facts of `analytics::measures`, one set
-//! per case, kept in `mi_facts`.
+//! per case, kept in `mi_facts`, and the same facts pre-summed in `mi_monthly` (by measure,
+//! period, officer, team and key), `mi_monthly_team` (summed over officers) and
+//! `mi_monthly_provider` (summed over teams).
 //!
-//! The facts of a case are replaced in the same transaction as each append to it (and written
-//! by bulk loads and rebuilds), so every figure is a SQL `GROUP BY` over projections, and
-//! [`MiStore::mi_check`] proves the live rows equal a full recompute from the log.
+//! The facts of a case are replaced in the same transaction as each append to it, and the
+//! pre-summed rows move by the difference (the case's old facts out, its new ones in); bulk
+//! loads and rebuilds write all four. The whole provider's figure reads `mi_monthly_provider`;
+//! a team's, office's, borough's or area's reads the `mi_monthly_team` rows of its teams (found
+//! through the organisation as it is now, so a team that moves takes its figures with it);
+//! an officer's reads `mi_monthly`; and
+//! only the part-months at the ends of a period that does not start and end on month
+//! boundaries read the facts. [`MiStore::mi_check`] proves the live facts equal a full
+//! recompute from the log and the pre-summed tables equal a re-summing of the facts.
 
 use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, to_stored_precision};
 use crate::engine::Value;
@@ -14,11 +22,44 @@ use domain::event::{NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};
 use futures_util::TryStreamExt;
 use jiff::civil::Date;
-use sqlx::AssertSqlSafe;
-use std::collections::BTreeMap;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 
-pub(crate) const FACT_COLUMNS: &str = "crn, measure, on_date, met, officer, team, fact_key";
+pub(crate) const FACT_COLUMNS: &str = "crn, measure, on_date, met, officer, team, fact_key, weight";
+const MONTHLY_COLUMNS: &str = "measure, period, officer, team, fact_key, met, total, weight";
+const MONTHLY_KEY: &str = "measure, officer, period, team, fact_key";
+const TEAM_COLUMNS: &str = "measure, period, team, fact_key, met, total, weight";
+const TEAM_KEY: &str = "measure, period, team, fact_key";
+const PROVIDER_COLUMNS: &str = "measure, period, fact_key, met, total, weight";
+const PROVIDER_KEY: &str = "measure, period, fact_key";
+
+/// Where a pre-summed row counts: (measure, period, officer, team, key); '' for none. The
+/// period is the month (YYYY-MM) of a period fact, or the first failing day of an as-at fact.
+pub type SumKey = (String, String, String, String, String);
+
+/// Sums of facts: how many met the standard (as-at: always 0), how many, and their weights.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub met: i64,
+    pub total: i64,
+    pub weight: i64,
+}
+
+impl Sums {
+    fn add(&mut self, other: Sums) {
+        self.met += other.met;
+        self.total += other.total;
+        self.weight += other.weight;
+    }
+
+    fn is_zero(&self) -> bool {
+        *self == Sums::default()
+    }
+}
+
+/// A stored fact as exported: (crn, measure, on_date, met, officer, team, fact_key, weight).
+pub type FactRow = (String, String, Option<String>, i64, Option<String>, Option<String>, Option<String>, i64);
 
 /// Management information figures from the projection. (PostgreSQL sums a BIGINT to NUMERIC,
 /// hence the casts back to BIGINT in the queries.)
@@ -40,8 +81,27 @@ pub trait MiStore {
     /// The facts a full recompute from the log gives, in the same order as [`MiStore::mi_facts`].
     fn mi_recompute(&self) -> impl Future<Output = Result<Vec<(Crn, Fact)>, StoreError>> + Send;
 
-    /// Each difference between the live facts and a recompute from the log, described.
+    /// Each difference between the live facts and a recompute from the log, and between the
+    /// pre-summed tables and a re-summing of the facts, described.
     fn mi_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+
+    /// The pre-summed rows as stored in `mi_monthly`.
+    fn mi_monthly(&self) -> impl Future<Output = Result<BTreeMap<SumKey, Sums>, StoreError>> + Send;
+
+    /// Every fact re-summed by the database (one `GROUP BY` over `mi_facts`): what
+    /// `mi_monthly` must hold, and every figure of every measure in one pass.
+    fn mi_resum(&self) -> impl Future<Output = Result<BTreeMap<SumKey, Sums>, StoreError>> + Send;
+
+    /// Recomputes the MI projection (facts and pre-summed tables) from the log, in one
+    /// transaction; returns how many facts it wrote. For a store opened after the projection
+    /// gained a measure or a table.
+    fn mi_rebuild_projection(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Streams every stored fact to `sink`, by case; returns how many.
+    fn mi_export_facts(
+        &self,
+        sink: &mut (dyn FnMut(FactRow) -> Result<(), StoreError> + Send),
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
@@ -57,6 +117,7 @@ fn fact_values(crn: &str, f: &Fact) -> Vec<Value> {
         Value::OptText(f.officer.as_ref().map(|c| c.to_string())),
         Value::OptText(f.team.as_ref().map(|c| c.to_string())),
         Value::OptText(f.key.clone()),
+        Value::Int(i64::try_from(f.weight).unwrap_or(i64::MAX)),
     ]
 }
 
@@ -73,8 +134,8 @@ pub(crate) fn facts_after_append(crn: &Crn, past: &[RecordedEvent], new: &[NewEv
     analytics::measures::case_facts(crn, events).map_err(|r| corrupt(&format!("stream {crn}"), r))
 }
 
-fn load_rows(cases: &[LoadCase]) -> Result<Vec<Vec<Value>>, StoreError> {
-    let mut rows = Vec::new();
+fn load_facts(cases: &[LoadCase]) -> Result<Vec<(Crn, Fact)>, StoreError> {
+    let mut out = Vec::new();
     for case in cases {
         let Some(first) = case.rows.first() else { continue };
         let events: Vec<RecordedEvent> = case
@@ -83,13 +144,58 @@ fn load_rows(cases: &[LoadCase]) -> Result<Vec<Vec<Value>>, StoreError> {
             .map(|r| r.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", r.crn, r.seq), p)))
             .collect::<Result<_, _>>()?;
         let crn = events.first().map(|e| e.crn.clone()).ok_or_else(|| corrupt("case", &first.crn))?;
-        rows.extend(facts_of(&crn, &events)?.iter().map(|f| fact_values(crn.as_str(), f)));
+        out.extend(facts_of(&crn, &events)?.into_iter().map(|f| (crn.clone(), f)));
     }
-    Ok(rows)
+    Ok(out)
+}
+
+/// The pre-summed period of a fact: its month for a period measure, its first failing day
+/// for an as-at one ('' when it never fails).
+pub fn period_of(f: &Fact) -> String {
+    match (f.measure.kind(), f.on) {
+        (_, None) => String::new(),
+        (MeasureKind::Period, Some(d)) => Grouping::Month.label(d),
+        (MeasureKind::AsAt, Some(d)) => d.to_string(),
+    }
+}
+
+fn sum_key(f: &Fact) -> SumKey {
+    let text = |c: &Option<Code>| c.as_ref().map(|c| c.to_string()).unwrap_or_default();
+    (f.measure.id().to_owned(), period_of(f), text(&f.officer), text(&f.team), f.key.clone().unwrap_or_default())
+}
+
+/// Adds (`sign` 1) or takes away (-1) facts from sums.
+pub fn sum_facts<'a>(sums: &mut BTreeMap<SumKey, Sums>, facts: impl IntoIterator<Item = &'a Fact>, sign: i64) {
+    for f in facts {
+        let weight = i64::try_from(f.weight).unwrap_or(i64::MAX);
+        sums.entry(sum_key(f)).or_default().add(Sums {
+            met: sign * i64::from(f.met),
+            total: sign,
+            weight: sign * weight,
+        });
+    }
+}
+
+/// Officer-level sums rolled up to teams: (measure, period, team, key).
+pub fn by_team(sums: &BTreeMap<SumKey, Sums>) -> BTreeMap<(String, String, String, String), Sums> {
+    let mut out: BTreeMap<(String, String, String, String), Sums> = BTreeMap::new();
+    for ((measure, period, _, team, key), s) in sums {
+        out.entry((measure.clone(), period.clone(), team.clone(), key.clone())).or_default().add(*s);
+    }
+    out
+}
+
+/// Officer-level sums rolled up to the whole provider: (measure, period, key).
+pub fn by_provider(sums: &BTreeMap<SumKey, Sums>) -> BTreeMap<(String, String, String), Sums> {
+    let mut out: BTreeMap<(String, String, String), Sums> = BTreeMap::new();
+    for ((measure, period, _, _, key), s) in sums {
+        out.entry((measure.clone(), period.clone(), key.clone())).or_default().add(*s);
+    }
+    out
 }
 
 fn parse_fact(row: FactRow) -> Result<(Crn, Fact), StoreError> {
-    let (crn, measure, on, met, officer, team, key) = row;
+    let (crn, measure, on, met, officer, team, key, weight) = row;
     let code = |c: Option<String>| c.map(|c| Code::parse(&c).map_err(|e| corrupt("mi_facts code", e))).transpose();
     Ok((
         Crn::parse(&crn).map_err(|e| corrupt("mi_facts crn", e))?,
@@ -100,14 +206,24 @@ fn parse_fact(row: FactRow) -> Result<(Crn, Fact), StoreError> {
             officer: code(officer)?,
             team: code(team)?,
             key,
+            weight: u64::try_from(weight).map_err(|e| corrupt("mi_facts weight", e))?,
         },
     ))
 }
 
-type FactRow = (String, String, Option<String>, i64, Option<String>, Option<String>, Option<String>);
+/// The SQL for a fact's pre-summed period, as [`period_of`] computes it.
+fn period_sql() -> String {
+    let as_at: Vec<String> =
+        MeasureId::ALL.iter().filter(|m| m.kind() == MeasureKind::AsAt).map(|m| format!("'{}'", m.id())).collect();
+    format!(
+        "CASE WHEN measure IN ({}) THEN COALESCE(on_date, '') ELSE COALESCE(substr(on_date, 1, 7), '') END",
+        as_at.join(", ")
+    )
+}
 
-/// The WHERE clause and its parameter for a scope; offices, boroughs and areas are resolved
-/// through the organisation tables, as `Scope::contains` resolves them through `Organisation`.
+/// The WHERE clause and its parameter for a scope over facts; offices, boroughs and areas are
+/// resolved through the organisation tables, as `Scope::contains` resolves them through
+/// `Organisation`.
 fn scope_filter(scope: &Scope) -> (&'static str, Option<String>) {
     match scope {
         Scope::Provider => ("", None),
@@ -122,53 +238,453 @@ fn scope_filter(scope: &Scope) -> (&'static str, Option<String>) {
 const PLACE_JOINS: &str = "FROM mi_facts f LEFT JOIN teams t ON t.code = f.team \
      LEFT JOIN offices o ON o.code = t.office LEFT JOIN boroughs b ON b.code = o.borough";
 
+/// The FROM and WHERE of a scope over the pre-summed tables: the provider's roll-up, an
+/// officer's own rows, else the rows of the scope's teams. The teams are a subquery, so the
+/// database reads each team's rows by `mi_monthly_team_by_team` rather than every team's
+/// rows of the measure joined to the organisation and filtered afterwards.
+fn summed_from(scope: &Scope) -> (&'static str, &'static str, Option<String>) {
+    let code = |c: &Code| Some(c.to_string());
+    match scope {
+        Scope::Provider => ("mi_monthly_provider m", "", None),
+        Scope::Officer(c) => ("mi_monthly m", " AND m.officer = $4", code(c)),
+        Scope::Team(c) => ("mi_monthly_team m", " AND m.team = $4", code(c)),
+        Scope::Office(c) => {
+            ("mi_monthly_team m", " AND m.team IN (SELECT t.code FROM teams t WHERE t.office = $4)", code(c))
+        }
+        Scope::Borough(c) => (
+            "mi_monthly_team m",
+            " AND m.team IN (SELECT t.code FROM teams t JOIN offices o ON o.code = t.office WHERE o.borough = $4)",
+            code(c),
+        ),
+        Scope::Area(c) => (
+            "mi_monthly_team m",
+            " AND m.team IN (SELECT t.code FROM teams t JOIN offices o ON o.code = t.office \
+             JOIN boroughs b ON b.code = o.borough WHERE b.area = $4)",
+            code(c),
+        ),
+    }
+}
+
 /// Sums by month (and key) folded into the requested periods.
 fn figures_from_months(
     measure: MeasureId,
     scope: &Scope,
     grouping: Grouping,
-    rows: Vec<(String, String, i64, i64)>,
+    rows: Vec<(String, String, i64, i64, i64)>,
 ) -> Vec<Figure> {
-    let mut sums: BTreeMap<(String, String), (u64, u64)> = BTreeMap::new();
-    for (month, key, n, d) in rows {
-        let sum = sums.entry((grouping.of_month(&month), key)).or_default();
-        sum.0 += n.max(0) as u64;
-        sum.1 += d.max(0) as u64;
+    let mut sums: BTreeMap<(String, String), Sums> = BTreeMap::new();
+    for (month, key, met, total, weight) in rows {
+        sums.entry((grouping.of_month(&month), key)).or_default().add(Sums { met, total, weight });
     }
-    sums.into_iter().map(|((period, key), (n, d))| Figure::new(measure, scope, period, key, n, d)).collect()
+    sums.into_iter()
+        .map(|((period, key), s)| {
+            let n = |v: i64| u64::try_from(v.max(0)).unwrap_or(0);
+            Figure::new(measure, scope, period, key, n(s.met), n(s.total)).with_weight(n(s.weight))
+        })
+        .collect()
+}
+
+type DayRanges = Vec<(Date, Date)>;
+
+/// A period split into whole months (read pre-summed) and the part-months at either end
+/// (read from the facts): (whole months as first and last "YYYY-MM", part-month day ranges).
+fn split_months(from: Date, to: Date) -> (Option<(String, String)>, DayRanges) {
+    let first = if from.day() == 1 { Some(from) } else { from.last_of_month().tomorrow().ok() };
+    let last = if to == to.last_of_month() { Some(to) } else { to.first_of_month().yesterday().ok() };
+    match (first, last) {
+        (Some(first), Some(last)) if first <= last => {
+            let mut parts = Vec::new();
+            if let Ok(before) = first.yesterday()
+                && from <= before
+            {
+                parts.push((from, before));
+            }
+            if let Ok(after) = last.tomorrow()
+                && after <= to
+            {
+                parts.push((after, to));
+            }
+            (Some((Grouping::Month.label(first), Grouping::Month.label(last))), parts)
+        }
+        _ => (None, vec![(from, to)]),
+    }
+}
+
+type SumRow = (String, String, String, String, String, i64, i64, i64);
+
+impl SqliteStore {
+    /// Every fact re-summed, by SQLite: `mi_facts` cut into rowid ranges read side by side
+    /// (one connection and core each), each folded into a hash map and the maps added up.
+    /// SQLite's own `GROUP BY` sorts, and at national scale (8.8 million facts) its sorter
+    /// spills to disk and took 35-45 s where a scan takes 2.4 s.
+    async fn mi_resum_facts(&self) -> Result<BTreeMap<SumKey, Sums>, StoreError> {
+        let (lo, hi): (Option<i64>, Option<i64>) =
+            sqlx::query_as("SELECT MIN(rowid), MAX(rowid) FROM mi_facts").fetch_one(self.pool()).await?;
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return Ok(BTreeMap::new());
+        };
+        let parts = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4) as i64;
+        let step = (hi - lo) / parts + 1;
+        let slices = (0..parts).map(|i| {
+            let pool = self.pool().clone();
+            // A task each, so the slices run on the runtime's worker threads side by side.
+            tokio::spawn(async move {
+                let mut rows = sqlx::query(
+                    "SELECT measure, on_date, officer, team, fact_key, met, weight FROM mi_facts \
+                     WHERE rowid >= $1 AND rowid < $2",
+                )
+                .bind(lo + i * step)
+                .bind(lo + (i + 1) * step)
+                .fetch(&pool);
+                // Texts are read borrowed from the row and numbered, so a fact costs no
+                // allocation and its group is five numbers to hash.
+                let mut names = Names::default();
+                let mut kinds: Vec<MeasureKind> = Vec::new();
+                let mut sums: HashMap<[u32; 5], Sums> = HashMap::new();
+                while let Some(row) = rows.try_next().await? {
+                    let measure: &str = row.try_get(0)?;
+                    let on: Option<&str> = row.try_get(1)?;
+                    let m = names.number(measure);
+                    // As `period_sql`: a measure it does not list as as-at is summed by month.
+                    let kind = match kinds.get(m as usize) {
+                        Some(&k) => k,
+                        None => {
+                            let k = MeasureId::parse(measure).map_or(MeasureKind::Period, MeasureId::kind);
+                            kinds.resize(m as usize + 1, MeasureKind::Period);
+                            kinds[m as usize] = k;
+                            k
+                        }
+                    };
+                    let period = match (kind, on) {
+                        (_, None) => "",
+                        (MeasureKind::Period, Some(d)) => d.get(..7).unwrap_or(d),
+                        (MeasureKind::AsAt, Some(d)) => d,
+                    };
+                    let text = |i: usize| row.try_get::<Option<&str>, _>(i).map(Option::unwrap_or_default);
+                    let group = [
+                        m,
+                        names.number(period),
+                        names.number(text(2)?),
+                        names.number(text(3)?),
+                        names.number(text(4)?),
+                    ];
+                    sums.entry(group).or_default().add(Sums {
+                        met: row.try_get(5)?,
+                        total: 1,
+                        weight: row.try_get(6)?,
+                    });
+                }
+                Ok::<_, StoreError>((names, sums))
+            })
+        });
+        // The slices' groups added up under one numbering, then put in order by numbers
+        // given in the texts' order, so the map is built from sorted groups.
+        let mut names = Names::default();
+        let mut sums: HashMap<[u32; 5], Sums> = HashMap::new();
+        for slice in slices.collect::<Vec<_>>() {
+            let (theirs, slice_sums) =
+                slice.await.map_err(|e| StoreError::Corrupt(format!("re-summing the facts: {e}")))??;
+            let ours: Vec<u32> = theirs.texts.iter().map(|t| names.number(t)).collect();
+            for (group, s) in slice_sums {
+                sums.entry(group.map(|n| ours[n as usize])).or_default().add(s);
+            }
+        }
+        let mut order: Vec<u32> = (0..names.texts.len() as u32).collect();
+        order.sort_unstable_by(|a, b| names.texts[*a as usize].cmp(&names.texts[*b as usize]));
+        let mut rank = vec![0u32; order.len()];
+        for (r, n) in order.iter().enumerate() {
+            rank[*n as usize] = r as u32;
+        }
+        let mut groups: Vec<([u32; 5], Sums)> =
+            sums.into_iter().map(|(g, s)| (g.map(|n| rank[n as usize]), s)).collect();
+        groups.sort_unstable_by_key(|(g, _)| *g);
+        let text = |r: u32| names.texts[order[r as usize] as usize].clone();
+        let out: BTreeMap<SumKey, Sums> =
+            groups.into_iter().map(|([m, p, o, t, k], s)| ((text(m), text(p), text(o), text(t), text(k)), s)).collect();
+        Ok(out)
+    }
+}
+
+impl PostgresStore {
+    /// Every fact re-summed by one `GROUP BY`: PostgreSQL hashes, and spreads a large
+    /// aggregate over its own parallel workers.
+    async fn mi_resum_facts(&self) -> Result<BTreeMap<SumKey, Sums>, StoreError> {
+        let sql = format!(
+            "SELECT measure, {}, COALESCE(officer, ''), COALESCE(team, ''), COALESCE(fact_key, ''), \
+             CAST(SUM(met) AS BIGINT), COUNT(*), CAST(SUM(weight) AS BIGINT) FROM mi_facts GROUP BY 1, 2, 3, 4, 5",
+            period_sql()
+        );
+        // Memory for the hash table of every group (two million at national scale), so the
+        // aggregate does not spill to disk; for this one statement only.
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("SET LOCAL work_mem = '256MB'").execute(&mut *tx).await?;
+        let rows: Vec<SumRow> = sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(sums_map(rows))
+    }
+}
+
+fn sums_map(rows: Vec<SumRow>) -> BTreeMap<SumKey, Sums> {
+    rows.into_iter().map(|(m, p, o, t, k, met, total, weight)| ((m, p, o, t, k), Sums { met, total, weight })).collect()
+}
+
+/// Texts numbered in the order first seen.
+#[derive(Default)]
+struct Names {
+    numbers: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Names {
+    fn number(&mut self, text: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(text) {
+            return n;
+        }
+        let n = u32::try_from(self.texts.len()).unwrap_or(u32::MAX);
+        self.numbers.insert(text.to_owned(), n);
+        self.texts.push(text.to_owned());
+        n
+    }
+}
+
+fn describe_sums<K: std::fmt::Debug + Ord>(
+    table: &str,
+    live: &BTreeMap<K, Sums>,
+    want: &BTreeMap<K, Sums>,
+    out: &mut Vec<String>,
+) {
+    for (k, w) in want {
+        match live.get(k) {
+            Some(l) if l == w => {}
+            got => out.push(format!("{table}: {k:?} holds {got:?}, the facts sum to {w:?}")),
+        }
+    }
+    for (k, l) in live.iter().filter(|(k, _)| !want.contains_key(*k)) {
+        out.push(format!("{table}: {k:?} holds {l:?} and no fact sums to it"));
+    }
 }
 
 macro_rules! impl_mi_store {
     ($store:ty, $conn:ty) => {
         impl $store {
-            /// Replaces a case's facts after an append (called in the append's transaction).
+            /// Adds `delta` to the pre-summed tables (officer rows and their team and provider
+            /// roll-ups), removing rows that fall to nothing.
+            async fn mi_add_sums(conn: &mut $conn, delta: &BTreeMap<SumKey, Sums>) -> Result<(), StoreError> {
+                let delta: BTreeMap<SumKey, Sums> =
+                    delta.iter().filter(|(_, s)| !s.is_zero()).map(|(k, s)| (k.clone(), *s)).collect();
+                if delta.is_empty() {
+                    return Ok(());
+                }
+                let team = by_team(&delta);
+                let officer_rows: Vec<Vec<Value>> = delta
+                    .iter()
+                    .map(|((m, p, o, t, k), s)| {
+                        let text = |v: &String| Value::Text(v.clone());
+                        vec![text(m), text(p), text(o), text(t), text(k), Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]
+                    })
+                    .collect();
+                let team_rows: Vec<Vec<Value>> = team
+                    .iter()
+                    .filter(|(_, s)| !s.is_zero())
+                    .map(|((m, p, t, k), s)| {
+                        let text = |v: &String| Value::Text(v.clone());
+                        vec![text(m), text(p), text(t), text(k), Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]
+                    })
+                    .collect();
+                let provider = by_provider(&delta);
+                let provider_rows: Vec<Vec<Value>> = provider
+                    .iter()
+                    .filter(|(_, s)| !s.is_zero())
+                    .map(|((m, p, k), s)| {
+                        let text = |v: &String| Value::Text(v.clone());
+                        vec![text(m), text(p), text(k), Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]
+                    })
+                    .collect();
+                Self::mi_upsert(conn, "mi_monthly", MONTHLY_COLUMNS, MONTHLY_KEY, 8, &officer_rows).await?;
+                Self::mi_upsert(conn, "mi_monthly_team", TEAM_COLUMNS, TEAM_KEY, 7, &team_rows).await?;
+                Self::mi_upsert(conn, "mi_monthly_provider", PROVIDER_COLUMNS, PROVIDER_KEY, 6, &provider_rows).await?;
+                // Only a row that lost facts can have fallen to nothing.
+                for ((m, p, o, t, k), _) in delta.iter().filter(|(_, s)| s.total < 0) {
+                    sqlx::query(
+                        "DELETE FROM mi_monthly WHERE measure = $1 AND officer = $2 AND period = $3 AND team = $4 \
+                         AND fact_key = $5 AND total = 0",
+                    )
+                    .bind(m.as_str())
+                    .bind(o.as_str())
+                    .bind(p.as_str())
+                    .bind(t.as_str())
+                    .bind(k.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for ((m, p, t, k), _) in team.iter().filter(|(_, s)| s.total < 0) {
+                    sqlx::query(
+                        "DELETE FROM mi_monthly_team WHERE measure = $1 AND period = $2 AND team = $3 \
+                         AND fact_key = $4 AND total = 0",
+                    )
+                    .bind(m.as_str())
+                    .bind(p.as_str())
+                    .bind(t.as_str())
+                    .bind(k.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                for ((m, p, k), _) in provider.iter().filter(|(_, s)| s.total < 0) {
+                    sqlx::query(
+                        "DELETE FROM mi_monthly_provider WHERE measure = $1 AND period = $2 AND fact_key = $3 \
+                         AND total = 0",
+                    )
+                    .bind(m.as_str())
+                    .bind(p.as_str())
+                    .bind(k.as_str())
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(())
+            }
+
+            /// Multi-row INSERT that adds to the sums of rows already there.
+            async fn mi_upsert(
+                conn: &mut $conn,
+                table: &str,
+                columns: &str,
+                key: &str,
+                width: usize,
+                rows: &[Vec<Value>],
+            ) -> Result<(), StoreError> {
+                for chunk in rows.chunks(100) {
+                    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+                    let mut n = 0;
+                    for (i, _) in chunk.iter().enumerate() {
+                        sql.push_str(if i > 0 { ",(" } else { "(" });
+                        for j in 0..width {
+                            n += 1;
+                            sql.push_str(&format!("{}${n}", if j > 0 { "," } else { "" }));
+                        }
+                        sql.push(')');
+                    }
+                    sql.push_str(&format!(
+                        " ON CONFLICT ({key}) DO UPDATE SET met = {table}.met + excluded.met, \
+                         total = {table}.total + excluded.total, weight = {table}.weight + excluded.weight"
+                    ));
+                    let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
+                    for row in chunk {
+                        for v in row {
+                            q = match v {
+                                Value::Text(s) => q.bind(s.as_str()),
+                                Value::OptText(s) => q.bind(s.as_deref()),
+                                Value::Int(i) => q.bind(*i),
+                                Value::Real(f) => q.bind(*f),
+                                Value::Bool(b) => q.bind(*b),
+                            };
+                        }
+                    }
+                    q.execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+
+            /// Replaces a case's facts after an append, and moves the pre-summed rows by the
+            /// difference (called in the append's transaction).
             pub(crate) async fn mi_replace_case(
                 conn: &mut $conn,
                 crn: &Crn,
                 past: &[RecordedEvent],
                 new: &[NewEvent],
             ) -> Result<(), StoreError> {
-                let facts = facts_after_append(crn, past, new)?;
+                let mut facts = facts_after_append(crn, past, new)?;
+                facts.sort();
+                let sql = format!("SELECT {FACT_COLUMNS} FROM mi_facts WHERE crn = $1");
+                let rows: Vec<FactRow> =
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(crn.as_str()).fetch_all(&mut *conn).await?;
+                let mut old: Vec<Fact> = rows.into_iter().map(|r| parse_fact(r).map(|(_, f)| f)).collect::<Result<_, _>>()?;
+                old.sort();
+                if old == facts {
+                    return Ok(());
+                }
+                let mut delta = BTreeMap::new();
+                sum_facts(&mut delta, &facts, 1);
+                sum_facts(&mut delta, &old, -1);
+                Self::mi_add_sums(conn, &delta).await?;
                 sqlx::query("DELETE FROM mi_facts WHERE crn = $1").bind(crn.as_str()).execute(&mut *conn).await?;
                 let rows: Vec<Vec<Value>> = facts.iter().map(|f| fact_values(crn.as_str(), f)).collect();
-                Self::insert_rows(conn, "mi_facts", FACT_COLUMNS, 7, &rows).await
+                Self::insert_rows(conn, "mi_facts", FACT_COLUMNS, 8, &rows).await
             }
 
-            /// Writes the facts of whole cases being bulk loaded.
+            /// Writes the facts of whole cases being bulk loaded, and adds them to the sums.
             pub(crate) async fn mi_load(conn: &mut $conn, cases: &[LoadCase]) -> Result<(), StoreError> {
-                Self::insert_rows(conn, "mi_facts", FACT_COLUMNS, 7, &load_rows(cases)?).await
+                let facts = load_facts(cases)?;
+                Self::mi_write_facts(conn, &facts).await
             }
 
-            /// Recomputes every case's facts from the log, on `conn` (inside a rebuild).
-            pub(crate) async fn mi_rebuild(conn: &mut $conn) -> Result<(), StoreError> {
+            async fn mi_write_facts(conn: &mut $conn, facts: &[(Crn, Fact)]) -> Result<(), StoreError> {
+                let rows: Vec<Vec<Value>> = facts.iter().map(|(c, f)| fact_values(c.as_str(), f)).collect();
+                Self::insert_rows(conn, "mi_facts", FACT_COLUMNS, 8, &rows).await?;
+                let mut sums = BTreeMap::new();
+                sum_facts(&mut sums, facts.iter().map(|(_, f)| f), 1);
+                Self::mi_add_sums(conn, &sums).await
+            }
+
+            /// Recomputes every case's facts and the sums from the log, on `conn` (inside a
+            /// rebuild); returns how many facts.
+            pub(crate) async fn mi_rebuild(conn: &mut $conn) -> Result<u64, StoreError> {
                 let facts = {
                     let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY crn, seq");
                     let rows = sqlx::query_as::<_, EventRow>(AssertSqlSafe(sql.as_str())).fetch(&mut *conn);
                     recompute(rows).await?
                 };
-                sqlx::query("DELETE FROM mi_facts").execute(&mut *conn).await?;
-                let rows: Vec<Vec<Value>> = facts.iter().map(|(c, f)| fact_values(c.as_str(), f)).collect();
-                Self::insert_rows(conn, "mi_facts", FACT_COLUMNS, 7, &rows).await
+                for table in ["mi_facts", "mi_monthly", "mi_monthly_team", "mi_monthly_provider"] {
+                    let sql = format!("DELETE FROM {table}");
+                    sqlx::query(AssertSqlSafe(sql.as_str())).execute(&mut *conn).await?;
+                }
+                Self::mi_write_facts(conn, &facts).await?;
+                Ok(facts.len() as u64)
+            }
+
+            /// A period measure's sums by month and key, for whole months from the pre-summed
+            /// rows and for part-months from the facts.
+            async fn mi_month_rows(
+                &self,
+                measure: MeasureId,
+                scope: &Scope,
+                from: Date,
+                to: Date,
+            ) -> Result<Vec<(String, String, i64, i64, i64)>, StoreError> {
+                let (months, parts) = split_months(from, to);
+                let mut out = Vec::new();
+                if let Some((first, last)) = months {
+                    let (tables, filter, param) = summed_from(scope);
+                    let sql = format!(
+                        "SELECT m.period, m.fact_key, CAST(SUM(m.met) AS BIGINT), CAST(SUM(m.total) AS BIGINT), \
+                         CAST(SUM(m.weight) AS BIGINT) FROM {tables} \
+                         WHERE m.measure = $1 AND m.period >= $2 AND m.period <= $3{filter} GROUP BY 1, 2"
+                    );
+                    let mut q = sqlx::query_as::<_, (String, String, i64, i64, i64)>(AssertSqlSafe(sql.as_str()))
+                        .bind(measure.id())
+                        .bind(first)
+                        .bind(last);
+                    if let Some(p) = param {
+                        q = q.bind(p);
+                    }
+                    out.extend(q.fetch_all(self.pool()).await?);
+                }
+                let (filter, param) = scope_filter(scope);
+                for (a, b) in parts {
+                    let sql = format!(
+                        "SELECT substr(f.on_date, 1, 7), COALESCE(f.fact_key, ''), CAST(SUM(f.met) AS BIGINT), COUNT(*), \
+                         CAST(SUM(f.weight) AS BIGINT) {PLACE_JOINS} \
+                         WHERE f.measure = $1 AND f.on_date >= $2 AND f.on_date <= $3{filter} GROUP BY 1, 2"
+                    );
+                    let mut q = sqlx::query_as::<_, (String, String, i64, i64, i64)>(AssertSqlSafe(sql.as_str()))
+                        .bind(measure.id())
+                        .bind(a.to_string())
+                        .bind(b.to_string());
+                    if let Some(p) = &param {
+                        q = q.bind(p.as_str());
+                    }
+                    out.extend(q.fetch_all(self.pool()).await?);
+                }
+                Ok(out)
             }
         }
 
@@ -181,31 +697,23 @@ macro_rules! impl_mi_store {
                 to: Date,
                 grouping: Grouping,
             ) -> Result<Vec<Figure>, StoreError> {
-                let (filter, param) = scope_filter(scope);
                 match measure.kind() {
                     MeasureKind::Period => {
-                        let sql = format!(
-                            "SELECT substr(f.on_date, 1, 7), COALESCE(f.fact_key, ''), CAST(SUM(f.met) AS BIGINT), COUNT(*) {PLACE_JOINS} \
-                             WHERE f.measure = $1 AND f.on_date >= $2 AND f.on_date <= $3{filter} GROUP BY 1, 2 ORDER BY 1, 2"
-                        );
-                        let mut q = sqlx::query_as::<_, (String, String, i64, i64)>(AssertSqlSafe(sql.as_str()))
-                            .bind(measure.id())
-                            .bind(from.to_string())
-                            .bind(to.to_string());
-                        if let Some(p) = param {
-                            q = q.bind(p);
-                        }
-                        let rows = q.fetch_all(self.pool()).await?;
+                        let rows = self.mi_month_rows(measure, scope, from, to).await?;
                         Ok(figures_from_months(measure, scope, grouping, rows))
                     }
                     MeasureKind::AsAt => {
-                        // $3 is unused but bound, so the scope parameter is always $4.
+                        // An as-at row's period is its first failing day ('' for never), so the
+                        // figure as at `to` is the rows failing by then over all rows. $3 is
+                        // unused but bound, so the scope parameter is always $4.
+                        let (tables, filter, param) = summed_from(scope);
                         let sql = format!(
-                            "SELECT COALESCE(f.fact_key, ''), \
-                             CAST(SUM(CASE WHEN f.on_date IS NOT NULL AND f.on_date <= $2 THEN 1 ELSE 0 END) AS BIGINT), COUNT(*) \
-                             {PLACE_JOINS} WHERE f.measure = $1 AND $3 = $3{filter} GROUP BY 1 ORDER BY 1"
+                            "SELECT m.fact_key, \
+                             CAST(SUM(CASE WHEN m.period <> '' AND m.period <= $2 THEN m.total ELSE 0 END) AS BIGINT), \
+                             CAST(SUM(m.total) AS BIGINT), CAST(SUM(m.weight) AS BIGINT) \
+                             FROM {tables} WHERE m.measure = $1 AND $3 = $3{filter} GROUP BY 1 ORDER BY 1"
                         );
-                        let mut q = sqlx::query_as::<_, (String, i64, i64)>(AssertSqlSafe(sql.as_str()))
+                        let mut q = sqlx::query_as::<_, (String, i64, i64, i64)>(AssertSqlSafe(sql.as_str()))
                             .bind(measure.id())
                             .bind(to.to_string())
                             .bind(to.to_string());
@@ -213,10 +721,12 @@ macro_rules! impl_mi_store {
                             q = q.bind(p);
                         }
                         let rows = q.fetch_all(self.pool()).await?;
+                        let n = |v: i64| u64::try_from(v.max(0)).unwrap_or(0);
                         Ok(rows
                             .into_iter()
-                            .map(|(key, n, d)| {
-                                Figure::new(measure, scope, to.to_string(), key, n.max(0) as u64, d.max(0) as u64)
+                            .filter(|(_, _, d, _)| *d > 0)
+                            .map(|(key, failing, d, w)| {
+                                Figure::new(measure, scope, to.to_string(), key, n(failing), n(d)).with_weight(n(w))
                             })
                             .collect())
                     }
@@ -242,7 +752,54 @@ macro_rules! impl_mi_store {
             async fn mi_check(&self) -> Result<Vec<String>, StoreError> {
                 let live = self.mi_facts().await?;
                 let want = self.mi_recompute().await?;
-                Ok(differences(&live, &want))
+                let mut out = differences(&live, &want);
+                // The pre-summed tables against a re-summing of the facts by the database.
+                let resum = self.mi_resum().await?;
+                describe_sums("mi_monthly", &self.mi_monthly().await?, &resum, &mut out);
+                let sql = format!("SELECT {TEAM_COLUMNS} FROM mi_monthly_team");
+                let rows: Vec<(String, String, String, String, i64, i64, i64)> =
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
+                let teams: BTreeMap<_, _> =
+                    rows.into_iter().map(|(m, p, t, k, met, total, weight)| ((m, p, t, k), Sums { met, total, weight })).collect();
+                describe_sums("mi_monthly_team", &teams, &by_team(&resum), &mut out);
+                let sql = format!("SELECT {PROVIDER_COLUMNS} FROM mi_monthly_provider");
+                let rows: Vec<(String, String, String, i64, i64, i64)> =
+                    sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
+                let provider: BTreeMap<_, _> =
+                    rows.into_iter().map(|(m, p, k, met, total, weight)| ((m, p, k), Sums { met, total, weight })).collect();
+                describe_sums("mi_monthly_provider", &provider, &by_provider(&resum), &mut out);
+                Ok(out)
+            }
+
+            async fn mi_monthly(&self) -> Result<BTreeMap<SumKey, Sums>, StoreError> {
+                let sql = format!("SELECT {MONTHLY_COLUMNS} FROM mi_monthly");
+                let rows: Vec<SumRow> = sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
+                Ok(sums_map(rows))
+            }
+
+            async fn mi_resum(&self) -> Result<BTreeMap<SumKey, Sums>, StoreError> {
+                self.mi_resum_facts().await
+            }
+
+            async fn mi_rebuild_projection(&self) -> Result<u64, StoreError> {
+                let mut tx = self.pool().begin().await?;
+                let n = Self::mi_rebuild(&mut tx).await?;
+                tx.commit().await?;
+                Ok(n)
+            }
+
+            async fn mi_export_facts(
+                &self,
+                sink: &mut (dyn FnMut(FactRow) -> Result<(), StoreError> + Send),
+            ) -> Result<u64, StoreError> {
+                let sql = format!("SELECT {FACT_COLUMNS} FROM mi_facts ORDER BY crn");
+                let mut rows = sqlx::query_as::<_, FactRow>(AssertSqlSafe(sql.as_str())).fetch(self.pool());
+                let mut n = 0;
+                while let Some(row) = rows.try_next().await? {
+                    sink(row)?;
+                    n += 1;
+                }
+                Ok(n)
             }
         }
     };

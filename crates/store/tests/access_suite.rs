@@ -95,6 +95,38 @@ async fn sessions_live_until_ended<S: AccessStore, P>(store: S, _pool: P) {
 }
 both_engines!(sessions_t, sessions_live_until_ended);
 
+/// A change of password ends every session of the user (and no one else's) and starts the
+/// new one, in one go; for an unknown user or someone else's session nothing is written.
+async fn changing_a_password_leaves_only_the_new_session<S: AccessStore, P>(store: S, _pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    store.add_user(&user("sam")).await.unwrap();
+    let session = |id: &str, who: &str| SessionRecord {
+        id_hash: id.into(),
+        username: who.into(),
+        csrf_token: format!("tok-{id}"),
+        created_at: now(),
+        last_seen: now(),
+    };
+    for (id, who) in [("p1", "priya"), ("p2", "priya"), ("s1", "sam")] {
+        store.create_session(&session(id, who)).await.unwrap();
+    }
+    let hash = "$argon2id$v=19$m=19456,t=2,p=1$bmV3c2FsdA$bmV3aGFzaA";
+    for (who, s) in [("nobody", session("n1", "nobody")), ("priya", session("x1", "sam"))] {
+        assert!(!store.change_password(who, hash, &s).await.unwrap(), "{who}");
+        assert!(store.session(&s.id_hash).await.unwrap().is_none(), "{who}: no session started");
+    }
+    assert_eq!(store.user("priya").await.unwrap(), Some(user("priya")), "refused changes wrote nothing");
+    assert!(store.session("p1").await.unwrap().is_some());
+
+    assert!(store.change_password("priya", hash, &session("p3", "priya")).await.unwrap());
+    assert_eq!(store.user("priya").await.unwrap().unwrap().password_hash, hash);
+    for (id, live) in [("p1", false), ("p2", false), ("p3", true), ("s1", true)] {
+        assert_eq!(store.session(id).await.unwrap().is_some(), live, "session {id}");
+    }
+    assert_eq!(store.user("sam").await.unwrap(), Some(user("sam")), "another user is untouched");
+}
+both_engines!(change_password_t, changing_a_password_leaves_only_the_new_session);
+
 async fn failed_sign_ins_are_counted_from_a_time<S: AccessStore, P>(store: S, _pool: P) {
     for minutes in [0, 5, 20] {
         store.record_failed_sign_in("priya", now() + minutes.minutes()).await.unwrap();

@@ -324,3 +324,53 @@ pub const RISK_OBJECTIVE_PERCENT: f64 = 85.0;
 /// shares above keep generated cases within (`tests/worklist.rs`). Probity's own target: a
 /// caseload of 57 then shows an officer a few dozen overdue items, not hundreds.
 pub const MAX_OVERDUE_PER_ACTIVE_CASE: f64 = 1.5;
+
+// ---- Staff equality (assumptions) ------------------------------------------------------
+//
+// The report gives no figures for the workforce's protected characteristics or its
+// performance processes. These are Probity's assumptions, so that the staff process table
+// (`probity mi disproportionality --outcome performance-improvement`) has something to show;
+// none is a published figure, and no group is flagged more often than another on purpose.
+
+/// Staff who leave a characteristic undeclared ("not recorded"), percent, for each
+/// characteristic apart. Assumption.
+pub const STAFF_UNDECLARED_PERCENT: f64 = 5.0;
+
+/// Ethnicity of staff who declare it, percent. Assumption for London, whose probation
+/// workforce is more diverse than the country's.
+pub const STAFF_ETHNICITY: [(domain::person::Ethnicity, f64); 6] = {
+    use domain::person::Ethnicity as E;
+    [(E::White, 58.0), (E::Black, 20.0), (E::Asian, 12.0), (E::Mixed, 5.0), (E::Other, 3.0), (E::NotStated, 2.0)]
+};
+
+/// Age on the reference date of staff who declare a date of birth: (youngest, oldest) years,
+/// percent. Assumption.
+pub const STAFF_AGES: [((i16, i16), f64); 4] = [((22, 29), 20.0), ((30, 39), 30.0), ((40, 49), 25.0), ((50, 64), 25.0)];
+
+/// Staff who declare a disability, percent of those who answer. Assumption.
+pub const STAFF_DISABLED_PERCENT: f64 = 10.0;
+
+/// Religion of staff who declare it, percent. Assumption, after the shape of London's answers
+/// to the census question.
+pub const STAFF_RELIGION: [(domain::staff::Religion, f64); 9] = {
+    use domain::staff::Religion as R;
+    [
+        (R::Christian, 40.0),
+        (R::NoReligion, 30.0),
+        (R::Muslim, 12.0),
+        (R::Hindu, 5.0),
+        (R::Jewish, 2.0),
+        (R::Sikh, 2.0),
+        (R::Buddhist, 1.0),
+        (R::Other, 2.0),
+        (R::NotStated, 6.0),
+    ]
+};
+
+/// Staff given a performance-improvement flag that started in the two years before the
+/// reference date, percent, whatever their characteristics. Assumption.
+pub const STAFF_FLAG_PERCENT: f64 = 12.0;
+
+/// How long a flag lasts, days (first and last day counted): it has ended by the reference
+/// date if its last day is before it. Assumption.
+pub const STAFF_FLAG_DAYS: (i32, i32) = (60, 120);

@@ -24,6 +24,7 @@ use rand::rngs::StdRng;
 use std::collections::BTreeMap;
 
 mod practice;
+mod reoffending;
 mod tiering;
 
 const DAY: i64 = 86_400;
@@ -215,6 +216,8 @@ impl Generator {
         };
         c.run();
         let events = tiering::with_tiers(&crn, c.finish(&crn));
+        let cutoff = Timestamp::from_second(self.cutoff).expect("in range");
+        let events = reoffending::with_reoffences(self.opts.seed, index, cutoff, events);
         (crn, events)
     }
 

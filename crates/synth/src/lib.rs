@@ -26,11 +26,13 @@ mod interventions;
 mod london;
 mod names;
 mod org;
+mod staff;
 pub mod stats;
 
 pub use generate::Generator;
 pub use interventions::london_rate_card;
 pub use org::{officers_for, organisation};
+pub use staff::{StaffEquality, staff_equality};
 pub use stats::{Check, Stats, stats};
 
 use domain::event::RecordedEvent;

@@ -560,7 +560,14 @@ fn thousands(n: u64) -> String {
 /// of its own, so the clients do not steal the server's worker threads' turns.
 fn run<S, F>(engine: &str, config: &Config, open: F)
 where
-    S: CaseStore + AccessStore + InspectionStore + UpwStore,
+    S: CaseStore
+        + AccessStore
+        + InspectionStore
+        + UpwStore
+        + store::MiStore
+        + store::WorkloadStore
+        + store::MiOutcomeStore
+        + store::StaffEqualityStore,
     F: AsyncFnOnce(&Config) -> (S, Provenance),
 {
     let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();

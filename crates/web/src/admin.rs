@@ -173,6 +173,15 @@ async fn users_page(State(app): State<AppState>, Extension(who): Extension<Signe
 /// The least length of a password set by an administrator (NCSC: length over complexity).
 pub const MIN_PASSWORD_LENGTH: usize = 12;
 
+/// Whether `password` may be set, wherever one is set (an administrator's form, a user's own
+/// change of password); `Err` names `field` and says what is wrong.
+pub fn check_password_strength(field: &str, password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_LENGTH {
+        return Err(format!("{field}: must be at least {MIN_PASSWORD_LENGTH} characters"));
+    }
+    Ok(())
+}
+
 /// A new user from the form, or every bad field.
 pub fn new_user(
     username: &str,
@@ -185,8 +194,8 @@ pub fn new_user(
     let mut errors = Vec::new();
     let mut bad = |field, message: String| errors.push(FieldError { field, message });
     let username = Username::parse(username).map_err(|e| bad("username", e)).ok();
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        bad("password", format!("password: must be at least {MIN_PASSWORD_LENGTH} characters"));
+    if let Err(e) = check_password_strength("password", password) {
+        bad("password", e);
     }
     let role = Role::parse(role).map_err(|e| bad("role", e)).ok();
     let scope = PlaceScope::parse(scope).map_err(|e| bad("scope", e)).ok();

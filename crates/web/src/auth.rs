@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use services::access::{self, User};
 use sha2::{Digest, Sha256};
-use store::auth::SessionRecord;
+use store::auth::{SessionRecord, UserRecord};
 
 pub const SESSION_COOKIE: &str = "probity_session";
 /// The double-submit cookie that protects the sign-in form itself (there is no session yet).
@@ -264,14 +264,15 @@ pub enum SignInRefused {
     Locked { until: Timestamp },
 }
 
-/// Checks a username and password, applying the lockout policy; on success starts a NEW
-/// session (any session the browser brought is ended) and returns its id for the cookie.
-pub async fn sign_in(
+/// Checks `password` for `username` under the lockout policy: a locked name is refused
+/// whatever the password, and a wrong password (or a disabled user) counts as a failure
+/// towards the lock. Signing in and changing one's own password both come through here, so
+/// guesses made either way add up. The answer takes as long whether or not the name exists.
+pub async fn check_password(
     app: &AppState,
     username: &str,
     password: &str,
-    previous_session: Option<&str>,
-) -> Result<Result<String, SignInRefused>, WebError> {
+) -> Result<Result<UserRecord, SignInRefused>, WebError> {
     let now = Timestamp::now();
     let policy = &access::LOCKOUT;
     let since = now - policy.window - policy.locked_for;
@@ -295,19 +296,58 @@ pub async fn sign_in(
         }));
     };
     app.records.clear_failed_sign_ins(username).await?;
-    if let Some(old) = previous_session {
-        app.records.end_session(&session_key(old)).await?;
-    }
+    Ok(Ok(user))
+}
+
+/// A new session for `username`: its id (for the cookie only) and the record the store keeps.
+fn fresh_session(username: &str) -> (String, SessionRecord) {
+    let now = Timestamp::now();
     let id = new_token();
     let session = SessionRecord {
         id_hash: session_key(&id),
-        username: user.username,
+        username: username.to_owned(),
         csrf_token: new_token(),
         created_at: now,
         last_seen: now,
     };
+    (id, session)
+}
+
+/// Checks a username and password, applying the lockout policy; on success starts a NEW
+/// session (any session the browser brought is ended) and returns its id for the cookie.
+pub async fn sign_in(
+    app: &AppState,
+    username: &str,
+    password: &str,
+    previous_session: Option<&str>,
+) -> Result<Result<String, SignInRefused>, WebError> {
+    let user = match check_password(app, username, password).await? {
+        Ok(user) => user,
+        Err(refused) => return Ok(Err(refused)),
+    };
+    if let Some(old) = previous_session {
+        app.records.end_session(&session_key(old)).await?;
+    }
+    let (id, session) = fresh_session(&user.username);
     app.records.create_session(&session).await?;
     Ok(Ok(id))
+}
+
+/// Sets a new password for the signed-in user (already checked: their current password and
+/// the new one's strength), ends every session of theirs, this one included, and returns the
+/// id of the session that replaces this one: whoever held an old session, or this one's id,
+/// is signed out.
+pub async fn replace_password(app: &AppState, who: &SignedIn, password: &str) -> Result<String, WebError> {
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::internal(format!("password hashing: {e}")))??;
+    let username = who.user.username.as_str();
+    let (id, session) = fresh_session(username);
+    if !app.records.change_password(username, &hash, &session).await? {
+        return Err(WebError::internal(format!("user {username} vanished while changing their password")));
+    }
+    Ok(id)
 }
 
 #[cfg(test)]

@@ -311,6 +311,8 @@ struct CaseHead {
     crn: String,
     name: String,
     officer: Option<String>,
+    /// Whether the officer's crumb links to their caseload: only for a user who may open it.
+    officer_link: bool,
     section: &'static str,
     sections: Vec<SectionLink>,
     due: Vec<DueRow>,
@@ -331,6 +333,7 @@ impl CaseHead {
                 .collect(),
             name: format!("{} {}", file.summary.first_name, file.summary.family_name),
             officer: file.summary.officer.as_ref().map(ToString::to_string),
+            officer_link: file.caseload_link,
             section: current.label(),
             due,
             crn,

@@ -8,6 +8,7 @@
 //!
 //! Start reading at [`router`], then `api.rs` and `pages.rs`.
 
+pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
@@ -15,6 +16,8 @@ mod body;
 pub mod case_pages;
 pub mod error;
 pub mod inspection_pages;
+pub mod mi_outcome_pages;
+pub mod mi_pages;
 pub mod openapi;
 pub mod pages;
 mod records;
@@ -83,12 +86,32 @@ pub struct AppState {
 }
 
 /// The whole application on `store`, reading today's date from the system clock.
-pub fn router<S: CaseStore + AccessStore + InspectionStore + store::UpwStore>(store: S) -> Router {
+pub fn router<
+    S: CaseStore
+        + AccessStore
+        + InspectionStore
+        + store::UpwStore
+        + store::MiStore
+        + store::WorkloadStore
+        + store::MiOutcomeStore
+        + store::StaffEqualityStore,
+>(
+    store: S,
+) -> Router {
     router_with_clock(store, Clock::System)
 }
 
 /// The whole application with a chosen clock.
-pub fn router_with_clock<S: CaseStore + AccessStore + InspectionStore + store::UpwStore>(
+pub fn router_with_clock<
+    S: CaseStore
+        + AccessStore
+        + InspectionStore
+        + store::UpwStore
+        + store::MiStore
+        + store::WorkloadStore
+        + store::MiOutcomeStore
+        + store::StaffEqualityStore,
+>(
     store: S,
     clock: Clock,
 ) -> Router {
@@ -107,9 +130,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
     api::router()
         .merge(pages::router())
         .merge(admin::router())
+        .merge(account::router())
         .merge(upw_pages::router())
         .merge(inspection_pages::router())
         .merge(team_pages::router())
+        .merge(mi_pages::router())
+        .merge(mi_outcome_pages::router())
         .merge(case_pages::router())
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
         .merge(pages::public_router())
@@ -122,16 +148,28 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     let mut all = api::api_routes();
     all.extend(pages::page_routes());
     all.extend(admin::admin_routes());
+    all.extend(account::account_routes());
     all.extend(upw_pages::upw_routes());
     all.extend(inspection_pages::inspection_routes());
     all.extend(team_pages::team_routes());
+    all.extend(mi_pages::mi_routes());
+    all.extend(mi_outcome_pages::mi_outcome_routes());
     all.extend(case_pages::case_routes());
     all.extend(pages::public_routes());
     all
 }
 
 /// Serves until ctrl-c (or SIGTERM), letting requests in flight finish.
-pub async fn serve<S: CaseStore + AccessStore + InspectionStore + store::UpwStore>(
+pub async fn serve<
+    S: CaseStore
+        + AccessStore
+        + InspectionStore
+        + store::UpwStore
+        + store::MiStore
+        + store::WorkloadStore
+        + store::MiOutcomeStore
+        + store::StaffEqualityStore,
+>(
     store: S,
     listener: tokio::net::TcpListener,
 ) -> std::io::Result<()> {

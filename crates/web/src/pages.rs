@@ -72,6 +72,8 @@ pub struct Nav {
     pub assesses: bool,
     /// Whether to offer the unpaid-work pages.
     pub upw: bool,
+    /// Whether to offer the management information pages (`access::may_see_mi`).
+    pub mi: bool,
 }
 
 impl Nav {
@@ -84,6 +86,7 @@ impl Nav {
             sees_people: who.user.policy().sees_people,
             assesses: who.user.policy().assesses_cases,
             upw: services::access::upw_role_access(&who.user) != services::access::UpwAccess::None,
+            mi: services::access::may_see_mi(&who.user).is_some(),
         })
     }
 }

@@ -16,7 +16,7 @@ use std::future::Future;
 use std::pin::Pin;
 use store::auth::{AccessLists, CaseRead, LimitedAccess, SessionRecord, SignedInRecord, UserRecord};
 use store::inspection::{InspectionRecord, InspectionStore};
-use store::{AccessStore, CaseStore, StoreError, UpwStore};
+use store::{AccessStore, CaseStore, MiStore, StoreError, UpwStore};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -58,6 +58,13 @@ pub trait CaseRecords: Send + Sync + 'static {
     fn signed_in<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>>;
     fn access_lists(&self) -> BoxFuture<'_, Result<AccessLists, StoreError>>;
     fn end_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
+    /// A new password hash, every session of the user ended and `session` started, at once.
+    fn change_password<'a>(
+        &'a self,
+        username: &'a str,
+        password_hash: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>>;
     fn failed_sign_ins<'a>(
         &'a self,
@@ -69,6 +76,18 @@ pub trait CaseRecords: Send + Sync + 'static {
     fn remove_limited_access(&self, id: i64) -> BoxFuture<'_, Result<bool, StoreError>>;
     fn limited_access(&self) -> BoxFuture<'_, Result<Vec<LimitedAccess>, StoreError>>;
     fn limited_access_for<'a>(&'a self, crn: &'a Crn) -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>>;
+    /// Every reduction of these officers' hours, whatever its dates (sickness, facility
+    /// time, trainee and newly qualified protection), by staff code, start and id.
+    fn reductions_for<'a>(
+        &'a self,
+        staff: &'a [Code],
+    ) -> BoxFuture<'a, Result<Vec<store::workload::StaffReduction>, StoreError>>;
+    /// Every report these officers are preparing or have completed, by staff code, day
+    /// requested and id.
+    fn reports_for<'a>(
+        &'a self,
+        staff: &'a [Code],
+    ) -> BoxFuture<'a, Result<Vec<store::workload::StaffReport>, StoreError>>;
     /// The limited-access entries of these cases only (by CRN, then id).
     fn limited_access_for_cases<'a>(&'a self, crns: &'a [Crn])
     -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>>;
@@ -156,6 +175,38 @@ pub trait CaseRecords: Send + Sync + 'static {
         by: &'a Code,
         now: Timestamp,
     ) -> BoxFuture<'a, Result<services::upw::Allocated, services::upw::UpwError>>;
+
+    // Management information (issue 6): figures from the MI projection (`store::MiStore`).
+    fn mi_figures<'a>(
+        &'a self,
+        measure: analytics::measures::MeasureId,
+        scope: &'a analytics::measures::Scope,
+        from: Date,
+        to: Date,
+        grouping: analytics::measures::Grouping,
+    ) -> BoxFuture<'a, Result<Vec<analytics::measures::Figure>, StoreError>>;
+
+    // Proven reoffending and disproportionality (issue 6 items 3 and 4: `store::MiOutcomeStore`).
+    fn mi_reoffending(
+        &self,
+        by: store::mi_outcomes::PlaceLevel,
+    ) -> BoxFuture<'_, Result<Vec<store::mi_outcomes::CohortRates>, StoreError>>;
+
+    fn mi_disproportionality<'a>(
+        &'a self,
+        outcome: analytics::outcomes::OutcomeKind,
+        characteristic: analytics::outcomes::Characteristic,
+        policy: &'a analytics::proportion::SuppressionPolicy,
+    ) -> BoxFuture<'a, Result<store::mi_outcomes::DisproportionalityTable, StoreError>>;
+
+    // Disproportionality in a staff process (issue 6 item 4: `store::StaffEqualityStore`).
+    fn staff_disproportionality<'a>(
+        &'a self,
+        process: domain::staff::FlagKind,
+        characteristic: analytics::outcomes::Characteristic,
+        period: analytics::staff_process::Period,
+        policy: &'a analytics::proportion::SuppressionPolicy,
+    ) -> BoxFuture<'a, Result<analytics::staff_process::StaffProcessTable, StoreError>>;
 }
 
 /// An inspector's answer to one question of one sampled case.
@@ -168,7 +219,17 @@ pub struct InspectionAnswer<'a> {
     pub by: &'a Code,
 }
 
-impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S {
+impl<
+    S: CaseStore
+        + AccessStore
+        + InspectionStore
+        + UpwStore
+        + MiStore
+        + store::WorkloadStore
+        + store::MiOutcomeStore
+        + store::StaffEqualityStore,
+> CaseRecords for S
+{
     fn append<'a>(
         &'a self,
         crn: &'a Crn,
@@ -241,6 +302,14 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
     fn end_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::end_session(self, key))
     }
+    fn change_password<'a>(
+        &'a self,
+        username: &'a str,
+        password_hash: &'a str,
+        session: &'a SessionRecord,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(AccessStore::change_password(self, username, password_hash, session))
+    }
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::record_failed_sign_in(self, username, at))
     }
@@ -271,6 +340,18 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
         crns: &'a [Crn],
     ) -> BoxFuture<'a, Result<Vec<LimitedAccess>, StoreError>> {
         Box::pin(AccessStore::limited_access_for_cases(self, crns))
+    }
+    fn reductions_for<'a>(
+        &'a self,
+        staff: &'a [Code],
+    ) -> BoxFuture<'a, Result<Vec<store::workload::StaffReduction>, StoreError>> {
+        Box::pin(store::WorkloadStore::reductions_for(self, staff))
+    }
+    fn reports_for<'a>(
+        &'a self,
+        staff: &'a [Code],
+    ) -> BoxFuture<'a, Result<Vec<store::workload::StaffReport>, StoreError>> {
+        Box::pin(store::WorkloadStore::reports_for(self, staff))
     }
     fn search_people<'a>(
         &'a self,
@@ -407,5 +488,42 @@ impl<S: CaseStore + AccessStore + InspectionStore + UpwStore> CaseRecords for S 
         now: Timestamp,
     ) -> BoxFuture<'a, Result<services::upw::Allocated, services::upw::UpwError>> {
         Box::pin(services::upw::allocate(self, crn, session, recurrence, today, by, now))
+    }
+
+    fn mi_figures<'a>(
+        &'a self,
+        measure: analytics::measures::MeasureId,
+        scope: &'a analytics::measures::Scope,
+        from: Date,
+        to: Date,
+        grouping: analytics::measures::Grouping,
+    ) -> BoxFuture<'a, Result<Vec<analytics::measures::Figure>, StoreError>> {
+        Box::pin(MiStore::mi_figures(self, measure, scope, from, to, grouping))
+    }
+
+    fn mi_reoffending(
+        &self,
+        by: store::mi_outcomes::PlaceLevel,
+    ) -> BoxFuture<'_, Result<Vec<store::mi_outcomes::CohortRates>, StoreError>> {
+        Box::pin(store::MiOutcomeStore::mi_reoffending(self, by))
+    }
+
+    fn mi_disproportionality<'a>(
+        &'a self,
+        outcome: analytics::outcomes::OutcomeKind,
+        characteristic: analytics::outcomes::Characteristic,
+        policy: &'a analytics::proportion::SuppressionPolicy,
+    ) -> BoxFuture<'a, Result<store::mi_outcomes::DisproportionalityTable, StoreError>> {
+        Box::pin(store::MiOutcomeStore::mi_disproportionality(self, outcome, characteristic, policy))
+    }
+
+    fn staff_disproportionality<'a>(
+        &'a self,
+        process: domain::staff::FlagKind,
+        characteristic: analytics::outcomes::Characteristic,
+        period: analytics::staff_process::Period,
+        policy: &'a analytics::proportion::SuppressionPolicy,
+    ) -> BoxFuture<'a, Result<analytics::staff_process::StaffProcessTable, StoreError>> {
+        Box::pin(store::StaffEqualityStore::staff_disproportionality(self, process, characteristic, period, policy))
     }
 }

@@ -503,6 +503,9 @@ pub struct CaseFile {
     pub events: Vec<domain::event::RecordedEvent>,
     /// Whether this user may record on the case (`services::access`); forms are offered only then.
     pub may_write: bool,
+    /// Whether this user may open the caseload of the case's officer (`services::access`);
+    /// the officer is named either way, but linked only then.
+    pub caseload_link: bool,
     pub org: Organisation,
     pub today: Date,
 }
@@ -524,12 +527,15 @@ pub async fn case_file(app: &AppState, who: &SignedIn, crn: &str, route: &str) -
     let summary = CaseSummary::from_state(&state)
         .ok_or_else(|| WebError::internal(format!("case {crn} has events but no person")))?;
     record_read(app, who, &crn, route).await?;
+    let org = app.records.organisation().await?;
+    let caseload_link = summary.officer.as_ref().is_some_and(|o| access::may_see_caseload(&who.user, o, &org));
     Ok(CaseFile {
         state,
         summary,
         events,
         may_write: access == CaseAccess::ReadWrite,
-        org: app.records.organisation().await?,
+        caseload_link,
+        org,
         today: app.clock.today(),
     })
 }
@@ -678,9 +684,17 @@ pub struct TeamOfficer {
     pub workload: Vec<analytics::Case>,
     /// Active cases with no tier yet, which the model cannot weigh.
     pub untiered: usize,
-    /// Workload against capacity today. The organisation records no reductions (sickness,
-    /// facility time, trainee and newly qualified protection) and no reports in
-    /// preparation, so there are none here.
+    /// Their reductions of hours (sickness, facility time, trainee and newly qualified
+    /// protection) as recorded, whatever their dates: the model applies those in force on
+    /// the day (`probity staff reduction`).
+    pub reductions: Vec<analytics::workload::Reduction>,
+    /// The reports they are preparing or have completed, whatever their dates
+    /// (`probity staff report`).
+    pub reports: Vec<analytics::workload::Report>,
+    /// The kinds of those reports in preparation today: what the model weighs.
+    pub reports_in_preparation: Vec<analytics::ReportKind>,
+    /// Workload against capacity today: their cases and the reports in preparation today,
+    /// against their points after the reductions in force today.
     pub capacity: analytics::CapacityFigures,
     /// Whether this user may open their caseload.
     pub caseload_link: bool,
@@ -728,6 +742,57 @@ async fn folded(app: &AppState, crn: &Crn) -> Result<CaseState, WebError> {
     CaseState::fold(crn.clone(), &events).map_err(|e| WebError::internal(format!("case {crn}: {e}")))
 }
 
+/// What is recorded of an officer besides their cases that the workload model weighs: their
+/// reductions of hours and their reports, whatever their dates.
+struct OfficerRecords {
+    reductions: Vec<analytics::workload::Reduction>,
+    reports: Vec<analytics::workload::Report>,
+}
+
+/// An officer's recorded reductions of hours and reports, whatever their dates.
+async fn officer_records(app: &AppState, staff: &domain::org::Staff) -> Result<OfficerRecords, WebError> {
+    let code = std::slice::from_ref(&staff.code);
+    let reductions = app.records.reductions_for(code).await?.into_iter().map(|r| r.reduction).collect();
+    let reports = app.records.reports_for(code).await?.into_iter().map(|r| r.report).collect();
+    Ok(OfficerRecords { reductions, reports })
+}
+
+/// An officer's workload from their active cases and reports: the cases the model weighs,
+/// how many it cannot (no tier yet), and their capacity today with the reports in
+/// preparation today, after the reductions in force today. The team view and the MI
+/// workload pages both use this, so the two cannot disagree.
+pub(crate) async fn officer_workload(
+    app: &AppState,
+    staff: &domain::org::Staff,
+    cases: &[CaseSummary],
+    today: Date,
+) -> Result<(Vec<analytics::Case>, usize, analytics::CapacityFigures), WebError> {
+    let records = officer_records(app, staff).await?;
+    officer_workload_with(app, staff, cases, &records, today).await
+}
+
+/// [`officer_workload`] with the officer's reductions and reports already read.
+async fn officer_workload_with(
+    app: &AppState,
+    staff: &domain::org::Staff,
+    cases: &[CaseSummary],
+    records: &OfficerRecords,
+    today: Date,
+) -> Result<(Vec<analytics::Case>, usize, analytics::CapacityFigures), WebError> {
+    let (mut workload, mut untiered) = (Vec::with_capacity(cases.len()), 0);
+    for case in cases {
+        match analytics::workload::case_from_record(&folded(app, &case.crn).await?, today, staff) {
+            Some(c) => workload.push(c),
+            None => untiered += 1,
+        }
+    }
+    let reports = analytics::workload::reports_in_preparation(&records.reports, today);
+    let capacity = WORKLOAD
+        .capacity(&workload, &reports, staff.contracted_hours.get(), &records.reductions, today)
+        .map_err(|e| WebError::internal(format!("workload of {}: {e}", staff.code)))?;
+    Ok((workload, untiered, capacity))
+}
+
 /// A team's view, if this user's role and place reach it (403 otherwise, 404 for no such
 /// team). Each active case of the team's officers is folded once, for its tier and type.
 pub async fn team_view(app: &AppState, who: &SignedIn, team: &str) -> Result<TeamView, WebError> {
@@ -749,17 +814,12 @@ pub async fn team_view(app: &AppState, who: &SignedIn, team: &str) -> Result<Tea
         if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
             continue;
         }
-        let (mut workload, mut untiered) = (Vec::with_capacity(cases.len()), 0);
-        for case in &cases {
-            match analytics::workload::case_from_record(&folded(app, &case.crn).await?, today, staff) {
-                Some(c) => workload.push(c),
-                None => untiered += 1,
-            }
-        }
-        let capacity = WORKLOAD
-            .capacity(&workload, &[], staff.contracted_hours.get(), &[], today)
-            .map_err(|e| WebError::internal(format!("workload of {}: {e}", staff.code)))?;
+        let records = officer_records(app, staff).await?;
+        let (workload, untiered, capacity) = officer_workload_with(app, staff, &cases, &records, today).await?;
         officers.push(TeamOfficer {
+            reports_in_preparation: analytics::workload::reports_in_preparation(&records.reports, today),
+            reductions: records.reductions,
+            reports: records.reports,
             active_cases: cases.iter().filter(|c| !barred.contains(&c.crn)).count(),
             workload,
             untiered,
@@ -852,7 +912,7 @@ pub async fn allocation_screen(
         let after = match analytics::workload::case_from_record(&case.state, view.today, &o.staff) {
             Some(new_case) => Some(
                 WORKLOAD
-                    .capacity_with(&o.workload, &[], hours, &[], view.today, &new_case)
+                    .capacity_with(&o.workload, &o.reports_in_preparation, hours, &o.reductions, view.today, &new_case)
                     .map_err(|e| WebError::internal(format!("workload of {}: {e}", o.staff.code)))?
                     .after,
             ),

@@ -55,6 +55,11 @@ pub fn capacity(percent: Option<f64>) -> String {
     percent.map_or_else(|| "No points available".to_owned(), |c| format!("{c:.1}%"))
 }
 
+/// The points of these reports under the workload policy the team view applies.
+fn report_points(kinds: &[analytics::ReportKind]) -> f64 {
+    kinds.iter().map(|&k| f64::from(service::WORKLOAD.report_points.points(k))).sum()
+}
+
 fn hours(h: f64) -> String {
     format!("{h}")
 }
@@ -108,6 +113,9 @@ struct OfficerLine {
     hours: String,
     active_cases: usize,
     untiered: usize,
+    /// Reports in preparation today, and the points they carry.
+    reports: usize,
+    report_points: String,
     points: String,
     available: String,
     capacity: String,
@@ -134,11 +142,17 @@ struct TeamPage {
     borough: String,
     on: String,
     officers: Vec<OfficerLine>,
+    total_reports: usize,
+    total_report_points: String,
     total_points: String,
     total_available: String,
     total_capacity: String,
     queue: Vec<QueueLine>,
     allocates: bool,
+    /// The policy's points per report, for the explanation under the table.
+    standard_court_points: u32,
+    fast_points: u32,
+    parole_points: u32,
 }
 
 fn days_between(from: jiff::civil::Date, to: jiff::civil::Date) -> i64 {
@@ -164,6 +178,8 @@ impl TeamPage {
                 hours: hours(o.staff.contracted_hours.get()),
                 active_cases: o.active_cases,
                 untiered: o.untiered,
+                reports: o.reports_in_preparation.len(),
+                report_points: points(report_points(&o.reports_in_preparation)),
                 points: points(o.capacity.points),
                 available: points(o.capacity.available_points),
                 capacity: capacity(o.capacity.capacity_percent),
@@ -191,12 +207,17 @@ impl TeamPage {
             place: place(view),
             borough: view.borough.as_ref().map_or_else(|| "its borough".to_owned(), |b| b.name.to_string()),
             on: day(view.today),
+            total_reports: view.officers.iter().map(|o| o.reports_in_preparation.len()).sum(),
+            total_report_points: points(view.officers.iter().map(|o| report_points(&o.reports_in_preparation)).sum()),
             officers,
             total_points: points(total.points),
             total_available: points(total.available_points),
             total_capacity: capacity(total.capacity_percent),
             queue,
             allocates: view.access == TeamAccess::Allocate,
+            standard_court_points: service::WORKLOAD.report_points.standard_court,
+            fast_points: service::WORKLOAD.report_points.fast,
+            parole_points: service::WORKLOAD.report_points.parole,
         }
     }
 }

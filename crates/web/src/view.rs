@@ -55,6 +55,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "referral_outcomes_recorded",
     "oversight_recorded",
     "oversight_action_completed",
+    "reoffence_proven",
 ];
 
 /// Work recorded more than this many business days after it happened is flagged as late:

@@ -272,6 +272,37 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("POST", "/teams/{code}/allocate/{crn}"),
             ("/teams/TEAM1/allocate/X000004", [303, 403, 400, 403, 403, 403, 403, 403]),
         ),
+        // One's own password: everyone signed in; a form without the passwords is refused (400).
+        (("GET", "/account/password"), ("/account/password", [303, 200, 200, 200, 200, 200, 200, 200])),
+        (("POST", "/account/password"), ("/account/password", [303, 400, 400, 400, 400, 400, 400, 400])),
+        // Management information (issue 6): `access::may_see_mi`. An officer sees only their own
+        // figures (so not their team's), SPOs their team, managers their area, analysts and admins
+        // the provider; UPW staff and inspectors none.
+        (("GET", "/mi"), ("/mi", [303, 200, 200, 200, 403, 403, 200, 200])),
+        (
+            ("GET", "/mi/measures/{id}"),
+            ("/mi/measures/first_appointment?scope=team:TEAM1", [303, 403, 200, 200, 403, 403, 200, 200]),
+        ),
+        (
+            ("GET", "/mi/measures/{id}/figures.csv"),
+            ("/mi/measures/unseen/figures.csv?scope=team:TEAM1", [303, 403, 200, 200, 403, 403, 200, 200]),
+        ),
+        (("GET", "/mi/workload"), ("/mi/workload", [303, 200, 200, 200, 403, 403, 200, 200])),
+        (("GET", "/mi/workload.csv"), ("/mi/workload.csv", [303, 200, 200, 200, 403, 403, 200, 200])),
+        // Proven reoffending (issue 6 item 3): every MI user, rows only for places within their
+        // scope; a bad level is refused (400) before anything is read.
+        (("GET", "/mi/reoffending"), ("/mi/reoffending?by=team", [303, 200, 200, 200, 403, 403, 200, 200])),
+        (("GET", "/mi/reoffending.csv"), ("/mi/reoffending.csv?by=street", [303, 400, 400, 400, 403, 403, 400, 400])),
+        // Disproportionality (item 4): provider-wide, so only a provider MI scope
+        // (`access::may_see_provider_mi`).
+        (
+            ("GET", "/mi/disproportionality"),
+            ("/mi/disproportionality?outcome=recall&characteristic=gender", [303, 403, 403, 403, 403, 403, 200, 200]),
+        ),
+        (
+            ("GET", "/mi/disproportionality.csv"),
+            ("/mi/disproportionality.csv?outcome=breach", [303, 403, 403, 403, 403, 403, 200, 200]),
+        ),
         (("GET", "/sign-in"), ("/sign-in", [200; 8])),
         // Without the sign-in form's own cookie and token: refused, whoever asks.
         (("POST", "/sign-in"), ("/sign-in", [403; 8])),
@@ -487,6 +518,27 @@ async fn roles_see_what_their_place_allows() {
         home.contains("Priya Shah") && !home.contains("Lovelace") && !home.contains("/officers/OFF1/caseload"),
         "{home}"
     );
+}
+
+/// A case page names the case's officer in its breadcrumbs, as a link to their caseload only
+/// for a user who may open it (`services::access` decides, not the template).
+#[tokio::test]
+async fn the_officer_crumb_links_only_for_users_who_may_open_the_caseload() {
+    let s = Server::start().await;
+    let link = "href=\"/officers/OFF9/caseload\"";
+    for (who, linked) in [("manager", true), ("inspector", false)] {
+        let user = sign_in(&s.base, who).await;
+        for path in ["/cases/X000003", "/cases/X000003/sentence"] {
+            let (st, page) = text(&user.http, s.url(path)).await;
+            assert_eq!(st, StatusCode::OK, "{who} {path}");
+            let crumbs = page.split("aria-label=\"Breadcrumb\"").nth(1).and_then(|c| c.split("</nav>").next());
+            let crumbs = crumbs.unwrap_or_default();
+            assert!(crumbs.contains("OFF9"), "{who} {path}: the officer is named: {crumbs}");
+            assert_eq!(crumbs.contains(link), linked, "{who} {path}: {crumbs}");
+        }
+        let caseload = text(&user.http, s.url("/officers/OFF9/caseload")).await.0;
+        assert_eq!(caseload == StatusCode::OK, linked, "{who}: the link is offered exactly when it opens");
+    }
 }
 
 /// Every place a person can appear, for one user: (case page, case API, search, caseload

@@ -275,6 +275,159 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
     assert_eq!(summary.officer.as_ref(), Some(&officer));
 }
 
+/// Issue 4's "an inspector denied a case outside the sample": the inspector signs in, opens a
+/// case of their sample from the start page (allowed, read-only), then a case outside it and
+/// gets the 403 page, which says so without saying whether the case exists; both pass axe-core.
+#[tokio::test]
+async fn an_inspector_is_denied_a_case_outside_the_sample() {
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    let as_of: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    let id = domain::ids::Code::parse("INS1").unwrap();
+    let announcement = services::inspection::Announcement {
+        id: id.clone(),
+        announced_on: as_of,
+        fieldwork_on: "2026-12-04".parse().unwrap(),
+        by: domain::ids::Code::parse("HMI").unwrap(),
+    };
+    let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(8, as_of));
+    services::inspection::announce(&app.store, &announcement, &scheme).await.unwrap();
+    let sampled: Vec<_> = app.store.inspection_cases(&id).await.unwrap().into_iter().map(|c| c.crn).collect();
+    support::add_user(&app.store, "inspector", "inspector", "provider", None).await;
+    app.store.grant_cases("inspector", &sampled).await.unwrap();
+    let inside = sampled.first().expect("a sampled case").clone();
+    let outside = app
+        .store
+        .all_summaries()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.crn)
+        .find(|c| !sampled.contains(c))
+        .expect("a case outside the sample");
+    // The status itself, which a browser does not expose: allowed, then forbidden.
+    let http = support::sign_in(&app.base, "inspector").await.http;
+    for (crn, status) in [(&inside, 200), (&outside, 403)] {
+        let got = http.get(format!("{}/cases/{crn}", app.base)).send().await.unwrap().status();
+        assert_eq!(got.as_u16(), status, "{crn}");
+    }
+
+    let browser = Browser::start(&tools).await;
+    app.sign_in(&browser, "inspector").await;
+    browser.assert_accessible(&format!("{}/", app.base)).await;
+    browser.click(&format!("a[href='/cases/{inside}']")).await;
+    assert_eq!(browser.path_after("/").await, format!("/cases/{inside}"));
+    assert!(browser.text("h1").await.trim().len() > 1, "the sampled case opens");
+    assert!(browser.shows(&format!("CRN {inside}")).await);
+    assert!(
+        browser.client.find(Locator::Css("form[action$='/outcome']")).await.is_err(),
+        "read-only: no form to record on the case"
+    );
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "inspector-sampled-case").await;
+
+    browser.goto(&format!("{}/cases/{outside}", app.base)).await;
+    assert_eq!(browser.text("h1").await, "You do not have access to this");
+    let body = browser.body().await;
+    assert!(body.contains("ask your manager") && !body.contains(outside.as_str()), "{body}");
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "inspector-denied-case-outside-sample").await;
+}
+
+/// Issue 6's dashboards: an MI analyst and an SPO open the measures, a measure's chart,
+/// table and breakdown, drill down a level, meet a bad query named on the form, and see
+/// workload by place; every page passes axe-core.
+#[tokio::test]
+async fn mi_pages_pass_axe_for_an_analyst_and_an_spo() {
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    let case = allocated_case(&app.store).await;
+    let team = case.team.clone().unwrap();
+    support::add_user(&app.store, "analyst", "mi_analyst", "provider", None).await;
+    support::add_user(&app.store, "spo", "spo", &format!("team:{team}"), None).await;
+    let browser = Browser::start(&tools).await;
+    for username in ["analyst", "spo"] {
+        app.sign_in(&browser, username).await;
+        browser.click("header a[href='/mi']").await;
+        assert_eq!(browser.path_after("/").await, "/mi");
+        assert_no_violations(&browser).await;
+        assert!(browser.text("#measures").await.contains("First appointment on time"));
+        browser.click("#measure-first_appointment a").await;
+        assert!(browser.shows("Figures by month").await);
+        assert_no_violations(&browser).await;
+        save_screenshot(&browser, &format!("mi-measure-{username}")).await;
+        // Drill down one level from the breakdown.
+        browser.click("#parts tbody tr a").await;
+        assert!(browser.shows("Figures by month").await);
+        assert_no_violations(&browser).await;
+        browser.assert_accessible(&format!("{}/mi/measures/unseen?by=quarter", app.base)).await;
+        browser.assert_accessible(&format!("{}/mi/measures/first_appointment?from=yesterday", app.base)).await;
+        assert!(browser.text(".govuk-error-summary").await.contains("from:"));
+        browser.assert_accessible(&format!("{}/mi/workload", app.base)).await;
+        assert!(browser.text("#workload").await.contains('%'));
+        save_screenshot(&browser, &format!("mi-workload-{username}")).await;
+        // Proven reoffending and disproportionality (issue 6 items 3 and 4), from the index.
+        browser.assert_accessible(&format!("{}/mi", app.base)).await;
+        browser.click("a[href='/mi/reoffending']").await;
+        assert_eq!(browser.path_after("/mi").await, "/mi/reoffending");
+        assert!(browser.shows("Proven reoffending").await);
+        assert_no_violations(&browser).await;
+        save_screenshot(&browser, &format!("mi-reoffending-{username}")).await;
+        browser.assert_accessible(&format!("{}/mi/reoffending?by=team", app.base)).await;
+        browser.assert_accessible(&format!("{}/mi/reoffending?by=street", app.base)).await;
+        assert!(browser.text(".govuk-error-summary").await.contains("by:"));
+        if username == "analyst" {
+            browser.assert_accessible(&format!("{}/mi/disproportionality", app.base)).await;
+            assert!(browser.shows("Breach rate by ethnicity").await);
+            save_screenshot(&browser, "mi-disproportionality-analyst").await;
+            let bad = "/mi/disproportionality?outcome=recall&characteristic=height";
+            browser.assert_accessible(&format!("{}{bad}", app.base)).await;
+            assert!(browser.text(".govuk-error-summary").await.contains("characteristic:"));
+            // The staff process, with its period, and a period that runs backwards.
+            let staff = "/mi/disproportionality?outcome=performance-improvement&characteristic=gender";
+            browser.assert_accessible(&format!("{}{staff}", app.base)).await;
+            assert!(browser.shows("Performance-improvement flag rate by gender").await);
+            save_screenshot(&browser, "mi-disproportionality-staff-analyst").await;
+            browser.assert_accessible(&format!("{}{staff}&from=2026-06-30&to=2026-01-01", app.base)).await;
+            assert!(browser.text(".govuk-error-summary").await.contains("from:"));
+        }
+        app.sign_out(&browser).await;
+    }
+}
+
+/// Changing one's password from the header link: the form, its error state and the
+/// confirmation all pass axe-core.
+#[tokio::test]
+async fn changing_a_password_passes_axe() {
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    support::add_user(&app.store, "admin", "admin", "provider", None).await;
+    let browser = Browser::start(&tools).await;
+    app.sign_in(&browser, "admin").await;
+    browser.click("header a[href='/account/password']").await;
+    assert!(browser.shows("Change your password").await);
+    assert_no_violations(&browser).await;
+
+    browser.fill("#current_password", "not the password").await;
+    browser.fill("#new_password", "short").await;
+    browser.click("form button.govuk-button").await;
+    assert!(browser.shows("There is a problem").await);
+    let summary = browser.text(".govuk-error-summary").await;
+    for field in ["current_password:", "new_password:", "confirm_password:"] {
+        assert!(summary.contains(field), "{field} {summary}");
+    }
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "account-password-errors").await;
+
+    browser.fill("#current_password", support::PASSWORD).await;
+    browser.fill("#new_password", "a brand new passphrase").await;
+    browser.fill("#confirm_password", "a brand new passphrase").await;
+    browser.click("form button.govuk-button").await;
+    assert!(browser.shows("Your password has been changed").await);
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "account-password-changed").await;
+}
+
 /// A PNG of the page as the browser shows it, under `target/screenshots/`.
 /// Saves the page as `target/screenshots/{name}.png`, for a reader to look at.
 async fn save_screenshot(browser: &Browser, name: &str) {

@@ -2,7 +2,9 @@
 //! workload figures are `analytics::workload`'s; allocating takes a case off the queue and
 //! puts it on the officer's caseload; a departure from the grade guidance without a reason is
 //! refused naming the field, keeping what was typed and writing nothing; only the team's SPO
-//! allocates, a manager looks, an officer is refused.
+//! allocates, a manager looks, an officer is refused; an officer's recorded reductions of hours
+//! count on the days they are in force and not once they have ended, and their reports from the
+//! day requested until the day completed.
 //!
 //! The provider: Camden (CAM) has team TEAM1 with Priya Shah (OFF1, PO, 37 hours), Sam Okafor
 //! (OFF2, PSO, 18.5 hours) and their SPO (SPO1); Islington (ISL) has TEAM2 with Zoe Park (OFF9).
@@ -392,4 +394,127 @@ async fn only_the_teams_spo_allocates_a_manager_looks_and_an_officer_is_refused(
     assert!(!app.page(&spo, team).await.1.contains("X000011"));
     assert_eq!(app.post(&spo, screen, &good).await.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.events("X000011").await.to_string(), version);
+}
+
+#[tokio::test]
+async fn an_officers_capacity_counts_the_reductions_in_force_today_and_not_those_ended() {
+    use analytics::workload::{Reduction, ReductionKind};
+    use store::WorkloadStore;
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let policy = WorkloadPolicy::DEFAULT;
+    let on = date(TODAY);
+    let cases = [community("B2"), community("C1")];
+    let reduction = |kind, start: &str, end: Option<&str>| Reduction { kind, start: date(start), end: end.map(date) };
+    let check = |page: &str, reductions: &[Reduction], expect: &str| {
+        let figures = policy.capacity(&cases, &[], 37.0, reductions, on).unwrap();
+        assert_eq!(capacity(figures.capacity_percent), expect);
+        let line = row(page, "officer-OFF1");
+        for cell in [points(figures.available_points), capacity(figures.capacity_percent)] {
+            assert!(line.contains(&format!("--numeric\">{cell}</td>")), "OFF1 shows {cell}: {line}");
+        }
+    };
+    let (_, before) = app.page(&spo, "/teams/TEAM1").await;
+    check(&before, &[], "7.6%");
+
+    // Sickness that ended yesterday and protection that starts tomorrow: not in force today.
+    let ended = reduction(ReductionKind::LongTermSickness, "2026-01-05", Some("2026-03-19"));
+    let later = reduction(ReductionKind::NewlyQualified, "2026-03-21", None);
+    app.store.add_reduction(&code("OFF1"), &ended).await.unwrap();
+    app.store.add_reduction(&code("OFF1"), &later).await.unwrap();
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    check(&page, &[ended, later], "7.6%");
+
+    // Facility time at 50% from the start of the month: half the points available, so twice
+    // the capacity used (165 of 1088 points); on the allocation screen too.
+    let facility = reduction(ReductionKind::FacilityTime { percent: 50 }, "2026-03-01", None);
+    let id = app.store.add_reduction(&code("OFF1"), &facility).await.unwrap();
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    check(&page, &[ended, later, facility], "15.2%");
+    let (_, screen) = app.page(&spo, "/teams/TEAM1/allocate/X000010").await;
+    assert!(row(&screen, "candidate-OFF1").contains("--numeric\">15.2%</td>"), "{}", row(&screen, "candidate-OFF1"));
+    assert!(row(&page, "officer-OFF2").contains("--numeric\">2.7%</td>"), "another officer is unchanged");
+
+    // Ended mid-month, the day before today: no longer in force.
+    assert!(app.store.end_reduction(id, date("2026-03-19")).await.unwrap());
+    let ended_facility = Reduction { end: Some(date("2026-03-19")), ..facility };
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    check(&page, &[ended, later, ended_facility], "7.6%");
+}
+
+#[tokio::test]
+async fn an_officers_capacity_counts_the_reports_in_preparation_today_and_not_those_completed() {
+    use analytics::workload::{Report, ReportKind};
+    use store::WorkloadStore;
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let policy = WorkloadPolicy::DEFAULT;
+    let on = date(TODAY);
+    let cases = [community("B2"), community("C1")];
+    let report = |kind, requested: &str, completed: Option<&str>| Report {
+        kind,
+        crn: None,
+        requested: date(requested),
+        due: None,
+        completed: completed.map(date),
+    };
+    // OFF1's row: the reports in preparation with their points, then workload points and
+    // capacity as the model works them out with those reports.
+    let check = |page: &str, reports: &[ReportKind], shown_reports: &str, expect: &str| {
+        let figures = policy.capacity(&cases, reports, 37.0, &[], on).unwrap();
+        assert_eq!(capacity(figures.capacity_percent), expect);
+        let line = row(page, "officer-OFF1");
+        for cell in [shown_reports.to_owned(), points(figures.points), capacity(figures.capacity_percent)] {
+            assert!(line.contains(&format!("--numeric\">{cell}</td>")), "OFF1 shows {cell}: {line}");
+        }
+    };
+    let (_, before) = app.page(&spo, "/teams/TEAM1").await;
+    check(&before, &[], "0", "7.6%");
+    assert!(before.contains(">Reports in preparation</th>"), "the column has a header");
+
+    // A fast report completed yesterday, one completed today and a parole report asked for
+    // tomorrow: none in preparation today.
+    for r in [
+        report(ReportKind::Fast, "2026-03-02", Some("2026-03-19")),
+        report(ReportKind::Fast, "2026-03-02", Some(TODAY)),
+        report(ReportKind::Parole, "2026-03-21", None),
+    ] {
+        app.store.add_report(&code("OFF1"), &r).await.unwrap();
+    }
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    check(&page, &[], "0", "7.6%");
+
+    // A standard court report asked for today, on a person with no case yet: 138 points, so
+    // 303 of 2176 points; on the allocation screen too, before and after taking a C2 case.
+    let psr = Report {
+        crn: Some(crn("X555555")),
+        due: Some(date("2026-04-10")),
+        ..report(ReportKind::StandardCourt, TODAY, None)
+    };
+    let id = app.store.add_report(&code("OFF1"), &psr).await.unwrap();
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    check(&page, &[ReportKind::StandardCourt], "1 (138 points)", "13.9%");
+    assert_eq!(policy.capacity(&cases, &[ReportKind::StandardCourt], 37.0, &[], on).unwrap().points, 303.0);
+    assert!(row(&page, "officer-OFF2").contains("--numeric\">0</td>"), "another officer has none");
+    assert!(row(&page, "team-total").contains("--numeric\">1 (138 points)</td>"), "{}", row(&page, "team-total"));
+    let team = analytics::workload::combined_capacity(&[
+        policy.capacity(&cases, &[ReportKind::StandardCourt], 37.0, &[], on).unwrap(),
+        policy.capacity(&[community("D1")], &[], 18.5, &[], on).unwrap(),
+    ]);
+    assert!(row(&page, "team-total").contains(&format!("--numeric\">{}</td>", capacity(team.capacity_percent))));
+    let (_, screen) = app.page(&spo, "/teams/TEAM1/allocate/X000010").await;
+    let with = policy.capacity_with(&cases, &[ReportKind::StandardCourt], 37.0, &[], on, &community("C2")).unwrap();
+    assert_eq!(
+        (capacity(with.now.capacity_percent), capacity(with.after.capacity_percent)),
+        ("13.9%".into(), "16.8%".into())
+    );
+    let candidate = row(&screen, "candidate-OFF1");
+    for cell in [capacity(with.now.capacity_percent), capacity(with.after.capacity_percent)] {
+        assert!(candidate.contains(&format!("--numeric\">{cell}</td>")), "{cell}: {candidate}");
+    }
+
+    // Completed today: it no longer weighs.
+    assert!(app.store.complete_report(id, on).await.unwrap());
+    let (_, page) = app.page(&spo, "/teams/TEAM1").await;
+    check(&page, &[], "0", "7.6%");
 }

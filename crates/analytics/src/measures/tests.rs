@@ -4,13 +4,14 @@
 use super::*;
 use domain::assessment::{NeedArea, NeedSeverity, RoshLevel};
 use domain::case::uk_date;
-use domain::contact::ContactKind;
+use domain::contact::{ContactKind, SentHomeReason};
 use domain::event::{AllocationReason, NewEvent, SentenceOutcome};
 use domain::example::{appointment, assessment, code, date, id, new_event, opening, outcome, person};
 use domain::org::{Area, Borough, Office, Team};
 use domain::practice::enforcement::BreachPack;
 use domain::practice::safeguarding::Agency;
 use domain::sentence::{CustodyTerms, Sentence};
+use domain::unpaid_work::Timesheet;
 use domain::{Crn, Name, Note};
 use proptest::prelude::*;
 
@@ -377,6 +378,236 @@ fn as_at_measures_fail_from_a_day_that_does_not_depend_on_today() {
     // start is 20 weeks earlier, Tue 14 October 2025; behind pace from 15 October.
     assert_eq!(figure(&events, MeasureId::RarPace, "2025-10-14"), (0, 1));
     assert_eq!(figure(&events, MeasureId::RarPace, "2025-10-15"), (1, 1));
+}
+
+/// An unpaid work session on `on` (10:00, 45 minutes booked) against the order's UPW
+/// requirement, with its outcome and, if given, the supervisor's timesheet.
+fn upw_session(events: &mut Vec<NewEvent>, appointment_id: &str, on: &str, o: Outcome, sheet: Option<Timesheet>) {
+    let mut a = appointment(appointment_id, date(on).at(10, 0, 0, 0), ContactKind::UnpaidWork);
+    a.requirement = Some(id("S1-UPW"));
+    events.push(new_event(date(on), CaseEvent::AppointmentBooked { appointment: a }));
+    events.push(outcome(date(on), appointment_id, o));
+    if let Some(timesheet) = sheet {
+        events.push(new_event(
+            date(on),
+            CaseEvent::UnpaidWorkTimeRecorded { appointment: id(appointment_id), timesheet },
+        ));
+    }
+}
+
+fn sheet(started: (i8, i8), finished: (i8, i8), penalty_minutes: u16, travel_minutes: u16) -> Timesheet {
+    Timesheet {
+        started: jiff::civil::time(started.0, started.1, 0, 0),
+        finished: jiff::civil::time(finished.0, finished.1, 0, 0),
+        penalty_minutes,
+        travel_minutes,
+        other_minutes: 0,
+    }
+}
+
+/// (date, met, weight, officer) of each fact of a measure.
+fn weighed(facts: &[Fact], measure: MeasureId) -> Vec<(Option<Date>, bool, u64, Option<String>)> {
+    facts
+        .iter()
+        .filter(|f| f.measure == measure)
+        .map(|f| (f.on, f.met, f.weight, f.officer.as_ref().map(|c| c.to_string())))
+        .collect()
+}
+
+/// Four sessions around a transfer to O2 on Fri 14 March: a full day with a timesheet, a
+/// stand-down on the day (credited the whole session, as the stand-down policy does), a
+/// partial credit (late by 60 minutes, with 30 minutes' travel) and an unacceptable absence
+/// (neither attended nor credited). Only attended sessions count, each where the case was on
+/// the session's day.
+#[test]
+fn upw_stand_downs_and_hours_credited() {
+    let mut events = community_case();
+    upw_session(&mut events, "U1", "2025-03-08", Outcome::AttendedComplied, Some(sheet((9, 0), (16, 0), 0, 0)));
+    let stood_down = Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue };
+    upw_session(&mut events, "U2", "2025-03-13", stood_down, Some(sheet((9, 0), (16, 0), 0, 0)));
+    events.push(allocate("2025-03-14", "O2", "T2"));
+    upw_session(&mut events, "U3", "2025-03-15", Outcome::AttendedComplied, Some(sheet((9, 0), (16, 0), 60, 30)));
+    upw_session(&mut events, "U4", "2025-03-22", Outcome::UnacceptableAbsence, None);
+    // Sent home for behaviour: attended, not a stand-down; no timesheet, so the booked 45.
+    let behaviour = Outcome::AttendedSentHome { reason: SentHomeReason::Behaviour };
+    upw_session(&mut events, "U5", "2025-03-29", behaviour, None);
+    let f = facts(&events);
+    let o = |s: &str| Some(s.to_owned());
+    let check = |measure, expect: &[(&str, bool, u64, &str)]| {
+        let want: Vec<_> = expect.iter().map(|(d, met, w, off)| (Some(date(d)), *met, *w, o(off))).collect();
+        assert_eq!(weighed(&f, measure), want, "{}", measure.id());
+    };
+    check(
+        MeasureId::UpwStandDowns,
+        &[
+            ("2025-03-08", false, 0, "O1"),
+            ("2025-03-13", true, 0, "O1"),
+            ("2025-03-15", false, 0, "O2"),
+            ("2025-03-29", false, 0, "O2"),
+        ],
+    );
+    // 420 minutes; 420 for the stand-down; 420 - 60 + 30 = 390; 45 booked.
+    check(
+        MeasureId::UpwHoursCredited,
+        &[
+            ("2025-03-08", true, 420, "O1"),
+            ("2025-03-13", true, 420, "O1"),
+            ("2025-03-15", true, 390, "O2"),
+            ("2025-03-29", true, 45, "O2"),
+        ],
+    );
+    // Summed by team for March: T1 holds two sessions (840 minutes, one stand-down), T2 two.
+    let org = org();
+    let march = |measure, scope: &str| {
+        aggregate(&f, &org, measure, &scope.parse().unwrap(), date("2025-03-01"), date("2025-03-31"), Grouping::Month)
+            .into_iter()
+            .map(|g| (g.numerator, g.denominator, g.percent, g.weight))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(march(MeasureId::UpwStandDowns, "team:T1"), [(1, 2, Some(50.0), None)]);
+    assert_eq!(march(MeasureId::UpwStandDowns, "team:T2"), [(0, 2, Some(0.0), None)]);
+    assert_eq!(march(MeasureId::UpwHoursCredited, "team:T1"), [(2, 2, Some(100.0), Some(840))]);
+    assert_eq!(march(MeasureId::UpwHoursCredited, "provider"), [(4, 4, Some(100.0), Some(1275))]);
+    assert_eq!(MeasureId::UpwHoursCredited.measure().weight, Some("minutes credited"));
+}
+
+/// A case assessed on 3 March with an accommodation need and an objective for it, so that
+/// referrals can be made to services ACC1 and ACC2.
+fn referral_case() -> Vec<NewEvent> {
+    let mut events = community_case();
+    events.push(new_event(
+        date("2025-03-03"),
+        CaseEvent::AssessmentCompleted {
+            assessment: assessment(
+                "AS1",
+                date("2025-03-03"),
+                RoshLevel::Low,
+                &[(NeedArea::Accommodation, NeedSeverity::Severe)],
+            ),
+        },
+    ));
+    events.push(new_event(
+        date("2025-03-03"),
+        CaseEvent::ObjectiveAgreed {
+            objective: domain::plan::Objective {
+                id: id("OB1"),
+                description: Note::parse("find settled accommodation").unwrap(),
+                needs: vec![NeedArea::Accommodation],
+                risk_groups: vec![],
+                owner: domain::plan::ObjectiveOwner::Provider,
+                person_involved: true,
+            },
+        },
+    ));
+    events
+}
+
+fn refer(events: &mut Vec<NewEvent>, referral: &str, service: &str, on: &str) {
+    events.push(new_event(
+        date(on),
+        CaseEvent::InterventionReferred {
+            referral: id(referral),
+            service: code(service),
+            objectives: vec![id("OB1")],
+            needs: vec![NeedArea::Accommodation],
+            on: date(on),
+        },
+    ));
+}
+
+fn referral_step(events: &mut Vec<NewEvent>, event: CaseEvent, on: &str) {
+    events.push(new_event(date(on), event));
+}
+
+/// Referred on Mon 10 March: 4 weeks end Mon 7 April. R1 starts on 7 April (in time), R2 on
+/// 8 April (late), R3 is cancelled on 20 March before starting (left out), R4 is cancelled
+/// on 14 April (counts as not started), R5 (service ACC2) is still waiting.
+#[test]
+fn referrals_started_within_four_weeks_by_intervention() {
+    use domain::practice::interventions::Closure;
+    let mut events = referral_case();
+    for r in ["R1", "R2", "R3", "R4"] {
+        refer(&mut events, r, "ACC1", "2025-03-10");
+    }
+    refer(&mut events, "R5", "ACC2", "2025-03-10");
+    for r in ["R1", "R2"] {
+        referral_step(
+            &mut events,
+            CaseEvent::ReferralAccepted { referral: id(r), on: date("2025-03-12") },
+            "2025-03-12",
+        );
+    }
+    let cancel = |r: &str, on: &str| CaseEvent::ReferralClosed {
+        referral: id(r),
+        on: date(on),
+        closure: Closure::Cancelled,
+        reason: Some(Note::parse("no longer needed").unwrap()),
+    };
+    referral_step(&mut events, cancel("R3", "2025-03-20"), "2025-03-20");
+    referral_step(&mut events, CaseEvent::ReferralStarted { referral: id("R1"), on: date("2025-04-07") }, "2025-04-07");
+    referral_step(&mut events, CaseEvent::ReferralStarted { referral: id("R2"), on: date("2025-04-08") }, "2025-04-08");
+    referral_step(&mut events, cancel("R4", "2025-04-14"), "2025-04-14");
+    let f = facts(&events);
+    let mut got: Vec<(Option<Date>, bool, Option<String>)> =
+        f.iter().filter(|x| x.measure == MeasureId::ReferralStarted).map(|x| (x.on, x.met, x.key.clone())).collect();
+    got.sort_by(|a, b| a.2.cmp(&b.2).then(b.1.cmp(&a.1)));
+    let due = Some(date("2025-04-07"));
+    let k = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        got,
+        [(due, true, k("ACC1")), (due, false, k("ACC1")), (due, false, k("ACC1")), (due, false, k("ACC2"))]
+    );
+    let figures = aggregate(
+        &f,
+        &Organisation::default(),
+        MeasureId::ReferralStarted,
+        &Scope::Provider,
+        date("2025-04-01"),
+        date("2025-04-30"),
+        Grouping::Month,
+    );
+    let rows: Vec<_> = figures.iter().map(|g| (g.key.as_str(), g.numerator, g.denominator)).collect();
+    assert_eq!(rows, [("ACC1", 1, 3), ("ACC2", 0, 1)]);
+}
+
+/// Waiting as at a day: R1 (ACC1, referred 10 March) and R2 (ACC2, referred 1 April) wait;
+/// R3 started and is no longer waiting. Over 4 weeks from the day after the 4 weeks end:
+/// R1 from Tue 8 April, R2 from Wed 30 April.
+#[test]
+fn referrals_waiting_over_four_weeks_as_at_a_day() {
+    let mut events = referral_case();
+    refer(&mut events, "R1", "ACC1", "2025-03-10");
+    refer(&mut events, "R3", "ACC1", "2025-03-10");
+    referral_step(
+        &mut events,
+        CaseEvent::ReferralAccepted { referral: id("R3"), on: date("2025-03-11") },
+        "2025-03-11",
+    );
+    refer(&mut events, "R2", "ACC2", "2025-04-01");
+    referral_step(&mut events, CaseEvent::ReferralStarted { referral: id("R3"), on: date("2025-05-20") }, "2025-05-20");
+    let f = facts(&events);
+    let waiting = |today: &str| {
+        aggregate(
+            &f,
+            &Organisation::default(),
+            MeasureId::ReferralWaiting,
+            &Scope::Provider,
+            date(today),
+            date(today),
+            Grouping::Month,
+        )
+        .into_iter()
+        .map(|g| (g.key, g.numerator, g.denominator))
+        .collect::<Vec<_>>()
+    };
+    let k = |s: &str| s.to_owned();
+    assert_eq!(waiting("2025-04-07"), [(k("ACC1"), 0, 1), (k("ACC2"), 0, 1)]);
+    assert_eq!(waiting("2025-04-08"), [(k("ACC1"), 1, 1), (k("ACC2"), 0, 1)]);
+    assert_eq!(waiting("2025-04-30"), [(k("ACC1"), 1, 1), (k("ACC2"), 1, 1)]);
+    // Transferred: the waiting referrals count with the officer holding the case now.
+    events.push(allocate("2025-06-02", "O2", "T2"));
+    let f = facts(&events);
+    assert!(f.iter().filter(|x| x.measure == MeasureId::ReferralWaiting).all(|x| x.officer == Some(code("O2"))));
 }
 
 fn org() -> Organisation {

@@ -337,3 +337,65 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn quarters_parse_and_end_their_follow_up() {
+    // (text, parses to, last day, follow-up ends: last day + 18 months, day number kept)
+    let cases = [
+        ("2025-Q1", Some((2025, 1)), date(2025, 3, 31), date(2026, 9, 30)),
+        ("2024-Q4", Some((2024, 4)), date(2024, 12, 31), date(2026, 6, 30)),
+        ("2025-Q3", Some((2025, 3)), date(2025, 9, 30), date(2027, 3, 30)),
+    ];
+    for (text, want, last, ends) in cases {
+        let q = Quarter::parse(text).unwrap();
+        assert_eq!(Some((q.year, q.quarter)), want);
+        assert_eq!(q.to_string(), text);
+        assert_eq!((q.last_day(), q.follow_up_ends()), (last, ends), "{text}");
+    }
+    for bad in ["2025-Q5", "2025-Q0", "2025Q1", "25-Q1", "2025-Q1x"] {
+        assert_eq!(Quarter::parse(bad), None, "{bad}");
+    }
+}
+
+#[test]
+fn a_case_record_becomes_cohort_entries() {
+    use domain::event::{AllocationReason, CaseEvent};
+    use domain::example::{code, community_order, person};
+    use domain::reoffending::Disposal;
+    let allocated = |team: &str| CaseEvent::OfficerAllocated {
+        officer: code("O1"),
+        team: code(team),
+        reason: AllocationReason::Initial,
+        evidence: None,
+    };
+    let reoffence = |offence, proven| CaseEvent::ReoffenceProven {
+        offence_date: offence,
+        proven_on: proven,
+        disposal: Disposal::Caution,
+        court: None,
+    };
+    let events = [
+        (date(2025, 1, 10), CaseEvent::PersonRegistered { person: person("Ann", "Smith") }),
+        (date(2025, 1, 10), CaseEvent::SentenceImposed { sentence: community_order("S1", date(2025, 1, 10)) }),
+        // Allocated four days after the start: the entry belongs to the first team allocated.
+        (date(2025, 1, 14), allocated("T1")),
+        // Committed after the first start and before the second: counts for the first only.
+        (date(2025, 5, 1), reoffence(date(2025, 4, 1), date(2025, 5, 1))),
+        (date(2025, 6, 1), allocated("T2")),
+        (date(2025, 7, 2), CaseEvent::SentenceImposed { sentence: community_order("S2", date(2025, 7, 2)) }),
+    ];
+    let entries = case_cohort_entries(events.iter().map(|(on, e)| (*on, e)));
+    let got: Vec<(String, Date, u64, Option<String>)> = entries
+        .iter()
+        .map(|e| (e.cohort.to_string(), e.start, e.reoffences, e.team.as_ref().map(|t| t.to_string())))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("2025-Q1".to_owned(), date(2025, 1, 10), 1, Some("T1".to_owned())),
+            // The second start is after the offence, and the case is with T2 by then.
+            ("2025-Q3".to_owned(), date(2025, 7, 2), 0, Some("T2".to_owned())),
+        ]
+    );
+    assert!(entries.iter().all(|e| e.kind == StartKind::CommunitySentence));
+}

@@ -295,3 +295,55 @@ fn a_case_from_its_record() {
     // IOM uplift of 25% on 115 points.
     assert!(close(POLICY.case_points(&got), 143.75));
 }
+
+fn report(kind: ReportKind, requested: Date, completed: Option<Date>) -> Report {
+    Report { kind, crn: None, requested, due: None, completed }
+}
+
+/// A report is in preparation from the day it is requested up to the day before it is
+/// completed; the due date does not matter.
+#[test]
+fn reports_in_preparation_at_boundary_dates() {
+    let open = report(ReportKind::StandardCourt, date(2025, 3, 3), None);
+    let done = report(ReportKind::Fast, date(2025, 3, 3), Some(date(2025, 3, 10)));
+    let overdue = Report {
+        crn: Some(domain::Crn::parse("X123456").unwrap()),
+        due: Some(date(2025, 3, 5)),
+        ..report(ReportKind::Parole, date(2025, 3, 3), None)
+    };
+    let same_day = report(ReportKind::Fast, date(2025, 3, 3), Some(date(2025, 3, 3)));
+    let cases = [
+        (&open, date(2025, 3, 2), false, "the day before it is requested"),
+        (&open, date(2025, 3, 3), true, "the day it is requested"),
+        (&open, date(2026, 3, 3), true, "not completed"),
+        (&done, date(2025, 3, 9), true, "the day before it is completed"),
+        (&done, date(2025, 3, 10), false, "the day it is completed"),
+        (&done, date(2025, 3, 11), false, "after it is completed"),
+        (&overdue, date(2025, 3, 20), true, "past its due date, still being prepared"),
+        (&same_day, date(2025, 3, 3), false, "requested and completed the same day"),
+    ];
+    for (r, at, expected, why) in cases {
+        assert_eq!(r.in_preparation(at), expected, "{why}: {r:?} at {at}");
+    }
+    let all = [open.clone(), done.clone(), overdue.clone(), same_day];
+    assert_eq!(
+        reports_in_preparation(&all, date(2025, 3, 9)),
+        [ReportKind::StandardCourt, ReportKind::Fast, ReportKind::Parole]
+    );
+    assert_eq!(reports_in_preparation(&all, date(2025, 3, 10)), [ReportKind::StandardCourt, ReportKind::Parole]);
+    assert!(reports_in_preparation(&all, date(2025, 3, 2)).is_empty());
+}
+
+/// The reports in preparation weigh on capacity: a full-time officer with one B2 community
+/// case (115) and a standard court report (138) carries 253 of 2176 points; once the report
+/// is completed, 115.
+#[test]
+fn reports_in_preparation_weigh_on_capacity() {
+    let b2 = Case { tier: tier("B2"), case_type: CaseType::Community, iom: false, women: false };
+    let psr = report(ReportKind::StandardCourt, date(2025, 3, 3), Some(date(2025, 3, 17)));
+    let points = |at| {
+        POLICY.capacity(&[b2], &reports_in_preparation(std::slice::from_ref(&psr), at), 37.0, &[], at).unwrap().points
+    };
+    assert!(close(points(date(2025, 3, 10)), 253.0));
+    assert!(close(points(date(2025, 3, 17)), 115.0));
+}
