@@ -240,7 +240,7 @@ const PLACE_JOINS: &str = "FROM mi_facts f LEFT JOIN teams t ON t.code = f.team 
 
 /// The FROM and WHERE of a scope over the pre-summed tables: the provider's roll-up, an
 /// officer's own rows, else the rows of the scope's teams. The teams are a subquery, so the
-/// database reads each team's rows by `mi_monthly_team_by_team` rather than every team's
+/// database reads each team's rows from `mi_monthly_team_covering` rather than every team's
 /// rows of the measure joined to the organisation and filtered afterwards.
 fn summed_from(scope: &Scope) -> (&'static str, &'static str, Option<String>) {
     let code = |c: &Code| Some(c.to_string());
