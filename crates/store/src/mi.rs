@@ -28,11 +28,17 @@ use std::future::Future;
 
 pub(crate) const FACT_COLUMNS: &str = "crn, measure, on_date, met, officer, team, fact_key, weight";
 const MONTHLY_COLUMNS: &str = "measure, period, officer, team, fact_key, met, total, weight";
-const MONTHLY_KEY: &str = "measure, officer, period, team, fact_key";
 const TEAM_COLUMNS: &str = "measure, period, team, fact_key, met, total, weight";
-const TEAM_KEY: &str = "measure, period, team, fact_key";
 const PROVIDER_COLUMNS: &str = "measure, period, fact_key, met, total, weight";
-const PROVIDER_KEY: &str = "measure, period, fact_key";
+
+/// The pre-summed tables, each with the key its rows are summed by and that key's values
+/// taken from a fact's [`SumKey`]: by officer, rolled up over officers, and over teams.
+type KeyOf = fn(&SumKey) -> Vec<&str>;
+const SUM_TABLES: [(&str, &[&str], KeyOf); 3] = [
+    ("mi_monthly", &["measure", "period", "officer", "team", "fact_key"], |(m, p, o, t, k)| vec![m, p, o, t, k]),
+    ("mi_monthly_team", &["measure", "period", "team", "fact_key"], |(m, p, _, t, k)| vec![m, p, t, k]),
+    ("mi_monthly_provider", &["measure", "period", "fact_key"], |(m, p, _, _, k)| vec![m, p, k]),
+];
 
 /// Where a pre-summed row counts: (measure, period, officer, team, key); '' for none. The
 /// period is the month (YYYY-MM) of a period fact, or the first failing day of an as-at fact.
@@ -470,75 +476,32 @@ macro_rules! impl_mi_store {
             /// Adds `delta` to the pre-summed tables (officer rows and their team and provider
             /// roll-ups), removing rows that fall to nothing.
             async fn mi_add_sums(conn: &mut $conn, delta: &BTreeMap<SumKey, Sums>) -> Result<(), StoreError> {
-                let delta: BTreeMap<SumKey, Sums> =
-                    delta.iter().filter(|(_, s)| !s.is_zero()).map(|(k, s)| (k.clone(), *s)).collect();
-                if delta.is_empty() {
-                    return Ok(());
-                }
-                let team = by_team(&delta);
-                let officer_rows: Vec<Vec<Value>> = delta
-                    .iter()
-                    .map(|((m, p, o, t, k), s)| {
-                        let text = |v: &String| Value::Text(v.clone());
-                        vec![text(m), text(p), text(o), text(t), text(k), Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]
-                    })
-                    .collect();
-                let team_rows: Vec<Vec<Value>> = team
-                    .iter()
-                    .filter(|(_, s)| !s.is_zero())
-                    .map(|((m, p, t, k), s)| {
-                        let text = |v: &String| Value::Text(v.clone());
-                        vec![text(m), text(p), text(t), text(k), Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]
-                    })
-                    .collect();
-                let provider = by_provider(&delta);
-                let provider_rows: Vec<Vec<Value>> = provider
-                    .iter()
-                    .filter(|(_, s)| !s.is_zero())
-                    .map(|((m, p, k), s)| {
-                        let text = |v: &String| Value::Text(v.clone());
-                        vec![text(m), text(p), text(k), Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]
-                    })
-                    .collect();
-                Self::mi_upsert(conn, "mi_monthly", MONTHLY_COLUMNS, MONTHLY_KEY, 8, &officer_rows).await?;
-                Self::mi_upsert(conn, "mi_monthly_team", TEAM_COLUMNS, TEAM_KEY, 7, &team_rows).await?;
-                Self::mi_upsert(conn, "mi_monthly_provider", PROVIDER_COLUMNS, PROVIDER_KEY, 6, &provider_rows).await?;
-                // Only a row that lost facts can have fallen to nothing.
-                for ((m, p, o, t, k), _) in delta.iter().filter(|(_, s)| s.total < 0) {
-                    sqlx::query(
-                        "DELETE FROM mi_monthly WHERE measure = $1 AND officer = $2 AND period = $3 AND team = $4 \
-                         AND fact_key = $5 AND total = 0",
-                    )
-                    .bind(m.as_str())
-                    .bind(o.as_str())
-                    .bind(p.as_str())
-                    .bind(t.as_str())
-                    .bind(k.as_str())
-                    .execute(&mut *conn)
-                    .await?;
-                }
-                for ((m, p, t, k), _) in team.iter().filter(|(_, s)| s.total < 0) {
-                    sqlx::query(
-                        "DELETE FROM mi_monthly_team WHERE measure = $1 AND period = $2 AND team = $3 \
-                         AND fact_key = $4 AND total = 0",
-                    )
-                    .bind(m.as_str())
-                    .bind(p.as_str())
-                    .bind(t.as_str())
-                    .bind(k.as_str())
-                    .execute(&mut *conn)
-                    .await?;
-                }
-                for ((m, p, k), _) in provider.iter().filter(|(_, s)| s.total < 0) {
-                    sqlx::query(
-                        "DELETE FROM mi_monthly_provider WHERE measure = $1 AND period = $2 AND fact_key = $3 \
-                         AND total = 0",
-                    )
-                    .bind(m.as_str())
-                    .bind(p.as_str())
-                    .bind(k.as_str())
-                    .execute(&mut *conn)
-                    .await?;
+                for (table, key, key_of) in SUM_TABLES {
+                    let mut rolled: BTreeMap<Vec<&str>, Sums> = BTreeMap::new();
+                    for (k, s) in delta {
+                        rolled.entry(key_of(k)).or_default().add(*s);
+                    }
+                    let rows: Vec<Vec<Value>> = rolled
+                        .iter()
+                        .filter(|(_, s)| !s.is_zero())
+                        .map(|(k, s)| {
+                            let mut row: Vec<Value> = k.iter().map(|v| Value::Text((*v).to_owned())).collect();
+                            row.extend([Value::Int(s.met), Value::Int(s.total), Value::Int(s.weight)]);
+                            row
+                        })
+                        .collect();
+                    let columns = format!("{}, met, total, weight", key.join(", "));
+                    Self::mi_upsert(conn, table, &columns, &key.join(", "), key.len() + 3, &rows).await?;
+                    // Only a row that lost facts can have fallen to nothing.
+                    let matches: Vec<String> = key.iter().enumerate().map(|(i, c)| format!("{c} = ${}", i + 1)).collect();
+                    let delete = format!("DELETE FROM {table} WHERE {} AND total = 0", matches.join(" AND "));
+                    for (k, _) in rolled.iter().filter(|(_, s)| s.total < 0) {
+                        let mut q = sqlx::query(AssertSqlSafe(delete.as_str()));
+                        for v in k {
+                            q = q.bind(*v);
+                        }
+                        q.execute(&mut *conn).await?;
+                    }
                 }
                 Ok(())
             }
