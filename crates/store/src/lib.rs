@@ -15,6 +15,7 @@ pub mod mi;
 pub mod mi_outcomes;
 mod search;
 pub mod staff_equality;
+mod staff_rows;
 pub mod testing;
 pub mod upw;
 pub mod workload;

@@ -12,6 +12,7 @@
 //! member of staff's own declaration and of flags by staff code, for the operator's CLI.
 
 use crate::engine::Value;
+use crate::staff_rows::unknown_staff;
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::outcomes::Characteristic;
 use analytics::proportion::SuppressionPolicy;
@@ -111,10 +112,6 @@ pub fn check_flag(staff: &Code, flag: &StaffFlag) -> Result<(), StoreError> {
     flag.check(staff).map_err(|e| StoreError::Invalid(e.to_string()))
 }
 
-fn unknown_staff(field: &str, staff: &Code) -> StoreError {
-    StoreError::Invalid(format!("{field}: there is no member of staff {staff}"))
-}
-
 #[derive(sqlx::FromRow)]
 struct FlagRow {
     id: i64,
@@ -175,20 +172,7 @@ fn table_error(e: StaffProcessError) -> StoreError {
 }
 
 macro_rules! impl_staff_equality_store {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            async fn staff_known<'c, E>(conn: E, staff: &Code) -> Result<bool, StoreError>
-            where
-                E: sqlx::Executor<'c, Database = $db>,
-            {
-                let found: Option<(String,)> = sqlx::query_as("SELECT code FROM staff WHERE code = $1")
-                    .bind(staff.as_str())
-                    .fetch_optional(conn)
-                    .await?;
-                Ok(found.is_some())
-            }
-        }
-
+    ($store:ty) => {
         impl StaffEqualityStore for $store {
             async fn set_staff_characteristics(
                 &self,
@@ -285,25 +269,9 @@ macro_rules! impl_staff_equality_store {
             }
 
             async fn staff_flags_for(&self, staff: &[Code]) -> Result<Vec<RecordedFlag>, StoreError> {
-                let codes: BTreeSet<&str> = staff.iter().map(Code::as_str).collect();
-                let codes: Vec<&str> = codes.into_iter().collect();
-                let mut found = Vec::new();
-                // Well under SQLite's limit on bound values per statement.
-                for chunk in codes.chunks(500) {
-                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!(
-                        "SELECT {FLAG_COLUMNS} FROM staff_flags WHERE staff IN ({}) ORDER BY staff, starts_on, id",
-                        marks.join(", ")
-                    );
-                    let mut q = sqlx::query_as::<_, FlagRow>(sqlx::AssertSqlSafe(sql));
-                    for c in chunk {
-                        q = q.bind(*c);
-                    }
-                    for row in q.fetch_all(self.pool()).await? {
-                        found.push(row.decode()?);
-                    }
-                }
-                Ok(found)
+                let rows: Vec<FlagRow> =
+                    self.rows_for_staff(FLAG_COLUMNS, "staff_flags", "starts_on, id", staff).await?;
+                rows.into_iter().map(FlagRow::decode).collect()
             }
 
             async fn load_staff_equality(
@@ -407,5 +375,5 @@ macro_rules! impl_staff_equality_store {
     };
 }
 
-impl_staff_equality_store!(SqliteStore, sqlx::Sqlite);
-impl_staff_equality_store!(PostgresStore, sqlx::Postgres);
+impl_staff_equality_store!(SqliteStore);
+impl_staff_equality_store!(PostgresStore);

@@ -11,6 +11,7 @@
 //! report may come first). Refused input names the field and writes nothing (checks here,
 //! backed by `CHECK`s in migrations 0014 and 0016).
 
+use crate::staff_rows::unknown_staff;
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::workload::{Reduction, ReductionKind, Report, ReportKind, WorkloadPolicy};
 use domain::ids::{Code, Crn};
@@ -211,12 +212,8 @@ macro_rules! impl_workload_store {
             async fn add_reduction(&self, staff: &Code, r: &Reduction) -> Result<i64, StoreError> {
                 check_reduction(r)?;
                 let mut tx = self.pool().begin().await?;
-                let known: Option<(String,)> = sqlx::query_as("SELECT code FROM staff WHERE code = $1")
-                    .bind(staff.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if known.is_none() {
-                    return Err(StoreError::Invalid(format!("staff: there is no member of staff {staff}")));
+                if !Self::staff_known(&mut *tx, staff).await? {
+                    return Err(unknown_staff("staff", staff));
                 }
                 let (kind, percent) = kind_text(r.kind);
                 let (id,): (i64,) = sqlx::query_as(
@@ -258,36 +255,16 @@ macro_rules! impl_workload_store {
             }
 
             async fn reductions_for(&self, staff: &[Code]) -> Result<Vec<StaffReduction>, StoreError> {
-                let codes: std::collections::BTreeSet<&str> = staff.iter().map(Code::as_str).collect();
-                let codes: Vec<&str> = codes.into_iter().collect();
-                let mut found = Vec::new();
-                // Well under SQLite's limit on bound values per statement.
-                for chunk in codes.chunks(500) {
-                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!(
-                        "SELECT {COLUMNS} FROM staff_reductions WHERE staff IN ({}) ORDER BY staff, starts_on, id",
-                        marks.join(", ")
-                    );
-                    let mut q = sqlx::query_as::<_, ReductionRow>(sqlx::AssertSqlSafe(sql));
-                    for c in chunk {
-                        q = q.bind(*c);
-                    }
-                    for row in q.fetch_all(self.pool()).await? {
-                        found.push(row.decode()?);
-                    }
-                }
-                Ok(found)
+                let rows: Vec<ReductionRow> =
+                    self.rows_for_staff(COLUMNS, "staff_reductions", "starts_on, id", staff).await?;
+                rows.into_iter().map(ReductionRow::decode).collect()
             }
 
             async fn add_report(&self, staff: &Code, r: &Report) -> Result<i64, StoreError> {
                 check_report(r)?;
                 let mut tx = self.pool().begin().await?;
-                let known: Option<(String,)> = sqlx::query_as("SELECT code FROM staff WHERE code = $1")
-                    .bind(staff.as_str())
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                if known.is_none() {
-                    return Err(StoreError::Invalid(format!("staff: there is no member of staff {staff}")));
+                if !Self::staff_known(&mut *tx, staff).await? {
+                    return Err(unknown_staff("staff", staff));
                 }
                 let (id,): (i64,) = sqlx::query_as(
                     "INSERT INTO staff_reports (staff, kind, crn, requested_on, due_on, completed_on) \
@@ -329,26 +306,9 @@ macro_rules! impl_workload_store {
             }
 
             async fn reports_for(&self, staff: &[Code]) -> Result<Vec<StaffReport>, StoreError> {
-                let codes: std::collections::BTreeSet<&str> = staff.iter().map(Code::as_str).collect();
-                let codes: Vec<&str> = codes.into_iter().collect();
-                let mut found = Vec::new();
-                // Well under SQLite's limit on bound values per statement.
-                for chunk in codes.chunks(500) {
-                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!(
-                        "SELECT {REPORT_COLUMNS} FROM staff_reports WHERE staff IN ({}) \
-                         ORDER BY staff, requested_on, id",
-                        marks.join(", ")
-                    );
-                    let mut q = sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql));
-                    for c in chunk {
-                        q = q.bind(*c);
-                    }
-                    for row in q.fetch_all(self.pool()).await? {
-                        found.push(row.decode()?);
-                    }
-                }
-                Ok(found)
+                let rows: Vec<ReportRow> =
+                    self.rows_for_staff(REPORT_COLUMNS, "staff_reports", "requested_on, id", staff).await?;
+                rows.into_iter().map(ReportRow::decode).collect()
             }
         }
     };

@@ -1,0 +1,65 @@
+//! What the stores of dated staff records (reductions and reports in `workload`, flags in
+//! `staff_equality`) share: whether a member of staff exists, the refusal that names the
+//! field when they do not, and reading a table's rows for a list of staff.
+
+use crate::{PostgresStore, SqliteStore, StoreError};
+use domain::ids::Code;
+use std::collections::BTreeSet;
+
+/// The refusal of a record that names a member of staff who does not exist.
+pub(crate) fn unknown_staff(field: &str, staff: &Code) -> StoreError {
+    StoreError::Invalid(format!("{field}: there is no member of staff {staff}"))
+}
+
+macro_rules! impl_staff_rows {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// Whether `staff` is a member of staff, read on `conn` (inside the writer's
+            /// transaction, so the answer holds for what it writes).
+            pub(crate) async fn staff_known<'c, E>(conn: E, staff: &Code) -> Result<bool, StoreError>
+            where
+                E: sqlx::Executor<'c, Database = $db>,
+            {
+                let found: Option<(String,)> = sqlx::query_as("SELECT code FROM staff WHERE code = $1")
+                    .bind(staff.as_str())
+                    .fetch_optional(conn)
+                    .await?;
+                Ok(found.is_some())
+            }
+
+            /// `columns` of `table`'s rows for these members of staff (each asked once), by
+            /// staff code and then `order`.
+            pub(crate) async fn rows_for_staff<R>(
+                &self,
+                columns: &str,
+                table: &str,
+                order: &str,
+                staff: &[Code],
+            ) -> Result<Vec<R>, StoreError>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let codes: BTreeSet<&str> = staff.iter().map(Code::as_str).collect();
+                let codes: Vec<&str> = codes.into_iter().collect();
+                let mut found = Vec::new();
+                // Well under SQLite's limit on bound values per statement.
+                for chunk in codes.chunks(500) {
+                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+                    let sql = format!(
+                        "SELECT {columns} FROM {table} WHERE staff IN ({}) ORDER BY staff, {order}",
+                        marks.join(", ")
+                    );
+                    let mut q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql));
+                    for c in chunk {
+                        q = q.bind(*c);
+                    }
+                    found.extend(q.fetch_all(self.pool()).await?);
+                }
+                Ok(found)
+            }
+        }
+    };
+}
+
+impl_staff_rows!(SqliteStore, sqlx::Sqlite);
+impl_staff_rows!(PostgresStore, sqlx::Postgres);
