@@ -5,6 +5,7 @@ use crate::assessment::{Assessment, NeedArea, NeedSeverity, Percent, RiskGroup, 
 use crate::contact::{Appointment, ContactKind, Outcome};
 use crate::event::{AllocationReason, CaseEvent, NewEvent};
 use crate::ids::{Code, LocalId, Name};
+use crate::org::{Area, Borough, Office, Organisation, Team};
 use crate::person::{Ethnicity, Gender, PersonDetails};
 use crate::sentence::{Requirement, RequirementKind, Sentence, SentenceKind};
 use jiff::Timestamp;
@@ -20,6 +21,29 @@ pub fn code(s: &str) -> Code {
 
 pub fn date(s: &str) -> Date {
     s.parse().expect("example dates are valid")
+}
+
+/// A provider of one area (AR1), two boroughs (BR1, BR2), an office in each (OF1, OF2) and a
+/// team in each office (T1, T2), with no staff: the smallest organisation whose figures differ
+/// by team, office and borough.
+pub fn two_team_org() -> Organisation {
+    let name = |s: &str| Name::parse(s).expect("valid");
+    Organisation {
+        areas: vec![Area { code: code("AR1"), name: name("North") }],
+        boroughs: vec![
+            Borough { code: code("BR1"), area: code("AR1"), name: name("Camden") },
+            Borough { code: code("BR2"), area: code("AR1"), name: name("Islington") },
+        ],
+        offices: vec![
+            Office { code: code("OF1"), borough: code("BR1"), name: name("Kentish Town") },
+            Office { code: code("OF2"), borough: code("BR2"), name: name("Highbury") },
+        ],
+        teams: vec![
+            Team { code: code("T1"), office: code("OF1"), name: name("Team one") },
+            Team { code: code("T2"), office: code("OF2"), name: name("Team two") },
+        ],
+        staff: vec![],
+    }
 }
 
 pub fn person(first: &str, family: &str) -> PersonDetails {

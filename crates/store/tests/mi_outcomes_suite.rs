@@ -7,9 +7,9 @@ use analytics::outcomes::{Characteristic, OutcomeKind};
 use analytics::proportion::{GroupComparison, GroupCount, SuppressionPolicy, SuppressionReason, disproportionality};
 use analytics::reoffending::Quarter;
 use domain::event::{CaseEvent, NewEvent, RecordedEvent, SentenceOutcome};
-use domain::example::{self, code, date, id, new_event};
+use domain::example::{self, date, id, new_event};
 use domain::ids::{Crn, Name, Note};
-use domain::org::{Area, Borough, Office, Organisation, Team};
+use domain::org::Organisation;
 use domain::person::Ethnicity;
 use domain::reoffending::Disposal;
 use domain::sentence::{CustodyTerms, LicenceCondition, Sentence, SentenceKind};
@@ -21,23 +21,7 @@ fn crn(s: &str) -> Crn {
 }
 
 fn org() -> Organisation {
-    let name = |s: &str| Name::parse(s).unwrap();
-    Organisation {
-        areas: vec![Area { code: code("AR1"), name: name("North") }],
-        boroughs: vec![
-            Borough { code: code("BR1"), area: code("AR1"), name: name("Camden") },
-            Borough { code: code("BR2"), area: code("AR1"), name: name("Islington") },
-        ],
-        offices: vec![
-            Office { code: code("OF1"), borough: code("BR1"), name: name("Kentish Town") },
-            Office { code: code("OF2"), borough: code("BR2"), name: name("Highbury") },
-        ],
-        teams: vec![
-            Team { code: code("T1"), office: code("OF1"), name: name("Team one") },
-            Team { code: code("T2"), office: code("OF2"), name: name("Team two") },
-        ],
-        staff: vec![],
-    }
+    example::two_team_org()
 }
 
 /// A conviction at court, recorded on the day it was proven.

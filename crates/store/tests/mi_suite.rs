@@ -6,8 +6,8 @@ use analytics::measures::{Fact, Grouping, MeasureId, Scope, aggregate};
 use domain::contact::{ContactKind, Outcome};
 use domain::event::{AllocationReason, CaseEvent, NewEvent, RecordedEvent, SentenceOutcome};
 use domain::example::{self, code, date, id, new_event};
-use domain::ids::{Crn, Name};
-use domain::org::{Area, Borough, Office, Organisation, Team};
+use domain::ids::Crn;
+use domain::org::Organisation;
 use store::{CaseStore, LoadCase, MiStore, StoreError};
 
 use store::both_engines;
@@ -17,23 +17,7 @@ fn crn(s: &str) -> Crn {
 }
 
 fn org() -> Organisation {
-    let name = |s: &str| Name::parse(s).unwrap();
-    Organisation {
-        areas: vec![Area { code: code("AR1"), name: name("North") }],
-        boroughs: vec![
-            Borough { code: code("BR1"), area: code("AR1"), name: name("Camden") },
-            Borough { code: code("BR2"), area: code("AR1"), name: name("Islington") },
-        ],
-        offices: vec![
-            Office { code: code("OF1"), borough: code("BR1"), name: name("Kentish Town") },
-            Office { code: code("OF2"), borough: code("BR2"), name: name("Highbury") },
-        ],
-        teams: vec![
-            Team { code: code("T1"), office: code("OF1"), name: name("Team one") },
-            Team { code: code("T2"), office: code("OF2"), name: name("Team two") },
-        ],
-        staff: vec![],
-    }
+    example::two_team_org()
 }
 
 fn booked(on: &str, appointment: &str, kind: ContactKind) -> NewEvent {
