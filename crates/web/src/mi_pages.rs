@@ -800,6 +800,17 @@ pub struct WorkloadQuery {
     pub scope: Option<String>,
 }
 
+impl WorkloadQuery {
+    /// The place asked for, `widest` when none; the message names `scope` when it is bad.
+    fn scope(&self, widest: Scope) -> Result<Scope, String> {
+        match given(&self.scope).map(str::parse::<Scope>) {
+            None => Ok(widest),
+            Some(Ok(s)) => Ok(s),
+            Some(Err(e)) => Err(format!("scope: {e}")),
+        }
+    }
+}
+
 fn line(name: String, scope: &Scope, href: Option<String>, each: &[CapacityFigures]) -> WorkloadLine {
     let c = analytics::workload::combined_capacity(each);
     WorkloadLine {
@@ -873,11 +884,7 @@ async fn workload_csv(
 ) -> Result<Response, WebError> {
     let Query(query) = query.map_err(|e| WebError::bad_request("query", format!("query: {}", e.body_text())))?;
     let widest = widest(&who)?;
-    let scope = match given(&query.scope).map(str::parse::<Scope>) {
-        None => widest,
-        Some(Ok(s)) => s,
-        Some(Err(e)) => return Err(WebError::bad_request("scope", format!("scope: {e}"))),
-    };
+    let scope = query.scope(widest).map_err(|message| WebError::bad_request("scope", message))?;
     let org = scope_for(&app, &who, &scope).await?;
     let today = app.clock.today();
     let (total, parts) = workload_lines(&app, &scope, &org, today).await?;
@@ -934,10 +941,9 @@ async fn workload_page(
         };
         Ok((StatusCode::BAD_REQUEST, html(page)?).into_response())
     };
-    let scope = match given(&query.scope).map(str::parse::<Scope>) {
-        None => widest.clone(),
-        Some(Ok(s)) => s,
-        Some(Err(e)) => return named(format!("scope: {e}")),
+    let scope = match query.scope(widest.clone()) {
+        Ok(s) => s,
+        Err(message) => return named(message),
     };
     let org = match scope_for(&app, &who, &scope).await {
         Ok(org) => org,
