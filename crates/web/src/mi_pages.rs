@@ -907,13 +907,17 @@ async fn capacities(
     today: Date,
 ) -> Result<BTreeMap<Code, CapacityFigures>, WebError> {
     let mut out = BTreeMap::new();
-    for staff in org.staff.iter().filter(|s| scope.contains(org, Some(&s.code), Some(&s.team))) {
+    let within = |s: &&domain::org::Staff| scope.contains(org, Some(&s.code), Some(&s.team));
+    let records = service::officer_records(app, org.staff.iter().filter(within)).await?;
+    let none = service::OfficerRecords::default();
+    for staff in org.staff.iter().filter(within) {
         let cases = app.records.caseload(&staff.code).await?;
         // As on the team view: an SPO counts only when they hold cases themselves.
         if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
             continue;
         }
-        let (_, _, figures) = service::officer_workload(app, staff, &cases, today).await?;
+        let mine = records.get(&staff.code).unwrap_or(&none);
+        let (_, _, figures) = service::officer_workload(app, staff, &cases, mine, today).await?;
         out.insert(staff.code.clone(), figures);
     }
     Ok(out)

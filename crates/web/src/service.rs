@@ -744,17 +744,27 @@ async fn folded(app: &AppState, crn: &Crn) -> Result<CaseState, WebError> {
 
 /// What is recorded of an officer besides their cases that the workload model weighs: their
 /// reductions of hours and their reports, whatever their dates.
-struct OfficerRecords {
+#[derive(Default)]
+pub(crate) struct OfficerRecords {
     reductions: Vec<analytics::workload::Reduction>,
     reports: Vec<analytics::workload::Report>,
 }
 
-/// An officer's recorded reductions of hours and reports, whatever their dates.
-async fn officer_records(app: &AppState, staff: &domain::org::Staff) -> Result<OfficerRecords, WebError> {
-    let code = std::slice::from_ref(&staff.code);
-    let reductions = app.records.reductions_for(code).await?.into_iter().map(|r| r.reduction).collect();
-    let reports = app.records.reports_for(code).await?.into_iter().map(|r| r.report).collect();
-    Ok(OfficerRecords { reductions, reports })
+/// The recorded reductions and reports of these officers, read together (two queries however
+/// many officers), by staff code; an officer with neither has no entry.
+pub(crate) async fn officer_records<'a>(
+    app: &AppState,
+    staff: impl IntoIterator<Item = &'a domain::org::Staff>,
+) -> Result<BTreeMap<Code, OfficerRecords>, WebError> {
+    let codes: Vec<Code> = staff.into_iter().map(|s| s.code.clone()).collect();
+    let mut out: BTreeMap<Code, OfficerRecords> = BTreeMap::new();
+    for r in app.records.reductions_for(&codes).await? {
+        out.entry(r.staff).or_default().reductions.push(r.reduction);
+    }
+    for r in app.records.reports_for(&codes).await? {
+        out.entry(r.staff).or_default().reports.push(r.report);
+    }
+    Ok(out)
 }
 
 /// An officer's workload from their active cases and reports: the cases the model weighs,
@@ -762,17 +772,6 @@ async fn officer_records(app: &AppState, staff: &domain::org::Staff) -> Result<O
 /// preparation today, after the reductions in force today. The team view and the MI
 /// workload pages both use this, so the two cannot disagree.
 pub(crate) async fn officer_workload(
-    app: &AppState,
-    staff: &domain::org::Staff,
-    cases: &[CaseSummary],
-    today: Date,
-) -> Result<(Vec<analytics::Case>, usize, analytics::CapacityFigures), WebError> {
-    let records = officer_records(app, staff).await?;
-    officer_workload_with(app, staff, cases, &records, today).await
-}
-
-/// [`officer_workload`] with the officer's reductions and reports already read.
-async fn officer_workload_with(
     app: &AppState,
     staff: &domain::org::Staff,
     cases: &[CaseSummary],
@@ -808,14 +807,15 @@ pub async fn team_view(app: &AppState, who: &SignedIn, team: &str) -> Result<Tea
     let today = app.clock.today();
     let barred = barred_cases(app, who, today).await?;
     let mut officers = Vec::new();
+    let mut records = officer_records(app, org.staff.iter().filter(|s| s.team == code)).await?;
     for staff in org.staff.iter().filter(|s| s.team == code) {
         let cases = app.records.caseload(&staff.code).await?;
         // The team's SPO manages it; they are on the view only if they hold cases themselves.
         if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
             continue;
         }
-        let records = officer_records(app, staff).await?;
-        let (workload, untiered, capacity) = officer_workload_with(app, staff, &cases, &records, today).await?;
+        let records = records.remove(&staff.code).unwrap_or_default();
+        let (workload, untiered, capacity) = officer_workload(app, staff, &cases, &records, today).await?;
         officers.push(TeamOfficer {
             reports_in_preparation: analytics::workload::reports_in_preparation(&records.reports, today),
             reductions: records.reductions,
