@@ -15,9 +15,9 @@ use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::SignedIn;
 use crate::error::WebError;
-use crate::mi_pages::{FigureRow, chart, csv_cell, given, parse_day, scope_name, widest};
-use crate::pages::{Nav, PageError, day, html};
-use crate::service::{FormProblem, NO_ACCESS};
+use crate::mi_pages::{FigureRow, chart, given, parse_day, query_of, scope_name, widest};
+use crate::pages::{Nav, PageError, csv_download, day, html};
+use crate::service::{FormProblem, NO_ACCESS, csv_cell};
 use analytics::measures::Scope;
 use analytics::outcomes::{Characteristic, OutcomeKind};
 use analytics::proportion::{GroupComparison, SuppressionPolicy, SuppressionReason};
@@ -27,7 +27,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::org::Organisation;
 use jiff::civil::Date;
@@ -85,21 +85,6 @@ impl Table {
         }
         out
     }
-}
-
-fn csv_response(file: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-fn query_of<Q>(q: Result<Query<Q>, QueryRejection>) -> Result<Q, WebError> {
-    q.map(|Query(q)| q).map_err(|e| WebError::bad_request("query", format!("query: {}", e.body_text())))
 }
 
 fn first_problem(problems: Vec<FormProblem>) -> WebError {
@@ -325,7 +310,7 @@ async fn reoffending_csv(
     let level = parse_level(&query, &widest).map_err(first_problem)?;
     let (_, rows) = reoffending_rows(&app, &who, level).await?;
     let body = reoffending_table(&rows, app.clock.today()).csv();
-    Ok(csv_response(&format!("proven-reoffending-by-{}.csv", level.id()), body))
+    Ok(csv_download(&format!("proven-reoffending-by-{}.csv", level.id()), body))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -650,7 +635,7 @@ async fn disproportionality_csv(
     if let Some(p) = c.period {
         file.push_str(&format!("-{}-to-{}", p.from, p.to));
     }
-    Ok(csv_response(&format!("{file}.csv"), disproportionality_table(&f.groups, &policy).csv()))
+    Ok(csv_download(&format!("{file}.csv"), disproportionality_table(&f.groups, &policy).csv()))
 }
 
 #[cfg(test)]

@@ -14,8 +14,8 @@ use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::{SignedIn, percent_encode};
 use crate::error::WebError;
-use crate::pages::{Nav, PageError, day, html};
-use crate::service::{self, FormProblem, NO_ACCESS};
+use crate::pages::{Nav, PageError, csv_download, day, html};
+use crate::service::{self, FormProblem, NO_ACCESS, csv_cell};
 use crate::team_pages::{capacity, points};
 use analytics::CapacityFigures;
 use analytics::measures::{Figure, Grouping, MEASURES, Measure, MeasureId, MeasureKind, Scope};
@@ -23,7 +23,7 @@ use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Path, Query, State};
-use axum::http::{Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use domain::ids::Code;
 use domain::org::Organisation;
@@ -347,12 +347,6 @@ fn counts_csv(r: &FigureRow) -> String {
     format!("{},{},{percent}", r.numerator, r.denominator)
 }
 
-/// A CSV cell, quoted when needed, and defused when a spreadsheet would run it as a formula.
-pub(crate) fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
-    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
-}
-
 /// The breakdown table as CSV: each part's name, scope and figure.
 pub fn parts_csv(parts: &[(String, Scope, FigureRow)]) -> String {
     let mut out = String::from("place,scope,numerator,denominator,percent\n");
@@ -645,7 +639,8 @@ fn blank_page(measure: &'static Measure, who: &SignedIn, query: &MiQuery) -> Mea
     }
 }
 
-fn query_of(q: Result<Query<MiQuery>, QueryRejection>) -> Result<MiQuery, WebError> {
+/// A query as typed, or a 400 naming `query` when it cannot even be read.
+pub(crate) fn query_of<Q>(q: Result<Query<Q>, QueryRejection>) -> Result<Q, WebError> {
     q.map(|Query(q)| q).map_err(|e| WebError::bad_request("query", format!("query: {}", e.body_text())))
 }
 
@@ -747,15 +742,7 @@ async fn measure_csv(
         _ => figures_csv(&series(&app, measure, &req).await?),
     };
     let scope = req.scope.to_string().replace(':', "-");
-    let file = format!("{}-{table}-{scope}-{}-{}.csv", measure.id.id(), req.from, req.to);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv_download(&format!("{}-{table}-{scope}-{}-{}.csv", measure.id.id(), req.from, req.to), body))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -882,21 +869,14 @@ async fn workload_csv(
     Extension(who): Extension<SignedIn>,
     query: Result<Query<WorkloadQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    let Query(query) = query.map_err(|e| WebError::bad_request("query", format!("query: {}", e.body_text())))?;
+    let query = query_of(query)?;
     let widest = widest(&who)?;
     let scope = query.scope(widest).map_err(|message| WebError::bad_request("scope", message))?;
     let org = scope_for(&app, &who, &scope).await?;
     let today = app.clock.today();
     let (total, parts) = workload_lines(&app, &scope, &org, today).await?;
     let file = format!("workload-{}-{today}.csv", scope.to_string().replace(':', "-"));
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        workload_csv_text(&total, &parts),
-    )
-        .into_response())
+    Ok(csv_download(&file, workload_csv_text(&total, &parts)))
 }
 
 /// Every officer within `scope` with their capacity today, as the team view works it out.
@@ -928,7 +908,7 @@ async fn workload_page(
     Extension(who): Extension<SignedIn>,
     query: Result<Query<WorkloadQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let Query(query) = query.map_err(|e| WebError::bad_request("query", format!("query: {}", e.body_text())))?;
+    let query = query_of(query)?;
     let widest = widest(&who)?;
     let typed = query.scope.clone().unwrap_or_default();
     let named = |message: String| -> Result<Response, PageError> {

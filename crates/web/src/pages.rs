@@ -272,12 +272,19 @@ async fn caseload_csv(
 ) -> Result<Response, PageError> {
     let code = param(code, "code")?;
     let csv = service::caseload_csv(&app, &who, &code).await?;
-    let disposition = format!("attachment; filename=\"caseload-{code}.csv\"");
-    Ok((
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, disposition)],
-        csv,
+    Ok(csv_download(&format!("caseload-{code}.csv"), csv))
+}
+
+/// A CSV file to download, named `file`.
+pub(crate) fn csv_download(file: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
+        ],
+        body,
     )
-        .into_response())
+        .into_response()
 }
 
 struct ReadRow {

@@ -196,7 +196,7 @@ pub async fn caseload_csv(app: &AppState, who: &SignedIn, officer: &str) -> Resu
 }
 
 /// A CSV cell, quoted when needed, and defused when a spreadsheet would run it as a formula.
-fn csv_cell(v: &str) -> String {
+pub(crate) fn csv_cell(v: &str) -> String {
     let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
     if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
 }
