@@ -4,6 +4,7 @@
 use crate::codec::{
     EVENT_COLUMNS, EventRow, LoadCase, SUMMARY_COLUMNS, SummaryRow, timestamp_text, to_stored_precision,
 };
+use crate::corrupt;
 use crate::{CaseStore, CheckReport, Engine, StoreError};
 use domain::case::{CaseState, uk_date};
 use domain::event::{NewEvent, RecordedEvent};
@@ -256,10 +257,6 @@ fn org_tables(org: &Organisation) -> Vec<(&'static str, &'static str, usize, Vec
                 .collect(),
         ),
     ]
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
 }
 
 fn code(s: &str) -> Result<Code, StoreError> {

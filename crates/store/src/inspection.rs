@@ -18,6 +18,7 @@
 
 use crate::StoreError;
 use crate::codec::{parse_timestamp, timestamp_text, to_stored_precision};
+use crate::corrupt;
 use crate::engine::{PostgresStore, SqliteStore};
 use domain::ids::{Code, Crn};
 use jiff::Timestamp;
@@ -223,10 +224,6 @@ fn check_narrative(n: &NewNarrative) -> Result<(), StoreError> {
 type InspectionRow = (String, String, String, String, i64, String, String, String);
 type AnswerRow = (String, String, i64, String, Option<String>, String, String);
 type NarrativeRow = (i64, i64, String, Option<String>, Option<String>, String, String, String);
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
-}
 
 fn date(field: &str, s: &str) -> Result<Date, StoreError> {
     s.parse().map_err(|e| corrupt(field, e))

@@ -14,6 +14,7 @@
 //! recompute from the log and the pre-summed tables equal a re-summing of the facts.
 
 use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, to_stored_precision};
+use crate::corrupt;
 use crate::engine::Value;
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::measures::{Fact, Figure, Grouping, MeasureId, MeasureKind, Scope, facts_from_record};
@@ -108,10 +109,6 @@ pub trait MiStore {
         &self,
         sink: &mut (dyn FnMut(FactRow) -> Result<(), StoreError> + Send),
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
 }
 
 fn fact_values(crn: &str, f: &Fact) -> Vec<Value> {

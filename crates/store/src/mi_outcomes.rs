@@ -8,6 +8,7 @@
 //!   (`analytics::outcomes::case_outcomes`).
 
 use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, to_stored_precision};
+use crate::corrupt;
 use crate::engine::Value;
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::outcomes::{Characteristic, NOT_RECORDED, OutcomeKind, case_outcomes};
@@ -114,10 +115,6 @@ pub trait MiOutcomeStore {
     /// Each difference between the live rows of both projections and a recompute from the
     /// log, described.
     fn mi_outcomes_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
 }
 
 /// A projection row in a comparable form: every column as the database returns it.

@@ -9,6 +9,7 @@
 //! and compared by `check`.
 
 use crate::codec::{SUMMARY_COLUMNS, SummaryRow};
+use crate::corrupt;
 use crate::engine::Value;
 use crate::{Engine, PostgresStore, SqliteStore, StoreError};
 use domain::ids::{Code, Crn, Name};
@@ -45,10 +46,6 @@ pub(crate) fn prefix_end(prefix: &str) -> Option<String> {
 /// `$first, $first+1, ...` for `n` bound values.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
 }
 
 fn code(s: &str) -> Result<Code, StoreError> {

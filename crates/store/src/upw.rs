@@ -7,6 +7,7 @@
 //! a guarded `UPDATE` in its transaction, and a `CHECK` backs it); nobody has two sessions on
 //! one day; a project that could over-book (a group over 10 per supervisor) is refused.
 
+use crate::corrupt;
 use crate::{PostgresStore, SqliteStore, StoreError};
 use domain::ids::{Code, Crn, LocalId, Name, Note};
 use domain::unpaid_work::WorkDay;
@@ -88,10 +89,6 @@ pub trait UpwStore: Clone + Send + Sync + 'static {
     /// histories the weekly schedule needs to read. A superset (an order whose hours are all
     /// done is listed until its sentence ends); never misses a case.
     fn upw_cases(&self) -> impl Future<Output = Result<Vec<Crn>, StoreError>> + Send;
-}
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(format!("{what}: {e}"))
 }
 
 fn days_text(days: &[WorkDay]) -> String {
