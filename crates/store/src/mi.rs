@@ -13,7 +13,7 @@
 //! boundaries read the facts. [`MiStore::mi_check`] proves the live facts equal a full
 //! recompute from the log and the pre-summed tables equal a re-summing of the facts.
 
-use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, to_stored_precision};
+use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, decode_case, each_case, to_stored_precision};
 use crate::corrupt;
 use crate::engine::Value;
 use crate::{PostgresStore, SqliteStore, StoreError};
@@ -140,14 +140,9 @@ pub(crate) fn facts_after_append(crn: &Crn, past: &[RecordedEvent], new: &[NewEv
 fn load_facts(cases: &[LoadCase]) -> Result<Vec<(Crn, Fact)>, StoreError> {
     let mut out = Vec::new();
     for case in cases {
-        let Some(first) = case.rows.first() else { continue };
-        let events: Vec<RecordedEvent> = case
-            .rows
-            .iter()
-            .map(|r| r.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", r.crn, r.seq), p)))
-            .collect::<Result<_, _>>()?;
-        let crn = events.first().map(|e| e.crn.clone()).ok_or_else(|| corrupt("case", &first.crn))?;
-        out.extend(facts_of(&crn, &events)?.into_iter().map(|f| (crn.clone(), f)));
+        if let Some((crn, events)) = decode_case(case)? {
+            out.extend(facts_of(&crn, &events)?.into_iter().map(|f| (crn.clone(), f)));
+        }
     }
     Ok(out)
 }
@@ -765,28 +760,17 @@ macro_rules! impl_mi_store {
     };
 }
 
-/// Folds a stream of event rows in (crn, seq) order into every case's facts.
-async fn recompute<S>(mut rows: S) -> Result<Vec<(Crn, Fact)>, StoreError>
+/// Every case's facts, from a stream of event rows in (crn, seq) order.
+async fn recompute<S>(rows: S) -> Result<Vec<(Crn, Fact)>, StoreError>
 where
     S: futures_util::Stream<Item = Result<EventRow, sqlx::Error>> + Unpin,
 {
     let mut out = Vec::new();
-    let mut events: Vec<RecordedEvent> = Vec::new();
-    let mut finish = |events: &mut Vec<RecordedEvent>| -> Result<(), StoreError> {
-        if let Some(crn) = events.first().map(|e| e.crn.clone()) {
-            out.extend(facts_of(&crn, events)?.into_iter().map(|f| (crn.clone(), f)));
-        }
-        events.clear();
+    each_case(rows, |crn, events| {
+        out.extend(facts_of(crn, events)?.into_iter().map(|f| (crn.clone(), f)));
         Ok(())
-    };
-    while let Some(row) = rows.try_next().await? {
-        let e = row.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", row.crn, row.seq), p))?;
-        if events.first().is_some_and(|f| f.crn != e.crn) {
-            finish(&mut events)?;
-        }
-        events.push(e);
-    }
-    finish(&mut events)?;
+    })
+    .await?;
     Ok(out)
 }
 

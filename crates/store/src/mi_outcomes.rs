@@ -7,7 +7,7 @@
 //! - `mi_outcomes`: a case's breach, recall and completion with its protected characteristics
 //!   (`analytics::outcomes::case_outcomes`).
 
-use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, to_stored_precision};
+use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, decode_case, each_case, to_stored_precision};
 use crate::corrupt;
 use crate::engine::Value;
 use crate::{PostgresStore, SqliteStore, StoreError};
@@ -17,7 +17,6 @@ use analytics::reoffending::{CohortFigures, Quarter, case_cohort_entries};
 use domain::case::uk_date;
 use domain::event::{CaseEvent, NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};
-use futures_util::TryStreamExt;
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
@@ -199,42 +198,28 @@ fn outcome_values(r: &OutcomeRow) -> Vec<Value> {
 fn load_rows(cases: &[LoadCase]) -> Result<(Vec<ReoffendingRow>, Vec<OutcomeRow>), StoreError> {
     let (mut reoffending, mut outcomes) = (Vec::new(), Vec::new());
     for case in cases {
-        let events: Vec<RecordedEvent> = case
-            .rows
-            .iter()
-            .map(|r| r.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", r.crn, r.seq), p)))
-            .collect::<Result<_, _>>()?;
-        let Some(crn) = events.first().map(|e| e.crn.clone()) else { continue };
-        let (r, o) = recorded_rows(&crn, &events);
-        reoffending.extend(r);
-        outcomes.extend(o);
+        if let Some((crn, events)) = decode_case(case)? {
+            let (r, o) = recorded_rows(&crn, &events);
+            reoffending.extend(r);
+            outcomes.extend(o);
+        }
     }
     Ok((reoffending, outcomes))
 }
 
-/// Folds a stream of event rows in (crn, seq) order into every case's projection rows.
-async fn recompute<S>(mut rows: S) -> Result<(Vec<ReoffendingRow>, Vec<OutcomeRow>), StoreError>
+/// Every case's projection rows, from a stream of event rows in (crn, seq) order.
+async fn recompute<S>(rows: S) -> Result<(Vec<ReoffendingRow>, Vec<OutcomeRow>), StoreError>
 where
     S: futures_util::Stream<Item = Result<EventRow, sqlx::Error>> + Unpin,
 {
     let (mut reoffending, mut outcomes) = (Vec::new(), Vec::new());
-    let mut events: Vec<RecordedEvent> = Vec::new();
-    let mut finish = |events: &mut Vec<RecordedEvent>| {
-        if let Some(crn) = events.first().map(|e| e.crn.clone()) {
-            let (r, o) = recorded_rows(&crn, events);
-            reoffending.extend(r);
-            outcomes.extend(o);
-        }
-        events.clear();
-    };
-    while let Some(row) = rows.try_next().await? {
-        let e = row.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", row.crn, row.seq), p))?;
-        if events.first().is_some_and(|f| f.crn != e.crn) {
-            finish(&mut events);
-        }
-        events.push(e);
-    }
-    finish(&mut events);
+    each_case(rows, |crn, events| {
+        let (r, o) = recorded_rows(crn, events);
+        reoffending.extend(r);
+        outcomes.extend(o);
+        Ok(())
+    })
+    .await?;
     Ok((reoffending, outcomes))
 }
 
