@@ -85,6 +85,9 @@ pub struct SignedInRecord {
     /// (database triggers, migration 0010), so a copy of those kept in memory can be checked
     /// against it.
     pub access_generation: i64,
+    /// The version of the caseload asked for with the session (`CaseStore::caseload_version`),
+    /// when one was: the caseload page's one other read, answered by the same statement.
+    pub caseload_version: Option<i64>,
 }
 
 /// What deciding access reads besides the case and the user, as at `generation`: every
@@ -124,7 +127,13 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
     /// The session with its user and the access generation, in one statement; `None` when
     /// there is no such session (or, which cannot happen while users are never deleted, no
     /// such user).
-    fn signed_in(&self, id_hash: &str) -> impl Future<Output = Result<Option<SignedInRecord>, StoreError>> + Send;
+    /// The live session `id_hash`, its user and the access generation; with `caseload_of`,
+    /// also that officer's caseload version.
+    fn signed_in(
+        &self,
+        id_hash: &str,
+        caseload_of: Option<&str>,
+    ) -> impl Future<Output = Result<Option<SignedInRecord>, StoreError>> + Send;
     /// The access generation, then every limited-access entry and grant.
     fn access_lists(&self) -> impl Future<Output = Result<AccessLists, StoreError>> + Send;
     fn end_session(&self, id_hash: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -227,6 +236,7 @@ struct SignedInRow {
     disabled: bool,
     user_created_at: String,
     access_generation: i64,
+    caseload_version: Option<i64>,
 }
 
 impl SignedInRow {
@@ -252,6 +262,7 @@ impl SignedInRow {
             session: session.decode()?,
             user: user.decode()?,
             access_generation: self.access_generation,
+            caseload_version: self.caseload_version,
         })
     }
 }
@@ -409,16 +420,25 @@ macro_rules! impl_access_store {
                 row.map(SessionRow::decode).transpose()
             }
 
-            async fn signed_in(&self, id_hash: &str) -> Result<Option<SignedInRecord>, StoreError> {
-                // The session's username is the user's, so one column serves both halves.
+            async fn signed_in(
+                &self,
+                id_hash: &str,
+                caseload_of: Option<&str>,
+            ) -> Result<Option<SignedInRecord>, StoreError> {
+                // The session's username is the user's, so one column serves both halves. An
+                // officer with no caseload version row is at version 0.
                 let row: Option<SignedInRow> = sqlx::query_as(
                     "SELECT s.id_hash, s.username, s.csrf_token, s.created_at, s.last_seen, u.password_hash, u.role, \
                      u.scope_kind, u.scope_code, u.officer, u.disabled, u.created_at AS user_created_at, \
-                     g.generation AS access_generation \
+                     g.generation AS access_generation, \
+                     CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE \
+                       COALESCE((SELECT v.version FROM caseload_versions v WHERE v.officer = $2), 0) END \
+                       AS caseload_version \
                      FROM sessions s JOIN users u ON u.username = s.username CROSS JOIN access_generation g \
                      WHERE s.id_hash = $1",
                 )
                 .bind(id_hash)
+                .bind(caseload_of)
                 .fetch_optional(self.pool())
                 .await?;
                 row.map(SignedInRow::decode).transpose()

@@ -258,13 +258,13 @@ async fn the_access_generation_moves_with_what_access_reads<S: AccessStore, P: E
         last_seen: now(),
     };
     store.create_session(&s).await.unwrap();
-    let found = store.signed_in("abc").await.unwrap().expect("the session is found");
+    let found = store.signed_in("abc", None).await.unwrap().expect("the session is found");
     assert_eq!((found.session, found.user), (s, user("priya")));
-    assert_eq!(store.signed_in("nope").await.unwrap(), None);
+    assert_eq!(store.signed_in("nope", None).await.unwrap(), None);
 
     let generation = |store: S| async move { store.access_lists().await.unwrap().generation };
     let mut last = generation(store.clone()).await;
-    assert_eq!(store.signed_in("abc").await.unwrap().unwrap().access_generation, last);
+    assert_eq!(store.signed_in("abc", None).await.unwrap().unwrap().access_generation, last);
 
     // Not access: sessions, failed sign-ins, reads.
     store.touch_session("abc", now() + 1.minutes()).await.unwrap();
@@ -309,6 +309,6 @@ async fn the_access_generation_moves_with_what_access_reads<S: AccessStore, P: E
         pool.try_sql(sql).await.unwrap();
         last = moved(last, generation(store.clone()).await, sql);
     }
-    assert_eq!(store.signed_in("abc").await.unwrap().unwrap().access_generation, last);
+    assert_eq!(store.signed_in("abc", None).await.unwrap().unwrap().access_generation, last);
 }
 both_engines!(generation_t, the_access_generation_moves_with_what_access_reads);

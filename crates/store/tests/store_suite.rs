@@ -10,7 +10,8 @@ use domain::ids::Crn;
 use domain::org::Organisation;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
-use store::{CaseStore, PostgresStore, SqliteStore, StoreError};
+use store::auth::{AccessStore, SessionRecord, UserRecord};
+use store::{CaseStore, PostgresStore, SqliteStore, StoreError, to_stored_precision};
 
 use store::testing::{postgres, sqlite};
 
@@ -201,15 +202,23 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + RawSql>(store:
 both_engines!(caseload_follows_reallocation_and_endings_t, caseload_follows_reallocation_and_endings);
 
 /// A caseload's version moves with every change to a case on it, for the officer who had the
-/// case and the one who has it now after a reallocation, and not with changes elsewhere.
-async fn caseload_versions_move_with_their_cases<S: CaseStore + RawSql>(store: S) {
+/// case and the one who has it now after a reallocation, and not with changes elsewhere. The
+/// session read answers the same version when asked for a caseload, and none when not.
+async fn caseload_versions_move_with_their_cases<S: CaseStore + AccessStore + RawSql>(store: S) {
     let on = date("2026-01-05");
+    store.add_user(&session_user()).await.unwrap();
+    store.create_session(&session()).await.unwrap();
     let versions = |store: S| async move {
-        (
-            store.caseload_version(&code("OFF1")).await.unwrap(),
-            store.caseload_version(&code("OFF2")).await.unwrap(),
-            store.caseload_version(&code("OFF3")).await.unwrap(),
-        )
+        let mut out = Vec::new();
+        for officer in ["OFF1", "OFF2", "OFF3"] {
+            let version = store.caseload_version(&code(officer)).await.unwrap();
+            let with_session = store.signed_in(&session().id_hash, Some(officer)).await.unwrap().unwrap();
+            assert_eq!(with_session.caseload_version, Some(version), "{officer}");
+            out.push(version);
+        }
+        let without = store.signed_in(&session().id_hash, None).await.unwrap().unwrap();
+        assert_eq!(without.caseload_version, None, "no caseload asked for");
+        (out[0], out[1], out[2])
     };
     assert_eq!(versions(store.clone()).await, (0, 0, 0), "no case yet");
     store.append(&crn("X200001"), 0, &example::opening("Sam", "One", on, "OFF1", "TEAM1")).await.unwrap();
@@ -239,6 +248,30 @@ async fn caseload_versions_move_with_their_cases<S: CaseStore + RawSql>(store: S
     assert!(a5 == a4 && b5 > b4, "a rebuild rewrites every summary: OFF2's caseload moves, empty OFF1's does not");
 }
 both_engines!(caseload_versions_move_with_their_cases_t, caseload_versions_move_with_their_cases);
+
+fn session_user() -> UserRecord {
+    UserRecord {
+        username: "priya".into(),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        role: "spo".into(),
+        scope_kind: "team".into(),
+        scope_code: Some("TEAM1".into()),
+        officer: None,
+        disabled: false,
+        created_at: to_stored_precision("2026-01-05T09:00:00Z".parse().unwrap()),
+    }
+}
+
+fn session() -> SessionRecord {
+    let at = to_stored_precision("2026-01-05T09:00:00Z".parse().unwrap());
+    SessionRecord {
+        id_hash: "abc".into(),
+        username: "priya".into(),
+        csrf_token: "tok".into(),
+        created_at: at,
+        last_seen: at,
+    }
+}
 
 async fn bulk_load_needs_an_empty_store<S: CaseStore>(store: S) {
     store

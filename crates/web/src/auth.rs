@@ -115,16 +115,30 @@ pub struct SignedIn {
     pub csrf_token: String,
     /// The store's access generation when the request began (`AccessSnapshot`).
     pub access_generation: i64,
+    /// For a request for a caseload, its officer (as in the path) and the caseload's version
+    /// when the request began (`CaseloadCache`).
+    pub caseload_version: Option<(String, i64)>,
+}
+
+/// The officer whose caseload a path asks for (the page, its CSV or the API), if any.
+pub fn caseload_in_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/api").unwrap_or(path).strip_prefix("/officers/")?;
+    let (officer, page) = rest.split_once('/')?;
+    matches!(page, "caseload" | "caseload.csv").then_some(officer)
 }
 
 /// Finds the live session of a request, if any, and refreshes its idle clock when it is
-/// more than [`TOUCH_EVERY`] old.
-pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, WebError> {
+/// more than [`TOUCH_EVERY`] old. With `caseload_of`, reads that caseload's version too.
+pub async fn current(
+    app: &AppState,
+    headers: &HeaderMap,
+    caseload_of: Option<&str>,
+) -> Result<Option<SignedIn>, WebError> {
     let Some(id) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
     let key = session_key(&id);
-    // The session, its user and the access generation in one statement: this runs on every
-    // signed-in request.
-    let Some(found) = app.records.signed_in(&key).await? else { return Ok(None) };
+    // The session, its user, the access generation and any caseload's version in one
+    // statement: this runs on every signed-in request, and a caseload is the page most opened.
+    let Some(found) = app.records.signed_in(&key, caseload_of).await? else { return Ok(None) };
     let (session, record) = (found.session, found.user);
     let now = Timestamp::now();
     if !access::session_alive(&access::SESSIONS, session.created_at, session.last_seen, now) {
@@ -144,6 +158,7 @@ pub async fn current(app: &AppState, headers: &HeaderMap) -> Result<Option<Signe
         session_key: key,
         csrf_token: session.csrf_token,
         access_generation: found.access_generation,
+        caseload_version: caseload_of.zip(found.caseload_version).map(|(o, v)| (o.to_owned(), v)),
     }))
 }
 
@@ -155,7 +170,7 @@ fn is_api(path: &str) -> bool {
 /// session's CSRF token (the `x-csrf-token` header, or the form's `csrf_token` field).
 pub async fn require_sign_in(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
-    let signed_in = match current(&app, request.headers()).await {
+    let signed_in = match current(&app, request.headers(), caseload_in_path(&path)).await {
         Ok(s) => s,
         Err(e) => return e.into_response(),
     };
@@ -355,6 +370,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_caseload_a_path_asks_for() {
+        let check = |path: &str, expect: Option<&str>| assert_eq!(caseload_in_path(path), expect, "{path}");
+        check("/officers/N07P001/caseload", Some("N07P001"));
+        check("/officers/N07P001/caseload.csv", Some("N07P001"));
+        check("/api/officers/N07P001/caseload", Some("N07P001"));
+        check("/officers/N07P001/worklist", None);
+        check("/officers/N07P001/caseload/more", None);
+        check("/officers/caseload", None);
+        check("/cases/X123456", None);
+        check("/apiofficers/N07P001/caseload", None);
+    }
+
+    #[test]
     fn passwords_are_stored_as_argon2id_and_verified() {
         let hash = hash_password("correct horse battery staple").unwrap();
         assert!(hash.starts_with("$argon2id$v=19$"), "{hash}");
@@ -443,7 +471,7 @@ mod tests {
             store.create_session(&session).await.unwrap();
             let mut headers = HeaderMap::new();
             headers.insert(header::COOKIE, format!("{SESSION_COOKIE}={id}").parse().unwrap());
-            let signed_in = current(&app, &headers).await.unwrap();
+            let signed_in = current(&app, &headers, None).await.unwrap();
             assert_eq!(signed_in.map(|s| s.user.username.to_string()).as_deref(), Some("priya"), "{ago:?}");
             let stored = store.session(&session_key(&id)).await.unwrap().unwrap().last_seen;
             assert_eq!(stored != seen, touched, "last seen {ago:?} ago: stored {stored}");

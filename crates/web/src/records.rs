@@ -55,7 +55,11 @@ pub trait CaseRecords: Send + Sync + 'static {
     fn create_session<'a>(&'a self, session: &'a SessionRecord) -> BoxFuture<'a, Result<(), StoreError>>;
     fn session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SessionRecord>, StoreError>>;
     fn touch_session<'a>(&'a self, key: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>>;
-    fn signed_in<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>>;
+    fn signed_in<'a>(
+        &'a self,
+        key: &'a str,
+        caseload_of: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>>;
     fn access_lists(&self) -> BoxFuture<'_, Result<AccessLists, StoreError>>;
     fn end_session<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<(), StoreError>>;
     /// A new password hash, every session of the user ended and `session` started, at once.
@@ -293,8 +297,12 @@ impl<
     fn touch_session<'a>(&'a self, key: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::touch_session(self, key, at))
     }
-    fn signed_in<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>> {
-        Box::pin(AccessStore::signed_in(self, key))
+    fn signed_in<'a>(
+        &'a self,
+        key: &'a str,
+        caseload_of: Option<&'a str>,
+    ) -> BoxFuture<'a, Result<Option<SignedInRecord>, StoreError>> {
+        Box::pin(AccessStore::signed_in(self, key, caseload_of))
     }
     fn access_lists(&self) -> BoxFuture<'_, Result<AccessLists, StoreError>> {
         Box::pin(AccessStore::access_lists(self))

@@ -161,7 +161,8 @@ async fn visible_caseload(
     if !access::may_see_caseload(&who.user, officer, facts.org()) {
         return Err(forbidden());
     }
-    let cases = app.caseloads.caseload(app.records.as_ref(), officer).await?;
+    let known = who.caseload_version.as_ref().filter(|(o, _)| o == officer.as_str()).map(|(_, v)| *v);
+    let cases = app.caseloads.caseload(app.records.as_ref(), officer, known).await?;
     if cases.iter().all(|c| facts.access(who, c) != CaseAccess::None) {
         return Ok((cases, facts));
     }

@@ -8,7 +8,8 @@
 //!   version (`store::CaseStore::caseload_version`).
 //!
 //! The caseload page is the page officers open most; with both, an unchanged caseload costs
-//! two one-row queries (the session, the version) instead of one per case and eight others.
+//! one one-row query (the session and the caseload's version together: `auth::current`)
+//! instead of one per case and eight others.
 
 use crate::records::CaseRecords;
 use domain::ids::{Code, Crn};
@@ -93,13 +94,18 @@ pub struct CaseloadCache {
 
 impl CaseloadCache {
     /// `officer`'s active cases, by family name: the kept copy when the caseload has not
-    /// changed since it was read, else a fresh read (`CaseStore::caseload`).
+    /// changed since it was read, else a fresh read (`CaseStore::caseload`). `version` is the
+    /// caseload's version if the request has read it already (with its session).
     pub async fn caseload(
         &self,
         records: &dyn CaseRecords,
         officer: &Code,
+        version: Option<i64>,
     ) -> Result<Arc<Vec<CaseSummary>>, StoreError> {
-        let version = records.caseload_version(officer).await?;
+        let version = match version {
+            Some(v) => v,
+            None => records.caseload_version(officer).await?,
+        };
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         if let Some(hit) = self.read().get(officer)
             && hit.version == version
