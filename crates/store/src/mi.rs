@@ -312,14 +312,17 @@ type SumRow = (String, String, String, String, String, i64, i64, i64);
 
 impl SqliteStore {
     /// Every fact re-summed, by SQLite: `mi_facts` cut into rowid ranges read side by side
-    /// (one connection and core each), each folded into a hash map and the maps added up.
-    /// SQLite's own `GROUP BY` sorts, and at national scale (8.8 million facts) its sorter
-    /// spills to disk and took 35-45 s where a scan takes 2.4 s. Each slice is read on sqlx's
-    /// own handle, locked out from its worker thread (`lock_handle`): through sqlx every row
-    /// is a thread hand-off and a copy of each value, and that took 28 s.
+    /// (one connection and core each), each summed in a hash map, put in order, and the
+    /// ordered slices merged. SQLite's own `GROUP BY` sorts, and at national scale (8.8
+    /// million facts) its sorter spills to disk and took 35-45 s where a scan takes 2.4 s.
+    /// Each slice is read on sqlx's own handle, locked out from its worker thread
+    /// (`lock_handle`): through sqlx every row is a thread hand-off and a copy of each value,
+    /// and that took 28 s.
     async fn mi_resum_facts(&self) -> Result<BTreeMap<SumKey, Sums>, StoreError> {
-        let (lo, hi): (Option<i64>, Option<i64>) =
-            sqlx::query_as("SELECT MIN(rowid), MAX(rowid) FROM mi_facts").fetch_one(self.pool()).await?;
+        // Two statements: SQLite reads MIN or MAX of the rowid from the b-tree's ends only
+        // when it is the query's one aggregate; together they scan the table.
+        let lo: Option<i64> = sqlx::query_scalar("SELECT MIN(rowid) FROM mi_facts").fetch_one(self.pool()).await?;
+        let hi: Option<i64> = sqlx::query_scalar("SELECT MAX(rowid) FROM mi_facts").fetch_one(self.pool()).await?;
         let (Some(lo), Some(hi)) = (lo, hi) else {
             return Ok(BTreeMap::new());
         };
@@ -340,18 +343,22 @@ impl SqliteStore {
                 summed
             })
         });
-        // The slices' groups added up under one numbering, then put in order by numbers
-        // given in the texts' order, so the map is built from sorted groups.
-        let mut names = Names::default();
-        let mut sums: HashMap<[u32; 5], Sums> = HashMap::new();
+        let mut sorted = Vec::new();
         for slice in slices.collect::<Vec<_>>() {
-            let (theirs, slice_sums) =
-                slice.await.map_err(|e| StoreError::Corrupt(format!("re-summing the facts: {e}")))??;
-            let ours: Vec<u32> = theirs.texts.iter().map(|t| names.number(t)).collect();
-            for (group, s) in slice_sums {
-                sums.entry(group.map(|n| ours[n as usize])).or_default().add(s);
-            }
+            sorted.push(slice.await.map_err(|e| StoreError::Corrupt(format!("re-summing the facts: {e}")))??);
         }
+        Ok(merge_sorted_slices(sorted))
+    }
+}
+
+/// A slice's texts in order, and its groups, numbered by those texts' places and in order.
+struct SortedSlice {
+    texts: Vec<String>,
+    groups: Vec<([u32; 5], Sums)>,
+}
+
+impl SortedSlice {
+    fn new(names: Names, sums: FastMap<[u32; 5], Sums>) -> Self {
         let mut order: Vec<u32> = (0..names.texts.len() as u32).collect();
         order.sort_unstable_by(|a, b| names.texts[*a as usize].cmp(&names.texts[*b as usize]));
         let mut rank = vec![0u32; order.len()];
@@ -361,12 +368,53 @@ impl SqliteStore {
         let mut groups: Vec<([u32; 5], Sums)> =
             sums.into_iter().map(|(g, s)| (g.map(|n| rank[n as usize]), s)).collect();
         groups.sort_unstable_by_key(|(g, _)| *g);
-        let text = |r: u32| names.texts[order[r as usize] as usize].clone();
-        let out: BTreeMap<SumKey, Sums> =
-            groups.into_iter().map(|([m, p, o, t, k], s)| ((text(m), text(p), text(o), text(t), text(k)), s)).collect();
-        Ok(out)
+        let mut texts = names.texts;
+        let texts = order.iter().map(|n| std::mem::take(&mut texts[*n as usize])).collect();
+        Self { texts, groups }
     }
 }
+
+/// The slices' groups added up. Every slice is renumbered by the places of its texts among
+/// all the slices' texts: that keeps each slice in order, so they merge in one pass.
+fn merge_sorted_slices(slices: Vec<SortedSlice>) -> BTreeMap<SumKey, Sums> {
+    let mut texts: Vec<String> = slices.iter().flat_map(|s| s.texts.iter().cloned()).collect();
+    texts.sort_unstable();
+    texts.dedup();
+    let place = |t: &String| texts.binary_search(t).map_or(u32::MAX, |p| p as u32);
+    let mut merged: Vec<([u32; 5], Sums)> = Vec::new();
+    for slice in slices {
+        let renumber: Vec<u32> = slice.texts.iter().map(place).collect();
+        let theirs = slice.groups.into_iter().map(|(g, s)| (g.map(|n| renumber[n as usize]), s));
+        merged = merge_sums(std::mem::take(&mut merged), theirs);
+    }
+    let text = |n: u32| texts[n as usize].clone();
+    merged.into_iter().map(|([m, p, o, t, k], s)| ((text(m), text(p), text(o), text(t), text(k)), s)).collect()
+}
+
+/// Two lists of groups in order, as one in order, adding the sums of a group in both.
+fn merge_sums(a: Vec<([u32; 5], Sums)>, b: impl Iterator<Item = ([u32; 5], Sums)>) -> Vec<([u32; 5], Sums)> {
+    let mut out = Vec::with_capacity(a.len() + b.size_hint().0);
+    let (mut a, mut b) = (a.into_iter().peekable(), b.peekable());
+    loop {
+        let next = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) if x.0 == y.0 => {
+                let (g, mut s) = a.next().unwrap_or_default();
+                s.add(b.next().unwrap_or_default().1);
+                (g, s)
+            }
+            (Some(x), Some(y)) if x.0 < y.0 => a.next().unwrap_or_default(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next().unwrap_or_default(),
+            (Some(_), None) => a.next().unwrap_or_default(),
+            (None, None) => break,
+        };
+        out.push(next);
+    }
+    out
+}
+
+/// A hash map with a fast hash (foldhash): the keys are the store's own texts, not input
+/// an attacker chooses to collide.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Runs `work`, which blocks for a while, letting the runtime move its other tasks to another
 /// thread first when it can (not on a single-threaded runtime, as in tests).
@@ -379,7 +427,7 @@ fn blocking<T>(work: impl FnOnce() -> T) -> T {
 
 /// The facts with rowid in `lo..hi` summed by group. Texts are read borrowed from SQLite and
 /// numbered, so a fact costs no allocation and its group is five numbers to hash.
-fn resum_slice(db: &rusqlite::Connection, lo: i64, hi: i64) -> Result<(Names, HashMap<[u32; 5], Sums>), StoreError> {
+fn resum_slice(db: &rusqlite::Connection, lo: i64, hi: i64) -> Result<SortedSlice, StoreError> {
     let mut statement = db.prepare(
         "SELECT measure, on_date, officer, team, fact_key, met, weight FROM mi_facts WHERE rowid >= ?1 AND rowid < ?2",
     )?;
@@ -387,7 +435,7 @@ fn resum_slice(db: &rusqlite::Connection, lo: i64, hi: i64) -> Result<(Names, Ha
     let mut names = Names::default();
     // By number; numbers are shared by every column, so a text may be seen first as another.
     let mut kinds: Vec<Option<MeasureKind>> = Vec::new();
-    let mut sums: HashMap<[u32; 5], Sums> = HashMap::new();
+    let mut sums: FastMap<[u32; 5], Sums> = FastMap::default();
     while let Some(row) = rows.next()? {
         let text = |i: usize| -> Result<&str, StoreError> {
             Ok(row.get_ref(i)?.as_str_or_null().map_err(rusqlite::Error::from)?.unwrap_or_default())
@@ -415,7 +463,7 @@ fn resum_slice(db: &rusqlite::Connection, lo: i64, hi: i64) -> Result<(Names, Ha
         let group = [m, names.number(period), names.number(text(2)?), names.number(text(3)?), names.number(text(4)?)];
         sums.entry(group).or_default().add(Sums { met: row.get(5)?, total: 1, weight: row.get(6)? });
     }
-    Ok((names, sums))
+    Ok(SortedSlice::new(names, sums))
 }
 
 impl PostgresStore {
@@ -444,7 +492,7 @@ fn sums_map(rows: Vec<SumRow>) -> BTreeMap<SumKey, Sums> {
 /// Texts numbered in the order first seen.
 #[derive(Default)]
 struct Names {
-    numbers: HashMap<String, u32>,
+    numbers: FastMap<String, u32>,
     texts: Vec<String>,
 }
 
@@ -813,3 +861,47 @@ fn differences(live: &[(Crn, Fact)], want: &[(Crn, Fact)]) -> Vec<String> {
 
 impl_mi_store!(SqliteStore, sqlx::SqliteConnection);
 impl_mi_store!(PostgresStore, sqlx::PgConnection);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Slices summed apart, each numbering its texts in the order it met them, merge into the
+    /// sums of all their facts, by text.
+    #[test]
+    fn slices_merge_into_the_sums_of_all_their_facts() {
+        fn slice(facts: &[([&str; 5], i64)]) -> SortedSlice {
+            let mut names = Names::default();
+            let mut sums: FastMap<[u32; 5], Sums> = FastMap::default();
+            for (key, met) in facts {
+                let group = key.map(|t| names.number(t));
+                sums.entry(group).or_default().add(Sums { met: *met, total: 1, weight: 2 });
+            }
+            SortedSlice::new(names, sums)
+        }
+        let a = slice(&[
+            (["m2", "2026-01", "OFF2", "T1", ""], 1),
+            (["m1", "2026-01", "OFF1", "T1", ""], 0),
+            (["m2", "2026-01", "OFF2", "T1", ""], 1),
+        ]);
+        let b = slice(&[
+            (["m1", "2026-02", "OFF1", "T1", ""], 1),
+            (["m2", "2026-01", "OFF2", "T1", ""], 0),
+            (["m0", "", "", "", "k"], 1),
+        ]);
+        let key = |k: [&str; 5]| -> SumKey {
+            let [m, p, o, t, f] = k.map(str::to_owned);
+            (m, p, o, t, f)
+        };
+        let want: BTreeMap<SumKey, Sums> = [
+            (key(["m0", "", "", "", "k"]), Sums { met: 1, total: 1, weight: 2 }),
+            (key(["m1", "2026-01", "OFF1", "T1", ""]), Sums { met: 0, total: 1, weight: 2 }),
+            (key(["m1", "2026-02", "OFF1", "T1", ""]), Sums { met: 1, total: 1, weight: 2 }),
+            (key(["m2", "2026-01", "OFF2", "T1", ""]), Sums { met: 2, total: 3, weight: 6 }),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(merge_sorted_slices(vec![a, b]), want);
+        assert_eq!(merge_sorted_slices(vec![]), BTreeMap::new());
+    }
+}
