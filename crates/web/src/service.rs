@@ -83,6 +83,17 @@ impl AccessFacts {
         &self.snapshot.org
     }
 
+    /// Whether this user may open `officer`'s caseload (`access::may_see_caseload`).
+    fn may_see_caseload(&self, who: &SignedIn, officer: &Code) -> bool {
+        let place = self.snapshot.index.place_of_officer(officer, self.org());
+        access::may_see_caseload_at(&who.user, officer, &place)
+    }
+
+    /// The name of the member of staff `code`, if the organisation has them.
+    fn staff_name(&self, code: &Code) -> Option<String> {
+        self.snapshot.index.staff_member(code, self.org()).map(|s| s.name.to_string())
+    }
+
     fn granted(&self) -> &BTreeSet<Crn> {
         self.snapshot.grants.get(&self.username).unwrap_or(&NO_GRANTS)
     }
@@ -91,7 +102,7 @@ impl AccessFacts {
         let entries = self.snapshot.limits.get(&case.crn).map_or(&[][..], Vec::as_slice);
         access::case_access(
             &who.user,
-            &Place::of_case(case, self.org()),
+            &self.snapshot.index.place_of_case(case),
             self.granted().contains(&case.crn),
             entries,
             self.today,
@@ -132,10 +143,7 @@ pub async fn officers(app: &AppState, who: &SignedIn) -> Result<Vec<OfficerRow>,
     let counts = visible_counts(app, who, &facts).await?;
     let rows = view::officers(&counts, facts.org());
     let aggregate_only = who.user.role == access::Role::MiAnalyst;
-    Ok(rows
-        .into_iter()
-        .filter(|r| aggregate_only || access::may_see_caseload(&who.user, &r.code, facts.org()))
-        .collect())
+    Ok(rows.into_iter().filter(|r| aggregate_only || facts.may_see_caseload(who, &r.code)).collect())
 }
 
 /// The cases granted to this user by name (an inspector's sample) that they may open.
@@ -158,7 +166,7 @@ async fn visible_caseload(
     officer: &Code,
 ) -> Result<(Arc<Vec<CaseSummary>>, AccessFacts), WebError> {
     let facts = AccessFacts::load(app, who).await?;
-    if !access::may_see_caseload(&who.user, officer, facts.org()) {
+    if !facts.may_see_caseload(who, officer) {
         return Err(forbidden());
     }
     let known = who.caseload_version.as_ref().filter(|(o, _)| o == officer.as_str()).map(|(_, v)| *v);
@@ -173,7 +181,8 @@ async fn visible_caseload(
 pub async fn caseload(app: &AppState, who: &SignedIn, officer: &str) -> Result<Caseload, WebError> {
     let officer = parse_officer(officer)?;
     let (cases, facts) = visible_caseload(app, who, &officer).await?;
-    Ok(Caseload::new(officer, facts.org(), &cases, app.clock.today()))
+    let name = facts.staff_name(&officer);
+    Ok(Caseload::new(officer, name, &cases, app.clock.today()))
 }
 
 /// An officer's caseload as CSV, with exactly the cases the caseload page shows this user.

@@ -15,6 +15,7 @@ use crate::records::CaseRecords;
 use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use domain::projection::CaseSummary;
+use services::access::OrgIndex;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +29,8 @@ use store::auth::LimitedAccess;
 pub struct AccessSnapshot {
     pub generation: i64,
     pub org: Organisation,
+    /// `org`'s places and staff by code.
+    pub index: OrgIndex,
     pub limits: BTreeMap<Crn, Vec<LimitedAccess>>,
     pub grants: BTreeMap<String, BTreeSet<Crn>>,
 }
@@ -60,7 +63,8 @@ impl SnapshotCache {
         for (username, crn) in lists.grants {
             grants.entry(username).or_default().insert(crn);
         }
-        let fresh = Arc::new(AccessSnapshot { generation: lists.generation, org, limits, grants });
+        let index = OrgIndex::new(&org);
+        let fresh = Arc::new(AccessSnapshot { generation: lists.generation, org, index, limits, grants });
         let mut slot = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.as_ref().is_none_or(|s| s.generation < fresh.generation) {
             *slot = Some(fresh.clone());

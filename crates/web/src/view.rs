@@ -131,8 +131,7 @@ pub struct Caseload {
 }
 
 impl Caseload {
-    pub fn new(officer: Code, org: &Organisation, cases: &[CaseSummary], today: Date) -> Self {
-        let officer_name = org.staff.iter().find(|s| s.code == officer).map(|s| s.name.to_string());
+    pub fn new(officer: Code, officer_name: Option<String>, cases: &[CaseSummary], today: Date) -> Self {
         Self { officer, officer_name, on: today, cases: cases.iter().map(|c| CaseloadEntry::new(c, today)).collect() }
     }
 }
@@ -305,8 +304,13 @@ pub struct OfficerRow {
 pub fn officers(counts: &BTreeMap<Code, u64>, org: &Organisation) -> Vec<OfficerRow> {
     use domain::org::Grade;
     let mut rows: BTreeMap<Code, OfficerRow> = BTreeMap::new();
+    // By code, so a provider's thousands of staff do not each walk its hundreds of teams.
+    let mut team_names: std::collections::HashMap<&Code, &domain::ids::Name> = std::collections::HashMap::new();
+    for t in &org.teams {
+        team_names.entry(&t.code).or_insert(&t.name);
+    }
     for staff in org.staff.iter().filter(|s| s.grade != Grade::Spo || counts.contains_key(&s.code)) {
-        let team = org.teams.iter().find(|t| t.code == staff.team).map(|t| t.name.to_string());
+        let team = team_names.get(&staff.team).map(|n| n.to_string());
         rows.insert(
             staff.code.clone(),
             OfficerRow {
