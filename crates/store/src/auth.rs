@@ -335,6 +335,53 @@ fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
+/// The session, its user, the access generation and, when asked for, a caseload's version:
+/// the one read every signed-in request makes. The session's username is the user's, so one
+/// column serves both halves. An officer with no caseload version row is at version 0.
+const SIGNED_IN: &str = "SELECT s.id_hash, s.username, s.csrf_token, s.created_at, s.last_seen, u.password_hash, \
+     u.role, u.scope_kind, u.scope_code, u.officer, u.disabled, u.created_at AS user_created_at, \
+     g.generation AS access_generation, \
+     CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE \
+       COALESCE((SELECT v.version FROM caseload_versions v WHERE v.officer = $2), 0) END AS caseload_version \
+     FROM sessions s JOIN users u ON u.username = s.username CROSS JOIN access_generation g \
+     WHERE s.id_hash = $1";
+
+impl PostgresStore {
+    async fn signed_in_row(&self, id_hash: &str, caseload_of: Option<&str>) -> Result<Option<SignedInRow>, StoreError> {
+        Ok(sqlx::query_as(SIGNED_IN).bind(id_hash).bind(caseload_of).fetch_optional(self.pool()).await?)
+    }
+}
+
+impl SqliteStore {
+    /// On one of the store's own read connections, on the calling thread (`DirectReaders`).
+    async fn signed_in_row(&self, id_hash: &str, caseload_of: Option<&str>) -> Result<Option<SignedInRow>, StoreError> {
+        use rusqlite::OptionalExtension;
+        self.direct_read(|db| {
+            db.prepare_cached(SIGNED_IN)?
+                // By name: SQLite numbers `$N` parameters in the order they first appear.
+                .query_row(rusqlite::named_params! { "$1": id_hash, "$2": caseload_of }, |r| {
+                    Ok(SignedInRow {
+                        id_hash: r.get(0)?,
+                        username: r.get(1)?,
+                        csrf_token: r.get(2)?,
+                        created_at: r.get(3)?,
+                        last_seen: r.get(4)?,
+                        password_hash: r.get(5)?,
+                        role: r.get(6)?,
+                        scope_kind: r.get(7)?,
+                        scope_code: r.get(8)?,
+                        officer: r.get(9)?,
+                        disabled: r.get(10)?,
+                        user_created_at: r.get(11)?,
+                        access_generation: r.get(12)?,
+                        caseload_version: r.get(13)?,
+                    })
+                })
+                .optional()
+        })
+    }
+}
+
 macro_rules! impl_access_store {
     ($store:ty) => {
         impl AccessStore for $store {
@@ -425,23 +472,7 @@ macro_rules! impl_access_store {
                 id_hash: &str,
                 caseload_of: Option<&str>,
             ) -> Result<Option<SignedInRecord>, StoreError> {
-                // The session's username is the user's, so one column serves both halves. An
-                // officer with no caseload version row is at version 0.
-                let row: Option<SignedInRow> = sqlx::query_as(
-                    "SELECT s.id_hash, s.username, s.csrf_token, s.created_at, s.last_seen, u.password_hash, u.role, \
-                     u.scope_kind, u.scope_code, u.officer, u.disabled, u.created_at AS user_created_at, \
-                     g.generation AS access_generation, \
-                     CASE WHEN CAST($2 AS TEXT) IS NULL THEN NULL ELSE \
-                       COALESCE((SELECT v.version FROM caseload_versions v WHERE v.officer = $2), 0) END \
-                       AS caseload_version \
-                     FROM sessions s JOIN users u ON u.username = s.username CROSS JOIN access_generation g \
-                     WHERE s.id_hash = $1",
-                )
-                .bind(id_hash)
-                .bind(caseload_of)
-                .fetch_optional(self.pool())
-                .await?;
-                row.map(SignedInRow::decode).transpose()
+                self.signed_in_row(id_hash, caseload_of).await?.map(SignedInRow::decode).transpose()
             }
 
             async fn access_lists(&self) -> Result<AccessLists, StoreError> {
