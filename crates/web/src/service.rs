@@ -178,11 +178,26 @@ async fn visible_caseload(
     Ok((Arc::new(visible), facts))
 }
 
-pub async fn caseload(app: &AppState, who: &SignedIn, officer: &str) -> Result<Caseload, WebError> {
+/// An officer's active cases that this user may see, as the store summarises them.
+pub struct CaseloadCases {
+    pub officer: Code,
+    pub officer_name: Option<String>,
+    pub on: Date,
+    /// Shared with the caseload cache when this user may see every case on it.
+    pub cases: Arc<Vec<CaseSummary>>,
+}
+
+/// The caseload the page shows, read straight from the summaries (no copy of each case).
+pub async fn caseload_cases(app: &AppState, who: &SignedIn, officer: &str) -> Result<CaseloadCases, WebError> {
     let officer = parse_officer(officer)?;
     let (cases, facts) = visible_caseload(app, who, &officer).await?;
-    let name = facts.staff_name(&officer);
-    Ok(Caseload::new(officer, name, &cases, app.clock.today()))
+    let officer_name = facts.staff_name(&officer);
+    Ok(CaseloadCases { officer, officer_name, on: app.clock.today(), cases })
+}
+
+pub async fn caseload(app: &AppState, who: &SignedIn, officer: &str) -> Result<Caseload, WebError> {
+    let c = caseload_cases(app, who, officer).await?;
+    Ok(Caseload::new(c.officer, c.officer_name, &c.cases, c.on))
 }
 
 /// An officer's caseload as CSV, with exactly the cases the caseload page shows this user.
