@@ -166,17 +166,34 @@ fn param(p: Result<Path<String>, PathRejection>, field: &str) -> Result<String, 
     p.map(|Path(v)| v).map_err(|e| PageError(WebError::bad_request(field, format!("{field}: {}", e.body_text()))))
 }
 
-/// "2 March 2026", the GOV.UK date style.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// "2 March 2026", the GOV.UK date style. Written out by hand rather than by `strftime`,
+/// whose parsing of the pattern was a visible share of a caseload page (two dates a row).
 pub(crate) fn day(d: Date) -> String {
-    d.strftime("%-d %B %Y").to_string()
+    format!("{} {} {:04}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
 }
 
 fn day_or(d: Option<Date>, none: &str) -> String {
     d.map_or_else(|| none.to_owned(), day)
 }
 
+/// "2 March 2026 at 09:30".
 fn local_time(t: DateTime) -> String {
-    t.strftime("%-d %B %Y at %H:%M").to_string()
+    format!("{} at {:02}:{:02}", day(t.date()), t.hour(), t.minute())
 }
 
 pub(crate) fn instant(t: jiff::Timestamp) -> String {
@@ -457,4 +474,25 @@ async fn sign_out(
 /// The page for a route that does not exist.
 pub(crate) async fn not_found() -> PageError {
     PageError(WebError::NotFound("If you typed the web address, check it is correct.".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hand-written dates say what the GOV.UK pattern through `strftime` says, for every
+    /// day of a leap year and times across the day.
+    #[test]
+    fn dates_read_as_the_govuk_pattern_gives_them() {
+        let mut d = jiff::civil::date(2024, 1, 1);
+        while d.year() == 2024 {
+            assert_eq!(day(d), d.strftime("%-d %B %Y").to_string());
+            for (h, m) in [(0, 0), (9, 5), (13, 30), (23, 59)] {
+                let t = d.at(h, m, 0, 0);
+                assert_eq!(local_time(t), t.strftime("%-d %B %Y at %H:%M").to_string());
+            }
+            d = d.tomorrow().unwrap();
+        }
+        assert_eq!(day(jiff::civil::date(2026, 3, 2)), "2 March 2026");
+    }
 }
