@@ -378,9 +378,9 @@ impl Place {
 #[derive(Debug, Default)]
 pub struct OrgIndex {
     /// Each team's place, without an officer.
-    teams: HashMap<Code, Place>,
+    teams: HashMap<Code, Place, foldhash::fast::RandomState>,
     /// Each member of staff's place in `Organisation::staff`.
-    staff: HashMap<Code, usize>,
+    staff: HashMap<Code, usize, foldhash::fast::RandomState>,
 }
 
 impl OrgIndex {
