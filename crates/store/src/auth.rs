@@ -124,11 +124,9 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
     fn create_session(&self, session: &SessionRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn session(&self, id_hash: &str) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
     fn touch_session(&self, id_hash: &str, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// The session with its user and the access generation, in one statement; `None` when
-    /// there is no such session (or, which cannot happen while users are never deleted, no
-    /// such user).
-    /// The live session `id_hash`, its user and the access generation; with `caseload_of`,
-    /// also that officer's caseload version.
+    /// The session with its user and the access generation and, with `caseload_of`, that
+    /// officer's caseload version, in one statement; `None` when there is no such session (or,
+    /// which cannot happen while users are never deleted, no such user).
     fn signed_in(
         &self,
         id_hash: &str,
@@ -607,25 +605,10 @@ macro_rules! impl_access_store {
             }
 
             async fn limited_access_for_cases(&self, crns: &[Crn]) -> Result<Vec<LimitedAccess>, StoreError> {
-                let crns: std::collections::BTreeSet<&str> = crns.iter().map(Crn::as_str).collect();
-                let crns: Vec<&str> = crns.into_iter().collect();
-                let mut entries = Vec::new();
-                // Well under SQLite's limit on bound values per statement.
-                for chunk in crns.chunks(500) {
-                    let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-                    let sql = format!(
-                        "SELECT {LIMIT_COLUMNS} FROM limited_access WHERE crn IN ({}) ORDER BY crn, id",
-                        marks.join(", ")
-                    );
-                    let mut q = sqlx::query_as::<_, LimitRow>(sqlx::AssertSqlSafe(sql));
-                    for c in chunk {
-                        q = q.bind(*c);
-                    }
-                    for row in q.fetch_all(self.pool()).await? {
-                        entries.push(row.decode()?);
-                    }
-                }
-                Ok(entries)
+                let rows: Vec<LimitRow> = self
+                    .rows_where_in(LIMIT_COLUMNS, "limited_access", "crn", "id", crns.iter().map(Crn::as_str))
+                    .await?;
+                rows.into_iter().map(LimitRow::decode).collect()
             }
 
             async fn grant_cases(&self, username: &str, crns: &[Crn]) -> Result<(), StoreError> {

@@ -53,7 +53,8 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
-    /// From a read made on sqlx's SQLite handle directly (`SqliteStore`'s MI re-summing).
+    /// From a read made on SQLite directly, not through sqlx (`SqliteStore`'s session check
+    /// and MI re-summing).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]

@@ -96,7 +96,8 @@ pub trait MiStore {
     /// The pre-summed rows as stored in `mi_monthly`.
     fn mi_monthly(&self) -> impl Future<Output = Result<BTreeMap<SumKey, Sums>, StoreError>> + Send;
 
-    /// Every fact re-summed by the database (one `GROUP BY` over `mi_facts`): what
+    /// Every fact re-summed (PostgreSQL: one `GROUP BY` over `mi_facts`; SQLite: slices read
+    /// side by side and merged, as its `GROUP BY` sorts and spills): what
     /// `mi_monthly` must hold, and every figure of every measure in one pass.
     fn mi_resum(&self) -> impl Future<Output = Result<BTreeMap<SumKey, Sums>, StoreError>> + Send;
 
@@ -313,8 +314,8 @@ type SumRow = (String, String, String, String, String, i64, i64, i64);
 
 impl SqliteStore {
     /// Every fact re-summed, by SQLite: `mi_facts` cut into rowid ranges read side by side
-    /// (one connection and core each), each summed in a hash map, put in order, and the
-    /// ordered slices merged. SQLite's own `GROUP BY` sorts, and at national scale (8.8
+    /// (one connection and core each), each summed by `resum_slice` and put in order, and
+    /// the ordered slices merged. SQLite's own `GROUP BY` sorts, and at national scale (8.8
     /// million facts) its sorter spills to disk and took 35-45 s where a scan takes 2.4 s.
     /// Each slice is read on sqlx's own handle, locked out from its worker thread
     /// (`lock_handle`): through sqlx every row is a thread hand-off and a copy of each value,
@@ -346,7 +347,7 @@ impl SqliteStore {
         });
         let mut sorted = Vec::new();
         for slice in slices.collect::<Vec<_>>() {
-            sorted.push(slice.await.map_err(|e| StoreError::Corrupt(format!("re-summing the facts: {e}")))??);
+            sorted.push(slice.await.map_err(|e| corrupt("re-summing the facts", e))??);
         }
         Ok(merge_sorted_slices(sorted))
     }

@@ -1,6 +1,7 @@
 //! What the stores of dated staff records (reductions and reports in `workload`, flags in
 //! `staff_equality`) share: whether a member of staff exists, the refusal that names the
-//! field when they do not, and reading a table's rows for a list of staff.
+//! field when they do not, and reading a table's rows for a list of staff (by the chunked
+//! `rows_where_in`, which limited access also reads its entries for a list of cases by).
 
 use crate::{PostgresStore, SqliteStore, StoreError};
 use domain::ids::Code;
@@ -39,19 +40,35 @@ macro_rules! impl_staff_rows {
             where
                 R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
             {
-                let codes: BTreeSet<&str> = staff.iter().map(Code::as_str).collect();
-                let codes: Vec<&str> = codes.into_iter().collect();
+                self.rows_where_in(columns, table, "staff", order, staff.iter().map(Code::as_str)).await
+            }
+
+            /// `columns` of `table`'s rows whose `key` is one of `values` (each asked once), by
+            /// `key` and then `order`, in statements of at most 500 values.
+            pub(crate) async fn rows_where_in<'v, R>(
+                &self,
+                columns: &str,
+                table: &str,
+                key: &str,
+                order: &str,
+                values: impl IntoIterator<Item = &'v str>,
+            ) -> Result<Vec<R>, StoreError>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let values: BTreeSet<&str> = values.into_iter().collect();
+                let values: Vec<&str> = values.into_iter().collect();
                 let mut found = Vec::new();
                 // Well under SQLite's limit on bound values per statement.
-                for chunk in codes.chunks(500) {
+                for chunk in values.chunks(500) {
                     let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
                     let sql = format!(
-                        "SELECT {columns} FROM {table} WHERE staff IN ({}) ORDER BY staff, {order}",
+                        "SELECT {columns} FROM {table} WHERE {key} IN ({}) ORDER BY {key}, {order}",
                         marks.join(", ")
                     );
                     let mut q = sqlx::query_as::<_, R>(sqlx::AssertSqlSafe(sql));
-                    for c in chunk {
-                        q = q.bind(*c);
+                    for v in chunk {
+                        q = q.bind(*v);
                     }
                     found.extend(q.fetch_all(self.pool()).await?);
                 }
