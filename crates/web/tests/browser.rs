@@ -22,14 +22,27 @@ struct App {
     _dir: tempfile::TempDir,
 }
 
+/// The day the provider is generated as at, and the server's today: every test gives the same
+/// answer on whatever day it runs.
+const TODAY: &str = "2026-11-20";
+
+fn today() -> jiff::civil::Date {
+    TODAY.parse().unwrap()
+}
+
+/// An instant on [`TODAY`], as the pinned server records it.
+fn now() -> jiff::Timestamp {
+    web::Clock::Fixed(today()).now()
+}
+
 async fn start_app() -> App {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteStore::open(dir.path().join("probity.db").to_str().unwrap()).await.unwrap();
-    let opts = synth::GenerateOptions::new(60, 7, "2026-11-20".parse().unwrap());
+    let opts = synth::GenerateOptions::new(60, 7, today());
     services::generate::generate(&store, &opts, &|_| {}).await.unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = web::router(store.clone());
+    let router = web::router_with_clock(store.clone(), web::Clock::Fixed(today()));
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     App { base, store, _dir: dir }
 }
@@ -110,7 +123,7 @@ async fn every_page_passes_axe_for_every_role() {
 async fn an_inspector_answers_a_sampled_case_and_the_findings_update() {
     let Some(tools) = Tools::find() else { return };
     let app = start_app().await;
-    let as_of: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    let as_of = today();
     let id = domain::ids::Code::parse("INS1").unwrap();
     let announcement = services::inspection::Announcement {
         id: id.clone(),
@@ -229,7 +242,7 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
     .map(|e| domain::example::new_event(on, e))
     .collect();
     let system = domain::ids::Code::parse("SYSTEM").unwrap();
-    services::record::record_events(&app.store, &waiting, 0, &events, &system, jiff::Timestamp::now()).await.unwrap();
+    services::record::record_events(&app.store, &waiting, 0, &events, &system, now()).await.unwrap();
     support::add_user(&app.store, "spo", "spo", &format!("team:{team}"), None).await;
     let browser = Browser::start(&tools).await;
     app.sign_in(&browser, "spo").await;
@@ -282,7 +295,7 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
 async fn an_inspector_is_denied_a_case_outside_the_sample() {
     let Some(tools) = Tools::find() else { return };
     let app = start_app().await;
-    let as_of: jiff::civil::Date = "2026-11-20".parse().unwrap();
+    let as_of = today();
     let id = domain::ids::Code::parse("INS1").unwrap();
     let announcement = services::inspection::Announcement {
         id: id.clone(),
@@ -468,8 +481,8 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
     let case = allocated_case(&app.store).await;
     let (officer, team) = (case.officer.clone().unwrap(), case.team.clone().unwrap());
     // A case of the officer's own, sentenced last week, with yesterday's office visit still
-    // without an outcome (the server reads the real clock).
-    let today = domain::case::uk_date(jiff::Timestamp::now());
+    // without an outcome.
+    let today = today();
     let days = |n: i64| today.checked_sub(jiff::Span::new().days(n)).unwrap();
     let crn = domain::ids::Crn::parse("Z999001").unwrap();
     let mut events = domain::example::opening("Ada", "Lovelace", days(7), officer.as_str(), team.as_str());
@@ -477,7 +490,7 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
     let booked = domain::event::CaseEvent::AppointmentBooked { appointment: visit };
     events.push(domain::example::new_event(days(7), booked));
     let system = domain::ids::Code::parse("SYSTEM").unwrap();
-    services::record::record_events(&app.store, &crn, 0, &events, &system, jiff::Timestamp::now()).await.unwrap();
+    services::record::record_events(&app.store, &crn, 0, &events, &system, now()).await.unwrap();
     let scope = format!("team:{team}");
     support::add_user(&app.store, "officer", "responsible_officer", &scope, Some(officer.as_str())).await;
     let browser = Browser::start(&tools).await;
