@@ -92,15 +92,16 @@ async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
         std::io::stdin().lock().read_line(&mut line).context("password: cannot read standard input")?;
         (line.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
-        (web::auth::new_token()[..20].to_owned(), true)
+        (generated_password(username.as_str()), true)
     };
-    web::admin::check_password_strength("password", &password).map_err(anyhow::Error::msg)?;
+    services::access::check_password_strength("password", &password, username.as_str()).map_err(anyhow::Error::msg)?;
     with_store!(a.db.url()?, |s| {
-        if let Some(o) = &officer {
-            let org = s.organisation().await?;
-            if !org.staff.iter().any(|st| &st.code == o) {
-                bail!("officer: there is no member of staff {o}");
-            }
+        let org = s.organisation().await?;
+        services::access::check_scope_exists("scope", &scope, &org).map_err(anyhow::Error::msg)?;
+        if let Some(o) = &officer
+            && !org.staff.iter().any(|st| &st.code == o)
+        {
+            bail!("officer: there is no member of staff {o}");
         }
         s.add_user(&record(&username, role, &scope, officer.as_ref(), &password)?).await?;
     });
@@ -111,12 +112,26 @@ async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A random password that meets the policy (random hex very rarely fails it, e.g. all
+/// digits; such a draw is simply drawn again).
+fn generated_password(username: &str) -> String {
+    loop {
+        let candidate = web::auth::new_token()[..20].to_owned();
+        if services::access::check_password_strength("password", &candidate, username).is_ok() {
+            return candidate;
+        }
+    }
+}
+
 async fn disable(a: DisableArgs) -> anyhow::Result<ExitCode> {
     with_store!(a.db.url()?, |s| {
         let Some(user) = s.user(&a.username).await? else {
             bail!("username: there is no user `{}`", a.username);
         };
-        s.update_user(&UserRecord { disabled: true, ..user }).await?;
+        let disabled = UserRecord { disabled: true, ..user };
+        services::access::keeps_an_administrator(&s.users().await?, &disabled, "username")
+            .map_err(anyhow::Error::msg)?;
+        s.update_user(&disabled).await?;
     });
     println!("disabled {}", a.username);
     Ok(ExitCode::SUCCESS)
@@ -148,7 +163,7 @@ pub async fn demo_users<S: CaseStore + AccessStore + InspectionStore>(
     let mut out = Vec::new();
     for (name, role, scope, officer) in logins {
         let username = Username::parse(name).map_err(anyhow::Error::msg)?;
-        let password = web::auth::new_token()[..16].to_owned();
+        let password = generated_password(name);
         store.add_user(&record(&username, role, &scope, officer, &password)?).await?;
         out.push((name.to_owned(), password, role.label()));
     }

@@ -39,6 +39,11 @@ fn tier_exit_codes_follow_the_contract() {
             r#""error""#,
             "",
         ),
+        // Issue 15 item 10: a predictor outside 0 to 100 is a row error in both models.
+        ("legacy", r#"[{"id":"neg","input":{"rsr":-5}}]"#, 1, r#""error":"RSR score -5 is not a percentage"#, ""),
+        ("legacy", r#"[{"id":"big","input":{"rsr":150}},{"id":"ok","input":{"rsr":50}}]"#, 1, r#""tier":"B0""#, ""),
+        ("legacy", r#"[{"id":"big","input":{"rsr":150}}]"#, 1, "RSR score 150 is not a percentage", ""),
+        ("v3", r#"[{"id":"big","input":{"arp":150,"csrp":1.0}}]"#, 1, "ARP score 150 is not a percentage", ""),
         ("legacy", r#"[{"id":"a","input":{"rosh":"extreme"}}]"#, 2, "", "rosh"),
         ("legacy", "not json", 2, "", ""),
         ("sideways", "[]", 2, "", "model"),

@@ -66,7 +66,7 @@ fn event(seq: u32) -> String {
             r#"{{"type":"appointment_booked","appointment":{{"id":"A{seq}","at":"2026-11-02T10:00:00","minutes":30,"kind":"office_visit"}}}}"#
         )
     };
-    format!(r#"{{"occurred_at":"2026-11-02T10:00:00Z","recorded_by":"SYSTEM","event":{e}}}"#)
+    format!(r#"{{"occurred_at":"2026-11-02T10:00:00Z","event":{e}}}"#)
 }
 
 #[test]

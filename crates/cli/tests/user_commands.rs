@@ -55,6 +55,9 @@ async fn users_are_added_with_an_argon2id_hash_refused_naming_the_field_and_disa
         (("Sam Smith", "spo", scope.as_str(), None), "username:"),
         (("sam", "spo", scope.as_str(), Some("NOSUCH1")), "officer:"),
         (("priya", "spo", scope.as_str(), None), "username:"),
+        // Issue 15 item 11: a place that does not exist.
+        (("sam", "spo", "team:ZZZ-T999", None), "scope:"),
+        (("sam", "spo", "borough:NOWHERE", None), "scope:"),
     ] {
         let (u, r, s, o) = args;
         let out = add(u, r, s, o);
@@ -80,6 +83,14 @@ async fn users_are_added_with_an_argon2id_hash_refused_naming_the_field_and_disa
         "short\n",
     );
     assert!(stderr(&short).starts_with("probity: password:"), "{}", stderr(&short));
+    // Issue 15 item 6: NCSC and NIST 800-63B: no repetition, no common password, not the name.
+    for weak in ["aaaaaaaaaaaa", "            ", "password1234", "sam's password is sam"] {
+        let args = ["user", "add", "--database", &db, "--username", "sam", "--role", "spo", "--scope", &scope];
+        let out = probity(&[&args[..], &["--password-stdin"]].concat(), &format!("{weak}\n"));
+        assert!(!out.status.success(), "{weak:?}");
+        assert!(stderr(&out).starts_with("probity: password:"), "{weak:?}: {}", stderr(&out));
+    }
+    assert!(store.user("sam").await.unwrap().is_none(), "no weak password was set");
 
     // Without --password-stdin a password is made and printed once.
     let made =
@@ -97,4 +108,13 @@ async fn users_are_added_with_an_argon2id_hash_refused_naming_the_field_and_disa
     assert!(store.user("sam").await.unwrap().unwrap().disabled);
     let none = probity(&["user", "disable", "--database", &db, "--username", "nobody"], "");
     assert!(stderr(&none).contains("username:"), "{}", stderr(&none));
+
+    // Issue 15 item 11: the last administrator cannot be disabled.
+    let admin =
+        ["user", "add", "--database", &db, "--username", "root-admin", "--role", "admin", "--scope", "provider"];
+    assert!(probity(&admin, "").status.success());
+    let last = probity(&["user", "disable", "--database", &db, "--username", "root-admin"], "");
+    assert!(!last.status.success());
+    assert!(stderr(&last).contains("last administrator"), "{}", stderr(&last));
+    assert!(!store.user("root-admin").await.unwrap().unwrap().disabled);
 }

@@ -16,6 +16,8 @@ use jiff::{SignedDuration, Timestamp};
 use std::collections::HashMap;
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
+mod accounts;
+pub use accounts::{PASSWORDS, PasswordPolicy, check_password_strength, check_scope_exists, keeps_an_administrator};
 mod unpaid_work;
 pub use unpaid_work::{
     UPW_POLICY, UpwAccess, UpwRolePolicy, covers_borough, may_see_upw_progress, upw_access, upw_policy, upw_role_access,
@@ -110,6 +112,9 @@ pub struct RolePolicy {
     pub sees_people: bool,
     /// Whether the role manages users and limited-access lists.
     pub administers: bool,
+    /// Whether the role allocates cases to officers (`officer_allocated`: allocation,
+    /// reallocation and transfer), on the cases it may change.
+    pub allocates: bool,
     /// Whether the role answers the case assessment instrument on the cases it may read: an
     /// inspection, or the provider's own internal audit with the same instrument (issue 7).
     pub assesses_cases: bool,
@@ -123,6 +128,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        allocates: false,
         assesses_cases: false,
         source: "issue 4: an officer sees their caseload and the cases in their team (duty cover records on them)",
     },
@@ -132,8 +138,10 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        allocates: true,
         assesses_cases: false,
-        source: "RULES.md allocation: the SPO allocates and oversees the cases of their team",
+        source: "RULES.md allocation: the SPO allocates and oversees the cases of their team (the team view's \
+                 allocation screen); officers record on cases but do not allocate them",
     },
     RolePolicy {
         role: Role::AreaManager,
@@ -141,6 +149,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        allocates: false,
         assesses_cases: true,
         source: "DESIGN.md roles: managers oversee, they do not record on cases",
     },
@@ -150,6 +159,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: true,
         administers: false,
+        allocates: false,
         assesses_cases: false,
         source: "DESIGN.md roles: UPW staff see the people on their projects' boroughs",
     },
@@ -159,6 +169,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::Read,
         sees_people: true,
         administers: false,
+        allocates: false,
         assesses_cases: true,
         source: "DESIGN.md: inspector (read-only, sampled cases only)",
     },
@@ -168,6 +179,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: false,
         administers: false,
+        allocates: false,
         assesses_cases: false,
         source: "DESIGN.md: MI analyst (aggregates only)",
     },
@@ -177,6 +189,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         granted: CaseAccess::None,
         sees_people: false,
         administers: true,
+        allocates: false,
         assesses_cases: false,
         source: "DESIGN.md: admin manages users, roles and limited-access lists, not cases",
     },
@@ -336,6 +349,24 @@ impl User {
     pub fn policy(&self) -> &'static RolePolicy {
         self.role.policy()
     }
+
+    /// Who this user is in what they record (events, attendance, answers): their staff code,
+    /// or, for a user who holds no caseload, their username as a code (capitals; `.` becomes
+    /// `_`). The one rule for every path that writes; never taken from a request.
+    pub fn recorder(&self) -> Code {
+        if let Some(officer) = &self.officer {
+            return officer.clone();
+        }
+        let raw: String = self
+            .username
+            .as_str()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_uppercase() } else { '_' })
+            .take(16)
+            .collect();
+        // A username is 3 to 64 of [a-z0-9._-], so its first 16, so mapped, are a code.
+        Code::parse(&raw).expect("a username maps to a code")
+    }
 }
 
 /// Where a case sits in the organisation: its officer and their team, office, borough, area.
@@ -364,6 +395,14 @@ impl Place {
         Place::of_team(case.team.as_ref(), case.officer.as_ref(), org)
     }
 
+    /// The place of a case waiting for allocation: the borough that received it (the person's
+    /// home borough) and its area; no team, office or officer yet.
+    pub fn awaiting_allocation(borough: Option<&Code>, org: &Organisation) -> Self {
+        let borough = borough.filter(|b| org.boroughs.iter().any(|x| &x.code == *b));
+        let area = borough.and_then(|b| org.boroughs.iter().find(|x| &x.code == b)).map(|b| b.area.clone());
+        Place { borough: borough.cloned(), area, ..Place::default() }
+    }
+
     /// The place of a member of staff: their team's.
     pub fn of_officer(officer: &Code, org: &Organisation) -> Self {
         let team = org.staff.iter().find(|s| &s.code == officer).map(|s| &s.team);
@@ -381,6 +420,8 @@ pub struct OrgIndex {
     teams: HashMap<Code, Place, foldhash::fast::RandomState>,
     /// Each member of staff's place in `Organisation::staff`.
     staff: HashMap<Code, usize, foldhash::fast::RandomState>,
+    /// Each office's borough.
+    offices: HashMap<Code, Code, foldhash::fast::RandomState>,
 }
 
 impl OrgIndex {
@@ -393,7 +434,21 @@ impl OrgIndex {
         for (i, s) in org.staff.iter().enumerate() {
             index.staff.entry(s.code.clone()).or_insert(i);
         }
+        for o in &org.offices {
+            index.offices.entry(o.code.clone()).or_insert_with(|| o.borough.clone());
+        }
         index
+    }
+
+    /// The one borough a team, office or borough scope lies in; `None` for wider scopes,
+    /// whose reach [`PlaceScope::contains`] answers, and for places the organisation lacks.
+    pub fn borough_of_scope(&self, scope: &PlaceScope) -> Option<Code> {
+        match scope {
+            PlaceScope::Team(t) => self.teams.get(t).and_then(|p| p.borough.clone()),
+            PlaceScope::Office(o) => self.offices.get(o).cloned(),
+            PlaceScope::Borough(b) => Some(b.clone()),
+            PlaceScope::Area(_) | PlaceScope::Provider => None,
+        }
     }
 
     /// As [`Place::of_team`].
@@ -436,8 +491,16 @@ pub fn barred(username: &Username, entries: &[LimitedAccess], today: Date) -> bo
 
 /// What `user` may do with a case at `place`. `granted` says whether the case is granted to
 /// them by name (an inspector's sample); `entries` are the case's limited-access entries,
-/// which override every role.
-pub fn case_access(user: &User, place: &Place, granted: bool, entries: &[LimitedAccess], today: Date) -> CaseAccess {
+/// which override every role. `index` places the user's own scope, for a case waiting for
+/// allocation ([`Place::awaiting_allocation`]).
+pub fn case_access(
+    user: &User,
+    place: &Place,
+    granted: bool,
+    entries: &[LimitedAccess],
+    today: Date,
+    index: &OrgIndex,
+) -> CaseAccess {
     if user.disabled || barred(&user.username, entries, today) {
         return CaseAccess::None;
     }
@@ -446,10 +509,16 @@ pub fn case_access(user: &User, place: &Place, granted: bool, entries: &[Limited
     if policy.within_scope != CaseAccess::None && user.scope.contains(place) {
         access = access.max(policy.within_scope);
     }
-    // A case not yet allocated sits in no place: those who open and allocate cases must
-    // reach it to allocate it (RULES.md: allocation follows registration and sentence).
-    if policy.within_scope == CaseAccess::ReadWrite && place.team.is_none() && place.officer.is_none() {
-        access = CaseAccess::ReadWrite;
+    // A case not yet allocated sits in the borough that received it (the person's home
+    // borough): those who work there reach it, to record its sentence and assessment and
+    // allocate it; nobody else does (RULES.md: allocation follows registration and sentence).
+    if place.team.is_none()
+        && place.officer.is_none()
+        && policy.within_scope != CaseAccess::None
+        && place.borough.is_some()
+        && index.borough_of_scope(&user.scope).is_some_and(|b| Some(&b) == place.borough.as_ref())
+    {
+        access = access.max(policy.within_scope);
     }
     // Their own caseload, wherever it sits.
     if policy.within_scope != CaseAccess::None && user.officer.is_some() && user.officer == place.officer {
@@ -459,6 +528,15 @@ pub fn case_access(user: &User, place: &Place, granted: bool, entries: &[Limited
         access = access.max(policy.granted);
     }
     access
+}
+
+/// Whether `user` may record `event` on a case they may change: allocating (allocation,
+/// reallocation, transfer) is for the roles that allocate ([`RolePolicy::allocates`]).
+pub fn may_record(user: &User, event: &domain::event::CaseEvent) -> bool {
+    match event {
+        domain::event::CaseEvent::OfficerAllocated { .. } => user.policy().allocates,
+        _ => true,
+    }
 }
 
 /// Whether `user` may open an officer's caseload (the list; each case on it is still checked).
@@ -491,6 +569,63 @@ pub const LOCKOUT: LockoutPolicy = LockoutPolicy {
     locked_for: SignedDuration::from_mins(15),
     source: "issue 4 (lockout after repeated failures); NCSC password guidance: throttle, 5 tries then lock",
 };
+
+/// Sign-in attempts allowed from one client address: `attempts` in each `per`, counted for at
+/// most `addresses` addresses at once (beyond that, new addresses wait for the oldest to
+/// expire), so a flood from one place is turned away before any password work, and the
+/// table of addresses stays bounded whatever arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    pub attempts: u32,
+    pub per: std::time::Duration,
+    pub addresses: usize,
+    pub source: &'static str,
+}
+
+pub const SIGN_IN_THROTTLE: ThrottlePolicy = ThrottlePolicy {
+    attempts: 30,
+    per: std::time::Duration::from_secs(60),
+    addresses: 100_000,
+    source: "Probity default, after NCSC password guidance (throttle guessing); generous enough for an \
+             office behind one address signing in at nine",
+};
+
+/// The attempts each address has made in its current window (a fixed window per address).
+#[derive(Debug)]
+pub struct AddressThrottle {
+    policy: ThrottlePolicy,
+    seen: std::sync::Mutex<HashMap<std::net::IpAddr, (std::time::Instant, u32), foldhash::fast::RandomState>>,
+}
+
+impl Default for AddressThrottle {
+    fn default() -> Self {
+        Self::new(SIGN_IN_THROTTLE)
+    }
+}
+
+impl AddressThrottle {
+    pub fn new(policy: ThrottlePolicy) -> Self {
+        Self { policy, seen: Default::default() }
+    }
+
+    /// Counts an attempt from `address` at `now`; `false` when it is over the allowance.
+    pub fn allow(&self, address: std::net::IpAddr, now: std::time::Instant) -> bool {
+        let p = &self.policy;
+        let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if seen.len() >= p.addresses && !seen.contains_key(&address) {
+            seen.retain(|_, (start, _)| now.saturating_duration_since(*start) < p.per);
+            if seen.len() >= p.addresses {
+                return false;
+            }
+        }
+        let entry = seen.entry(address).or_insert((now, 0));
+        if now.saturating_duration_since(entry.0) >= p.per {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= p.attempts
+    }
+}
 
 /// Until when a username is locked, given its recent failed sign-ins (any order), or `None`.
 pub fn locked_until(policy: &LockoutPolicy, failures: &[Timestamp], now: Timestamp) -> Option<Timestamp> {
@@ -614,17 +749,35 @@ mod tests {
             (Role::MiAnalyst, "provider", None, "OFF1", "T1", true, A::None, "DESIGN: aggregates only"),
             (Role::Admin, "provider", None, "OFF1", "T1", false, A::None, "admins manage users, not cases"),
         ];
-        let unallocated = Place::default();
-        let rows_unallocated = [
-            (Role::ResponsibleOfficer, A::ReadWrite, "RULES: whoever opens a case allocates it"),
-            (Role::SeniorProbationOfficer, A::ReadWrite, "RULES: the SPO allocates"),
-            (Role::AreaManager, A::None, "no place, no scope"),
-            (Role::Inspector, A::None, "not in a sample"),
+        // A case waiting for allocation, received in borough BR1 (team T1's, office OF1's).
+        let org = domain::example::two_team_org();
+        let index = OrgIndex::new(&org);
+        let waiting = Place::awaiting_allocation(Some(&code("BR1")), &org);
+        let rows_waiting = [
+            (Role::ResponsibleOfficer, "team:T1", A::ReadWrite, "an officer of the receiving borough records on it"),
+            (Role::ResponsibleOfficer, "team:T2", A::None, "issue 15: not another borough's officer"),
+            (Role::SeniorProbationOfficer, "team:T1", A::ReadWrite, "RULES: the SPO allocates"),
+            (Role::SeniorProbationOfficer, "office:OF1", A::ReadWrite, "the office is in the borough"),
+            (Role::SeniorProbationOfficer, "office:OF2", A::None, "another borough's office"),
+            (Role::SeniorProbationOfficer, "borough:BR1", A::ReadWrite, "the borough itself"),
+            (Role::AreaManager, "area:AR1", A::Read, "managers read their area's"),
+            (Role::AreaManager, "area:AR9", A::None, "another area"),
+            (Role::Inspector, "provider", A::None, "not in a sample"),
         ];
-        for (role, expected, source) in rows_unallocated {
-            let got = case_access(&user(role, "team:T1", None), &unallocated, false, &[], date("2026-03-20"));
-            assert_eq!(got, expected, "{role:?} on an unallocated case: {source}");
+        for (role, scope, expected, source) in rows_waiting {
+            let got = case_access(&user(role, scope, None), &waiting, false, &[], date("2026-03-20"), &index);
+            assert_eq!(got, expected, "{role:?} {scope} on a case waiting in BR1: {source}");
         }
+        let nowhere = Place::awaiting_allocation(None, &org);
+        let got = case_access(
+            &user(Role::ResponsibleOfficer, "team:T1", None),
+            &nowhere,
+            false,
+            &[],
+            date("2026-03-20"),
+            &index,
+        );
+        assert_eq!(got, A::None, "a case received nowhere is reached by scope alone");
         for &(role, scope, officer, case_officer, case_team, granted, expected, source) in rows {
             let got = case_access(
                 &user(role, scope, officer),
@@ -632,6 +785,7 @@ mod tests {
                 granted,
                 &[],
                 date("2026-03-20"),
+                &OrgIndex::default(),
             );
             assert_eq!(got, expected, "{role:?} {scope} on {case_officer}/{case_team}: {source}");
         }
@@ -673,7 +827,7 @@ mod tests {
         let officer = user(Role::ResponsibleOfficer, "team:T1", Some("OFF1"));
         for (entries, is_barred, why) in rows {
             assert_eq!(barred(&officer.username, entries, date(today)), *is_barred, "{why}");
-            let access = case_access(&officer, &place("OFF1", "T1"), false, entries, date(today));
+            let access = case_access(&officer, &place("OFF1", "T1"), false, entries, date(today), &OrgIndex::default());
             assert_eq!(access == CaseAccess::None, *is_barred, "{why}");
         }
     }
@@ -711,6 +865,27 @@ mod tests {
     }
 
     #[test]
+    fn an_address_is_throttled_within_its_window_and_the_table_stays_bounded() {
+        use std::net::{IpAddr, Ipv4Addr};
+        use std::time::{Duration, Instant};
+        let policy = ThrottlePolicy { attempts: 3, per: Duration::from_secs(60), addresses: 2, source: "test" };
+        let throttle = AddressThrottle::new(policy);
+        let (a, b, c) =
+            (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::from([0u16; 8]));
+        let t0 = Instant::now();
+        let at = |s: u64| t0 + Duration::from_secs(s);
+        assert_eq!((0..4).map(|_| throttle.allow(a, at(0))).collect::<Vec<_>>(), [true, true, true, false]);
+        assert!(throttle.allow(b, at(1)), "another address has its own allowance");
+        assert!(!throttle.allow(c, at(2)), "the table is full of live windows: a third address waits");
+        assert!(throttle.allow(a, at(60)), "a new window");
+        assert!(throttle.allow(c, at(61)), "b's window has ended, so c takes its place");
+        assert!(
+            SIGN_IN_THROTTLE.attempts > LOCKOUT.failures as u32,
+            "the lockout, not the throttle, meets one guesser"
+        );
+    }
+
+    #[test]
     fn sessions_end_when_idle_or_old() {
         let rows = [(0, 29, 29, true), (0, 0, 30, false), (0, 599, 599, true), (0, 599, 600, false)];
         for (created, seen, now, alive) in rows {
@@ -727,7 +902,7 @@ mod tests {
             let e = entry(LimitKind::Exclusion, "priya", &from.to_string(), Some(&to.to_string()));
             let u = user(Role::ALL[role], "provider", Some("OFF1"));
             for day in [from, to] {
-                prop_assert_eq!(case_access(&u, &place("OFF1", "T1"), granted, std::slice::from_ref(&e), day), CaseAccess::None);
+                prop_assert_eq!(case_access(&u, &place("OFF1", "T1"), granted, std::slice::from_ref(&e), day, &OrgIndex::default()), CaseAccess::None);
             }
         }
 
@@ -738,8 +913,8 @@ mod tests {
             let who = if listed { "priya" } else { "sam" };
             let e = entry(LimitKind::Restriction, who, "2026-01-01", None);
             let p = place("OFF2", "T2");
-            let without = case_access(&u, &p, granted, &[], date("2026-03-20"));
-            let with = case_access(&u, &p, granted, &[e], date("2026-03-20"));
+            let without = case_access(&u, &p, granted, &[], date("2026-03-20"), &OrgIndex::default());
+            let with = case_access(&u, &p, granted, &[e], date("2026-03-20"), &OrgIndex::default());
             prop_assert!(with <= without);
         }
     }

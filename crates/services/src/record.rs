@@ -16,6 +16,10 @@ use domain::practice::tiering::follow_on_events;
 use jiff::Timestamp;
 use store::{CaseStore, StoreError};
 
+/// How far past `now` an event may be dated: a client's clock may run a little ahead of the
+/// server's, but nothing is recorded as having happened in the future (Probity default).
+pub const FUTURE_TOLERANCE: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
 /// Appends `events` to case `crn` at `expected_version`, with their follow-on recorded by
 /// `recorded_by` at `now` (the tier is worked out as at `now`'s UK date). Returns the new
 /// version. Bad events are refused as the store refuses them (`Rejected` with the index and
@@ -40,6 +44,11 @@ pub async fn record_events<S: CaseStore>(
         CaseState::fold(crn.clone(), &stream).map_err(|r| StoreError::Corrupt(format!("stream {crn}: {r}")))?;
     for (index, e) in events.iter().enumerate() {
         let occurred_at = store::to_stored_precision(e.occurred_at);
+        if occurred_at > now + FUTURE_TOLERANCE {
+            let field = format!("events[{index}].occurred_at");
+            let problem = format!("{field}: {} is in the future; record what has happened", e.occurred_at);
+            return Err(StoreError::Field { field, problem });
+        }
         // The guidance table is checked here, when the allocation is made, not by the fold:
         // tightening the table later must not make old streams refuse to fold.
         if let CaseEvent::OfficerAllocated { evidence: Some(evidence), .. } = &e.event {

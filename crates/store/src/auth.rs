@@ -146,6 +146,22 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
         session: &SessionRecord,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// Claims a sign-in attempt for `username` at `at`, atomically with every other claim for
+    /// that name, on any server: in one transaction, the failures since `since` are read and,
+    /// unless `locked` says they lock the name, the attempt is recorded as a failure (until
+    /// [`clear_failed_sign_ins`](Self::clear_failed_sign_ins) says it succeeded). `Err` gives
+    /// the failures that lock it, with nothing written. Failures older than `since`, for any
+    /// name, are swept in the same transaction: the lockout never reads them again.
+    fn claim_sign_in_attempt(
+        &self,
+        username: &str,
+        at: Timestamp,
+        since: Timestamp,
+        locked: &(dyn Fn(&[Timestamp]) -> bool + Sync),
+    ) -> impl Future<Output = Result<Result<(), Vec<Timestamp>>, StoreError>> + Send;
+    /// How many failed sign-ins are kept, for every name.
+    fn failed_sign_in_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     fn record_failed_sign_in(
         &self,
         username: &str,
@@ -381,7 +397,7 @@ impl SqliteStore {
 }
 
 macro_rules! impl_access_store {
-    ($store:ty) => {
+    ($store:ty, $serialise:expr) => {
         impl AccessStore for $store {
             async fn add_user(&self, u: &UserRecord) -> Result<(), StoreError> {
                 let sql = format!("INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
@@ -553,6 +569,58 @@ macro_rules! impl_access_store {
                 rows.iter().map(|(t,)| time(t)).collect()
             }
 
+            async fn claim_sign_in_attempt(
+                &self,
+                username: &str,
+                at: Timestamp,
+                since: Timestamp,
+                locked: &(dyn Fn(&[Timestamp]) -> bool + Sync),
+            ) -> Result<Result<(), Vec<Timestamp>>, StoreError> {
+                let mut tx = self.pool().begin().await?;
+                // PostgreSQL: claims for one name queue here until the holder commits. SQLite:
+                // the insert below takes the single write lock before the read.
+                if let Some(sql) = $serialise {
+                    sqlx::query(sql).bind(username).execute(&mut *tx).await?;
+                }
+                sqlx::query("DELETE FROM failed_sign_ins WHERE at < $1")
+                    .bind(timestamp_text(since))
+                    .execute(&mut *tx)
+                    .await?;
+                let claim = timestamp_text(at);
+                sqlx::query("INSERT INTO failed_sign_ins (username, at) VALUES ($1, $2)")
+                    .bind(username)
+                    .bind(&claim)
+                    .execute(&mut *tx)
+                    .await?;
+                let rows: Vec<(String,)> =
+                    sqlx::query_as("SELECT at FROM failed_sign_ins WHERE username = $1 AND at >= $2 ORDER BY at")
+                        .bind(username)
+                        .bind(timestamp_text(since))
+                        .fetch_all(&mut *tx)
+                        .await?;
+                let mut before = Vec::with_capacity(rows.len());
+                let mut own = false;
+                for (t,) in &rows {
+                    if !own && *t == claim {
+                        own = true;
+                        continue;
+                    }
+                    before.push(time(t)?);
+                }
+                if locked(&before) {
+                    tx.rollback().await?;
+                    return Ok(Err(before));
+                }
+                tx.commit().await?;
+                Ok(Ok(()))
+            }
+
+            async fn failed_sign_in_count(&self) -> Result<u64, StoreError> {
+                let (n,): (i64,) =
+                    sqlx::query_as("SELECT COUNT(*) FROM failed_sign_ins").fetch_one(self.pool()).await?;
+                Ok(u64::try_from(n).unwrap_or(0))
+            }
+
             async fn clear_failed_sign_ins(&self, username: &str) -> Result<(), StoreError> {
                 sqlx::query("DELETE FROM failed_sign_ins WHERE username = $1")
                     .bind(username)
@@ -658,5 +726,5 @@ macro_rules! impl_access_store {
     };
 }
 
-impl_access_store!(SqliteStore);
-impl_access_store!(PostgresStore);
+impl_access_store!(SqliteStore, None::<&'static str>);
+impl_access_store!(PostgresStore, Some("SELECT pg_advisory_xact_lock(hashtext($1))"));

@@ -47,6 +47,10 @@ pub enum StoreError {
     Rejected { index: usize, field: &'static str, problem: String },
     #[error("{0}")]
     Invalid(String),
+    /// Bad input at a named place in the request (`events[0].occurred_at`): refused, nothing
+    /// written. The field is data, for the page's error summary; the problem names it too.
+    #[error("{problem}")]
+    Field { field: String, problem: String },
     #[error("the store is not empty: import and generate load into an empty store only")]
     NotEmpty,
     #[error("stored data is damaged: {0}")]

@@ -140,6 +140,44 @@ async fn failed_sign_ins_are_counted_from_a_time<S: AccessStore, P>(store: S, _p
 }
 both_engines!(failed_t, failed_sign_ins_are_counted_from_a_time);
 
+/// Issue 15 items 3 and 12: a claim reads, refuses when locked, and records, as one step per
+/// name, on both engines; and each claim sweeps failures too old to count, whatever the name.
+async fn sign_in_claims_are_atomic_per_name_and_sweep_old_failures<S: AccessStore + Clone + 'static, P>(
+    store: S,
+    _pool: P,
+) {
+    let since = now() - 30.minutes();
+    // Twelve unknown names failed an hour ago: swept by the next claim of any name.
+    for n in 0..12 {
+        store.record_failed_sign_in(&format!("random{n}"), now() - 60.minutes()).await.unwrap();
+    }
+    let three = |f: &[Timestamp]| f.len() >= 3;
+    assert_eq!(store.claim_sign_in_attempt("priya", now(), since, &three).await.unwrap(), Ok(()));
+    assert_eq!(store.failed_sign_in_count().await.unwrap(), 1, "the old failures are gone; the claim stands");
+    // Forty claims at once for one name: exactly three get through, the rest see the lock.
+    let claims: Vec<_> = (0..40)
+        .map(|i| {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let lock = |f: &[Timestamp]| f.len() >= 3;
+                store.claim_sign_in_attempt("sam", now() + i.milliseconds(), since, &lock).await.unwrap()
+            })
+        })
+        .collect();
+    let mut through = 0;
+    for c in claims {
+        match c.await.unwrap() {
+            Ok(()) => through += 1,
+            Err(failures) => assert_eq!(failures.len(), 3, "refused on the three before it"),
+        }
+    }
+    assert_eq!(through, 3);
+    assert_eq!(store.failed_sign_ins("sam", since).await.unwrap().len(), 3, "a refused claim writes nothing");
+    store.clear_failed_sign_ins("sam").await.unwrap();
+    assert_eq!(store.claim_sign_in_attempt("sam", now(), since, &three).await.unwrap(), Ok(()), "cleared");
+}
+both_engines!(claim_t, sign_in_claims_are_atomic_per_name_and_sweep_old_failures);
+
 async fn limited_access_lists_and_grants<S: AccessStore, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     let entry = LimitedAccess {

@@ -1,11 +1,11 @@
 //! A signed-in user's own account: changing their password. The current password is checked
 //! as at sign-in (`auth::check_password`, so wrong guesses here count towards the same
-//! lockout), the new one by the rule every password meets (`admin::check_password_strength`).
+//! lockout), the new one by the rule every password meets (`services::access::check_password_strength`).
 //! A change ends every session of the user and moves this one to a new id; a form with bad
 //! fields is shown again with a GOV.UK error summary naming each one, and nothing is changed.
 
 use crate::AppState;
-use crate::admin::{FieldError, check_password_strength};
+use crate::admin::FieldError;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SignInRefused, SignedIn};
 use crate::pages::{Nav, PageError, html, instant};
@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
+use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -65,7 +65,10 @@ fn render(who: &SignedIn, status: StatusCode, changed: bool, errors: Vec<FieldEr
         PasswordInput {
             name: "new_password",
             label: "New password",
-            hint: Some(format!("At least {} characters", crate::admin::MIN_PASSWORD_LENGTH)),
+            hint: Some(format!(
+                "At least {} characters. Three or more random words make a strong password.",
+                services::access::PASSWORDS.min_chars
+            )),
             autocomplete: "new-password",
             error: error("new_password"),
         },
@@ -96,11 +99,14 @@ async fn password_page(
 
 /// What is wrong with the new password fields, each named: the same strength rule as every
 /// password, and the two copies the same.
-pub fn new_password_errors(new: &str, confirm: &str) -> Vec<FieldError> {
+pub fn new_password_errors(username: &str, current: &str, new: &str, confirm: &str) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if new.is_empty() {
         errors.push(FieldError { field: "new_password", message: "new_password: enter a new password".into() });
-    } else if let Err(message) = check_password_strength("new_password", new) {
+    } else if let Err(message) = services::access::check_password_strength("new_password", new, username) {
+        errors.push(FieldError { field: "new_password", message });
+    } else if new == current {
+        let message = "new_password: must differ from your current password".into();
         errors.push(FieldError { field: "new_password", message });
     }
     if confirm.is_empty() {
@@ -120,6 +126,7 @@ pub fn new_password_errors(new: &str, confirm: &str) -> Vec<FieldError> {
 async fn change_password(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
@@ -135,7 +142,8 @@ async fn change_password(
             message: "current_password: enter your current password".into(),
         });
     } else {
-        match auth::check_password(&app, who.user.username.as_str(), &current).await? {
+        let from = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+        match auth::check_password(&app, from, who.user.username.as_str(), &current).await? {
             Ok(_) => {}
             Err(SignInRefused::Wrong) => errors.push(FieldError {
                 field: "current_password",
@@ -151,9 +159,18 @@ async fn change_password(
                     ),
                 });
             }
+            Err(SignInRefused::Throttled) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                errors.push(FieldError {
+                    field: "current_password",
+                    message: "current_password: there have been too many attempts from your network; wait a minute \
+                              and try again"
+                        .into(),
+                });
+            }
         }
     }
-    errors.extend(new_password_errors(&new, &confirm));
+    errors.extend(new_password_errors(who.user.username.as_str(), &current, &new, &confirm));
     if !errors.is_empty() {
         return render(&who, status, false, errors);
     }
@@ -183,8 +200,17 @@ mod tests {
                 ],
             ),
             (long, "", vec!["confirm_password: enter the new password again"]),
+            (
+                "the current passphrase",
+                "the current passphrase",
+                vec!["new_password: must differ from your current password"],
+            ),
+            ("priya is my name ok", "priya is my name ok", vec!["new_password: must not contain the username"]),
         ] {
-            let got: Vec<String> = new_password_errors(new, confirm).into_iter().map(|e| e.message).collect();
+            let got: Vec<String> = new_password_errors("priya", "the current passphrase", new, confirm)
+                .into_iter()
+                .map(|e| e.message)
+                .collect();
             assert_eq!(got, expect, "{new:?} / {confirm:?}");
         }
     }

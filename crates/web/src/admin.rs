@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{Code, Crn};
 use jiff::Timestamp;
 use jiff::civil::Date;
-use services::access::{PlaceScope, Role, Username};
+use services::access::{self, PlaceScope, Role, Username};
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
 pub const USERS: &str = "/admin/users";
@@ -170,22 +170,11 @@ async fn users_page(State(app): State<AppState>, Extension(who): Extension<Signe
     render_users(&app, &who, None).await
 }
 
-/// The least length of a password set by an administrator (NCSC: length over complexity).
-pub const MIN_PASSWORD_LENGTH: usize = 12;
-
-/// Whether `password` may be set, wherever one is set (an administrator's form, a user's own
-/// change of password); `Err` names `field` and says what is wrong.
-pub fn check_password_strength(field: &str, password: &str) -> Result<(), String> {
-    if password.chars().count() < MIN_PASSWORD_LENGTH {
-        return Err(format!("{field}: must be at least {MIN_PASSWORD_LENGTH} characters"));
-    }
-    Ok(())
-}
-
-/// A new user from the form, or every bad field.
+/// A new user from the form, or every bad field. `password` is `None` when it is not being
+/// set (a change of role keeps it).
 pub fn new_user(
     username: &str,
-    password: &str,
+    password: Option<&str>,
     role: &str,
     scope: &str,
     officer: &str,
@@ -193,12 +182,15 @@ pub fn new_user(
 ) -> Result<(Username, Role, PlaceScope, Option<Code>), Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut bad = |field, message: String| errors.push(FieldError { field, message });
-    let username = Username::parse(username).map_err(|e| bad("username", e)).ok();
-    if let Err(e) = check_password_strength("password", password) {
+    if let Some(Err(e)) = password.map(|p| access::check_password_strength("password", p, username)) {
         bad("password", e);
     }
+    let username = Username::parse(username).map_err(|e| bad("username", e)).ok();
     let role = Role::parse(role).map_err(|e| bad("role", e)).ok();
-    let scope = PlaceScope::parse(scope).map_err(|e| bad("scope", e)).ok();
+    let scope = PlaceScope::parse(scope)
+        .and_then(|s| access::check_scope_exists("scope", &s, org).map(|()| s))
+        .map_err(|e| bad("scope", e))
+        .ok();
     let officer = match officer.trim() {
         "" => None,
         o => match Code::parse(o) {
@@ -229,7 +221,7 @@ async fn add_user(
     let password = auth::form_field(&body, "password").unwrap_or_default();
     let parsed = new_user(
         &field(&body, "username"),
-        &password,
+        Some(&password),
         &field(&body, "role"),
         &field(&body, "scope"),
         &field(&body, "officer"),
@@ -239,9 +231,10 @@ async fn add_user(
         Ok(u) => u,
         Err(errors) => return render_users(&app, &who, Some((&body, errors))).await,
     };
+    let hash = auth::password_work(move || auth::hash_password(&password)).await??;
     let record = UserRecord {
         username: username.to_string(),
-        password_hash: auth::hash_password(&password)?,
+        password_hash: hash,
         role: role.as_str().to_owned(),
         scope_kind: scope.kind().as_str().to_owned(),
         scope_code: scope.code().map(|c| c.to_string()),
@@ -271,16 +264,9 @@ async fn change_role(
         return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
     };
     let org = app.records.organisation().await.map_err(WebError::from)?;
-    // The password rule does not apply here: the password is not changing.
-    let placeholder = "x".repeat(MIN_PASSWORD_LENGTH);
-    let parsed = new_user(
-        &username,
-        &placeholder,
-        &field(&body, "role"),
-        &field(&body, "scope"),
-        &field(&body, "officer"),
-        &org,
-    );
+    // The password is not changing.
+    let parsed =
+        new_user(&username, None, &field(&body, "role"), &field(&body, "scope"), &field(&body, "officer"), &org);
     let (_, role, scope, officer) = match parsed {
         Ok(u) => u,
         Err(errors) => return render_users(&app, &who, Some((&body, errors))).await,
@@ -292,6 +278,10 @@ async fn change_role(
         officer: officer.map(|c| c.to_string()),
         ..user
     };
+    let users = app.records.users().await.map_err(WebError::from)?;
+    if let Err(message) = access::keeps_an_administrator(&users, &changed, "role") {
+        return render_users(&app, &who, Some((&body, vec![FieldError { field: "role", message }]))).await;
+    }
     app.records.update_user(&changed).await.map_err(WebError::from)?;
     Ok(Redirect::to(USERS).into_response())
 }
@@ -305,7 +295,12 @@ async fn disable_user(
     let Some(user) = app.records.user(&username).await.map_err(WebError::from)? else {
         return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
     };
-    app.records.update_user(&UserRecord { disabled: true, ..user }).await.map_err(WebError::from)?;
+    let disabled = UserRecord { disabled: true, ..user };
+    let users = app.records.users().await.map_err(WebError::from)?;
+    if let Err(message) = access::keeps_an_administrator(&users, &disabled, "username") {
+        return Err(PageError(WebError::bad_request("username", message)));
+    }
+    app.records.update_user(&disabled).await.map_err(WebError::from)?;
     Ok(Redirect::to(USERS).into_response())
 }
 

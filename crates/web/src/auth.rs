@@ -6,6 +6,7 @@
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::pages::PageError;
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -28,6 +29,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 
 /// An argon2id hash (PHC string) of `password` with a random salt and the default parameters.
+/// This is the raw computation: servers call it through [`password_work`].
 pub fn hash_password(password: &str) -> Result<String, WebError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -47,6 +49,39 @@ fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| hash_password("not anyone's password").unwrap_or_default())
 }
+
+/// The slots for password work: one argon2id computation takes 19 MiB and a core for tens of
+/// milliseconds, so no more run at once than the machine has cores, whatever arrives.
+fn password_slots() -> &'static tokio::sync::Semaphore {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+    })
+}
+
+/// How long a request waits for a slot before it is refused as busy (Probity default: long
+/// enough for a queue of honest sign-ins at nine o'clock, short enough that a flood is
+/// turned away rather than piled up).
+pub const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Runs password work (hashing or verifying) on a blocking thread once a slot is free. The
+/// slot is held by the work itself, so a request abandoned by its client still frees it only
+/// when the computation ends: the bound holds for work in flight, not just for requests.
+pub async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, WebError> {
+    let slot = tokio::time::timeout(PASSWORD_WAIT, password_slots().acquire())
+        .await
+        .map_err(|_| WebError::Busy(BUSY.into()))?
+        .map_err(WebError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(slot);
+        out
+    })
+    .await
+    .map_err(|e| WebError::internal(format!("password work: {e}")))
+}
+
+const BUSY: &str = "Probity is busy checking passwords. Wait a moment and try again.";
 
 /// 256 random bits from the operating system, as 64 hex digits.
 pub fn new_token() -> String {
@@ -197,12 +232,13 @@ pub async fn require_sign_in(State(app): State<AppState>, request: Request, next
             .map(str::to_owned)
             .or_else(|| form_field(&bytes, CSRF_FIELD));
         if !sent.is_some_and(|t| same(&t, &signed_in.csrf_token)) {
-            return WebError::Forbidden(
+            let refused = WebError::Forbidden(
                 "This request did not carry this session's security token, so nothing was changed. Go back, \
                  reload the page and try again."
                     .into(),
-            )
-            .into_response();
+            );
+            // A page's form gets a page, an API client JSON.
+            return if is_api(&path) { refused.into_response() } else { PageError(refused).into_response() };
         }
         Request::from_parts(parts, Body::from(bytes))
     };
@@ -264,46 +300,67 @@ pub fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-/// Where to go after signing in: only a path on this site, never another host.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
-        _ => "/".to_owned(),
-    }
+/// Where to go after signing in: only a path on this site, never another host. A control
+/// character anywhere (a browser drops a tab, so `/\t/evil.example` reads as
+/// `//evil.example`, another host; CR or LF would split the header) refuses the whole value,
+/// as does anything that is not a path of this site. No value at all means the start page.
+pub fn safe_next(next: Option<&str>) -> Result<String, WebError> {
+    const REFUSED: &str = "next: the page to go to after signing in must be a page of this site";
+    let Some(n) = next.filter(|n| !n.is_empty()) else { return Ok("/".to_owned()) };
+    let on_this_site = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.chars().any(|c| c.is_control() || c.is_whitespace());
+    if on_this_site { Ok(n.to_owned()) } else { Err(WebError::bad_request("next", REFUSED)) }
 }
 
 /// Why a sign-in was refused. The message never says whether the username exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInRefused {
     Wrong,
-    Locked { until: Timestamp },
+    Locked {
+        until: Timestamp,
+    },
+    /// Too many attempts from the client's address (`throttle`), whatever the username.
+    Throttled,
 }
 
 /// Checks `password` for `username` under the lockout policy: a locked name is refused
 /// whatever the password, and a wrong password (or a disabled user) counts as a failure
 /// towards the lock. Signing in and changing one's own password both come through here, so
 /// guesses made either way add up. The answer takes as long whether or not the name exists.
+///
+/// Before any work, the client's address must be within its allowance (`throttle`). The
+/// lockout is claimed atomically per username in the store (read the failures, refuse when
+/// locked, record this attempt as a failure until it succeeds), so concurrent guesses cannot
+/// all slip under the limit, on one server or several.
 pub async fn check_password(
     app: &AppState,
+    from: Option<std::net::IpAddr>,
     username: &str,
     password: &str,
 ) -> Result<Result<UserRecord, SignInRefused>, WebError> {
-    let now = Timestamp::now();
+    if let Some(address) = from
+        && !app.sign_in_throttle.allow(address, std::time::Instant::now())
+    {
+        return Ok(Err(SignInRefused::Throttled));
+    }
+    let now = store::to_stored_precision(Timestamp::now());
     let policy = &access::LOCKOUT;
     let since = now - policy.window - policy.locked_for;
-    let failures = app.records.failed_sign_ins(username, since).await?;
-    if let Some(until) = access::locked_until(policy, &failures, now) {
+    let locked = |failures: &[Timestamp]| access::locked_until(policy, failures, now).is_some();
+    if let Err(failures) = app.records.claim_sign_in_attempt(username, now, since, &locked).await? {
+        let until = access::locked_until(policy, &failures, now).unwrap_or(now);
         return Ok(Err(SignInRefused::Locked { until }));
     }
     let record = app.records.user(username).await?;
-    let hash = record.as_ref().map_or_else(|| decoy_hash().to_owned(), |u| u.password_hash.clone());
+    let hash = record.as_ref().map(|u| u.password_hash.clone());
     let password = password.to_owned();
-    let matches = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-        .await
-        .map_err(|e| WebError::internal(format!("password check: {e}")))?;
+    let matches =
+        password_work(move || verify_password(hash.as_deref().unwrap_or_else(|| decoy_hash()), &password)).await?;
     let user = record.filter(|u| matches && !u.disabled);
     let Some(user) = user else {
-        app.records.record_failed_sign_in(username, now).await?;
+        // The claim stands as this failure.
         let failures = app.records.failed_sign_ins(username, since).await?;
         return Ok(Err(match access::locked_until(policy, &failures, now) {
             Some(until) => SignInRefused::Locked { until },
@@ -332,11 +389,12 @@ fn fresh_session(username: &str) -> (String, SessionRecord) {
 /// session (any session the browser brought is ended) and returns its id for the cookie.
 pub async fn sign_in(
     app: &AppState,
+    from: Option<std::net::IpAddr>,
     username: &str,
     password: &str,
     previous_session: Option<&str>,
 ) -> Result<Result<String, SignInRefused>, WebError> {
-    let user = match check_password(app, username, password).await? {
+    let user = match check_password(app, from, username, password).await? {
         Ok(user) => user,
         Err(refused) => return Ok(Err(refused)),
     };
@@ -354,9 +412,7 @@ pub async fn sign_in(
 /// is signed out.
 pub async fn replace_password(app: &AppState, who: &SignedIn, password: &str) -> Result<String, WebError> {
     let password = password.to_owned();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| WebError::internal(format!("password hashing: {e}")))??;
+    let hash = password_work(move || hash_password(&password)).await??;
     let username = who.user.username.as_str();
     let (id, session) = fresh_session(username);
     if !app.records.change_password(username, &hash, &session).await? {
@@ -409,13 +465,23 @@ mod tests {
         assert_eq!(form_field(b"a=1&csrf_token=xyz", "csrf_token"), Some("xyz".into()));
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
         for (next, to) in [
-            (Some("/cases/X1"), "/cases/X1"),
-            (Some("//evil.example"), "/"),
-            (Some("https://evil.example"), "/"),
-            (Some("/\\evil"), "/"),
-            (None, "/"),
+            (Some("/cases/X1"), Some("/cases/X1")),
+            (Some("/cases/X1?type=outcome_recorded"), Some("/cases/X1?type=outcome_recorded")),
+            (None, Some("/")),
+            (Some(""), Some("/")),
+            (Some("//evil.example"), None),
+            (Some("https://evil.example"), None),
+            (Some("/\\evil"), None),
+            (Some("/\t/evil.example"), None),
+            (Some("/\r\nSet-Cookie: x=1"), None),
+            (Some("/ /evil.example"), None),
+            (Some("/\u{7f}x"), None),
         ] {
-            assert_eq!(safe_next(next), to, "{next:?}");
+            let got = safe_next(next);
+            assert_eq!(got.as_deref().ok(), to, "{next:?}");
+            if let Err(e) = got {
+                assert_eq!(e.field(), Some("next"), "{next:?}");
+            }
         }
     }
 
@@ -454,6 +520,7 @@ mod tests {
         let app = AppState {
             records: std::sync::Arc::new(store.clone()),
             clock: Clock::System,
+            sign_in_throttle: Default::default(),
             access: Default::default(),
             caseloads: Default::default(),
         };

@@ -26,18 +26,30 @@ struct Envelope {
 #[serde(deny_unknown_fields)]
 struct EventEnvelope {
     occurred_at: jiff::Timestamp,
-    recorded_by: domain::Code,
+    /// Optional and only ever the signed-in user: the server sets who recorded an event.
+    recorded_by: Option<domain::Code>,
     event: Value,
 }
 
-/// Parses a `RecordEvents` body, naming the field on failure.
-pub fn record_events(bytes: &[u8]) -> Result<RecordEvents, WebError> {
+/// Parses a `RecordEvents` body, naming the field on failure. Every event is recorded by
+/// `recorder`, the signed-in user: a body that names anyone else is refused.
+pub fn record_events(bytes: &[u8], recorder: &domain::Code) -> Result<RecordEvents, WebError> {
     let envelope: Envelope = read(bytes, "")?;
     let mut events = Vec::with_capacity(envelope.events.len());
     for (i, e) in envelope.events.into_iter().enumerate() {
+        if let Some(claimed) = e.recorded_by.filter(|c| c != recorder) {
+            let field = format!("events[{i}].recorded_by");
+            return Err(WebError::bad_request(
+                &field,
+                format!(
+                    "{field}: `{claimed}` is not you: the server records every event as recorded by the signed-in \
+                     user ({recorder}); leave the field out"
+                ),
+            ));
+        }
         let at = format!("events[{i}].event");
         let event = case_event(e.event, &at)?;
-        events.push(NewEvent { occurred_at: e.occurred_at, recorded_by: e.recorded_by, event });
+        events.push(NewEvent { occurred_at: e.occurred_at, recorded_by: recorder.clone(), event });
     }
     Ok(RecordEvents { expected_version: envelope.expected_version, events })
 }
@@ -152,7 +164,7 @@ mod tests {
     use super::*;
 
     fn field_of(body: &str) -> String {
-        match record_events(body.as_bytes()) {
+        match record_events(body.as_bytes(), &recorder()) {
             Err(WebError::BadRequest { field, message }) => {
                 let field = field.unwrap_or_default();
                 assert!(message.contains(&field), "the message names the field: {message}");
@@ -163,6 +175,13 @@ mod tests {
     }
 
     const OPEN: &str = r#""occurred_at":"2026-03-02T12:00:00Z","recorded_by":"OFF1""#;
+
+    /// Another member of staff's code: the server, not the body, says who recorded.
+    const OPEN_AS_SOMEONE_ELSE: &str = r#"{"expected_version":0,"events":[{"occurred_at":"2026-03-02T12:00:00Z","recorded_by":"ST000002","event":{"type":"party"}}]}"#;
+
+    fn recorder() -> domain::Code {
+        domain::Code::parse("OFF1").unwrap()
+    }
 
     #[test]
     fn refusals_name_the_field_at_fault() {
@@ -182,6 +201,7 @@ mod tests {
             (format!(r#"{{"expected_version":0,"events":[{{{OPEN},"event":{{"kind":"x"}}}}]}}"#), "events[0].event.type"),
             (format!(r#"{{"expected_version":0,"events":[{{{OPEN},"event":{{"type":"person_registered"}}}}]}}"#), "events[0].event.person"),
             (person(r#""  ""#), "events[0].event.person.first_name"),
+            (OPEN_AS_SOMEONE_ELSE.to_owned(), "events[0].recorded_by"),
             (person("7"), "events[0].event.person.first_name"),
             ("{".to_owned(), ""),
         ];
@@ -195,8 +215,75 @@ mod tests {
         let body = format!(
             r#"{{"expected_version":3,"events":[{{{OPEN},"event":{{"type":"outcome_recorded","appointment":"A1","outcome":{{"outcome":"attended_complied"}}}}}}]}}"#
         );
-        let parsed = record_events(body.as_bytes()).unwrap();
+        let parsed = record_events(body.as_bytes(), &recorder()).unwrap();
         assert_eq!(parsed.expected_version, 3);
         assert_eq!(parsed.events[0].event.event_type(), "outcome_recorded");
+    }
+
+    mod fuzz {
+        //! Issue 15: the event API's body fed arbitrary input never panics: it is read into
+        //! events or refused as a bad request naming a field. The case count bounds the time.
+        use super::*;
+        use proptest::prelude::*;
+        use serde_json::json;
+
+        fn any_json() -> impl Strategy<Value = Value> {
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| json!(n)),
+                "[a-zA-Z0-9_: -]{0,16}".prop_map(Value::String),
+                prop::sample::select(EVENT_TYPES).prop_map(|t| json!(t)),
+            ];
+            leaf.prop_recursive(4, 32, 5, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::btree_map(
+                        prop_oneof![
+                            Just("type".to_owned()),
+                            Just("appointment".to_owned()),
+                            Just("person".to_owned()),
+                            Just("outcome".to_owned()),
+                            "[a-z_]{1,12}"
+                        ],
+                        inner,
+                        0..5
+                    )
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        fn answered(bytes: &[u8]) -> Result<(), TestCaseError> {
+            match record_events(bytes, &recorder()) {
+                Ok(parsed) => prop_assert!(parsed.events.iter().all(|e| e.recorded_by == recorder())),
+                Err(WebError::BadRequest { message, .. }) => prop_assert!(!message.is_empty()),
+                Err(other) => prop_assert!(false, "a body is refused as a bad request, not {other:?}"),
+            }
+            Ok(())
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(512))]
+
+            #[test]
+            fn arbitrary_bytes_are_answered(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+                answered(&bytes)?;
+            }
+
+            #[test]
+            fn envelopes_holding_any_event_are_answered(
+                version in any::<i64>(),
+                at in prop_oneof![Just("2026-03-02T12:00:00Z".to_owned()), "[0-9T:Z-]{0,24}"],
+                by in prop::option::of(prop_oneof![Just("OFF1".to_owned()), "[A-Za-z0-9 ]{0,20}"]),
+                event in any_json(),
+            ) {
+                let mut e = json!({"occurred_at": at, "event": event});
+                if let Some(by) = by {
+                    e["recorded_by"] = json!(by);
+                }
+                answered(json!({"expected_version": version, "events": [e]}).to_string().as_bytes())?;
+            }
+        }
     }
 }

@@ -33,6 +33,9 @@ pub enum WebError {
     Rejected { field: String, message: String },
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// Bounded work (password checks) has no free slot in time: try again shortly.
+    #[error("{0}")]
+    Busy(String),
     #[error("something went wrong on our side; it has been logged")]
     Internal,
 }
@@ -60,6 +63,7 @@ impl WebError {
             WebError::Conflict { .. } => StatusCode::CONFLICT,
             WebError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +78,7 @@ impl WebError {
             WebError::Conflict { .. } => "conflict",
             WebError::Rejected { .. } => "rejected",
             WebError::UnsupportedMediaType(_) => "unsupported_media_type",
+            WebError::Busy(_) => "busy",
             WebError::Internal => "internal",
         }
     }
@@ -120,7 +125,7 @@ pub struct ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// One of `bad_request`, `unauthorised`, `forbidden`, `not_found`, `conflict`, `rejected`, `unsupported_media_type`,
-    /// `internal`.
+    /// `busy`, `internal`.
     #[schema(example = "rejected")]
     pub code: String,
     /// A sentence a person can act on.
@@ -157,6 +162,7 @@ impl From<StoreError> for WebError {
                 field: format!("events[{index}].event.{field}"),
                 message: format!("event {index}: {problem}"),
             },
+            StoreError::Field { field, problem } => WebError::BadRequest { field: Some(field), message: problem },
             StoreError::Invalid(message) => {
                 // The store words these as "field: problem"; keep the field when it is one.
                 let field = message

@@ -59,17 +59,16 @@ impl Clock {
         }
     }
 
-    /// When something recorded now happened: the current instant, on the pinned date when
-    /// the date is pinned (at the same UK time of day), so that a recorded outcome or
-    /// allocation falls on the date the rules are computed for.
+    /// When something recorded now happened: the current instant, or, when the date is
+    /// pinned, 18:00 UK time on that date (the end of a working day, so that what a test or a
+    /// demonstration records that day has happened by then), the same on every run.
     pub fn now(self) -> jiff::Timestamp {
-        let now = jiff::Timestamp::now();
         match self {
-            Clock::System => now,
+            Clock::System => jiff::Timestamp::now(),
             Clock::Fixed(d) => {
                 let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
-                let time = london.to_datetime(now).time();
-                london.to_timestamp(d.to_datetime(time)).unwrap_or(now)
+                let evening = d.to_datetime(jiff::civil::time(18, 0, 0, 0));
+                london.to_timestamp(evening).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
             }
         }
     }
@@ -81,6 +80,8 @@ impl Clock {
 pub struct AppState {
     pub records: Arc<dyn CaseRecords>,
     pub clock: Clock,
+    /// Sign-in attempts per client address (`services::access::SIGN_IN_THROTTLE`).
+    pub sign_in_throttle: Arc<services::access::AddressThrottle>,
     pub access: Arc<snapshot::SnapshotCache>,
     pub caseloads: Arc<snapshot::CaseloadCache>,
 }
@@ -115,7 +116,13 @@ pub fn router_with_clock<
     store: S,
     clock: Clock,
 ) -> Router {
-    let state = AppState { records: Arc::new(store), clock, access: Arc::default(), caseloads: Arc::default() };
+    let state = AppState {
+        records: Arc::new(store),
+        clock,
+        sign_in_throttle: Arc::default(),
+        access: Arc::default(),
+        caseloads: Arc::default(),
+    };
     routes(state.clone())
         .fallback(fallback)
         .layer(CatchPanicLayer::custom(panicked))
@@ -176,7 +183,9 @@ pub async fn serve<
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "Probity is listening");
     }
-    axum::serve(listener, router(store)).with_graceful_shutdown(shutdown_signal()).await
+    // The peer's address reaches the handlers, for the sign-in throttle.
+    let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

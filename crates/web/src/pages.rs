@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{ConnectInfo, Extension, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::ids::Crn;
@@ -402,8 +402,12 @@ async fn sign_in_page(
     headers: HeaderMap,
     query: Result<Query<NextQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    let next = auth::safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref()));
-    sign_in_form(&headers, StatusCode::OK, String::new(), next, None)
+    match auth::safe_next(query.as_ref().ok().and_then(|q| q.next.as_deref())) {
+        Ok(next) => sign_in_form(&headers, StatusCode::OK, String::new(), next, None),
+        Err(refused) => {
+            sign_in_form(&headers, StatusCode::BAD_REQUEST, String::new(), "/".into(), Some(refused.message()))
+        }
+    }
 }
 
 fn sign_in_form(
@@ -419,10 +423,20 @@ fn sign_in_form(
     Ok((status, [(header::SET_COOKIE, cookie)], page).into_response())
 }
 
-async fn sign_in(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Result<Response, PageError> {
+async fn sign_in(
+    State(app): State<AppState>,
+    peer: Option<Extension<ConnectInfo<std::net::SocketAddr>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, PageError> {
     let field = |name: &str| auth::form_field(&body, name).unwrap_or_default();
     let (username, password, next) = (field("username").trim().to_owned(), field("password"), field("next"));
-    let next = auth::safe_next(Some(&next));
+    let next = match auth::safe_next(Some(&next)) {
+        Ok(next) => next,
+        Err(refused) => {
+            return sign_in_form(&headers, StatusCode::BAD_REQUEST, username, "/".into(), Some(refused.message()));
+        }
+    };
     let expected = auth::cookie(&headers, SIGN_IN_COOKIE);
     if expected.is_none() || expected.as_deref() != Some(field(auth::CSRF_FIELD).as_str()) {
         let why = "The sign-in form had expired. Enter your details again.".to_owned();
@@ -433,7 +447,8 @@ async fn sign_in(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
         return sign_in_form(&headers, StatusCode::BAD_REQUEST, username, next, Some(why));
     }
     let previous = auth::cookie(&headers, auth::SESSION_COOKIE);
-    match auth::sign_in(&app, &username, &password, previous.as_deref()).await? {
+    let from = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    match auth::sign_in(&app, from, &username, &password, previous.as_deref()).await? {
         Ok(id) => {
             let session = auth::set_cookie(&headers, auth::SESSION_COOKIE, &id, None);
             let spent = auth::set_cookie(&headers, SIGN_IN_COOKIE, "", Some(0));
@@ -455,6 +470,11 @@ async fn sign_in(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
                 "There have been too many attempts to sign in as this user. Try again after {}.",
                 instant(until)
             );
+            sign_in_form(&headers, StatusCode::TOO_MANY_REQUESTS, username, next, Some(why))
+        }
+        Err(SignInRefused::Throttled) => {
+            let why = "There have been too many attempts to sign in from your network. Wait a minute and try again."
+                .to_owned();
             sign_in_form(&headers, StatusCode::TOO_MANY_REQUESTS, username, next, Some(why))
         }
     }

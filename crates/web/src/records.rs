@@ -69,6 +69,13 @@ pub trait CaseRecords: Send + Sync + 'static {
         password_hash: &'a str,
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    fn claim_sign_in_attempt<'a>(
+        &'a self,
+        username: &'a str,
+        at: Timestamp,
+        since: Timestamp,
+        locked: &'a (dyn Fn(&[Timestamp]) -> bool + Sync),
+    ) -> BoxFuture<'a, Result<Result<(), Vec<Timestamp>>, StoreError>>;
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>>;
     fn failed_sign_ins<'a>(
         &'a self,
@@ -317,6 +324,15 @@ impl<
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(AccessStore::change_password(self, username, password_hash, session))
+    }
+    fn claim_sign_in_attempt<'a>(
+        &'a self,
+        username: &'a str,
+        at: Timestamp,
+        since: Timestamp,
+        locked: &'a (dyn Fn(&[Timestamp]) -> bool + Sync),
+    ) -> BoxFuture<'a, Result<Result<(), Vec<Timestamp>>, StoreError>> {
+        Box::pin(AccessStore::claim_sign_in_attempt(self, username, at, since, locked))
     }
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::record_failed_sign_in(self, username, at))

@@ -98,15 +98,48 @@ impl AccessFacts {
         self.snapshot.grants.get(&self.username).unwrap_or(&NO_GRANTS)
     }
 
+    /// What this user may do with an allocated case (an unallocated one is decided by
+    /// [`AccessFacts::access_any`], which finds where it waits).
     fn access(&self, who: &SignedIn, case: &CaseSummary) -> CaseAccess {
+        self.access_at(who, case, &self.snapshot.index.place_of_case(case))
+    }
+
+    fn access_at(&self, who: &SignedIn, case: &CaseSummary, place: &Place) -> CaseAccess {
         let entries = self.snapshot.limits.get(&case.crn).map_or(&[][..], Vec::as_slice);
         access::case_access(
             &who.user,
-            &self.snapshot.index.place_of_case(case),
+            place,
             self.granted().contains(&case.crn),
             entries,
             self.today,
+            &self.snapshot.index,
         )
+    }
+
+    /// As [`AccessFacts::access`], for any case: one waiting for allocation sits in the
+    /// borough that received it, read from its record.
+    async fn access_any(&self, app: &AppState, who: &SignedIn, case: &CaseSummary) -> Result<CaseAccess, WebError> {
+        if case.team.is_some() || case.officer.is_some() {
+            return Ok(self.access(who, case));
+        }
+        let place = awaiting_place(app, &case.crn, self.org()).await?;
+        Ok(self.access_at(who, case, &place))
+    }
+
+    /// The cases of `cases` this user may see.
+    async fn visible(
+        &self,
+        app: &AppState,
+        who: &SignedIn,
+        cases: Vec<CaseSummary>,
+    ) -> Result<Vec<CaseSummary>, WebError> {
+        let mut out = Vec::with_capacity(cases.len());
+        for case in cases {
+            if self.access_any(app, who, &case).await? != CaseAccess::None {
+                out.push(case);
+            }
+        }
+        Ok(out)
     }
 
     /// The cases on a limited-access list that this user may not see: counts must not
@@ -119,6 +152,16 @@ impl AccessFacts {
             .map(|(crn, _)| crn)
             .collect()
     }
+}
+
+/// Where a case waiting for allocation sits: the person's home borough, or, when the record
+/// gives none, the borough of the member of staff who registered them (who received it).
+async fn awaiting_place(app: &AppState, crn: &Crn, org: &Organisation) -> Result<Place, WebError> {
+    let events = app.records.stream(crn).await?;
+    let state = CaseState::fold(crn.clone(), &events).map_err(|e| WebError::internal(format!("case {crn}: {e}")))?;
+    let home = state.person.as_ref().and_then(|p| p.home_borough.clone());
+    let received = || events.first().and_then(|e| Place::of_officer(&e.recorded_by, org).borough);
+    Ok(Place::awaiting_allocation(home.or_else(received).as_ref(), org))
 }
 
 /// Active cases per officer as this user may count them: the projection's counts less the
@@ -155,7 +198,7 @@ pub async fn granted(app: &AppState, who: &SignedIn) -> Result<Vec<CaseSummary>,
         }
     }
     let facts = AccessFacts::load(app, who).await?;
-    Ok(cases.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect())
+    facts.visible(app, who, cases).await
 }
 
 /// An officer's active cases that this user may see. Reads the caseload's own cases and
@@ -249,7 +292,7 @@ pub async fn worklist(app: &AppState, who: &SignedIn, officer: &str, on: Option<
 async fn access_to(app: &AppState, who: &SignedIn, crn: &Crn) -> Result<(CaseAccess, Option<CaseSummary>), WebError> {
     let Some(case) = app.records.summary(crn).await? else { return Ok((CaseAccess::None, None)) };
     let facts = AccessFacts::load(app, who).await?;
-    Ok((facts.access(who, &case), Some(case)))
+    Ok((facts.access_any(app, who, &case).await?, Some(case)))
 }
 
 /// Reads of a case are recorded with who, when and through which route.
@@ -323,12 +366,16 @@ pub async fn record_events(app: &AppState, who: &SignedIn, crn: &str, body: &[u8
     if !allowed {
         return Err(forbidden());
     }
-    let RecordEvents { expected_version, events } = crate::body::record_events(body)?;
-    // The follow-on (a recalculated tier) is the system's work, done for this user.
-    let recorded_by = match &who.user.officer {
-        Some(o) => o.clone(),
-        None => Code::parse("SYSTEM").map_err(WebError::internal)?,
-    };
+    // Who recorded the events, and their follow-on (a recalculated tier), is the signed-in
+    // user, never the body's word.
+    let recorded_by = who.user.recorder();
+    let RecordEvents { expected_version, events } = crate::body::record_events(body, &recorded_by)?;
+    if let Some(i) = events.iter().position(|e| !access::may_record(&who.user, &e.event)) {
+        return Err(WebError::Forbidden(format!(
+            "events[{i}].event: your role does not allocate cases; the senior probation officer allocates them from \
+             the team view"
+        )));
+    }
     let version = app.records.record(&crn, expected_version, &events, &recorded_by, app.clock.now()).await?;
     Ok(Recorded { crn, version })
 }
@@ -349,8 +396,7 @@ pub async fn search(app: &AppState, who: &SignedIn, query: &str) -> Result<Vec<C
         let matches = app.records.search_people(q, asked).await?;
         let all_of_them = matches.len() < asked;
         let facts = AccessFacts::load(app, who).await?;
-        let mut found: Vec<CaseSummary> =
-            matches.into_iter().filter(|c| facts.access(who, c) != CaseAccess::None).collect();
+        let mut found = facts.visible(app, who, matches).await?;
         if all_of_them || found.len() >= SEARCH_LIMIT {
             found.truncate(SEARCH_LIMIT);
             return Ok(found);
@@ -375,21 +421,9 @@ impl From<services::inspection::InspectionError> for WebError {
     }
 }
 
-/// Who is writing, as the code the inspection store records: their staff code, or their
-/// username in capitals (usernames are a subset of what a code allows, less `.`).
+/// Who is writing (`User::recorder`).
 fn actor_code(who: &SignedIn) -> Result<Code, WebError> {
-    if let Some(officer) = &who.user.officer {
-        return Ok(officer.clone());
-    }
-    let raw: String = who
-        .user
-        .username
-        .as_str()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c.to_ascii_uppercase() } else { '_' })
-        .take(16)
-        .collect();
-    Code::parse(&raw).map_err(WebError::internal)
+    Ok(who.user.recorder())
 }
 
 fn may_assess(who: &SignedIn) -> Result<(), WebError> {
@@ -410,7 +444,7 @@ async fn visible_sample(app: &AppState, who: &SignedIn, facts: &AccessFacts, id:
     let mut visible = Vec::new();
     for crn in crns {
         if let Some(summary) = app.records.summary(&crn).await?
-            && facts.access(who, &summary) != CaseAccess::None
+            && facts.access_any(app, who, &summary).await? != CaseAccess::None
         {
             visible.push(crn);
         }
@@ -1077,8 +1111,12 @@ pub async fn allocate(
     let case = &screen.case;
     let granted = app.records.granted_cases(who.user.username.as_str()).await?.contains(&case.summary.crn);
     let entries = app.records.limited_access_for(&case.summary.crn).await?;
-    let place = Place::of_case(&case.summary, &org);
-    let case_access = access::case_access(&who.user, &place, granted, &entries, screen.view.today);
+    let place = match (&case.summary.team, &case.summary.officer) {
+        (None, None) => awaiting_place(app, &case.summary.crn, &org).await?,
+        _ => Place::of_case(&case.summary, &org),
+    };
+    let index = access::OrgIndex::new(&org);
+    let case_access = access::case_access(&who.user, &place, granted, &entries, screen.view.today, &index);
     if screen.view.access != access::TeamAccess::Allocate || case_access != CaseAccess::ReadWrite {
         return Err(forbidden());
     }

@@ -80,20 +80,9 @@ fn upw_staff(who: &SignedIn) -> Result<UpwAccess, PageError> {
     }
 }
 
-/// Who recorded it: the user's staff code, or their username made into a code.
+/// Who recorded it (`User::recorder`).
 fn recorded_by(who: &SignedIn) -> Code {
-    if let Some(o) = &who.user.officer {
-        return o.clone();
-    }
-    let name: String = who
-        .user
-        .username
-        .as_str()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' })
-        .take(16)
-        .collect();
-    Code::parse(&name).unwrap_or_else(|_| Code::parse("UPW-STAFF").expect("a valid code"))
+    who.user.recorder()
 }
 
 fn field(body: &[u8], name: &str) -> String {
@@ -921,7 +910,9 @@ async fn progress_case(app: &AppState, who: &SignedIn, raw: &str, route: &str) -
     let org = app.records.organisation().await.map_err(store_error)?;
     let granted = app.records.granted_cases(who.user.username.as_str()).await.map_err(store_error)?.contains(&crn);
     let entries = app.records.limited_access_for(&crn).await.map_err(store_error)?;
-    let case_access = access::case_access(&who.user, &Place::of_case(&case, &org), granted, &entries, today);
+    // UPW progress is for cases under way (allocated): a case waiting for allocation has no place here.
+    let index = access::OrgIndex::new(&org);
+    let case_access = access::case_access(&who.user, &Place::of_case(&case, &org), granted, &entries, today, &index);
     if case_access == CaseAccess::None || !access::may_see_upw_progress(&who.user, case_access) {
         return Err(forbidden());
     }

@@ -139,7 +139,7 @@ async fn status(http: &reqwest::Client, method: &str, url: &str) -> StatusCode {
         _ => {
             // A stale version, so a permitted writer gets 409 and nothing is written.
             let body = json!({"expected_version": 99, "events": [{
-                "occurred_at": "2026-03-20T09:00:00Z", "recorded_by": "OFF1",
+                "occurred_at": "2026-03-20T09:00:00Z",
                 "event": {"type": "appointment_booked",
                     "appointment": {"id": "A9", "at": "2026-03-24T10:00:00", "minutes": 45, "kind": "office_visit"}}
             }]});
@@ -782,4 +782,227 @@ async fn an_inspector_answers_on_granted_sampled_cases_only() {
     let findings = inspector.http.get(s.url("/inspections/INS1/findings")).send().await.unwrap().text().await.unwrap();
     assert!(findings.contains("id=\"finding-PP.A1\""), "{findings}");
     assert!(findings.contains("Cases with answers: 1."), "{findings}");
+}
+
+// Issue 15: the defects found by probing the running service, each at the boundary where it
+// was found.
+
+/// A server that hands handlers the peer's address, as `probity serve` does, so the sign-in
+/// throttle applies.
+async fn serve_with_peers(store: &SqliteStore) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = web::router_with_clock(store.clone(), Clock::Fixed(date("2026-03-20")))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+/// Item 1: sign-in attempts from one address are throttled before any password work, for
+/// any username, and the refusal says so.
+#[tokio::test]
+async fn sign_in_attempts_from_one_address_are_throttled() {
+    let s = Server::start().await;
+    let base = serve_with_peers(&s.store).await;
+    let allowed = services::access::SIGN_IN_THROTTLE.attempts;
+    for attempt in 0..allowed {
+        let r = post_sign_in(&base, &format!("nobody{attempt}"), "not the password", None).await;
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {attempt}");
+    }
+    let r = post_sign_in(&base, "priya", PASSWORD, None).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "over the allowance, even with the right password");
+    assert!(support::set_cookie(&r, "probity_session").is_none(), "no session");
+    assert!(r.text().await.unwrap().contains("too many attempts to sign in from your network"));
+}
+
+/// Item 1: however many checks arrive at once, no more than the machine's cores run.
+#[tokio::test]
+async fn password_work_runs_no_more_at_once_than_there_are_cores() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let running = std::sync::Arc::new(AtomicUsize::new(0));
+    let most = std::sync::Arc::new(AtomicUsize::new(0));
+    let tasks: Vec<_> = (0..24)
+        .map(|_| {
+            let (running, most) = (running.clone(), most.clone());
+            tokio::spawn(web::auth::password_work(move || {
+                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                running.fetch_sub(1, Ordering::SeqCst);
+            }))
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let cores = std::thread::available_parallelism().unwrap().get();
+    let most = most.load(Ordering::SeqCst);
+    assert!((1..=cores).contains(&most), "{most} at once on {cores} cores");
+}
+
+/// Item 2: the server, not the body, says who recorded an event.
+#[tokio::test]
+async fn who_recorded_an_event_is_the_signed_in_user() {
+    let s = Server::start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let url = s.url("/api/cases/X000001/events");
+    let event = |by: Option<&str>| {
+        let mut e = json!({"occurred_at": "2026-03-20T09:00:00Z",
+            "event": {"type": "appointment_booked",
+                "appointment": {"id": "A7", "at": "2026-03-24T10:00:00", "minutes": 45, "kind": "office_visit"}}});
+        if let Some(by) = by {
+            e["recorded_by"] = json!(by);
+        }
+        json!({"expected_version": 3, "events": [e]})
+    };
+    for forged in ["OFF9", "NOSUCHSTAFF"] {
+        let r = priya.http.post(&url).json(&event(Some(forged))).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{forged}");
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "events[0].recorded_by", "{body}");
+        assert_eq!(s.events("X000001").await, 3, "{forged}: nothing written");
+    }
+    let r = priya.http.post(&url).json(&event(None)).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let stream = s.store.stream(&crn_of("X000001")).await.unwrap();
+    assert_eq!(stream.last().unwrap().recorded_by.as_str(), "OFF1", "recorded as Priya");
+}
+
+/// Item 3: concurrent guesses cannot slip under the lockout: with four failures already,
+/// sixty wrong passwords at once are checked at most once, and the right one just after is
+/// refused.
+#[tokio::test]
+async fn concurrent_guesses_cannot_race_the_lockout() {
+    let s = Server::start().await;
+    for _ in 0..4 {
+        assert_eq!(post_sign_in(&s.base, "sam", "not the password", None).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let guesses: Vec<_> = (0..60)
+        .map(|i| {
+            let base = s.base.clone();
+            tokio::spawn(async move { post_sign_in(&base, "sam", &format!("guess number {i}"), None).await.status() })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+    let right = post_sign_in(&s.base, "sam", PASSWORD, None).await;
+    let mut statuses = Vec::new();
+    for g in guesses {
+        statuses.push(g.await.unwrap());
+    }
+    assert_ne!(right.status(), StatusCode::SEE_OTHER, "the right password after the flood does not sign in");
+    assert!(statuses.iter().all(|s| *s != StatusCode::SEE_OTHER));
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1);
+    let failures = s.store.failed_sign_ins("sam", since).await.unwrap();
+    assert_eq!(failures.len(), services::access::LOCKOUT.failures, "only the guesses under the limit were checked");
+}
+
+/// Item 4: a case waiting for allocation belongs to the borough that received it, and only
+/// the SPO allocates.
+#[tokio::test]
+async fn a_waiting_case_is_for_its_borough_and_only_the_spo_allocates_it() {
+    let s = Server::start().await;
+    add_user(&s.store, "zoe", "responsible_officer", "team:TEAM2", Some("OFF9")).await;
+    let zoe = sign_in(&s.base, "zoe").await;
+    assert_eq!(zoe.http.get(s.url("/cases/X000004")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(zoe.http.get(s.url("/api/cases/X000004")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let priya = sign_in(&s.base, "priya").await;
+    assert_eq!(priya.http.get(s.url("/cases/X000004")).send().await.unwrap().status(), StatusCode::OK);
+    let allocate = |officer: &str, team: &str| {
+        json!({"expected_version": 2, "events": [{"occurred_at": "2026-03-20T09:00:00Z",
+            "event": {"type": "officer_allocated", "officer": officer, "team": team, "reason": "initial"}}]})
+    };
+    for (who, client) in [("zoe", &zoe), ("priya", &priya)] {
+        for (officer, team) in [("OFF9", "TEAM2"), ("OFF1", "TEAM1")] {
+            let r = client.http.post(s.url("/api/cases/X000004/events")).json(&allocate(officer, team)).send().await;
+            assert_eq!(r.unwrap().status(), StatusCode::FORBIDDEN, "{who} allocating to {officer}");
+        }
+    }
+    assert_eq!(s.events("X000004").await, 2, "nothing written");
+    let spo = sign_in(&s.base, "spo").await;
+    let r = spo.http.post(s.url("/api/cases/X000004/events")).json(&allocate("OFF1", "TEAM1")).send().await;
+    assert_eq!(r.unwrap().status(), StatusCode::CREATED, "the SPO of the receiving borough allocates");
+}
+
+/// Items 7 and 8: after signing in, only a path on this site; a tab or CR/LF is refused as
+/// bad input, with no session started.
+#[tokio::test]
+async fn the_page_after_sign_in_is_on_this_site_or_refused() {
+    let s = Server::start().await;
+    for next in ["/\t/evil.example", "/\r\nSet-Cookie: evil=1", "//evil.example", "https://evil.example"] {
+        let (cookie, token) = support::sign_in_form(&s.base).await;
+        let r = client(HeaderMap::new())
+            .post(s.url("/sign-in"))
+            .header(COOKIE, format!("probity_sign_in={cookie}"))
+            .form(&[("username", "priya"), ("password", PASSWORD), ("csrf_token", &token), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{next:?}");
+        assert!(support::set_cookie(&r, "probity_session").is_none(), "{next:?}: no session");
+        assert!(r.text().await.unwrap().contains("must be a page of this site"), "{next:?}");
+        let page = client(HeaderMap::new()).get(s.url("/sign-in")).query(&[("next", next)]).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::BAD_REQUEST, "GET {next:?}");
+    }
+    let ok = post_sign_in(&s.base, "priya", PASSWORD, None).await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()["location"], "/");
+}
+
+/// Item 9: nothing is recorded as having happened in the future.
+#[tokio::test]
+async fn an_event_dated_in_the_future_is_refused_naming_the_field() {
+    let s = Server::start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    // The server's clock is pinned to 2026-03-20.
+    let body = json!({"expected_version": 3, "events": [{"occurred_at": "2099-01-01T09:00:00Z",
+        "event": {"type": "appointment_booked",
+            "appointment": {"id": "A8", "at": "2099-01-02T10:00:00", "minutes": 45, "kind": "office_visit"}}}]});
+    let r = priya.http.post(s.url("/api/cases/X000001/events")).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["field"], "events[0].occurred_at", "{body}");
+    assert_eq!(s.events("X000001").await, 3, "nothing written");
+}
+
+/// Items 6 and 11: the password policy, a scope that exists, and the last administrator.
+#[tokio::test]
+async fn accounts_need_a_strong_password_a_real_place_and_an_administrator() {
+    let s = Server::start().await;
+    let admin = sign_in(&s.base, "admin").await;
+    let add = |username: &'static str, password: &'static str, scope: &'static str| {
+        [("username", username), ("password", password), ("role", "spo"), ("scope", scope), ("officer", "")]
+    };
+    for (form, field) in [
+        (add("newuser", "aaaaaaaaaaaa", "team:TEAM1"), "password:"),
+        (add("newuser", "            ", "team:TEAM1"), "password:"),
+        (add("newuser", "password1234", "team:TEAM1"), "password:"),
+        (add("newuser", "newuser is here", "team:TEAM1"), "password:"),
+        (add("newuser", "a good long passphrase", "team:ZZZ-T999"), "scope:"),
+    ] {
+        let r = admin.http.post(s.url("/admin/users")).form(&form).send().await.unwrap();
+        let page = r.text().await.unwrap();
+        assert!(page.contains("There is a problem") && page.contains(field), "{form:?}");
+        assert!(s.store.user("newuser").await.unwrap().is_none(), "{form:?}: nothing saved");
+    }
+    let form = [("role", "spo"), ("scope", "provider"), ("officer", "")];
+    let r = admin.http.post(s.url("/admin/users/admin/role")).form(&form).send().await.unwrap();
+    assert!(r.text().await.unwrap().contains("last administrator"));
+    assert_eq!(s.store.user("admin").await.unwrap().unwrap().role, "admin", "still an administrator");
+    let r = admin.http.post(s.url("/admin/users/admin/disable")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(!s.store.user("admin").await.unwrap().unwrap().disabled);
+}
+
+/// Item 12: a page's form without its token gets a page, an API client JSON.
+#[tokio::test]
+async fn a_csrf_refusal_is_a_page_for_forms_and_json_for_the_api() {
+    let s = Server::start().await;
+    let admin = sign_in(&s.base, "admin").await;
+    let r = with_session(&admin.session).post(s.url("/admin/users/sam/disable")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(r.text().await.unwrap().contains("security token"));
+    let r = with_session(&admin.session).post(s.url("/api/cases/X000001/events")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
 }

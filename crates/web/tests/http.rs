@@ -254,7 +254,6 @@ async fn recording_events_returns_201_with_the_new_version() {
     // A new case starts at version 0.
     let open = json!({"expected_version": 0, "events": [{
         "occurred_at": "2026-03-19T15:30:00Z",
-        "recorded_by": "OFF3",
         "event": {"type": "person_registered", "person": {
             "first_name": "Mary", "family_name": "Seacole", "date_of_birth": "1985-11-23", "gender": "female"
         }}
@@ -264,6 +263,7 @@ async fn recording_events_returns_201_with_the_new_version() {
     let (_, case) = s.get_json("/api/cases/X000010").await;
     assert_eq!(case["case"]["first_name"], "Mary");
     assert_eq!(case["case"]["active"], false);
+    assert_eq!(case["timeline"][0]["recorded_by"], "OFF1", "the signed-in user, set by the server");
 }
 
 #[tokio::test]

@@ -69,7 +69,11 @@ fn item(kind: &str, subject: &str, due: &str, overdue: bool, by: u64) -> Item {
 
 struct Scenario {
     base: String,
+    /// The client recording now: the officer's, or the SPO's while they allocate.
     http: reqwest::Client,
+    /// Whose code the server records for what `http` sends.
+    recorder: &'static str,
+    spo: reqwest::Client,
     store: SqliteStore,
     /// The case version last read: sent back as `expected_version`.
     version: u64,
@@ -87,8 +91,10 @@ impl Scenario {
         let app = web::router_with_clock(store.clone(), Clock::Fixed(SERVER_TODAY.parse().unwrap()));
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         support::add_user(&store, "officer", "responsible_officer", "team:TEAM1", Some(OFFICER)).await;
+        support::add_user(&store, "spo", "spo", "team:TEAM1", None).await;
         let http = support::sign_in(&base, "officer").await.http;
-        Scenario { base, http, store, version: 0, _dir: dir }
+        let spo = support::sign_in(&base, "spo").await.http;
+        Scenario { base, http, recorder: OFFICER, spo, store, version: 0, _dir: dir }
     }
 
     async fn get_json(&self, path: &str) -> (StatusCode, Value) {
@@ -98,10 +104,8 @@ impl Scenario {
     }
 
     async fn post_events(&self, on: &str, events: &[Value]) -> (StatusCode, Value) {
-        let events: Vec<Value> = events
-            .iter()
-            .map(|e| json!({"occurred_at": format!("{on}T12:00:00Z"), "recorded_by": OFFICER, "event": e}))
-            .collect();
+        let events: Vec<Value> =
+            events.iter().map(|e| json!({"occurred_at": format!("{on}T12:00:00Z"), "event": e})).collect();
         let body = json!({"expected_version": self.version, "events": events});
         let r = self.http.post(format!("{}/api/cases/{CRN}/events", self.base)).json(&body).send().await.unwrap();
         let status = r.status();
@@ -133,7 +137,7 @@ impl Scenario {
             assert_eq!(entry["summary"], *summary, "{entry}");
             assert_eq!(entry["payload"]["type"], *event_type, "{entry}");
             assert_eq!(entry["occurred_at"], format!("{on}T12:00:00Z"), "{entry}");
-            assert_eq!(entry["recorded_by"], OFFICER, "{entry}");
+            assert_eq!(entry["recorded_by"], self.recorder, "{entry}");
         }
         for follow_on in &timeline[first as usize - 1 + shown.len()..] {
             assert_eq!(follow_on["type"], "tier_calculated", "only a tier follows recorded events: {follow_on}");
@@ -212,7 +216,9 @@ async fn community_order_from_allocation_to_breach_resolution_over_http() {
     assert!(s.worklist("2026-04-02").await.is_empty(), "nothing yet: the store holds only the organisation");
 
     // --- Thursday 2 April: registered, sentenced to a community order with unpaid work and
-    // a RAR requirement, and allocated.
+    // a RAR requirement, and allocated, by the SPO (officers do not allocate).
+    let officer = std::mem::replace(&mut s.http, s.spo.clone());
+    s.recorder = "SPO";
     s.record(
         "2026-04-02",
         &[
@@ -235,6 +241,7 @@ async fn community_order_from_allocation_to_breach_resolution_over_http() {
         ],
     )
     .await;
+    (s.http, s.recorder) = (officer, OFFICER);
     let (_, case) = s.get_json(&format!("/api/cases/{CRN}")).await;
     assert_eq!((&case["case"]["officer"], &case["case"]["active"]), (&json!(OFFICER), &json!(true)));
 

@@ -271,6 +271,8 @@ impl ChangeBasis {
 /// percent 0-100 and its floor rule gives no meaning to negatives, and section 0 lists a
 /// negative predictor as a row failure. (A negative RSR is defined: it scores 0.)
 pub fn calculate(input: &TierInput) -> Result<LegacyResult, TierError> {
+    super::check_percent("RSR", input.rsr, false)?;
+    super::check_percent("OGRS", input.ogrs, true)?;
     let protect_points = protect_breakdown(input).total();
     let change = change_basis(input)?;
     let protect_level = ProtectLevel::from_points(protect_points);

@@ -32,6 +32,21 @@ pub use v3::{V3Level, V3Result, V3Steps, V3Tier};
 
 /// Why one row's calculation failed. The command reports it as that row's `error` and
 /// still computes the other rows (TIERING.md section 0).
+/// Refuses a predictor that is not a percentage. `negative_ok` predictors have a negative
+/// check of their own, with its own message, where the model reads them.
+pub(crate) fn check_percent(
+    predictor: &'static str,
+    score: Option<input::Finite>,
+    negative_ok: bool,
+) -> Result<(), TierError> {
+    match score.map(input::Finite::get) {
+        Some(s) if s > 100.0 || (!negative_ok && s < 0.0) => {
+            Err(TierError::PredictorOutOfRange { predictor, score: s })
+        }
+        _ => Ok(()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TierError {
     /// A predictor below zero has no band, row or column (TIERING.md 3.2 step 1; for OGRS
@@ -39,6 +54,16 @@ pub enum TierError {
     #[error("{predictor} score {score} is negative: a predictor score cannot be below 0")]
     NegativePredictor {
         /// Which predictor: "ARP", "CSRP" or "OGRS".
+        predictor: &'static str,
+        /// The offending score.
+        score: f64,
+    },
+    /// A predictor above 100, or an RSR or DC-SRP below 0: not a percentage, so the input is
+    /// wrong, not merely low. Probity refuses the row where the upstream calculation scores
+    /// such an RSR 0 (TIERING.md 2.1.1), so that 150 cannot quietly give a lower tier than 50.
+    #[error("{predictor} score {score} is not a percentage: a predictor score is from 0 to 100")]
+    PredictorOutOfRange {
+        /// Which predictor: "RSR", "OGRS", "ARP", "CSRP" or "DC-SRP".
         predictor: &'static str,
         /// The offending score.
         score: f64,

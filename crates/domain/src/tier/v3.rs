@@ -171,6 +171,10 @@ fn highest<const N: usize>(tiers: [Option<V3Level>; N]) -> V3Level {
 /// (TIERING.md 3.2), but only once the special values are ruled out: a person not under
 /// supervision or without predictors gets `NOT_SUPERVISED`/`MISSING` whatever the rest.
 pub fn calculate(input: &TierInput) -> Result<V3Result, TierError> {
+    super::check_percent("ARP", input.arp, true)?;
+    super::check_percent("CSRP", input.csrp, true)?;
+    // A negative DC-SRP is unused unless its band needs it (TIERING.md 3.2 step 2).
+    super::check_percent("DC-SRP", input.dcsrp, true)?;
     let Some(steps) = steps(input)? else {
         let tier = if input.has_active_event { V3Tier::Missing } else { V3Tier::NotSupervised };
         return Ok(V3Result { tier, provisional: false });
