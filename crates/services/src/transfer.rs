@@ -605,3 +605,55 @@ pub async fn import<S: BackupStore>(
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_table_has_its_file_in_load_order() {
+        let names: Vec<String> = TABLES.iter().map(|t| format!("{}.csv", t.name)).collect();
+        assert_eq!(FILES[CORE_FILES.len()..], names.iter().map(String::as_str).collect::<Vec<_>>()[..]);
+        assert_eq!(FILES[..CORE_FILES.len()], CORE_FILES);
+    }
+
+    #[test]
+    fn formula_starts_are_defused_and_come_back() {
+        for (text, cell) in [
+            ("=1+1", "'=1+1"),
+            ("+44 7700", "'+44 7700"),
+            ("-x", "'-x"),
+            ("@a", "'@a"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'q", "''q"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            assert_eq!(defuse(text), cell);
+            assert_eq!(undefuse(cell), text);
+        }
+        assert_eq!(table_cell(Kind::Text, &Some(String::new())), "'");
+        assert_eq!(table_cell(Kind::Text, &None), "");
+        assert_eq!(table_cell(Kind::Int, &Some("-5".into())), "-5");
+        assert_eq!(read_table_cell(Kind::Text, "'"), Some(String::new()));
+        assert_eq!(read_table_cell(Kind::Int, ""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn defusing_round_trips_and_leaves_no_formula_start(text in any::<String>()) {
+            let cell = defuse(&text);
+            prop_assert_eq!(undefuse(&cell), text.as_str());
+            prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{:?}", cell);
+        }
+
+        #[test]
+        fn table_text_cells_round_trip_with_null_apart_from_empty(cell in proptest::option::of(any::<String>())) {
+            let written = table_cell(Kind::Text, &cell).into_owned();
+            prop_assert_eq!(read_table_cell(Kind::Text, &written), cell);
+            prop_assert!(!written.starts_with(['=', '+', '-', '@', '\t', '\r']), "{:?}", written);
+        }
+    }
+}
