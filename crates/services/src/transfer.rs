@@ -237,8 +237,9 @@ pub async fn export<S: BackupStore>(store: &S, dir: &Path) -> Result<u64, Transf
         let mut failed: Option<TransferError> = None;
         let written = store
             .export_table(table, &mut |cells: Vec<Cell>| {
-                let row = table.columns.iter().zip(&cells).map(|(c, cell)| table_cell(c.kind, cell));
-                if let Err(e) = w.write_record(row.map(|c| c.into_owned())) {
+                let row: Vec<Cow<str>> =
+                    table.columns.iter().zip(&cells).map(|(c, cell)| table_cell(c.kind, cell)).collect();
+                if let Err(e) = w.write_record(row.iter().map(|c| c.as_bytes())) {
                     failed = Some(io_err(Path::new(file), &e));
                     return Err(StoreError::Invalid(format!("{file}: {e}")));
                 }
