@@ -80,6 +80,111 @@ fn generate_stats_check_and_a_lossless_round_trip_through_postgres() {
     assert_eq!(std::fs::read_to_string(after.join("events.csv")).unwrap().lines().count(), 1, "only the header");
 }
 
+/// A provider whose one officer's name would run as a formula in a spreadsheet, with users
+/// and a limited-access exclusion: what a move between stores must keep.
+async fn provider_with_access(
+    path: &std::path::Path,
+) -> (Vec<store::auth::UserRecord>, Vec<store::auth::LimitedAccess>) {
+    use domain::example::{code, date};
+    use domain::ids::{Crn, Name};
+    use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Organisation, Staff, Team};
+    use store::auth::{LimitKind, LimitedAccess, UserRecord};
+    use store::{AccessStore, CaseStore};
+    let n = |s: &str| Name::parse(s).unwrap();
+    let org = Organisation {
+        areas: vec![Area { code: code("A1"), name: n("North") }],
+        boroughs: vec![Borough { code: code("B1"), area: code("A1"), name: n("Camden") }],
+        offices: vec![Office { code: code("O1"), borough: code("B1"), name: n("Camden Town") }],
+        teams: vec![Team { code: code("TEAM1"), office: code("O1"), name: n("Camden 1") }],
+        staff: vec![Staff {
+            code: code("OFF1"),
+            team: code("TEAM1"),
+            name: n(FORMULA_NAME),
+            grade: Grade::Po,
+            contracted_hours: ContractedHours::new(37.0).unwrap(),
+            employment: Employment::Permanent,
+            specialisms: vec![],
+        }],
+    };
+    let store = store::SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+    store.bulk_load(&org, std::iter::empty(), &|_| {}).await.unwrap();
+    let crn = Crn::parse("X000001").unwrap();
+    let on = date("2026-02-02");
+    let events = domain::example::opening("Ann", "Smith", on, "OFF1", "TEAM1");
+    store.append(&crn, 0, &events).await.unwrap();
+    for (username, role, scope_kind, scope_code) in
+        [("admin", "admin", "provider", None), ("priya", "responsible_officer", "team", Some("TEAM1".to_owned()))]
+    {
+        let user = UserRecord {
+            username: username.into(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            role: role.into(),
+            scope_kind: scope_kind.into(),
+            scope_code,
+            officer: None,
+            disabled: false,
+            created_at: "2026-02-01T09:00:00Z".parse().unwrap(),
+        };
+        store.add_user(&user).await.unwrap();
+    }
+    let exclusion = LimitedAccess {
+        id: 0,
+        crn,
+        kind: LimitKind::Exclusion,
+        username: "priya".into(),
+        starts_on: on,
+        ends_on: None,
+        reason: "her relative".into(),
+        added_by: "admin".into(),
+        added_at: "2026-02-02T10:00:00Z".parse().unwrap(),
+    };
+    store.add_limited_access(&exclusion).await.unwrap();
+    let kept = (store.users().await.unwrap(), store.limited_access().await.unwrap());
+    store.pool().close().await;
+    kept
+}
+
+const FORMULA_NAME: &str = "=HYPERLINK(\"http://example.invalid\",\"Jo\")";
+
+#[test]
+fn export_then_import_keeps_users_and_limited_access_and_defuses_names() {
+    use store::{AccessStore, CaseStore};
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (users, limits) = rt.block_on(provider_with_access(&dir.path().join("a.db")));
+    assert_eq!(limits.len(), 1);
+    let a = format!("sqlite://{}", dir.path().join("a.db").display());
+    let out = dir.path().join("out");
+    ok(probity(&["export", "--database", &a, "--dir", out.to_str().unwrap()]));
+
+    let staff = std::fs::read_to_string(out.join("staff.csv")).unwrap();
+    let row = staff.lines().nth(1).unwrap();
+    assert!(row.starts_with("OFF1,TEAM1,\"'=HYPERLINK("), "the name is defused: {row}");
+    assert!(std::fs::read_to_string(out.join("users.csv")).unwrap().contains("\npriya,"));
+
+    // Into PostgreSQL when there is one, and into SQLite.
+    let pg = rt.block_on(store::testing::postgres_fresh_url());
+    let b = format!("sqlite://{}", dir.path().join("b.db").display());
+    for target in [Some(b.clone()), pg].into_iter().flatten() {
+        ok(probity(&["import", "--database", &target, "--dir", out.to_str().unwrap()]));
+        let (got_users, got_limits, staff_name) = rt
+            .block_on(async {
+                store::with_store!(store::DatabaseUrl::parse(&target).unwrap(), |s| {
+                    let org = s.organisation().await?;
+                    Ok::<_, store::StoreError>((
+                        s.users().await?,
+                        s.limited_access().await?,
+                        org.staff[0].name.to_string(),
+                    ))
+                })
+            })
+            .unwrap();
+        assert_eq!(got_users, users, "{target}: users kept");
+        assert_eq!(got_limits, limits, "{target}: the exclusion still hides the case");
+        assert_eq!(staff_name, FORMULA_NAME, "{target}: the name comes back exactly");
+    }
+}
+
 fn get(addr: &str, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();

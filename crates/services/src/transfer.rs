@@ -1,18 +1,107 @@
-//! CSV export and import: one file per entity, lossless.
+//! Export and import: a backup of everything a provider would miss, as CSV, one file per
+//! entity or table, lossless.
 //!
 //! The event log is the record; projections are not exported, because an import rebuilds
-//! them from the events. An import goes into an empty store in one transaction, so it lands
-//! whole or not at all, and every row is checked as the log would check it on append.
+//! them from the events. Besides the organisation and the log, an export holds every table of
+//! record of [`store::backup::TABLES`] (users with their password hashes, limited access,
+//! grants, the read audit, inspections, staff workload and equality records, the unpaid work
+//! schedule), one `<table>.csv` each. Sessions and failed sign-ins are not kept.
+//!
+//! An import goes into an empty store in one transaction, so it lands whole or not at all,
+//! and every row is checked as the log would check it on append. An export made before the
+//! table files were added (the six files of [`CORE_FILES`]) still imports; otherwise every
+//! table file must be there.
+//!
+//! Cells are written so a spreadsheet opening a file runs nothing and an import reads back
+//! exactly what was written: a text cell beginning with a character a spreadsheet takes as
+//! the start of a formula (or with `'`) gets a leading `'`, which an import takes off again
+//! ([`defuse`], [`undefuse`]). In the table files an empty cell is NULL and empty text is
+//! written `'`.
 
 use domain::ids::{Code, Name};
 use domain::org::{Area, Borough, ContractedHours, Office, Organisation, Staff, Team};
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, BufWriter};
 use std::path::{Path, PathBuf};
-use store::{CaseStore, EventRow, LoadCase, StoreError, enum_text};
+use store::backup::{BackupStore, Cell, Kind, RestoreError, TABLES, Table, TableRows};
+use store::{EventRow, LoadCase, StoreError, enum_text};
 
-/// The files of an export, in load order.
-pub const FILES: [&str; 6] = ["areas.csv", "boroughs.csv", "offices.csv", "teams.csv", "staff.csv", "events.csv"];
+/// The organisation and the log: what every export has had.
+pub const CORE_FILES: [&str; 6] = ["areas.csv", "boroughs.csv", "offices.csv", "teams.csv", "staff.csv", "events.csv"];
+
+/// Every file of an export, in load order: [`CORE_FILES`], then one per table of
+/// [`store::backup::TABLES`], named after it.
+pub const FILES: [&str; 24] = [
+    "areas.csv",
+    "boroughs.csv",
+    "offices.csv",
+    "teams.csv",
+    "staff.csv",
+    "events.csv",
+    "users.csv",
+    "limited_access.csv",
+    "case_grants.csv",
+    "case_reads.csv",
+    "inspections.csv",
+    "inspection_cases.csv",
+    "inspection_answers.csv",
+    "inspection_narrative.csv",
+    "staff_reductions.csv",
+    "staff_reports.csv",
+    "staff_characteristics.csv",
+    "staff_flags.csv",
+    "upw_supervisors.csv",
+    "upw_supervisor_absences.csv",
+    "upw_projects.csv",
+    "upw_sessions.csv",
+    "upw_allocations.csv",
+    "upw_stand_downs.csv",
+];
+
+/// The file a table is written to.
+fn table_file(t: &Table) -> &'static str {
+    FILES[CORE_FILES.len()..]
+        .iter()
+        .copied()
+        .find(|f| f.strip_suffix(".csv") == Some(t.name))
+        .expect("every table has a file in FILES")
+}
+
+/// A text cell as written: with a leading `'` when it begins with `= + - @`, a tab or a
+/// carriage return (a spreadsheet would take it as a formula) or with `'` itself (so that an
+/// import, taking one `'` off, gets it back exactly).
+pub fn defuse(text: &str) -> Cow<'_, str> {
+    match text.as_bytes().first() {
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r' | b'\'') => Cow::Owned(format!("'{text}")),
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// A text cell as read: [`defuse`] undone, taking off exactly one leading `'`.
+pub fn undefuse(cell: &str) -> &str {
+    cell.strip_prefix('\'').unwrap_or(cell)
+}
+
+/// A cell of a table file: NULL is an empty cell, empty text `'`, other text [`defuse`]d;
+/// numbers and booleans as they are.
+pub fn table_cell(kind: Kind, cell: &Cell) -> Cow<'_, str> {
+    match (kind, cell) {
+        (_, None) => Cow::Borrowed(""),
+        (Kind::Text, Some(t)) if t.is_empty() => Cow::Borrowed("'"),
+        (Kind::Text, Some(t)) => defuse(t),
+        (_, Some(v)) => Cow::Borrowed(v),
+    }
+}
+
+/// [`table_cell`] undone.
+pub fn read_table_cell(kind: Kind, raw: &str) -> Cell {
+    match kind {
+        _ if raw.is_empty() => None,
+        Kind::Text => Some(undefuse(raw).to_owned()),
+        _ => Some(raw.to_owned()),
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum TransferError {
@@ -22,6 +111,14 @@ pub enum TransferError {
     Row { file: &'static str, row: u64, field: String, problem: String },
     #[error("{file}: {problem}")]
     File { file: String, problem: String },
+    /// The store refused a table file's rows (a reference to a row that is not there, a
+    /// value its checks refuse).
+    #[error("{file}: {source}")]
+    Load {
+        file: &'static str,
+        #[source]
+        source: StoreError,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -41,7 +138,7 @@ fn write_row(w: &mut csv::Writer<BufWriter<File>>, name: &str, fields: &[&str]) 
 }
 
 /// Exports the whole store to `dir` (created if missing). Returns the number of events.
-pub async fn export<S: CaseStore>(store: &S, dir: &Path) -> Result<u64, TransferError> {
+pub async fn export<S: BackupStore>(store: &S, dir: &Path) -> Result<u64, TransferError> {
     std::fs::create_dir_all(dir).map_err(|e| io_err(dir, e))?;
     let mut org = store.organisation().await?;
     // Sorted here, not by the database, so both engines write the same bytes.
@@ -50,29 +147,31 @@ pub async fn export<S: CaseStore>(store: &S, dir: &Path) -> Result<u64, Transfer
     org.offices.sort_by(|a, b| a.code.cmp(&b.code));
     org.teams.sort_by(|a, b| a.code.cmp(&b.code));
     org.staff.sort_by(|a, b| a.code.cmp(&b.code));
+    // Every text cell is defused (a code may begin with `-`); numbers are written as they are.
+    let d = defuse;
 
     let mut w = writer(dir, "areas.csv")?;
     write_row(&mut w, "areas.csv", &["code", "name"])?;
     for a in &org.areas {
-        write_row(&mut w, "areas.csv", &[a.code.as_str(), a.name.as_str()])?;
+        write_row(&mut w, "areas.csv", &[&d(a.code.as_str()), &d(a.name.as_str())])?;
     }
     w.flush().map_err(|e| io_err(dir, e))?;
     let mut w = writer(dir, "boroughs.csv")?;
     write_row(&mut w, "boroughs.csv", &["code", "area", "name"])?;
     for b in &org.boroughs {
-        write_row(&mut w, "boroughs.csv", &[b.code.as_str(), b.area.as_str(), b.name.as_str()])?;
+        write_row(&mut w, "boroughs.csv", &[&d(b.code.as_str()), &d(b.area.as_str()), &d(b.name.as_str())])?;
     }
     w.flush().map_err(|e| io_err(dir, e))?;
     let mut w = writer(dir, "offices.csv")?;
     write_row(&mut w, "offices.csv", &["code", "borough", "name"])?;
     for o in &org.offices {
-        write_row(&mut w, "offices.csv", &[o.code.as_str(), o.borough.as_str(), o.name.as_str()])?;
+        write_row(&mut w, "offices.csv", &[&d(o.code.as_str()), &d(o.borough.as_str()), &d(o.name.as_str())])?;
     }
     w.flush().map_err(|e| io_err(dir, e))?;
     let mut w = writer(dir, "teams.csv")?;
     write_row(&mut w, "teams.csv", &["code", "office", "name"])?;
     for t in &org.teams {
-        write_row(&mut w, "teams.csv", &[t.code.as_str(), t.office.as_str(), t.name.as_str()])?;
+        write_row(&mut w, "teams.csv", &[&d(t.code.as_str()), &d(t.office.as_str()), &d(t.name.as_str())])?;
     }
     w.flush().map_err(|e| io_err(dir, e))?;
     let mut w = writer(dir, "staff.csv")?;
@@ -87,13 +186,13 @@ pub async fn export<S: CaseStore>(store: &S, dir: &Path) -> Result<u64, Transfer
             &mut w,
             "staff.csv",
             &[
-                s.code.as_str(),
-                s.team.as_str(),
-                s.name.as_str(),
-                &enum_text(&s.grade),
+                &d(s.code.as_str()),
+                &d(s.team.as_str()),
+                &d(s.name.as_str()),
+                &d(&enum_text(&s.grade)),
                 &s.contracted_hours.get().to_string(),
-                &enum_text(&s.employment),
-                &specialisms.join(";"),
+                &d(&enum_text(&s.employment)),
+                &d(&specialisms.join(";")),
             ],
         )?;
     }
@@ -109,14 +208,14 @@ pub async fn export<S: CaseStore>(store: &S, dir: &Path) -> Result<u64, Transfer
     let n = store
         .export_events(&mut |r: EventRow| {
             let res = w.write_record([
-                r.crn.as_str(),
+                &*d(r.crn.as_str()),
                 &r.seq.to_string(),
-                &r.event_type,
+                &d(&r.event_type),
                 &r.schema_version.to_string(),
-                &r.occurred_at,
-                &r.recorded_at,
-                &r.recorded_by,
-                &r.payload,
+                &d(&r.occurred_at),
+                &d(&r.recorded_at),
+                &d(&r.recorded_by),
+                &d(&r.payload),
             ]);
             if let Err(e) = res {
                 failed = Some(io_err(Path::new("events.csv"), &e));
@@ -130,6 +229,29 @@ pub async fn export<S: CaseStore>(store: &S, dir: &Path) -> Result<u64, Transfer
     }
     let n = n?;
     w.flush().map_err(|e| io_err(dir, e))?;
+
+    for table in TABLES {
+        let file = table_file(table);
+        let mut w = writer(dir, file)?;
+        write_row(&mut w, file, &table.column_names())?;
+        let mut failed: Option<TransferError> = None;
+        let written = store
+            .export_table(table, &mut |cells: Vec<Cell>| {
+                let row: Vec<Cow<str>> =
+                    table.columns.iter().zip(&cells).map(|(c, cell)| table_cell(c.kind, cell)).collect();
+                if let Err(e) = w.write_record(row.iter().map(|c| c.as_bytes())) {
+                    failed = Some(io_err(Path::new(file), &e));
+                    return Err(StoreError::Invalid(format!("{file}: {e}")));
+                }
+                Ok(())
+            })
+            .await;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        written?;
+        w.flush().map_err(|e| io_err(dir, e))?;
+    }
     Ok(n)
 }
 
@@ -174,8 +296,9 @@ impl Cells<'_> {
     fn err(&self, col: usize, problem: impl Into<String>) -> TransferError {
         TransferError::Row { file: self.file, row: self.row, field: self.header[col].into(), problem: problem.into() }
     }
+    /// The cell's text, [`undefuse`]d.
     fn text(&self, col: usize) -> &str {
-        self.rec.get(col).unwrap_or("")
+        undefuse(self.rec.get(col).unwrap_or(""))
     }
     fn code(&self, col: usize) -> Result<Code, TransferError> {
         Code::parse(self.text(col)).map_err(|e| self.err(col, e.problem))
@@ -331,27 +454,123 @@ impl EventBatches {
     }
 }
 
+/// Streams a table file as batches of checked rows.
+struct TableReader {
+    table: &'static Table,
+    file: &'static str,
+    reader: csv::StringRecordsIntoIter<BufReader<File>>,
+    row: u64,
+}
+
+impl TableReader {
+    fn open(dir: &Path, table: &'static Table) -> Result<Self, TransferError> {
+        let file = table_file(table);
+        let path = dir.join(file);
+        let f = File::open(&path).map_err(|e| io_err(&path, e))?;
+        let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(BufReader::new(f));
+        let found = r.headers().map_err(|e| io_err(&path, e))?.clone();
+        let header = table.column_names();
+        if found.iter().collect::<Vec<_>>() != header {
+            return Err(TransferError::File {
+                file: file.into(),
+                problem: format!(
+                    "header must be `{}`, found `{}`",
+                    header.join(","),
+                    found.iter().collect::<Vec<_>>().join(",")
+                ),
+            });
+        }
+        Ok(Self { table, file, reader: r.into_records(), row: 0 })
+    }
+
+    /// Up to `n` rows, each checked against its columns; none at the end of the file.
+    fn next_batch(&mut self, n: usize) -> Result<Vec<Vec<Cell>>, TransferError> {
+        let mut rows = Vec::new();
+        while rows.len() < n {
+            let Some(rec) = self.reader.next() else { break };
+            self.row += 1;
+            let (file, row) = (self.file, self.row);
+            let rec = rec.map_err(|e| TransferError::Row { file, row, field: "-".into(), problem: e.to_string() })?;
+            let mut cells = Vec::with_capacity(self.table.columns.len());
+            for (c, raw) in self.table.columns.iter().zip(rec.iter()) {
+                let cell = read_table_cell(c.kind, raw);
+                c.check(&cell).map_err(|problem| TransferError::Row { file, row, field: c.name.into(), problem })?;
+                cells.push(cell);
+            }
+            rows.push(cells);
+        }
+        Ok(rows)
+    }
+}
+
+/// Which table files an export holds: all of them, or none (an export made before they were
+/// added). Anything between is refused naming a missing file, so a lost file is not taken
+/// for an empty table.
+fn has_table_files(dir: &Path) -> Result<bool, TransferError> {
+    let tables = &FILES[CORE_FILES.len()..];
+    let missing: Vec<&str> = tables.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+    match missing.first() {
+        None => Ok(true),
+        Some(_) if missing.len() == tables.len() => Ok(false),
+        Some(f) => Err(TransferError::File {
+            file: (*f).into(),
+            problem: format!(
+                "missing from {}: an export holds every table file, or none when it was made before they were added",
+                dir.display()
+            ),
+        }),
+    }
+}
+
 /// Imports an export into an EMPTY store: everything lands or nothing does. Returns the
 /// number of cases.
-pub async fn import<S: CaseStore>(
+pub async fn import<S: BackupStore>(
     store: &S,
     dir: &Path,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64, TransferError> {
-    for f in FILES {
+    for f in CORE_FILES {
         if !dir.join(f).is_file() {
             return Err(TransferError::File { file: f.into(), problem: format!("missing from {}", dir.display()) });
         }
     }
+    let with_tables = has_table_files(dir)?;
     let org = read_organisation(dir)?;
     if !store.is_empty().await? {
         return Err(StoreError::NotEmpty.into());
+    }
+    let mut readers = Vec::new();
+    if with_tables {
+        for t in TABLES {
+            readers.push(TableReader::open(dir, t)?);
+        }
     }
     let mut batches = EventBatches::open(dir)?;
     // A row error found while streaming aborts the load (rolling it back) and is reported
     // in full here rather than as a store error.
     let failure: std::sync::Mutex<Option<TransferError>> = std::sync::Mutex::new(None);
-    let iter = std::iter::from_fn(|| {
+    let fail = |e: TransferError| {
+        let msg = e.to_string();
+        *failure.lock().expect("not poisoned") = Some(e);
+        StoreError::Invalid(msg)
+    };
+    let mut readers = readers.into_iter().peekable();
+    let tables = std::iter::from_fn(|| {
+        while let Some(r) = readers.peek_mut() {
+            match r.next_batch(2000) {
+                Ok(rows) if rows.is_empty() => {
+                    readers.next();
+                }
+                Ok(rows) => return Some(Ok(TableRows { table: r.table, rows })),
+                Err(e) => {
+                    readers = Vec::new().into_iter().peekable();
+                    return Some(Err(fail(e)));
+                }
+            }
+        }
+        None
+    });
+    let cases = std::iter::from_fn(|| {
         if batches.done {
             return None;
         }
@@ -365,16 +584,77 @@ pub async fn import<S: CaseStore>(
                 }
                 Err(e) => {
                     batches.done = true;
-                    let msg = e.to_string();
-                    *failure.lock().expect("not poisoned") = Some(e);
-                    return Some(Err(StoreError::Invalid(msg)));
+                    return Some(Err(fail(e)));
                 }
             }
         }
         if batch.is_empty() { None } else { Some(Ok(batch)) }
     });
-    match store.bulk_load(&org, iter, progress).await {
+    let loaded = if with_tables {
+        store.restore(&org, tables, cases, progress).await
+    } else {
+        store.bulk_load(&org, cases, progress).await.map_err(RestoreError::from)
+    };
+    match loaded {
         Ok(n) => Ok(n),
-        Err(e) => Err(failure.into_inner().expect("not poisoned").unwrap_or(TransferError::Store(e))),
+        Err(e) => Err(match failure.into_inner().expect("not poisoned") {
+            Some(row) => row,
+            None => match e.table.and_then(|t| TABLES.iter().find(|x| x.name == t)) {
+                Some(t) => TransferError::Load { file: table_file(t), source: e.source },
+                None => TransferError::Store(e.source),
+            },
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn every_table_has_its_file_in_load_order() {
+        let names: Vec<String> = TABLES.iter().map(|t| format!("{}.csv", t.name)).collect();
+        assert_eq!(FILES[CORE_FILES.len()..], names.iter().map(String::as_str).collect::<Vec<_>>()[..]);
+        assert_eq!(FILES[..CORE_FILES.len()], CORE_FILES);
+    }
+
+    #[test]
+    fn formula_starts_are_defused_and_come_back() {
+        for (text, cell) in [
+            ("=1+1", "'=1+1"),
+            ("+44 7700", "'+44 7700"),
+            ("-x", "'-x"),
+            ("@a", "'@a"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("'q", "''q"),
+            ("plain", "plain"),
+            ("", ""),
+        ] {
+            assert_eq!(defuse(text), cell);
+            assert_eq!(undefuse(cell), text);
+        }
+        assert_eq!(table_cell(Kind::Text, &Some(String::new())), "'");
+        assert_eq!(table_cell(Kind::Text, &None), "");
+        assert_eq!(table_cell(Kind::Int, &Some("-5".into())), "-5");
+        assert_eq!(read_table_cell(Kind::Text, "'"), Some(String::new()));
+        assert_eq!(read_table_cell(Kind::Int, ""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn defusing_round_trips_and_leaves_no_formula_start(text in any::<String>()) {
+            let cell = defuse(&text);
+            prop_assert_eq!(undefuse(&cell), text.as_str());
+            prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{:?}", cell);
+        }
+
+        #[test]
+        fn table_text_cells_round_trip_with_null_apart_from_empty(cell in proptest::option::of(any::<String>())) {
+            let written = table_cell(Kind::Text, &cell).into_owned();
+            prop_assert_eq!(read_table_cell(Kind::Text, &written), cell);
+            prop_assert!(!written.starts_with(['=', '+', '-', '@', '\t', '\r']), "{:?}", written);
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The two engines. The SQL is written once (in `impl_case_store!`) and compiled for each
 //! engine's driver; only connecting and bulk loading differ.
 
+use crate::backup::{RestoreError, TABLES, TableRows};
 use crate::codec::{
     EVENT_COLUMNS, EventRow, LoadCase, SUMMARY_COLUMNS, SummaryRow, timestamp_text, to_stored_precision,
 };
@@ -138,6 +139,7 @@ impl SqliteStore {
                         Value::Int(i) => q.bind(*i),
                         Value::Real(f) => q.bind(*f),
                         Value::Bool(b) => q.bind(*b),
+                        Value::Null => q.bind(None::<String>),
                     };
                 }
             }
@@ -182,7 +184,7 @@ impl PostgresStore {
                 match v {
                     Value::Text(s) => csv_quote(&mut buf, s),
                     Value::OptText(Some(s)) => csv_quote(&mut buf, s),
-                    Value::OptText(None) => {}
+                    Value::OptText(None) | Value::Null => {}
                     Value::Int(i) => buf.push_str(&i.to_string()),
                     Value::Real(f) => buf.push_str(&f.to_string()),
                     Value::Bool(b) => buf.push_str(if *b { "t" } else { "f" }),
@@ -221,6 +223,7 @@ pub(crate) enum Value {
     Int(i64),
     Real(f64),
     Bool(bool),
+    Null,
 }
 
 fn event_values(r: &EventRow) -> Vec<Value> {
@@ -363,6 +366,82 @@ macro_rules! impl_case_store {
                     expected.finish_stream(c, &events)?;
                 }
                 Ok(expected)
+            }
+
+            /// `bulk_load`, and with `tables` a backup's restore ([`crate::backup`]): the
+            /// organisation, then the tables' rows, then the cases, in one transaction.
+            pub(crate) async fn load_all<T, I>(
+                &self,
+                org: &Organisation,
+                tables: Option<T>,
+                cases: I,
+                progress: &(dyn Fn(u64) + Sync),
+            ) -> Result<u64, RestoreError>
+            where
+                T: Iterator<Item = Result<TableRows, StoreError>> + Send,
+                I: Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send,
+            {
+                org.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+                if !self.is_empty().await? {
+                    return Err(StoreError::NotEmpty.into());
+                }
+                if tables.is_some() {
+                    // A backup's tables replace the store's whole, so they must start empty.
+                    for t in TABLES {
+                        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT 1) t", t.name);
+                        let n: i64 = sqlx::query_scalar(AssertSqlSafe(sql)).fetch_one(&self.pool).await?;
+                        if n > 0 {
+                            return Err(StoreError::NotEmpty.into());
+                        }
+                    }
+                }
+                let mut tx = self.pool.begin().await?;
+                for (table, columns, width, rows) in org_tables(org) {
+                    Self::insert_rows(&mut tx, table, columns, width, &rows).await?;
+                }
+                for batch in tables.into_iter().flatten() {
+                    let batch = batch?;
+                    let t = batch.table;
+                    let in_table = |source| RestoreError { table: Some(t.name), source };
+                    let values = t.values(&batch.rows).map_err(in_table)?;
+                    let columns = t.column_names().join(", ");
+                    Self::insert_rows(&mut tx, t.name, &columns, t.columns.len(), &values).await.map_err(in_table)?;
+                }
+                let mut counts: BTreeMap<Code, u64> = BTreeMap::new();
+                let mut loaded = 0u64;
+                for batch in cases {
+                    let batch = batch?;
+                    let mut events = Vec::new();
+                    let mut summaries = Vec::new();
+                    let mut streams = Vec::new();
+                    for case in &batch {
+                        let Some(first) = case.rows.first() else { continue };
+                        streams.push(vec![Value::Text(first.crn.clone()), Value::Int(case.version as i64)]);
+                        events.extend(case.rows.iter().map(event_values));
+                        if let Some(s) = &case.summary {
+                            if let Some(o) = s.caseload_officer() {
+                                *counts.entry(o.clone()).or_insert(0) += 1;
+                            }
+                            summaries.push(summary_values(s));
+                        }
+                    }
+                    Self::insert_rows(&mut tx, "events", EVENT_COLUMNS, 8, &events).await?;
+                    Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
+                    Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 21, &summaries).await?;
+                    let summarised = batch.iter().filter(|c| !c.rows.is_empty()).filter_map(|c| c.summary.as_ref());
+                    Self::load_search_keys(&mut tx, summarised).await?;
+                    Self::mi_load(&mut tx, &batch).await?;
+                    Self::outcomes_load(&mut tx, &batch).await?;
+                    loaded += batch.len() as u64;
+                    progress(loaded);
+                }
+                let caseload: Vec<Vec<Value>> = counts.iter().map(|(o, n)| vec![Value::Text(o.to_string()), Value::Int(*n as i64)]).collect();
+                Self::insert_rows(&mut tx, "caseload", "officer, active_cases", 2, &caseload).await?;
+                for t in TABLES.iter().filter(|t| t.serial_id) {
+                    Self::reset_sequence(&mut tx, t).await.map_err(|source| RestoreError { table: Some(t.name), source })?;
+                }
+                tx.commit().await?;
+                Ok(loaded)
             }
         }
 
@@ -611,46 +690,8 @@ macro_rules! impl_case_store {
             where
                 I: Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send,
             {
-                org.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
-                if !self.is_empty().await? {
-                    return Err(StoreError::NotEmpty);
-                }
-                let mut tx = self.pool.begin().await?;
-                for (table, columns, width, rows) in org_tables(org) {
-                    Self::insert_rows(&mut tx, table, columns, width, &rows).await?;
-                }
-                let mut counts: BTreeMap<Code, u64> = BTreeMap::new();
-                let mut loaded = 0u64;
-                for batch in cases {
-                    let batch = batch?;
-                    let mut events = Vec::new();
-                    let mut summaries = Vec::new();
-                    let mut streams = Vec::new();
-                    for case in &batch {
-                        let Some(first) = case.rows.first() else { continue };
-                        streams.push(vec![Value::Text(first.crn.clone()), Value::Int(case.version as i64)]);
-                        events.extend(case.rows.iter().map(event_values));
-                        if let Some(s) = &case.summary {
-                            if let Some(o) = s.caseload_officer() {
-                                *counts.entry(o.clone()).or_insert(0) += 1;
-                            }
-                            summaries.push(summary_values(s));
-                        }
-                    }
-                    Self::insert_rows(&mut tx, "events", EVENT_COLUMNS, 8, &events).await?;
-                    Self::insert_rows(&mut tx, "streams", "crn, version", 2, &streams).await?;
-                    Self::insert_rows(&mut tx, "case_summary", SUMMARY_COLUMNS, 21, &summaries).await?;
-                    let summarised = batch.iter().filter(|c| !c.rows.is_empty()).filter_map(|c| c.summary.as_ref());
-                    Self::load_search_keys(&mut tx, summarised).await?;
-                    Self::mi_load(&mut tx, &batch).await?;
-                    Self::outcomes_load(&mut tx, &batch).await?;
-                    loaded += batch.len() as u64;
-                    progress(loaded);
-                }
-                let caseload: Vec<Vec<Value>> = counts.iter().map(|(o, n)| vec![Value::Text(o.to_string()), Value::Int(*n as i64)]).collect();
-                Self::insert_rows(&mut tx, "caseload", "officer, active_cases", 2, &caseload).await?;
-                tx.commit().await?;
-                Ok(loaded)
+                let no_tables = None::<std::iter::Empty<Result<TableRows, StoreError>>>;
+                self.load_all(org, no_tables, cases, progress).await.map_err(|e| e.source)
             }
 
             async fn export_events(&self, sink: &mut (dyn FnMut(EventRow) -> Result<(), StoreError> + Send)) -> Result<u64, StoreError> {

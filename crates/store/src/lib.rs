@@ -8,6 +8,7 @@
 //!   rebuild from the log gives the same rows ([`CaseStore::check`]).
 
 pub mod auth;
+pub mod backup;
 mod codec;
 mod engine;
 pub mod inspection;
@@ -22,6 +23,7 @@ pub mod workload;
 
 pub use crate::upw::UpwStore;
 pub use auth::AccessStore;
+pub use backup::BackupStore;
 pub use codec::{EventRow, LoadCase, enum_text, parse_timestamp, timestamp_text, to_stored_precision};
 pub use engine::{PostgresStore, SqliteStore};
 pub use inspection::InspectionStore;

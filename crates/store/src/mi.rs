@@ -654,6 +654,7 @@ macro_rules! impl_mi_store {
                                 Value::Int(i) => q.bind(*i),
                                 Value::Real(f) => q.bind(*f),
                                 Value::Bool(b) => q.bind(*b),
+                                Value::Null => q.bind(None::<String>),
                             };
                         }
                     }
