@@ -74,8 +74,13 @@ fn check(model: Model, stdin: &str, rows: Option<usize>) -> Result<(), TestCaseE
     Ok(())
 }
 
+/// The cases each harness runs: `PROPTEST_CASES` when set (a longer run), else its default.
+fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
 
     #[test]
     fn arbitrary_text_is_answered(model in model(), stdin in ".{0,200}") {

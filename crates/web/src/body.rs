@@ -227,6 +227,11 @@ mod tests {
         use proptest::prelude::*;
         use serde_json::json;
 
+        /// The cases each harness runs: `PROPTEST_CASES` when set (a longer run), else its default.
+        fn fuzz_cases(default: u32) -> u32 {
+            std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(default)
+        }
+
         fn any_json() -> impl Strategy<Value = Value> {
             let leaf = prop_oneof![
                 Just(Value::Null),
@@ -264,7 +269,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(512))]
+            #![proptest_config(ProptestConfig::with_cases(fuzz_cases(512)))]
 
             #[test]
             fn arbitrary_bytes_are_answered(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
