@@ -4,6 +4,7 @@
 //! predictor outside 0 to 100 never yields a tier. The case count bounds the time (a few
 //! seconds in CI); `PROPTEST_CASES` raises it for a longer run.
 
+use domain::tier::input::INPUT_FIELDS;
 use domain::tier::{Model, run_command};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -26,31 +27,9 @@ fn any_json() -> impl Strategy<Value = Value> {
     })
 }
 
-const FIELDS: &[&str] = &[
-    "gender",
-    "rosh",
-    "rsr",
-    "ogrs",
-    "mappa_level",
-    "registrations",
-    "female_factors",
-    "needs",
-    "assessment_completed_weeks_ago",
-    "sentence",
-    "has_active_event",
-    "arp",
-    "arp_type",
-    "csrp",
-    "csrp_type",
-    "dcsrp",
-    "dcsrp_band",
-    "mappa_category",
-    "life_or_ipp_released_years_ago",
-];
-
 /// An input object whose keys are real fields, holding any value.
 fn input_object() -> impl Strategy<Value = Value> {
-    prop::collection::btree_map(prop::sample::select(FIELDS), any_json(), 0..6)
+    prop::collection::btree_map(prop::sample::select(INPUT_FIELDS), any_json(), 0..6)
         .prop_map(|m| Value::Object(m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()))
 }
 

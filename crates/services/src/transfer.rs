@@ -255,14 +255,8 @@ pub async fn export<S: BackupStore>(store: &S, dir: &Path) -> Result<u64, Transf
     Ok(n)
 }
 
-/// Reads one CSV file with its expected header; each record is handed to `row` with its
-/// 1-based data row number.
-fn read_file(
-    dir: &Path,
-    file: &'static str,
-    header: &[&str],
-    mut row: impl FnMut(u64, &csv::StringRecord) -> Result<(), TransferError>,
-) -> Result<(), TransferError> {
+/// Opens `file` in `dir` for reading, refusing it unless its header is exactly `header`.
+fn open_with_header(dir: &Path, file: &str, header: &[&str]) -> Result<csv::Reader<BufReader<File>>, TransferError> {
     let path: PathBuf = dir.join(file);
     let f = File::open(&path).map_err(|e| io_err(&path, e))?;
     let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(BufReader::new(f));
@@ -277,6 +271,18 @@ fn read_file(
             ),
         });
     }
+    Ok(r)
+}
+
+/// Reads one CSV file with its expected header; each record is handed to `row` with its
+/// 1-based data row number.
+fn read_file(
+    dir: &Path,
+    file: &'static str,
+    header: &[&str],
+    mut row: impl FnMut(u64, &csv::StringRecord) -> Result<(), TransferError>,
+) -> Result<(), TransferError> {
+    let mut r = open_with_header(dir, file, header)?;
     for (i, rec) in r.records().enumerate() {
         let n = i as u64 + 1;
         let rec = rec.map_err(|e| TransferError::Row { file, row: n, field: "-".into(), problem: e.to_string() })?;
@@ -465,21 +471,7 @@ struct TableReader {
 impl TableReader {
     fn open(dir: &Path, table: &'static Table) -> Result<Self, TransferError> {
         let file = table_file(table);
-        let path = dir.join(file);
-        let f = File::open(&path).map_err(|e| io_err(&path, e))?;
-        let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(BufReader::new(f));
-        let found = r.headers().map_err(|e| io_err(&path, e))?.clone();
-        let header = table.column_names();
-        if found.iter().collect::<Vec<_>>() != header {
-            return Err(TransferError::File {
-                file: file.into(),
-                problem: format!(
-                    "header must be `{}`, found `{}`",
-                    header.join(","),
-                    found.iter().collect::<Vec<_>>().join(",")
-                ),
-            });
-        }
+        let r = open_with_header(dir, file, &table.column_names())?;
         Ok(Self { table, file, reader: r.into_records(), row: 0 })
     }
 

@@ -15,7 +15,6 @@ use axum::extract::{Extension, Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{Code, Crn};
-use jiff::Timestamp;
 use jiff::civil::Date;
 use services::access::{self, PlaceScope, Role, Username};
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
@@ -240,7 +239,7 @@ async fn add_user(
         scope_code: scope.code().map(|c| c.to_string()),
         officer: officer.map(|c| c.to_string()),
         disabled: false,
-        created_at: Timestamp::now(),
+        created_at: app.clock.now(),
     };
     match app.records.add_user(&record).await {
         Ok(()) => Ok(Redirect::to(USERS).into_response()),
@@ -440,7 +439,7 @@ async fn add_limit(
         ends_on,
         reason,
         added_by: who.user.username.to_string(),
-        added_at: Timestamp::now(),
+        added_at: app.clock.now(),
     };
     app.records.add_limited_access(&entry).await.map_err(WebError::from)?;
     Ok(Redirect::to(LIMITS).into_response())

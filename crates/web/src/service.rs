@@ -1178,7 +1178,7 @@ pub async fn allocate(
         ))]));
     }
     let by = actor_code(who)?;
-    let now = jiff::Timestamp::now();
+    let now = app.clock.now();
     let event = domain::event::NewEvent {
         occurred_at: now,
         recorded_by: by.clone(),

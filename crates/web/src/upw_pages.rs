@@ -278,7 +278,7 @@ async fn schedule(
         }
     };
     let by = recorded_by(&who);
-    match app.records.upw_schedule_week(monday, today, &by, jiff::Timestamp::now()).await {
+    match app.records.upw_schedule_week(monday, today, &by, app.clock.now()).await {
         Ok(r) => render_week(&app, &who, monday, None, Vec::new(), Some(Scheduled::of(&r))).await,
         Err(e) => {
             let error = upw_error(e, "week")?;
@@ -752,7 +752,7 @@ async fn attendance(
         Err(errors) => return render_session(&app, &who, &id, Some((&body, errors))).await,
     };
     let by = recorded_by(&who);
-    let now = jiff::Timestamp::now();
+    let now = app.clock.now();
     match app.records.upw_record_attendance(&a.crn, &a.appointment, a.outcome, a.timesheet, &by, now).await {
         Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
         Err(e) => {
@@ -807,7 +807,7 @@ async fn allocate(
     };
     let by = recorded_by(&who);
     let today = app.clock.today();
-    match app.records.upw_allocate(&crn, &id, recurrence, today, &by, jiff::Timestamp::now()).await {
+    match app.records.upw_allocate(&crn, &id, recurrence, today, &by, app.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
         Err(e) => {
             // A refusal about the placement is fixed by choosing someone else: shown at the CRN.
@@ -862,7 +862,7 @@ async fn absent(
     let s = &session.session;
     let on = s.start.date();
     let by = recorded_by(&who);
-    let report = match app.records.upw_supervisor_absent(&s.supervisor, on, notice, &by, jiff::Timestamp::now()).await {
+    let report = match app.records.upw_supervisor_absent(&s.supervisor, on, notice, &by, app.clock.now()).await {
         Ok(r) => r,
         Err(e) => {
             let error = upw_error(e, "notice")?;

@@ -381,7 +381,8 @@ impl Default for TierInput {
     }
 }
 
-const INPUT_FIELDS: &[&str] = &[
+/// The fields of a `probity tier` row's `input` object (TIERING.md section 1).
+pub const INPUT_FIELDS: &[&str] = &[
     "gender",
     "rosh",
     "rsr",
