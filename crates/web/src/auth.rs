@@ -348,9 +348,12 @@ pub async fn check_password(
     let now = store::to_stored_precision(Timestamp::now());
     let policy = &access::LOCKOUT;
     let since = now - policy.window - policy.locked_for;
-    let locked = |failures: &[Timestamp]| access::locked_until(policy, failures, now).is_some();
+    // A concurrent attempt may have read the clock a moment after this one and claimed first:
+    // its failure counts, so the lock is judged as at the latest failure seen.
+    let judged = |failures: &[Timestamp]| failures.iter().copied().fold(now, Timestamp::max);
+    let locked = |failures: &[Timestamp]| access::locked_until(policy, failures, judged(failures)).is_some();
     if let Err(failures) = app.records.claim_sign_in_attempt(username, now, since, &locked).await? {
-        let until = access::locked_until(policy, &failures, now).unwrap_or(now);
+        let until = access::locked_until(policy, &failures, judged(&failures)).unwrap_or(now);
         return Ok(Err(SignInRefused::Locked { until }));
     }
     let record = app.records.user(username).await?;
@@ -362,7 +365,7 @@ pub async fn check_password(
     let Some(user) = user else {
         // The claim stands as this failure.
         let failures = app.records.failed_sign_ins(username, since).await?;
-        return Ok(Err(match access::locked_until(policy, &failures, now) {
+        return Ok(Err(match access::locked_until(policy, &failures, judged(&failures)) {
             Some(until) => SignInRefused::Locked { until },
             None => SignInRefused::Wrong,
         }));
