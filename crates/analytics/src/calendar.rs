@@ -1,13 +1,13 @@
 //! Calendar arithmetic shared by the measures.
 //!
 //! Spelled out here rather than left to a library's defaults because the measures
-//! depend on the exact boundary day, and RULES.md defines it.
+//! depend on the exact boundary day, and docs/rules/practice.md#proven-reoffending defines it.
 
 use jiff::civil::Date;
 
 /// `date` plus `months` calendar months: the same day number `months` months on, or
-/// that month's last day when the day does not exist there (RULES.md, "Proven
-/// reoffending"). 29 Feb 2024 + 12 months = 28 Feb 2025; 31 Mar 2024 + 18 months =
+/// that month's last day when the day does not exist there (docs/rules/practice.md#proven-reoffending).
+/// 29 Feb 2024 + 12 months = 28 Feb 2025; 31 Mar 2024 + 18 months =
 /// 30 Sep 2025.
 ///
 /// Saturates at [`Date::MAX`] (or [`Date::MIN`]) outside the supported range, so a

@@ -3,9 +3,9 @@
 //! Pure functions over values: no IO, no clock, no store. The CLI and the store feed
 //! them, so the same figure comes out whichever front end asks for it.
 //!
-//! - [`reoffending`]: the proven reoffending measure (RULES.md, "Proven reoffending").
+//! - [`reoffending`]: the proven reoffending measure (docs/rules/practice.md#proven-reoffending).
 //! - [`proportion`]: Wilson intervals, Newcombe differences and disproportionality.
-//! - [`workload`]: the workload points model (RULES.md, "Workload").
+//! - [`workload`]: the workload points model (docs/rules/practice.md#workload).
 //! - [`outcomes`]: each case's breach, recall and completion with its protected characteristics.
 //! - [`measures`]: every performance measure, defined once, as dated facts per case.
 //! - [`staff_process`]: disproportionality in a staff process (the performance-improvement flag).

@@ -1,5 +1,6 @@
-//! Management information measures (RULES.md "Performance measures", "Contact, compliance and
-//! enforcement", "Unpaid work", "Plans, reviews, interventions"), each defined once.
+//! Management information measures (docs/rules/practice.md#performance-measures,
+//! docs/rules/practice.md#contact-compliance-and-enforcement, docs/rules/practice.md#unpaid-work,
+//! docs/rules/practice.md#plans-reviews-interventions), each defined once.
 //!
 //! A case's record becomes a list of dated [`Fact`]s by [`case_facts`], a pure function of
 //! its events that never reads "today". Every figure for any place and any period is then a
@@ -90,40 +91,40 @@ fn serialize_id<S: serde::Serializer>(id: &MeasureId, s: S) -> Result<S::Ok, S::
     s.serialize_str(id.id())
 }
 
-const SERVICE_LEVELS: &str = "RULES.md, Performance measures: CRC service levels (2014-2021)";
+const SERVICE_LEVELS: &str = "docs/rules/practice.md#performance-measures: CRC service levels (2014-2021)";
 
-/// Follow-up of a non-attendance (RULES.md, Contact: "a non-attendance is followed up within
+/// Follow-up of a non-attendance (docs/rules/practice.md#contact: "a non-attendance is followed up within
 /// 5 business days").
 pub const NON_ATTENDANCE_FOLLOW_UP: Rule = Rule {
     key: "measure.non_attendance_follow_up",
     period: Period::BusinessDays(5),
-    source: "RULES.md, Contact, compliance and enforcement: a non-attendance is followed up within 5 business days",
+    source: "docs/rules/practice.md#contact: a non-attendance is followed up within 5 business days",
 };
 
-/// UPW arranged (RULES.md, Unpaid work: "arrange UPW within 7 business days of allocation").
+/// UPW arranged (docs/rules/practice.md#unpaid-work: "arrange UPW within 7 business days of allocation").
 pub const UPW_ARRANGED: Rule = Rule {
     key: "measure.upw_arranged",
     period: Period::BusinessDays(7),
-    source: "RULES.md, Unpaid work and Performance measures: UPW arranged within 7 business days of allocation",
+    source: "docs/rules/practice.md#unpaid-work and docs/rules/practice.md#performance-measures: UPW arranged within 7 \
+             business days of allocation",
 };
 
-/// Unseen: no face-to-face contact for more than a month (RULES.md, Contact: everyone
+/// Unseen: no face-to-face contact for more than a month (docs/rules/practice.md#contact: everyone
 /// supervised for a whole month is offered at least one face-to-face appointment that month).
 pub const UNSEEN_AFTER: Rule = Rule {
     key: "measure.unseen",
     period: Period::Months(1),
-    source: "RULES.md, Contact, compliance and enforcement: at least one face-to-face contact a month; \
-             nobody may go unseen",
+    source: "docs/rules/practice.md#contact: at least one face-to-face contact a month; nobody may go unseen",
 };
 
-/// A referral's service should start within 4 weeks of the referral. RULES.md (Plans, reviews,
-/// interventions) names the stages but no timescale, so this is a Probity default.
+/// A referral's service should start within 4 weeks of the referral. docs/rules/practice.md#interventions
+/// names the stages but no timescale, so this is a Probity default.
 pub const REFERRAL_START: Rule = Rule {
     key: "measure.referral_start",
     period: Period::Weeks(4),
-    source: "Probity default (RULES.md, Plans, reviews, interventions lists the referral stages and the waiting \
-             lists for programmes but gives no timescale): a service starts within 4 weeks of the referral, \
-             about the time a sentence plan takes to settle after the first appointment",
+    source: "Probity default (docs/rules/practice.md#interventions lists the referral stages and the waiting lists for \
+             programmes but gives no timescale): a service starts within 4 weeks of the referral, about the time a \
+             sentence plan takes to settle after the first appointment",
 };
 
 impl MeasureId {
@@ -260,8 +261,8 @@ pub const MEASURES: [Measure; 19] = [
                      prepared.",
         numerator: "packs complete on or before the due date",
         denominator: "breach packs due in the period",
-        source: "RULES.md, Contact, compliance and enforcement: breach pack due within 10 working days and \
-                 complete; the report on returned packs",
+        source: "docs/rules/practice.md#enforcement: breach pack due within 10 working days and complete; the report \
+                 on returned packs",
         higher_is_better: true,
         weight: None,
     },
@@ -273,7 +274,8 @@ pub const MEASURES: [Measure; 19] = [
                      completion or early termination for good progress. Deaths and transfers out are left out.",
         numerator: "orders completed successfully",
         denominator: "orders ended in the period (excluding deaths and transfers out)",
-        source: "RULES.md, Performance measures: successful completion of community sentences (report: 78%)",
+        source: "docs/rules/practice.md#performance-measures: successful completion of community sentences (report: \
+                 78%)",
         higher_is_better: true,
         weight: None,
     },
@@ -285,7 +287,7 @@ pub const MEASURES: [Measure; 19] = [
                      ended without recall or revocation. Deaths and transfers out are left out.",
         numerator: "licences and PSS completed successfully",
         denominator: "licences and PSS ended in the period (excluding deaths and transfers out)",
-        source: "RULES.md, Performance measures: successful completion of licences/PSS (report: 80%)",
+        source: "docs/rules/practice.md#performance-measures: successful completion of licences/PSS (report: 80%)",
         higher_is_better: true,
         weight: None,
     },
@@ -297,8 +299,8 @@ pub const MEASURES: [Measure; 19] = [
                      start to end.",
         numerator: "sentences with one responsible officer throughout",
         denominator: "sentences ended in the period",
-        source: "RULES.md, Organisation and people: 59% of inspected cases kept the same responsible officer \
-                 (national 48%); the inspection question AS.D5",
+        source: "docs/rules/practice.md#organisation-and-people: 59% of inspected cases kept the same responsible \
+                 officer (national 48%); the inspection question AS.D5",
         higher_is_better: true,
         weight: None,
     },
@@ -310,8 +312,8 @@ pub const MEASURES: [Measure; 19] = [
                      local authority.",
         numerator: "checks answered",
         denominator: "checks requested in the period",
-        source: "RULES.md, Plans, reviews, interventions: safeguarding checks (report: local authorities answered \
-                 about 60% of requests)",
+        source: "docs/rules/practice.md#safeguarding: safeguarding checks (report: local authorities answered about \
+                 60% of requests)",
         higher_is_better: true,
         weight: None,
     },
@@ -323,7 +325,7 @@ pub const MEASURES: [Measure; 19] = [
                      appointment) is past its due date, by the contact rules the worklist uses.",
         numerator: "people whose contact is overdue",
         denominator: "people supervised in the community",
-        source: "RULES.md, Contact, compliance and enforcement: first appointment and contact frequency",
+        source: "docs/rules/practice.md#contact: first appointment and contact frequency",
         higher_is_better: false,
         weight: None,
     },
@@ -360,7 +362,7 @@ pub const MEASURES: [Measure; 19] = [
                      past its due date.",
         numerator: "people with a review overdue",
         denominator: "people on an active sentence",
-        source: "RULES.md, Plans, reviews, interventions: scheduled and triggered reviews",
+        source: "docs/rules/practice.md#reviews: scheduled and triggered reviews",
         higher_is_better: false,
         weight: None,
     },
@@ -385,8 +387,8 @@ pub const MEASURES: [Measure; 19] = [
                      Counted where the case was on the day of the session.",
         numerator: "sessions attended where the person was stood down",
         denominator: "unpaid work sessions attended",
-        source: "RULES.md, Unpaid work: at most 10 people per supervisor (the report: people over that were sent \
-                 home, \"stood down\"); DESIGN.md: no stand-downs",
+        source: "docs/rules/practice.md#unpaid-work: at most 10 people per supervisor (the report: people over that \
+                 were sent home, \"stood down\"); docs/design.md#roles: no stand-downs",
         higher_is_better: false,
         weight: None,
     },
@@ -400,8 +402,8 @@ pub const MEASURES: [Measure; 19] = [
                      Counted where the case was on the day of the session.",
         numerator: "attended sessions credited with some time",
         denominator: "unpaid work sessions attended",
-        source: "RULES.md, Unpaid work: credited time for a session = (end - start) - penalty minutes, for \
-                 attended outcomes only; adjustments capped at 180 minutes each",
+        source: "docs/rules/practice.md#unpaid-work: credited time for a session = (end - start) - penalty minutes, \
+                 for attended outcomes only; adjustments capped at 180 minutes each",
         higher_is_better: true,
         weight: Some("minutes credited"),
     },

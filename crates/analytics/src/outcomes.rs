@@ -6,7 +6,7 @@
 //! person; a person outside an outcome's population (never released, say, for recall) is
 //! not counted in its rate at all. Characteristics are read from the person's latest
 //! recorded details; one not recorded is its own group, "Not recorded", so the population
-//! is whole (RULES.md: protected characteristics are optional).
+//! is whole (docs/rules/practice.md#organisation-and-people: protected characteristics are optional).
 
 use domain::event::CaseEvent;
 use domain::ids::Code;

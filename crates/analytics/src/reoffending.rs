@@ -1,4 +1,4 @@
-//! The proven reoffending measure, exactly as RULES.md "Proven reoffending" defines it.
+//! The proven reoffending measure, exactly as docs/rules/practice.md#proven-reoffending defines it.
 //!
 //! A person enters the cohort of the calendar quarter of their first start in that
 //! quarter, so someone who starts in January and again in August is in two cohorts. For
@@ -8,7 +8,7 @@
 //! inclusive and use [`add_months`]. Reoffences belong to the person, not to the row or
 //! the start that carries them.
 //!
-//! Decisions where RULES.md is silent:
+//! Decisions where docs/rules/practice.md#proven-reoffending is silent:
 //! - "After that start" is strictly after: an offence on the start day itself is not a
 //!   reoffence, because on that day it cannot be told apart from the index offence or
 //!   from offending before the order began.
@@ -190,7 +190,7 @@ fn counted_reoffences(start: Date, sorted: &[&Reoffence]) -> u64 {
 }
 
 /// What put a person in a cohort: the start of a community sentence or a release from
-/// custody (RULES.md, "Proven reoffending").
+/// custody (docs/rules/practice.md#proven-reoffending).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StartKind {

@@ -1,10 +1,10 @@
-//! The workload model of RULES.md "Workload": points per case and per report against the
+//! The workload model of docs/rules/practice.md#workload: points per case and per report against the
 //! points an officer has available after reductions.
 //!
 //! Every number a provider may change is in a policy table that names its source
 //! ([`WorkloadPolicy::DEFAULT`]); the logic never holds a number of its own.
 //!
-//! Decisions where RULES.md is silent:
+//! Decisions where docs/rules/practice.md#workload is silent:
 //! - A reduction's `end` is the last day it applies (inclusive); `None` means open-ended.
 //!   Trainee and newly qualified reductions also end by themselves when their scheme
 //!   runs out: "months 0-6" is from the start day up to the day before the same day
@@ -29,7 +29,7 @@ use serde::Serialize;
 
 use crate::calendar::add_months;
 
-/// The row of a legacy tier in the points table: A3, A2, A1, A0, B3, ... D0, as RULES.md
+/// The row of a legacy tier in the points table: A3, A2, A1, A0, B3, ... D0, as docs/rules/practice.md#workload
 /// lists them.
 fn row(tier: LegacyTier) -> usize {
     let protect = match tier.protect {
@@ -139,8 +139,8 @@ pub struct WorkloadPolicy {
     pub source: &'static str,
 }
 
-const RULES_WORKLOAD: &str = "reference/RULES.md, Workload: the legacy-tier workload \
-     measurement model used by probation providers in England and Wales";
+const RULES_WORKLOAD: &str = "docs/rules/practice.md#workload: the legacy-tier workload measurement model used by \
+     probation providers in England and Wales";
 
 impl WorkloadPolicy {
     pub const DEFAULT: WorkloadPolicy = WorkloadPolicy {

@@ -1,7 +1,7 @@
 //! A dashboard's worth of MI figures from the projection: every measure for every team over
 //! 12 months (by month), each figure one SQL query, on a generated provider in SQLite; p50,
 //! p99 and max per figure, against a full recompute of every case's facts from the log as the
-//! same-run reference. (DESIGN.md target: any dashboard figure p99 under 50 ms.)
+//! same-run reference. (docs/design.md#performance-targets: any dashboard figure p99 under 50 ms.)
 //!
 //! `cargo bench -p probity --bench mi -- [--cases 30000]`
 

@@ -128,7 +128,7 @@ pub enum StoreInspectCommand {
     },
     /// The inspection's report from the store: key facts, findings per domain, the
     /// inspectors' narrative, practice examples and appendices (JSON or printable HTML on
-    /// stdout); the RULES.md findings JSON is its `findings`.
+    /// stdout); the findings JSON of docs/rules/practice.md#file-formats is its `findings`.
     Findings {
         #[arg(long)]
         database: String,

@@ -13,7 +13,7 @@ pub struct TierArgs {
     pub model: String,
 }
 
-/// Exit 0 when every row computed, 1 when any row failed, 2 on a usage error (TIERING.md §0).
+/// Exit 0 when every row computed, 1 when any row failed, 2 on a usage error (docs/rules/tiering.md#0-the-command).
 pub fn tier(a: TierArgs) -> anyhow::Result<ExitCode> {
     let model: domain::tier::Model = match a.model.parse() {
         Ok(m) => m,
@@ -75,7 +75,8 @@ pub struct UpwArgs {
 
 #[derive(Subcommand)]
 pub enum UpwCommand {
-    /// Solve a weekly unpaid-work scheduling instance (RULES.md format) exactly; JSON on stdout.
+    /// Solve a weekly unpaid-work scheduling instance (docs/rules/practice.md#the-scheduling-problem format) exactly;
+    /// JSON on stdout.
     Solve {
         #[arg(long)]
         instance: PathBuf,
@@ -106,7 +107,7 @@ pub struct InspectArgs {
 
 #[derive(Subcommand)]
 pub enum InspectCommand {
-    /// Draw an inspection case sample from a long-list CSV (RULES.md, Inspection); JSON on stdout.
+    /// Draw an inspection case sample from a long-list CSV (docs/rules/practice.md#file-formats); JSON on stdout.
     Sample {
         #[arg(long)]
         longlist: PathBuf,

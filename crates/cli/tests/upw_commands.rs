@@ -125,7 +125,7 @@ fn attend_records_the_supervisors_day_and_refuses_bad_times_writing_nothing() {
         args.extend_from_slice(extra);
         probity(&args)
     };
-    // RULES.md, Unpaid work: adjustments are capped at 180 minutes; the end must follow the start.
+    // docs/rules/practice.md#unpaid-work: adjustments are capped at 180 minutes; the end must follow the start.
     let base = ["--outcome", "attended_complied", "--started", "09:00", "--finished", "16:00"];
     fails(attend(&[&base[..], &["--travel", "181"]].concat()), "--travel: 181 is above the cap of 180 minutes");
     fails(attend(&["--outcome", "attended_complied", "--started", "16:00", "--finished", "09:00"]), "--finished");

@@ -1,5 +1,5 @@
 //! Assessment of risk and need (OASys): risk of serious harm per group, predictors and
-//! criminogenic needs (RULES.md, "Risk, needs and tiering").
+//! criminogenic needs (docs/rules/practice.md#risk-needs-and-tiering).
 
 use crate::ids::{InvalidValue, LocalId};
 use jiff::civil::Date;
@@ -142,7 +142,7 @@ pub struct Assessment {
     pub rsr: Option<Percent>,
     #[serde(default)]
     pub needs: BTreeMap<NeedArea, NeedSeverity>,
-    /// The OGRS4 predictors the current tiering model reads (TIERING.md 1.2). Older
+    /// The OGRS4 predictors the current tiering model reads (docs/rules/tiering.md#12-v3-fields). Older
     /// assessments have none, and their V3 tier is then `MISSING`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ogrs4: Option<Ogrs4>,
@@ -150,7 +150,7 @@ pub struct Assessment {
 
 /// OGRS4 scores: all reoffending (ARP) and combined serious reoffending (CSRP), both static
 /// (from criminal history alone) or both dynamic (with the assessment's dynamic items); a
-/// static score makes a V3 tier provisional (TIERING.md 3.3).
+/// static score makes a V3 tier provisional (docs/rules/tiering.md#33-provisional-flag).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Ogrs4 {
     pub arp: Percent,

@@ -71,7 +71,7 @@ pub struct CaseState {
     pub assessment: Option<Assessment>,
     pub objectives: Vec<Objective>,
     pub appointments: Vec<AppointmentRecord>,
-    /// Active registrations the tiering models read (TIERING.md 1.3).
+    /// Active registrations the tiering models read (docs/rules/tiering.md#13-registrations).
     #[serde(default)]
     pub registrations: BTreeSet<Registration>,
     #[serde(default)]
@@ -273,7 +273,10 @@ impl CaseState {
             }
             CaseEvent::TierCalculated { legacy, v3, provisional, because, .. } => {
                 if *provisional && !matches!(v3, V3Tier::Level(_)) {
-                    return reject("provisional", format!("a {v3} tier is never provisional (TIERING.md 3.3)"));
+                    return reject(
+                        "provisional",
+                        format!("a {v3} tier is never provisional (docs/rules/tiering.md#33-provisional-flag)"),
+                    );
                 }
                 if because.is_empty() {
                     return reject("because", "name what prompted the tier calculation");

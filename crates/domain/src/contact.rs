@@ -1,4 +1,4 @@
-//! Appointments and their outcomes (RULES.md, "Contact, compliance and enforcement").
+//! Appointments and their outcomes (docs/rules/practice.md#contact-compliance-and-enforcement).
 
 use crate::ids::LocalId;
 use jiff::civil::DateTime;
@@ -133,7 +133,7 @@ mod tests {
 
     #[test]
     fn enforceability_follows_rules() {
-        // RULES.md, Contact, compliance and enforcement: sent home for behaviour is
+        // docs/rules/practice.md#appointment-outcomes: sent home for behaviour is
         // enforceable, for a service issue it is not.
         let cases = [
             (Outcome::AttendedComplied, true, false),

@@ -22,7 +22,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// How a sentence ended. Completion rates count `Completed` and `EarlyTerminationGoodProgress`
-/// as successful (RULES.md, Performance measures).
+/// as successful (docs/rules/practice.md#performance-measures).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SentenceOutcome {
@@ -98,7 +98,7 @@ pub enum CaseEvent {
         assessment: Assessment,
     },
     /// A registration (domestic abuse, stalking, child protection, ...) the tiering models
-    /// read (TIERING.md 1.3). Refused if already registered.
+    /// read (docs/rules/tiering.md#13-registrations). Refused if already registered.
     RegistrationAdded {
         registration: Registration,
     },
@@ -118,7 +118,7 @@ pub enum CaseEvent {
     MappaEnded {
         on: Date,
     },
-    /// The case's tier recomputed (both models, TIERING.md): `because` names the kinds of
+    /// The case's tier recomputed (both models, docs/rules/tiering.md): `because` names the kinds of
     /// event that prompted it, `missing` the inputs the models lacked.
     TierCalculated {
         legacy: LegacyTier,
@@ -129,7 +129,7 @@ pub enum CaseEvent {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         missing: Vec<MissingInput>,
     },
-    /// A CRC case handed back to the NPS (RULES.md: a CRC case whose risk rises to high goes
+    /// A CRC case handed back to the NPS (docs/rules/practice.md#allocation: a CRC case whose risk rises to high goes
     /// back to the NPS), with why.
     EscalatedToNps {
         on: Date,
@@ -149,7 +149,7 @@ pub enum CaseEvent {
         note: Option<Note>,
     },
     /// A warning letter for an enforceable failure; the person has 7 days to respond
-    /// (RULES.md, Enforcement). Refused unless the appointment's outcome is enforceable.
+    /// (docs/rules/practice.md#enforcement). Refused unless the appointment's outcome is enforceable.
     WarningLetterIssued {
         appointment: LocalId,
         on: Date,
@@ -204,7 +204,7 @@ pub enum CaseEvent {
         subject: PlanSubject,
         reason: Note,
     },
-    /// Something that calls for a sentence plan review (RULES.md, Plans, reviews).
+    /// Something that calls for a sentence plan review (docs/rules/practice.md#reviews).
     ReviewTriggered {
         trigger: ReviewTrigger,
         on: Date,
@@ -252,7 +252,7 @@ pub enum CaseEvent {
         timesheet: crate::unpaid_work::Timesheet,
     },
     /// A referral to a rate-card service, linked to sentence plan objectives and the needs
-    /// they address (RULES.md, Plans, reviews, interventions).
+    /// they address (docs/rules/practice.md#interventions and docs/rules/practice.md#sentence-plans).
     InterventionReferred {
         referral: LocalId,
         service: Code,
@@ -299,7 +299,7 @@ pub enum CaseEvent {
     },
     /// A further offence committed on `offence_date` and proven on `proven_on` by a
     /// conviction (at `court`) or a caution: what the proven reoffending measure counts
-    /// (RULES.md, "Proven reoffending"; `reoffending::check_reoffence`). A breach is not one.
+    /// (docs/rules/practice.md#proven-reoffending; `reoffending::check_reoffence`). A breach is not one.
     ReoffenceProven {
         offence_date: Date,
         proven_on: Date,

@@ -32,7 +32,7 @@ pub struct Team {
     pub name: Name,
 }
 
-/// Staff grades (RULES.md, Organisation and people).
+/// Staff grades (docs/rules/practice.md#organisation-and-people).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {

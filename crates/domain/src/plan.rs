@@ -1,4 +1,4 @@
-//! Sentence plan objectives (RULES.md, "Plans, reviews, interventions").
+//! Sentence plan objectives (docs/rules/practice.md#sentence-plans).
 
 use crate::assessment::{NeedArea, RiskGroup};
 use crate::ids::{LocalId, Note};

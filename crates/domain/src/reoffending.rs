@@ -1,4 +1,4 @@
-//! Proven reoffending as the record holds it (RULES.md, "Proven reoffending"): a further
+//! Proven reoffending as the record holds it (docs/rules/practice.md#proven-reoffending): a further
 //! offence proven by a conviction at court or a caution, recorded on the person's case as a
 //! `reoffence_proven` event. The measure itself (cohorts, follow-up, waiting period) is
 //! `analytics::reoffending`; this module only decides whether a reoffence may be recorded.
@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// How the offence was proven: only convictions and cautions count as proven reoffending
-/// (RULES.md). A breach of an order is neither, so it is never recorded as one.
+/// (docs/rules/practice.md#enforcement). A breach of an order is neither, so it is never recorded as one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Disposal {

@@ -1,5 +1,5 @@
-//! Sentences, their requirements and licence conditions (RULES.md, "Sentences, requirements,
-//! allocation").
+//! Sentences, their requirements and licence conditions (docs/rules/practice.md#sentences-and-requirements
+//! and docs/rules/practice.md#licences-and-pss).
 
 use crate::ids::{InvalidValue, LocalId, Name};
 use jiff::civil::Date;

@@ -1,4 +1,4 @@
-//! Unpaid work (UPW) facts on the case record (RULES.md, "Unpaid work"): what the person can
+//! Unpaid work (UPW) facts on the case record (docs/rules/practice.md#unpaid-work): what the person can
 //! attend (recorded by the officer) and the supervisor's timesheet for a session, with the
 //! credit rule. The weekly scheduler and the rest of UPW live in the `upw` crate.
 
@@ -9,7 +9,7 @@ use crate::sentence::RequirementKind;
 use jiff::civil::{DateTime, Time};
 use serde::{Deserialize, Serialize};
 
-/// Travel time and other adjustments are each capped at 180 minutes (RULES.md, Unpaid work).
+/// Travel time and other adjustments are each capped at 180 minutes (docs/rules/practice.md#unpaid-work).
 pub const ADJUSTMENT_CAP_MINUTES: u16 = 180;
 
 /// A day of the week the person can work, as the scheduler spells it.
@@ -54,7 +54,7 @@ pub struct BusyPeriod {
     pub reason: BusyReason,
 }
 
-/// What the scheduler must respect for this person (RULES.md: "Placements suit the person").
+/// What the scheduler must respect for this person (docs/rules/practice.md#unpaid-work: "Placements suit the person").
 /// A new record replaces the previous one (a zero-hours worker's shifts change weekly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UnpaidWorkNeeds {
@@ -137,7 +137,7 @@ impl Timesheet {
         Ok(())
     }
 
-    /// Credited minutes (RULES.md, Unpaid work): (end - start) - penalty, plus the capped
+    /// Credited minutes (docs/rules/practice.md#unpaid-work): (end - start) - penalty, plus the capped
     /// adjustments, for attended outcomes only.
     pub fn credited_minutes(&self, outcome: Outcome) -> u32 {
         if !outcome.attended() {

@@ -1,6 +1,6 @@
 //! Interventions, management oversight, and allocation guidance outside the fold (issue 3,
-//! items 9 and 10). Rows cite RULES.md ("Plans, reviews, interventions"; "Sentences,
-//! requirements, allocation"), the policy table or the inspection report.
+//! items 9 and 10). Rows cite docs/rules/practice.md#interventions,
+//! docs/rules/practice.md#management-oversight, the policy table or the inspection report.
 
 use domain::assessment::{NeedArea, NeedSeverity, RoshLevel};
 use domain::case::CaseState;
@@ -127,7 +127,7 @@ fn started() -> CaseState {
 
 #[test]
 fn a_referral_moves_through_its_stages_and_keeps_its_dates() {
-    // RULES.md, Plans, reviews, interventions: referred, accepted, started, completed, with an
+    // docs/rules/practice.md#interventions: referred, accepted, started, completed, with an
     // end-of-service outcome per objective.
     let mut case = started();
     apply_all(&mut case, &[close("R1", "2026-03-02", Closure::Completed, None)], "2026-03-02");
@@ -148,7 +148,7 @@ fn a_referral_moves_through_its_stages_and_keeps_its_dates() {
 
 #[test]
 fn closures_table() {
-    // (state before, closure, reason, accepted?, why: RULES.md, Plans, reviews, interventions)
+    // (state before, closure, reason, accepted?, why: docs/rules/practice.md#interventions)
     let referred = || {
         let mut c = planned();
         apply_all(&mut c, &[refer("R1", &["O1"], &[NeedArea::Accommodation], "2026-01-12")], "2026-01-12");
@@ -291,7 +291,8 @@ fn referral_worklist_items_table() {
 fn new_rules_name_their_source() {
     for rule in [&REFERRAL_ACCEPTANCE, &REFERRAL_OUTCOMES, &OVERSIGHT_ACTION] {
         assert!(RULES.contains(&rule), "{} is listed", rule.key);
-        let named = ["RULES.md", "Probity default", "london-crc-inspection-2018.md"];
+        let named =
+            ["docs/rules/practice.md", "Probity default", "the report (docs/rules/README.md#the-inspection-report)"];
         assert!(named.iter().any(|n| rule.source.starts_with(n)), "{}: {}", rule.key, rule.source);
     }
 }
@@ -325,7 +326,7 @@ fn rate_card_validation_table() {
     use DeliveryMode::*;
     use NeedArea::*;
     let ok = service("ACC1", Accommodation, OneToOne, 40, &["HCK"], false);
-    // (services, refused field or None, why: RULES.md, Plans, reviews, interventions)
+    // (services, refused field or None, why: docs/rules/practice.md#interventions)
     let rows: Vec<(Vec<Service>, Option<&str>, &str)> = vec![
         (vec![ok.clone()], None, "a service with provider, need area, mode, price, capacity, boroughs"),
         (vec![ok.clone(), ok.clone()], Some("id"), "service ids are unique on the card"),
@@ -382,7 +383,11 @@ fn crn(n: u32) -> Crn {
 fn a_programme_group_fills_to_twelve_then_waits_in_order() {
     let mut g = ProgrammeGroup::new();
     for n in 1..=14 {
-        assert_eq!(g.join(crn(n)).unwrap(), n <= 12, "RULES.md: groups of up to 12 with waiting lists");
+        assert_eq!(
+            g.join(crn(n)).unwrap(),
+            n <= 12,
+            "docs/rules/practice.md#interventions: groups of up to 12 with waiting lists"
+        );
     }
     assert_eq!(g.join(crn(3)), Err(GroupError::AlreadyJoined(crn(3))));
     g.leave(&crn(5)).unwrap();
@@ -414,7 +419,7 @@ fn op() -> impl Strategy<Value = Op> {
 }
 
 proptest! {
-    /// RULES.md: groups of up to 12 with waiting lists. Never more than 12, nobody in the
+    /// docs/rules/practice.md#interventions: groups of up to 12 with waiting lists. Never more than 12, nobody in the
     /// group and waiting at once, nobody twice, and promotion takes the head of the list.
     #[test]
     fn programme_group_invariants(ops in prop::collection::vec(op(), 0..120)) {

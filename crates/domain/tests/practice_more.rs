@@ -1,5 +1,5 @@
 //! Table-driven tests of the review, safeguarding and RAR rules. Every row cites its source:
-//! RULES.md section or the policy table (`domain::practice::policy`) that sets it.
+//! the section of docs/rules/practice.md or the policy table (`domain::practice::policy`) that sets it.
 
 use domain::assessment::{RiskGroup, RoshLevel};
 use domain::case::{CaseState, Rejected};
@@ -157,12 +157,16 @@ fn answer(agency: Agency, on: &str) -> CaseEvent {
 fn new_policy_values_and_sources() {
     // (rule, period, source prefix)
     let rows = [
-        (&policy::REVIEW_SCHEDULED, Period::Months(6), "Probity default (RULES.md, Plans, reviews"),
+        (&policy::REVIEW_SCHEDULED, Period::Months(6), "Probity default (docs/rules/practice.md#reviews"),
         (&policy::REVIEW_NOTICE, Period::Weeks(4), "Probity default"),
-        (&policy::REVIEW_TRIGGERED, Period::BusinessDays(10), "Probity default (RULES.md, Plans, reviews"),
-        (&policy::SAFEGUARDING_REQUEST, Period::BusinessDays(5), "Probity default (RULES.md, Plans, reviews"),
-        (&policy::SAFEGUARDING_CHASE, Period::BusinessDays(10), "Probity default (RULES.md, Plans, reviews"),
-        (&policy::RAR_PACE, Period::Weeks(1), "Probity default (RULES.md, Sentences"),
+        (&policy::REVIEW_TRIGGERED, Period::BusinessDays(10), "Probity default (docs/rules/practice.md#reviews"),
+        (
+            &policy::SAFEGUARDING_REQUEST,
+            Period::BusinessDays(5),
+            "Probity default (docs/rules/practice.md#safeguarding",
+        ),
+        (&policy::SAFEGUARDING_CHASE, Period::BusinessDays(10), "Probity default (docs/rules/practice.md#safeguarding"),
+        (&policy::RAR_PACE, Period::Weeks(1), "Probity default (docs/rules/practice.md#sentences-and-requirements"),
         (&policy::RAR_PACE_NOTICE, Period::Weeks(4), "Probity default"),
     ];
     for (rule, period, source) in rows {
@@ -173,7 +177,7 @@ fn new_policy_values_and_sources() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Reviews (RULES.md, Plans, reviews, interventions)
+// Reviews (docs/rules/practice.md#reviews)
 // ---------------------------------------------------------------------------------------
 
 #[test]
@@ -322,7 +326,7 @@ fn a_change_of_overall_rosh_is_a_risk_change_trigger() {
 }
 
 // ---------------------------------------------------------------------------------------
-// Safeguarding (RULES.md, Plans, reviews, interventions)
+// Safeguarding (docs/rules/practice.md#safeguarding)
 // ---------------------------------------------------------------------------------------
 
 /// Events with the date each occurred.
@@ -454,7 +458,7 @@ fn response_rate_per_local_authority() {
 }
 
 // ---------------------------------------------------------------------------------------
-// RAR days (RULES.md, Plans, reviews, interventions; Sentences)
+// RAR days (docs/rules/practice.md#rar-days; docs/rules/practice.md#sentences-and-requirements)
 // ---------------------------------------------------------------------------------------
 
 fn rar_order(max_days: u16) -> Sentence {

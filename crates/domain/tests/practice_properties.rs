@@ -162,7 +162,7 @@ fn key(i: &WorkItem) -> (String, WorkKind, Subject) {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
 
-    /// RULES.md, Enforcement: the count never goes negative (it is a count of recorded
+    /// docs/rules/practice.md#enforcement: the count never goes negative (it is a count of recorded
     /// failures) and never exceeds the enforceable outcomes on the case.
     #[test]
     fn failure_count_is_bounded_by_enforceable_outcomes(ops in prop::collection::vec(op(), 0..40), t in 0u16..500) {

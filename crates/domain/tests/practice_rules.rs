@@ -1,5 +1,5 @@
 //! Table-driven tests of the supervision practice rules. Every row cites its source:
-//! RULES.md section or the policy table (`domain::practice::policy`) that sets it.
+//! the section of docs/rules/practice.md or the policy table (`domain::practice::policy`) that sets it.
 
 use domain::assessment::{NeedArea, NeedSeverity, RiskGroup, RoshLevel};
 use domain::case::{CaseState, Rejected};
@@ -148,7 +148,11 @@ fn objective(oid: &str, needs: &[NeedArea], risks: &[RiskGroup]) -> CaseEvent {
 #[test]
 fn every_policy_rule_names_its_source() {
     for rule in policy::RULES {
-        assert!(rule.source.starts_with("RULES.md") || rule.source.starts_with("Probity default"), "{}", rule.key);
+        assert!(
+            rule.source.starts_with("docs/rules/practice.md") || rule.source.starts_with("Probity default"),
+            "{}",
+            rule.key
+        );
     }
     let mut keys: Vec<&str> = policy::RULES.iter().map(|r| r.key).collect();
     keys.sort();
@@ -176,7 +180,7 @@ fn contact_frequency_table() {
     for (rosh, weeks, expected, why) in rows {
         assert_eq!(contact_interval(rosh, weeks), expected, "{why}");
     }
-    // RULES.md, Contact: the monthly minimum caps every row, with or without a tier.
+    // docs/rules/practice.md#contact: the monthly minimum caps every row, with or without a tier.
     for row in policy::CONTACT_FREQUENCY {
         for tier in [None, Some(V3Level::G), Some(V3Level::A)] {
             for weeks in [0, 100] {
@@ -199,12 +203,12 @@ fn contact_frequency_by_tier_and_rosh() {
         (Some(V3Level::C), Some(RoshLevel::Low), 20, "2026-03-02", "2026-04-02", "tier C monthly after 16 weeks"),
         (Some(V3Level::G), Some(RoshLevel::High), 30, "2026-03-02", "2026-03-09", "high RoSH weekly beats tier G"),
         (Some(V3Level::G), Some(RoshLevel::Medium), 4, "2026-03-02", "2026-03-16", "medium fortnightly (report)"),
-        (Some(V3Level::E), None, 30, "2026-01-31", "2026-02-28", "monthly floor (RULES.md, Contact)"),
+        (Some(V3Level::E), None, 30, "2026-01-31", "2026-02-28", "monthly floor (docs/rules/practice.md#contact)"),
     ];
     for (tier, rosh, weeks, seen, due, why) in rows {
         assert_eq!(policy::next_face_to_face(d(seen), tier, rosh, weeks), d(due), "{why}");
     }
-    assert!(policy::TIER_CONTACT_FREQUENCY_SOURCE.contains("RULES.md, Contact"));
+    assert!(policy::TIER_CONTACT_FREQUENCY_SOURCE.contains("docs/rules/practice.md#contact"));
     for level in V3Level::ALL {
         assert_eq!(policy::TIER_CONTACT_FREQUENCY.iter().filter(|r| r.tier == level).count(), 1, "{level:?}");
     }
@@ -212,7 +216,7 @@ fn contact_frequency_by_tier_and_rosh() {
 
 #[test]
 fn first_appointment_and_plan_deadlines() {
-    // RULES.md, Contact: 5 business days of allocation (CO/SSO); 1 of release (licence).
+    // docs/rules/practice.md#contact: 5 business days of allocation (CO/SSO); 1 of release (licence).
     let rows = [
         ("2026-03-02", "2026-03-02", "2026-03-09", "CO: 5 business days from allocation, over a weekend"),
         ("2026-03-02", "2026-03-04", "2026-03-11", "CO: the clock runs from a later allocation"),
@@ -236,7 +240,7 @@ fn first_appointment_and_plan_deadlines() {
         let c = Case::custodial("X100002", release, true);
         assert_eq!(first_appointment_due(&c.0), Some(d(expected)), "{why}");
     }
-    // RULES.md, Contact: sentence plan within 15 business days of the first appointment.
+    // docs/rules/practice.md#contact: sentence plan within 15 business days of the first appointment.
     let mut c = Case::community("X100003", "2026-03-02", "2026-03-02");
     assert_eq!(sentence_plan_due(&c.0), None, "no plan clock before the first appointment");
     c.seen("A1", "2026-03-05");
@@ -272,7 +276,7 @@ fn next_face_to_face_follows_rosh_and_the_monthly_floor() {
         c.book("A2", expected, ContactKind::HomeVisit);
         assert!(c.item(seen, WorkKind::Contact).is_none(), "{why}: booked");
     }
-    // A telephone call is not face-to-face (RULES.md, Contact: face-to-face minimum).
+    // A telephone call is not face-to-face (docs/rules/practice.md#contact: face-to-face minimum).
     let mut c = Case::community("X100005", "2026-03-02", "2026-03-02");
     c.seen("A1", "2026-03-05");
     c.book("T1", "2026-03-10", ContactKind::Telephone);
@@ -281,7 +285,7 @@ fn next_face_to_face_follows_rosh_and_the_monthly_floor() {
 
 #[test]
 fn failed_to_attend_waits_five_working_days_for_evidence() {
-    // RULES.md, Contact: failed to attend is a holding state, 5 working days.
+    // docs/rules/practice.md#contact: failed to attend is a holding state, 5 working days.
     let rows = [
         ("2026-03-10", "2026-03-17", "Tuesday to Tuesday"),
         ("2026-04-02", "2026-04-13", "over Good Friday and Easter Monday"),
@@ -344,10 +348,15 @@ fn the_gate_refuses_invalid_enforcement_events() {
             attended,
             warn("A1", "2026-03-06"),
             Some("appointment"),
-            "RULES.md Enforcement: warnings follow enforceable failures",
+            "docs/rules/practice.md#enforcement: warnings follow enforceable failures",
         ),
         (none, warn("A9", "2026-03-06"), Some("appointment"), "no such appointment"),
-        (one_failure, warn("A2", "2026-03-20"), None, "RULES.md Enforcement: each unacceptable failure gets a warning"),
+        (
+            one_failure,
+            warn("A2", "2026-03-20"),
+            None,
+            "docs/rules/practice.md#enforcement: each unacceptable failure gets a warning",
+        ),
         (warned, warn("A2", "2026-03-21"), Some("appointment"), "one warning per failure"),
         (one_failure, warn("A2", "2026-03-18"), Some("on"), "a warning cannot precede the failure"),
         (
@@ -358,32 +367,32 @@ fn the_gate_refuses_invalid_enforcement_events() {
                 response_due: d("2026-03-24"),
             },
             Some("response_due"),
-            "RULES.md Enforcement: 7 days to respond",
+            "docs/rules/practice.md#enforcement: 7 days to respond",
         ),
         (
             attended,
             breach(&[], None, BreachPack::default()),
             Some("reason"),
-            "RULES.md: breach needs a failure or a recorded reason",
+            "docs/rules/practice.md#enforcement: breach needs a failure or a recorded reason",
         ),
         (
             attended,
             breach(&[], Some("threatened staff"), BreachPack::default()),
             None,
-            "RULES.md: serious, with a reason",
+            "docs/rules/practice.md#enforcement: serious, with a reason",
         ),
         (attended, breach(&["A1"], Some("x"), BreachPack::default()), Some("failures"), "A1 was attended"),
         (
             one_failure,
             breach(&["A2"], None, BreachPack::default()),
             Some("reason"),
-            "RULES.md: first failure breached only if serious, with a reason",
+            "docs/rules/practice.md#enforcement: first failure breached only if serious, with a reason",
         ),
         (
             one_failure,
             breach(&["A2"], Some("violence at reception"), BreachPack::default()),
             None,
-            "RULES.md: a serious first failure",
+            "docs/rules/practice.md#enforcement: a serious first failure",
         ),
         (one_failure, breach(&["A2", "A2"], Some("x"), BreachPack::default()), Some("failures"), "listed twice"),
         (breached, breach(&[], Some("again"), BreachPack::default()), Some("type"), "one open breach at a time"),
@@ -391,19 +400,19 @@ fn the_gate_refuses_invalid_enforcement_events() {
             resolved,
             breach(&["A2"], Some("x"), BreachPack::default()),
             Some("failures"),
-            "RULES.md: the count resets when a breach resolves",
+            "docs/rules/practice.md#enforcement: the count resets when a breach resolves",
         ),
         (
             breached,
             CaseEvent::BreachPackCompleted { pack: half },
             Some("pack.manager_countersigned"),
-            "RULES.md: the pack must be complete",
+            "docs/rules/practice.md#enforcement: the pack must be complete",
         ),
         (
             breached,
             CaseEvent::BreachPackCompleted { pack: BreachPack::default() },
             Some("pack.breach_report"),
-            "RULES.md: the pack must be complete",
+            "docs/rules/practice.md#enforcement: the pack must be complete",
         ),
         (breached, CaseEvent::BreachPackCompleted { pack: BreachPack::COMPLETE }, None, "a complete pack"),
         (attended, CaseEvent::BreachPackCompleted { pack: BreachPack::COMPLETE }, Some("type"), "no open breach"),
@@ -428,7 +437,7 @@ fn the_gate_refuses_invalid_enforcement_events() {
                 failures: vec![id("A2")],
             },
             Some("type"),
-            "RULES.md Enforcement: recall is for a licence, not a community sentence",
+            "docs/rules/practice.md#enforcement: recall is for a licence, not a community sentence",
         ),
         (
             one_failure,
@@ -467,7 +476,7 @@ fn the_gate_refuses_invalid_enforcement_events() {
 
 #[test]
 fn licences_are_enforced_by_recall_and_pss_by_breach() {
-    // RULES.md, Enforcement: breach (community sentence) or a recall decision (licence).
+    // docs/rules/practice.md#enforcement: breach (community sentence) or a recall decision (licence).
     // PSS is enforced at court (Offender Rehabilitation Act 2014), so breach applies there.
     let mut c = Case::custodial("X100020", "2026-03-02", true);
     c.seen("A1", "2026-03-03").missed("A2", "2026-03-10").missed("A3", "2026-03-17");
@@ -510,7 +519,7 @@ fn licences_are_enforced_by_recall_and_pss_by_breach() {
 
 #[test]
 fn failure_counting_rules() {
-    // RULES.md, Enforcement: second failure within 12 months; failures during a breach do
+    // docs/rules/practice.md#enforcement: second failure within 12 months; failures during a breach do
     // not count; resolution resets; a corrected outcome stops counting.
     let mut c = Case::community("X100030", "2026-03-02", "2026-03-02");
     c.seen("A1", "2026-03-05").missed("A2", "2026-03-19");
@@ -591,7 +600,7 @@ fn a_manager_exception_clears_the_mandatory_decision_for_that_failure_only() {
 
 #[test]
 fn community_order_scenario_from_allocation_to_breach_resolution() {
-    // RULES.md, Contact, compliance and enforcement, step by step.
+    // docs/rules/practice.md#contact-compliance-and-enforcement, step by step.
     let mut c = Case::community("X123456", "2026-03-02", "2026-03-02");
     let sentence = &c.0.current_sentence().unwrap().sentence;
     assert_eq!(sentence.requirements.len(), 2, "UPW and RAR");
@@ -678,7 +687,7 @@ fn community_order_scenario_from_allocation_to_breach_resolution() {
 
 #[test]
 fn no_contact_planned_is_an_explicit_fault_at_the_top() {
-    // RULES.md, Contact: a case with no contact due and none booked is a fault.
+    // docs/rules/practice.md#contact: a case with no contact due and none booked is a fault.
     let mut unallocated = Case::new("X100050");
     unallocated.ev("2026-03-02", CaseEvent::SentenceImposed { sentence: community_order("S1", d("2026-03-02")) });
     let items = unallocated.items("2026-03-04");
@@ -741,7 +750,7 @@ fn worklist_orders_by_risk_then_lateness_then_due_date() {
 
 #[test]
 fn plan_gaps_cover_needs_and_medium_plus_risks() {
-    // RULES.md, Plans: every offending-related need and every medium-or-above risk is
+    // docs/rules/practice.md#sentence-plans: every offending-related need and every medium-or-above risk is
     // addressed by an objective or carries a recorded reason.
     let mut c = Case::community("X100060", "2026-03-02", "2026-03-02");
     let mut a = assessment(

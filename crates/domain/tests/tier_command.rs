@@ -1,4 +1,4 @@
-//! The `probity tier` contract (TIERING.md section 0): order, per-row errors, exit codes,
+//! The `probity tier` contract (docs/rules/tiering.md#0-the-command): order, per-row errors, exit codes,
 //! usage errors that name the row and the field.
 
 use domain::tier::{Model, UsageError, run_command};
@@ -101,7 +101,7 @@ fn legacy_failing_row_exit_1() {
 
 #[test]
 fn the_same_input_means_different_things_per_model() {
-    // mappa_level is legacy-only, mappa_category V3-only (TIERING.md 1.2).
+    // mappa_level is legacy-only, mappa_category V3-only (docs/rules/tiering.md#12-v3-fields).
     let stdin = r#"[{"id":1,"input":{"mappa_level":3,"arp":0,"csrp":0,"rosh":"low"}}]"#;
     assert_eq!(ok(Model::Legacy, stdin).0[0]["tier"], "A0");
     assert_eq!(ok(Model::V3, stdin).0[0]["tier"], "G");

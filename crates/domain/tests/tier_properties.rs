@@ -1,5 +1,5 @@
-//! Invariants of both tiering models over generated inputs (TIERING.md 2 and 3).
-//! Generators lean on the documented boundary values so edges are hit often.
+//! Invariants of both tiering models over generated inputs (docs/rules/tiering.md#2-legacy-model and
+//! docs/rules/tiering.md#3-v3-model). Generators lean on the documented boundary values so edges are hit often.
 
 use std::collections::BTreeSet;
 
@@ -111,7 +111,8 @@ fn cfg() -> ProptestConfig {
 proptest! {
     #![proptest_config(cfg())]
 
-    /// TIERING.md 2.1.6 and 2.2: more points never give a lower level.
+    /// docs/rules/tiering.md#216-protect-level and docs/rules/tiering.md#22-change-axis: more points never give a lower
+    /// level.
     #[test]
     fn levels_are_monotone_in_points(a in 0u32..400, b in 0u32..400) {
         let (lo, hi) = (a.min(b), a.max(b));
@@ -120,8 +121,8 @@ proptest! {
         prop_assert!(ChangeLevel::from_points(lo) >= ChangeLevel::One);
     }
 
-    /// TIERING.md 2.1.6 note and 2.3: the output fields agree with each other, only MAPPA
-    /// level 1 makes the total odd, and 151/153 never occur.
+    /// docs/rules/tiering.md#216-protect-level (its note) and docs/rules/tiering.md#23-tier-string: the output fields
+    /// agree with each other, only MAPPA level 1 makes the total odd, and 151/153 never occur.
     #[test]
     fn legacy_result_is_self_consistent(input in input()) {
         if let Ok(r) = legacy::calculate(&input) {
@@ -140,7 +141,7 @@ proptest! {
         }
     }
 
-    /// TIERING.md 2.1.5: the women's component is 0 for anyone not female, and 0, 2, 4 or
+    /// docs/rules/tiering.md#215-womens-factors: the women's component is 0 for anyone not female, and 0, 2, 4 or
     /// 6 for women.
     #[test]
     fn women_factors_add_0_to_6_for_women_only(input in input()) {
@@ -157,7 +158,8 @@ proptest! {
         }
     }
 
-    /// TIERING.md 2.1.4 and 2.2.1: a registration only ever adds points.
+    /// docs/rules/tiering.md#214-complexity-factors and docs/rules/tiering.md#221-change-points: a registration only
+    /// ever adds points.
     #[test]
     fn adding_a_registration_never_lowers_the_legacy_tier(
         input in input(),
@@ -173,7 +175,7 @@ proptest! {
         }
     }
 
-    /// TIERING.md 3.1: the special values come first and are never provisional.
+    /// docs/rules/tiering.md#31-outcomes: the special values come first and are never provisional.
     #[test]
     fn special_values(input in input()) {
         let r = v3::calculate(&input);
@@ -186,7 +188,7 @@ proptest! {
         }
     }
 
-    /// TIERING.md 3.2: the tier is the highest of the steps. Checked independently by
+    /// docs/rules/tiering.md#32-steps: the tier is the highest of the steps. Checked independently by
     /// running each factor alone (on top of ARP = CSRP = 0, which gives G) and taking the
     /// maximum of those tiers.
     #[test]
@@ -215,7 +217,7 @@ proptest! {
         }
     }
 
-    /// TIERING.md 3.2: "steps never lower a tier": adding a registration, adding MAPPA or
+    /// docs/rules/tiering.md#32-steps: "steps never lower a tier": adding a registration, adding MAPPA or
     /// raising RoSH never lowers the V3 tier.
     #[test]
     fn more_risk_never_lowers_the_v3_tier(
@@ -239,8 +241,8 @@ proptest! {
         }
     }
 
-    /// TIERING.md 3.2-3.3: static/dynamic changes only the provisional flag, and with RoSH
-    /// present and no static score the tier is firm.
+    /// docs/rules/tiering.md#32-steps and docs/rules/tiering.md#33-provisional-flag: static/dynamic changes only the
+    /// provisional flag, and with RoSH present and no static score the tier is firm.
     #[test]
     fn predictor_types_only_affect_provisional(
         input in input(),
@@ -266,7 +268,7 @@ proptest! {
         prop_assert_eq!(TierInput::from_json(value).unwrap(), input);
     }
 
-    /// TIERING.md 0: the command gives, row by row and in order, what the calculations give.
+    /// docs/rules/tiering.md#0-the-command: the command gives, row by row and in order, what the calculations give.
     #[test]
     fn command_matches_the_calculations(inputs in prop::collection::vec(input(), 0..6)) {
         let stdin = Value::Array(

@@ -10,7 +10,7 @@ use serde_json::json;
 
 #[test]
 fn default_input_is_the_documented_default() {
-    // TIERING.md 0: male, nothing registered, no scores, no sentence, active event.
+    // docs/rules/tiering.md#0-the-command: male, nothing registered, no scores, no sentence, active event.
     let d = TierInput::default();
     assert_eq!(d.gender, Gender::NotFemale);
     assert!(d.has_active_event);
@@ -74,7 +74,7 @@ fn orders_are_by_seriousness() {
 
 #[test]
 fn legacy_change_basis_explains_the_rule() {
-    // TIERING.md 2.2: which rule decided, and the component points.
+    // docs/rules/tiering.md#22-change-axis: which rule decided, and the component points.
     let input = TierInput::from_json(json!({
         "sentence": {"custodial": true}, "assessment_completed_weeks_ago": 3,
         "ogrs": 45, "needs": {"attitudes": "standard"}, "registrations": ["iom_nominal"]
@@ -91,7 +91,7 @@ fn years(release: Date, today: Date) -> f64 {
 
 #[test]
 fn released_years_ago_boundaries() {
-    // TIERING.md 1.2 / 3.2 step 4: Y + d/365; boundary days inclusive.
+    // docs/rules/tiering.md#12-v3-fields and docs/rules/tiering.md#32-steps step 4: Y + d/365; boundary days inclusive.
     let today = date(2026, 8, 1);
     assert_eq!(years(date(2025, 8, 1), today), 1.0);
     assert_eq!(years(date(2025, 7, 31), today), 1.0 + 1.0 / 365.0);
@@ -114,7 +114,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// `<= 1` and `<= 5` on the measure agree with "released on or after today minus 1 (5)
-    /// calendar years" (TIERING.md 3.2 step 4) on every pair of dates.
+    /// calendar years" (docs/rules/tiering.md#32-steps step 4) on every pair of dates.
     #[test]
     fn released_years_ago_agrees_with_calendar_rule(
         today_offset in 0i64..20_000,

@@ -1,9 +1,9 @@
 //! Data-driven checks of both tiering models through the `probity tier` contract.
 //!
 //! The vectors live in `tests/data/tier/{legacy,v3}.json`, one per line: a `source` (the
-//! TIERING.md section it checks), a unique `name`, the `input` object, and `expect`: the
+//! docs/rules/tiering.md section it checks), a unique `name`, the `input` object, and `expect`: the
 //! output fields to compare, or `{"error": "<substring of the reason>"}`. Expected values
-//! were derived by hand from TIERING.md, not from this implementation.
+//! were derived by hand from docs/rules/tiering.md, not from this implementation.
 
 use domain::tier::{Model, run_command};
 use serde_json::{Map, Value, json};

@@ -1,5 +1,5 @@
 //! The tier as an event, allocation and escalation (issue 3, items 1 and 2). Every row cites
-//! its source: TIERING.md, RULES.md, or the policy table that sets it.
+//! its source: a section of docs/rules/tiering.md or docs/rules/practice.md, or the policy table that sets it.
 
 use domain::assessment::{Assessment, Ogrs4, Percent, RiskGroup, RoshLevel};
 use domain::case::CaseState;
@@ -78,8 +78,9 @@ fn tier_of(e: &Option<CaseEvent>) -> Option<(String, String, bool)> {
 fn the_tier_follows_its_inputs_as_an_event() {
     // Each step records a batch on the same case; expected (legacy, v3, provisional) or None.
     let mut case = sentenced();
-    // TIERING.md 2.2 rule 2 (a RAR is a mandate, no assessment: change 2), 2.1.6 (0 points: D);
-    // 3.1 (no OGRS4 predictors: MISSING, never provisional).
+    // docs/rules/tiering.md#22-change-axis rule 2 (a RAR is a mandate, no assessment: change 2);
+    // docs/rules/tiering.md#216-protect-level (0 points: D); docs/rules/tiering.md#31-outcomes (no OGRS4
+    // predictors: MISSING, never provisional).
     assert_eq!(case.tier.map(|t| (t.legacy.to_string(), t.v3.to_string())), Some(("D2".into(), "MISSING".into())));
     type Step = (&'static str, Vec<CaseEvent>, Option<(&'static str, &'static str, bool)>, &'static str);
     let steps: Vec<Step> = vec![
@@ -89,7 +90,8 @@ fn the_tier_follows_its_inputs_as_an_event() {
                 assessment: assessed("A1", "2026-01-20", Some(RoshLevel::Medium), 75.0, 1.0, true),
             }],
             Some(("C1", "C", false)),
-            "TIERING.md 3.4: ARP 75, CSRP 1.0 dynamic, RoSH medium -> C firm; 2.1.2 medium 10 -> C; OGRS 42 -> 4 -> 1",
+            "docs/rules/tiering.md#34-v3-checks: ARP 75, CSRP 1.0 dynamic, RoSH medium -> C firm; \
+             docs/rules/tiering.md#212-rosh-points: medium 10 -> C; OGRS 42 -> 4 -> 1",
         ),
         (
             "2026-01-21",
@@ -105,13 +107,15 @@ fn the_tier_follows_its_inputs_as_an_event() {
             "2026-01-22",
             vec![CaseEvent::RegistrationAdded { registration: Registration::IomNominal }],
             None,
-            "TIERING.md 1.3: IOM adds 2 change points (4 -> 6, still level 1) and V3 ignores it: unchanged, no event",
+            "docs/rules/tiering.md#13-registrations: IOM adds 2 change points (4 -> 6, still level 1) and V3 ignores \
+            it: unchanged, no event",
         ),
         (
             "2026-01-23",
             vec![CaseEvent::RegistrationAdded { registration: Registration::ChildProtection }],
             None,
-            "TIERING.md 1.3: child protection +2 protect (12: still C) and V3 F (< C): unchanged, no event",
+            "docs/rules/tiering.md#13-registrations: child protection +2 protect (12: still C) and V3 F (< C): \
+            unchanged, no event",
         ),
         (
             "2026-02-02",
@@ -122,14 +126,16 @@ fn the_tier_follows_its_inputs_as_an_event() {
                 },
             ],
             Some(("A1", "A", false)),
-            "TIERING.md 3.4: MAPPA (category 2) + RoSH very high -> A; 2.1.2-2.1.3: 150 + 150 -> A",
+            "docs/rules/tiering.md#34-v3-checks: MAPPA (category 2) + RoSH very high -> A; \
+             docs/rules/tiering.md#212-rosh-points and docs/rules/tiering.md#213-mappa-points: 150 + 150 -> A",
         ),
         (
             "2026-02-10",
             vec![CaseEvent::AssessmentCompleted { assessment: assessed("A3", "2026-02-10", None, 50.0, 6.9, true) }],
             Some(("A1", "B", true)),
-            "TIERING.md 3.4: RoSH missing, MAPPA present, ARP 50 / CSRP 6.9 dynamic -> B provisional; \
-             2.1.3-2.1.4: MAPPA level 2 (150) + child protection (2) -> A; change 4 + IOM 2 -> 1",
+            "docs/rules/tiering.md#34-v3-checks: RoSH missing, MAPPA present, ARP 50 / CSRP 6.9 dynamic -> B \
+            provisional; docs/rules/tiering.md#213-mappa-points and docs/rules/tiering.md#214-complexity-factors: \
+            MAPPA level 2 (150) + child protection (2) -> A; change 4 + IOM 2 -> 1",
         ),
     ];
     for (on, events, want, why) in steps {
@@ -141,7 +147,7 @@ fn the_tier_follows_its_inputs_as_an_event() {
 
 #[test]
 fn legacy_protect_points_come_from_mappa_without_rosh() {
-    // TIERING.md 2.1.3: MAPPA level 2 scores 150 whatever the RoSH, so the legacy letter is A.
+    // docs/rules/tiering.md#213-mappa-points: MAPPA level 2 scores 150 whatever the RoSH, so the legacy letter is A.
     let mut case = sentenced();
     record(
         &mut case,
@@ -167,10 +173,11 @@ fn a_tier_event_names_its_reasons_and_missing_inputs() {
         panic!("a new assessment and registration change the tier");
     };
     assert_eq!(because, vec![TierFactor::Assessment, TierFactor::Registration]);
-    // TIERING.md 3.3 P1/P2: static predictors and no RoSH.
+    // docs/rules/tiering.md#33-provisional-flag P1/P2: static predictors and no RoSH.
     assert_eq!(missing, vec![MissingInput::Rosh, MissingInput::DynamicPredictors]);
-    // TIERING.md 1.3 / 3.2 step 5: domestic abuse gives E; with RoSH missing and no MAPPA it is
-    // provisional unless something gives C (3.3 consequences).
+    // docs/rules/tiering.md#13-registrations and docs/rules/tiering.md#32-steps step 5: domestic abuse gives E;
+    // with RoSH missing and no MAPPA it is provisional unless something gives C (the consequences in
+    // docs/rules/tiering.md#33-provisional-flag).
     assert_eq!((v3, provisional), (V3Tier::Level(domain::tier::V3Level::E), true));
 }
 
@@ -205,13 +212,14 @@ fn bad_practice_events_are_refused_naming_the_field_and_change_nothing() {
             },
             CaseEvent::RegistrationAdded { registration: Registration::Stalking },
             "registration",
-            "a registration is added once (TIERING.md 1.3: registrations are a set)",
+            "a registration is added once (docs/rules/tiering.md#13-registrations: registrations are a set)",
         ),
         (
             sentenced(),
             CaseEvent::MappaSet { category: None, level: Some(MappaLevel::One) },
             "category",
-            "issue 3 bad input: a MAPPA level without category (RULES.md, Risk: categories 1-3, levels 1-3)",
+            "issue 3 bad input: a MAPPA level without category (docs/rules/practice.md#risk-needs-and-tiering: \
+            categories 1-3, levels 1-3)",
         ),
         (sentenced(), CaseEvent::MappaEnded { on: d("2026-01-07") }, "type", "ending MAPPA the case does not have"),
         (
@@ -224,7 +232,7 @@ fn bad_practice_events_are_refused_naming_the_field_and_change_nothing() {
                 missing: vec![],
             },
             "provisional",
-            "TIERING.md 3.3: provisional is false for NOT_SUPERVISED and MISSING",
+            "docs/rules/tiering.md#33-provisional-flag: provisional is false for NOT_SUPERVISED and MISSING",
         ),
         (
             sentenced(),
@@ -254,7 +262,7 @@ fn bad_practice_events_are_refused_naming_the_field_and_change_nothing() {
                 }),
             },
             "evidence.allocation_form_complete",
-            "RULES.md, allocation: a case allocation form must be complete before allocation",
+            "docs/rules/practice.md#allocation: a case allocation form must be complete before allocation",
         ),
         (
             {
@@ -281,7 +289,7 @@ fn bad_practice_events_are_refused_naming_the_field_and_change_nothing() {
 
 #[test]
 fn an_allocation_against_the_guidance_needs_a_reason() {
-    // Tier A (RoSH very high, MAPPA): RULES.md, allocation: tier A must go to a PO.
+    // Tier A (RoSH very high, MAPPA): docs/rules/practice.md#allocation-by-tier: tier A must go to a PO.
     let mut case = sentenced();
     record(
         &mut case,
@@ -327,7 +335,7 @@ fn grade_guidance_table() {
     let t = |s: &str| Some(s.parse::<LegacyTier>().unwrap());
     use GradeGuidance::{Po, PoOrPso};
     use RoshLevel::*;
-    // (tier, RSR, RoSH, PO-only features, guidance, RULES.md "Sentences, requirements, allocation")
+    // (tier, RSR, RoSH, PO-only features, guidance, docs/rules/practice.md#allocation-by-tier)
     let rows = [
         (t("A1"), Some(1.0), Some(Low), vec![], Po, "tier A must go to a PO"),
         (t("B2"), Some(2.9), Some(Medium), vec![], PoOrPso, "B may go to a PSO"),
@@ -351,7 +359,7 @@ fn grade_guidance_table() {
 #[test]
 fn provider_table() {
     let mappa = Some(Mappa { category: MappaCategory::Two, level: None });
-    // (RoSH, MAPPA, provider): RULES.md, allocation: the NPS keeps high/very high and all MAPPA.
+    // (RoSH, MAPPA, provider): docs/rules/practice.md#allocation: the NPS keeps high/very high and all MAPPA.
     let rows = [
         (None, None, Provider::Crc),
         (Some(RoshLevel::Low), None, Provider::Crc),
@@ -367,7 +375,7 @@ fn provider_table() {
 
 #[test]
 fn risk_rising_to_high_asks_for_escalation_until_it_is_recorded() {
-    // RULES.md, allocation: a CRC case whose risk rises to high goes back to the NPS.
+    // docs/rules/practice.md#allocation: a CRC case whose risk rises to high goes back to the NPS.
     let mut case = sentenced();
     let escalations = |c: &CaseState, today: &str| {
         worklist(c, d(today)).into_iter().filter(|i| i.kind == WorkKind::Escalation).collect::<Vec<_>>()
@@ -412,7 +420,7 @@ fn arb_registration() -> impl Strategy<Value = Registration> {
 
 proptest! {
     /// Recording the follow-on makes the tier a fixed point: the same inputs again yield no
-    /// further event, and a provisional flag only ever sits on an A-G tier (TIERING.md 3.3).
+    /// further event, and a provisional flag only ever sits on an A-G tier (docs/rules/tiering.md#33-provisional-flag).
     #[test]
     fn the_follow_on_is_a_fixed_point(
         rosh in prop::option::of(prop::sample::select(RoshLevel::ALL.to_vec())),

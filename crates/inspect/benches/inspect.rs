@@ -1,4 +1,4 @@
-//! Performance targets (DESIGN.md): a case sample from a 30,000-case long list under
+//! Performance targets (docs/design.md#performance-targets): a case sample from a 30,000-case long list under
 //! 100 ms; a 150-case inspection report under 1 s. The `reference_*` bench reads the same
 //! long list with the csv crate and nothing else, as a floor to compare the sampler with.
 

@@ -3,7 +3,7 @@
 //! examples attached to sampled cases, and the appendices (methodology with the sample's
 //! composition against the population, the look behind, the case data charts).
 //!
-//! The findings themselves are [`Report`] (the RULES.md JSON, unchanged); this wraps it.
+//! The findings themselves are [`Report`] (the JSON of docs/rules/practice.md#file-formats, unchanged); this wraps it.
 //! Pure: the caller reads the store and passes what it read.
 
 use std::collections::{BTreeMap, BTreeSet};

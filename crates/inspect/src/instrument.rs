@@ -1,5 +1,5 @@
 //! The case assessment instrument: the questions an inspector answers for each sampled
-//! case, with stable ids (RULES.md, Inspection, "The case assessment instrument").
+//! case, with stable ids (docs/rules/practice.md#the-case-assessment-instrument).
 //!
 //! Ids are a contract: assessment files, comparison files and saved reports refer to
 //! them, so they never change. The wording is the report's, shortened.
@@ -186,7 +186,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// The four case supervision standards and the questions each is rated from
-/// (RULES.md, Inspection, "File formats"). A standard takes the band of its lowest question.
+/// (docs/rules/practice.md#file-formats). A standard takes the band of its lowest question.
 pub const CASE_STANDARDS: [(&str, &[&str]); 4] = [
     ("assessment", &["PP.A1", "RR.A1", "AS.A1"]),
     ("planning", &["PP.P1", "RR.P1", "AS.P1"]),

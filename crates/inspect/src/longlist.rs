@@ -1,5 +1,5 @@
 //! The long list: every case in the region that started within the inspected window,
-//! as exported for the inspectorate (RULES.md, Inspection, "File formats").
+//! as exported for the inspectorate (docs/rules/practice.md#file-formats).
 
 use jiff::civil::Date;
 use serde::Serialize;

@@ -34,8 +34,8 @@ pub struct BackdatingPolicy {
 
 pub const BACKDATING: BackdatingPolicy = BackdatingPolicy {
     business_days: 5,
-    source: "Probity default (RULES.md and the report give no figure): a record written more than 5 business \
-             days after the date it gives is back-dated; 5 business days is the longest recording window in \
+    source: "Probity default (docs/rules/practice.md and the report give no figure): a record written more than 5 \
+             business days after the date it gives is back-dated; 5 business days is the longest recording window in \
              practice::policy (evidence for a failure to attend)",
 };
 

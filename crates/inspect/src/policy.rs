@@ -87,7 +87,7 @@ impl RatingPolicy {
         use Rating::*;
         RatingPolicy {
             source: "HM Inspectorate of Probation, standards framework and rules for rating, 2018 \
-                     (RULES.md, Inspection, Ratings)",
+                     (docs/rules/practice.md#ratings)",
             share_bands: vec![
                 ShareBand { min_percent: 80, rating: Outstanding },
                 ShareBand { min_percent: 65, rating: Good },

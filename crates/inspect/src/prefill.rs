@@ -22,7 +22,8 @@ use crate::report::Answer;
 pub const ASSESSMENT_TIMELINESS_BUSINESS_DAYS: (u32, &str) = (
     20,
     "Probity default (the report: assessment \"within an appropriate time of allocation\", no figure): the first \
-     appointment (5 business days, RULES.md) plus the sentence plan deadline (15 business days, RULES.md)",
+     appointment (5 business days, docs/rules/practice.md#contact) plus the sentence plan deadline (15 business days, \
+     docs/rules/practice.md#contact)",
 );
 
 /// A suggested answer and the evidence for it.

@@ -1,11 +1,11 @@
-//! Findings and ratings from inspectors' case assessments (RULES.md, Inspection, "Case
-//! assessment", "Ratings" and "File formats").
+//! Findings and ratings from inspectors' case assessments (docs/rules/practice.md#case-assessment,
+//! docs/rules/practice.md#ratings and docs/rules/practice.md#file-formats).
 //!
 //! A finding is the share of *relevant* cases (yes / (yes + no)); `na` answers count in the
 //! charts but never in a figure, because a question that does not apply to a case says
 //! nothing about the quality of work on it.
 //!
-//! # Decisions where RULES.md leaves room
+//! # Decisions where docs/rules/practice.md#file-formats leaves room
 //!
 //! - `questions` lists every question of the instrument in its order (83, with
 //!   `PP.I.<group>` and `RR.N.<need>.<aspect>` expanded), answered or not, so the JSON has
@@ -43,7 +43,7 @@ use crate::sample::round_half_up;
 /// z for a two-sided 95% interval: the one definition, in `analytics`.
 pub use analytics::proportion::Z_95;
 
-/// `probity inspect report` output; serialises to the JSON in RULES.md.
+/// `probity inspect report` output; serialises to the JSON in docs/rules/practice.md#file-formats.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
     pub cases: usize,

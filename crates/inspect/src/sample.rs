@@ -1,11 +1,10 @@
-//! Drawing a case sample, the way HMI Probation's case sampler does (RULES.md, Inspection,
-//! "Sampling").
+//! Drawing a case sample, the way HMI Probation's case sampler does (docs/rules/practice.md#sampling).
 //!
 //! The sample decides which work the inspectors read, so it must be fair (proportional to
 //! the long list, spread across officers so that no one officer's practice dominates) and
 //! reproducible (a seed gives the same sample, so a provider can check it).
 //!
-//! # Decisions where RULES.md leaves room
+//! # Decisions where docs/rules/practice.md#sampling leaves room
 //!
 //! - **Target** = requested + buffer, the buffer being `requested × buffer% / 100` rounded
 //!   half up (148 at 20% gives 29.6, so 30, target 178).
@@ -14,7 +13,7 @@
 //!   capped again; the rounding correction then brings the total to the target.
 //! - **"Capped at the stratum's size"** uses the number of cases the stratum can actually
 //!   supply within the officer cap (Σ over officers of min(cases, cap)); without a binding
-//!   cap that is the stratum's population, as RULES.md says. This keeps a shortfall for
+//!   cap that is the stratum's population, as docs/rules/practice.md#sampling says. This keeps a shortfall for
 //!   genuine lack of cases only, and moves cases an officer cap refuses to other strata.
 //! - **"Smallest" and "largest" strata** are by eligible population; ties go to the
 //!   stratum listed first (FEMALE, MALE_COMMUNITY_NON_LOW, ...). The correction walks the
@@ -159,7 +158,7 @@ impl SampleOptions {
     }
 }
 
-/// `probity inspect sample` output; serialises to the JSON in RULES.md.
+/// `probity inspect sample` output; serialises to the JSON in docs/rules/practice.md#file-formats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SampleOutput {
     pub requested: usize,
@@ -379,7 +378,7 @@ pub fn apportion(k: usize, populations: &[usize], caps: &[usize]) -> Vec<usize> 
     sizes
 }
 
-/// The stratum sizes of RULES.md before officer caps across strata are applied:
+/// The stratum sizes of docs/rules/practice.md#sampling before officer caps across strata are applied:
 /// base = requested × population / eligible (rounded half up, capped), plus the buffer on
 /// each base (rounded half up), capped again, then corrected to the target.
 /// Returns (target, sizes).

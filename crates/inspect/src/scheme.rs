@@ -1,5 +1,5 @@
 //! The report's own sampling scheme, as a configuration beside HMI Probation's sampler
-//! (RULES.md, Inspection, "Sampling", second paragraph; the report's Appendix 1:
+//! (docs/rules/practice.md#sampling, second paragraph; the report's Appendix 1:
 //! "so far as possible we made sure that the proportions matched in terms of (i) gender,
 //! (ii) ethnicity, (iii) sentence type and (iv) office location – with minimum numbers set
 //! for (i) and (ii). Cases were also selected from the full available range of risk of
@@ -523,7 +523,7 @@ pub fn draw_report(cases: &[LonglistCase], scheme: &ReportScheme) -> Result<Repo
 /// Which scheme draws a sample.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scheme {
-    /// HMI Probation's case sampler (RULES.md, Inspection, "Sampling", first paragraph).
+    /// HMI Probation's case sampler (docs/rules/practice.md#sampling, first paragraph).
     Inspectorate(crate::sample::SampleOptions),
     /// The report's own scheme (this module).
     Report(ReportScheme),

@@ -65,7 +65,7 @@ const FAMILY_NAMES: [&str; 24] = [
 /// 2017, about nine months before fieldwork, as in the report.
 pub const SYNTHETIC_AS_OF: Date = date(2017, 10, 1);
 
-/// A long list of `n` cases as CSV (the long-list format of RULES.md).
+/// A long list of `n` cases as CSV (the long-list format of docs/rules/practice.md#file-formats).
 pub fn synthetic_longlist(n: usize, seed: u64) -> String {
     let mut rng = StdRng::seed_from_u64(seed);
     let officers_per_ldu = (n / 45 / LDUS.len()).max(1);

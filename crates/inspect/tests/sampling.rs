@@ -1,4 +1,4 @@
-//! Sampling rules (RULES.md, Inspection, "Sampling"), one test per rule, worked by hand.
+//! Sampling rules (docs/rules/practice.md#sampling), one test per rule, worked by hand.
 
 mod common;
 

@@ -3,7 +3,7 @@
 //! fetches the case's place, the user's grants and the case's limited-access entries, and
 //! passes "now"/"today"; nothing here reads a store or a clock.
 //!
-//! Source of the rules: DESIGN.md "Reliability and security" and issue 4 of the tracker
+//! Source of the rules: docs/design.md#reliability-and-security and issue 4 of the tracker
 //! (roles and place scopes; an officer sees their caseload and their team's cases; an
 //! inspector only the sampled cases, read-only; an MI analyst aggregates, no names;
 //! exclusion and restriction lists with start and end dates).
@@ -140,8 +140,8 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         administers: false,
         allocates: true,
         assesses_cases: false,
-        source: "RULES.md allocation: the SPO allocates and oversees the cases of their team (the team view's \
-                 allocation screen); officers record on cases but do not allocate them",
+        source: "docs/rules/practice.md#allocation: the SPO allocates and oversees the cases of their team (the team \
+                 view's allocation screen); officers record on cases but do not allocate them",
     },
     RolePolicy {
         role: Role::AreaManager,
@@ -151,7 +151,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         administers: false,
         allocates: false,
         assesses_cases: true,
-        source: "DESIGN.md roles: managers oversee, they do not record on cases",
+        source: "docs/design.md#roles: managers oversee, they do not record on cases",
     },
     RolePolicy {
         role: Role::UpwSupervisor,
@@ -161,7 +161,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         administers: false,
         allocates: false,
         assesses_cases: false,
-        source: "DESIGN.md roles: UPW staff see the people on their projects' boroughs",
+        source: "docs/design.md#roles: UPW staff see the people on their projects' boroughs",
     },
     RolePolicy {
         role: Role::Inspector,
@@ -171,7 +171,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         administers: false,
         allocates: false,
         assesses_cases: true,
-        source: "DESIGN.md: inspector (read-only, sampled cases only)",
+        source: "docs/design.md#roles: inspector (read-only, sampled cases only)",
     },
     RolePolicy {
         role: Role::MiAnalyst,
@@ -181,7 +181,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         administers: false,
         allocates: false,
         assesses_cases: false,
-        source: "DESIGN.md: MI analyst (aggregates only)",
+        source: "docs/design.md#roles: MI analyst (aggregates only)",
     },
     RolePolicy {
         role: Role::Admin,
@@ -191,7 +191,7 @@ pub const ROLE_POLICY: &[RolePolicy] = &[
         administers: true,
         allocates: false,
         assesses_cases: false,
-        source: "DESIGN.md: admin manages users, roles and limited-access lists, not cases",
+        source: "docs/design.md#roles: admin manages users, roles and limited-access lists, not cases",
     },
 ];
 
@@ -511,7 +511,7 @@ pub fn case_access(
     }
     // A case not yet allocated sits in the borough that received it (the person's home
     // borough): those who work there reach it, to record its sentence and assessment and
-    // allocate it; nobody else does (RULES.md: allocation follows registration and sentence).
+    // allocate it; nobody else does (docs/rules/practice.md#allocation: allocation follows registration and sentence).
     if place.team.is_none()
         && place.officer.is_none()
         && policy.within_scope != CaseAccess::None

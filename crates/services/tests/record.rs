@@ -13,7 +13,8 @@ async fn tier_follows_in_the_same_append<S: CaseStore>(store: &S) {
     let crn = Crn::parse("X400001").unwrap();
     let on = date("2026-01-05");
     let by = code("SYSTEM");
-    // Opening: the sentence event makes the first tier (TIERING.md 2.2 rule 2, 3.1: D2, MISSING).
+    // Opening: the sentence event makes the first tier (docs/rules/tiering.md#22-change-axis rule 2 and
+    // docs/rules/tiering.md#31-outcomes: D2, MISSING).
     let v = record_events(store, &crn, 0, &opening("Ada", "Lovelace", on, "PO1", "T1"), &by, noon(on)).await.unwrap();
     assert_eq!(v, 4, "three events and the tier");
     let stream = store.stream(&crn).await.unwrap();
@@ -37,7 +38,7 @@ async fn tier_follows_in_the_same_append<S: CaseStore>(store: &S) {
     .unwrap();
     assert_eq!(v, 5);
 
-    // An assessment with OGRS4 scores: TIERING.md 3.4, ARP 75 / CSRP 1.0 dynamic, RoSH medium -> C.
+    // An assessment with OGRS4 scores: docs/rules/tiering.md#34-v3-checks, ARP 75 / CSRP 1.0 dynamic, RoSH medium -> C.
     let day = date("2026-01-20");
     let mut a = assessment("A1", day, RoshLevel::Medium, &[]);
     a.ogrs4 = Some(Ogrs4 { arp: Percent::new(75.0).unwrap(), csrp: Percent::new(1.0).unwrap(), dynamic: true });

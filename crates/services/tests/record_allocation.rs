@@ -31,8 +31,8 @@ async fn guidance_is_checked_when_recorded_not_when_folded<S: CaseStore>(store: 
     let crn = Crn::parse("X400101").unwrap();
     let on = date("2026-01-05");
     let by = code("SPO1");
-    // Opening: a community order, no assessment: tier D2 (TIERING.md 2.2), so today's table
-    // allows a PSO (RULES.md, allocation: D to a PSO unless RoSH is high).
+    // Opening: a community order, no assessment: tier D2 (docs/rules/tiering.md#22-change-axis), so today's table
+    // allows a PSO (docs/rules/practice.md#allocation-by-tier: D to a PSO unless RoSH is high).
     let v = record_events(store, &crn, 0, &opening("Ada", "Lovelace", on, "PO1", "T1"), &by, noon(on)).await.unwrap();
 
     // Evidence stating a stricter guidance than today's table gives: refused, nothing written.

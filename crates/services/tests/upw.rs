@@ -422,7 +422,7 @@ async fn saturdays<S: UpwStore>(store: &S, saturday: &str) -> Vec<(String, Strin
         .collect()
 }
 
-/// RULES.md: "Allocations recur once, weekly or fortnightly until the hours are done". A
+/// docs/rules/practice.md#unpaid-work: "Allocations recur once, weekly or fortnightly until the hours are done". A
 /// weekly place carries into the next week and a fortnightly one into the week after, even
 /// onto a dearer project than the scheduler would choose; a once place does not; the
 /// scheduler's own places recur weekly; an order that ends carries nothing.
@@ -486,7 +486,7 @@ async fn places_recur_weekly_fortnightly_or_once<S: CaseStore + UpwStore>(store:
 }
 both_engines!(recurrence, places_recur_weekly_fortnightly_or_once);
 
-/// RULES.md: "Up to 30% of hours may be spent on education, training and employment". The
+/// docs/rules/practice.md#unpaid-work: "Up to 30% of hours may be spent on education, training and employment". The
 /// scheduler offers the ETE course while the person's allowance covers a session; credit past
 /// the cap does not count; a placement by hand past it is refused.
 async fn ete_hours_are_capped_at_thirty_percent<S: CaseStore + UpwStore>(store: S) {

@@ -73,7 +73,7 @@ fn kind_text(kind: ReductionKind) -> (&'static str, Option<i32>) {
 }
 
 /// Checks a reduction before it is written. The facility time maximum is the workload
-/// policy's (RULES.md, Workload), so a stored reduction is always one the model can apply.
+/// policy's (docs/rules/practice.md#workload), so a stored reduction is always one the model can apply.
 pub fn check_reduction(reduction: &Reduction) -> Result<(), StoreError> {
     let max = WorkloadPolicy::DEFAULT.reductions.facility_time_max_percent;
     if let ReductionKind::FacilityTime { percent } = reduction.kind

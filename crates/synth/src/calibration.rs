@@ -2,7 +2,7 @@
 //!
 //! Two kinds of value live here. **Report figures** come from HM Inspectorate of Probation,
 //! *An inspection of probation services in London: the London Community Rehabilitation
-//! Company* (2018), `reference/london-crc-inspection-2018.md`: the generator aims at them
+//! Company* (2018), docs/rules/README.md#the-inspection-report: the generator aims at them
 //! and [`crate::stats`] measures them. **Assumptions** fill in what the report does not
 //! give (requirement mix, appointment outcomes, ethnicity ...); they are plausible for a
 //! London CRC and are marked as such, so that nobody mistakes them for published figures.
@@ -18,7 +18,7 @@
 //! | community sentences completed successfully | 78% | report, key facts |
 //! | same responsible officer throughout | 59% | report, "Abiding by the sentence" (national 48%) |
 //! | needs, most to least common | thinking and behaviour, alcohol, emotional well-being, relationships, ETE, drugs, accommodation | report, "Reducing reoffending" |
-//! | RoSH | low and medium only | RULES.md: the NPS keeps high and very high risk cases |
+//! | RoSH | low and medium only | docs/rules/practice.md#allocation: the NPS keeps high and very high risk cases |
 //! | breach packs incomplete when sent | about 25% | report: about 1 in 4 breach packs returned as poorly prepared |
 //!
 //! Practice assumptions (see "Practice" below): the report found enforcement mostly done and
@@ -206,7 +206,7 @@ impl RequirementName {
     }
 }
 
-/// Unpaid work hours by band (RULES.md: low 40-80, medium 80-150, high 150-300), percent of
+/// Unpaid work hours by band (docs/rules/practice.md#unpaid-work: low 40-80, medium 80-150, high 150-300), percent of
 /// orders in each. Assumption.
 pub const UPW_BANDS: [((u16, u16), f64); 3] = [((40, 80), 35.0), ((80, 150), 45.0), ((150, 300), 20.0)];
 

@@ -522,8 +522,8 @@ impl CaseMaker<'_> {
             let m = pick(self.uniform(), &cal::CUSTODY_MONTHS);
             let term = months(m);
             let release = term / 2;
-            // RULES.md: post-sentence supervision for terms of more than a day and under two
-            // years, running to 12 months after release.
+            // docs/rules/practice.md#licences-and-pss: post-sentence supervision for terms of more than a day and under
+            // two years, running to 12 months after release.
             let pss = m < 24;
             let length = if pss { release + 365 } else { term };
             let extra = pick(self.uniform(), &[(0usize, 30.0), (1, 35.0), (2, 25.0), (3, 10.0)]);
@@ -822,7 +822,7 @@ impl CaseMaker<'_> {
                 g.at(release, 9 * 60),
                 CaseEvent::ReleasedFromCustody { sentence: id(sid), on: date_of(release) },
             );
-            // RULES.md: first appointment within one business day of release.
+            // docs/rules/practice.md#contact: first appointment within one business day of release.
             if self.rng.random_bool(0.6) && g.is_business_day(release) {
                 release
             } else {
@@ -903,7 +903,7 @@ impl CaseMaker<'_> {
     fn unpaid_work(&mut self, req: &LocalId, hours: u16, sd: Day, floor: i64) {
         let g = self.g;
         let target = u32::from(hours) * 60;
-        // RULES.md: arranged within 7 business days of allocation.
+        // docs/rules/practice.md#unpaid-work: arranged within 7 business days of allocation.
         let start = g.add_business_days(g.day_after(floor), self.days(2, 7) as u32);
         let saturday = self.rng.random_bool(0.3);
         let per_week = if hours >= 150 { 2 } else { 1 };

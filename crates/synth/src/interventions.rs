@@ -1,5 +1,5 @@
-//! A synthetic London rate card of interventions for demos (RULES.md, Plans, reviews,
-//! interventions). The services, providers, prices and capacities are illustrative: the
+//! A synthetic London rate card of interventions for demos (docs/rules/practice.md#interventions).
+//! The services, providers, prices and capacities are illustrative: the
 //! report names no prices, so they are round figures of a plausible order (a one-to-one
 //! service a few hundred pounds, an accredited programme around two thousand). Every need
 //! area has at least one service in every borough, and the two accredited programmes run in
@@ -107,7 +107,10 @@ mod tests {
         assert_eq!(programmes.len(), 2);
         for p in programmes {
             assert_eq!(p.mode, DeliveryMode::Group);
-            assert!(p.capacity as usize <= PROGRAMME_GROUP_MAX, "RULES.md: groups of up to 12");
+            assert!(
+                p.capacity as usize <= PROGRAMME_GROUP_MAX,
+                "docs/rules/practice.md#interventions: groups of up to 12"
+            );
         }
     }
 }

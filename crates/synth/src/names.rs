@@ -165,7 +165,7 @@ pub fn objective_text(need: domain::assessment::NeedArea) -> &'static str {
     }
 }
 
-/// Additional licence conditions (RULES.md: standard plus additional).
+/// Additional licence conditions (docs/rules/practice.md#licences-and-pss: standard plus additional).
 pub const LICENCE_CONDITIONS: [&str; 7] = [
     "Reside at an address approved by the responsible officer",
     "No contact directly or indirectly with the victim",

@@ -38,6 +38,6 @@ fn generated_cases_carry_registrations_and_tiers() {
     assert_eq!(tiered, cases);
     // Report: a known adult at risk through domestic abuse is common in a London CRC caseload.
     assert!(domestic_abuse > 0, "some generated cases are registered for domestic abuse");
-    // Report and RULES.md, allocation: the NPS keeps all MAPPA cases, so a CRC has none.
+    // Report and docs/rules/practice.md#allocation: the NPS keeps all MAPPA cases, so a CRC has none.
     assert_eq!(mappa, 0);
 }

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Exact reference for the weekly UPW schedule: the RULES.md model as a MILP.
+"""Exact reference for the weekly UPW schedule: the docs/rules/practice.md#the-scheduling-problem model as a MILP.
 
     python3 exact_milp.py INSTANCE.json [SOLUTION.json]
 
@@ -31,7 +31,7 @@ def key(x):
 
 
 def eligible_pairs(inst):
-    """Every (person index, session index, profit) allowed by RULES.md."""
+    """Every (person index, session index, profit) allowed by docs/rules/practice.md#the-scheduling-problem."""
     sessions = inst["sessions"]
     by_project = defaultdict(list)
     for j, s in enumerate(sessions):

@@ -7,7 +7,7 @@
 # Generates a synthetic instance, times our solver (release build, best of 3 runs of
 # `solve` alone, parsing excluded), solves the same instance as a MILP with
 # scipy.optimize.milp (HiGHS), checks our schedule against the MILP's model and prints
-# the figures DESIGN.md asks for.
+# the figures docs/design.md#performance-targets asks for.
 set -euo pipefail
 
 PEOPLE=${PEOPLE:-6000}

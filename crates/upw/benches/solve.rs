@@ -1,5 +1,5 @@
 //! Times `solve` on a London-scale synthetic instance (6,000 people, 400 projects).
-//! Target: under 2 s in release (DESIGN.md, performance targets).
+//! Target: under 2 s in release (docs/design.md#performance-targets).
 //!
 //! `cargo bench -p upw`
 

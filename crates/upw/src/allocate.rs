@@ -1,5 +1,5 @@
 //! Placing one person on one session by hand, refused when the placement would break a rule;
-//! and how placements recur from week to week (RULES.md, Unpaid work: "Placements suit the
+//! and how placements recur from week to week (docs/rules/practice.md#unpaid-work: "Placements suit the
 //! person ... Allocations recur once, weekly or fortnightly until the hours are done").
 
 use std::collections::HashSet;
@@ -139,7 +139,7 @@ pub struct Holding<'a> {
 }
 
 /// Checks a placement by hand of `order`'s person on `session` on `today`. The same rules as
-/// the scheduler's (RULES.md, "The scheduling problem"): suitability (women-only, singleton),
+/// the scheduler's (docs/rules/practice.md#the-scheduling-problem): suitability (women-only, singleton),
 /// a day the person can work, one session a day, no clash with another appointment or a time
 /// they cannot work, ETE within its 30% (`ete_allowance`, minutes), and room on the session.
 /// The first rule broken is reported, naming the field to correct.

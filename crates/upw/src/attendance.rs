@@ -1,5 +1,5 @@
 //! Running the day: the supervisor's record, and what a supervisor's absence does to the
-//! people booked (RULES.md, Unpaid work; issue 5, "Running the day").
+//! people booked (docs/rules/practice.md#unpaid-work; issue 5, "Running the day").
 
 use serde::Serialize;
 

@@ -1,5 +1,5 @@
-//! Credit toward an order, with education, training and employment (ETE) capped (RULES.md,
-//! Unpaid work: "Up to 30% of hours may be spent on education, training and employment").
+//! Credit toward an order, with education, training and employment (ETE) capped (docs/rules/practice.md#unpaid-work:
+//! "Up to 30% of hours may be spent on education, training and employment").
 //!
 //! Whether a session was ETE is a fact of the schedule (its project), not of the case record,
 //! so the caller passes the ids of the appointments made on ETE sessions.

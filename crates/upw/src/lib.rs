@@ -4,9 +4,9 @@
 //! project sessions, travel options) to a [`Solution`], so that it can be tested and
 //! compared with an exact MILP solver (`bench/exact_milp.py`). It is exact: the
 //! assignment problem is a totally unimodular max-profit flow and is solved by min-cost
-//! flow in integer arithmetic. RULES.md, "The scheduling problem", states the model.
+//! flow in integer arithmetic. docs/rules/practice.md#the-scheduling-problem, states the model.
 //!
-//! Extension beyond RULES.md: an optional `previous` list in the instance (last
+//! Extension beyond docs/rules/practice.md#the-scheduling-problem: an optional `previous` list in the instance (last
 //! published schedule). Among optimal schedules the solver keeps as many of those
 //! assignments as it can, so a re-run after a change moves as few people as possible.
 //!

@@ -1,14 +1,14 @@
 //! The instance: people, sessions and travel for one week, validated on the way in.
 //!
-//! The JSON shape is the one in RULES.md ("The scheduling problem"). Parsing walks a
+//! The JSON shape is the one in docs/rules/practice.md#the-scheduling-problem. Parsing walks a
 //! `serde_json::Value` by hand rather than deriving `Deserialize`, so that every error can
 //! name the exact field and index (`sessions[3].end: end before start`): an operator fixing
 //! an instance by hand needs the row, not a byte offset.
 //!
-//! Every field RULES.md lists is required, including the booleans: a misspelt
+//! Every field docs/rules/practice.md#the-scheduling-problem lists is required, including the booleans: a misspelt
 //! `women_only` must not silently become `false`, because women-only and singleton
-//! placements are safeguarding decisions. Fields RULES.md does not list are ignored, so the
-//! store can add descriptive fields (a borough, a name) without breaking the solver.
+//! placements are safeguarding decisions. Fields docs/rules/practice.md#the-scheduling-problem does not list are
+//! ignored, so the store can add descriptive fields (a borough, a name) without breaking the solver.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -291,7 +291,8 @@ impl Instance {
         Ok(Instance { week, week_start, people, sessions, travel, previous })
     }
 
-    /// Parses and validates an instance in the RULES.md format (plus optional `previous`).
+    /// Parses and validates an instance in the docs/rules/practice.md#the-scheduling-problem format (plus optional
+    /// `previous`).
     pub fn from_json(text: &str) -> Result<Instance, InstanceError> {
         let value: Value = serde_json::from_str(text)
             .map_err(|e| InstanceError { field: "instance".into(), message: format!("not valid JSON: {e}") })?;
@@ -335,7 +336,7 @@ impl Instance {
         Instance::new(week, people, sessions, travel, previous)
     }
 
-    /// The instance as JSON text in the RULES.md format.
+    /// The instance as JSON text in the docs/rules/practice.md#the-scheduling-problem format.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).expect("an instance always serialises")
     }

@@ -1,4 +1,4 @@
-//! People's constraints, read from the case record (RULES.md, Unpaid work: "Placements suit
+//! People's constraints, read from the case record (docs/rules/practice.md#unpaid-work: "Placements suit
 //! the person"; issue 5, "People's constraints").
 
 use std::collections::HashSet;

@@ -3,19 +3,19 @@
 use domain::person::EmploymentStatus;
 use domain::unpaid_work::WorkDay;
 
-/// A group session has at most 10 people per supervisor (RULES.md, Unpaid work; the report
+/// A group session has at most 10 people per supervisor (docs/rules/practice.md#unpaid-work; the report
 /// found people over that "stood down").
 pub const MAX_GROUP_PER_SUPERVISOR: u32 = 10;
 
-/// UPW arranged within 7 business days of allocation (RULES.md, Unpaid work and the CRC
-/// service levels in Performance measures).
+/// UPW arranged within 7 business days of allocation (docs/rules/practice.md#unpaid-work and the CRC
+/// service levels in docs/rules/practice.md#performance-measures).
 pub const ARRANGE_WITHIN_BUSINESS_DAYS: u32 = 7;
 
-/// Hours are to be worked within 12 months of the sentence (RULES.md, Sentences).
+/// Hours are to be worked within 12 months of the sentence (docs/rules/practice.md#sentences-and-requirements).
 pub const COMPLETE_WITHIN_MONTHS: i8 = 12;
 
 /// The planning length of a session, used to cap how many sessions a person is offered and
-/// to project completion: a working day of 7 hours (RULES.md, "The scheduling problem"
+/// to project completion: a working day of 7 hours (docs/rules/practice.md#the-scheduling-problem
 /// examples and the synthetic instances use 7-hour days).
 pub const TYPICAL_SESSION_MINUTES: u32 = 420;
 
@@ -43,8 +43,8 @@ pub struct TravelModel {
     pub source: &'static str,
 }
 
-/// Probity default. The cap: credited travel time is at most 180 minutes (RULES.md, Unpaid
-/// work), so a journey over 90 minutes each way is not offered.
+/// Probity default. The cap: credited travel time is at most 180 minutes (docs/rules/practice.md#unpaid-work),
+/// so a journey over 90 minutes each way is not offered.
 pub const TRAVEL: TravelModel = TravelModel {
     base_minutes: 10.0,
     minutes_per_km: 4.0,
@@ -52,11 +52,12 @@ pub const TRAVEL: TravelModel = TravelModel {
     min_km: 3.0,
     unknown_km: 15.0,
     max_minutes: 90.0,
-    source: "Probity default; the 90-minute cap from RULES.md (travel time credited at most 180 minutes)",
+    source: "Probity default; the 90-minute cap from docs/rules/practice.md#unpaid-work (travel time credited at most \
+             180 minutes)",
 };
 
-/// Up to 30% of hours may be spent on education, training and employment (RULES.md, Unpaid
-/// work). Credit on ETE sessions beyond this share of the hours ordered does not count.
+/// Up to 30% of hours may be spent on education, training and employment (docs/rules/practice.md#unpaid-work).
+/// Credit on ETE sessions beyond this share of the hours ordered does not count.
 pub const ETE_MAX_PERCENT: u32 = 30;
 
 /// Minutes of an order that ETE sessions may count for.
@@ -64,14 +65,14 @@ pub fn ete_cap_minutes(ordered_minutes: u32) -> u32 {
     ordered_minutes * ETE_MAX_PERCENT / 100
 }
 
-/// How the scheduler's own placements recur (RULES.md: "Allocations recur once, weekly or
+/// How the scheduler's own placements recur (docs/rules/practice.md#unpaid-work: "Allocations recur once, weekly or
 /// fortnightly until the hours are done"). Probity default: weekly, since a place that suits
 /// someone this week usually suits them next week, and keeping it means fewer changes for
 /// them to be told about.
 pub const SCHEDULER_RECURRENCE: crate::allocate::Recurrence = crate::allocate::Recurrence::Weekly;
 
-/// Days a person can work when the officer has not recorded them, by employment (RULES.md,
-/// Unpaid work: "days they can work (employment, childcare)"). Someone in work or education
+/// Days a person can work when the officer has not recorded them, by employment (docs/rules/practice.md#unpaid-work:
+/// "days they can work (employment, childcare)"). Someone in work or education
 /// is offered weekends; a zero-hours worker any day, their shifts entered as busy times.
 pub fn default_days(employment: Option<EmploymentStatus>) -> &'static [WorkDay] {
     use WorkDay::*;

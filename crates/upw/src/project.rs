@@ -1,4 +1,4 @@
-//! Projects, their supervisors, and the sessions a week of them gives (RULES.md, Unpaid work;
+//! Projects, their supervisors, and the sessions a week of them gives (docs/rules/practice.md#unpaid-work;
 //! issue 5, "Projects and sessions").
 
 use jiff::civil::{Date, DateTime, ISOWeekDate, Time, Weekday};
@@ -185,7 +185,7 @@ impl PlannedSession {
         (self.end.duration_since(self.start).as_secs() / 60) as u32
     }
 
-    /// The solver's view of the session; credited hours are the whole session (RULES.md:
+    /// The solver's view of the session; credited hours are the whole session (docs/rules/practice.md#unpaid-work:
     /// credit is end - start less penalties, which only the day can tell).
     pub fn to_session(&self) -> Session {
         Session {

@@ -72,7 +72,7 @@ pub struct Unplaced {
     pub reason: UnplacedReason,
 }
 
-/// The weekly schedule, in the RULES.md output format.
+/// The weekly schedule, in the docs/rules/practice.md#the-scheduling-problem output format.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Solution {
     /// Sum over assignments of `weight x hours - cost`.

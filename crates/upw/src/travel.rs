@@ -1,4 +1,4 @@
-//! Travel time and cost by distance (RULES.md, Unpaid work: placements suit the person's
+//! Travel time and cost by distance (docs/rules/practice.md#unpaid-work: placements suit the person's
 //! "travel time and cost"; issue 5: "home borough and travel time/cost to each project").
 //!
 //! Where a person lives is known only to the borough; where a project meets is its own

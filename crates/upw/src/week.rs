@@ -1,5 +1,5 @@
 //! The week's instance from projects, sessions and orders, and what a new schedule changes
-//! against the last one (RULES.md, "The scheduling problem"; issue 5: "re-running after a
+//! against the last one (docs/rules/practice.md#the-scheduling-problem; issue 5: "re-running after a
 //! change moves as few people as possible").
 
 use std::collections::{HashMap, HashSet};
@@ -22,7 +22,7 @@ use crate::travel::{Journey, journey};
 /// Travel: each person is offered the projects within the longest journey
 /// (`policy::TRAVEL.max_minutes`) from their home borough, costed by distance
 /// (`travel::journey`). An education, training and employment (ETE) project is offered only
-/// while the person's ETE allowance covers its longest session this week (RULES.md: "Up to
+/// while the person's ETE allowance covers its longest session this week (docs/rules/practice.md#unpaid-work: "Up to
 /// 30% of hours").
 pub fn build_instance(
     monday: Date,

@@ -1,5 +1,5 @@
 //! Placing by hand, recurrence, the 30% ETE share and journeys by distance: the pure rules
-//! (RULES.md, Unpaid work), each as a table of cases.
+//! (docs/rules/practice.md#unpaid-work), each as a table of cases.
 
 use std::collections::HashSet;
 
@@ -68,7 +68,7 @@ fn a_placement_by_hand_is_refused_when_it_breaks_a_rule() {
     let cases: Vec<Case> = vec![
         ("a good placement", order(), session("P1-20261128"), ok.clone(), 0, None),
         (
-            "the session is full (RULES.md: at most 10 per supervisor)",
+            "the session is full (docs/rules/practice.md#unpaid-work: at most 10 per supervisor)",
             order(),
             session("P1-20261128"),
             Holding { booked: 10, ..ok.clone() },
@@ -253,7 +253,7 @@ fn supervisors() -> Vec<upw::project::Supervisor> {
     }]
 }
 
-/// RULES.md: "Allocations recur once, weekly or fortnightly until the hours are done".
+/// docs/rules/practice.md#unpaid-work: "Allocations recur once, weekly or fortnightly until the hours are done".
 #[test]
 fn weekly_places_recur_next_week_fortnightly_ones_the_week_after_and_once_never() {
     let p1 = project("P1", &[WorkDay::Sat], 9);
@@ -317,7 +317,7 @@ fn attend(state: &mut CaseState, appointment: &str, day: &str) {
     state.apply(&outcome, on).unwrap();
 }
 
-/// RULES.md: "Up to 30% of hours may be spent on education, training and employment".
+/// docs/rules/practice.md#unpaid-work: "Up to 30% of hours may be spent on education, training and employment".
 #[test]
 fn ete_credit_counts_only_up_to_thirty_percent_of_the_hours_ordered() {
     let mut state = case_with_upw();
@@ -469,7 +469,7 @@ fn the_instance_costs_travel_by_distance_and_keeps_the_rules_format() {
     let cost = |p: &str| instance.travel().iter().find(|t| t.project == upw::Id::Text(p.into())).map(|t| t.cost);
     assert!(cost("NEAR").unwrap() < cost("FAR").unwrap());
     assert_eq!(cost("TOOFAR"), None, "beyond 90 minutes");
-    // The same instance round-trips through the RULES.md JSON.
+    // The same instance round-trips through the docs/rules/practice.md#the-scheduling-problem JSON.
     let again = upw::Instance::from_json(&instance.to_json()).unwrap();
     assert_eq!(again.travel(), instance.travel());
     let solution = upw::solve(&instance);

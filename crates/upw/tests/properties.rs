@@ -1,6 +1,6 @@
 //! Property tests on random instances, checked against an independent model written
-//! here from RULES.md: eligibility recomputed in minutes, the optimum found by exhaustive
-//! search (tiny instances) or by a textbook Bellman-Ford min-cost flow (medium ones).
+//! here from docs/rules/practice.md#the-scheduling-problem: eligibility recomputed in minutes, the optimum found by
+//! exhaustive search (tiny instances) or by a textbook Bellman-Ford min-cost flow (medium ones).
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -169,7 +169,8 @@ impl Tiny {
         json!({"week": "2025-03-03", "people": people, "sessions": sessions, "travel": travel, "previous": previous})
     }
 
-    /// RULES.md eligibility, from scratch. Returns the profit in halves if eligible.
+    /// docs/rules/practice.md#the-scheduling-problem eligibility, from scratch. Returns the profit in halves if
+    /// eligible.
     fn eligible(&self, i: usize, j: usize) -> Option<i64> {
         let (p, s) = (&self.people[i], &self.sessions[j]);
         let cost = self.travel[i][s.project]?;

@@ -1,4 +1,4 @@
-//! Data-driven tests: one small instance per rule of RULES.md "The scheduling problem",
+//! Data-driven tests: one small instance per rule of docs/rules/practice.md#the-scheduling-problem,
 //! with the schedule, the unplaced reasons and the objective each must produce.
 
 mod common;

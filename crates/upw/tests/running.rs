@@ -1,5 +1,5 @@
 //! Projects and sessions, the day's record and credit, stand-downs, progress and the notice:
-//! the pure UPW rules around the solver (RULES.md, Unpaid work; issue 5).
+//! the pure UPW rules around the solver (docs/rules/practice.md#unpaid-work; issue 5).
 
 use domain::case::CaseState;
 use domain::contact::{AbsenceReason, Appointment, ContactKind, Outcome, RescheduledBy, SentHomeReason};
@@ -49,7 +49,7 @@ fn supervisor(days: &[WorkDay]) -> Supervisor {
 
 #[test]
 fn project_capacity_follows_the_ten_per_supervisor_rule() {
-    // RULES.md, Unpaid work: at most 10 people per supervisor in a group; a singleton is one.
+    // docs/rules/practice.md#unpaid-work: at most 10 people per supervisor in a group; a singleton is one.
     let check = |kind, capacity, ok: bool| {
         let r = project("P1", kind, capacity, &[WorkDay::Sat]).validate();
         assert_eq!(r.is_ok(), ok, "{kind:?} {capacity}: {r:?}");
@@ -115,7 +115,7 @@ fn sessions_run_only_when_the_supervisor_works_and_is_not_absent() {
 
 #[test]
 fn credited_minutes_follow_the_rule() {
-    // RULES.md, Unpaid work: (end - start) - penalty, attended outcomes only; travel and
+    // docs/rules/practice.md#unpaid-work: (end - start) - penalty, attended outcomes only; travel and
     // other adjustments capped at 180 minutes each.
     let sheet = |start, end, penalty, travel, other| Timesheet {
         started: start,

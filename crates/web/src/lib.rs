@@ -1,7 +1,7 @@
 //! Probity's HTTP server: a JSON API under `/api` (described by an OpenAPI document at
 //! `/api/openapi.json`) and plain server-rendered pages for people.
 //!
-//! Interfaces are thin (DESIGN.md): handlers parse the request, call [`service`] and render
+//! Interfaces are thin (docs/design.md#architecture): handlers parse the request, call [`service`] and render
 //! a [`view`]; no rule of probation or of access lives here. Every route but signing in, the
 //! stylesheet and the health check needs a signed-in user ([`auth::require_sign_in`]), and
 //! [`service`] asks `services::access` what that user may see.

@@ -729,7 +729,7 @@ pub async fn officer_work(app: &AppState, who: &SignedIn, officer: &str) -> Resu
 
 // --- The team view and allocation (issue 4 item 5; issue 6 item 1) ----------------------
 
-/// The workload model the team view and the allocation screen apply (RULES.md, Workload).
+/// The workload model the team view and the allocation screen apply (docs/rules/practice.md#workload).
 pub const WORKLOAD: analytics::WorkloadPolicy = analytics::WorkloadPolicy::DEFAULT;
 
 /// An officer of a team as its view shows them.

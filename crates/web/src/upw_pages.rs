@@ -290,7 +290,7 @@ async fn schedule(
 // ---------------------------------------------------------------------------------------
 // A session's register, the supervisor's record and absence
 
-/// An outcome the supervisor may record (RULES.md, "Contact, compliance and enforcement").
+/// An outcome the supervisor may record (docs/rules/practice.md#contact-compliance-and-enforcement).
 pub const OUTCOMES: &[(&str, &str)] = &[
     ("attended_complied", "Attended - complied"),
     ("attended_failed_to_comply", "Attended - failed to comply"),
@@ -762,7 +762,7 @@ async fn attendance(
     }
 }
 
-/// How a place made by hand recurs, as the form offers it (RULES.md: "Allocations recur once,
+/// How a place made by hand recurs, as the form offers it (docs/rules/practice.md#unpaid-work: "Allocations recur once,
 /// weekly or fortnightly until the hours are done").
 pub const RECURRENCES: &[(&str, &str)] = &[
     ("once", "Once: this session only"),

@@ -1,5 +1,5 @@
 //! One community order from sentence to breach resolution, through the HTTP API only
-//! (RULES.md, "Contact, compliance and enforcement"). The store holds nothing but the
+//! (docs/rules/practice.md#contact-compliance-and-enforcement). The store holds nothing but the
 //! organisation; every fact about the case is recorded with `POST /api/cases/{crn}/events`
 //! carrying the version last read, and every deadline is read back from
 //! `GET /api/officers/{code}/worklist?on=YYYY-MM-DD`. After each recording the case's timeline

@@ -182,7 +182,7 @@ async fn the_team_view_shows_analytics_workload_figures_and_the_queue_oldest_fir
     let on = date(TODAY);
     let priya = policy.capacity(&[community("B2"), community("C1")], &[], 37.0, &[], on).unwrap();
     let sam = policy.capacity(&[community("D1")], &[], 18.5, &[], on).unwrap();
-    // RULES.md, Workload: B2 community 115 + C1 community 50 against 2176 points full time; D1
+    // docs/rules/practice.md#workload: B2 community 115 + C1 community 50 against 2176 points full time; D1
     // community 29 against half of 2176 for 18.5 hours.
     assert_eq!((priya.points, priya.available_points), (165.0, 2176.0));
     assert_eq!((sam.points, sam.available_points), (29.0, 1088.0));

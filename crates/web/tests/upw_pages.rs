@@ -75,7 +75,7 @@ async fn upw_staff_schedule_a_week_record_the_day_and_stand_down_an_absent_super
     let page = upw.http.get(&session).send().await.unwrap().text().await.unwrap();
     assert!(page.contains(one.crn.as_str()) && page.contains("Record attendance"), "{page}");
 
-    // Travel over the 180-minute cap (RULES.md, Unpaid work): named, what was typed kept, nothing saved.
+    // Travel over the 180-minute cap (docs/rules/practice.md#unpaid-work): named, what was typed kept, nothing saved.
     let version = app.store.stream(&one.crn).await.unwrap().len();
     let attend = app.url(&format!("/upw/sessions/{}/attendance", one.session));
     let bad = [

@@ -102,13 +102,13 @@ fn every_measure_is_defined_once_with_a_definition_and_source() {
     for id in MeasureId::ALL {
         let m = id.measure();
         assert_eq!(MeasureId::parse(id.id()), Some(id));
-        assert!(m.source.contains("RULES.md"), "{}: source must name RULES.md", id.id());
+        assert!(m.source.contains("docs/rules/practice.md"), "{}: source must cite docs/rules/practice.md", id.id());
         assert!(!m.definition.is_empty() && !m.numerator.is_empty() && !m.denominator.is_empty());
     }
     assert_eq!(MeasureId::parse("nonsense"), None);
 }
 
-/// RULES.md, Contact: CO/SSO 5 business days from allocation; licence 1 business day from
+/// docs/rules/practice.md#contact: CO/SSO 5 business days from allocation; licence 1 business day from
 /// release. Allocation Mon 3 March: due Mon 10 March. Release Thu 6 March: due Fri 7 March.
 #[test]
 fn first_appointment_due_and_held() {
@@ -246,7 +246,7 @@ fn breach_referral_and_pack() {
     }
 }
 
-/// RULES.md, Performance measures: completions count completed and early termination for
+/// docs/rules/practice.md#performance-measures: completions count completed and early termination for
 /// good progress as successes; deaths and transfers out are not counted.
 #[test]
 fn completions_by_sentence_type() {

@@ -11,14 +11,14 @@ fn close(actual: f64, expected: f64) -> bool {
     (actual - expected).abs() < 1e-9
 }
 
-/// The table's rows follow `LegacyTier::all()` (A3, A2, ... D0), the order RULES.md lists.
+/// The table's rows follow `LegacyTier::all()` (A3, A2, ... D0), the order docs/rules/practice.md#workload lists.
 #[test]
 fn table_rows_follow_the_domain_tier_order() {
     let rows: Vec<usize> = LegacyTier::all().map(row).collect();
     assert_eq!(rows, (0..16).collect::<Vec<_>>());
 }
 
-/// Every row of the table, checked against RULES.md's own text.
+/// Every row of the table, checked against the table in docs/rules/practice.md#workload.
 #[test]
 fn case_points_match_rules() {
     let rules = "A3 206/219/75, A2 158/175/60, A1 146/163/59, A0 110/0/0; \

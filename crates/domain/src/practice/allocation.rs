@@ -1,4 +1,4 @@
-//! Allocation and escalation (RULES.md, "Sentences, requirements, allocation"; issue 3,
+//! Allocation and escalation (docs/rules/practice.md#allocation; issue 3,
 //! item 2): which provider keeps a case, which grade of officer the guidance allows, the
 //! senior probation officer's evidence, and the escalation of a CRC case whose risk rises.
 
@@ -21,9 +21,9 @@ pub enum Provider {
     Crc,
 }
 
-pub const PROVIDER_SOURCE: &str = "RULES.md, Sentences, requirements, allocation: the NPS keeps people assessed \
-     as high or very high risk of serious harm and all MAPPA cases; CRCs supervise the rest. Escalation: a CRC \
-     case whose risk rises to high goes back to the NPS.";
+pub const PROVIDER_SOURCE: &str = "docs/rules/practice.md#allocation: the NPS keeps people assessed as high or very \
+     high risk of serious harm and all MAPPA cases; CRCs supervise the rest. Escalation: a CRC case whose risk rises \
+     to high goes back to the NPS.";
 
 /// The provider by RoSH (see [`PROVIDER_SOURCE`]); an unassessed case stays where it is
 /// allocated (CRC) until an assessment says otherwise.
@@ -43,8 +43,8 @@ pub fn provider_for(rosh: Option<RoshLevel>, mappa: Option<Mappa>) -> Provider {
     PROVIDER_BY_ROSH.iter().find(|(r, _)| *r == rosh).map(|(_, p)| *p).expect("the table covers every RoSH level")
 }
 
-/// Cases that always go to a probation officer, whatever the tier (RULES.md, Sentences,
-/// requirements, allocation: "parole report, medium-risk sexual offence and significant
+/// Cases that always go to a probation officer, whatever the tier (docs/rules/practice.md#allocation-by-tier:
+/// "parole report, medium-risk sexual offence and significant
 /// safeguarding cases always to a PO").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -66,8 +66,8 @@ pub enum GradeGuidance {
 
 impl GradeGuidance {
     /// Whether an officer of `grade` may hold the case. A trainee (PQiP) is not yet
-    /// qualified, so a PO-only case is not theirs (Probity default; RULES.md names PO and PSO
-    /// only).
+    /// qualified, so a PO-only case is not theirs (Probity default; docs/rules/practice.md#allocation-by-tier names PO
+    /// and PSO only).
     pub fn allows(self, grade: Grade) -> bool {
         match self {
             GradeGuidance::Po => matches!(grade, Grade::Po | Grade::Spo),
@@ -88,9 +88,9 @@ pub struct GradeRow {
     pub po_if_rosh_at_least: Option<RoshLevel>,
 }
 
-pub const GRADE_GUIDANCE_SOURCE: &str = "RULES.md, Sentences, requirements, allocation (Probation Service \
-     guidance): tier A must go to a PO; B and C may go to a PSO unless the serious reoffending predictor is 3% or \
-     more or RoSH is high or above; D to a PSO unless RoSH is high. The tier letter is the legacy protect level.";
+pub const GRADE_GUIDANCE_SOURCE: &str = "docs/rules/practice.md#allocation-by-tier (Probation Service guidance): tier \
+     A must go to a PO; B and C may go to a PSO unless the serious reoffending predictor is 3% or more or RoSH is high \
+     or above; D to a PSO unless RoSH is high. The tier letter is the legacy protect level.";
 
 /// The grade guidance by tier (see [`GRADE_GUIDANCE_SOURCE`]).
 pub const GRADE_GUIDANCE: [GradeRow; 4] = [
@@ -142,7 +142,7 @@ pub enum GuidanceVerdict {
     Departed { reason: Note },
 }
 
-/// The senior probation officer's evidence on an allocation (RULES.md: a case allocation
+/// The senior probation officer's evidence on an allocation (docs/rules/practice.md#allocation: a case allocation
 /// form and safeguarding checks must be complete before allocation; grade by tier). It
 /// carries the guidance as it stood when the SPO allocated, so that a later change to
 /// [`GRADE_GUIDANCE`] never makes an old stream refuse to fold.
@@ -195,7 +195,7 @@ fn grade_name(grade: Grade) -> String {
 /// Checks that an allocation's evidence is complete and agrees with itself, and returns the
 /// record the fold keeps. This is all `CaseState::apply` asks, so the fold never depends on
 /// today's guidance table. Refused: an incomplete allocation form or safeguarding checks
-/// (RULES.md: both complete before allocation), PO-only features with guidance that allows a
+/// (docs/rules/practice.md#allocation: both complete before allocation), PO-only features with guidance that allows a
 /// PSO, a verdict of "followed" for a grade the stated guidance does not allow, or of
 /// "departed" for one it does.
 pub fn check_evidence(

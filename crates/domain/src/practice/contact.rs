@@ -1,4 +1,4 @@
-//! Contact rules (RULES.md, "Contact, compliance and enforcement"): when the first
+//! Contact rules (docs/rules/practice.md#contact): when the first
 //! appointment, the next face-to-face contact and the sentence plan are due, which
 //! failed-to-attend outcomes are waiting for evidence, and the fault of a supervised case
 //! with nothing due and nothing booked (nobody is lost).

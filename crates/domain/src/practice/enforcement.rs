@@ -1,5 +1,5 @@
-//! Enforcement: warnings, breach and recall (RULES.md, "Contact, compliance and
-//! enforcement").
+//! Enforcement: warnings, breach and recall (docs/rules/practice.md#enforcement and
+//! docs/rules/practice.md#recall).
 //!
 //! Recorded decisions (a warning sent, a breach referred, a recall recommended) are events;
 //! what is *due* (a warning decision, a mandatory breach decision) is derived from them here
@@ -11,7 +11,7 @@ use crate::ids::{Code, LocalId, Note};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// The required contents of a breach pack. RULES.md says only that it must be complete (the
+/// The required contents of a breach pack. docs/rules/practice.md#enforcement says only that it must be complete (the
 /// report: about 1 in 4 packs were returned as poorly prepared); the items are Probity's
 /// checklist of what a court or enforcement officer needs, for the provider to adjust.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,7 +79,7 @@ pub enum BreachOutcome {
     Withdrawn,
 }
 
-/// Recall types (RULES.md, Recall): standard, fixed-term (28 days), or none.
+/// Recall types (docs/rules/practice.md#recall): standard, fixed-term (28 days), or none.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecallKind {
@@ -88,7 +88,7 @@ pub enum RecallKind {
     NoRecall,
 }
 
-/// Why recall is recommended (RULES.md, Recall; `further_offence` and `other` are Probity's).
+/// Why recall is recommended (docs/rules/practice.md#recall; `further_offence` and `other` are Probity's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecallReason {
@@ -98,7 +98,7 @@ pub enum RecallReason {
     Other,
 }
 
-/// Alternatives to recall already tried (RULES.md, Recall).
+/// Alternatives to recall already tried (docs/rules/practice.md#recall).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecallAlternative {
@@ -173,7 +173,7 @@ pub struct Recall {
 #[serde(default)]
 pub struct Enforcement {
     /// Appointments whose *current* outcome is enforceable. A correction to an acceptable
-    /// outcome removes the failure (RULES.md: an outcome corrected later stops counting).
+    /// outcome removes the failure (docs/rules/practice.md#enforcement: an outcome corrected later stops counting).
     pub failures: Vec<Failure>,
     pub warnings: Vec<Warning>,
     pub exceptions: Vec<Exception>,
@@ -223,7 +223,7 @@ impl Enforcement {
     }
 
     /// The last date an enforcement episode ended: a breach resolved or a recall decided.
-    /// The failure count resets there (RULES.md).
+    /// The failure count resets there (docs/rules/practice.md#enforcement).
     pub fn last_resolution(&self) -> Option<Date> {
         let breaches = self.breaches.iter().filter_map(|b| b.resolved.map(|(d, _)| d));
         let recalls = self.recalls.iter().filter_map(|r| r.decided.as_ref().map(|d| d.on));

@@ -1,4 +1,4 @@
-//! Interventions (RULES.md, "Plans, reviews, interventions"; issue 3, item 9): the rate card
+//! Interventions (docs/rules/practice.md#interventions; issue 3, item 9): the rate card
 //! of services, referrals on a case and their end-of-service outcomes, and accredited
 //! programme groups with waiting lists.
 //!
@@ -51,8 +51,8 @@ impl From<Pence> for u32 {
     }
 }
 
-/// The most people in an accredited programme group (RULES.md, Plans, reviews,
-/// interventions: "Accredited programmes run in groups of up to 12 with waiting lists").
+/// The most people in an accredited programme group (docs/rules/practice.md#interventions:
+/// "Accredited programmes run in groups of up to 12 with waiting lists").
 pub const PROGRAMME_GROUP_MAX: usize = 12;
 
 /// One service on the rate card.

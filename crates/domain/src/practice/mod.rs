@@ -1,6 +1,6 @@
 //! The supervision practice engine: what is due on a case and what must be decided, as
-//! pure functions of its folded state and a date (RULES.md, "Contact, compliance and
-//! enforcement", "Plans, reviews, interventions").
+//! pure functions of its folded state and a date (docs/rules/practice.md#contact-compliance-and-enforcement
+//! and docs/rules/practice.md#plans-reviews-interventions).
 //!
 //! * [`policy`]: every deadline and the contact frequency table, each naming its source.
 //! * [`enforcement`]: warnings, breach and recall; facts kept by the fold, duties derived.

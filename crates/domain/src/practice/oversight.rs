@@ -1,7 +1,7 @@
 //! Management oversight (issue 3, item 10): a senior probation officer's record of what they
 //! reviewed on a case, whether the work was sufficient, and the actions that follow, each with
 //! an owner and a due date. The report found management oversight had a positive impact on
-//! public protection in only one third of relevant cases (london-crc-inspection-2018.md), so
+//! public protection in only one third of relevant cases (docs/rules/practice.md#management-oversight), so
 //! an action not done by its date comes back on the officer's worklist.
 
 use crate::case::{CaseState, Rejected};

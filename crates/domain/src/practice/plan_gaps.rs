@@ -1,4 +1,4 @@
-//! Plan gaps (RULES.md, "Plans, reviews, interventions"): every offending-related need and
+//! Plan gaps (docs/rules/practice.md#sentence-plans): every offending-related need and
 //! every medium-or-above risk of serious harm in the latest assessment is addressed by an
 //! objective or carries a recorded reason why not. The report found needs assessed
 //! accurately but too few reaching the plan; this makes each one that did not visible.

@@ -1,4 +1,4 @@
-//! RAR days as a budget (RULES.md, "Plans, reviews, interventions": each RAR activity is a
+//! RAR days as a budget (docs/rules/practice.md#rar-days: each RAR activity is a
 //! contact linked to the requirement; if an attended contact is later changed to an
 //! absence, its RAR day is given back).
 //!

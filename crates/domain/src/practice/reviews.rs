@@ -1,4 +1,4 @@
-//! Sentence plan reviews (RULES.md, "Plans, reviews, interventions"): scheduled, and
+//! Sentence plan reviews (docs/rules/practice.md#reviews): scheduled, and
 //! triggered by a change in risk, a new offence or arrest, a change of address or
 //! circumstances, a recall, a safeguarding concern or a transfer.
 //!
@@ -22,7 +22,7 @@ use crate::ids::Note;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// Why a review is triggered (RULES.md, Plans, reviews, interventions).
+/// Why a review is triggered (docs/rules/practice.md#reviews).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewTrigger {

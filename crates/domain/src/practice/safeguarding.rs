@@ -1,4 +1,4 @@
-//! Safeguarding checks (RULES.md, "Plans, reviews, interventions"): where children or
+//! Safeguarding checks (docs/rules/practice.md#safeguarding): where children or
 //! domestic abuse are in view, checks with children's social care and the police are
 //! requested, chased and their answers recorded (the report: local authorities answered
 //! about 60% of requests).

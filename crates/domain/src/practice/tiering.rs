@@ -1,4 +1,4 @@
-//! A case's tier, recomputed as an event (issue 3, item 1; TIERING.md).
+//! A case's tier, recomputed as an event (issue 3, item 1; docs/rules/tiering.md).
 //!
 //! The tier is a decision the record must show, not a figure worked out on every read: when
 //! an assessment, a registration, MAPPA or a sentence event arrives, [`follow_on`] builds the
@@ -18,8 +18,8 @@ use crate::tier::{
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
-/// The case's MAPPA registration: a category always, a level once set (TIERING.md 1.1-1.2:
-/// V3 reads the category only, the legacy model the level only).
+/// The case's MAPPA registration: a category always, a level once set (docs/rules/tiering.md#11-shared-fields and
+/// docs/rules/tiering.md#12-v3-fields: V3 reads the category only, the legacy model the level only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Mappa {
     pub category: MappaCategory,
@@ -55,17 +55,19 @@ impl TierFactor {
 }
 
 /// An input the models wanted and the case does not have: why a V3 tier is `MISSING` or
-/// provisional, or the legacy change level defaulted (TIERING.md 2.2.2, 3.1, 3.3).
+/// provisional, or the legacy change level defaulted (docs/rules/tiering.md#222-valid-assessment,
+/// docs/rules/tiering.md#31-outcomes, docs/rules/tiering.md#33-provisional-flag).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingInput {
-    /// No assessment: no needs, OGRS or RSR (legacy change level 2, TIERING.md 2.2).
+    /// No assessment: no needs, OGRS or RSR (legacy change level 2, docs/rules/tiering.md#22-change-axis).
     Assessment,
-    /// No RoSH (V3 provisional unless other factors are high enough, TIERING.md 3.3 P2).
+    /// No RoSH (V3 provisional unless other factors are high enough, docs/rules/tiering.md#33-provisional-flag P2).
     Rosh,
-    /// No OGRS4 ARP/CSRP scores (V3 `MISSING`, TIERING.md 3.1).
+    /// No OGRS4 ARP/CSRP scores (V3 `MISSING`, docs/rules/tiering.md#31-outcomes).
     Ogrs4Predictors,
-    /// OGRS4 scores are static (V3 provisional unless other factors are high, TIERING.md 3.3 P1).
+    /// OGRS4 scores are static (V3 provisional unless other factors are high, docs/rules/tiering.md#33-provisional-flag
+    /// P1).
     DynamicPredictors,
 }
 
@@ -89,7 +91,7 @@ fn finite(p: crate::assessment::Percent) -> Option<Finite> {
     Finite::new(p.get())
 }
 
-/// Restrictive requirements in the sense of TIERING.md 1.1 ("a requirement flagged
+/// Restrictive requirements in the sense of docs/rules/tiering.md#11-shared-fields ("a requirement flagged
 /// restrictive, e.g. curfew/exclusion"); unpaid work is its own kind; the rest rehabilitate.
 fn requirement_kind(kind: &SentenceRequirement) -> RequirementKind {
     match kind {
@@ -101,7 +103,7 @@ fn requirement_kind(kind: &SentenceRequirement) -> RequirementKind {
     }
 }
 
-/// The tiering input for a case as at `on` (TIERING.md 1): the latest assessment's RoSH,
+/// The tiering input for a case as at `on` (docs/rules/tiering.md#1-input): the latest assessment's RoSH,
 /// predictors and needs, the case's registrations and MAPPA, the current sentence, gender,
 /// and previous enforcement (a breach or recall on the record). The women's OASys factors
 /// (6.9, 11.2, 11.4) and DC-SRP are not assessed in Probity yet, so they count as absent.

@@ -1,4 +1,4 @@
-//! `probity tier --model legacy|v3` as a pure function (TIERING.md section 0).
+//! `probity tier --model legacy|v3` as a pure function (docs/rules/tiering.md#0-the-command).
 //!
 //! The CLI reads stdin, calls [`run_command`], and either prints `stdout` and exits with
 //! `exit_code`, or prints the [`UsageError`] on stderr, nothing on stdout, and exits 2.
@@ -17,9 +17,9 @@ use super::{legacy, v3};
 /// Which model to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Model {
-    /// Protect level and change level, e.g. `B2` (TIERING.md 2).
+    /// Protect level and change level, e.g. `B2` (docs/rules/tiering.md#2-legacy-model).
     Legacy,
-    /// A-G with a provisional flag (TIERING.md 3).
+    /// A-G with a provisional flag (docs/rules/tiering.md#3-v3-model).
     V3,
 }
 
@@ -57,7 +57,7 @@ pub struct CommandOutput {
     pub exit_code: i32,
 }
 
-/// Exit status for a usage error (TIERING.md section 0).
+/// Exit status for a usage error (docs/rules/tiering.md#0-the-command).
 pub const USAGE_EXIT_CODE: i32 = 2;
 
 /// Malformed JSON, a malformed row or an unknown field value or name: the whole command

@@ -2,7 +2,7 @@
 //!
 //! Upstream compares the RSR score (a `BigDecimal` parsed from Delius' decimal text) with
 //! `BigDecimal(double)`, i.e. with the exact binary expansion of 7.00, 99.99, 3.00 and
-//! 6.99 (TIERING.md 2.1.1). We receive the score as an `f64`, which stands for the
+//! 6.99 (docs/rules/tiering.md#211-rsr-points). We receive the score as an `f64`, which stands for the
 //! shortest decimal that parses to it ("99.99", "6.995"): that is what Delius sent. So the
 //! comparison is "shortest decimal of `x`" against "exact value of `bound`".
 
@@ -70,7 +70,7 @@ mod tests {
 
     #[test]
     fn the_documented_bounds() {
-        // TIERING.md 2.1.1: 99.99 is above its binary bound, 6.99 below, 7 and 3 exact.
+        // docs/rules/tiering.md#211-rsr-points: 99.99 is above its binary bound, 6.99 below, 7 and 3 exact.
         assert_eq!(exact_cmp_same_double(99.99), Some(Ordering::Greater));
         assert_eq!(exact_cmp_same_double(6.99), Some(Ordering::Less));
         assert_eq!(exact_cmp_same_double(7.0), Some(Ordering::Equal));

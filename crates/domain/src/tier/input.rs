@@ -1,8 +1,8 @@
-//! The tiering input vocabulary (TIERING.md section 1) and its JSON form.
+//! The tiering input vocabulary (docs/rules/tiering.md#1-input) and its JSON form.
 //!
 //! Every field has a type that admits only the documented values, so the calculations
 //! never see an "extreme" RoSH or a MAPPA level 4. Missing fields and explicit `null`s take
-//! the documented defaults (TIERING.md section 0). Unknown field *names* are rejected too,
+//! the documented defaults (docs/rules/tiering.md#0-the-command). Unknown field *names* are rejected too,
 //! not ignored: a misspelt `mapa_level` silently defaulting to "no MAPPA" would understate
 //! risk, which is worse than refusing the row.
 
@@ -67,7 +67,7 @@ impl From<Finite> for f64 {
     }
 }
 
-/// Gender as the models see it: only "female" matters (TIERING.md 1.1: Delius "female",
+/// Gender as the models see it: only "female" matters (docs/rules/tiering.md#11-shared-fields: Delius "female",
 /// case-insensitive, is female and anything else is treated as not female). In JSON any
 /// string is accepted for that reason; `NotFemale` is written back as `"male"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -88,11 +88,11 @@ impl Serialize for Gender {
     }
 }
 
-/// Risk of serious harm level, from the newest RoSH registration (TIERING.md 1.1): the
+/// Risk of serious harm level, from the newest RoSH registration (docs/rules/tiering.md#11-shared-fields): the
 /// assessment's own type, ordered by seriousness.
 pub use crate::assessment::RoshLevel;
 
-/// MAPPA level 1-3 (Delius M1-M3); used by the legacy model only (TIERING.md 2.1.3).
+/// MAPPA level 1-3 (Delius M1-M3); used by the legacy model only (docs/rules/tiering.md#213-mappa-points).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum MappaLevel {
@@ -105,7 +105,7 @@ pub enum MappaLevel {
 }
 
 /// MAPPA category 1-4 (Delius M1-M4); the V3 model only asks whether one is present
-/// (TIERING.md 1.2).
+/// (docs/rules/tiering.md#12-v3-fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "u8", into = "u8")]
 pub enum MappaCategory {
@@ -173,7 +173,7 @@ impl From<MappaCategory> for u8 {
     }
 }
 
-/// A registration (or the one OASys flag) that a model reads (TIERING.md 1.3).
+/// A registration (or the one OASys flag) that a model reads (docs/rules/tiering.md#13-registrations).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Registration {
@@ -230,7 +230,7 @@ impl Registration {
     ];
 }
 
-/// The women's additional factors (TIERING.md 2.1.5). `impulsivity` and `temper_control`
+/// The women's additional factors (docs/rules/tiering.md#215-womens-factors). `impulsivity` and `temper_control`
 /// are true when the OASys answer is 1 or 2.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct FemaleFactors {
@@ -244,7 +244,8 @@ pub struct FemaleFactors {
     pub previous_breach_or_recall: bool,
 }
 
-/// OASys criminogenic need areas (TIERING.md 1.1 and 2.2.1): the assessment's own type.
+/// OASys criminogenic need areas (docs/rules/tiering.md#11-shared-fields and docs/rules/tiering.md#221-change-points):
+/// the assessment's own type.
 pub use crate::assessment::NeedArea;
 
 /// An OASys need severity (an area with no severity is simply absent from [`Needs`]).
@@ -253,7 +254,7 @@ pub use crate::assessment::NeedSeverity;
 /// Need severities by area; an absent area has no severity (scores 0).
 pub type Needs = BTreeMap<NeedArea, NeedSeverity>;
 
-/// A requirement kind on the current sentence (TIERING.md 1.1).
+/// A requirement kind on the current sentence (docs/rules/tiering.md#11-shared-fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequirementKind {
@@ -287,13 +288,13 @@ pub struct Sentence {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PredictorType {
-    /// Static predictor: the tier may be provisional (TIERING.md 3.3 P1).
+    /// Static predictor: the tier may be provisional (docs/rules/tiering.md#33-provisional-flag P1).
     Static,
     /// Dynamic predictor.
     Dynamic,
 }
 
-/// The DC-SRP band as computed by OASys (TIERING.md 1.2).
+/// The DC-SRP band as computed by OASys (docs/rules/tiering.md#12-v3-fields).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DcSrpBand {
@@ -309,7 +310,7 @@ pub enum DcSrpBand {
     NotApplicable,
 }
 
-/// Everything either model reads about one person (TIERING.md section 1).
+/// Everything either model reads about one person (docs/rules/tiering.md#1-input).
 ///
 /// `Default` is the documented default input: not female, nothing registered, no scores,
 /// no assessment, no sentence, and an active event.
@@ -381,7 +382,7 @@ impl Default for TierInput {
     }
 }
 
-/// The fields of a `probity tier` row's `input` object (TIERING.md section 1).
+/// The fields of a `probity tier` row's `input` object (docs/rules/tiering.md#1-input).
 pub const INPUT_FIELDS: &[&str] = &[
     "gender",
     "rosh",
@@ -410,7 +411,7 @@ const REQUIREMENT_FIELDS: &[&str] = &["kind"];
 
 impl TierInput {
     /// Parses the JSON `input` object of one `probity tier` row, applying the defaults of
-    /// TIERING.md section 0. A missing field and an explicit `null` mean the same.
+    /// docs/rules/tiering.md#0-the-command. A missing field and an explicit `null` mean the same.
     pub fn from_json(value: Value) -> Result<Self, InputError> {
         let mut r = ObjectReader::new("", value, INPUT_FIELDS)?;
         let d = TierInput::default();
@@ -539,7 +540,7 @@ fn sentence(value: Value) -> Result<Sentence, InputError> {
     Ok(s)
 }
 
-/// `Y + d/365` years between `release` and `today` (TIERING.md 1.2), for callers that hold
+/// `Y + d/365` years between `release` and `today` (docs/rules/tiering.md#12-v3-fields), for callers that hold
 /// dates: `Y` whole calendar years back from `today` (29 February minus a year is 28
 /// February) and `d` remaining days. A future release gives the same measure negated.
 ///
@@ -566,7 +567,7 @@ pub fn released_years_ago(release: jiff::civil::Date, today: jiff::civil::Date) 
 }
 
 impl Registration {
-    /// The JSON string (TIERING.md 1.3).
+    /// The JSON string (docs/rules/tiering.md#13-registrations).
     pub fn as_str(self) -> &'static str {
         match self {
             Self::IomNominal => "iom_nominal",

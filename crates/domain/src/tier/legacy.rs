@@ -1,6 +1,6 @@
-//! The legacy model: protect level A-D by change level 0-3, e.g. `B2` (TIERING.md 2).
+//! The legacy model: protect level A-D by change level 0-3, e.g. `B2` (docs/rules/tiering.md#2-legacy-model).
 //!
-//! Still needed because workload points are keyed on the legacy tier (RULES.md, Workload).
+//! Still needed because workload points are keyed on the legacy tier (docs/rules/practice.md#workload).
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -28,7 +28,7 @@ pub enum ProtectLevel {
 }
 
 impl ProtectLevel {
-    /// The level for a protect points total (TIERING.md 2.1.6).
+    /// The level for a protect points total (docs/rules/tiering.md#216-protect-level).
     pub fn from_points(points: u32) -> Self {
         policy::PROTECT_LEVEL_THRESHOLDS
             .iter()
@@ -79,7 +79,7 @@ pub enum ChangeLevel {
 
 impl ChangeLevel {
     /// The level for a change points total when there is a mandate and a valid assessment
-    /// (TIERING.md 2.2 rule 3; never `Zero`).
+    /// (docs/rules/tiering.md#22-change-axis rule 3; never `Zero`).
     pub fn from_points(points: u32) -> Self {
         policy::CHANGE_LEVEL_THRESHOLDS
             .iter()
@@ -128,7 +128,7 @@ impl fmt::Display for ChangeLevel {
     }
 }
 
-/// A legacy tier such as `B2`: one of the 16 values A0..D3 (TIERING.md 2.3).
+/// A legacy tier such as `B2`: one of the 16 values A0..D3 (docs/rules/tiering.md#23-tier-string).
 ///
 /// The upstream `S` suffix (unsupervised PRC registration) is not part of this type: the
 /// input cannot express it and the workload table is keyed on the 16 plain values.
@@ -201,11 +201,11 @@ pub struct LegacyResult {
     pub protect_points: u32,
     /// Same as `tier.change`.
     pub change_level: ChangeLevel,
-    /// Change points total (0 when rule 1 or 2 of TIERING.md 2.2 applies).
+    /// Change points total (0 when rule 1 or 2 of docs/rules/tiering.md#22-change-axis applies).
     pub change_points: u32,
 }
 
-/// Protect points by component (TIERING.md 2.1), so a tier can be explained.
+/// Protect points by component (docs/rules/tiering.md#21-protect-axis), so a tier can be explained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct ProtectBreakdown {
     /// RSR band points (2.1.1).
@@ -227,7 +227,7 @@ impl ProtectBreakdown {
     }
 }
 
-/// Why the change level is what it is (TIERING.md 2.2).
+/// Why the change level is what it is (docs/rules/tiering.md#22-change-axis).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case", tag = "rule")]
 pub enum ChangeBasis {
@@ -265,9 +265,9 @@ impl ChangeBasis {
     }
 }
 
-/// Calculates the legacy tier (TIERING.md 2).
+/// Calculates the legacy tier (docs/rules/tiering.md#2-legacy-model).
 ///
-/// Fails only for a negative OGRS score that would be scored: TIERING.md defines OGRS as a
+/// Fails only for a negative OGRS score that would be scored: docs/rules/tiering.md defines OGRS as a
 /// percent 0-100 and its floor rule gives no meaning to negatives, and section 0 lists a
 /// negative predictor as a row failure. (A negative RSR is defined: it scores 0.)
 pub fn calculate(input: &TierInput) -> Result<LegacyResult, TierError> {
@@ -286,7 +286,7 @@ pub fn calculate(input: &TierInput) -> Result<LegacyResult, TierError> {
     })
 }
 
-/// Protect points by component (TIERING.md 2.1).
+/// Protect points by component (docs/rules/tiering.md#21-protect-axis).
 pub fn protect_breakdown(input: &TierInput) -> ProtectBreakdown {
     let complexity_count = input.registrations.iter().filter(|r| policy::is_complexity_factor(**r)).count();
     ProtectBreakdown {
@@ -299,7 +299,7 @@ pub fn protect_breakdown(input: &TierInput) -> ProtectBreakdown {
     }
 }
 
-/// RSR points (TIERING.md 2.1.1): inclusive bands on the exact binary bounds.
+/// RSR points (docs/rules/tiering.md#211-rsr-points): inclusive bands on the exact binary bounds.
 pub fn rsr_points(rsr: Option<Finite>) -> u32 {
     let Some(rsr) = rsr else { return 0 };
     let x = rsr.get();
@@ -327,7 +327,7 @@ fn women_points(input: &TierInput) -> u32 {
     policy::WOMEN_FACTOR_POINTS * factors.iter().filter(|b| **b).count() as u32
 }
 
-/// Mandate for change (TIERING.md 2.2 rule 1): a current sentence that is custodial or
+/// Mandate for change (docs/rules/tiering.md#22-change-axis rule 1): a current sentence that is custodial or
 /// carries a rehabilitative requirement. Unpaid work, order extended and restrictive
 /// requirements do not count.
 pub fn has_mandate_for_change(input: &TierInput) -> bool {
@@ -337,12 +337,12 @@ pub fn has_mandate_for_change(input: &TierInput) -> bool {
         .is_some_and(|s| s.custodial || s.requirements.iter().any(|r| r.kind == RequirementKind::Rehabilitative))
 }
 
-/// A valid assessment (TIERING.md 2.2.2): completed no more than 55 weeks ago, inclusive.
+/// A valid assessment (docs/rules/tiering.md#222-valid-assessment): completed no more than 55 weeks ago, inclusive.
 pub fn has_valid_assessment(input: &TierInput) -> bool {
     input.assessment_completed_weeks_ago.is_some_and(|w| w.get() <= policy::ASSESSMENT_VALID_WEEKS)
 }
 
-/// The change axis (TIERING.md 2.2), rules in order.
+/// The change axis (docs/rules/tiering.md#22-change-axis), rules in order.
 pub fn change_basis(input: &TierInput) -> Result<ChangeBasis, TierError> {
     if !has_mandate_for_change(input) {
         return Ok(ChangeBasis::NoMandate);
@@ -362,7 +362,7 @@ pub fn change_basis(input: &TierInput) -> Result<ChangeBasis, TierError> {
     })
 }
 
-/// OGRS points (TIERING.md 2.2.1): `floor(ogrs / 10)`, exactly (no float rounding up just
+/// OGRS points (docs/rules/tiering.md#221-change-points): `floor(ogrs / 10)`, exactly (no float rounding up just
 /// below a multiple of ten), uncapped; `None` is 0; negative is an error.
 pub fn ogrs_points(ogrs: Option<Finite>) -> Result<u32, TierError> {
     let Some(ogrs) = ogrs else { return Ok(0) };

@@ -1,12 +1,12 @@
 //! Tiering: the legacy (A3..D0) and current (A..G) models, as specified in
-//! `shared/reference/TIERING.md`.
+//! `docs/rules/tiering.md`.
 //!
 //! * [`input`] holds the vocabulary ([`TierInput`] and its parts), parsed from the JSON
 //!   `input` object of `probity tier` with the documented defaults.
 //! * [`policy`] holds every policy value (points, thresholds, tables) in one place, each
 //!   naming its source, so a provider can audit them without reading the rules.
 //! * [`legacy`] and [`v3`] are the two calculations, pure functions of a [`TierInput`].
-//! * [`command`] is the `probity tier` contract (TIERING.md section 0) as a pure function
+//! * [`command`] is the `probity tier` contract (docs/rules/tiering.md#0-the-command) as a pure function
 //!   from stdin text to stdout text and exit code; the CLI only does the IO.
 //!
 //! Why the models are separate modules over one input: providers still key workload
@@ -31,7 +31,7 @@ pub use legacy::{ChangeLevel, LegacyResult, LegacyTier, ProtectLevel};
 pub use v3::{V3Level, V3Result, V3Steps, V3Tier};
 
 /// Why one row's calculation failed. The command reports it as that row's `error` and
-/// still computes the other rows (TIERING.md section 0).
+/// still computes the other rows (docs/rules/tiering.md#0-the-command).
 /// Refuses a predictor that is not a percentage. `negative_ok` predictors have a negative
 /// check of their own, with its own message, where the model reads them.
 pub(crate) fn check_percent(
@@ -49,7 +49,7 @@ pub(crate) fn check_percent(
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TierError {
-    /// A predictor below zero has no band, row or column (TIERING.md 3.2 step 1; for OGRS
+    /// A predictor below zero has no band, row or column (docs/rules/tiering.md#32-steps step 1; for OGRS
     /// in the legacy model see [`legacy`]).
     #[error("{predictor} score {score} is negative: a predictor score cannot be below 0")]
     NegativePredictor {
@@ -60,7 +60,7 @@ pub enum TierError {
     },
     /// A predictor above 100, or an RSR or DC-SRP below 0: not a percentage, so the input is
     /// wrong, not merely low. Probity refuses the row where the upstream calculation scores
-    /// such an RSR 0 (TIERING.md 2.1.1), so that 150 cannot quietly give a lower tier than 50.
+    /// such an RSR 0 (docs/rules/tiering.md#211-rsr-points), so that 150 cannot quietly give a lower tier than 50.
     #[error("{predictor} score {score} is not a percentage: a predictor score is from 0 to 100")]
     PredictorOutOfRange {
         /// Which predictor: "RSR", "OGRS", "ARP", "CSRP" or "DC-SRP".
@@ -68,7 +68,7 @@ pub enum TierError {
         /// The offending score.
         score: f64,
     },
-    /// DC-SRP band medium with a score below the lowest medium threshold (TIERING.md 3.2
+    /// DC-SRP band medium with a score below the lowest medium threshold (docs/rules/tiering.md#32-steps
     /// step 2): upstream raises "Unexpected combination of DC-SRP score and band".
     #[error("DC-SRP score {score} with band medium is below 0.60: unexpected combination of DC-SRP score and band")]
     DcSrpMediumScoreTooLow {

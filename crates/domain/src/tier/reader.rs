@@ -2,7 +2,7 @@
 //!
 //! Why not plain `serde_json::from_value::<TierInput>`: serde's errors name the bad value
 //! but not where it sits, and the `probity tier` contract requires the message to name the
-//! field (TIERING.md section 0, DESIGN.md "Contracts").
+//! field (docs/rules/tiering.md#0-the-command, docs/design.md#contracts).
 
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};

@@ -1,5 +1,5 @@
 //! The current (V3) model: a single tier A-G, the highest given by eight steps, plus a
-//! provisional flag (TIERING.md 3).
+//! provisional flag (docs/rules/tiering.md#3-v3-model).
 
 use std::fmt;
 use std::str::FromStr;
@@ -48,7 +48,7 @@ impl V3Level {
     }
 }
 
-/// The V3 outcome: a level, or one of the two special values (TIERING.md 3.1), which are
+/// The V3 outcome: a level, or one of the two special values (docs/rules/tiering.md#31-outcomes), which are
 /// outside the A-G order on purpose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum V3Tier {
@@ -108,11 +108,11 @@ impl<'de> Deserialize<'de> for V3Tier {
 pub struct V3Result {
     /// The tier.
     pub tier: V3Tier,
-    /// Provisional (TIERING.md 3.3); always false for `NotSupervised` and `Missing`.
+    /// Provisional (docs/rules/tiering.md#33-provisional-flag); always false for `NotSupervised` and `Missing`.
     pub provisional: bool,
 }
 
-/// What each step of TIERING.md 3.2 gave, for a supervised person with predictors.
+/// What each step of docs/rules/tiering.md#32-steps gave, for a supervised person with predictors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct V3Steps {
     /// Step 1: the ARP x CSRP table (always gives a tier).
@@ -140,7 +140,7 @@ impl V3Steps {
         self.others().max(self.reoffending)
     }
 
-    /// The highest of steps 2-8, G if none (`others` in TIERING.md 3.3 P1).
+    /// The highest of steps 2-8, G if none (`others` in docs/rules/tiering.md#33-provisional-flag P1).
     pub fn others(&self) -> V3Level {
         highest([self.mappa_rosh, self.not_rosh_related()])
     }
@@ -165,15 +165,15 @@ fn highest<const N: usize>(tiers: [Option<V3Level>; N]) -> V3Level {
     tiers.into_iter().flatten().max().unwrap_or(V3Level::G)
 }
 
-/// Calculates the V3 tier and provisional flag (TIERING.md 3).
+/// Calculates the V3 tier and provisional flag (docs/rules/tiering.md#3-v3-model).
 ///
 /// Fails for a negative ARP or CSRP, and for a DC-SRP band medium with a score below 0.60
-/// (TIERING.md 3.2), but only once the special values are ruled out: a person not under
+/// (docs/rules/tiering.md#32-steps), but only once the special values are ruled out: a person not under
 /// supervision or without predictors gets `NOT_SUPERVISED`/`MISSING` whatever the rest.
 pub fn calculate(input: &TierInput) -> Result<V3Result, TierError> {
     super::check_percent("ARP", input.arp, true)?;
     super::check_percent("CSRP", input.csrp, true)?;
-    // A negative DC-SRP is unused unless its band needs it (TIERING.md 3.2 step 2).
+    // A negative DC-SRP is unused unless its band needs it (docs/rules/tiering.md#32-steps step 2).
     super::check_percent("DC-SRP", input.dcsrp, true)?;
     let Some(steps) = steps(input)? else {
         let tier = if input.has_active_event { V3Tier::Missing } else { V3Tier::NotSupervised };
@@ -186,7 +186,7 @@ pub fn calculate(input: &TierInput) -> Result<V3Result, TierError> {
 }
 
 /// Evaluates every step; `None` for the special values (no active event, or ARP or CSRP
-/// missing), checked first in that order (TIERING.md 3.1).
+/// missing), checked first in that order (docs/rules/tiering.md#31-outcomes).
 pub fn steps(input: &TierInput) -> Result<Option<V3Steps>, TierError> {
     if !input.has_active_event {
         return Ok(None);
@@ -228,14 +228,14 @@ fn arp_column(arp: Finite) -> Result<usize, TierError> {
         .ok_or(TierError::NegativePredictor { predictor: "ARP", score: arp.get() })
 }
 
-/// Step 1: the ARP x CSRP table (TIERING.md 3.2). Negative scores have no row or column.
+/// Step 1: the ARP x CSRP table (docs/rules/tiering.md#32-steps). Negative scores have no row or column.
 pub fn reoffending_tier(arp: Finite, csrp: Finite) -> Result<V3Level, TierError> {
     let column = arp_column(arp)?;
     let row = csrp_row(csrp)?;
     Ok(policy::REOFFENDING_TABLE[row][column])
 }
 
-/// Step 2: DC-SRP (TIERING.md 3.2). Used only with a score above 0 and a band other than
+/// Step 2: DC-SRP (docs/rules/tiering.md#32-steps). Used only with a score above 0 and a band other than
 /// not applicable; band medium is decided by score and fails below 0.60.
 pub fn sexual_reoffending_tier(score: Option<Finite>, band: Option<DcSrpBand>) -> Result<Option<V3Level>, TierError> {
     let (Some(score), Some(band)) = (score, band) else {
@@ -255,12 +255,12 @@ pub fn sexual_reoffending_tier(score: Option<Finite>, band: Option<DcSrpBand>) -
         .ok_or(TierError::DcSrpMediumScoreTooLow { score })
 }
 
-/// Step 3: MAPPA and RoSH (TIERING.md 3.2).
+/// Step 3: MAPPA and RoSH (docs/rules/tiering.md#32-steps).
 pub fn mappa_rosh_tier(mappa_present: bool, rosh: Option<RoshLevel>) -> Option<V3Level> {
     if mappa_present { Some(policy::mappa_rosh_tier_with_mappa(rosh)) } else { policy::rosh_tier_without_mappa(rosh) }
 }
 
-/// Step 4 for a lifer/IPP with a release date (TIERING.md 3.2): inclusive year bounds.
+/// Step 4 for a lifer/IPP with a release date (docs/rules/tiering.md#32-steps): inclusive year bounds.
 pub fn life_ipp_tier(released_years_ago: Finite) -> V3Level {
     let years = released_years_ago.get();
     policy::LIFE_IPP_RELEASE_YEARS
@@ -269,7 +269,7 @@ pub fn life_ipp_tier(released_years_ago: Finite) -> V3Level {
         .map_or(policy::LIFE_IPP_LATER_TIER, |(_, tier)| *tier)
 }
 
-/// P1 (TIERING.md 3.3): a static score is provisional unless the other steps already reach
+/// P1 (docs/rules/tiering.md#33-provisional-flag): a static score is provisional unless the other steps already reach
 /// the best tier that score could become once dynamic.
 fn static_predictors_provisional(input: &TierInput, steps: &V3Steps) -> bool {
     let is_static = |t: Option<PredictorType>| t == Some(PredictorType::Static);
@@ -289,7 +289,7 @@ fn static_predictors_provisional(input: &TierInput, steps: &V3Steps) -> bool {
     steps.others() < best
 }
 
-/// P2 (TIERING.md 3.3): RoSH missing. Step 3 is never considered, step 1 only when both
+/// P2 (docs/rules/tiering.md#33-provisional-flag): RoSH missing. Step 3 is never considered, step 1 only when both
 /// scores are dynamic.
 fn rosh_missing_provisional(input: &TierInput, steps: &V3Steps) -> bool {
     if input.rosh.is_some() {

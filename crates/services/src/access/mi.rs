@@ -33,34 +33,36 @@ pub const MI_POLICY: &[MiRolePolicy] = &[
         role: Role::ResponsibleOfficer,
         reach: MiReach::OwnCaseload,
         source: "issue 6: officers said caseload counts hid their real workload; an officer sees the figures and \
-                 workload of their own caseload, cases they may already read one by one (DESIGN.md: a responsible \
-                 officer works their caseload), and no one else's",
+                 workload of their own caseload, cases they may already read one by one (docs/design.md#roles: a \
+                 responsible officer works their caseload), and no one else's",
     },
     MiRolePolicy {
         role: Role::SeniorProbationOfficer,
         reach: MiReach::Place,
-        source: "DESIGN.md roles: the SPO manages team caseloads and workload; issue 6: managers act on their own data",
+        source: "docs/design.md#roles: the SPO manages team caseloads and workload; issue 6: managers act on their own \
+                 data",
     },
     MiRolePolicy {
         role: Role::AreaManager,
         reach: MiReach::Place,
-        source: "DESIGN.md roles: area managers see service levels, completions and workload by area, borough, \
+        source: "docs/design.md#roles: area managers see service levels, completions and workload by area, borough, \
                  office, team, officer",
     },
     MiRolePolicy {
         role: Role::UpwSupervisor,
         reach: MiReach::None,
-        source: "DESIGN.md roles: UPW staff run projects, sessions and placements, not the provider's measures",
+        source: "docs/design.md#roles: UPW staff run projects, sessions and placements, not the provider's measures",
     },
     MiRolePolicy {
         role: Role::Inspector,
         reach: MiReach::None,
-        source: "DESIGN.md: inspector (read-only, sampled cases only); a figure over a place reaches beyond the sample",
+        source: "docs/design.md#roles: inspector (read-only, sampled cases only); a figure over a place reaches beyond \
+                 the sample",
     },
     MiRolePolicy {
         role: Role::MiAnalyst,
         reach: MiReach::Place,
-        source: "DESIGN.md: MI analyst (aggregates only), by area, borough, office, team, officer",
+        source: "docs/design.md#roles: MI analyst (aggregates only), by area, borough, office, team, officer",
     },
     MiRolePolicy {
         role: Role::Admin,

@@ -36,29 +36,34 @@ pub const TEAM_POLICY: &[TeamRolePolicy] = &[
     TeamRolePolicy {
         role: Role::SeniorProbationOfficer,
         team: TeamAccess::Allocate,
-        source: "RULES.md allocation and DESIGN.md roles: the SPO allocates and reallocates the team's cases",
+        source: "docs/rules/practice.md#allocation and docs/design.md#roles: the SPO allocates and reallocates the \
+                 team's cases",
     },
     TeamRolePolicy {
         role: Role::AreaManager,
         team: TeamAccess::View,
-        source: "DESIGN.md roles: managers see workload by team; they oversee and do not record on cases",
+        source: "docs/design.md#roles: managers see workload by team; they oversee and do not record on cases",
     },
     TeamRolePolicy {
         role: Role::UpwSupervisor,
         team: TeamAccess::None,
-        source: "DESIGN.md roles: UPW staff run projects and sessions, not teams",
+        source: "docs/design.md#roles: UPW staff run projects and sessions, not teams",
     },
     TeamRolePolicy {
         role: Role::Inspector,
         team: TeamAccess::None,
-        source: "DESIGN.md: inspector (read-only, sampled cases only)",
+        source: "docs/design.md#roles: inspector (read-only, sampled cases only)",
     },
     TeamRolePolicy {
         role: Role::MiAnalyst,
         team: TeamAccess::None,
-        source: "DESIGN.md: MI analyst (aggregates only, no names; the queue names people)",
+        source: "docs/design.md#roles: MI analyst (aggregates only, no names; the queue names people)",
     },
-    TeamRolePolicy { role: Role::Admin, team: TeamAccess::None, source: "DESIGN.md: admin manages users, not cases" },
+    TeamRolePolicy {
+        role: Role::Admin,
+        team: TeamAccess::None,
+        source: "docs/design.md#roles: admin manages users, not cases",
+    },
 ];
 
 pub fn team_policy(role: Role) -> &'static TeamRolePolicy {

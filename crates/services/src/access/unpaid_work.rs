@@ -44,7 +44,7 @@ pub const UPW_POLICY: &[UpwRolePolicy] = &[
         role: Role::AreaManager,
         sessions: UpwAccess::View,
         progress: true,
-        source: "DESIGN.md roles: managers oversee, they do not record on cases",
+        source: "docs/design.md#roles: managers oversee, they do not record on cases",
     },
     UpwRolePolicy {
         role: Role::UpwSupervisor,
@@ -56,19 +56,19 @@ pub const UPW_POLICY: &[UpwRolePolicy] = &[
         role: Role::Inspector,
         sessions: UpwAccess::None,
         progress: false,
-        source: "DESIGN.md: inspector reads sampled case records only",
+        source: "docs/design.md#roles: inspector reads sampled case records only",
     },
     UpwRolePolicy {
         role: Role::MiAnalyst,
         sessions: UpwAccess::None,
         progress: false,
-        source: "DESIGN.md: MI analyst (aggregates only)",
+        source: "docs/design.md#roles: MI analyst (aggregates only)",
     },
     UpwRolePolicy {
         role: Role::Admin,
         sessions: UpwAccess::None,
         progress: false,
-        source: "DESIGN.md: admin manages users, not cases",
+        source: "docs/design.md#roles: admin manages users, not cases",
     },
 ];
 

@@ -1,6 +1,6 @@
 //! The practice a case record shows besides its contacts: warning letters, breach and recall
 //! decisions after enforceable failures, and the sentence plan's answer to each assessed
-//! need and risk (RULES.md, "Contact, compliance and enforcement" and "Plans").
+//! need and risk (docs/rules/practice.md#contact-compliance-and-enforcement and docs/rules/practice.md#sentence-plans).
 //!
 //! Enforcement runs over one sentence at a time, after its appointments are made: the
 //! failures are replayed in the order the provider learnt of them, through a small model of

@@ -4,8 +4,8 @@
 //! Run over a case's finished stream with a random stream of its own, so the generator's
 //! other draws (and so the rest of the calibration) are untouched. Calibration: the report
 //! gives the London CRC's proven reoffending as a binary rate of 43.4% and a frequency of 4.2
-//! reoffences per reoffender (RULES.md). For each start (a community sentence or a release),
-//! the person reoffends with probability [`BINARY`]; the number of offences is one plus a
+//! reoffences per reoffender (docs/rules/practice.md#proven-reoffending). For each start (a community sentence or a
+//! release), the person reoffends with probability [`BINARY`]; the number of offences is one plus a
 //! geometric count with mean [`FREQUENCY`] - 1; each is committed on a day drawn over the 12
 //! months after the start and proven 2 weeks to 8 months later, so a few fall after the
 //! 6-month waiting period, as they do in life. Only offences proven before the reference date

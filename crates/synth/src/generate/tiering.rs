@@ -3,7 +3,7 @@
 //! Run over a case's finished stream, so the generator's random draws are untouched and the
 //! rest of the calibration holds. What the calibration implies:
 //! * MAPPA: none. The report's provider is a CRC, and the NPS manages every MAPPA case
-//!   (report, "The NPS ... manages those ... managed under MAPPA"; RULES.md, allocation).
+//!   (report, "The NPS ... manages those ... managed under MAPPA"; docs/rules/practice.md#allocation).
 //! * Registrations follow each assessment's risk groups: a medium-or-above risk to a known
 //!   adult is registered as domestic abuse (the report's example: "a known adult (due to
 //!   domestic abuse offending)"), one to children as risk to children; a later assessment

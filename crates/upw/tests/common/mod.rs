@@ -1,4 +1,4 @@
-//! Builders for small instances in the RULES.md JSON format. The week is Monday
+//! Builders for small instances in the docs/rules/practice.md#the-scheduling-problem JSON format. The week is Monday
 //! 3 March 2025; sessions are placed by weekday name.
 
 #![allow(dead_code)]
