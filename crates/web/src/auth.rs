@@ -81,6 +81,20 @@ pub async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 
     .map_err(|e| WebError::internal(format!("password work: {e}")))
 }
 
+/// Makes every allocation of 1 MiB or more its own mapping, returned to the system when freed.
+/// glibc otherwise raises its mapping threshold after the first large free, so each argon2
+/// buffer (19 MiB) is then carved from a thread's heap arena and kept there: under a flood of
+/// sign-ins the server grew to hundreds of megabytes, though no more than one check per core
+/// ever ran. `serve` calls this once at start; on other C libraries it does nothing.
+pub fn return_password_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator tunable; it is called before the server starts
+    // handling requests, and a refusal (return 0) leaves the default behaviour.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+    }
+}
+
 const BUSY: &str = "Probity is busy checking passwords. Wait a moment and try again.";
 
 /// 256 random bits from the operating system, as 64 hex digits.

@@ -183,6 +183,7 @@ pub async fn serve<
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "Probity is listening");
     }
+    auth::return_password_memory();
     // The peer's address reaches the handlers, for the sign-in throttle.
     let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
