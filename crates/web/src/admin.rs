@@ -15,6 +15,7 @@ use axum::extract::{Extension, Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{Code, Crn};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use services::access::{self, PlaceScope, Role, Username};
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
@@ -28,6 +29,7 @@ fn table() -> Vec<Route> {
         route(Method::POST, USERS, add_user),
         route(Method::POST, "/admin/users/{username}/disable", disable_user),
         route(Method::POST, "/admin/users/{username}/role", change_role),
+        route(Method::POST, "/admin/users/{username}/unlock", unlock_user),
         route(Method::GET, LIMITS, limits_page),
         route(Method::POST, LIMITS, add_limit),
         route(Method::POST, "/admin/limited-access/{id}/remove", remove_limit),
@@ -87,6 +89,8 @@ struct UserRow {
     scope: String,
     officer: String,
     disabled: bool,
+    /// When the lockout ends, if the username is locked now.
+    locked_until: Option<String>,
 }
 
 struct Choice {
@@ -120,13 +124,14 @@ async fn render_users(
     who: &SignedIn,
     form: Option<(&[u8], Vec<FieldError>)>,
 ) -> Result<Response, PageError> {
-    let users = app
-        .records
-        .users()
-        .await
-        .map_err(WebError::from)?
-        .into_iter()
-        .map(|u| UserRow {
+    // The lockout runs on the real clock (`auth::check_password`), and so does its display.
+    let now = Timestamp::now();
+    let policy = &access::LOCKOUT;
+    let mut users = Vec::new();
+    for u in app.records.users().await.map_err(WebError::from)? {
+        let failures = app.records.failed_sign_ins(&u.username, now - policy.window - policy.locked_for).await;
+        let locked_until = access::locked_until(policy, &failures.map_err(WebError::from)?, now).map(instant);
+        users.push(UserRow {
             role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned()),
             scope: match &u.scope_code {
                 Some(c) => format!("{}:{c}", u.scope_kind),
@@ -135,8 +140,9 @@ async fn render_users(
             officer: u.officer.unwrap_or_default(),
             disabled: u.disabled,
             username: u.username,
-        })
-        .collect();
+            locked_until,
+        });
+    }
     let (body, errors): (&[u8], Vec<FieldError>) = form.unwrap_or((b"", Vec::new()));
     let role = field(body, "role");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
@@ -282,6 +288,22 @@ async fn change_role(
         return render_users(&app, &who, Some((&body, vec![FieldError { field: "role", message }]))).await;
     }
     app.records.update_user(&changed).await.map_err(WebError::from)?;
+    Ok(Redirect::to(USERS).into_response())
+}
+
+/// Ends a username's lockout at once: its failed sign-ins are cleared, so the user (an officer
+/// who mistyped five times, say) can sign in again without waiting for it to lapse.
+async fn unlock_user(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    if app.records.user(&username).await.map_err(WebError::from)?.is_none() {
+        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
+    }
+    app.records.clear_failed_sign_ins(&username).await.map_err(WebError::from)?;
+    tracing::info!(%username, by = %who.user.username, "lockout ended by an administrator");
     Ok(Redirect::to(USERS).into_response())
 }
 

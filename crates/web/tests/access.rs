@@ -214,6 +214,10 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("POST", "/admin/users/{username}/role"),
             ("/admin/users/nobody/role", [303, 403, 403, 403, 403, 403, 403, 404]),
         ),
+        (
+            ("POST", "/admin/users/{username}/unlock"),
+            ("/admin/users/nobody/unlock", [303, 403, 403, 403, 403, 403, 403, 404]),
+        ),
         (("GET", "/admin/limited-access"), ("/admin/limited-access", [303, 403, 403, 403, 403, 403, 403, 200])),
         (("POST", "/admin/limited-access"), ("/admin/limited-access", [303, 403, 403, 403, 403, 403, 403, 400])),
         (
@@ -466,6 +470,15 @@ async fn five_failed_sign_ins_lock_the_username() {
     let right = post_sign_in(&s.base, "sam", PASSWORD, None).await;
     assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS, "locked even with the right password");
     assert!(right.text().await.unwrap().contains("too many attempts"));
+    // The administrator sees the lock and ends it; Sam signs in at once.
+    let admin = sign_in(&s.base, "admin").await;
+    let users = admin.http.get(s.url("/admin/users")).send().await.unwrap().text().await.unwrap();
+    assert!(users.contains("Locked until") && users.contains("/admin/users/sam/unlock"), "the lock is shown");
+    let r = admin.http.post(s.url("/admin/users/sam/unlock")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let users = admin.http.get(s.url("/admin/users")).send().await.unwrap().text().await.unwrap();
+    assert!(!users.contains("Locked until"), "no lock shown once ended");
+    assert_eq!(post_sign_in(&s.base, "sam", PASSWORD, None).await.status(), StatusCode::SEE_OTHER, "unlocked");
     assert_eq!(
         post_sign_in(&s.base, "priya", PASSWORD, None).await.status(),
         StatusCode::SEE_OTHER,

@@ -80,6 +80,11 @@ async fn every_page_passes_axe_for_every_role() {
     support::add_user(&app.store, "officer", "responsible_officer", &format!("team:{team}"), Some(&officer)).await;
     support::add_user(&app.store, "spo", "spo", &format!("team:{team}"), None).await;
     support::add_user(&app.store, "admin", "admin", "provider", None).await;
+    // A locked user, so the users page shows the lock and its Unlock button.
+    support::add_user(&app.store, "locked", "spo", &format!("team:{team}"), None).await;
+    for _ in 0..services::access::LOCKOUT.failures {
+        app.store.record_failed_sign_in("locked", jiff::Timestamp::now()).await.unwrap();
+    }
     let browser = Browser::start(&tools).await;
 
     // Signed out: the sign-in page, and the same page showing an error.
@@ -106,12 +111,16 @@ async fn every_page_passes_axe_for_every_role() {
             ],
         ),
         ("spo", vec!["/".into(), format!("/officers/{officer}/caseload"), format!("/cases/{crn}")]),
-        ("admin", vec!["/".into(), "/admin/users".into(), "/admin/limited-access".into()]),
+        ("admin", vec!["/".into(), "/admin/limited-access".into(), "/admin/users".into()]),
     ];
     for (username, paths) in pages {
         app.sign_in(&browser, username).await;
         for path in paths {
             browser.assert_accessible(&format!("{}{path}", app.base)).await;
+        }
+        if username == "admin" {
+            assert!(browser.text("form[action='/admin/users/locked/unlock']").await.contains("Unlock"));
+            assert!(browser.shows("Locked until").await, "the users page, checked last, shows the lock");
         }
         app.sign_out(&browser).await;
     }
