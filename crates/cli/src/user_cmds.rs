@@ -112,15 +112,9 @@ async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A random password that meets the policy (random hex very rarely fails it, e.g. all
-/// digits; such a draw is simply drawn again).
+/// A random password that meets the policy (`services::access::generated_password`).
 fn generated_password(username: &str) -> String {
-    loop {
-        let candidate = web::auth::new_token()[..20].to_owned();
-        if services::access::check_password_strength("password", &candidate, username).is_ok() {
-            return candidate;
-        }
-    }
+    services::access::generated_password(username, &mut web::auth::new_token)
 }
 
 async fn disable(a: DisableArgs) -> anyhow::Result<ExitCode> {

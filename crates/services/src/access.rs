@@ -17,7 +17,9 @@ use std::collections::HashMap;
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
 mod accounts;
-pub use accounts::{PASSWORDS, PasswordPolicy, check_password_strength, check_scope_exists, keeps_an_administrator};
+pub use accounts::{
+    PASSWORDS, PasswordPolicy, check_password_strength, check_scope_exists, generated_password, keeps_an_administrator,
+};
 mod unpaid_work;
 pub use unpaid_work::{
     UPW_POLICY, UpwAccess, UpwRolePolicy, covers_borough, may_see_upw_progress, upw_access, upw_policy, upw_role_access,

@@ -146,6 +146,14 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
         session: &SessionRecord,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// An administrator's reset: a new password hash, every session of the user ended and their
+    /// failed sign-ins cleared, at once. `false`, with nothing written, when there is no such user.
+    fn reset_password(
+        &self,
+        username: &str,
+        password_hash: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Claims a sign-in attempt for `username` at `at`, atomically with every other claim for
     /// that name, on any server: in one transaction, the failures since `since` are read and,
     /// unless `locked` says they lock the name, the attempt is recorded as a failure (until
@@ -545,6 +553,24 @@ macro_rules! impl_access_store {
                 .bind(timestamp_text(s.last_seen))
                 .execute(&mut *tx)
                 .await?;
+                tx.commit().await?;
+                Ok(true)
+            }
+
+            async fn reset_password(&self, username: &str, password_hash: &str) -> Result<bool, StoreError> {
+                let mut tx = self.pool().begin().await?;
+                let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE username = $1")
+                    .bind(username)
+                    .bind(password_hash)
+                    .execute(&mut *tx)
+                    .await?;
+                if done.rows_affected() != 1 {
+                    return Ok(false);
+                }
+                for table in ["sessions", "failed_sign_ins"] {
+                    let sql = format!("DELETE FROM {table} WHERE username = $1");
+                    sqlx::query(sqlx::AssertSqlSafe(sql)).bind(username).execute(&mut *tx).await?;
+                }
                 tx.commit().await?;
                 Ok(true)
             }

@@ -178,6 +178,31 @@ async fn sign_in_claims_are_atomic_per_name_and_sweep_old_failures<S: AccessStor
 }
 both_engines!(claim_t, sign_in_claims_are_atomic_per_name_and_sweep_old_failures);
 
+/// An administrator's reset changes the hash, ends every session and clears the failures of
+/// that user only, at once; an unknown user changes nothing.
+async fn a_reset_ends_sessions_and_locks_of_that_user_only<S: AccessStore, P>(store: S, _pool: P) {
+    for name in ["priya", "sam"] {
+        store.add_user(&user(name)).await.unwrap();
+        let session = SessionRecord {
+            id_hash: format!("{name}-session"),
+            username: name.into(),
+            csrf_token: "t".into(),
+            created_at: now(),
+            last_seen: now(),
+        };
+        store.create_session(&session).await.unwrap();
+        store.record_failed_sign_in(name, now()).await.unwrap();
+    }
+    assert!(store.reset_password("priya", "new-hash").await.unwrap());
+    assert_eq!(store.user("priya").await.unwrap().unwrap().password_hash, "new-hash");
+    assert!(store.session("priya-session").await.unwrap().is_none(), "her sessions ended");
+    assert!(store.failed_sign_ins("priya", now()).await.unwrap().is_empty(), "her lock cleared");
+    assert!(store.session("sam-session").await.unwrap().is_some(), "others keep theirs");
+    assert_eq!(store.failed_sign_ins("sam", now()).await.unwrap().len(), 1);
+    assert!(!store.reset_password("nobody", "x").await.unwrap(), "no such user: nothing written");
+}
+both_engines!(reset_t, a_reset_ends_sessions_and_locks_of_that_user_only);
+
 async fn limited_access_lists_and_grants<S: AccessStore, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     let entry = LimitedAccess {

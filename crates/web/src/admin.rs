@@ -30,6 +30,7 @@ fn table() -> Vec<Route> {
         route(Method::POST, "/admin/users/{username}/disable", disable_user),
         route(Method::POST, "/admin/users/{username}/role", change_role),
         route(Method::POST, "/admin/users/{username}/unlock", unlock_user),
+        route(Method::POST, "/admin/users/{username}/password", reset_password),
         route(Method::GET, LIMITS, limits_page),
         route(Method::POST, LIMITS, add_limit),
         route(Method::POST, "/admin/limited-access/{id}/remove", remove_limit),
@@ -305,6 +306,39 @@ async fn unlock_user(
     app.records.clear_failed_sign_ins(&username).await.map_err(WebError::from)?;
     tracing::info!(%username, by = %who.user.username, "lockout ended by an administrator");
     Ok(Redirect::to(USERS).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin_password_reset.html")]
+struct PasswordResetPage {
+    nav: Option<Nav>,
+    username: String,
+    password: String,
+}
+
+/// A new password for a user who has forgotten theirs: made here to the password rule, shown
+/// once on this page (never stored but as its hash), and every session of the user ended and
+/// their lock cleared, at once. The administrator hands it over by a safe route; the user
+/// changes it on signing in.
+async fn reset_password(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    administrator(&who)?;
+    if app.records.user(&username).await.map_err(WebError::from)?.is_none() {
+        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
+    }
+    let password = access::generated_password(&username, &mut auth::new_token);
+    let typed = password.clone();
+    let hash = auth::password_work(move || auth::hash_password(&typed)).await??;
+    if !app.records.reset_password(&username, &hash).await.map_err(WebError::from)? {
+        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
+    }
+    tracing::info!(%username, by = %who.user.username, "password reset by an administrator");
+    let page = PasswordResetPage { nav: Nav::of(&who), username, password };
+    // The password is on this page only: no cache may keep it.
+    Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], html(page)?).into_response())
 }
 
 async fn disable_user(

@@ -69,6 +69,12 @@ pub trait CaseRecords: Send + Sync + 'static {
         password_hash: &'a str,
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>>;
+    /// An administrator's reset: new hash, sessions ended, failures cleared, at once.
+    fn reset_password<'a>(
+        &'a self,
+        username: &'a str,
+        password_hash: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>>;
     fn claim_sign_in_attempt<'a>(
         &'a self,
         username: &'a str,
@@ -324,6 +330,13 @@ impl<
         session: &'a SessionRecord,
     ) -> BoxFuture<'a, Result<bool, StoreError>> {
         Box::pin(AccessStore::change_password(self, username, password_hash, session))
+    }
+    fn reset_password<'a>(
+        &'a self,
+        username: &'a str,
+        password_hash: &'a str,
+    ) -> BoxFuture<'a, Result<bool, StoreError>> {
+        Box::pin(AccessStore::reset_password(self, username, password_hash))
     }
     fn claim_sign_in_attempt<'a>(
         &'a self,

@@ -218,6 +218,10 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("POST", "/admin/users/{username}/unlock"),
             ("/admin/users/nobody/unlock", [303, 403, 403, 403, 403, 403, 403, 404]),
         ),
+        (
+            ("POST", "/admin/users/{username}/password"),
+            ("/admin/users/nobody/password", [303, 403, 403, 403, 403, 403, 403, 404]),
+        ),
         (("GET", "/admin/limited-access"), ("/admin/limited-access", [303, 403, 403, 403, 403, 403, 403, 200])),
         (("POST", "/admin/limited-access"), ("/admin/limited-access", [303, 403, 403, 403, 403, 403, 403, 400])),
         (
@@ -1018,4 +1022,26 @@ async fn a_csrf_refusal_is_a_page_for_forms_and_json_for_the_api() {
     let r = with_session(&admin.session).post(s.url("/api/cases/X000001/events")).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));
+}
+
+/// An administrator resets a forgotten password: the new one is shown once and meets the
+/// rule, the old one and every session of the user stop working, and the new one signs in.
+#[tokio::test]
+async fn an_administrator_resets_a_password_and_the_old_sessions_end() {
+    let s = Server::start().await;
+    let sam = sign_in(&s.base, "sam").await;
+    assert_eq!(sam.http.get(s.url("/")).send().await.unwrap().status(), StatusCode::OK);
+    let admin = sign_in(&s.base, "admin").await;
+    let r = admin.http.post(s.url("/admin/users/sam/password")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["cache-control"], "no-store", "the password is not cached");
+    let page = r.text().await.unwrap();
+    let at = page.find("id=\"new-password\">").expect("the new password is shown") + "id=\"new-password\">".len();
+    let password = page[at..].split('<').next().unwrap().to_owned();
+    assert!(services::access::check_password_strength("password", &password, "sam").is_ok(), "{password}");
+    assert_eq!(sam.http.get(s.url("/")).send().await.unwrap().status(), StatusCode::SEE_OTHER, "signed out");
+    assert_eq!(post_sign_in(&s.base, "sam", PASSWORD, None).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(post_sign_in(&s.base, "sam", &password, None).await.status(), StatusCode::SEE_OTHER);
+    let stored = s.store.user("sam").await.unwrap().unwrap();
+    assert!(!stored.password_hash.contains(&password), "only the hash is kept");
 }

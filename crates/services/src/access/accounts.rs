@@ -164,6 +164,18 @@ pub fn check_password_strength(field: &str, password: &str, username: &str) -> R
     Ok(())
 }
 
+/// A password that meets the policy for `username`, drawn from `draw` (a source of random
+/// text: each draw is cut to 20 characters). Random hex very rarely fails the rule (all
+/// digits, say); such a draw is simply drawn again.
+pub fn generated_password(username: &str, draw: &mut dyn FnMut() -> String) -> String {
+    loop {
+        let candidate: String = draw().chars().take(20).collect();
+        if check_password_strength("password", &candidate, username).is_ok() {
+            return candidate;
+        }
+    }
+}
+
 /// The letters of a password with common substitutions undone (`p@ssw0rd` is `password`).
 fn letters(lower: &str) -> String {
     lower
@@ -288,6 +300,13 @@ mod tests {
             disabled,
             created_at: jiff::Timestamp::UNIX_EPOCH,
         }
+    }
+
+    #[test]
+    fn a_generated_password_meets_the_rule_drawing_again_when_it_must() {
+        let mut draws = ["123456789012345678901234".to_owned(), "8d1f0c2e9a7b6c5d4e3f2a1b".to_owned()].into_iter();
+        let got = generated_password("priya", &mut || draws.next().unwrap());
+        assert_eq!(got, "8d1f0c2e9a7b6c5d4e3f", "the all-digit draw is refused, the next taken and cut to 20");
     }
 
     #[test]
