@@ -266,9 +266,7 @@ async fn change_role(
     body: Bytes,
 ) -> Result<Response, PageError> {
     administrator(&who)?;
-    let Some(user) = app.records.user(&username).await.map_err(WebError::from)? else {
-        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
-    };
+    let user = existing_user(&app, &username).await?;
     let org = app.records.organisation().await.map_err(WebError::from)?;
     // The password is not changing.
     let parsed =
@@ -292,6 +290,14 @@ async fn change_role(
     Ok(Redirect::to(USERS).into_response())
 }
 
+/// The user named in the path, or the page saying there is none.
+async fn existing_user(app: &AppState, username: &str) -> Result<UserRecord, PageError> {
+    match app.records.user(username).await.map_err(WebError::from)? {
+        Some(user) => Ok(user),
+        None => Err(PageError(WebError::NotFound(format!("There is no user {username}.")))),
+    }
+}
+
 /// Ends a username's lockout at once: its failed sign-ins are cleared, so the user (an officer
 /// who mistyped five times, say) can sign in again without waiting for it to lapse.
 async fn unlock_user(
@@ -300,9 +306,7 @@ async fn unlock_user(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     administrator(&who)?;
-    if app.records.user(&username).await.map_err(WebError::from)?.is_none() {
-        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
-    }
+    existing_user(&app, &username).await?;
     app.records.clear_failed_sign_ins(&username).await.map_err(WebError::from)?;
     tracing::info!(%username, by = %who.user.username, "lockout ended by an administrator");
     Ok(Redirect::to(USERS).into_response())
@@ -326,9 +330,7 @@ async fn reset_password(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     administrator(&who)?;
-    if app.records.user(&username).await.map_err(WebError::from)?.is_none() {
-        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
-    }
+    existing_user(&app, &username).await?;
     let password = access::generated_password(&username, &mut auth::new_token);
     let typed = password.clone();
     let hash = auth::password_work(move || auth::hash_password(&typed)).await??;
@@ -347,9 +349,7 @@ async fn disable_user(
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
     administrator(&who)?;
-    let Some(user) = app.records.user(&username).await.map_err(WebError::from)? else {
-        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
-    };
+    let user = existing_user(&app, &username).await?;
     let disabled = UserRecord { disabled: true, ..user };
     let users = app.records.users().await.map_err(WebError::from)?;
     if let Err(message) = access::keeps_an_administrator(&users, &disabled, "username") {
