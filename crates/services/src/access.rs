@@ -400,9 +400,8 @@ impl Place {
     /// The place of a case waiting for allocation: the borough that received it (the person's
     /// home borough) and its area; no team, office or officer yet.
     pub fn awaiting_allocation(borough: Option<&Code>, org: &Organisation) -> Self {
-        let borough = borough.filter(|b| org.boroughs.iter().any(|x| &x.code == *b));
-        let area = borough.and_then(|b| org.boroughs.iter().find(|x| &x.code == b)).map(|b| b.area.clone());
-        Place { borough: borough.cloned(), area, ..Place::default() }
+        let row = borough.and_then(|b| org.boroughs.iter().find(|x| &x.code == b));
+        Place { borough: row.map(|b| b.code.clone()), area: row.map(|b| b.area.clone()), ..Place::default() }
     }
 
     /// The place of a member of staff: their team's.

@@ -167,8 +167,12 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
         since: Timestamp,
         locked: &(dyn Fn(&[Timestamp]) -> bool + Sync),
     ) -> impl Future<Output = Result<Result<(), Vec<Timestamp>>, StoreError>> + Send;
-    /// How many failed sign-ins are kept, for every name.
-    fn failed_sign_in_count(&self) -> impl Future<Output = Result<u64, StoreError>> + Send;
+    /// Every failed sign-in at or after `since`, for every name, by name then time: what the
+    /// users page shows as locks, in one read.
+    fn failed_sign_ins_since(
+        &self,
+        since: Timestamp,
+    ) -> impl Future<Output = Result<Vec<(String, Timestamp)>, StoreError>> + Send;
 
     fn record_failed_sign_in(
         &self,
@@ -641,10 +645,13 @@ macro_rules! impl_access_store {
                 Ok(Ok(()))
             }
 
-            async fn failed_sign_in_count(&self) -> Result<u64, StoreError> {
-                let (n,): (i64,) =
-                    sqlx::query_as("SELECT COUNT(*) FROM failed_sign_ins").fetch_one(self.pool()).await?;
-                Ok(u64::try_from(n).unwrap_or(0))
+            async fn failed_sign_ins_since(&self, since: Timestamp) -> Result<Vec<(String, Timestamp)>, StoreError> {
+                let rows: Vec<(String, String)> =
+                    sqlx::query_as("SELECT username, at FROM failed_sign_ins WHERE at >= $1 ORDER BY username, at")
+                        .bind(timestamp_text(since))
+                        .fetch_all(self.pool())
+                        .await?;
+                rows.into_iter().map(|(u, t)| Ok((u, time(&t)?))).collect()
             }
 
             async fn clear_failed_sign_ins(&self, username: &str) -> Result<(), StoreError> {

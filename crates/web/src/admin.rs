@@ -128,10 +128,16 @@ async fn render_users(
     // The lockout runs on the real clock (`auth::check_password`), and so does its display.
     let now = Timestamp::now();
     let policy = &access::LOCKOUT;
+    // Every recent failure in one read, by name, rather than a query a user.
+    let mut failures: std::collections::HashMap<String, Vec<Timestamp>> = Default::default();
+    let since = now - policy.window - policy.locked_for;
+    for (username, at) in app.records.failed_sign_ins_since(since).await.map_err(WebError::from)? {
+        failures.entry(username).or_default().push(at);
+    }
     let mut users = Vec::new();
     for u in app.records.users().await.map_err(WebError::from)? {
-        let failures = app.records.failed_sign_ins(&u.username, now - policy.window - policy.locked_for).await;
-        let locked_until = access::locked_until(policy, &failures.map_err(WebError::from)?, now).map(instant);
+        let failed = failures.get(&u.username).map_or(&[][..], Vec::as_slice);
+        let locked_until = access::locked_until(policy, failed, now).map(instant);
         users.push(UserRow {
             role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned()),
             scope: match &u.scope_code {

@@ -83,6 +83,7 @@ pub trait CaseRecords: Send + Sync + 'static {
         locked: &'a (dyn Fn(&[Timestamp]) -> bool + Sync),
     ) -> BoxFuture<'a, Result<Result<(), Vec<Timestamp>>, StoreError>>;
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>>;
+    fn failed_sign_ins_since(&self, since: Timestamp) -> BoxFuture<'_, Result<Vec<(String, Timestamp)>, StoreError>>;
     fn failed_sign_ins<'a>(
         &'a self,
         username: &'a str,
@@ -346,6 +347,9 @@ impl<
         locked: &'a (dyn Fn(&[Timestamp]) -> bool + Sync),
     ) -> BoxFuture<'a, Result<Result<(), Vec<Timestamp>>, StoreError>> {
         Box::pin(AccessStore::claim_sign_in_attempt(self, username, at, since, locked))
+    }
+    fn failed_sign_ins_since(&self, since: Timestamp) -> BoxFuture<'_, Result<Vec<(String, Timestamp)>, StoreError>> {
+        Box::pin(AccessStore::failed_sign_ins_since(self, since))
     }
     fn record_failed_sign_in<'a>(&'a self, username: &'a str, at: Timestamp) -> BoxFuture<'a, Result<(), StoreError>> {
         Box::pin(AccessStore::record_failed_sign_in(self, username, at))
