@@ -2,6 +2,7 @@
 //! the web server alike.
 
 pub mod access;
+pub mod clock;
 pub mod generate;
 pub mod inspection;
 pub mod record;

@@ -30,49 +30,16 @@ pub mod view;
 pub use api::api_routes;
 pub use error::WebError;
 pub use records::CaseRecords;
+pub use services::clock::Clock;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
-use jiff::civil::Date;
 use std::sync::Arc;
 use store::inspection::InspectionStore;
 use store::{AccessStore, CaseStore};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
-
-/// Where "today" comes from. Phases and overdue flags move with the calendar, so tests and
-/// demonstrations pin the date; a live server reads the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Clock {
-    #[default]
-    System,
-    Fixed(Date),
-}
-
-impl Clock {
-    /// Today's date in the UK.
-    pub fn today(self) -> Date {
-        match self {
-            Clock::System => domain::case::uk_date(jiff::Timestamp::now()),
-            Clock::Fixed(d) => d,
-        }
-    }
-
-    /// When something recorded now happened: the current instant, or, when the date is
-    /// pinned, 18:00 UK time on that date (the end of a working day, so that what a test or a
-    /// demonstration records that day has happened by then), the same on every run.
-    pub fn now(self) -> jiff::Timestamp {
-        match self {
-            Clock::System => jiff::Timestamp::now(),
-            Clock::Fixed(d) => {
-                let london = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
-                let evening = d.to_datetime(jiff::civil::time(18, 0, 0, 0));
-                london.to_timestamp(evening).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-            }
-        }
-    }
-}
 
 /// What every handler shares: the case records, the clock, and the access snapshot kept in
 /// memory ([`snapshot`]).
