@@ -201,35 +201,50 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
             let scheme = scheme(&s, fieldwork_on)?;
             let announcement = svc::Announcement { id, announced_on, fieldwork_on, by };
             store::with_store!(database(&url)?, |store| {
-                let drawn = svc::announce(&store, &announcement, &scheme).await?;
+                let drawn = svc::announce(&services::Stores::new(store.clone()), &announcement, &scheme).await?;
                 print_json!(&drawn)
             })
         }
         StoreInspectCommand::Draw { database: url, fieldwork, scheme: s } => {
             let scheme = scheme(&s, date_flag("--fieldwork", Some(&fieldwork))?)?;
-            store::with_store!(database(&url)?, |store| print_json!(&svc::draw_sample(&store, &scheme).await?))
+            store::with_store!(database(&url)?, |store| print_json!(
+                &svc::draw_sample(&services::Stores::new(store.clone()), &scheme).await?
+            ))
         }
         StoreInspectCommand::Cases { database: url, inspection } => {
             let id = code("--inspection", &inspection)?;
-            store::with_store!(database(&url)?, |store| print_json!(&svc::sample_cases(&store, &id).await?))
+            store::with_store!(database(&url)?, |store| print_json!(
+                &svc::sample_cases(&services::Stores::new(store.clone()), &id).await?
+            ))
         }
         StoreInspectCommand::Case { database: url, inspection, crn, on } => {
             let id = code("--inspection", &inspection)?;
             let today = date_flag("--on", on.as_deref())?;
             store::with_store!(database(&url)?, |store| print_json!(
-                &svc::case_workspace(&store, &id, &crn, today).await?
+                &svc::case_workspace(&services::Stores::new(store.clone()), &id, &crn, today).await?
             ))
         }
         StoreInspectCommand::Answer { database: url, inspection, crn, question, answer, note, by } => {
             let id = code("--inspection", &inspection)?;
             let by = code("--by", &by)?;
             store::with_store!(database(&url)?, |store| print_json!(
-                &svc::answer(&store, &id, &crn, &question, &answer, note.as_deref(), &by).await?
+                &svc::answer(
+                    &services::Stores::new(store.clone()),
+                    &id,
+                    &crn,
+                    &question,
+                    &answer,
+                    note.as_deref(),
+                    &by
+                )
+                .await?
             ))
         }
         StoreInspectCommand::LookBehind { database: url, inspection } => {
             let id = code("--inspection", &inspection)?;
-            store::with_store!(database(&url)?, |store| print_json!(&svc::look_behind(&store, &id).await?))
+            store::with_store!(database(&url)?, |store| print_json!(
+                &svc::look_behind(&services::Stores::new(store.clone()), &id).await?
+            ))
         }
         StoreInspectCommand::Write { database: url, inspection, kind, crn, question, entry, text_stdin, by } => {
             let id = code("--inspection", &inspection)?;
@@ -240,8 +255,17 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).context("--text-stdin")?;
             store::with_store!(database(&url)?, |store| print_json!(
-                &svc::write_narrative(&store, &id, &kind, crn.as_deref(), question.as_deref(), entry, &text, &by)
-                    .await?
+                &svc::write_narrative(
+                    &services::Stores::new(store.clone()),
+                    &id,
+                    &kind,
+                    crn.as_deref(),
+                    question.as_deref(),
+                    entry,
+                    &text,
+                    &by
+                )
+                .await?
             ))
         }
         StoreInspectCommand::Findings { database: url, inspection, comparison, ratings, comparison_label, format } => {
@@ -263,7 +287,14 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
                 None => BTreeMap::new(),
             };
             store::with_store!(database(&url)?, |store| {
-                let report = svc::inspection_report(&store, &id, &comparison, &ratings, &comparison_label).await?;
+                let report = svc::inspection_report(
+                    &services::Stores::new(store.clone()),
+                    &id,
+                    &comparison,
+                    &ratings,
+                    &comparison_label,
+                )
+                .await?;
                 if format == "html" {
                     println!("{}", inspect::html::render_inspection_html(&report));
                     Ok(ExitCode::SUCCESS)

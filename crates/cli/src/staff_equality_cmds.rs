@@ -132,7 +132,9 @@ fn names<T: Copy>(all: &[T], id: impl Fn(T) -> &'static str) -> String {
 /// The store's refusals name its fields; the CLI's flags spell `raised_by` as `raised-by`.
 fn flag_error(e: StoreError) -> anyhow::Error {
     match e {
-        StoreError::Invalid(m) if m.starts_with("raised_by:") => anyhow!("raised-by:{}", &m["raised_by:".len()..]),
+        StoreError::Field { field, problem } if field == "raised_by" => {
+            anyhow!("raised-by:{}", problem.strip_prefix("raised_by:").unwrap_or(&problem))
+        }
         e => e.into(),
     }
 }

@@ -173,8 +173,14 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
             let monday = upw::project::parse_iso_week(&a.week).map_err(|e| anyhow::anyhow!("--week: {}", e.problem))?;
             let today = date_flag("--today", a.today.as_deref())?;
             let by = code("--by", &a.by)?;
-            let report =
-                with_store!(url(&a.db)?, |s| services::upw::schedule_week(&s, monday, today, &by, now).await?);
+            let report = with_store!(url(&a.db)?, |s| services::upw::schedule_week(
+                &services::Stores::new(s.clone()),
+                monday,
+                today,
+                &by,
+                now
+            )
+            .await?);
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -207,14 +213,21 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
             let today = date_flag("--today", a.today.as_deref())?;
             let by = code("--by", &a.by)?;
             let session = a.session.trim();
-            let placed =
-                with_store!(url(&a.db)?, |s| services::upw::allocate(&s, &crn, session, recurrence, today, &by, now)
-                    .await
-                    .map_err(|e| match e {
-                        // A refusal names its field, which is the flag.
-                        services::upw::UpwError::Invalid(m) => anyhow::anyhow!("--{m}"),
-                        other => other.into(),
-                    })?);
+            let placed = with_store!(url(&a.db)?, |s| services::upw::allocate(
+                &services::Stores::new(s.clone()),
+                &crn,
+                session,
+                recurrence,
+                today,
+                &by,
+                now
+            )
+            .await
+            .map_err(|e| match e {
+                // A refusal names its field, which is the flag.
+                services::upw::UpwError::Invalid { message, .. } => anyhow::anyhow!("--{message}"),
+                other => other.into(),
+            })?);
             println!(
                 "{} placed on {} ({}), appointment {}; case at version {}",
                 placed.crn,
@@ -231,9 +244,15 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
             let by = code("--by", &a.by)?;
             let notice =
                 if a.on_the_day { upw::policy::AbsenceNotice::OnTheDay } else { upw::policy::AbsenceNotice::Advance };
-            let report =
-                with_store!(url(&a.db)?, |s| services::upw::supervisor_absent(&s, &supervisor, on, notice, &by, now)
-                    .await?);
+            let report = with_store!(url(&a.db)?, |s| services::upw::supervisor_absent(
+                &services::Stores::new(s.clone()),
+                &supervisor,
+                on,
+                notice,
+                &by,
+                now
+            )
+            .await?);
             println!("{}", serde_json::to_string_pretty(&report)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -258,7 +277,7 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
                 anyhow::anyhow!("{}", lines.join("; "))
             })?;
             let version = with_store!(url(&a.db)?, |s| services::upw::record_attendance(
-                &s,
+                &services::Stores::new(s.clone()),
                 &record.crn,
                 &record.appointment,
                 record.outcome,
@@ -280,7 +299,13 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
             let crn = crn(&a.crn)?;
             let today = date_flag("--today", a.today.as_deref())?;
             let policy = upw::policy::IncentivePolicy { enabled: a.incentive, ..Default::default() };
-            let p = with_store!(url(&a.db)?, |s| services::upw::progress(&s, &crn, today, &policy).await?);
+            let p = with_store!(url(&a.db)?, |s| services::upw::progress(
+                &services::Stores::new(s.clone()),
+                &crn,
+                today,
+                &policy
+            )
+            .await?);
             println!("{}", serde_json::to_string_pretty(&p)?);
             Ok(ExitCode::SUCCESS)
         }
@@ -288,13 +313,22 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
             let crn = crn(&a.crn)?;
             let appointment =
                 LocalId::parse(&a.appointment).map_err(|e| anyhow::anyhow!("--appointment: {}", e.problem))?;
-            let text = with_store!(url(&a.db)?, |s| services::upw::placement_notice(&s, &crn, &appointment).await?);
+            let text = with_store!(url(&a.db)?, |s| services::upw::placement_notice(
+                &services::Stores::new(s.clone()),
+                &crn,
+                &appointment
+            )
+            .await?);
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         UpwStoreCommand::SeedProjects(a) => {
-            let n =
-                with_store!(url(&a.db)?, |s| services::upw::seed_synthetic_projects(&s, a.seed, a.per_borough).await?);
+            let n = with_store!(url(&a.db)?, |s| services::upw::seed_synthetic_projects(
+                &services::Stores::new(s.clone()),
+                a.seed,
+                a.per_borough
+            )
+            .await?);
             eprintln!("loaded {n} unpaid work projects into {}", a.db.database);
             Ok(ExitCode::SUCCESS)
         }

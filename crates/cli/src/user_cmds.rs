@@ -10,7 +10,6 @@ use services::access::{PlaceScope, Role, Username};
 use std::io::BufRead;
 use std::process::ExitCode;
 use store::auth::UserRecord;
-use store::inspection::InspectionStore;
 use store::{AccessStore, CaseStore, with_store};
 
 #[derive(Args)]
@@ -133,7 +132,7 @@ async fn disable(a: DisableArgs) -> anyhow::Result<ExitCode> {
 
 /// One demo login per role, placed around the officer with the largest caseload, each with a
 /// fresh random password. Returns (username, password, role) to print.
-pub async fn demo_users<S: CaseStore + AccessStore + InspectionStore>(
+pub async fn demo_users<S: services::stores::AnyStore>(
     store: &S,
     org: &Organisation,
 ) -> anyhow::Result<Vec<(String, String, &'static str)>> {
@@ -172,7 +171,7 @@ pub async fn demo_users<S: CaseStore + AccessStore + InspectionStore>(
     };
     let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(20, today));
     // A provider too small to sample still gets its demo; the inspector then has no cases.
-    match services::inspection::announce(store, &announcement, &scheme).await {
+    match services::inspection::announce(&services::Stores::new(store.clone()), &announcement, &scheme).await {
         Ok(_) => {
             let sample: Vec<_> = store.inspection_cases(&announcement.id).await?.into_iter().map(|c| c.crn).collect();
             store.grant_cases("inspector", &sample).await?;

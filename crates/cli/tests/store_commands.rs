@@ -107,7 +107,7 @@ async fn provider_with_access(
         }],
     };
     let store = store::SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-    store.bulk_load(&org, std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&org, &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
     let crn = Crn::parse("X000001").unwrap();
     let on = date("2026-02-02");
     let events = domain::example::opening("Ann", "Smith", on, "OFF1", "TEAM1");

@@ -531,6 +531,18 @@ pub fn case_access(
     access
 }
 
+/// Whether the start page shows this user every officer's count of cases without opening
+/// any caseload (an MI analyst: aggregates, never people).
+pub fn counts_every_caseload(user: &User) -> bool {
+    user.role == Role::MiAnalyst
+}
+
+/// Whether names of officers on the start page link to their caseloads: not for a role that
+/// sees counts only.
+pub fn links_caseloads(user: &User) -> bool {
+    !counts_every_caseload(user)
+}
+
 /// Whether `user` may record `event` on a case they may change: allocating (allocation,
 /// reallocation, transfer) is for the roles that allocate ([`RolePolicy::allocates`]).
 pub fn may_record(user: &User, event: &domain::event::CaseEvent) -> bool {

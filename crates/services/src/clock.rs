@@ -21,6 +21,13 @@ impl Clock {
         }
     }
 
+    /// The real instant, whatever date is pinned: for what must follow real time even in a
+    /// demonstration or a test (a session's idle and absolute limits, the sign-in lockout,
+    /// the tokens that expire with them), never for what is recorded about a case.
+    pub fn instant() -> jiff::Timestamp {
+        jiff::Timestamp::now()
+    }
+
     /// When something recorded now happened: the current instant, or, when the date is
     /// pinned, 18:00 UK time on that date (the end of a working day, so that what a test or a
     /// demonstration records that day has happened by then), the same on every run.

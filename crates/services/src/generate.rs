@@ -25,17 +25,17 @@ pub async fn generate<S: CaseStore + StaffEqualityStore>(
     opts.validate().map_err(|e| GenerateError::Options(e.to_string()))?;
     let org = synth::organisation(opts);
     let batches = synth::cases(opts, &org).map_err(|e| GenerateError::Options(e.to_string()))?;
-    let loads = batches.map(|batch| {
+    let mut loads = batches.map(|batch| {
         batch.into_iter().map(|(crn, events)| LoadCase::from_events(crn, &events)).collect::<Result<Vec<_>, _>>()
     });
-    let cases = store.bulk_load(&org, loads, progress).await?;
+    let cases = store.bulk_load(&org, &mut loads, progress).await?;
     let staff = synth::staff_equality(opts, &org);
     store.load_staff_equality(&staff.declared, &staff.flags).await?;
     Ok(cases)
 }
 
 /// Every case in the store, folded from its events.
-pub async fn case_states<S: CaseStore>(store: &S) -> Result<Vec<CaseState>, StoreError> {
+pub async fn case_states<S: CaseStore + ?Sized>(store: &S) -> Result<Vec<CaseState>, StoreError> {
     let mut states = Vec::new();
     let mut current: Vec<RecordedEvent> = Vec::new();
     let finish = |events: &mut Vec<RecordedEvent>, states: &mut Vec<CaseState>| -> Result<(), StoreError> {
@@ -63,7 +63,7 @@ pub async fn case_states<S: CaseStore>(store: &S) -> Result<Vec<CaseState>, Stor
 }
 
 /// The calibration figures of any store (`probity stats`).
-pub async fn stats<S: CaseStore>(store: &S) -> Result<synth::Stats, StoreError> {
+pub async fn stats<S: CaseStore + ?Sized>(store: &S) -> Result<synth::Stats, StoreError> {
     let org = store.organisation().await?;
     let states = case_states(store).await?;
     Ok(synth::stats(&org, states.iter()))

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::stores::Stores;
 use domain::case::CaseState;
 use domain::event::RecordedEvent;
 use domain::ids::{Code, Crn};
@@ -130,10 +131,10 @@ pub fn longlist_case(
 }
 
 /// The long list of every case in the store.
-pub async fn long_list<S: CaseStore>(store: &S) -> Result<Vec<LonglistCase>, InspectionError> {
-    let org = store.organisation().await?;
+pub async fn long_list(stores: &Stores) -> Result<Vec<LonglistCase>, InspectionError> {
+    let org = stores.cases.organisation().await?;
     let places = places(&org);
-    let states = crate::generate::case_states(store).await?;
+    let states = crate::generate::case_states(&*stores.cases).await?;
     Ok(states
         .iter()
         .filter_map(|s| longlist_case(s, &places, 0))
@@ -146,8 +147,8 @@ pub async fn long_list<S: CaseStore>(store: &S) -> Result<Vec<LonglistCase>, Ins
 }
 
 /// Draw a sample from the store's cases.
-pub async fn draw_sample<S: CaseStore>(store: &S, scheme: &Scheme) -> Result<Drawn, InspectionError> {
-    let cases = long_list(store).await?;
+pub async fn draw_sample(stores: &Stores, scheme: &Scheme) -> Result<Drawn, InspectionError> {
+    let cases = long_list(stores).await?;
     draw_with(&cases, scheme).map_err(|e| invalid("scheme", e.to_string()))
 }
 
@@ -162,18 +163,14 @@ pub struct Announcement {
 
 /// Draw a sample from the store and record it with its announcement date. Nothing is
 /// written when the sample is empty or the id is taken.
-pub async fn announce<S: CaseStore + InspectionStore>(
-    store: &S,
-    announcement: &Announcement,
-    scheme: &Scheme,
-) -> Result<Drawn, InspectionError> {
+pub async fn announce(stores: &Stores, announcement: &Announcement, scheme: &Scheme) -> Result<Drawn, InspectionError> {
     if announcement.announced_on > announcement.fieldwork_on {
         return Err(invalid(
             "announce",
             format!("{} is after the fieldwork date {}", announcement.announced_on, announcement.fieldwork_on),
         ));
     }
-    let drawn = draw_sample(store, scheme).await?;
+    let drawn = draw_sample(stores, scheme).await?;
     let seed = match scheme {
         Scheme::Inspectorate(o) => o.seed,
         Scheme::Report(r) => r.seed,
@@ -196,12 +193,16 @@ pub async fn announce<S: CaseStore + InspectionStore>(
         created_by: announcement.by.clone(),
         cases,
     };
-    store.record_inspection(&record).await?;
+    stores.inspections.record_inspection(&record).await?;
     Ok(drawn)
 }
 
-async fn inspection_of<S: InspectionStore>(store: &S, id: &Code) -> Result<InspectionRecord, InspectionError> {
-    store.inspection(id).await?.ok_or_else(|| InspectionError::NotFound(format!("inspection: no inspection {id}")))
+async fn inspection_of(stores: &Stores, id: &Code) -> Result<InspectionRecord, InspectionError> {
+    stores
+        .inspections
+        .inspection(id)
+        .await?
+        .ok_or_else(|| InspectionError::NotFound(format!("inspection: no inspection {id}")))
 }
 
 /// A sampled case as an inspector's list shows it.
@@ -219,17 +220,14 @@ pub struct SampleCaseView {
 }
 
 /// An inspection's sampled cases, in the sample's order.
-pub async fn sample_cases<S: CaseStore + InspectionStore>(
-    store: &S,
-    id: &Code,
-) -> Result<Vec<SampleCaseView>, InspectionError> {
-    let inspection = inspection_of(store, id).await?;
-    let history = store.answer_history(id).await?;
+pub async fn sample_cases(stores: &Stores, id: &Code) -> Result<Vec<SampleCaseView>, InspectionError> {
+    let inspection = inspection_of(stores, id).await?;
+    let history = stores.inspections.answer_history(id).await?;
     let latest = latest_answers(&history);
     let mut out = Vec::new();
-    for c in store.inspection_cases(id).await? {
-        let summary = store.summary(&c.crn).await?;
-        let events = store.stream(&c.crn).await?;
+    for c in stores.inspections.inspection_cases(id).await? {
+        let summary = stores.cases.summary(&c.crn).await?;
+        let events = stores.cases.stream(&c.crn).await?;
         let lb = lookbehind::look_behind_case(c.crn.as_str(), &events, inspection.announced_on, BACKDATING);
         out.push(SampleCaseView {
             crn: c.crn.to_string(),
@@ -272,8 +270,8 @@ fn parse_crn(crn: &str) -> Result<Crn, InspectionError> {
     Crn::parse(crn).map_err(|e| invalid("crn", e.to_string()))
 }
 
-async fn sampled<S: InspectionStore>(store: &S, id: &Code, crn: &Crn) -> Result<(), InspectionError> {
-    if store.inspection_cases(id).await?.iter().any(|c| &c.crn == crn) {
+async fn sampled(stores: &Stores, id: &Code, crn: &Crn) -> Result<(), InspectionError> {
+    if stores.inspections.inspection_cases(id).await?.iter().any(|c| &c.crn == crn) {
         Ok(())
     } else {
         Err(invalid("crn", format!("{crn} is not in the sample of inspection {id}")))
@@ -283,19 +281,20 @@ async fn sampled<S: InspectionStore>(store: &S, id: &Code, crn: &Crn) -> Result<
 /// The workspace for a sampled case read on `today`. Prefill reads the record as it was
 /// before the announcement would be wrong (the inspector judges the whole case), so it reads
 /// the whole record; the look behind shows what is recent.
-pub async fn case_workspace<S: CaseStore + InspectionStore>(
-    store: &S,
+pub async fn case_workspace(
+    stores: &Stores,
     id: &Code,
     crn: &str,
     today: Date,
 ) -> Result<CaseWorkspace, InspectionError> {
-    let inspection = inspection_of(store, id).await?;
+    let inspection = inspection_of(stores, id).await?;
     let crn = parse_crn(crn)?;
-    sampled(store, id, &crn).await?;
-    let events = store.stream(&crn).await?;
+    sampled(stores, id, &crn).await?;
+    let events = stores.cases.stream(&crn).await?;
     let state = CaseState::fold(crn.clone(), &events).map_err(|e| StoreError::Corrupt(format!("stream {crn}: {e}")))?;
     let suggestions = prefill(&state, &events, today);
-    let history: Vec<AnswerRecord> = store.answer_history(id).await?.into_iter().filter(|a| a.crn == crn).collect();
+    let history: Vec<AnswerRecord> =
+        stores.inspections.answer_history(id).await?.into_iter().filter(|a| a.crn == crn).collect();
     let questions = inspect::instrument::questions()
         .into_iter()
         .map(|q| {
@@ -321,8 +320,8 @@ pub async fn case_workspace<S: CaseStore + InspectionStore>(
 
 /// Record an inspector's answer. The question must be in the instrument, the answer yes,
 /// no or na, and the case in the sample; otherwise nothing is written.
-pub async fn answer<S: InspectionStore>(
-    store: &S,
+pub async fn answer(
+    stores: &Stores,
     id: &Code,
     crn: &str,
     question: &str,
@@ -330,16 +329,17 @@ pub async fn answer<S: InspectionStore>(
     note: Option<&str>,
     by: &Code,
 ) -> Result<AnswerRecord, InspectionError> {
-    inspection_of(store, id).await?;
+    inspection_of(stores, id).await?;
     let crn = parse_crn(crn)?;
     if !inspect::instrument::questions().iter().any(|q| q.id == question) {
         return Err(invalid("question", format!("{question:?} is not a question of the case assessment instrument")));
     }
     let value = Answer::parse(answer)
         .ok_or_else(|| invalid("answer", format!("{answer:?} is not an answer; expected yes, no or na")))?;
-    sampled(store, id, &crn).await?;
+    sampled(stores, id, &crn).await?;
     let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
-    Ok(store
+    Ok(stores
+        .inspections
         .record_answer(
             id,
             &NewAnswer {
@@ -354,25 +354,25 @@ pub async fn answer<S: InspectionStore>(
 }
 
 /// The look behind every sampled case.
-pub async fn look_behind<S: CaseStore + InspectionStore>(store: &S, id: &Code) -> Result<LookBehind, InspectionError> {
-    let inspection = inspection_of(store, id).await?;
+pub async fn look_behind(stores: &Stores, id: &Code) -> Result<LookBehind, InspectionError> {
+    let inspection = inspection_of(stores, id).await?;
     let mut cases = Vec::new();
-    for c in store.inspection_cases(id).await? {
-        let events: Vec<RecordedEvent> = store.stream(&c.crn).await?;
+    for c in stores.inspections.inspection_cases(id).await? {
+        let events: Vec<RecordedEvent> = stores.cases.stream(&c.crn).await?;
         cases.push(lookbehind::look_behind_case(c.crn.as_str(), &events, inspection.announced_on, BACKDATING));
     }
     Ok(lookbehind::look_behind(cases, inspection.announced_on, BACKDATING))
 }
 
 /// The findings from the latest answers recorded for the inspection.
-pub async fn findings<S: InspectionStore>(
-    store: &S,
+pub async fn findings(
+    stores: &Stores,
     id: &Code,
     comparison: &BTreeMap<String, f64>,
     ratings: &BTreeMap<String, Rating>,
 ) -> Result<Report, InspectionError> {
-    inspection_of(store, id).await?;
-    let history = store.answer_history(id).await?;
+    inspection_of(stores, id).await?;
+    let history = stores.inspections.answer_history(id).await?;
     let answers: Vec<CaseAnswer> = latest_answers(&history)
         .into_values()
         .map(|a| {
@@ -391,8 +391,8 @@ pub async fn findings<S: InspectionStore>(
 /// `entry`) the next version of one. The kind, the question (in the instrument) and the
 /// case (in the sample, examples only) are checked; a refused entry writes nothing.
 #[allow(clippy::too_many_arguments)]
-pub async fn write_narrative<S: InspectionStore>(
-    store: &S,
+pub async fn write_narrative(
+    stores: &Stores,
     id: &Code,
     kind: &str,
     crn: Option<&str>,
@@ -401,7 +401,7 @@ pub async fn write_narrative<S: InspectionStore>(
     text: &str,
     by: &Code,
 ) -> Result<NarrativeRecord, InspectionError> {
-    inspection_of(store, id).await?;
+    inspection_of(stores, id).await?;
     let kind = NarrativeKind::parse(kind)
         .ok_or_else(|| invalid("kind", format!("{kind:?} is not enabler, barrier, recommendation or example")))?;
     let crn = crn.map(parse_crn).transpose()?;
@@ -427,9 +427,10 @@ pub async fn write_narrative<S: InspectionStore>(
         return Err(invalid("text", "the text is empty"));
     }
     if let Some(crn) = &crn {
-        sampled(store, id, crn).await?;
+        sampled(stores, id, crn).await?;
     }
-    Ok(store
+    Ok(stores
+        .inspections
         .record_narrative(
             id,
             &NewNarrative {
@@ -448,18 +449,18 @@ pub async fn write_narrative<S: InspectionStore>(
 /// the latest version of each narrative entry, the look behind, and the sample against the
 /// population. The population is the store's long list less the cases the recorded draw
 /// excluded and less cases starting after the fieldwork date (added since the draw).
-pub async fn inspection_report<S: CaseStore + InspectionStore>(
-    store: &S,
+pub async fn inspection_report(
+    stores: &Stores,
     id: &Code,
     comparison: &BTreeMap<String, f64>,
     ratings: &BTreeMap<String, Rating>,
     comparison_label: &str,
 ) -> Result<InspectionReport, InspectionError> {
-    let inspection = inspection_of(store, id).await?;
-    let findings = findings(store, id, comparison, ratings).await?;
-    let look_behind = look_behind(store, id).await?;
+    let inspection = inspection_of(stores, id).await?;
+    let findings = findings(stores, id, comparison, ratings).await?;
+    let look_behind = look_behind(stores, id).await?;
     let sampled: std::collections::BTreeSet<String> =
-        store.inspection_cases(id).await?.into_iter().map(|c| c.crn.to_string()).collect();
+        stores.inspections.inspection_cases(id).await?.into_iter().map(|c| c.crn.to_string()).collect();
     let recorded: serde_json::Value = serde_json::from_str(&inspection.sample_json).unwrap_or_default();
     let excluded: std::collections::BTreeSet<&str> = recorded
         .get("excluded")
@@ -468,14 +469,14 @@ pub async fn inspection_report<S: CaseStore + InspectionStore>(
         .flatten()
         .filter_map(|e| e.get("crn").and_then(|c| c.as_str()))
         .collect();
-    let cases = long_list(store).await?;
+    let cases = long_list(stores).await?;
     let population: Vec<LonglistCase> = cases
         .iter()
         .filter(|c| !excluded.contains(c.crn.as_str()) && c.start_date <= inspection.fieldwork_on)
         .cloned()
         .collect();
     let sample: Vec<LonglistCase> = cases.into_iter().filter(|c| sampled.contains(&c.crn)).collect();
-    let narrative = latest_narrative(&store.narrative_history(id).await?)
+    let narrative = latest_narrative(&stores.inspections.narrative_history(id).await?)
         .into_iter()
         .map(|n| {
             let kind = NarrativeKind::parse(&n.kind)

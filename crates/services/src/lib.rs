@@ -2,9 +2,20 @@
 //! the web server alike.
 
 pub mod access;
+pub mod actor;
+pub mod cases;
 pub mod clock;
+pub mod error;
 pub mod generate;
 pub mod inspection;
 pub mod record;
+pub mod snapshot;
+pub mod stores;
+pub mod team;
 pub mod transfer;
 pub mod upw;
+pub mod workspace;
+
+pub use actor::Actor;
+pub use error::{FieldProblem, ServiceError};
+pub use stores::Stores;

@@ -24,7 +24,7 @@ pub const FUTURE_TOLERANCE: jiff::SignedDuration = jiff::SignedDuration::from_mi
 /// `recorded_by` at `now` (the tier is worked out as at `now`'s UK date). Returns the new
 /// version. Bad events are refused as the store refuses them (`Rejected` with the index and
 /// field), and nothing is written.
-pub async fn record_events<S: CaseStore>(
+pub async fn record_events<S: CaseStore + ?Sized>(
     store: &S,
     crn: &Crn,
     expected_version: u64,
@@ -33,7 +33,10 @@ pub async fn record_events<S: CaseStore>(
     now: Timestamp,
 ) -> Result<u64, StoreError> {
     if events.is_empty() {
-        return Err(StoreError::Invalid("events: at least one event is needed".into()));
+        return Err(StoreError::Field {
+            field: "events".into(),
+            problem: "events: at least one event is needed".into(),
+        });
     }
     let stream = store.stream(crn).await?;
     let actual = stream.len() as u64;
@@ -55,13 +58,13 @@ pub async fn record_events<S: CaseStore>(
             check_allocation(&state, evidence).map_err(|(field, problem)| StoreError::Rejected {
                 index,
                 field,
-                problem: format!("{field}: {problem}"),
+                problem,
             })?;
         }
         state.apply(&e.event, uk_date(occurred_at)).map_err(|r| StoreError::Rejected {
             index,
             field: r.field,
-            problem: r.to_string(),
+            problem: r.problem,
         })?;
     }
     let mut batch = events.to_vec();

@@ -219,7 +219,7 @@ pub async fn export<S: BackupStore>(store: &S, dir: &Path) -> Result<u64, Transf
             ]);
             if let Err(e) = res {
                 failed = Some(io_err(Path::new("events.csv"), &e));
-                return Err(StoreError::Invalid(format!("events.csv: {e}")));
+                return Err(StoreError::field("events.csv", format!("events.csv: {e}")));
             }
             Ok(())
         })
@@ -562,7 +562,7 @@ pub async fn import<S: BackupStore>(
         }
         None
     });
-    let cases = std::iter::from_fn(|| {
+    let mut cases = std::iter::from_fn(|| {
         if batches.done {
             return None;
         }
@@ -585,7 +585,7 @@ pub async fn import<S: BackupStore>(
     let loaded = if with_tables {
         store.restore(&org, tables, cases, progress).await
     } else {
-        store.bulk_load(&org, cases, progress).await.map_err(RestoreError::from)
+        store.bulk_load(&org, &mut cases, progress).await.map_err(RestoreError::from)
     };
     match loaded {
         Ok(n) => Ok(n),

@@ -12,6 +12,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::stores::Stores;
 use domain::case::CaseState;
 use domain::contact::{Appointment, ContactKind, Outcome, RescheduledBy};
 use domain::event::{CaseEvent, NewEvent};
@@ -27,8 +28,10 @@ use upw::{Assignment, Id, UnplacedReason};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpwError {
-    #[error("{0}")]
-    Invalid(String),
+    /// A value that cannot be accepted: `field` names it (a form's field, a CLI flag's name);
+    /// `message` is a sentence beginning with it.
+    #[error("{message}")]
+    Invalid { field: &'static str, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -73,27 +76,31 @@ pub fn explain(reason: UnplacedReason) -> &'static str {
     }
 }
 
+fn invalid(field: &'static str, message: impl Into<String>) -> UpwError {
+    UpwError::Invalid { field, message: message.into() }
+}
+
 fn week_end(monday: Date) -> Date {
     monday.checked_add(jiff::Span::new().days(6)).expect("in range")
 }
 
 fn rejected(crn: &Crn, e: StoreError) -> UpwError {
     match e {
-        StoreError::Rejected { problem, .. } => UpwError::Invalid(format!("{crn}: {problem}")),
+        StoreError::Rejected { field, problem, .. } => invalid("crn", format!("{crn}: {field}: {problem}")),
         other => UpwError::Store(other),
     }
 }
 
-async fn case<S: CaseStore>(store: &S, crn: &Crn) -> Result<CaseState, UpwError> {
-    let events = store.stream(crn).await?;
+async fn case(stores: &Stores, crn: &Crn) -> Result<CaseState, UpwError> {
+    let events = stores.cases.stream(crn).await?;
     if events.is_empty() {
-        return Err(UpwError::Invalid(format!("crn: no case {crn}")));
+        return Err(invalid("crn", format!("crn: no case {crn}")));
     }
     CaseState::fold(crn.clone(), &events).map_err(|e| UpwError::Store(StoreError::Corrupt(e.to_string())))
 }
 
-async fn append<S: CaseStore>(
-    store: &S,
+async fn append(
+    stores: &Stores,
     state: &CaseState,
     events: Vec<CaseEvent>,
     by: &Code,
@@ -101,7 +108,7 @@ async fn append<S: CaseStore>(
 ) -> Result<u64, UpwError> {
     let new: Vec<NewEvent> =
         events.into_iter().map(|event| NewEvent { occurred_at: now, recorded_by: by.clone(), event }).collect();
-    store.append(&state.crn, state.version, &new).await.map_err(|e| rejected(&state.crn, e))
+    stores.cases.append(&state.crn, state.version, &new).await.map_err(|e| rejected(&state.crn, e))
 }
 
 /// A free appointment id for a session on a case: `UPW-{session}`, suffixed if a previous
@@ -119,8 +126,8 @@ fn appointment_id(state: &CaseState, session: &str) -> LocalId {
 }
 
 /// The case, folded; `None` when the CRN has no events.
-async fn case_if_any<S: CaseStore>(store: &S, crn: &Crn) -> Result<Option<CaseState>, UpwError> {
-    let events = store.stream(crn).await?;
+async fn case_if_any(stores: &Stores, crn: &Crn) -> Result<Option<CaseState>, UpwError> {
+    let events = stores.cases.stream(crn).await?;
     if events.is_empty() {
         return Ok(None);
     }
@@ -128,9 +135,9 @@ async fn case_if_any<S: CaseStore>(store: &S, crn: &Crn) -> Result<Option<CaseSt
 }
 
 /// The appointments made on education, training and employment sessions, by person.
-async fn ete_by_person<S: UpwStore>(store: &S, crn: Option<&Crn>) -> Result<HashMap<Crn, HashSet<LocalId>>, UpwError> {
+async fn ete_by_person(stores: &Stores, crn: Option<&Crn>) -> Result<HashMap<Crn, HashSet<LocalId>>, UpwError> {
     let mut out: HashMap<Crn, HashSet<LocalId>> = HashMap::new();
-    for (c, a) in store.ete_appointments(crn).await? {
+    for (c, a) in stores.upw.ete_appointments(crn).await? {
         out.entry(c).or_default().insert(a);
     }
     Ok(out)
@@ -149,32 +156,32 @@ async fn ete_by_person<S: UpwStore>(store: &S, crn: Option<&Crn>) -> Result<Hash
 ///
 /// Only the histories of people with an unpaid work requirement are read
 /// (`UpwStore::upw_cases`), and of anyone holding a place this week.
-pub async fn schedule_week<S: CaseStore + UpwStore>(
-    store: &S,
+pub async fn schedule_week(
+    stores: &Stores,
     monday: Date,
     today: Date,
     by: &Code,
     now: Timestamp,
 ) -> Result<ScheduleReport, UpwError> {
     if monday.weekday() != jiff::civil::Weekday::Monday {
-        return Err(UpwError::Invalid(format!("week: {monday} is not a Monday")));
+        return Err(invalid("week", format!("week: {monday} is not a Monday")));
     }
     let sunday = week_end(monday);
-    let projects = UpwStore::projects(store).await?;
-    let supervisors = store.supervisors().await?;
-    let absences = store.absences(monday, sunday).await?;
+    let projects = stores.upw.projects().await?;
+    let supervisors = stores.upw.supervisors().await?;
+    let absences = stores.upw.absences(monday, sunday).await?;
     let week = sessions_for_week(&projects, &supervisors, &absences, monday);
     let open: Vec<PlannedSession> = week.sessions.iter().filter(|s| s.start.date() >= today).cloned().collect();
     let open_ids: HashSet<&str> = open.iter().map(|s| s.id.as_str()).collect();
 
-    let allocations = store.allocations(monday, sunday).await?;
-    let mut crns: Vec<Crn> = store.upw_cases().await?;
+    let allocations = stores.upw.allocations(monday, sunday).await?;
+    let mut crns: Vec<Crn> = stores.upw.upw_cases().await?;
     crns.extend(allocations.iter().map(|a| a.crn.clone()));
     crns.sort();
     crns.dedup();
     let mut states: Vec<CaseState> = Vec::with_capacity(crns.len());
     for crn in &crns {
-        states.extend(case_if_any(store, crn).await?);
+        states.extend(case_if_any(stores, crn).await?);
     }
     // An allocation is made before its booking is appended to the case (two stores, two
     // transactions). If a run died between the two, the place has no booking: give it back
@@ -186,7 +193,7 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         if booked.contains(&(&a.crn, &a.appointment)) {
             current.push(a);
         } else {
-            store.release(&a.session, &a.crn).await?;
+            stores.upw.release(&a.session, &a.crn).await?;
         }
     }
     let scheduled: HashSet<LocalId> = current.iter().map(|a| a.appointment.clone()).collect();
@@ -205,13 +212,14 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
     // where both want the same day, the place the person already holds wins.
     let earlier_from = monday.checked_sub(jiff::Span::new().days(14)).expect("in range");
     let earlier_to = monday.checked_sub(jiff::Span::new().days(1)).expect("in range");
-    let earlier_sessions: HashMap<String, PlannedSession> = store
+    let earlier_sessions: HashMap<String, PlannedSession> = stores
+        .upw
         .sessions_between(earlier_from, earlier_to)
         .await?
         .into_iter()
         .map(|s| (s.session.id.clone(), s.session))
         .collect();
-    let earlier_allocations = store.allocations(earlier_from, earlier_to).await?;
+    let earlier_allocations = stores.upw.allocations(earlier_from, earlier_to).await?;
     let placements: Vec<Placement<'_>> = earlier_allocations
         .iter()
         .filter_map(|a| {
@@ -228,7 +236,7 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
     wanted.extend(carried_list.iter().map(|(a, _)| a.clone()));
     let carried: HashMap<Assignment, Recurrence> = carried_list.into_iter().collect();
 
-    let ete = ete_by_person(store, None).await?;
+    let ete = ete_by_person(stores, None).await?;
     let none = HashSet::new();
     let orders: Vec<_> = states
         .iter()
@@ -236,7 +244,7 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         .flat_map(|s| upw::people::upw_orders_with_ete(s, ete.get(&s.crn).unwrap_or(&none)))
         .collect();
     let instance = upw::week::build_instance(monday, &projects, &open, &orders, &scheduled, wanted)
-        .map_err(|e| UpwError::Invalid(format!("instance: {e}")))?;
+        .map_err(|e| invalid("instance", format!("instance: {e}")))?;
     // Sessions already held this week count against the person's weekly limit.
     let people: Vec<upw::Person> = instance
         .people()
@@ -254,18 +262,18 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         instance.travel().to_vec(),
         instance.previous().to_vec(),
     )
-    .map_err(|e| UpwError::Invalid(format!("instance: {e}")))?;
+    .map_err(|e| invalid("instance", format!("instance: {e}")))?;
     let limits = upw::week::ete_limits(&open, &orders, &scheduled);
     let solution = upw::week::solve_within_ete(&instance, &limits);
     let changes = upw::week::changes(&previous, &solution);
 
     // Moves off first, so their places are free for the new bookings.
     for a in &changes.removed {
-        let crn = Crn::parse(&id_text(&a.person)).map_err(|e| UpwError::Invalid(e.to_string()))?;
+        let crn = Crn::parse(&id_text(&a.person)).map_err(|e| invalid(e.field, e.to_string()))?;
         let session = id_text(&a.session);
         let allocation = current.iter().find(|c| c.crn == crn && c.session == session).expect("from current");
-        store.release(&session, &crn).await?;
-        let state = case(store, &crn).await?;
+        stores.upw.release(&session, &crn).await?;
+        let state = case(stores, &crn).await?;
         let open = state.appointments.iter().any(|r| r.appointment.id == allocation.appointment && r.outcome.is_none());
         if open {
             let event = CaseEvent::OutcomeRecorded {
@@ -273,10 +281,10 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
                 outcome: Outcome::Rescheduled { by: RescheduledBy::Service },
                 note: None,
             };
-            append(store, &state, vec![event], by, now).await?;
+            append(stores, &state, vec![event], by, now).await?;
         }
     }
-    store.put_sessions(&open).await?;
+    stores.upw.put_sessions(&open).await?;
     let sessions: HashMap<&str, &PlannedSession> = open.iter().map(|s| (s.id.as_str(), s)).collect();
     let requirement: HashMap<String, LocalId> =
         orders.iter().map(|o| (o.crn.to_string(), o.requirement.clone())).collect();
@@ -299,8 +307,8 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
         }
     }
     for (crn_text, places) in &by_person {
-        let crn = Crn::parse(crn_text).map_err(|e| UpwError::Invalid(e.to_string()))?;
-        book(store, &crn, places, requirement.get(crn_text).cloned(), by, now).await?;
+        let crn = Crn::parse(crn_text).map_err(|e| invalid(e.field, e.to_string()))?;
+        book(stores, &crn, places, requirement.get(crn_text).cloned(), by, now).await?;
     }
 
     let unmet_sessions = {
@@ -333,15 +341,15 @@ pub async fn schedule_week<S: CaseStore + UpwStore>(
 /// Takes the places (each guarded by the store) and books them on the case in one append; if
 /// a place cannot be taken or the case refuses the bookings, every place taken here is given
 /// back so the schedule stays true. Returns the appointments and the case's version.
-async fn book<S: CaseStore + UpwStore>(
-    store: &S,
+async fn book(
+    stores: &Stores,
     crn: &Crn,
     places: &[(&PlannedSession, Recurrence)],
     requirement: Option<LocalId>,
     by: &Code,
     now: Timestamp,
 ) -> Result<(Vec<LocalId>, u64), UpwError> {
-    let state = case(store, crn).await?;
+    let state = case(stores, crn).await?;
     let mut events = Vec::new();
     let mut taken: Vec<&str> = Vec::new();
     for &(session, recurrence) in places {
@@ -359,9 +367,9 @@ async fn book<S: CaseStore + UpwStore>(
             on: session.start.date(),
             recurrence,
         };
-        if let Err(e) = store.allocate(&allocation).await {
+        if let Err(e) = stores.upw.allocate(&allocation).await {
             for t in taken {
-                store.release(t, crn).await?;
+                stores.upw.release(t, crn).await?;
             }
             return Err(e.into());
         }
@@ -375,11 +383,11 @@ async fn book<S: CaseStore + UpwStore>(
             _ => None,
         })
         .collect();
-    match append(store, &state, events, by, now).await {
+    match append(stores, &state, events, by, now).await {
         Ok(version) => Ok((ids, version)),
         Err(e) => {
             for t in taken {
-                store.release(t, crn).await?;
+                stores.upw.release(t, crn).await?;
             }
             Err(e)
         }
@@ -400,16 +408,16 @@ pub struct Allocated {
 /// The session `id` with its places taken and whether its supervisor is absent: as stored, or
 /// as its project plans it for that week (so a person can be placed before the week is
 /// scheduled).
-async fn find_session<S: UpwStore>(store: &S, id: &str) -> Result<(PlannedSession, u32, bool, bool), UpwError> {
-    let unknown = || UpwError::Invalid(format!("session: no unpaid work session {id}"));
-    let stored = store.session(id).await?;
+async fn find_session(stores: &Stores, id: &str) -> Result<(PlannedSession, u32, bool, bool), UpwError> {
+    let unknown = || invalid("session", format!("session: no unpaid work session {id}"));
+    let stored = stores.upw.session(id).await?;
     let on = match &stored {
         Some(s) => s.session.start.date(),
         None => upw::project::session_date(id).ok_or_else(unknown)?,
     };
-    let projects = UpwStore::projects(store).await?;
-    let supervisors = store.supervisors().await?;
-    let absences = store.absences(on, on).await?;
+    let projects = stores.upw.projects().await?;
+    let supervisors = stores.upw.supervisors().await?;
+    let absences = stores.upw.absences(on, on).await?;
     let week = sessions_for_week(&projects, &supervisors, &absences, upw::project::monday_of(on));
     let booked = stored.as_ref().map_or(0, |s| s.booked);
     if let Some(s) = week.sessions.into_iter().find(|s| s.id == id) {
@@ -427,8 +435,8 @@ async fn find_session<S: UpwStore>(store: &S, id: &str) -> Result<(PlannedSessio
 /// (`upw::allocate::check_allocation`: suitability, a day they cannot work, another session
 /// that day, a clash with any booked appointment or a time they cannot work, the ETE
 /// allowance, a full session, a past session, an absent supervisor).
-pub async fn allocate<S: CaseStore + UpwStore>(
-    store: &S,
+pub async fn allocate(
+    stores: &Stores,
     crn: &Crn,
     session: &str,
     recurrence: Recurrence,
@@ -436,29 +444,32 @@ pub async fn allocate<S: CaseStore + UpwStore>(
     by: &Code,
     now: Timestamp,
 ) -> Result<Allocated, UpwError> {
-    let Some(state) = case_if_any(store, crn).await? else {
-        return Err(UpwError::Invalid(format!("crn: no case {crn}")));
+    let Some(state) = case_if_any(stores, crn).await? else {
+        return Err(invalid("crn", format!("crn: no case {crn}")));
     };
-    let (session, booked, supervisor_absent, stored) = find_session(store, session).await?;
-    let ete = ete_by_person(store, Some(crn)).await?.remove(crn).unwrap_or_default();
+    let (session, booked, supervisor_absent, stored) = find_session(stores, session).await?;
+    let ete = ete_by_person(stores, Some(crn)).await?.remove(crn).unwrap_or_default();
     let orders = if state.is_active() { upw::people::upw_orders_with_ete(&state, &ete) } else { Vec::new() };
     let Some(order) = orders.first() else {
-        return Err(UpwError::Invalid(format!("crn: {crn} has no unpaid work hours outstanding")));
+        return Err(invalid("crn", format!("crn: {crn} has no unpaid work hours outstanding")));
     };
     let on = session.start.date();
-    let same_day = store.allocations(on, on).await?.into_iter().find(|a| &a.crn == crn).map(|a| a.session);
+    let same_day = stores.upw.allocations(on, on).await?.into_iter().find(|a| &a.crn == crn).map(|a| a.session);
     let holding = upw::allocate::Holding { booked, same_day: same_day.as_deref(), supervisor_absent };
     upw::allocate::check_allocation(order, &session, &holding, order.ete_allowance(&HashSet::new()), today)
-        .map_err(|r| UpwError::Invalid(r.to_string()))?;
+        .map_err(|r| invalid(r.field, r.to_string()))?;
     if !stored {
-        store.put_sessions(std::slice::from_ref(&session)).await?;
+        stores.upw.put_sessions(std::slice::from_ref(&session)).await?;
     }
-    let (appointments, version) = book(store, crn, &[(&session, recurrence)], Some(order.requirement.clone()), by, now)
-        .await
-        .map_err(|e| match e {
-            // Another allocator took the last place first.
-            UpwError::Store(StoreError::Invalid(m)) => UpwError::Invalid(m),
-            other => other,
+    let (appointments, version) =
+        book(stores, crn, &[(&session, recurrence)], Some(order.requirement.clone()), by, now).await.map_err(|e| {
+            match e {
+                // Another allocator took the last place first.
+                UpwError::Store(StoreError::Field { field, problem }) if field == "session" => {
+                    invalid("session", problem)
+                }
+                other => other,
+            }
         })?;
     Ok(Allocated {
         crn: crn.to_string(),
@@ -487,36 +498,37 @@ pub struct AbsenceReport {
 /// A supervisor cannot work on `on`: everyone booked on their sessions that day is stood
 /// down per the policy table (outcome, credit, notification), counted for MI, and the week
 /// is re-scheduled so they are placed elsewhere where possible.
-pub async fn supervisor_absent<S: CaseStore + UpwStore>(
-    store: &S,
+pub async fn supervisor_absent(
+    stores: &Stores,
     supervisor: &Code,
     on: Date,
     notice: AbsenceNotice,
     by: &Code,
     now: Timestamp,
 ) -> Result<AbsenceReport, UpwError> {
-    store.record_absence(supervisor, on).await?;
+    stores.upw.record_absence(supervisor, on).await?;
     let mut stood_down = Vec::new();
-    let allocations = store.allocations(on, on).await?;
+    let allocations = stores.upw.allocations(on, on).await?;
     let mut sessions: Vec<String> = allocations.iter().map(|a| a.session.clone()).collect();
     sessions.dedup();
     for id in sessions {
-        let Some(stored) = store.session(&id).await? else { continue };
+        let Some(stored) = stores.upw.session(&id).await? else { continue };
         if &stored.session.supervisor != supervisor {
             continue;
         }
         let booked: Vec<(Crn, LocalId)> =
             allocations.iter().filter(|a| a.session == id).map(|a| (a.crn.clone(), a.appointment.clone())).collect();
         for s in upw::attendance::stand_down(&stored.session, &booked, notice) {
-            let state = case(store, &s.crn).await?;
+            let state = case(stores, &s.crn).await?;
             let mut events =
                 vec![CaseEvent::OutcomeRecorded { appointment: s.appointment.clone(), outcome: s.outcome, note: None }];
             if let Some(t) = s.timesheet {
                 events.push(CaseEvent::UnpaidWorkTimeRecorded { appointment: s.appointment.clone(), timesheet: t });
             }
-            append(store, &state, events, by, now).await?;
-            store.release(&id, &s.crn).await?;
-            store
+            append(stores, &state, events, by, now).await?;
+            stores.upw.release(&id, &s.crn).await?;
+            stores
+                .upw
                 .record_stand_down(&StandDownRecord {
                     session: id.clone(),
                     crn: s.crn.clone(),
@@ -533,7 +545,7 @@ pub async fn supervisor_absent<S: CaseStore + UpwStore>(
     let rescheduled = if reschedule {
         let monday =
             on.checked_sub(jiff::Span::new().days(i64::from(on.weekday().to_monday_zero_offset()))).expect("in range");
-        Some(schedule_week(store, monday, on, by, now).await?)
+        Some(schedule_week(stores, monday, on, by, now).await?)
     } else {
         None
     };
@@ -542,8 +554,8 @@ pub async fn supervisor_absent<S: CaseStore + UpwStore>(
 
 /// The supervisor's record of the day for one person: the outcome and, for an attended
 /// outcome, the timesheet, appended together (one transaction) so hours are never lost.
-pub async fn record_attendance<S: CaseStore>(
-    store: &S,
+pub async fn record_attendance(
+    stores: &Stores,
     crn: &Crn,
     appointment: &LocalId,
     outcome: Outcome,
@@ -551,26 +563,26 @@ pub async fn record_attendance<S: CaseStore>(
     by: &Code,
     now: Timestamp,
 ) -> Result<u64, UpwError> {
-    let state = case(store, crn).await?;
+    let state = case(stores, crn).await?;
     if timesheet.is_some() && !outcome.attended() {
-        return Err(UpwError::Invalid("timesheet: hours are credited for attended outcomes only".into()));
+        return Err(invalid("timesheet", "timesheet: hours are credited for attended outcomes only"));
     }
     let mut events = vec![CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note: None }];
     if let Some(t) = timesheet {
         events.push(CaseEvent::UnpaidWorkTimeRecorded { appointment: appointment.clone(), timesheet: t });
     }
-    append(store, &state, events, by, now).await
+    append(stores, &state, events, by, now).await
 }
 
 /// Progress of each unpaid work requirement on the case, ETE credit counted up to its cap.
-pub async fn progress<S: CaseStore + UpwStore>(
-    store: &S,
+pub async fn progress(
+    stores: &Stores,
     crn: &Crn,
     today: Date,
     incentive: &IncentivePolicy,
 ) -> Result<Vec<Progress>, UpwError> {
-    let state = case(store, crn).await?;
-    let ete = ete_by_person(store, Some(crn)).await?.remove(crn).unwrap_or_default();
+    let state = case(stores, crn).await?;
+    let ete = ete_by_person(stores, Some(crn)).await?.remove(crn).unwrap_or_default();
     let mut out = Vec::new();
     for s in &state.sentences {
         for r in &s.sentence.requirements {
@@ -587,34 +599,34 @@ pub async fn progress<S: CaseStore + UpwStore>(
 }
 
 /// The placement notice for an allocated appointment.
-pub async fn placement_notice<S: CaseStore + UpwStore>(
-    store: &S,
-    crn: &Crn,
-    appointment: &LocalId,
-) -> Result<String, UpwError> {
-    let state = case(store, crn).await?;
+pub async fn placement_notice(stores: &Stores, crn: &Crn, appointment: &LocalId) -> Result<String, UpwError> {
+    let state = case(stores, crn).await?;
     let Some(record) = state.appointments.iter().find(|a| &a.appointment.id == appointment) else {
-        return Err(UpwError::Invalid(format!("appointment: no appointment {appointment} on {crn}")));
+        return Err(invalid("appointment", format!("appointment: no appointment {appointment} on {crn}")));
     };
     let on = record.appointment.at.date();
-    let allocation = store
+    let allocation = stores
+        .upw
         .allocations(on, on)
         .await?
         .into_iter()
         .find(|a| &a.crn == crn && &a.appointment == appointment)
-        .ok_or_else(|| UpwError::Invalid(format!("appointment: {appointment} is not an unpaid work allocation")))?;
-    let session = store
+        .ok_or_else(|| {
+            invalid("appointment", format!("appointment: {appointment} is not an unpaid work allocation"))
+        })?;
+    let session = stores
+        .upw
         .session(&allocation.session)
         .await?
         .ok_or_else(|| UpwError::Store(StoreError::Corrupt(format!("session {} missing", allocation.session))))?;
     let project =
-        UpwStore::projects(store).await?.into_iter().find(|p| p.code == session.session.project).ok_or_else(|| {
+        stores.upw.projects().await?.into_iter().find(|p| p.code == session.session.project).ok_or_else(|| {
             UpwError::Store(StoreError::Corrupt(format!("project {} missing", session.session.project)))
         })?;
     let supervisor =
-        store.supervisors().await?.into_iter().find(|s| s.code == session.session.supervisor).ok_or_else(|| {
-            UpwError::Store(StoreError::Corrupt(format!("supervisor {} missing", session.session.supervisor)))
-        })?;
+        stores.upw.supervisors().await?.into_iter().find(|s| s.code == session.session.supervisor).ok_or_else(
+            || UpwError::Store(StoreError::Corrupt(format!("supervisor {} missing", session.session.supervisor))),
+        )?;
     let person = state.person.as_ref().expect("a case always has a person");
     let name = format!("{} {}", person.first_name, person.family_name);
     // The first session starts with an induction (health and safety, the rules of the site).
@@ -636,19 +648,15 @@ pub async fn placement_notice<S: CaseStore + UpwStore>(
 
 /// Loads the synthetic projects and supervisors for the store's organisation (for the demo):
 /// `per_borough` projects in each borough. Returns how many projects were written.
-pub async fn seed_synthetic_projects<S: CaseStore + UpwStore>(
-    store: &S,
-    seed: u64,
-    per_borough: usize,
-) -> Result<usize, UpwError> {
-    let org = store.organisation().await?;
+pub async fn seed_synthetic_projects(stores: &Stores, seed: u64, per_borough: usize) -> Result<usize, UpwError> {
+    let org = stores.cases.organisation().await?;
     let boroughs: Vec<Code> = org.boroughs.iter().map(|b| b.code.clone()).collect();
     let (projects, supervisors) = upw::synthetic_projects(seed, &boroughs, per_borough);
     for s in &supervisors {
-        store.put_supervisor(s).await?;
+        stores.upw.put_supervisor(s).await?;
     }
     for p in &projects {
-        store.put_project(p).await?;
+        stores.upw.put_project(p).await?;
     }
     Ok(projects.len())
 }

@@ -9,7 +9,7 @@ use services::record::record_events;
 use store::testing::{postgres, sqlite};
 use store::{CaseStore, StoreError};
 
-async fn tier_follows_in_the_same_append<S: CaseStore>(store: &S) {
+async fn tier_follows_in_the_same_append<S: CaseStore + Clone + 'static>(store: &S) {
     let crn = Crn::parse("X400001").unwrap();
     let on = date("2026-01-05");
     let by = code("SYSTEM");

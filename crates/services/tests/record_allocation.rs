@@ -27,7 +27,7 @@ fn allocation(officer: &str, grade: Grade, guidance: GradeGuidance, verdict: Gui
     }
 }
 
-async fn guidance_is_checked_when_recorded_not_when_folded<S: CaseStore>(store: &S) {
+async fn guidance_is_checked_when_recorded_not_when_folded<S: CaseStore + Clone + 'static>(store: &S) {
     let crn = Crn::parse("X400101").unwrap();
     let on = date("2026-01-05");
     let by = code("SPO1");

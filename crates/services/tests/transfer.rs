@@ -30,8 +30,8 @@ fn org() -> Organisation {
 }
 
 /// Seeds a store with cases whose payloads hold commas, quotes and newlines.
-async fn seeded<S: CaseStore>(store: &S) {
-    store.bulk_load(&org(), std::iter::empty(), &|_| {}).await.unwrap();
+async fn seeded<S: CaseStore + Clone + 'static>(store: &S) {
+    store.bulk_load(&org(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
     for i in 1..=3 {
         let c = Crn::parse(&format!("X00000{i}")).unwrap();
         let on = date("2026-02-02");
@@ -162,7 +162,9 @@ async fn import_refuses_a_store_that_is_not_empty() {
 
 /// Every table of record a backup holds, with text that needs defusing and NULLs beside
 /// empty values, on top of a generated provider.
-async fn with_records<S: CaseStore + AccessStore + InspectionStore + UpwStore + WorkloadStore + StaffEqualityStore>(
+async fn with_records<
+    S: CaseStore + AccessStore + InspectionStore + UpwStore + WorkloadStore + StaffEqualityStore + Clone + 'static,
+>(
     store: &S,
 ) {
     use analytics::workload::{Reduction, ReductionKind, Report, ReportKind};
@@ -428,7 +430,7 @@ where
 }
 
 /// The next entry gets an id past every restored one (PostgreSQL's sequence was moved on).
-async fn next_id_is_new<S: AccessStore>(store: &S) {
+async fn next_id_is_new<S: AccessStore + Clone + 'static>(store: &S) {
     let limits = store.limited_access().await.unwrap();
     let next = store.add_limited_access(&limits[0]).await.unwrap();
     assert!(next > limits.iter().map(|l| l.id).max().unwrap(), "{next}");

@@ -31,12 +31,18 @@ fn at(d: Date, h: i8) -> DateTime {
     d.at(h, 0, 0, 0)
 }
 
-async fn add_project<S: UpwStore>(store: &S, code_: &str, supervisor: &str, on: &[WorkDay], capacity: u32) {
+async fn add_project<S: UpwStore + Clone + 'static>(
+    store: &S,
+    code_: &str,
+    supervisor: &str,
+    on: &[WorkDay],
+    capacity: u32,
+) {
     put_project(store, code_, supervisor, on, capacity, |_| {}).await;
 }
 
 /// A group project in Camden, 09:00 to 16:00 on `on`, changed by `edit`.
-async fn put_project<S: UpwStore>(
+async fn put_project<S: UpwStore + Clone + 'static>(
     store: &S,
     code_: &str,
     supervisor: &str,
@@ -76,7 +82,12 @@ async fn put_project<S: UpwStore>(
 }
 
 /// A person sentenced on `on` to a community order with 120 hours of unpaid work.
-async fn sentenced<S: CaseStore>(store: &S, n: u32, on: Date, employment: Option<EmploymentStatus>) -> Crn {
+async fn sentenced<S: CaseStore + Clone + 'static>(
+    store: &S,
+    n: u32,
+    on: Date,
+    employment: Option<EmploymentStatus>,
+) -> Crn {
     let crn = Crn::parse(&format!("X{n:06}")).unwrap();
     let mut events = opening("Ada", "Lovelace", on, "OFF1", "TEAM1");
     if let CaseEvent::PersonRegistered { person } = &mut events[0].event {
@@ -87,19 +98,19 @@ async fn sentenced<S: CaseStore>(store: &S, n: u32, on: Date, employment: Option
     crn
 }
 
-async fn append<S: CaseStore>(store: &S, crn: &Crn, on: Date, event: CaseEvent) {
+async fn append<S: CaseStore + Clone + 'static>(store: &S, crn: &Crn, on: Date, event: CaseEvent) {
     let v = store.stream(crn).await.unwrap().len() as u64;
     store.append(crn, v, &[new_event(on, event)]).await.unwrap();
 }
 
-async fn state<S: CaseStore>(store: &S, crn: &Crn) -> domain::case::CaseState {
+async fn state<S: CaseStore + Clone + 'static>(store: &S, crn: &Crn) -> domain::case::CaseState {
     domain::case::CaseState::fold(crn.clone(), &store.stream(crn).await.unwrap()).unwrap()
 }
 
 /// The scenario of issue 5: a zero-hours worker whose shifts change weekly and who has DRR
 /// reviews is placed only on sessions they can attend, and works the whole order before the
 /// 12-month deadline.
-async fn zero_hours_worker_with_drr_reviews_completes_in_time<S: CaseStore + UpwStore>(store: S) {
+async fn zero_hours_worker_with_drr_reviews_completes_in_time<S: services::stores::AnyStore>(store: S) {
     add_project(&store, "P1", "SUP1", &[WorkDay::Sat, WorkDay::Sun], 10).await;
     add_project(&store, "P2", "SUP2", &[WorkDay::Mon, WorkDay::Wed], 10).await;
     let sentenced_on = date("2026-11-20");
@@ -108,7 +119,9 @@ async fn zero_hours_worker_with_drr_reviews_completes_in_time<S: CaseStore + Upw
     let mut weeks = 0;
     loop {
         let s = state(&store, &crn).await;
-        let p = services::upw::progress(&store, &crn, week, &IncentivePolicy::default()).await.unwrap();
+        let p = services::upw::progress(&services::Stores::new(store.clone()), &crn, week, &IncentivePolicy::default())
+            .await
+            .unwrap();
         if p[0].remaining_minutes == 0 {
             break;
         }
@@ -136,7 +149,7 @@ async fn zero_hours_worker_with_drr_reviews_completes_in_time<S: CaseStore + Upw
             };
             append(&store, &crn, days(week, -3), CaseEvent::AppointmentBooked { appointment: review }).await;
         }
-        let report = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+        let report = schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
         assert!(report.unplaced.is_empty(), "week {week}: {:?}", report.unplaced);
 
         let booked: Vec<Appointment> = state(&store, &crn)
@@ -170,25 +183,35 @@ async fn zero_hours_worker_with_drr_reviews_completes_in_time<S: CaseStore + Upw
                 travel_minutes: 0,
                 other_minutes: 0,
             };
-            record_attendance(&store, &crn, &a.id, Outcome::AttendedComplied, Some(sheet), &by(), noon(a.at.date()))
-                .await
-                .unwrap();
+            record_attendance(
+                &services::Stores::new(store.clone()),
+                &crn,
+                &a.id,
+                Outcome::AttendedComplied,
+                Some(sheet),
+                &by(),
+                noon(a.at.date()),
+            )
+            .await
+            .unwrap();
         }
         week = days(week, 7);
     }
-    let p = services::upw::progress(&store, &crn, week, &IncentivePolicy::default()).await.unwrap();
+    let p = services::upw::progress(&services::Stores::new(store.clone()), &crn, week, &IncentivePolicy::default())
+        .await
+        .unwrap();
     assert!(p[0].credited_minutes >= 120 * 60);
     assert!(week <= p[0].deadline, "finished {week}, deadline {}", p[0].deadline);
     assert_eq!(p[0].arranged_in_time, Some(true));
     // Done: nobody is scheduled any more.
-    let report = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+    let report = schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
     assert_eq!(report.people, 0);
 }
 both_engines!(zero_hours_scenario, zero_hours_worker_with_drr_reviews_completes_in_time);
 
 /// Re-running changes nothing; a supervisor absent on the day stands people down with full
 /// credit, counts it for MI, and re-schedules them elsewhere where there is room.
-async fn reruns_keep_people_and_absences_reschedule<S: CaseStore + UpwStore>(store: S) {
+async fn reruns_keep_people_and_absences_reschedule<S: services::stores::AnyStore>(store: S) {
     add_project(&store, "P1", "SUP1", &[WorkDay::Sat], 10).await;
     add_project(&store, "P2", "SUP2", &[WorkDay::Sun], 4).await;
     let week = date("2026-11-23");
@@ -196,23 +219,30 @@ async fn reruns_keep_people_and_absences_reschedule<S: CaseStore + UpwStore>(sto
     for n in 1..=12 {
         crns.push(sentenced(&store, n, date("2026-11-02"), None).await);
     }
-    let first = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+    let first = schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
     assert_eq!((first.people, first.placements), (12, 14));
-    assert_eq!(store.session("P1-20261128").await.unwrap().unwrap().booked, 10);
-    assert_eq!(store.session("P2-20261129").await.unwrap().unwrap().booked, 4);
-    let again = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+    assert_eq!(UpwStore::session(&store, "P1-20261128").await.unwrap().unwrap().booked, 10);
+    assert_eq!(UpwStore::session(&store, "P2-20261129").await.unwrap().unwrap().booked, 4);
+    let again = schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
     assert_eq!((again.kept, again.booked, again.moved_off), (14, 0, 0));
     assert!((again.objective - first.objective).abs() < 1e-9);
     // Saturday's project loses three places: only three people move off, the rest stay.
     add_project(&store, "P1", "SUP1", &[WorkDay::Sat], 7).await;
-    let smaller = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+    let smaller = schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
     assert_eq!((smaller.kept, smaller.booked, smaller.moved_off), (11, 0, 3));
-    assert_eq!(store.session("P1-20261128").await.unwrap().unwrap().booked, 7);
+    assert_eq!(UpwStore::session(&store, "P1-20261128").await.unwrap().unwrap().booked, 7);
 
     let saturday = date("2026-11-28");
-    let report = supervisor_absent(&store, &code("SUP1"), saturday, AbsenceNotice::OnTheDay, &by(), noon(saturday))
-        .await
-        .unwrap();
+    let report = supervisor_absent(
+        &services::Stores::new(store.clone()),
+        &code("SUP1"),
+        saturday,
+        AbsenceNotice::OnTheDay,
+        &by(),
+        noon(saturday),
+    )
+    .await
+    .unwrap();
     assert_eq!(report.stood_down.len(), 7);
     assert!(report.stood_down.iter().all(|s| s.credited_minutes == 420));
     let mi = store.stand_downs().await.unwrap();
@@ -232,15 +262,16 @@ both_engines!(reruns_and_absences, reruns_keep_people_and_absences_reschedule);
 
 /// An unacceptable absence from unpaid work feeds the practice engine: a warning is due.
 /// Bad input on the day is refused and writes nothing.
-async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S) {
+async fn enforceable_outcomes_feed_enforcement<S: services::stores::AnyStore>(store: S) {
     add_project(&store, "P1", "SUP1", &[WorkDay::Sat], 10).await;
     let week = date("2026-11-23");
     let crn = sentenced(&store, 1, date("2026-11-02"), None).await;
-    schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+    schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
     let appointment = id("UPW-P1-20261128");
     let saturday = date("2026-11-28");
     // The notice for the booking names the place, the time and who to call.
-    let text = services::upw::placement_notice(&store, &crn, &appointment).await.unwrap();
+    let text =
+        services::upw::placement_notice(&services::Stores::new(store.clone()), &crn, &appointment).await.unwrap();
     for needle in [
         "Ada Lovelace",
         "Saturday 28 November 2026",
@@ -251,7 +282,7 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
     ] {
         assert!(text.contains(needle), "{needle:?} missing from\n{text}");
     }
-    assert!(services::upw::placement_notice(&store, &crn, &id("NOPE")).await.is_err());
+    assert!(services::upw::placement_notice(&services::Stores::new(store.clone()), &crn, &id("NOPE")).await.is_err());
     // A place taken without its booking reaching the case (a run that died in between) is
     // given back and the person booked properly on the next run.
     let second = sentenced(&store, 2, date("2026-11-02"), None).await;
@@ -263,8 +294,8 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
         recurrence: upw::allocate::Recurrence::Weekly,
     };
     store.allocate(&orphan).await.unwrap();
-    schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
-    assert_eq!(store.session("P1-20261128").await.unwrap().unwrap().booked, 2);
+    schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
+    assert_eq!(UpwStore::session(&store, "P1-20261128").await.unwrap().unwrap().booked, 2);
     assert!(state(&store, &second).await.appointments.iter().any(|a| a.appointment.id == orphan.appointment));
     let before = store.stream(&crn).await.unwrap().len();
     let long_penalty = Timesheet {
@@ -275,7 +306,7 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
         other_minutes: 0,
     };
     let err = record_attendance(
-        &store,
+        &services::Stores::new(store.clone()),
         &crn,
         &appointment,
         Outcome::AttendedComplied,
@@ -287,7 +318,7 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
     .unwrap_err();
     assert!(err.to_string().contains("penalty_minutes"), "{err}");
     let err = record_attendance(
-        &store,
+        &services::Stores::new(store.clone()),
         &crn,
         &appointment,
         Outcome::UnacceptableAbsence,
@@ -300,9 +331,17 @@ async fn enforceable_outcomes_feed_enforcement<S: CaseStore + UpwStore>(store: S
     assert!(err.to_string().contains("attended outcomes only"), "{err}");
     assert_eq!(store.stream(&crn).await.unwrap().len(), before, "nothing written");
 
-    record_attendance(&store, &crn, &appointment, Outcome::UnacceptableAbsence, None, &by(), noon(saturday))
-        .await
-        .unwrap();
+    record_attendance(
+        &services::Stores::new(store.clone()),
+        &crn,
+        &appointment,
+        Outcome::UnacceptableAbsence,
+        None,
+        &by(),
+        noon(saturday),
+    )
+    .await
+    .unwrap();
     let s = state(&store, &crn).await;
     let items = worklist(&s, date("2026-11-30"));
     assert!(items.iter().any(|w| w.kind == WorkKind::WarningDecision), "{items:?}");
@@ -312,7 +351,7 @@ both_engines!(enforceable_outcomes, enforceable_outcomes_feed_enforcement);
 
 /// What a refused placement must leave alone: every case's events, every place, and the
 /// places taken on the session.
-async fn snapshot<S: CaseStore + UpwStore>(
+async fn snapshot<S: services::stores::AnyStore>(
     store: &S,
     crns: &[Crn],
     session: &str,
@@ -322,14 +361,17 @@ async fn snapshot<S: CaseStore + UpwStore>(
         events.push(store.stream(c).await.unwrap().len());
     }
     let places = store.allocations(date("2026-01-01"), date("2027-12-31")).await.unwrap();
-    (events, places, store.session(session).await.unwrap().map(|s| s.booked))
+    (events, places, UpwStore::session(store, session).await.unwrap().map(|s| s.booked))
 }
 
-async fn refused<S: CaseStore + UpwStore>(store: &S, crn: &Crn, session: &str, needle: &str, everyone: &[Crn]) {
+async fn refused<S: services::stores::AnyStore>(store: &S, crn: &Crn, session: &str, needle: &str, everyone: &[Crn]) {
     let before = snapshot(store, everyone, session).await;
     let today = date("2026-11-23");
-    let err = allocate(store, crn, session, Recurrence::Weekly, today, &by(), noon(today)).await.unwrap_err();
-    assert!(matches!(err, UpwError::Invalid(_)), "{err:?}");
+    let err =
+        allocate(&services::Stores::new(store.clone()), crn, session, Recurrence::Weekly, today, &by(), noon(today))
+            .await
+            .unwrap_err();
+    assert!(matches!(err, UpwError::Invalid { .. }), "{err:?}");
     assert!(err.to_string().contains(needle), "{needle:?} not in {err}");
     assert!(err.to_string().starts_with("crn: ") || err.to_string().starts_with("session: "), "{err}");
     assert_eq!(snapshot(store, everyone, session).await, before, "{needle}: nothing written");
@@ -337,7 +379,7 @@ async fn refused<S: CaseStore + UpwStore>(store: &S, crn: &Crn, session: &str, n
 
 /// Placing by hand (`probity upw allocate`, the register's form): each rule refuses with the
 /// field named and nothing written; a good placement is booked on the case with its recurrence.
-async fn placing_by_hand_refuses_bad_placements<S: CaseStore + UpwStore>(store: S) {
+async fn placing_by_hand_refuses_bad_placements<S: services::stores::AnyStore>(store: S) {
     add_project(&store, "P1", "SUP1", &[WorkDay::Sat], 2).await;
     add_project(&store, "P2", "SUP2", &[WorkDay::Sat, WorkDay::Sun], 10).await;
     put_project(&store, "W1", "SUP3", &[WorkDay::Sun], 10, |p| p.women_only = true).await;
@@ -370,19 +412,30 @@ async fn placing_by_hand_refuses_bad_placements<S: CaseStore + UpwStore>(store: 
     everyone.push(nobody.clone());
 
     // A good placement, before the week is scheduled: the session is made from its project.
-    assert!(store.session("P2-20261128").await.unwrap().is_none());
+    assert!(UpwStore::session(&store, "P2-20261128").await.unwrap().is_none());
     let today = date("2026-11-23");
-    let placed =
-        allocate(&store, &ada, "P2-20261128", Recurrence::Fortnightly, today, &by(), noon(today)).await.unwrap();
+    let placed = allocate(
+        &services::Stores::new(store.clone()),
+        &ada,
+        "P2-20261128",
+        Recurrence::Fortnightly,
+        today,
+        &by(),
+        noon(today),
+    )
+    .await
+    .unwrap();
     assert_eq!((placed.session.as_str(), placed.appointment.as_str()), ("P2-20261128", "UPW-P2-20261128"));
-    assert_eq!(store.session("P2-20261128").await.unwrap().unwrap().booked, 1);
+    assert_eq!(UpwStore::session(&store, "P2-20261128").await.unwrap().unwrap().booked, 1);
     let place = store.allocations(date("2026-11-28"), date("2026-11-28")).await.unwrap();
     assert_eq!((place.len(), place[0].recurrence), (1, Recurrence::Fortnightly));
     let booking =
         state(&store, &ada).await.appointments.iter().find(|a| a.appointment.id == id("UPW-P2-20261128")).cloned();
     assert_eq!(booking.unwrap().appointment.requirement, Some(id("S1-UPW")));
     for p in [&d, &e] {
-        allocate(&store, p, "P1-20261128", Recurrence::Once, today, &by(), noon(today)).await.unwrap();
+        allocate(&services::Stores::new(store.clone()), p, "P1-20261128", Recurrence::Once, today, &by(), noon(today))
+            .await
+            .unwrap();
     }
 
     refused(&store, &Crn::parse("X999999").unwrap(), "P2-20261129", "crn: no case X999999", &everyone).await;
@@ -401,7 +454,7 @@ async fn placing_by_hand_refuses_bad_placements<S: CaseStore + UpwStore>(store: 
 }
 both_engines!(placing_by_hand, placing_by_hand_refuses_bad_placements);
 
-async fn record_needs<S: CaseStore>(store: &S, crn: &Crn, days: Vec<WorkDay>, per_week: u8) {
+async fn record_needs<S: CaseStore + Clone + 'static>(store: &S, crn: &Crn, days: Vec<WorkDay>, per_week: u8) {
     let needs =
         UnpaidWorkNeeds { days, busy: vec![], women_only: false, singleton: false, sessions_per_week: per_week };
     append(store, crn, date("2026-11-02"), CaseEvent::UnpaidWorkNeedsRecorded { requirement: id("S1-UPW"), needs })
@@ -409,7 +462,7 @@ async fn record_needs<S: CaseStore>(store: &S, crn: &Crn, days: Vec<WorkDay>, pe
 }
 
 /// Each person's Saturday session in a week, with how it recurs.
-async fn saturdays<S: UpwStore>(store: &S, saturday: &str) -> Vec<(String, String, Recurrence)> {
+async fn saturdays<S: UpwStore + Clone + 'static>(store: &S, saturday: &str) -> Vec<(String, String, Recurrence)> {
     let on = date(saturday);
     store
         .allocations(on, on)
@@ -426,7 +479,7 @@ async fn saturdays<S: UpwStore>(store: &S, saturday: &str) -> Vec<(String, Strin
 /// weekly place carries into the next week and a fortnightly one into the week after, even
 /// onto a dearer project than the scheduler would choose; a once place does not; the
 /// scheduler's own places recur weekly; an order that ends carries nothing.
-async fn places_recur_weekly_fortnightly_or_once<S: CaseStore + UpwStore>(store: S) {
+async fn places_recur_weekly_fortnightly_or_once<S: services::stores::AnyStore>(store: S) {
     // P1 is further from home (its borough is not the people's) than P2.
     put_project(&store, "P1", "SUP1", &[WorkDay::Sat], 10, |p| p.borough = code("FAR")).await;
     add_project(&store, "P2", "SUP2", &[WorkDay::Sat], 10).await;
@@ -438,13 +491,13 @@ async fn places_recur_weekly_fortnightly_or_once<S: CaseStore + UpwStore>(store:
     }
     let w47 = date("2026-11-16");
     for (crn, r) in people.iter().zip([Recurrence::Weekly, Recurrence::Fortnightly, Recurrence::Once]) {
-        allocate(&store, crn, "P1-20261121", r, w47, &by(), noon(w47)).await.unwrap();
+        allocate(&services::Stores::new(store.clone()), crn, "P1-20261121", r, w47, &by(), noon(w47)).await.unwrap();
     }
     let (a, b, c) = ("X000001".to_string(), "X000002".to_string(), "X000003".to_string());
     let row = |who: &String, s: &str, r| (who.clone(), s.to_string(), r);
 
     let w48 = date("2026-11-23");
-    let report = schedule_week(&store, w48, w48, &by(), noon(w48)).await.unwrap();
+    let report = schedule_week(&services::Stores::new(store.clone()), w48, w48, &by(), noon(w48)).await.unwrap();
     assert_eq!((report.booked, report.carried), (3, 1));
     assert_eq!(
         saturdays(&store, "2026-11-28").await,
@@ -455,7 +508,7 @@ async fn places_recur_weekly_fortnightly_or_once<S: CaseStore + UpwStore>(store:
         ]
     );
     let w49 = date("2026-11-30");
-    let report = schedule_week(&store, w49, w49, &by(), noon(w49)).await.unwrap();
+    let report = schedule_week(&services::Stores::new(store.clone()), w49, w49, &by(), noon(w49)).await.unwrap();
     assert_eq!((report.booked, report.carried), (3, 3));
     // B's fortnightly place comes round again, and wins the day over last week's weekly one.
     assert_eq!(
@@ -474,14 +527,14 @@ async fn places_recur_weekly_fortnightly_or_once<S: CaseStore + UpwStore>(store:
     };
     append(&store, &people[2], date("2026-12-01"), ended).await;
     let w50 = date("2026-12-07");
-    let report = schedule_week(&store, w50, w50, &by(), noon(w50)).await.unwrap();
+    let report = schedule_week(&services::Stores::new(store.clone()), w50, w50, &by(), noon(w50)).await.unwrap();
     assert_eq!((report.people, report.booked, report.carried), (2, 2, 1));
     assert_eq!(
         saturdays(&store, "2026-12-12").await,
         vec![row(&a, "P1-20261212", Recurrence::Weekly), row(&b, "P2-20261212", Recurrence::Weekly)]
     );
     // A re-run keeps everything and carries nothing new.
-    let again = schedule_week(&store, w50, w50, &by(), noon(w50)).await.unwrap();
+    let again = schedule_week(&services::Stores::new(store.clone()), w50, w50, &by(), noon(w50)).await.unwrap();
     assert_eq!((again.kept, again.booked, again.carried, again.moved_off), (2, 0, 0, 0));
 }
 both_engines!(recurrence, places_recur_weekly_fortnightly_or_once);
@@ -489,7 +542,7 @@ both_engines!(recurrence, places_recur_weekly_fortnightly_or_once);
 /// docs/rules/practice.md#unpaid-work: "Up to 30% of hours may be spent on education, training and employment". The
 /// scheduler offers the ETE course while the person's allowance covers a session; credit past
 /// the cap does not count; a placement by hand past it is refused.
-async fn ete_hours_are_capped_at_thirty_percent<S: CaseStore + UpwStore>(store: S) {
+async fn ete_hours_are_capped_at_thirty_percent<S: services::stores::AnyStore>(store: S) {
     put_project(&store, "ETE1", "SUP1", &[WorkDay::Sat], 10, |p| p.ete = true).await;
     add_project(&store, "P1", "SUP2", &[WorkDay::Sun], 10).await;
     let crn = sentenced(&store, 1, date("2026-11-02"), None).await;
@@ -497,7 +550,7 @@ async fn ete_hours_are_capped_at_thirty_percent<S: CaseStore + UpwStore>(store: 
     let mut week = date("2026-11-23");
     let mut ete_weeks = Vec::new();
     for n in 1..=5 {
-        let report = schedule_week(&store, week, week, &by(), noon(week)).await.unwrap();
+        let report = schedule_week(&services::Stores::new(store.clone()), week, week, &by(), noon(week)).await.unwrap();
         assert!(report.unplaced.is_empty(), "week {n}: {:?}", report.unplaced);
         let sunday = days(week, 6);
         let places = store.allocations(week, sunday).await.unwrap();
@@ -515,16 +568,26 @@ async fn ete_hours_are_capped_at_thirty_percent<S: CaseStore + UpwStore>(store: 
                 travel_minutes: travel,
                 other_minutes: 0,
             };
-            record_attendance(&store, &crn, &a.appointment, Outcome::AttendedComplied, Some(sheet), &by(), noon(a.on))
-                .await
-                .unwrap();
+            record_attendance(
+                &services::Stores::new(store.clone()),
+                &crn,
+                &a.appointment,
+                Outcome::AttendedComplied,
+                Some(sheet),
+                &by(),
+                noon(a.on),
+            )
+            .await
+            .unwrap();
         }
         week = days(week, 7);
     }
     // The cap is 36 hours (2,160 minutes): after three courses (1,710) a fourth (420) still
     // fits; after the fourth (2,280) there is no room, and 120 minutes do not count.
     assert_eq!(ete_weeks, vec![true, true, true, true, false]);
-    let p = &services::upw::progress(&store, &crn, week, &IncentivePolicy::default()).await.unwrap()[0];
+    let p = &services::upw::progress(&services::Stores::new(store.clone()), &crn, week, &IncentivePolicy::default())
+        .await
+        .unwrap()[0];
     assert_eq!((p.ete_credited_minutes, p.ete_cap_minutes, p.ete_cap_reached), (4 * 570, 2160, true));
     assert_eq!(p.credited_minutes, 5 * 420 + 2160);
     assert_eq!(p.remaining_minutes, 120 * 60 - 5 * 420 - 2160);
@@ -534,7 +597,7 @@ async fn ete_hours_are_capped_at_thirty_percent<S: CaseStore + UpwStore>(store: 
 both_engines!(ete_cap, ete_hours_are_capped_at_thirty_percent);
 
 /// The notice says how long the journey is, by distance from the home borough.
-async fn the_notice_gives_the_journey<S: CaseStore + UpwStore>(store: S) {
+async fn the_notice_gives_the_journey<S: services::stores::AnyStore>(store: S) {
     put_project(&store, "P1", "SUP1", &[WorkDay::Sat], 10, |p| p.borough = code("ISL")).await;
     let crn = Crn::parse("X000001").unwrap();
     let mut events = opening("Ada", "Lovelace", date("2026-11-02"), "OFF1", "TEAM1");
@@ -543,8 +606,12 @@ async fn the_notice_gives_the_journey<S: CaseStore + UpwStore>(store: S) {
     }
     store.append(&crn, 0, &events).await.unwrap();
     let today = date("2026-11-23");
-    allocate(&store, &crn, "P1-20261128", Recurrence::Once, today, &by(), noon(today)).await.unwrap();
-    let text = services::upw::placement_notice(&store, &crn, &id("UPW-P1-20261128")).await.unwrap();
+    allocate(&services::Stores::new(store.clone()), &crn, "P1-20261128", Recurrence::Once, today, &by(), noon(today))
+        .await
+        .unwrap();
+    let text = services::upw::placement_notice(&services::Stores::new(store.clone()), &crn, &id("UPW-P1-20261128"))
+        .await
+        .unwrap();
     // Camden to Islington's centre is about 4 km: 10 + 4 x 4 = 26 minutes, "about 25".
     assert!(text.contains("Journey: about 25 minutes by public transport from your home borough"), "{text}");
 }

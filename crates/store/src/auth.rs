@@ -110,8 +110,12 @@ pub struct CaseRead {
     pub route: String,
 }
 
+/// Whether a name's failed sign-ins lock it (the policy is the caller's: `services::access`).
+pub type LockRule = dyn Fn(&[Timestamp]) -> bool + Sync;
+
 /// The storage contract for access control, implemented for both engines from one SQL text.
-pub trait AccessStore: Clone + Send + Sync + 'static {
+#[dynosaur::dynosaur(pub DynAccessStore = dyn(box) AccessStore)]
+pub trait AccessStore: Send + Sync {
     /// Adds a user; a taken username is refused naming `username`, and nothing is written.
     fn add_user(&self, user: &UserRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn user(&self, username: &str) -> impl Future<Output = Result<Option<UserRecord>, StoreError>> + Send;
@@ -165,7 +169,7 @@ pub trait AccessStore: Clone + Send + Sync + 'static {
         username: &str,
         at: Timestamp,
         since: Timestamp,
-        locked: &(dyn Fn(&[Timestamp]) -> bool + Sync),
+        locked: &LockRule,
     ) -> impl Future<Output = Result<Result<(), Vec<Timestamp>>, StoreError>> + Send;
     /// Every failed sign-in at or after `since`, for every name, by name then time: what the
     /// users page shows as locks, in one read.
@@ -427,7 +431,7 @@ macro_rules! impl_access_store {
                 match done {
                     Ok(_) => Ok(()),
                     Err(e) if unique_violation(&e) => {
-                        Err(StoreError::Invalid(format!("username: `{}` is already taken", u.username)))
+                        Err(StoreError::field("username", format!("username: `{}` is already taken", u.username)))
                     }
                     Err(e) => Err(e.into()),
                 }
@@ -604,7 +608,7 @@ macro_rules! impl_access_store {
                 username: &str,
                 at: Timestamp,
                 since: Timestamp,
-                locked: &(dyn Fn(&[Timestamp]) -> bool + Sync),
+                locked: &LockRule,
             ) -> Result<Result<(), Vec<Timestamp>>, StoreError> {
                 let mut tx = self.pool().begin().await?;
                 // PostgreSQL: claims for one name queue here until the holder commits. SQLite:
@@ -679,7 +683,7 @@ macro_rules! impl_access_store {
                 .await
                 .map_err(|err| match &err {
                     sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
-                        StoreError::Invalid(format!("username: there is no user `{}`", e.username))
+                        StoreError::field("username", format!("username: there is no user `{}`", e.username))
                     }
                     _ => err.into(),
                 })?;

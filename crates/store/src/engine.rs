@@ -452,7 +452,7 @@ macro_rules! impl_case_store {
 
             async fn append(&self, crn: &Crn, expected_version: u64, events: &[NewEvent]) -> Result<u64, StoreError> {
                 if events.is_empty() {
-                    return Err(StoreError::Invalid("events: at least one event is needed".into()));
+                    return Err(StoreError::field("events", "events: at least one event is needed"));
                 }
                 let new_version = expected_version + events.len() as u64;
                 let mut tx = self.pool.begin().await?;
@@ -496,7 +496,7 @@ macro_rules! impl_case_store {
                     let occurred_at = to_stored_precision(e.occurred_at);
                     state
                         .apply(&e.event, uk_date(occurred_at))
-                        .map_err(|r| StoreError::Rejected { index: i, field: r.field, problem: r.to_string() })?;
+                        .map_err(|r| StoreError::Rejected { index: i, field: r.field, problem: r.problem })?;
                     let seq = expected_version + 1 + i as u64;
                     sqlx::query(AssertSqlSafe(insert.as_str()))
                         .bind(crn.as_str())
@@ -686,10 +686,12 @@ macro_rules! impl_case_store {
                 Ok(events == 0 && areas == 0)
             }
 
-            async fn bulk_load<I>(&self, org: &Organisation, cases: I, progress: &(dyn Fn(u64) + Sync)) -> Result<u64, StoreError>
-            where
-                I: Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send,
-            {
+            async fn bulk_load(
+                &self,
+                org: &Organisation,
+                cases: &mut (dyn Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send),
+                progress: &(dyn Fn(u64) + Sync),
+            ) -> Result<u64, StoreError> {
                 let no_tables = None::<std::iter::Empty<Result<TableRows, StoreError>>>;
                 self.load_all(org, no_tables, cases, progress).await.map_err(|e| e.source)
             }

@@ -144,7 +144,8 @@ pub fn latest_narrative(history: &[NarrativeRecord]) -> Vec<&NarrativeRecord> {
 pub const NARRATIVE_KINDS: [&str; 4] = ["enabler", "barrier", "recommendation", "example"];
 
 /// The inspection contract, for both engines (tested by `tests/inspection_suite.rs`).
-pub trait InspectionStore: Clone + Send + Sync + 'static {
+#[dynosaur::dynosaur(pub DynInspectionStore = dyn(box) InspectionStore)]
+pub trait InspectionStore: Send + Sync {
     /// Records an inspection and its sample in one transaction. Refused (nothing written)
     /// when the id is taken, the sample is empty or names a case twice.
     fn record_inspection(&self, inspection: &NewInspection) -> impl Future<Output = Result<(), StoreError>> + Send;
@@ -189,34 +190,34 @@ pub trait InspectionStore: Clone + Send + Sync + 'static {
 /// The checks on a narrative entry that need no database.
 fn check_narrative(n: &NewNarrative) -> Result<(), StoreError> {
     if !NARRATIVE_KINDS.contains(&n.kind.as_str()) {
-        return Err(StoreError::Invalid(format!(
-            "kind: `{}` is not enabler, barrier, recommendation or example",
-            n.kind
-        )));
+        return Err(StoreError::field(
+            "kind",
+            format!("kind: `{}` is not enabler, barrier, recommendation or example", n.kind),
+        ));
     }
     if n.text.trim().is_empty() {
-        return Err(StoreError::Invalid("text: the text is empty".into()));
+        return Err(StoreError::field("text", "text: the text is empty"));
     }
     match (n.kind == "example", &n.crn) {
         (true, None) => {
-            return Err(StoreError::Invalid("crn: a practice example is attached to a sampled case".into()));
+            return Err(StoreError::field("crn", "crn: a practice example is attached to a sampled case"));
         }
         (false, Some(_)) => {
-            return Err(StoreError::Invalid(format!(
-                "crn: only a practice example is attached to a case, not a {}",
-                n.kind
-            )));
+            return Err(StoreError::field(
+                "crn",
+                format!("crn: only a practice example is attached to a case, not a {}", n.kind),
+            ));
         }
         _ => {}
     }
     if n.question.as_deref().is_some_and(str::is_empty) {
-        return Err(StoreError::Invalid("question: an empty question id".into()));
+        return Err(StoreError::field("question", "question: an empty question id"));
     }
     if n.question.is_some() && n.crn.is_none() {
-        return Err(StoreError::Invalid("question: only a practice example names a question".into()));
+        return Err(StoreError::field("question", "question: only a practice example names a question"));
     }
     if n.entry == Some(0) {
-        return Err(StoreError::Invalid("entry: entries are numbered from 1".into()));
+        return Err(StoreError::field("entry", "entry: entries are numbered from 1"));
     }
     Ok(())
 }
@@ -274,11 +275,11 @@ macro_rules! impl_inspection_store {
         impl InspectionStore for $store {
             async fn record_inspection(&self, i: &NewInspection) -> Result<(), StoreError> {
                 if i.cases.is_empty() {
-                    return Err(StoreError::Invalid("cases: an inspection needs at least one sampled case".into()));
+                    return Err(StoreError::field("cases", "cases: an inspection needs at least one sampled case"));
                 }
                 let mut seen = std::collections::BTreeSet::new();
                 if let Some((crn, _)) = i.cases.iter().find(|(c, _)| !seen.insert(c.clone())) {
-                    return Err(StoreError::Invalid(format!("cases: {crn} is in the sample twice")));
+                    return Err(StoreError::field("cases", format!("cases: {crn} is in the sample twice")));
                 }
                 let mut tx = self.pool().begin().await?;
                 let taken: Option<String> = sqlx::query_scalar("SELECT id FROM inspections WHERE id = $1")
@@ -286,7 +287,7 @@ macro_rules! impl_inspection_store {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if taken.is_some() {
-                    return Err(StoreError::Invalid(format!("id: inspection {} already exists", i.id)));
+                    return Err(StoreError::field("id", format!("id: inspection {} already exists", i.id)));
                 }
                 let created_at = timestamp_text(to_stored_precision(Timestamp::now()));
                 let sql = format!("INSERT INTO inspections ({INSPECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
@@ -347,10 +348,10 @@ macro_rules! impl_inspection_store {
 
             async fn record_answer(&self, inspection: &Code, a: &NewAnswer) -> Result<AnswerRecord, StoreError> {
                 if !matches!(a.answer.as_str(), "yes" | "no" | "na") {
-                    return Err(StoreError::Invalid(format!("answer: `{}` is not yes, no or na", a.answer)));
+                    return Err(StoreError::field("answer", format!("answer: `{}` is not yes, no or na", a.answer)));
                 }
                 if a.question.is_empty() {
-                    return Err(StoreError::Invalid("question: a question id is required".into()));
+                    return Err(StoreError::field("question", "question: a question id is required"));
                 }
                 let mut tx = self.pool().begin().await?;
                 let sampled: Option<String> =
@@ -360,8 +361,9 @@ macro_rules! impl_inspection_store {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if sampled.is_none() {
-                    return Err(StoreError::Invalid(format!(
-                        "crn: {} is not in the sample of inspection {inspection}",
+                    return Err(StoreError::field(
+                        "crn",
+                        format!("crn: {} is not in the sample of inspection {inspection}",
                         a.crn
                     )));
                 }
@@ -422,7 +424,7 @@ macro_rules! impl_inspection_store {
                     .fetch_optional(&mut *tx)
                     .await?;
                 if exists.is_none() {
-                    return Err(StoreError::Invalid(format!("inspection: no inspection {inspection}")));
+                    return Err(StoreError::field("inspection", format!("inspection: no inspection {inspection}")));
                 }
                 if let Some(crn) = &n.crn {
                     let sampled: Option<String> =
@@ -432,8 +434,9 @@ macro_rules! impl_inspection_store {
                             .fetch_optional(&mut *tx)
                             .await?;
                     if sampled.is_none() {
-                        return Err(StoreError::Invalid(format!(
-                            "crn: {crn} is not in the sample of inspection {inspection}"
+                        return Err(StoreError::field(
+                            "crn",
+                            format!("crn: {crn} is not in the sample of inspection {inspection}"
                         )));
                     }
                 }
@@ -456,13 +459,15 @@ macro_rules! impl_inspection_store {
                         .fetch_optional(&mut *tx)
                         .await?;
                         let Some((version, kind)) = last else {
-                            return Err(StoreError::Invalid(format!(
-                                "entry: inspection {inspection} has no narrative entry {entry}"
+                            return Err(StoreError::field(
+                                "entry",
+                                format!("entry: inspection {inspection} has no narrative entry {entry}"
                             )));
                         };
                         if kind != n.kind {
-                            return Err(StoreError::Invalid(format!(
-                                "kind: entry {entry} is a {kind}; a revision cannot make it a {}",
+                            return Err(StoreError::field(
+                                "kind",
+                                format!("kind: entry {entry} is a {kind}; a revision cannot make it a {}",
                                 n.kind
                             )));
                         }

@@ -21,16 +21,16 @@ pub mod testing;
 pub mod upw;
 pub mod workload;
 
-pub use crate::upw::UpwStore;
-pub use auth::AccessStore;
+pub use crate::upw::{DynUpwStore, UpwStore};
+pub use auth::{AccessStore, DynAccessStore};
 pub use backup::BackupStore;
 pub use codec::{EventRow, LoadCase, enum_text, parse_timestamp, timestamp_text, to_stored_precision};
 pub use engine::{PostgresStore, SqliteStore};
-pub use inspection::InspectionStore;
-pub use mi::MiStore;
-pub use mi_outcomes::MiOutcomeStore;
-pub use staff_equality::StaffEqualityStore;
-pub use workload::WorkloadStore;
+pub use inspection::{DynInspectionStore, InspectionStore};
+pub use mi::{DynMiStore, MiStore};
+pub use mi_outcomes::{DynMiOutcomeStore, MiOutcomeStore};
+pub use staff_equality::{DynStaffEqualityStore, StaffEqualityStore};
+pub use workload::{DynWorkloadStore, WorkloadStore};
 
 use domain::event::{NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};
@@ -45,7 +45,9 @@ pub enum StoreError {
         "case {crn} has changed: you expected version {expected} but it is at version {actual}; reload the case and try again"
     )]
     Conflict { crn: Crn, expected: u64, actual: u64 },
-    #[error("event {index}: {problem}")]
+    /// The case's state does not allow the event at `index`; `field` is the path within the
+    /// event, `problem` says why (without the field, which the message adds).
+    #[error("event {index}: {field}: {problem}")]
     Rejected { index: usize, field: &'static str, problem: String },
     #[error("{0}")]
     Invalid(String),
@@ -68,6 +70,13 @@ pub enum StoreError {
 }
 
 /// Stored data that cannot be read back: `what` it was and why.
+impl StoreError {
+    /// Bad input at `field`: `problem` is a sentence that begins with the field's name.
+    pub fn field(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        StoreError::Field { field: field.into(), problem: problem.into() }
+    }
+}
+
 pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
@@ -96,7 +105,8 @@ impl CheckReport {
 
 /// The storage contract. Both engines implement it with the same SQL, and one test suite
 /// runs against both (`tests/store_suite.rs`).
-pub trait CaseStore: Clone + Send + Sync + 'static {
+#[dynosaur::dynosaur(pub DynCaseStore = dyn(box) CaseStore)]
+pub trait CaseStore: Send + Sync {
     fn engine(&self) -> Engine;
 
     /// Appends `events` to the case's stream if it is at `expected_version` (0 for a new
@@ -158,14 +168,12 @@ pub trait CaseStore: Clone + Send + Sync + 'static {
     /// Loads an organisation and whole cases into an EMPTY store in one transaction: all of
     /// it lands or none of it does. `cases` yields batches; `progress` is told how many
     /// cases have been written so far.
-    fn bulk_load<I>(
+    fn bulk_load(
         &self,
         org: &Organisation,
-        cases: I,
+        cases: &mut (dyn Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send),
         progress: &(dyn Fn(u64) + Sync),
-    ) -> impl Future<Output = Result<u64, StoreError>> + Send
-    where
-        I: Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// Every event row in (crn, seq) order, passed to `sink` one at a time.
     fn export_events(

@@ -71,7 +71,8 @@ pub type FactRow = (String, String, Option<String>, i64, Option<String>, Option<
 
 /// Management information figures from the projection. (PostgreSQL sums a BIGINT to NUMERIC,
 /// hence the casts back to BIGINT in the queries.)
-pub trait MiStore {
+#[dynosaur::dynosaur(pub DynMiStore = dyn(box) MiStore)]
+pub trait MiStore: Send + Sync {
     /// A measure's figures for a scope: by `grouping` over facts dated `from` to `to` for a
     /// period measure, as at `to` for an as-at one (from the record as it stands).
     fn mi_figures(

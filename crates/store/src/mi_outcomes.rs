@@ -96,7 +96,8 @@ pub struct DisproportionalityTable {
 }
 
 /// Proven reoffending and disproportionality from the projections.
-pub trait MiOutcomeStore {
+#[dynosaur::dynosaur(pub DynMiOutcomeStore = dyn(box) MiOutcomeStore)]
+pub trait MiOutcomeStore: Send + Sync {
     /// Proven reoffending by quarterly cohort, oldest first, for the provider or each place
     /// at `by` (then by place code within a cohort). Cohorts still inside their follow-up
     /// are included; see [`CohortRates::follow_up_ends`].

@@ -33,7 +33,8 @@ pub struct RecordedFlag {
 }
 
 /// The storage contract for staff equality, implemented for both engines from one SQL text.
-pub trait StaffEqualityStore: Clone + Send + Sync + 'static {
+#[dynosaur::dynosaur(pub DynStaffEqualityStore = dyn(box) StaffEqualityStore)]
+pub trait StaffEqualityStore: Send + Sync {
     /// Records `staff`'s declaration, replacing any earlier one (all not recorded removes
     /// it). Refused, naming `staff`, when there is no such member of staff.
     fn set_staff_characteristics(
@@ -109,7 +110,7 @@ fn decode_characteristics(staff: &str, row: CharacteristicColumns) -> Result<Sta
 
 /// Checks a flag on `staff` before it is written, naming the field.
 pub fn check_flag(staff: &Code, flag: &StaffFlag) -> Result<(), StoreError> {
-    flag.check(staff).map_err(|e| StoreError::Invalid(e.to_string()))
+    flag.check(staff).map_err(|e| StoreError::field(e.field, e.to_string()))
 }
 
 #[derive(sqlx::FromRow)]
@@ -164,9 +165,8 @@ fn characteristic_values(staff: &Code, c: &StaffCharacteristics) -> Vec<Value> {
 
 fn table_error(e: StaffProcessError) -> StoreError {
     match e {
-        StaffProcessError::NotForStaff(_) | StaffProcessError::PeriodBackwards { .. } => {
-            StoreError::Invalid(e.to_string())
-        }
+        StaffProcessError::NotForStaff(_) => StoreError::field("characteristic", e.to_string()),
+        StaffProcessError::PeriodBackwards { .. } => StoreError::field("from", e.to_string()),
         StaffProcessError::Counts(e) => StoreError::Corrupt(format!("staff_flags: {e}")),
     }
 }
@@ -254,10 +254,10 @@ macro_rules! impl_staff_equality_store {
                     return Ok(false);
                 };
                 if on < found.flag.start {
-                    return Err(StoreError::Invalid(format!(
-                        "on: flag {id} starts on {}, so it cannot end on {on}",
-                        found.flag.start
-                    )));
+                    return Err(StoreError::field(
+                        "on",
+                        format!("on: flag {id} starts on {}, so it cannot end on {on}", found.flag.start),
+                    ));
                 }
                 sqlx::query("UPDATE staff_flags SET ends_on = $2 WHERE id = $1")
                     .bind(id)
@@ -292,7 +292,7 @@ macro_rules! impl_staff_equality_store {
                         return Err(unknown_staff("staff", staff));
                     }
                     if !seen.insert(staff) {
-                        return Err(StoreError::Invalid(format!("staff: {staff} is declared twice")));
+                        return Err(StoreError::field("staff", format!("staff: {staff} is declared twice")));
                     }
                 }
                 for (staff, flag) in flags {

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 
 /// The refusal of a record that names a member of staff who does not exist.
 pub(crate) fn unknown_staff(field: &str, staff: &Code) -> StoreError {
-    StoreError::Invalid(format!("{field}: there is no member of staff {staff}"))
+    StoreError::field(field, format!("{field}: there is no member of staff {staff}"))
 }
 
 macro_rules! impl_staff_rows {

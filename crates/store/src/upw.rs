@@ -48,7 +48,8 @@ pub struct StoredSession {
     pub booked: u32,
 }
 
-pub trait UpwStore: Clone + Send + Sync + 'static {
+#[dynosaur::dynosaur(pub DynUpwStore = dyn(box) UpwStore)]
+pub trait UpwStore: Send + Sync {
     fn put_supervisor(&self, s: &Supervisor) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn supervisors(&self) -> impl Future<Output = Result<Vec<Supervisor>, StoreError>> + Send;
     /// Records that a supervisor cannot work on a date (idempotent).
@@ -280,7 +281,7 @@ macro_rules! impl_upw_store {
                     .fetch_optional(self.pool())
                     .await?;
                 if known.is_none() {
-                    return Err(StoreError::Invalid(format!("supervisor: no unpaid work supervisor {supervisor}")));
+                    return Err(StoreError::field("supervisor", format!("supervisor: no unpaid work supervisor {supervisor}")));
                 }
                 sqlx::query(
                     "INSERT INTO upw_supervisor_absences (supervisor, on_date) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -430,7 +431,7 @@ macro_rules! impl_upw_store {
                         .bind(a.session.as_str())
                         .fetch_optional(&mut *tx)
                         .await?;
-                    return Err(StoreError::Invalid(match capacity {
+                    return Err(StoreError::field("session", match capacity {
                         None => format!("session: no unpaid work session {}", a.session),
                         Some(c) => format!("session: {} is full ({c} places); {} is not allocated", a.session, a.crn),
                     }));
@@ -442,8 +443,9 @@ macro_rules! impl_upw_store {
                         .fetch_optional(&mut *tx)
                         .await?;
                 if let Some(other) = same_day {
-                    return Err(StoreError::Invalid(format!(
-                        "crn: {} already has session {other} on {}; one session a day",
+                    return Err(StoreError::field(
+                        "crn",
+                        format!("crn: {} already has session {other} on {}; one session a day",
                         a.crn, a.on
                     )));
                 }

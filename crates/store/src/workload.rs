@@ -36,7 +36,8 @@ pub struct StaffReport {
 
 /// The storage contract for reductions and reports, implemented for both engines from one
 /// SQL text.
-pub trait WorkloadStore: Clone + Send + Sync + 'static {
+#[dynosaur::dynosaur(pub DynWorkloadStore = dyn(box) WorkloadStore)]
+pub trait WorkloadStore: Send + Sync {
     /// Records a reduction of `staff`'s hours and returns its id. Refused, naming the field,
     /// when the member of staff is unknown, the percent is outside 1 up to the policy's
     /// maximum or given for a kind that takes none, or it ends before it starts.
@@ -79,17 +80,18 @@ pub fn check_reduction(reduction: &Reduction) -> Result<(), StoreError> {
     if let ReductionKind::FacilityTime { percent } = reduction.kind
         && !(1..=max).contains(&percent)
     {
-        return Err(StoreError::Invalid(format!(
-            "percent: facility time of {percent}% must be from 1% to {max}% of contracted hours"
-        )));
+        return Err(StoreError::field(
+            "percent",
+            format!("percent: facility time of {percent}% must be from 1% to {max}% of contracted hours"),
+        ));
     }
     if let Some(end) = reduction.end
         && end < reduction.start
     {
-        return Err(StoreError::Invalid(format!(
-            "to: the reduction ends on {end}, before it starts on {}",
-            reduction.start
-        )));
+        return Err(StoreError::field(
+            "to",
+            format!("to: the reduction ends on {end}, before it starts on {}", reduction.start),
+        ));
     }
     Ok(())
 }
@@ -109,18 +111,18 @@ pub fn check_report(report: &Report) -> Result<(), StoreError> {
     if let Some(due) = report.due
         && due < report.requested
     {
-        return Err(StoreError::Invalid(format!(
-            "due_on: the report is due on {due}, before it is requested on {}",
-            report.requested
-        )));
+        return Err(StoreError::field(
+            "due_on",
+            format!("due_on: the report is due on {due}, before it is requested on {}", report.requested),
+        ));
     }
     if let Some(done) = report.completed
         && done < report.requested
     {
-        return Err(StoreError::Invalid(format!(
-            "completed_on: the report is completed on {done}, before it is requested on {}",
-            report.requested
-        )));
+        return Err(StoreError::field(
+            "completed_on",
+            format!("completed_on: the report is completed on {done}, before it is requested on {}", report.requested),
+        ));
     }
     Ok(())
 }
@@ -240,10 +242,10 @@ macro_rules! impl_workload_store {
                     return Ok(false);
                 };
                 if on < found.reduction.start {
-                    return Err(StoreError::Invalid(format!(
-                        "on: reduction {id} starts on {}, so it cannot end on {on}",
-                        found.reduction.start
-                    )));
+                    return Err(StoreError::field(
+                        "on",
+                        format!("on: reduction {id} starts on {}, so it cannot end on {on}", found.reduction.start),
+                    ));
                 }
                 sqlx::query("UPDATE staff_reductions SET ends_on = $2 WHERE id = $1")
                     .bind(id)
@@ -291,10 +293,13 @@ macro_rules! impl_workload_store {
                     return Ok(false);
                 };
                 if on < found.report.requested {
-                    return Err(StoreError::Invalid(format!(
-                        "on: report {id} was requested on {}, so it cannot be completed on {on}",
-                        found.report.requested
-                    )));
+                    return Err(StoreError::field(
+                        "on",
+                        format!(
+                            "on: report {id} was requested on {}, so it cannot be completed on {on}",
+                            found.report.requested
+                        ),
+                    ));
                 }
                 sqlx::query("UPDATE staff_reports SET completed_on = $2 WHERE id = $1")
                     .bind(id)

@@ -47,10 +47,10 @@ fn crn(s: &str) -> Crn {
     Crn::parse(s).unwrap()
 }
 
-async fn users_are_unique_and_updatable<S: AccessStore, P>(store: S, _pool: P) {
+async fn users_are_unique_and_updatable<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     let again = store.add_user(&UserRecord { role: "admin".into(), ..user("priya") }).await;
-    assert!(matches!(&again, Err(StoreError::Invalid(m)) if m.starts_with("username:")), "{again:?}");
+    assert!(matches!(&again, Err(StoreError::Field { problem: m, .. }) if m.starts_with("username:")), "{again:?}");
     assert_eq!(store.user("priya").await.unwrap(), Some(user("priya")), "the refused add changed nothing");
     assert_eq!(store.user("nobody").await.unwrap(), None);
 
@@ -76,7 +76,7 @@ async fn users_are_unique_and_updatable<S: AccessStore, P>(store: S, _pool: P) {
 }
 both_engines!(users_t, users_are_unique_and_updatable);
 
-async fn sessions_live_until_ended<S: AccessStore, P>(store: S, _pool: P) {
+async fn sessions_live_until_ended<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     let s = SessionRecord {
         id_hash: "abc".into(),
@@ -97,7 +97,7 @@ both_engines!(sessions_t, sessions_live_until_ended);
 
 /// A change of password ends every session of the user (and no one else's) and starts the
 /// new one, in one go; for an unknown user or someone else's session nothing is written.
-async fn changing_a_password_leaves_only_the_new_session<S: AccessStore, P>(store: S, _pool: P) {
+async fn changing_a_password_leaves_only_the_new_session<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     store.add_user(&user("sam")).await.unwrap();
     let session = |id: &str, who: &str| SessionRecord {
@@ -127,7 +127,7 @@ async fn changing_a_password_leaves_only_the_new_session<S: AccessStore, P>(stor
 }
 both_engines!(change_password_t, changing_a_password_leaves_only_the_new_session);
 
-async fn failed_sign_ins_are_counted_from_a_time<S: AccessStore, P>(store: S, _pool: P) {
+async fn failed_sign_ins_are_counted_from_a_time<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     for minutes in [0, 5, 20] {
         store.record_failed_sign_in("priya", now() + minutes.minutes()).await.unwrap();
     }
@@ -142,7 +142,10 @@ both_engines!(failed_t, failed_sign_ins_are_counted_from_a_time);
 
 /// Issue 15 items 3 and 12: a claim reads, refuses when locked, and records, as one step per
 /// name, on both engines; and each claim sweeps failures too old to count, whatever the name.
-async fn sign_in_claims_are_atomic_per_name_and_sweep_old_failures<S: AccessStore + Clone + 'static, P>(
+async fn sign_in_claims_are_atomic_per_name_and_sweep_old_failures<
+    S: AccessStore + Clone + 'static + Clone + 'static,
+    P,
+>(
     store: S,
     _pool: P,
 ) {
@@ -181,7 +184,7 @@ both_engines!(claim_t, sign_in_claims_are_atomic_per_name_and_sweep_old_failures
 
 /// An administrator's reset changes the hash, ends every session and clears the failures of
 /// that user only, at once; an unknown user changes nothing.
-async fn a_reset_ends_sessions_and_locks_of_that_user_only<S: AccessStore, P>(store: S, _pool: P) {
+async fn a_reset_ends_sessions_and_locks_of_that_user_only<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     for name in ["priya", "sam"] {
         store.add_user(&user(name)).await.unwrap();
         let session = SessionRecord {
@@ -204,7 +207,7 @@ async fn a_reset_ends_sessions_and_locks_of_that_user_only<S: AccessStore, P>(st
 }
 both_engines!(reset_t, a_reset_ends_sessions_and_locks_of_that_user_only);
 
-async fn limited_access_lists_and_grants<S: AccessStore, P>(store: S, _pool: P) {
+async fn limited_access_lists_and_grants<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     let entry = LimitedAccess {
         id: 0,
@@ -222,7 +225,10 @@ async fn limited_access_lists_and_grants<S: AccessStore, P>(store: S, _pool: P) 
     let id2 = store.add_limited_access(&open).await.unwrap();
     assert_ne!(id, id2);
     let stranger = store.add_limited_access(&LimitedAccess { username: "nobody".into(), ..entry.clone() }).await;
-    assert!(matches!(&stranger, Err(StoreError::Invalid(m)) if m.starts_with("username:")), "{stranger:?}");
+    assert!(
+        matches!(&stranger, Err(StoreError::Field { problem: m, .. }) if m.starts_with("username:")),
+        "{stranger:?}"
+    );
     assert_eq!(
         store.limited_access_for(&crn("X000001")).await.unwrap(),
         [LimitedAccess { id, ..entry }, LimitedAccess { id: id2, ..open }]
@@ -239,7 +245,7 @@ async fn limited_access_lists_and_grants<S: AccessStore, P>(store: S, _pool: P) 
 }
 both_engines!(limits_t, limited_access_lists_and_grants);
 
-async fn the_read_audit_is_append_only<S: AccessStore, P: Executor>(store: S, pool: P) {
+async fn the_read_audit_is_append_only<S: AccessStore + Clone + 'static, P: Executor>(store: S, pool: P) {
     let read = |minutes: i64, who: &str| CaseRead {
         crn: crn("X000001"),
         username: who.into(),
@@ -274,7 +280,7 @@ impl Executor for sqlx::PgPool {
 
 /// The entries of a page of cases, read by CRN: the same entries, in the same order, as the
 /// whole list gives for those cases; more cases than one statement may bind work too.
-async fn limited_access_for_some_cases<S: AccessStore, P>(store: S, _pool: P) {
+async fn limited_access_for_some_cases<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
     store.add_user(&user("priya")).await.unwrap();
     store.add_user(&user("sam")).await.unwrap();
     for (c, kind, who) in [
@@ -312,7 +318,10 @@ both_engines!(limits_for_cases_t, limited_access_for_some_cases);
 /// A session read with its user and the access generation in one statement; the generation
 /// moves with every change to a limited-access list, a grant or the organisation (each made
 /// through the store, or straight in SQL as another program might), and with nothing else.
-async fn the_access_generation_moves_with_what_access_reads<S: AccessStore, P: Executor>(store: S, pool: P) {
+async fn the_access_generation_moves_with_what_access_reads<S: AccessStore + Clone + Clone + 'static, P: Executor>(
+    store: S,
+    pool: P,
+) {
     store.add_user(&user("priya")).await.unwrap();
     let s = SessionRecord {
         id_hash: "abc".into(),

@@ -40,7 +40,7 @@ fn answer(c: &str, question: &str, value: &str, by: &str) -> NewAnswer {
     }
 }
 
-async fn a_sample_is_recorded_with_its_announcement<S: InspectionStore>(store: S) {
+async fn a_sample_is_recorded_with_its_announcement<S: InspectionStore + Clone + 'static>(store: S) {
     store.record_inspection(&inspection("LDN2017", &["X000003", "X000001", "X000002"])).await.unwrap();
     let got = store.inspection(&code("LDN2017")).await.unwrap().unwrap();
     assert_eq!(got.announced_on, date("2017-09-25"));
@@ -56,7 +56,7 @@ async fn a_sample_is_recorded_with_its_announcement<S: InspectionStore>(store: S
 }
 both_engines!(a_sample_is_recorded_with_its_announcement_t, a_sample_is_recorded_with_its_announcement);
 
-async fn bad_samples_write_nothing<S: InspectionStore>(store: S) {
+async fn bad_samples_write_nothing<S: InspectionStore + Clone + 'static>(store: S) {
     store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();
     for (bad, field) in [
         (inspection("LDN2017", &["X000002"]), "id:"),
@@ -64,7 +64,7 @@ async fn bad_samples_write_nothing<S: InspectionStore>(store: S) {
         (inspection("TWICE", &["X000002", "X000002"]), "cases:"),
     ] {
         let err = store.record_inspection(&bad).await.unwrap_err();
-        assert!(matches!(&err, StoreError::Invalid(m) if m.starts_with(field)), "{err}");
+        assert!(matches!(&err, StoreError::Field { problem: m, .. } if m.starts_with(field)), "{err}");
     }
     let all = store.inspections().await.unwrap();
     assert_eq!(all.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["LDN2017"]);
@@ -73,7 +73,7 @@ async fn bad_samples_write_nothing<S: InspectionStore>(store: S) {
 }
 both_engines!(bad_samples_write_nothing_t, bad_samples_write_nothing);
 
-async fn the_latest_answer_wins_and_the_history_is_kept<S: InspectionStore>(store: S) {
+async fn the_latest_answer_wins_and_the_history_is_kept<S: InspectionStore + Clone + 'static>(store: S) {
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001", "X000002"])).await.unwrap();
     let first = store.record_answer(&id, &answer("X000001", "RR.R1", "yes", "INSP1")).await.unwrap();
@@ -94,7 +94,7 @@ async fn the_latest_answer_wins_and_the_history_is_kept<S: InspectionStore>(stor
 }
 both_engines!(the_latest_answer_wins_and_the_history_is_kept_t, the_latest_answer_wins_and_the_history_is_kept);
 
-async fn refused_answers_write_nothing<S: InspectionStore>(store: S) {
+async fn refused_answers_write_nothing<S: InspectionStore + Clone + 'static>(store: S) {
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();
     for (bad_inspection, bad, field) in [
@@ -104,7 +104,7 @@ async fn refused_answers_write_nothing<S: InspectionStore>(store: S) {
         ("LDN2017", answer("X000001", "", "yes", "INSP1"), "question:"),
     ] {
         let err = store.record_answer(&code(bad_inspection), &bad).await.unwrap_err();
-        assert!(matches!(&err, StoreError::Invalid(m) if m.starts_with(field)), "{err}");
+        assert!(matches!(&err, StoreError::Field { problem: m, .. } if m.starts_with(field)), "{err}");
     }
     assert!(store.answer_history(&id).await.unwrap().is_empty());
 }
@@ -121,7 +121,7 @@ fn narrative(entry: Option<u64>, kind: &str, crn: Option<&str>, question: Option
     }
 }
 
-async fn narrative_round_trip_keeps_every_version<S: InspectionStore>(store: S) {
+async fn narrative_round_trip_keeps_every_version<S: InspectionStore + Clone + 'static>(store: S) {
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001", "X000002"])).await.unwrap();
     let enabler =
@@ -151,7 +151,7 @@ async fn narrative_round_trip_keeps_every_version<S: InspectionStore>(store: S) 
 }
 both_engines!(narrative_round_trip_keeps_every_version_t, narrative_round_trip_keeps_every_version);
 
-async fn refused_narrative_writes_nothing<S: InspectionStore>(store: S) {
+async fn refused_narrative_writes_nothing<S: InspectionStore + Clone + 'static>(store: S) {
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();
     store.record_narrative(&id, &narrative(None, "barrier", None, None, "Caseloads too high.")).await.unwrap();
@@ -167,7 +167,7 @@ async fn refused_narrative_writes_nothing<S: InspectionStore>(store: S) {
     ];
     for (n, expect) in cases {
         let err = store.record_narrative(&id, &n).await.unwrap_err();
-        assert!(matches!(&err, StoreError::Invalid(m) if m.starts_with(expect)), "{n:?}: {err}");
+        assert!(matches!(&err, StoreError::Field { problem: m, .. } if m.starts_with(expect)), "{n:?}: {err}");
     }
     let err = store.record_narrative(&code("NONE"), &narrative(None, "enabler", None, None, "x")).await.unwrap_err();
     assert!(err.to_string().contains("inspection: no inspection NONE"), "{err}");
@@ -191,7 +191,7 @@ impl RawSql for PostgresStore {
     }
 }
 
-async fn answers_and_samples_refuse_update_and_delete<S: InspectionStore + RawSql>(store: S) {
+async fn answers_and_samples_refuse_update_and_delete<S: InspectionStore + Clone + 'static + RawSql>(store: S) {
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();
     store.record_answer(&id, &answer("X000001", "RR.R1", "yes", "INSP1")).await.unwrap();

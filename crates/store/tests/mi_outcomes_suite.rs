@@ -84,7 +84,7 @@ fn breach(on: &str) -> NewEvent {
 }
 
 /// Appends a whole case one event at a time, as officers record it.
-async fn record<S: CaseStore>(store: &S, c: &Crn, events: &[NewEvent]) {
+async fn record<S: CaseStore + Clone + 'static>(store: &S, c: &Crn, events: &[NewEvent]) {
     for (i, e) in events.iter().enumerate() {
         store.append(c, i as u64, std::slice::from_ref(e)).await.unwrap_or_else(|e| panic!("{c} event {i}: {e}"));
     }
@@ -147,8 +147,8 @@ fn rows(rates: &[CohortRates]) -> Vec<Row> {
 // Q2: people 3, reoffenders 2 (A, E), reoffences 4: binary 2/3 = 66.666... -> 66.67%,
 //   frequency 4/2 = 2.00.
 //   T1: A, E: 2 people, 2 reoffenders, 4 reoffences: 100.00%, 2.00.  T2: F: 1, 0, 0: 0.00%, none.
-async fn reoffending_from_the_record<S: CaseStore + MiOutcomeStore>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn reoffending_from_the_record<S: CaseStore + MiOutcomeStore + Clone + 'static>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let (a, b, c, d, e, f) =
         (crn("X000001"), crn("X000002"), crn("X000003"), crn("X000004"), crn("X000005"), crn("X000006"));
 
@@ -217,7 +217,7 @@ both_engines!(reoffending_from_the_record_t, reoffending_from_the_record);
 
 /// A reoffence is checked at the edge: each mistake is refused naming its field, and nothing
 /// is written.
-async fn a_wrong_reoffence_is_refused<S: CaseStore + MiOutcomeStore>(store: S) {
+async fn a_wrong_reoffence_is_refused<S: CaseStore + MiOutcomeStore + Clone + 'static>(store: S) {
     let a = crn("X000001");
     let opening = example::opening("Ann", "Smith", date("2025-01-15"), "O1", "T1");
     store.append(&a, 0, &opening).await.unwrap();
@@ -309,7 +309,7 @@ fn community_case(n: u32, ethnicity: Option<Ethnicity>, breached: bool) -> (Crn,
 //   not in the breach population at all, but in the recall population.
 // Population 44, breached 17. White against the rest: 2/20 against 15/24 (62.5%): significant.
 // Black against the rest: 14/20 against 3/24 (12.5%): significant.
-async fn disproportionality_from_the_record<S: CaseStore + MiOutcomeStore>(store: S) {
+async fn disproportionality_from_the_record<S: CaseStore + MiOutcomeStore + Clone + 'static>(store: S) {
     let mut cases = Vec::new();
     let mut n = 0;
     let mut add = |ethnicity, people, breached| {
@@ -331,7 +331,7 @@ async fn disproportionality_from_the_record<S: CaseStore + MiOutcomeStore>(store
     // Half the cases by bulk load, the rest (and the licence case) by appends.
     let loads: Vec<LoadCase> =
         cases.iter().step_by(2).map(|(c, e)| LoadCase::from_events(c.clone(), &recorded(c, e)).unwrap()).collect();
-    store.bulk_load(&org(), std::iter::once(Ok(loads)), &|_| {}).await.unwrap();
+    store.bulk_load(&org(), &mut std::iter::once(Ok(loads)), &|_| {}).await.unwrap();
     for (c, e) in cases.iter().skip(1).step_by(2) {
         record(&store, c, e).await;
     }

@@ -59,7 +59,7 @@ fn recorded(c: &Crn, events: &[NewEvent]) -> Vec<RecordedEvent> {
         .collect()
 }
 
-async fn assert_figures_match<S: MiStore>(store: &S, facts: &[(Crn, Fact)]) {
+async fn assert_figures_match<S: MiStore + Clone + 'static>(store: &S, facts: &[(Crn, Fact)]) {
     let org = org();
     let facts: Vec<Fact> = facts.iter().map(|(_, f)| f.clone()).collect();
     let scopes = ["provider", "area:AR1", "borough:BR2", "office:OF1", "team:T1", "team:T2", "officer:O2"];
@@ -88,7 +88,7 @@ async fn assert_figures_match<S: MiStore>(store: &S, facts: &[(Crn, Fact)]) {
     }
 }
 
-async fn live_facts_equal_a_recompute<S: CaseStore + MiStore>(store: S) {
+async fn live_facts_equal_a_recompute<S: CaseStore + MiStore + Clone + 'static>(store: S) {
     // Bulk load: one case in T1 seen on time, one in T2 never seen.
     let (a, b) = (crn("X000001"), crn("X000002"));
     let mut first = example::opening("Ann", "Smith", date("2025-01-15"), "O1", "T1");
@@ -99,7 +99,7 @@ async fn live_facts_equal_a_recompute<S: CaseStore + MiStore>(store: S) {
         LoadCase::from_events(a.clone(), &recorded(&a, &first)).unwrap(),
         LoadCase::from_events(b.clone(), &recorded(&b, &second)).unwrap(),
     ];
-    store.bulk_load(&org(), std::iter::once(Ok(loads)), &|_| {}).await.unwrap();
+    store.bulk_load(&org(), &mut std::iter::once(Ok(loads)), &|_| {}).await.unwrap();
     assert!(!store.mi_facts().await.unwrap().is_empty());
     assert_eq!(store.mi_facts().await.unwrap(), store.mi_recompute().await.unwrap(), "after bulk load");
 
@@ -151,7 +151,11 @@ async fn live_facts_equal_a_recompute<S: CaseStore + MiStore>(store: S) {
 }
 both_engines!(live_facts_equal_a_recompute_t, live_facts_equal_a_recompute);
 
-async fn march<S: MiStore>(store: &S, measure: MeasureId, scope: &str) -> Vec<(u64, u64, Option<u64>)> {
+async fn march<S: MiStore + Clone + 'static>(
+    store: &S,
+    measure: MeasureId,
+    scope: &str,
+) -> Vec<(u64, u64, Option<u64>)> {
     let scope: Scope = scope.parse().unwrap();
     let figures = store.mi_figures(measure, &scope, date("2025-03-01"), date("2025-03-31"), Grouping::Month).await;
     figures.unwrap().into_iter().map(|f| (f.numerator, f.denominator, f.weight)).collect()
@@ -181,8 +185,8 @@ fn upw_session(on: &str, appointment: &str, o: Outcome, sheet: Option<(i8, i8, u
 /// (and back) around unpaid work sessions, a stand-down, a partial credit and a referral;
 /// after each append the tables equal a re-summing of the facts, and every figure read from
 /// them equals the in-memory sum of the facts. A rebuild writes the same rows.
-async fn presummed_figures_follow_appends_that_move_a_case<S: CaseStore + MiStore>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn presummed_figures_follow_appends_that_move_a_case<S: CaseStore + MiStore + Clone + 'static>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let a = crn("X000010");
     let stood_down = Outcome::AttendedSentHome { reason: domain::contact::SentHomeReason::ServiceIssue };
     let assessment = new_event(

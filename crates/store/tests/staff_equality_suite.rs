@@ -39,8 +39,8 @@ fn org() -> Organisation {
     }
 }
 
-async fn loaded<S: CaseStore>(store: &S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn loaded<S: CaseStore + Clone + 'static>(store: &S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
 }
 
 fn flag(start: &str, end: Option<&str>, by: &str) -> StaffFlag {
@@ -48,7 +48,7 @@ fn flag(start: &str, end: Option<&str>, by: &str) -> StaffFlag {
 }
 
 fn invalid<T: std::fmt::Debug>(got: &Result<T, StoreError>, field: &str) -> bool {
-    matches!(got, Err(StoreError::Invalid(m)) if m.starts_with(&format!("{field}:")))
+    matches!(got, Err(StoreError::Field { problem: m, .. }) if m.starts_with(&format!("{field}:")))
 }
 
 fn everything() -> StaffCharacteristics {
@@ -61,7 +61,7 @@ fn everything() -> StaffCharacteristics {
     }
 }
 
-async fn characteristics_are_set_read_and_replaced<S: CaseStore + StaffEqualityStore>(store: S) {
+async fn characteristics_are_set_read_and_replaced<S: CaseStore + StaffEqualityStore + Clone + 'static>(store: S) {
     loaded(&store).await;
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), StaffCharacteristics::default());
     store.set_staff_characteristics(&code("S01"), &everything()).await.unwrap();
@@ -87,7 +87,11 @@ async fn characteristics_are_set_read_and_replaced<S: CaseStore + StaffEqualityS
 }
 both_engines!(characteristics_are_set_read_and_replaced_t, characteristics_are_set_read_and_replaced);
 
-async fn flags_are_added_listed_ended_and_refused_naming_the_field<S: CaseStore + StaffEqualityStore>(store: S) {
+async fn flags_are_added_listed_ended_and_refused_naming_the_field<
+    S: CaseStore + StaffEqualityStore + Clone + 'static,
+>(
+    store: S,
+) {
     loaded(&store).await;
     let open = flag("2026-03-02", None, "SPO1");
     let ended = flag("2026-01-05", Some("2026-04-30"), "SPO1");
@@ -146,7 +150,7 @@ impl RawSql for PostgresStore {
 /// The database's own checks (migration 0017) refuse what the typed values and the store's
 /// checks cannot express, had a writer gone round them: unknown values, unknown staff, a
 /// flag raised by the member of staff it is on or ending before it starts.
-async fn the_database_refuses_unknown_values<S: CaseStore + StaffEqualityStore + RawSql>(store: S) {
+async fn the_database_refuses_unknown_values<S: CaseStore + StaffEqualityStore + Clone + 'static + RawSql>(store: S) {
     loaded(&store).await;
     let insert = "INSERT INTO staff_characteristics (staff, gender, ethnicity, date_of_birth, disability, religion) \
                   VALUES ";
@@ -180,7 +184,7 @@ async fn the_database_refuses_unknown_values<S: CaseStore + StaffEqualityStore +
 }
 both_engines!(the_database_refuses_unknown_values_t, the_database_refuses_unknown_values);
 
-async fn a_bulk_load_lands_whole_or_not_at_all<S: CaseStore + StaffEqualityStore>(store: S) {
+async fn a_bulk_load_lands_whole_or_not_at_all<S: CaseStore + StaffEqualityStore + Clone + 'static>(store: S) {
     loaded(&store).await;
     let declared = vec![(code("S01"), everything()), (code("S02"), StaffCharacteristics::default())];
     let flags = vec![(code("S01"), flag("2026-03-02", None, "SPO1"))];
@@ -225,7 +229,11 @@ both_engines!(a_bulk_load_lands_whole_or_not_at_all_t, a_bulk_load_lands_whole_o
 /// (S01 twice, counted once; S02's flag ended in it); S13-S20 men, 1 flagged (S14's flag
 /// started before the period and does not count); S21-S22 other; S23, S24 and SPO1 have
 /// declared nothing. Everyone's counts equal `disproportionality` over those groups.
-async fn the_table_counts_staff_in_post_by_flags_started_in_the_period<S: CaseStore + StaffEqualityStore>(store: S) {
+async fn the_table_counts_staff_in_post_by_flags_started_in_the_period<
+    S: CaseStore + StaffEqualityStore + Clone + 'static,
+>(
+    store: S,
+) {
     loaded(&store).await;
     let period = Period::twelve_months_to(date("2026-11-20"));
     let mut declared = Vec::new();

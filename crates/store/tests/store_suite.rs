@@ -21,7 +21,7 @@ fn crn(s: &str) -> Crn {
     Crn::parse(s).unwrap()
 }
 
-async fn append_and_read_back<S: CaseStore>(store: S) {
+async fn append_and_read_back<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000001");
     let on = date("2026-03-02");
     let v = store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
@@ -45,7 +45,7 @@ async fn append_and_read_back<S: CaseStore>(store: S) {
 }
 both_engines!(append_and_read_back_t, append_and_read_back);
 
-async fn stale_writer_gets_conflict<S: CaseStore>(store: S) {
+async fn stale_writer_gets_conflict<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000002");
     let on = date("2026-03-02");
     store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
@@ -66,7 +66,7 @@ async fn stale_writer_gets_conflict<S: CaseStore>(store: S) {
 }
 both_engines!(stale_writer_gets_conflict_t, stale_writer_gets_conflict);
 
-async fn concurrent_appends_one_wins<S: CaseStore>(store: S) {
+async fn concurrent_appends_one_wins<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000003");
     let on = date("2026-03-02");
     store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
@@ -100,7 +100,7 @@ async fn concurrent_appends_one_wins<S: CaseStore>(store: S) {
 }
 both_engines!(concurrent_appends_one_wins_t, concurrent_appends_one_wins);
 
-async fn rejected_events_write_nothing<S: CaseStore>(store: S) {
+async fn rejected_events_write_nothing<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000004");
     let on = date("2026-03-02");
     // The first event must register the person.
@@ -138,7 +138,7 @@ async fn rejected_events_write_nothing<S: CaseStore>(store: S) {
 }
 both_engines!(rejected_events_write_nothing_t, rejected_events_write_nothing);
 
-async fn events_refuse_update_and_delete<S: CaseStore + RawSql>(store: S) {
+async fn events_refuse_update_and_delete<S: CaseStore + Clone + 'static + RawSql>(store: S) {
     let c = crn("X000005");
     store.append(&c, 0, &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1")).await.unwrap();
     let update = store.raw("UPDATE events SET payload = '{}' WHERE crn = 'X000005'").await;
@@ -164,7 +164,7 @@ impl RawSql for PostgresStore {
     }
 }
 
-async fn caseload_follows_reallocation_and_endings<S: CaseStore + RawSql>(store: S) {
+async fn caseload_follows_reallocation_and_endings<S: CaseStore + Clone + 'static + RawSql>(store: S) {
     let on = date("2026-01-05");
     for (i, officer) in ["OFF1", "OFF1", "OFF2"].iter().enumerate() {
         let c = crn(&format!("X10000{i}"));
@@ -204,7 +204,7 @@ both_engines!(caseload_follows_reallocation_and_endings_t, caseload_follows_real
 /// A caseload's version moves with every change to a case on it, for the officer who had the
 /// case and the one who has it now after a reallocation, and not with changes elsewhere. The
 /// session read answers the same version when asked for a caseload, and none when not.
-async fn caseload_versions_move_with_their_cases<S: CaseStore + AccessStore + RawSql>(store: S) {
+async fn caseload_versions_move_with_their_cases<S: CaseStore + AccessStore + Clone + 'static + RawSql>(store: S) {
     let on = date("2026-01-05");
     store.add_user(&session_user()).await.unwrap();
     store.create_session(&session()).await.unwrap();
@@ -273,19 +273,19 @@ fn session() -> SessionRecord {
     }
 }
 
-async fn bulk_load_needs_an_empty_store<S: CaseStore>(store: S) {
+async fn bulk_load_needs_an_empty_store<S: CaseStore + Clone + 'static>(store: S) {
     store
         .append(&crn("X000006"), 0, &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1"))
         .await
         .unwrap();
-    let r = store.bulk_load(&Organisation::default(), std::iter::empty(), &|_| {}).await;
+    let r = store.bulk_load(&Organisation::default(), &mut &mut std::iter::empty(), &|_| {}).await;
     assert!(matches!(r, Err(StoreError::NotEmpty)), "{r:?}");
 }
 both_engines!(bulk_load_needs_an_empty_store_t, bulk_load_needs_an_empty_store);
 
 /// The allocation queue's query: active cases with no responsible officer, leaving out
 /// allocated cases, a registered person with no sentence, and a case whose sentence ended.
-async fn unallocated_lists_active_cases_awaiting_an_officer<S: CaseStore>(store: S) {
+async fn unallocated_lists_active_cases_awaiting_an_officer<S: CaseStore + Clone + 'static>(store: S) {
     let on = date("2026-03-02");
     let sentenced = |first: &str, family: &str| {
         vec![
@@ -400,7 +400,7 @@ fn event_for(step: &Step, n_case: u8) -> Vec<NewEvent> {
 
 /// Applies random steps through `append` (a refused step is skipped, as a user would be
 /// told no), then proves the live projections equal a rebuild from the log.
-async fn projections_equal_rebuild<S: CaseStore>(store: S, steps: Vec<(u8, Step)>, prefix: u32) {
+async fn projections_equal_rebuild<S: CaseStore + Clone + 'static>(store: S, steps: Vec<(u8, Step)>, prefix: u32) {
     let mut versions = [0u64; 3];
     for (case, step) in &steps {
         let c = crn(&format!("P{prefix:03}{case:03}"));
@@ -486,7 +486,7 @@ fn search_oracle(all: &[domain::projection::CaseSummary], query: &str, limit: us
     found.into_iter().take(limit).map(|c| c.crn.to_string()).collect()
 }
 
-async fn assert_search_matches_oracle<S: CaseStore>(store: &S) {
+async fn assert_search_matches_oracle<S: CaseStore + Clone + 'static>(store: &S) {
     let all = store.all_summaries().await.unwrap();
     for q in QUERIES {
         for limit in [50, 2, 0] {
@@ -497,7 +497,7 @@ async fn assert_search_matches_oracle<S: CaseStore>(store: &S) {
     }
 }
 
-async fn search_people_finds_by_crn_or_family_name_prefix_ignoring_case<S: CaseStore>(store: S) {
+async fn search_people_finds_by_crn_or_family_name_prefix_ignoring_case<S: CaseStore + Clone + 'static>(store: S) {
     let on = date("2026-03-02");
     for (c, first, family) in PEOPLE {
         store.append(&crn(c), 0, &example::opening(first, family, on, "OFF1", "TEAM1")).await.unwrap();
@@ -577,9 +577,9 @@ fn people_to_load() -> Vec<store::LoadCase> {
 
 /// The part of the organisation around some staff and teams is exactly the rows of the whole
 /// that place them; a bulk load writes the search keys with the summaries.
-async fn organisation_around_and_search_after_a_bulk_load<S: CaseStore>(store: S) {
+async fn organisation_around_and_search_after_a_bulk_load<S: CaseStore + Clone + 'static>(store: S) {
     let org = small_organisation();
-    store.bulk_load(&org, std::iter::once(Ok(people_to_load())), &|_| {}).await.unwrap();
+    store.bulk_load(&org, &mut std::iter::once(Ok(people_to_load())), &|_| {}).await.unwrap();
     assert_search_matches_oracle(&store).await;
     assert!(store.check().await.unwrap().is_consistent());
 
@@ -647,7 +647,7 @@ async fn opening_an_older_store_fills_in_its_search_keys() {
 
 /// Writes the people, then removes their search keys as a store from before migration 0008
 /// would be; `check` sees each one missing.
-async fn fill_and_forget_keys<S: CaseStore + RawSql>(store: &S) {
+async fn fill_and_forget_keys<S: CaseStore + Clone + 'static + RawSql>(store: &S) {
     for (c, first, family) in PEOPLE {
         store.append(&crn(c), 0, &example::opening(first, family, date("2026-03-02"), "OFF1", "TEAM1")).await.unwrap();
     }

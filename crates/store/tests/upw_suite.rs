@@ -61,7 +61,7 @@ fn alloc(session: &str, n: u32, on: &str) -> Allocation {
     }
 }
 
-async fn setup<S: UpwStore>(store: &S, capacity: u32) {
+async fn setup<S: UpwStore + Clone + 'static>(store: &S, capacity: u32) {
     store.put_supervisor(&supervisor()).await.unwrap();
     store.put_project(&project(capacity)).await.unwrap();
     let week = sessions_for_week(
@@ -73,7 +73,7 @@ async fn setup<S: UpwStore>(store: &S, capacity: u32) {
     store.put_sessions(&week.sessions).await.unwrap();
 }
 
-async fn projects_round_trip_and_bad_ones_are_refused<S: UpwStore>(store: S) {
+async fn projects_round_trip_and_bad_ones_are_refused<S: UpwStore + Clone + 'static>(store: S) {
     setup(&store, 10).await;
     assert_eq!(store.supervisors().await.unwrap(), vec![supervisor()]);
     assert_eq!(store.projects().await.unwrap(), vec![project(10)]);
@@ -90,12 +90,12 @@ async fn projects_round_trip_and_bad_ones_are_refused<S: UpwStore>(store: S) {
 }
 both_engines!(projects_round_trip, projects_round_trip_and_bad_ones_are_refused);
 
-async fn a_full_session_refuses_the_next_person<S: UpwStore>(store: S) {
+async fn a_full_session_refuses_the_next_person<S: UpwStore + Clone + 'static>(store: S) {
     setup(&store, 2).await;
     store.allocate(&alloc("P1-20261128", 1, "2026-11-28")).await.unwrap();
     store.allocate(&alloc("P1-20261128", 2, "2026-11-28")).await.unwrap();
     let err = store.allocate(&alloc("P1-20261128", 3, "2026-11-28")).await.unwrap_err();
-    assert!(matches!(&err, StoreError::Invalid(m) if m.contains("full")), "{err}");
+    assert!(matches!(&err, StoreError::Field { problem: m, .. } if m.contains("full")), "{err}");
     assert_eq!(store.session("P1-20261128").await.unwrap().unwrap().booked, 2);
     // One session a day: person 1 cannot also be put on another session that Saturday.
     let mut other = project(2);
@@ -121,12 +121,12 @@ async fn a_full_session_refuses_the_next_person<S: UpwStore>(store: S) {
 }
 both_engines!(full_session, a_full_session_refuses_the_next_person);
 
-async fn week_sessions<S: UpwStore>(store: &S) -> Vec<upw::project::PlannedSession> {
+async fn week_sessions<S: UpwStore + Clone + 'static>(store: &S) -> Vec<upw::project::PlannedSession> {
     sessions_for_week(&store.projects().await.unwrap(), &store.supervisors().await.unwrap(), &[], date("2026-11-23"))
         .sessions
 }
 
-async fn concurrent_allocators_cannot_overbook<S: UpwStore>(store: S) {
+async fn concurrent_allocators_cannot_overbook<S: UpwStore + Clone + 'static>(store: S) {
     setup(&store, 3).await;
     let mut tasks = Vec::new();
     for n in 1..=12 {
@@ -145,7 +145,7 @@ async fn concurrent_allocators_cannot_overbook<S: UpwStore>(store: S) {
 }
 both_engines!(concurrent_allocators, concurrent_allocators_cannot_overbook);
 
-async fn absences_and_stand_downs_are_kept<S: UpwStore>(store: S) {
+async fn absences_and_stand_downs_are_kept<S: UpwStore + Clone + 'static>(store: S) {
     setup(&store, 10).await;
     store.record_absence(&code("SUP1"), date("2026-11-28")).await.unwrap();
     store.record_absence(&code("SUP1"), date("2026-11-28")).await.unwrap();
@@ -169,7 +169,7 @@ both_engines!(absences_and_stand_downs, absences_and_stand_downs_are_kept);
 
 /// A project's ETE flag and meeting point round-trip; places keep their recurrence; sessions
 /// are listed by date; the appointments on ETE sessions (held or stood down) are found.
-async fn recurrence_ete_and_meeting_points_are_kept<S: UpwStore>(store: S) {
+async fn recurrence_ete_and_meeting_points_are_kept<S: UpwStore + Clone + 'static>(store: S) {
     setup(&store, 10).await;
     let mut course = project(10);
     course.code = code("ETE1");
@@ -230,7 +230,7 @@ both_engines!(recurrence_and_ete, recurrence_ete_and_meeting_points_are_kept);
 
 /// The schedule reads only the histories of people who may have unpaid work to do: active
 /// cases whose sentence carries an unpaid work requirement.
-async fn only_cases_with_unpaid_work_are_listed<S: UpwStore + CaseStore>(store: S) {
+async fn only_cases_with_unpaid_work_are_listed<S: UpwStore + CaseStore + Clone + 'static>(store: S) {
     let on = date("2026-03-02");
     let open = |n: u32, sentence: Sentence| {
         let mut events = example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1");

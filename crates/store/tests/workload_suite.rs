@@ -34,8 +34,8 @@ fn reduction(kind: ReductionKind, start: &str, end: Option<&str>) -> Reduction {
     Reduction { kind, start: date(start), end: end.map(date) }
 }
 
-async fn reductions_are_recorded_listed_and_ended<S: CaseStore + WorkloadStore>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn reductions_are_recorded_listed_and_ended<S: CaseStore + WorkloadStore + Clone + 'static>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let sick = reduction(ReductionKind::LongTermSickness, "2026-03-02", None);
     let facility = reduction(ReductionKind::FacilityTime { percent: 20 }, "2026-01-05", Some("2026-12-31"));
     let trainee = reduction(ReductionKind::TraineeProbationOfficer, "2025-09-01", None);
@@ -56,13 +56,13 @@ async fn reductions_are_recorded_listed_and_ended<S: CaseStore + WorkloadStore>(
     assert!(!store.end_reduction(9999, date("2026-04-30")).await.unwrap(), "no such reduction");
     // Ending on the day it starts is a one-day reduction; before it is refused.
     let refused = store.end_reduction(a, date("2026-03-01")).await;
-    assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.starts_with("on:")), "{refused:?}");
+    assert!(matches!(&refused, Err(StoreError::Field { problem: m, .. }) if m.starts_with("on:")), "{refused:?}");
     assert_eq!(store.reductions_for(&[code("PO1")]).await.unwrap(), po1, "the refused end changed nothing");
 }
 both_engines!(reductions_are_recorded_listed_and_ended_t, reductions_are_recorded_listed_and_ended);
 
-async fn bad_reductions_are_refused_naming_the_field<S: CaseStore + WorkloadStore>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn bad_reductions_are_refused_naming_the_field<S: CaseStore + WorkloadStore + Clone + 'static>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let facility = |percent| reduction(ReductionKind::FacilityTime { percent }, "2026-01-05", None);
     for (staff, r, field) in [
         ("NOSUCH", reduction(ReductionKind::LongTermSickness, "2026-01-05", None), "staff:"),
@@ -73,7 +73,10 @@ async fn bad_reductions_are_refused_naming_the_field<S: CaseStore + WorkloadStor
         ("PO1", reduction(ReductionKind::NewlyQualified, "2026-01-05", Some("2026-01-04")), "to:"),
     ] {
         let got = store.add_reduction(&code(staff), &r).await;
-        assert!(matches!(&got, Err(StoreError::Invalid(m)) if m.starts_with(field)), "{staff} {r:?}: {got:?}");
+        assert!(
+            matches!(&got, Err(StoreError::Field { problem: m, .. }) if m.starts_with(field)),
+            "{staff} {r:?}: {got:?}"
+        );
     }
     assert!(store.reductions_for(&[code("PO1"), code("NOSUCH")]).await.unwrap().is_empty(), "nothing written");
     // The edges that are allowed.
@@ -95,8 +98,8 @@ fn report(kind: ReportKind, crn: Option<&str>, requested: &str, due: Option<&str
     }
 }
 
-async fn reports_are_recorded_listed_and_completed<S: CaseStore + WorkloadStore>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn reports_are_recorded_listed_and_completed<S: CaseStore + WorkloadStore + Clone + 'static>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     // A pre-sentence report on a person with no case yet, and one with no CRN at all.
     let court = report(ReportKind::StandardCourt, Some("X123456"), "2026-03-02", Some("2026-03-23"));
     let fast = report(ReportKind::Fast, None, "2026-03-01", None);
@@ -123,13 +126,13 @@ async fn reports_are_recorded_listed_and_completed<S: CaseStore + WorkloadStore>
     assert_eq!(po1.iter().find(|r| r.id == a).unwrap().report, Report { completed: Some(date("2026-03-20")), ..court });
     assert!(!store.complete_report(9999, date("2026-03-20")).await.unwrap(), "no such report");
     let refused = store.complete_report(a, date("2026-03-01")).await;
-    assert!(matches!(&refused, Err(StoreError::Invalid(m)) if m.starts_with("on:")), "{refused:?}");
+    assert!(matches!(&refused, Err(StoreError::Field { problem: m, .. }) if m.starts_with("on:")), "{refused:?}");
     assert_eq!(store.reports_for(&[code("PO1")]).await.unwrap(), po1, "the refused completion changed nothing");
 }
 both_engines!(reports_are_recorded_listed_and_completed_t, reports_are_recorded_listed_and_completed);
 
-async fn bad_reports_are_refused_naming_the_field<S: CaseStore + WorkloadStore>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn bad_reports_are_refused_naming_the_field<S: CaseStore + WorkloadStore + Clone + 'static>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let fast = report(ReportKind::Fast, None, "2026-03-02", None);
     for (staff, r, field) in [
         ("NOSUCH", fast.clone(), "staff:"),
@@ -137,7 +140,10 @@ async fn bad_reports_are_refused_naming_the_field<S: CaseStore + WorkloadStore>(
         ("PO1", Report { completed: Some(date("2026-03-01")), ..fast.clone() }, "completed_on:"),
     ] {
         let got = store.add_report(&code(staff), &r).await;
-        assert!(matches!(&got, Err(StoreError::Invalid(m)) if m.starts_with(field)), "{staff} {r:?}: {got:?}");
+        assert!(
+            matches!(&got, Err(StoreError::Field { problem: m, .. }) if m.starts_with(field)),
+            "{staff} {r:?}: {got:?}"
+        );
     }
     assert!(store.reports_for(&[code("PO1"), code("NOSUCH")]).await.unwrap().is_empty(), "nothing written");
     // The edges that are allowed: due and completed on the day it is requested.
@@ -167,8 +173,8 @@ impl RawSql for PostgresStore {
 /// The database's own checks (migration 0016) refuse what the store's checks refuse, had a
 /// writer gone round them: an unknown kind or member of staff, a malformed CRN, a report due
 /// or completed before it is requested.
-async fn the_database_refuses_bad_report_rows<S: CaseStore + WorkloadStore + RawSql>(store: S) {
-    store.bulk_load(&org(), std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
+async fn the_database_refuses_bad_report_rows<S: CaseStore + WorkloadStore + Clone + 'static + RawSql>(store: S) {
+    store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let insert = "INSERT INTO staff_reports (staff, kind, crn, requested_on, due_on, completed_on) VALUES ";
     let good = "('PO1', 'parole', 'X123456', '2026-03-02', '2026-03-02', '2026-03-02')";
     assert_eq!(store.raw(format!("{insert}{good}")).await, Ok(1), "the edges are allowed");

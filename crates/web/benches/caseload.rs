@@ -270,7 +270,7 @@ fn choose_users(config: &Config, org: &domain::org::Organisation, counts: &BTree
 }
 
 /// Adds the users (and the limited-access entries) a run needs, unless an earlier run did.
-async fn prepare<S: CaseStore + AccessStore>(store: &S, users: &[Role]) {
+async fn prepare<S: CaseStore + AccessStore + Clone + 'static>(store: &S, users: &[Role]) {
     let hash = web::auth::hash_password(PASSWORD).unwrap();
     let record = |username: &str, role: &str, scope: &str, officer: Option<&str>| {
         let (kind, code) = match scope.split_once(':') {
@@ -570,7 +570,9 @@ where
         + store::MiStore
         + store::WorkloadStore
         + store::MiOutcomeStore
-        + store::StaffEqualityStore,
+        + store::StaffEqualityStore
+        + Clone
+        + 'static,
     F: AsyncFnOnce(&Config) -> (S, Provenance),
 {
     let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();

@@ -5,7 +5,6 @@
 //! fields is shown again with a GOV.UK error summary naming each one, and nothing is changed.
 
 use crate::AppState;
-use crate::admin::FieldError;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SignInRefused, SignedIn};
 use crate::pages::{Nav, PageError, html, instant};
@@ -17,6 +16,7 @@ use axum::extract::{ConnectInfo, Extension, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use services::FieldProblem;
 
 pub const PASSWORD: &str = "/account/password";
 /// Where a changed password lands: the same page, saying so.
@@ -48,11 +48,11 @@ struct PasswordInput {
 struct PasswordPage {
     nav: Option<Nav>,
     changed: bool,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     inputs: Vec<PasswordInput>,
 }
 
-fn render(who: &SignedIn, status: StatusCode, changed: bool, errors: Vec<FieldError>) -> Result<Response, PageError> {
+fn render(who: &SignedIn, status: StatusCode, changed: bool, errors: Vec<FieldProblem>) -> Result<Response, PageError> {
     let error = |field: &str| errors.iter().find(|e| e.field == field).map(|e| e.message.clone());
     let inputs = vec![
         PasswordInput {
@@ -99,26 +99,20 @@ async fn password_page(
 
 /// What is wrong with the new password fields, each named: the same strength rule as every
 /// password, and the two copies the same.
-pub fn new_password_errors(username: &str, current: &str, new: &str, confirm: &str) -> Vec<FieldError> {
+pub fn new_password_errors(username: &str, current: &str, new: &str, confirm: &str) -> Vec<FieldProblem> {
     let mut errors = Vec::new();
     if new.is_empty() {
-        errors.push(FieldError { field: "new_password", message: "new_password: enter a new password".into() });
+        errors.push(FieldProblem::new("new_password", "new_password: enter a new password"));
     } else if let Err(message) = services::access::check_password_strength("new_password", new, username) {
-        errors.push(FieldError { field: "new_password", message });
+        errors.push(FieldProblem::new("new_password", message));
     } else if new == current {
-        let message = "new_password: must differ from your current password".into();
-        errors.push(FieldError { field: "new_password", message });
+        let message = "new_password: must differ from your current password";
+        errors.push(FieldProblem::new("new_password", message));
     }
     if confirm.is_empty() {
-        errors.push(FieldError {
-            field: "confirm_password",
-            message: "confirm_password: enter the new password again".into(),
-        });
+        errors.push(FieldProblem::new("confirm_password", "confirm_password: enter the new password again"));
     } else if !new.is_empty() && confirm != new {
-        errors.push(FieldError {
-            field: "confirm_password",
-            message: "confirm_password: does not match the new password".into(),
-        });
+        errors.push(FieldProblem::new("confirm_password", "confirm_password: does not match the new password"));
     }
     errors
 }
@@ -137,36 +131,31 @@ async fn change_password(
     let mut status = StatusCode::BAD_REQUEST;
     if current.is_empty() {
         // Not a guess, so not counted towards the lockout.
-        errors.push(FieldError {
-            field: "current_password",
-            message: "current_password: enter your current password".into(),
-        });
+        errors.push(FieldProblem::new("current_password", "current_password: enter your current password"));
     } else {
         let from = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
         match auth::check_password(&app, from, who.user.username.as_str(), &current).await? {
             Ok(_) => {}
-            Err(SignInRefused::Wrong) => errors.push(FieldError {
-                field: "current_password",
-                message: "current_password: is not your current password".into(),
-            }),
+            Err(SignInRefused::Wrong) => {
+                errors.push(FieldProblem::new("current_password", "current_password: is not your current password"))
+            }
             Err(SignInRefused::Locked { until }) => {
                 status = StatusCode::TOO_MANY_REQUESTS;
-                errors.push(FieldError {
-                    field: "current_password",
-                    message: format!(
+                errors.push(FieldProblem::new(
+                    "current_password",
+                    format!(
                         "current_password: there have been too many wrong attempts; try again after {}",
                         instant(until)
                     ),
-                });
+                ));
             }
             Err(SignInRefused::Throttled) => {
                 status = StatusCode::TOO_MANY_REQUESTS;
-                errors.push(FieldError {
-                    field: "current_password",
-                    message: "current_password: there have been too many attempts from your network; wait a minute \
-                              and try again"
-                        .into(),
-                });
+                errors.push(FieldProblem::new(
+                    "current_password",
+                    "current_password: there have been too many attempts from your network; wait a minute \
+                              and try again",
+                ));
             }
         }
     }

@@ -17,7 +17,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{Code, Crn};
 use jiff::Timestamp;
 use jiff::civil::Date;
+use services::FieldProblem;
 use services::access::{self, PlaceScope, Role, Username};
+use services::stores::prelude::*;
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
 pub const USERS: &str = "/admin/users";
@@ -49,17 +51,11 @@ fn administrator(who: &SignedIn) -> Result<(), PageError> {
     if who.user.policy().administers {
         Ok(())
     } else {
-        Err(PageError(WebError::Forbidden(crate::service::NO_ACCESS.to_owned())))
+        Err(PageError(WebError::Forbidden(services::error::NO_ACCESS.to_owned())))
     }
 }
 
-/// One bad field of a form: its id (for the summary's link) and what to do about it.
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+fn error_for<'a>(errors: &'a [FieldProblem], field: &str) -> Option<&'a str> {
     errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
 }
 
@@ -73,7 +69,7 @@ struct Input {
     error: Option<String>,
 }
 
-fn input(name: &'static str, label: &'static str, hint: &'static str, body: &[u8], errors: &[FieldError]) -> Input {
+fn input(name: &'static str, label: &'static str, hint: &'static str, body: &[u8], errors: &[FieldProblem]) -> Input {
     Input {
         name,
         label,
@@ -105,7 +101,7 @@ struct Choice {
 struct UsersPage {
     nav: Option<Nav>,
     users: Vec<UserRow>,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     inputs: Vec<Input>,
     roles: Vec<Choice>,
 }
@@ -123,19 +119,19 @@ fn field(body: &[u8], name: &str) -> String {
 async fn render_users(
     app: &AppState,
     who: &SignedIn,
-    form: Option<(&[u8], Vec<FieldError>)>,
+    form: Option<(&[u8], Vec<FieldProblem>)>,
 ) -> Result<Response, PageError> {
     // The lockout runs on the real clock (`auth::check_password`), and so does its display.
-    let now = Timestamp::now();
+    let now = services::clock::Clock::instant();
     let policy = &access::LOCKOUT;
     // Every recent failure in one read, by name, rather than a query a user.
     let mut failures: std::collections::HashMap<String, Vec<Timestamp>> = Default::default();
     let since = now - policy.window - policy.locked_for;
-    for (username, at) in app.records.failed_sign_ins_since(since).await.map_err(WebError::from)? {
+    for (username, at) in app.stores.access.failed_sign_ins_since(since).await.map_err(WebError::from)? {
         failures.entry(username).or_default().push(at);
     }
     let mut users = Vec::new();
-    for u in app.records.users().await.map_err(WebError::from)? {
+    for u in app.stores.access.users().await.map_err(WebError::from)? {
         let failed = failures.get(&u.username).map_or(&[][..], Vec::as_slice);
         let locked_until = access::locked_until(policy, failed, now).map(instant);
         users.push(UserRow {
@@ -150,7 +146,7 @@ async fn render_users(
             locked_until,
         });
     }
-    let (body, errors): (&[u8], Vec<FieldError>) = form.unwrap_or((b"", Vec::new()));
+    let (body, errors): (&[u8], Vec<FieldProblem>) = form.unwrap_or((b"", Vec::new()));
     let role = field(body, "role");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let password = Input {
@@ -191,9 +187,9 @@ pub fn new_user(
     scope: &str,
     officer: &str,
     org: &domain::org::Organisation,
-) -> Result<(Username, Role, PlaceScope, Option<Code>), Vec<FieldError>> {
+) -> Result<(Username, Role, PlaceScope, Option<Code>), Vec<FieldProblem>> {
     let mut errors = Vec::new();
-    let mut bad = |field, message: String| errors.push(FieldError { field, message });
+    let mut bad = |field, message: String| errors.push(FieldProblem::new(field, message));
     if let Some(Err(e)) = password.map(|p| access::check_password_strength("password", p, username)) {
         bad("password", e);
     }
@@ -229,7 +225,7 @@ async fn add_user(
     body: Bytes,
 ) -> Result<Response, PageError> {
     administrator(&who)?;
-    let org = app.records.organisation().await.map_err(WebError::from)?;
+    let org = app.stores.cases.organisation().await.map_err(WebError::from)?;
     let password = auth::form_field(&body, "password").unwrap_or_default();
     let parsed = new_user(
         &field(&body, "username"),
@@ -254,10 +250,10 @@ async fn add_user(
         disabled: false,
         created_at: app.clock.now(),
     };
-    match app.records.add_user(&record).await {
+    match app.stores.access.add_user(&record).await {
         Ok(()) => Ok(Redirect::to(USERS).into_response()),
-        Err(store::StoreError::Invalid(message)) => {
-            render_users(&app, &who, Some((&body, vec![FieldError { field: "username", message }]))).await
+        Err(store::StoreError::Field { field, problem }) => {
+            render_users(&app, &who, Some((&body, vec![FieldProblem::new(field, problem)]))).await
         }
         Err(e) => Err(PageError(e.into())),
     }
@@ -273,7 +269,7 @@ async fn change_role(
 ) -> Result<Response, PageError> {
     administrator(&who)?;
     let user = existing_user(&app, &username).await?;
-    let org = app.records.organisation().await.map_err(WebError::from)?;
+    let org = app.stores.cases.organisation().await.map_err(WebError::from)?;
     // The password is not changing.
     let parsed =
         new_user(&username, None, &field(&body, "role"), &field(&body, "scope"), &field(&body, "officer"), &org);
@@ -288,17 +284,17 @@ async fn change_role(
         officer: officer.map(|c| c.to_string()),
         ..user
     };
-    let users = app.records.users().await.map_err(WebError::from)?;
+    let users = app.stores.access.users().await.map_err(WebError::from)?;
     if let Err(message) = access::keeps_an_administrator(&users, &changed, "role") {
-        return render_users(&app, &who, Some((&body, vec![FieldError { field: "role", message }]))).await;
+        return render_users(&app, &who, Some((&body, vec![FieldProblem::new("role", message)]))).await;
     }
-    app.records.update_user(&changed).await.map_err(WebError::from)?;
+    app.stores.access.update_user(&changed).await.map_err(WebError::from)?;
     Ok(Redirect::to(USERS).into_response())
 }
 
 /// The user named in the path, or the page saying there is none.
 async fn existing_user(app: &AppState, username: &str) -> Result<UserRecord, PageError> {
-    match app.records.user(username).await.map_err(WebError::from)? {
+    match app.stores.access.user(username).await.map_err(WebError::from)? {
         Some(user) => Ok(user),
         None => Err(PageError(WebError::NotFound(format!("There is no user {username}.")))),
     }
@@ -313,7 +309,7 @@ async fn unlock_user(
 ) -> Result<Response, PageError> {
     administrator(&who)?;
     existing_user(&app, &username).await?;
-    app.records.clear_failed_sign_ins(&username).await.map_err(WebError::from)?;
+    app.stores.access.clear_failed_sign_ins(&username).await.map_err(WebError::from)?;
     tracing::info!(%username, by = %who.user.username, "lockout ended by an administrator");
     Ok(Redirect::to(USERS).into_response())
 }
@@ -340,7 +336,7 @@ async fn reset_password(
     let password = access::generated_password(&username, &mut auth::new_token);
     let typed = password.clone();
     let hash = auth::password_work(move || auth::hash_password(&typed)).await??;
-    if !app.records.reset_password(&username, &hash).await.map_err(WebError::from)? {
+    if !app.stores.access.reset_password(&username, &hash).await.map_err(WebError::from)? {
         return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
     }
     tracing::info!(%username, by = %who.user.username, "password reset by an administrator");
@@ -357,11 +353,11 @@ async fn disable_user(
     administrator(&who)?;
     let user = existing_user(&app, &username).await?;
     let disabled = UserRecord { disabled: true, ..user };
-    let users = app.records.users().await.map_err(WebError::from)?;
+    let users = app.stores.access.users().await.map_err(WebError::from)?;
     if let Err(message) = access::keeps_an_administrator(&users, &disabled, "username") {
         return Err(PageError(WebError::bad_request("username", message)));
     }
-    app.records.update_user(&disabled).await.map_err(WebError::from)?;
+    app.stores.access.update_user(&disabled).await.map_err(WebError::from)?;
     Ok(Redirect::to(USERS).into_response())
 }
 
@@ -380,7 +376,7 @@ struct LimitRow {
 struct LimitsPage {
     nav: Option<Nav>,
     entries: Vec<LimitRow>,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     inputs: Vec<Input>,
     kind: String,
 }
@@ -394,10 +390,11 @@ impl LimitsPage {
 async fn render_limits(
     app: &AppState,
     who: &SignedIn,
-    form: Option<(&[u8], Vec<FieldError>)>,
+    form: Option<(&[u8], Vec<FieldProblem>)>,
 ) -> Result<Response, PageError> {
     let entries = app
-        .records
+        .stores
+        .access
         .limited_access()
         .await
         .map_err(WebError::from)?
@@ -418,7 +415,7 @@ async fn render_limits(
             added: format!("{} by {}", instant(e.added_at), e.added_by),
         })
         .collect();
-    let (body, errors): (&[u8], Vec<FieldError>) = form.unwrap_or((b"", Vec::new()));
+    let (body, errors): (&[u8], Vec<FieldProblem>) = form.unwrap_or((b"", Vec::new()));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let inputs = vec![
         input("crn", "CRN", "For example, X123456", body, &errors),
@@ -436,11 +433,11 @@ async fn limits_page(State(app): State<AppState>, Extension(who): Extension<Sign
     render_limits(&app, &who, None).await
 }
 
-fn date_field(raw: &str, name: &'static str, errors: &mut Vec<FieldError>) -> Option<Date> {
-    match crate::service::parse_on(Some(raw)) {
+fn date_field(raw: &str, name: &'static str, errors: &mut Vec<FieldProblem>) -> Option<Date> {
+    match crate::kit::parse_date_field(Some(raw), name) {
         Ok(d) => d,
         Err(e) => {
-            errors.push(FieldError { field: name, message: e.message().replacen("on:", &format!("{name}:"), 1) });
+            errors.push(FieldProblem::new(name, e.message()));
             None
         }
     }
@@ -454,27 +451,27 @@ async fn add_limit(
     administrator(&who)?;
     let mut errors = Vec::new();
     let crn = match Crn::parse(&field(&body, "crn")) {
-        Ok(c) if app.records.summary(&c).await.map_err(WebError::from)?.is_some() => Some(c),
+        Ok(c) if app.stores.cases.summary(&c).await.map_err(WebError::from)?.is_some() => Some(c),
         Ok(c) => {
-            errors.push(FieldError { field: "crn", message: format!("crn: there is no case with CRN {c}") });
+            errors.push(FieldProblem::new("crn", format!("crn: there is no case with CRN {c}")));
             None
         }
         Err(e) => {
-            errors.push(FieldError { field: "crn", message: e.to_string() });
+            errors.push(FieldProblem::new("crn", e.to_string()));
             None
         }
     };
     let kind = LimitKind::parse(&field(&body, "kind"));
     if kind.is_none() {
-        errors.push(FieldError { field: "kind", message: "kind: choose an exclusion or a restriction".into() });
+        errors.push(FieldProblem::new("kind", "kind: choose an exclusion or a restriction"));
     }
     let username = field(&body, "username");
-    if app.records.user(&username).await.map_err(WebError::from)?.is_none() {
-        errors.push(FieldError { field: "username", message: format!("username: there is no user `{username}`") });
+    if app.stores.access.user(&username).await.map_err(WebError::from)?.is_none() {
+        errors.push(FieldProblem::new("username", format!("username: there is no user `{username}`")));
     }
     let starts_on = field(&body, "starts_on");
     let starts_on = if starts_on.is_empty() {
-        errors.push(FieldError { field: "starts_on", message: "starts_on: enter the date it starts".into() });
+        errors.push(FieldProblem::new("starts_on", "starts_on: enter the date it starts"));
         None
     } else {
         date_field(&starts_on, "starts_on", &mut errors)
@@ -483,11 +480,11 @@ async fn add_limit(
     if let (Some(s), Some(e)) = (starts_on, ends_on)
         && e < s
     {
-        errors.push(FieldError { field: "ends_on", message: "ends_on: must be on or after the start date".into() });
+        errors.push(FieldProblem::new("ends_on", "ends_on: must be on or after the start date"));
     }
     let reason = field(&body, "reason");
     if reason.is_empty() {
-        errors.push(FieldError { field: "reason", message: "reason: say why access is limited".into() });
+        errors.push(FieldProblem::new("reason", "reason: say why access is limited"));
     }
     let (Some(crn), Some(kind), Some(starts_on), true) = (crn, kind, starts_on, errors.is_empty()) else {
         return render_limits(&app, &who, Some((&body, errors))).await;
@@ -503,7 +500,7 @@ async fn add_limit(
         added_by: who.user.username.to_string(),
         added_at: app.clock.now(),
     };
-    app.records.add_limited_access(&entry).await.map_err(WebError::from)?;
+    app.stores.access.add_limited_access(&entry).await.map_err(WebError::from)?;
     Ok(Redirect::to(LIMITS).into_response())
 }
 
@@ -515,7 +512,7 @@ async fn remove_limit(
     administrator(&who)?;
     let id: i64 =
         id.parse().map_err(|_| PageError(WebError::bad_request("id", format!("id: `{id}` is not a number"))))?;
-    if !app.records.remove_limited_access(id).await.map_err(WebError::from)? {
+    if !app.stores.access.remove_limited_access(id).await.map_err(WebError::from)? {
         return Err(PageError(WebError::NotFound(format!("There is no limited-access entry {id}."))));
     }
     Ok(Redirect::to(LIMITS).into_response())

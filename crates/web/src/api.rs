@@ -1,12 +1,12 @@
 //! The JSON API under `/api`. Handlers only unwrap the request and wrap the answer; the work
-//! is in [`crate::service`]. The router is built from one table, [`api_routes`] lists it, and
+//! is in `services` (`services::cases`). The router is built from one table, [`api_routes`] lists it, and
 //! a test checks every entry against the OpenAPI document, so a route cannot ship
 //! undocumented.
 
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{ErrorResponse, WebError};
-use crate::service;
+use crate::kit;
 use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded, Worklist};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -111,7 +111,9 @@ pub async fn officer_caseload(
     Extension(who): Extension<SignedIn>,
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Caseload>, WebError> {
-    Ok(Json(service::caseload(&app, &who, &param(code, "code")?).await?))
+    let officer = kit::parse_officer(&param(code, "code")?)?;
+    let c = services::cases::caseload(&app.stores, who.actor(), app.clock.now(), &officer).await?;
+    Ok(Json(Caseload::new(c.officer, c.officer_name, &c.cases, c.on)))
 }
 
 #[utoipa::path(
@@ -145,7 +147,10 @@ pub async fn officer_worklist(
 ) -> Result<Json<Worklist>, WebError> {
     let code = param(code, "code")?;
     let Query(query) = query.map_err(|e| WebError::bad_request("on", e.body_text()))?;
-    Ok(Json(service::worklist(&app, &who, &code, query.on.as_deref()).await?))
+    let officer = kit::parse_officer(&code)?;
+    let on = kit::parse_on(query.on.as_deref())?;
+    let (caseload, items) = services::cases::worklist(&app.stores, who.actor(), app.clock.now(), &officer, on).await?;
+    Ok(Json(Worklist::new(caseload.officer, &items, caseload.on)))
 }
 
 #[utoipa::path(
@@ -176,7 +181,11 @@ pub async fn case_record(
 ) -> Result<Json<CaseRecord>, WebError> {
     let crn = param(crn, "crn")?;
     let Query(query) = query.map_err(|e| WebError::bad_request("type", e.body_text()))?;
-    Ok(Json(service::case_record(&app, &who, &crn, query.event_type.as_deref(), CASE).await?))
+    let crn = kit::parse_crn(&crn)?;
+    let event_type = kit::parse_event_type(query.event_type.as_deref())?;
+    let now = app.clock.now();
+    let record = services::cases::case_record(&app.stores, who.actor(), now, &crn, CASE).await?;
+    Ok(Json(CaseRecord::new(&record.summary, &record.events, event_type, domain::case::uk_date(now))))
 }
 
 #[utoipa::path(
@@ -208,7 +217,7 @@ pub async fn record_events(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let crn = param(crn, "crn")?;
-    service::parse_crn(&crn)?;
+    let crn = kit::parse_crn(&crn)?;
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -217,7 +226,14 @@ pub async fn record_events(
     if !json {
         return Err(WebError::UnsupportedMediaType("Send the events as `application/json`.".into()));
     }
-    let recorded = service::record_events(&app, &who, &crn, &body).await?;
+    // Refused before the body is read: a user who may not record learns nothing from it.
+    services::cases::may_record_on(&app.stores, who.actor(), app.clock.now(), &crn).await?;
+    // Who recorded the events, and their follow-on, is the signed-in user, never the body's word.
+    let RecordEvents { expected_version, events } = crate::body::record_events(&body, &who.user.recorder())?;
+    let version =
+        services::cases::record_events(&app.stores, who.actor(), app.clock.now(), &crn, expected_version, &events)
+            .await?;
+    let recorded = Recorded { crn, version };
     let location = format!("/api/cases/{}", recorded.crn);
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(recorded)).into_response())
 }

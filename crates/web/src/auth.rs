@@ -17,6 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use services::access::{self, User};
+use services::stores::prelude::*;
 use sha2::{Digest, Sha256};
 use store::auth::{SessionRecord, UserRecord};
 
@@ -169,6 +170,17 @@ pub struct SignedIn {
     pub caseload_version: Option<(String, i64)>,
 }
 
+impl SignedIn {
+    /// The user as a use case's actor, with what this request read with its session.
+    pub fn actor(&self) -> services::Actor<'_> {
+        services::Actor {
+            user: &self.user,
+            access_generation: self.access_generation,
+            known_caseload: self.caseload_version.as_ref().map(|(o, v)| (o.as_str(), *v)),
+        }
+    }
+}
+
 /// The officer whose caseload a path asks for (the page, its CSV or the API), if any.
 pub fn caseload_in_path(path: &str) -> Option<&str> {
     let rest = path.strip_prefix("/api").unwrap_or(path).strip_prefix("/officers/")?;
@@ -187,20 +199,20 @@ pub async fn current(
     let key = session_key(&id);
     // The session, its user, the access generation and any caseload's version in one
     // statement: this runs on every signed-in request, and a caseload is the page most opened.
-    let Some(found) = app.records.signed_in(&key, caseload_of).await? else { return Ok(None) };
+    let Some(found) = app.stores.access.signed_in(&key, caseload_of).await? else { return Ok(None) };
     let (session, record) = (found.session, found.user);
-    let now = Timestamp::now();
+    let now = services::clock::Clock::instant();
     if !access::session_alive(&access::SESSIONS, session.created_at, session.last_seen, now) {
-        app.records.end_session(&key).await?;
+        app.stores.access.end_session(&key).await?;
         return Ok(None);
     }
     let user = User::from_record(&record).map_err(|e| WebError::internal(format!("user {}: {e}", record.username)))?;
     if user.disabled {
-        app.records.end_session(&key).await?;
+        app.stores.access.end_session(&key).await?;
         return Ok(None);
     }
     if needs_touch(session.last_seen, now) {
-        app.records.touch_session(&key, now).await?;
+        app.stores.access.touch_session(&key, now).await?;
     }
     Ok(Some(SignedIn {
         user,
@@ -359,18 +371,18 @@ pub async fn check_password(
     {
         return Ok(Err(SignInRefused::Throttled));
     }
-    let now = store::to_stored_precision(Timestamp::now());
+    let now = store::to_stored_precision(services::clock::Clock::instant());
     let policy = &access::LOCKOUT;
     let since = now - policy.window - policy.locked_for;
     // A concurrent attempt may have read the clock a moment after this one and claimed first:
     // its failure counts, so the lock is judged as at the latest failure seen.
-    let judged = |failures: &[Timestamp]| failures.iter().copied().fold(now, Timestamp::max);
-    let locked = |failures: &[Timestamp]| access::locked_until(policy, failures, judged(failures)).is_some();
-    if let Err(failures) = app.records.claim_sign_in_attempt(username, now, since, &locked).await? {
+    let judged = move |failures: &[Timestamp]| failures.iter().copied().fold(now, Timestamp::max);
+    let locked = move |failures: &[Timestamp]| access::locked_until(policy, failures, judged(failures)).is_some();
+    if let Err(failures) = app.stores.access.claim_sign_in_attempt(username, now, since, &locked).await? {
         let until = access::locked_until(policy, &failures, judged(&failures)).unwrap_or(now);
         return Ok(Err(SignInRefused::Locked { until }));
     }
-    let record = app.records.user(username).await?;
+    let record = app.stores.access.user(username).await?;
     let hash = record.as_ref().map(|u| u.password_hash.clone());
     let password = password.to_owned();
     let matches =
@@ -378,19 +390,19 @@ pub async fn check_password(
     let user = record.filter(|u| matches && !u.disabled);
     let Some(user) = user else {
         // The claim stands as this failure.
-        let failures = app.records.failed_sign_ins(username, since).await?;
+        let failures = app.stores.access.failed_sign_ins(username, since).await?;
         return Ok(Err(match access::locked_until(policy, &failures, judged(&failures)) {
             Some(until) => SignInRefused::Locked { until },
             None => SignInRefused::Wrong,
         }));
     };
-    app.records.clear_failed_sign_ins(username).await?;
+    app.stores.access.clear_failed_sign_ins(username).await?;
     Ok(Ok(user))
 }
 
 /// A new session for `username`: its id (for the cookie only) and the record the store keeps.
 fn fresh_session(username: &str) -> (String, SessionRecord) {
-    let now = Timestamp::now();
+    let now = services::clock::Clock::instant();
     let id = new_token();
     let session = SessionRecord {
         id_hash: session_key(&id),
@@ -416,10 +428,10 @@ pub async fn sign_in(
         Err(refused) => return Ok(Err(refused)),
     };
     if let Some(old) = previous_session {
-        app.records.end_session(&session_key(old)).await?;
+        app.stores.access.end_session(&session_key(old)).await?;
     }
     let (id, session) = fresh_session(&user.username);
-    app.records.create_session(&session).await?;
+    app.stores.access.create_session(&session).await?;
     Ok(Ok(id))
 }
 
@@ -432,7 +444,7 @@ pub async fn replace_password(app: &AppState, who: &SignedIn, password: &str) ->
     let hash = password_work(move || hash_password(&password)).await??;
     let username = who.user.username.as_str();
     let (id, session) = fresh_session(username);
-    if !app.records.change_password(username, &hash, &session).await? {
+    if !app.stores.access.change_password(username, &hash, &session).await? {
         return Err(WebError::internal(format!("user {username} vanished while changing their password")));
     }
     Ok(id)
@@ -535,11 +547,9 @@ mod tests {
         };
         store.add_user(&user).await.unwrap();
         let app = AppState {
-            records: std::sync::Arc::new(store.clone()),
+            stores: services::Stores::new(store.clone()),
             clock: Clock::System,
             sign_in_throttle: Default::default(),
-            access: Default::default(),
-            caseloads: Default::default(),
         };
         let now = store::to_stored_precision(Timestamp::now());
         for (ago, touched) in [(SignedDuration::from_secs(10), false), (SignedDuration::from_mins(2), true)] {
@@ -557,7 +567,7 @@ mod tests {
             headers.insert(header::COOKIE, format!("{SESSION_COOKIE}={id}").parse().unwrap());
             let signed_in = current(&app, &headers, None).await.unwrap();
             assert_eq!(signed_in.map(|s| s.user.username.to_string()).as_deref(), Some("priya"), "{ago:?}");
-            let stored = store.session(&session_key(&id)).await.unwrap().unwrap().last_seen;
+            let stored = AccessStore::session(&store, &session_key(&id)).await.unwrap().unwrap().last_seen;
             assert_eq!(stored != seen, touched, "last seen {ago:?} ago: stored {stored}");
             if touched {
                 assert!(stored >= now, "moved on to the request's time: {stored}");

@@ -5,17 +5,16 @@
 //!
 //! Every section is one GET page behind a sub-navigation of plain links (no script). What is
 //! due, late or missing comes from `domain::practice` on the case folded by
-//! [`service::case_file`] (which checks access and records the read); this module only turns
-//! it into words and rows. The outcome form records through the same path as the JSON API
-//! (`service::record_outcome`), against the version the form was read at.
+//! `services::cases::case_file` (which checks access and records the read); this module only
+//! turns it into words and rows. The outcome form records through the same path as the JSON
+//! API (`services::cases::record_outcome`), against the version the form was read at.
 
 use crate::AppState;
-use crate::admin::FieldError;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SignedIn};
 use crate::error::WebError;
+use crate::kit::{self, TimelineFilter};
 use crate::pages::{Nav, PageError, day, html, instant};
-use crate::service::{self, CaseFile};
 use crate::upw_pages::{ABSENCE_REASONS, OUTCOMES, hours, outcome_of};
 use crate::view::{self, CaseDetail, EVENT_TYPES};
 use askama::Template;
@@ -28,7 +27,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::assessment::{NeedArea, RiskGroup};
 use domain::case::{CaseState, SentenceRecord};
 use domain::contact::Outcome;
-use domain::ids::{LocalId, Note};
+use domain::ids::{Crn, LocalId, Note};
 use domain::practice::enforcement::Enforcement;
 use domain::practice::interventions::{Closure, ReferralStatus};
 use domain::practice::plan_gaps::{Assessed, PlanSubject};
@@ -37,6 +36,10 @@ use domain::practice::{Subject, WorkItem};
 use domain::sentence::{LicenceCondition, RequirementKind, SentenceKind};
 use jiff::civil::DateTime;
 use serde::{Deserialize, Serialize};
+use services::FieldProblem;
+use services::ServiceError;
+use services::cases::{self, CaseFile};
+use store::StoreError;
 
 pub const SUMMARY: &str = "/cases/{crn}";
 pub const SENTENCE: &str = "/cases/{crn}/sentence";
@@ -368,7 +371,8 @@ async fn file_for(
     crn: Result<Path<String>, PathRejection>,
     section: Section,
 ) -> Result<CaseFile, PageError> {
-    Ok(service::case_file(app, who, &crn_param(crn)?, section.route()).await?)
+    let crn = kit::parse_crn(&crn_param(crn)?)?;
+    Ok(cases::case_file(&app.stores, who.actor(), app.clock.now(), &crn, section.route()).await?)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -408,7 +412,7 @@ struct SummaryPage {
     options: Vec<FilterOption>,
     from: String,
     to: String,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     check: String,
     filtered_to: Option<String>,
     range: Option<String>,
@@ -422,10 +426,10 @@ impl SummaryPage {
 }
 
 /// "Check the type and the from date.": the fields at fault, in words.
-fn check_list(errors: &[FieldError]) -> String {
+fn check_list(errors: &[FieldProblem]) -> String {
     let mut names: Vec<&str> = Vec::new();
     for e in errors {
-        let name = match e.field {
+        let name = match e.field.as_str() {
             "from" => "from date",
             "to" => "to date",
             f => f,
@@ -441,14 +445,14 @@ fn check_list(errors: &[FieldError]) -> String {
     }
 }
 
-fn field_error(e: &WebError) -> FieldError {
+fn field_error(e: &WebError) -> FieldProblem {
     let field = match e.field() {
         Some("type") => "type",
         Some("from") => "from",
         Some("to") => "to",
         _ => "type",
     };
-    FieldError { field, message: e.message() }
+    FieldProblem::new(field, e.message())
 }
 
 fn officer_name(file: &CaseFile) -> String {
@@ -544,13 +548,13 @@ async fn summary_page(
 ) -> Result<Response, PageError> {
     let Query(q) = query.map_err(|e| PageError(WebError::bad_request("type", e.body_text())))?;
     let file = file_for(&app, &who, crn, Section::Summary).await?;
-    let (filter, errors) =
-        match service::parse_timeline_filter(q.event_type.as_deref(), q.from.as_deref(), q.to.as_deref()) {
-            Ok(f) => (f, Vec::new()),
-            // A bad filter shows the whole timeline under the errors, with what was typed.
-            Err(es) => (service::TimelineFilter::default(), es.iter().map(field_error).collect()),
-        };
-    let events = service::filter_timeline(&file.events, &filter)
+    let (filter, errors) = match kit::parse_timeline_filter(q.event_type.as_deref(), q.from.as_deref(), q.to.as_deref())
+    {
+        Ok(f) => (f, Vec::new()),
+        // A bad filter shows the whole timeline under the errors, with what was typed.
+        Err(es) => (TimelineFilter::default(), es.iter().map(field_error).collect()),
+    };
+    let events = kit::filter_timeline(&file.events, &filter)
         .into_iter()
         .map(|e| EventRow {
             seq: e.seq,
@@ -688,7 +692,8 @@ async fn sentence_page(
     Extension(who): Extension<SignedIn>,
     crn: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let (file, progress) = service::case_sentence(&app, &who, &crn_param(crn)?, SENTENCE).await?;
+    let crn = kit::parse_crn(&crn_param(crn)?)?;
+    let (file, progress) = cases::case_sentence(&app.stores, who.actor(), app.clock.now(), &crn, SENTENCE).await?;
     let mut parts: Vec<Part> =
         file.state.sentences.iter().rev().map(|s| sentence_part(s, &file.state, &progress)).collect();
     if parts.is_empty() {
@@ -953,7 +958,7 @@ pub struct CheckedOutcome {
 
 /// Checks the outcome form: every bad field, or what to record. A reason chosen with another
 /// outcome is ignored (radios cannot be cleared without script).
-pub fn parse_outcome_form(form: &OutcomeForm) -> Result<CheckedOutcome, Vec<FieldError>> {
+pub fn parse_outcome_form(form: &OutcomeForm) -> Result<CheckedOutcome, Vec<FieldProblem>> {
     let mut errors = Vec::new();
     let outcome = outcome_of(&form.outcome, &form.reason).map_err(|e| errors.push(e)).ok();
     let note = match form.note.as_str() {
@@ -961,18 +966,17 @@ pub fn parse_outcome_form(form: &OutcomeForm) -> Result<CheckedOutcome, Vec<Fiel
         typed => match Note::parse(typed) {
             Ok(n) => Some(n),
             Err(e) => {
-                errors.push(FieldError { field: "note", message: format!("note: {}", e.problem) });
+                errors.push(FieldProblem::new("note", format!("note: {}", e.problem)));
                 None
             }
         },
     };
     let version = form.version.parse::<u64>().map_err(|_| {
-        errors.push(FieldError {
-            field: "outcome",
-            message: "outcome: the form did not say which version of the case it was read at; reload the page and \
-                      record the outcome again"
-                .into(),
-        })
+        errors.push(FieldProblem::new(
+            "outcome",
+            "outcome: the form did not say which version of the case it was read at; reload the page and \
+                      record the outcome again",
+        ))
     });
     match (outcome, version, errors.is_empty()) {
         (Some(outcome), Ok(expected_version), true) => Ok(CheckedOutcome { outcome, note, expected_version }),
@@ -1003,7 +1007,7 @@ struct OutcomePage {
     outcomes: Vec<Choice>,
     reasons: Vec<Choice>,
     note: String,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     check: String,
 }
 
@@ -1022,7 +1026,7 @@ fn appointment_param(raw: &str) -> Result<LocalId, PageError> {
 /// `None`, the case's version now.
 struct Attempt {
     form: OutcomeForm,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     status: StatusCode,
     version: Option<String>,
 }
@@ -1031,12 +1035,12 @@ struct Attempt {
 async fn render_outcome(
     app: &AppState,
     who: &SignedIn,
-    crn: &str,
+    crn: &Crn,
     id: &LocalId,
     attempt: Attempt,
 ) -> Result<Response, PageError> {
     let Attempt { form, errors, status, version: typed_version } = attempt;
-    let file = service::case_file(app, who, crn, OUTCOME).await?;
+    let file = cases::case_file(&app.stores, who.actor(), app.clock.now(), crn, OUTCOME).await?;
     let Some(record) = file.state.appointments.iter().find(|a| &a.appointment.id == id) else {
         return Err(PageError(WebError::NotFound(format!("There is no appointment {id} on case {crn}."))));
     };
@@ -1090,10 +1094,11 @@ async fn outcome_page(
     path: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Response, PageError> {
     let (crn, id) = two_params(path)?;
-    let crn = service::writable_case(&app, &who, &crn).await?;
+    let crn = kit::parse_crn(&crn)?;
+    cases::writable_case(&app.stores, who.actor(), app.clock.now(), &crn).await?;
     let id = appointment_param(&id)?;
     let blank = Attempt { form: OutcomeForm::default(), errors: Vec::new(), status: StatusCode::OK, version: None };
-    render_outcome(&app, &who, crn.as_str(), &id, blank).await
+    render_outcome(&app, &who, &crn, &id, blank).await
 }
 
 async fn record_outcome(
@@ -1103,31 +1108,33 @@ async fn record_outcome(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let (crn, id) = two_params(path)?;
-    let crn = service::writable_case(&app, &who, &crn).await?;
+    let crn = kit::parse_crn(&crn)?;
+    cases::writable_case(&app.stores, who.actor(), app.clock.now(), &crn).await?;
     let id = appointment_param(&id)?;
     let form = OutcomeForm::from_body(&body);
-    let again = |errors: Vec<FieldError>, status, version: Option<String>| {
+    let again = |errors: Vec<FieldProblem>, status, version: Option<String>| {
         let attempt = Attempt { form: form.clone(), errors, status, version };
         let (app, who, crn, id) = (&app, &who, crn.clone(), id.clone());
-        async move { render_outcome(app, who, crn.as_str(), &id, attempt).await }
+        async move { render_outcome(app, who, &crn, &id, attempt).await }
     };
     let checked = match parse_outcome_form(&form) {
         Ok(c) => c,
         Err(errors) => return again(errors, StatusCode::BAD_REQUEST, Some(form.version.clone())).await,
     };
+    let (version, outcome, note) = (checked.expected_version, checked.outcome, checked.note);
     let recorded =
-        service::record_outcome(&app, &who, &crn, checked.expected_version, &id, checked.outcome, checked.note).await;
+        cases::record_outcome(&app.stores, who.actor(), app.clock.now(), &crn, version, &id, outcome, note).await;
     match recorded {
         Ok(_) => Ok(Redirect::to(&Section::Appointments.href(crn.as_str())).into_response()),
-        Err(WebError::Conflict { .. }) => {
-            let error = FieldError { field: "outcome", message: CHANGED_MEANWHILE.to_owned() };
+        Err(ServiceError::Store(StoreError::Conflict { .. })) => {
+            let error = FieldProblem::new("outcome", CHANGED_MEANWHILE);
             again(vec![error], StatusCode::CONFLICT, None).await
         }
-        Err(WebError::Rejected { field, .. }) if field.ends_with(".appointment") => {
+        Err(ServiceError::Store(StoreError::Rejected { field: "appointment", .. })) => {
             Err(PageError(WebError::NotFound(format!("There is no appointment {id} on case {crn}."))))
         }
-        Err(WebError::Rejected { message, .. }) => {
-            let error = FieldError { field: "outcome", message: format!("outcome: {message}") };
+        Err(ServiceError::Store(StoreError::Rejected { index, field, problem })) => {
+            let error = FieldProblem::new("outcome", format!("outcome: event {index}: {field}: {problem}"));
             again(vec![error], StatusCode::UNPROCESSABLE_ENTITY, Some(form.version.clone())).await
         }
         Err(e) => Err(e.into()),
@@ -1555,11 +1562,13 @@ async fn worklist_page(
     let code = code
         .map(|Path(v)| v)
         .map_err(|e| PageError(WebError::bad_request("code", format!("code: {}", e.body_text()))))?;
-    let work = service::officer_work(&app, &who, &code).await?;
+    let officer = kit::parse_officer(&code)?;
+    let (caseload, items) = cases::worklist(&app.stores, who.actor(), app.clock.now(), &officer, None).await?;
+    let caseload = view::Caseload::new(caseload.officer, caseload.officer_name, &caseload.cases, caseload.on);
     let names: std::collections::BTreeMap<&domain::Crn, String> =
-        work.caseload.cases.iter().map(|c| (&c.crn, format!("{} {}", c.first_name, c.family_name))).collect();
+        caseload.cases.iter().map(|c| (&c.crn, format!("{} {}", c.first_name, c.family_name))).collect();
     // Overdue first; within each, the worklist's own order (risk, then lateness, then due date).
-    let (overdue, due): (Vec<&WorkItem>, Vec<&WorkItem>) = work.items.iter().partition(|i| i.overdue);
+    let (overdue, due): (Vec<&WorkItem>, Vec<&WorkItem>) = items.iter().partition(|i| i.overdue);
     let rows = |items: Vec<&WorkItem>| -> Vec<WorkRow> {
         items
             .into_iter()
@@ -1582,7 +1591,7 @@ async fn worklist_page(
         .filter(|(_, _, rows)| !rows.is_empty())
         .map(|(caption, overdue, rows)| WorkGroup { caption, overdue, rows })
         .collect();
-    let c = &work.caseload;
+    let c = &caseload;
     html(WorklistPage {
         nav: Nav::of(&who),
         officer: c.officer.to_string(),
@@ -1630,7 +1639,7 @@ mod tests {
                     assert_eq!(c.expected_version, 7);
                 }
                 Err(errors) => {
-                    let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
+                    let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                     assert_eq!(&named, fields, "{f:?}");
                     for e in &errors {
                         assert!(e.message.starts_with(&format!("{}:", e.field)), "{}", e.message);
@@ -1656,19 +1665,16 @@ mod tests {
     #[test]
     fn the_timeline_filter_names_each_bad_field() {
         let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
-        let ok = service::parse_timeline_filter(Some("outcome_recorded"), Some("2026-03-02"), Some(" 2026-03-09 "));
+        let ok = kit::parse_timeline_filter(Some("outcome_recorded"), Some("2026-03-02"), Some(" 2026-03-09 "));
         assert_eq!(
             ok.unwrap(),
-            service::TimelineFilter {
+            kit::TimelineFilter {
                 event_type: Some("outcome_recorded".into()),
                 from: Some(date("2026-03-02")),
                 to: Some(date("2026-03-09"))
             }
         );
-        assert_eq!(
-            service::parse_timeline_filter(Some(""), Some(""), None).unwrap(),
-            service::TimelineFilter::default()
-        );
+        assert_eq!(kit::parse_timeline_filter(Some(""), Some(""), None).unwrap(), kit::TimelineFilter::default());
         // (type, from, to, the fields named in error)
         type Filter<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
         let rows: &[Filter] = &[
@@ -1679,7 +1685,7 @@ mod tests {
             (Some("party"), Some("x"), Some("y"), &["type", "from", "to"]),
         ];
         for (t, from, to, fields) in rows {
-            let errors = service::parse_timeline_filter(*t, *from, *to).unwrap_err();
+            let errors = kit::parse_timeline_filter(*t, *from, *to).unwrap_err();
             let named: Vec<&str> = errors.iter().filter_map(WebError::field).collect();
             assert_eq!(&named, fields, "{t:?} {from:?} {to:?}");
             for e in &errors {
@@ -1691,7 +1697,7 @@ mod tests {
 
     #[test]
     fn the_summary_says_which_fields_to_check() {
-        let e = |field| FieldError { field, message: String::new() };
+        let e = |field| FieldProblem::new(field, String::new());
         assert_eq!(check_list(&[]), "");
         assert_eq!(check_list(&[e("type")]), "Check the type.");
         assert_eq!(check_list(&[e("type"), e("from"), e("to")]), "Check the type, the from date and the to date.");

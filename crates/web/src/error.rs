@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::InvalidValue;
 use serde::Serialize;
+use services::ServiceError;
 use store::StoreError;
 use utoipa::ToSchema;
 
@@ -160,19 +161,27 @@ impl From<StoreError> for WebError {
             },
             StoreError::Rejected { index, field, problem } => WebError::Rejected {
                 field: format!("events[{index}].event.{field}"),
-                message: format!("event {index}: {problem}"),
+                message: format!("event {index}: {field}: {problem}"),
             },
             StoreError::Field { field, problem } => WebError::BadRequest { field: Some(field), message: problem },
-            StoreError::Invalid(message) => {
-                // The store words these as "field: problem"; keep the field when it is one.
-                let field = message
-                    .split_once(": ")
-                    .map(|(f, _)| f)
-                    .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.'))
-                    .map(str::to_owned);
-                WebError::BadRequest { field, message }
-            }
+            StoreError::Invalid(message) => WebError::BadRequest { field: None, message },
             other => WebError::internal(other),
+        }
+    }
+}
+
+impl From<ServiceError> for WebError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            // A request names its first bad field; a form shows them all (`kit`).
+            ServiceError::Invalid(problems) => match problems.into_iter().next() {
+                Some(p) => WebError::BadRequest { field: Some(p.field), message: p.message },
+                None => WebError::internal("a refusal with no field"),
+            },
+            ServiceError::Forbidden(message) => WebError::Forbidden(message),
+            ServiceError::NotFound(message) => WebError::NotFound(message),
+            ServiceError::Store(e) => e.into(),
+            ServiceError::Internal(detail) => WebError::internal(detail),
         }
     }
 }
@@ -209,12 +218,12 @@ mod tests {
         let cases: Vec<(StoreError, StatusCode, Option<&str>)> = vec![
             (StoreError::Conflict { crn, expected: 2, actual: 3 }, StatusCode::CONFLICT, None),
             (
-                StoreError::Rejected { index: 1, field: "appointment", problem: "appointment: no A9".into() },
+                StoreError::Rejected { index: 1, field: "appointment", problem: "no A9".into() },
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Some("events[1].event.appointment"),
             ),
             (
-                StoreError::Invalid("events: at least one event is needed".into()),
+                StoreError::Field { field: "events".into(), problem: "events: at least one event is needed".into() },
                 StatusCode::BAD_REQUEST,
                 Some("events"),
             ),

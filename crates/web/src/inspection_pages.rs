@@ -1,15 +1,15 @@
 //! The inspector's workspace (issue 7): an inspection's sampled cases, each case's questions
 //! with the prefill suggested from the record and its evidence, one page per answer, and the
 //! findings as the answers come in. Only roles that assess cases reach it, and only for the
-//! sampled cases they may read (`services::access`, via [`crate::service`]); the inspector's
+//! sampled cases they may read (`services::access`, via `services::workspace`); the inspector's
 //! answer always wins over the suggestion, and every answer is kept with who and when.
 
 use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SignedIn};
 use crate::error::WebError;
+use crate::kit;
 use crate::pages::{Nav, PageError, html, instant};
-use crate::service;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -17,7 +17,9 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Extension, Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use services::ServiceError;
 use services::inspection::QuestionView;
+use services::workspace;
 
 fn table() -> Vec<Route> {
     vec![
@@ -61,7 +63,7 @@ async fn inspections(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
 ) -> Result<Html<String>, PageError> {
-    let rows = service::inspections(&app, &who)
+    let rows = workspace::inspections(&app.stores, who.actor(), app.clock.now())
         .await?
         .into_iter()
         .map(|(i, cases)| InspectionRow {
@@ -100,7 +102,8 @@ async fn inspection(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let Path(id) = id.map_err(path_error)?;
-    let (id, cases) = service::inspection_cases(&app, &who, &id).await?;
+    let id = kit::parse_code("inspection", &id)?;
+    let cases = workspace::inspection_cases(&app.stores, who.actor(), app.clock.now(), &id).await?;
     let rows = cases
         .into_iter()
         .map(|c| SampleRow {
@@ -175,7 +178,16 @@ async fn case(
     p: Result<Path<(String, String)>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let Path((id, crn)) = p.map_err(path_error)?;
-    let w = service::inspection_case(&app, &who, &id, &crn, "/inspections/{id}/cases/{crn}").await?;
+    let (id, crn) = (kit::parse_code("inspection", &id)?, kit::parse_crn(&crn)?);
+    let w = workspace::inspection_case(
+        &app.stores,
+        who.actor(),
+        app.clock.now(),
+        &id,
+        &crn,
+        "/inspections/{id}/cases/{crn}",
+    )
+    .await?;
     let look_behind = w
         .look_behind
         .records
@@ -231,7 +243,9 @@ async fn question_page(
     (id, crn, question): (String, String, String),
     typed: Option<(String, String, String)>,
 ) -> Result<QuestionPage, PageError> {
-    let w = service::inspection_case(app, who, &id, &crn, "/inspections/{id}/cases/{crn}/questions/{question}").await?;
+    let (id, crn) = (kit::parse_code("inspection", &id)?, kit::parse_crn(&crn)?);
+    let route = "/inspections/{id}/cases/{crn}/questions/{question}";
+    let w = workspace::inspection_case(&app.stores, who.actor(), app.clock.now(), &id, &crn, route).await?;
     let q = w.questions.iter().find(|q| q.id == question).ok_or_else(|| {
         PageError(WebError::NotFound(format!("{question} is not a question of the case assessment instrument.")))
     })?;
@@ -256,8 +270,8 @@ async fn question_page(
     };
     Ok(QuestionPage {
         nav: Nav::of(who),
-        id,
-        crn,
+        id: id.to_string(),
+        crn: crn.to_string(),
         question: q.id.clone(),
         text: q.text.clone(),
         suggestion: QuestionRow::of(q).suggestion,
@@ -288,18 +302,22 @@ async fn answer(
     let Path((id, crn, question)) = p.map_err(path_error)?;
     let chosen = auth::form_field(&body, "answer").unwrap_or_default();
     let note = auth::form_field(&body, "note").unwrap_or_default();
+    let (code, crn_code) = (kit::parse_code("inspection", &id)?, kit::parse_crn(&crn)?);
     let result = if chosen.is_empty() {
-        Err(WebError::bad_request("answer", "answer: choose yes, no or not applicable"))
+        Err(ServiceError::field("answer", "answer: choose yes, no or not applicable"))
     } else {
-        service::answer_inspection_question(&app, &who, &id, &crn, &question, &chosen, Some(&note)).await
+        let now = app.clock.now();
+        workspace::answer_question(&app.stores, who.actor(), now, &code, &crn_code, &question, &chosen, Some(&note))
+            .await
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/inspections/{id}/cases/{crn}#{question}")).into_response()),
-        Err(WebError::BadRequest { message, .. }) => {
+        Err(ServiceError::Invalid(problems)) => {
+            let message = problems.into_iter().map(|p| p.message).next().unwrap_or_default();
             let page = question_page(&app, &who, (id, crn, question), Some((chosen, note, message))).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, html(page)?).into_response())
         }
-        Err(e) => Err(PageError(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -328,7 +346,8 @@ async fn findings(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let Path(id) = id.map_err(path_error)?;
-    let (id, report) = service::inspection_findings(&app, &who, &id).await?;
+    let id = kit::parse_code("inspection", &id)?;
+    let report = workspace::findings(&app.stores, who.actor(), app.clock.now(), &id).await?;
     let texts: std::collections::BTreeMap<String, String> =
         inspect::instrument::questions().into_iter().map(|q| (q.id, q.text)).collect();
     let rows = report

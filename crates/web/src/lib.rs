@@ -1,10 +1,11 @@
 //! Probity's HTTP server: a JSON API under `/api` (described by an OpenAPI document at
 //! `/api/openapi.json`) and plain server-rendered pages for people.
 //!
-//! Interfaces are thin (docs/design.md#architecture): handlers parse the request, call [`service`] and render
-//! a [`view`]; no rule of probation or of access lives here. Every route but signing in, the
-//! stylesheet and the health check needs a signed-in user ([`auth::require_sign_in`]), and
-//! [`service`] asks `services::access` what that user may see.
+//! Interfaces are thin (docs/design.md#architecture): handlers parse the request (with
+//! [`kit`]), call a use case of `services` with the stores, the signed-in actor and the clock's
+//! time, and render a [`view`]; no rule of probation or of access lives here. Every route but
+//! signing in, the stylesheet and the health check needs a signed-in user
+//! ([`auth::require_sign_in`]).
 //!
 //! Start reading at [`router`], then `api.rs` and `pages.rs`.
 
@@ -16,28 +17,23 @@ mod body;
 pub mod case_pages;
 pub mod error;
 pub mod inspection_pages;
+pub mod kit;
 pub mod mi_outcome_pages;
 pub mod mi_pages;
 pub mod openapi;
 pub mod pages;
-mod records;
-pub mod service;
-pub mod snapshot;
 pub mod team_pages;
 pub mod upw_pages;
 pub mod view;
 
 pub use api::api_routes;
 pub use error::WebError;
-pub use records::CaseRecords;
 pub use services::clock::Clock;
 
 use axum::Router;
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
-use store::inspection::InspectionStore;
-use store::{AccessStore, CaseStore};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -45,51 +41,21 @@ use tower_http::trace::TraceLayer;
 /// memory ([`snapshot`]).
 #[derive(Clone)]
 pub struct AppState {
-    pub records: Arc<dyn CaseRecords>,
+    /// Every store of the database, with the access snapshot and caseloads kept in memory.
+    pub stores: services::Stores,
     pub clock: Clock,
     /// Sign-in attempts per client address (`services::access::SIGN_IN_THROTTLE`).
     pub sign_in_throttle: Arc<services::access::AddressThrottle>,
-    pub access: Arc<snapshot::SnapshotCache>,
-    pub caseloads: Arc<snapshot::CaseloadCache>,
 }
 
 /// The whole application on `store`, reading today's date from the system clock.
-pub fn router<
-    S: CaseStore
-        + AccessStore
-        + InspectionStore
-        + store::UpwStore
-        + store::MiStore
-        + store::WorkloadStore
-        + store::MiOutcomeStore
-        + store::StaffEqualityStore,
->(
-    store: S,
-) -> Router {
+pub fn router<S: services::stores::AnyStore>(store: S) -> Router {
     router_with_clock(store, Clock::System)
 }
 
 /// The whole application with a chosen clock.
-pub fn router_with_clock<
-    S: CaseStore
-        + AccessStore
-        + InspectionStore
-        + store::UpwStore
-        + store::MiStore
-        + store::WorkloadStore
-        + store::MiOutcomeStore
-        + store::StaffEqualityStore,
->(
-    store: S,
-    clock: Clock,
-) -> Router {
-    let state = AppState {
-        records: Arc::new(store),
-        clock,
-        sign_in_throttle: Arc::default(),
-        access: Arc::default(),
-        caseloads: Arc::default(),
-    };
+pub fn router_with_clock<S: services::stores::AnyStore>(store: S, clock: Clock) -> Router {
+    let state = AppState { stores: services::Stores::new(store), clock, sign_in_throttle: Arc::default() };
     routes(state.clone())
         .fallback(fallback)
         .layer(CatchPanicLayer::custom(panicked))
@@ -134,19 +100,7 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
 }
 
 /// Serves until ctrl-c (or SIGTERM), letting requests in flight finish.
-pub async fn serve<
-    S: CaseStore
-        + AccessStore
-        + InspectionStore
-        + store::UpwStore
-        + store::MiStore
-        + store::WorkloadStore
-        + store::MiOutcomeStore
-        + store::StaffEqualityStore,
->(
-    store: S,
-    listener: tokio::net::TcpListener,
-) -> std::io::Result<()> {
+pub async fn serve<S: services::stores::AnyStore>(store: S, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "Probity is listening");
     }

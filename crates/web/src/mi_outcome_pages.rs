@@ -15,9 +15,9 @@ use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::kit::csv_cell;
 use crate::mi_pages::{FigureRow, chart, given, parse_day, query_of, scope_name, widest};
 use crate::pages::{Nav, PageError, csv_download, day, html};
-use crate::service::{FormProblem, NO_ACCESS, csv_cell};
 use analytics::measures::Scope;
 use analytics::outcomes::{Characteristic, OutcomeKind};
 use analytics::proportion::{GroupComparison, SuppressionPolicy, SuppressionReason};
@@ -32,7 +32,10 @@ use axum::response::{IntoResponse, Response};
 use domain::org::Organisation;
 use jiff::civil::Date;
 use serde::Deserialize;
+use services::FieldProblem;
 use services::access;
+use services::error::NO_ACCESS;
+use services::stores::prelude::*;
 use store::mi_outcomes::{CohortRates, PlaceLevel};
 
 pub const REOFFENDING: &str = "/mi/reoffending";
@@ -87,12 +90,6 @@ impl Table {
     }
 }
 
-fn first_problem(problems: Vec<FormProblem>) -> WebError {
-    let first = problems.into_iter().next();
-    let (field, message) = first.map_or(("query", "query: not valid".to_owned()), |p| (p.field, p.message));
-    WebError::bad_request(field, message)
-}
-
 // ---------------------------------------------------------------------------------------
 // Proven reoffending
 
@@ -114,14 +111,11 @@ fn level_of(scope: &Scope) -> PlaceLevel {
 }
 
 /// Parses `by`; absent, the level of the user's own scope.
-pub fn parse_level(query: &ReoffendingQuery, widest: &Scope) -> Result<PlaceLevel, Vec<FormProblem>> {
+pub fn parse_level(query: &ReoffendingQuery, widest: &Scope) -> Result<PlaceLevel, Vec<FieldProblem>> {
     match given(&query.by) {
         None => Ok(level_of(widest)),
         Some(raw) => PlaceLevel::parse(raw).ok_or_else(|| {
-            vec![FormProblem {
-                field: "by",
-                message: format!("by: `{raw}` is not provider, area, borough, office or team"),
-            }]
+            vec![FieldProblem::new("by", format!("by: `{raw}` is not provider, area, borough, office or team"))]
         }),
     }
 }
@@ -223,7 +217,7 @@ struct ReoffendingPage {
     nav: Option<Nav>,
     by: String,
     levels: Vec<(&'static str, &'static str)>,
-    errors: Vec<FormProblem>,
+    errors: Vec<FieldProblem>,
     scope_name: String,
     today: String,
     chart: String,
@@ -251,8 +245,8 @@ async fn reoffending_rows(
     who: &SignedIn,
     level: PlaceLevel,
 ) -> Result<(Organisation, Vec<(String, CohortRates)>), WebError> {
-    let org = app.records.organisation().await?;
-    let rows = app.records.mi_reoffending(level).await?;
+    let org = app.stores.cases.organisation().await?;
+    let rows = app.stores.outcomes.mi_reoffending(level).await?;
     let rows = visible(&who.user, level, rows, &org);
     Ok((org, rows))
 }
@@ -307,7 +301,7 @@ async fn reoffending_csv(
 ) -> Result<Response, WebError> {
     let query = query_of(query)?;
     let widest = widest(&who)?;
-    let level = parse_level(&query, &widest).map_err(first_problem)?;
+    let level = parse_level(&query, &widest).map_err(crate::kit::first_problem)?;
     let (_, rows) = reoffending_rows(&app, &who, level).await?;
     let body = reoffending_table(&rows, app.clock.today()).csv();
     Ok(csv_download(&format!("proven-reoffending-by-{}.csv", level.id()), body))
@@ -357,15 +351,15 @@ fn ids_in_words(ids: &[&str]) -> String {
 /// ethnicity, and the 12 months to `today`. Every bad value is named: a characteristic not
 /// recorded for staff with a staff process, and a period that runs backwards. The days are
 /// checked whatever the outcome, but only a staff process has a period.
-pub fn parse_comparison(query: &DisproportionalityQuery, today: Date) -> Result<Comparison, Vec<FormProblem>> {
+pub fn parse_comparison(query: &DisproportionalityQuery, today: Date) -> Result<Comparison, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let outcome = match given(&query.outcome) {
         None => Some(OutcomeChoice::Case(OutcomeKind::Breach)),
         Some(raw) => OutcomeChoice::parse(raw).or_else(|| {
-            problems.push(FormProblem {
-                field: "outcome",
-                message: format!("outcome: `{raw}` is not one of {}", OutcomeChoice::ids_in_words()),
-            });
+            problems.push(FieldProblem::new(
+                "outcome",
+                format!("outcome: `{raw}` is not one of {}", OutcomeChoice::ids_in_words()),
+            ));
             None
         }),
     };
@@ -373,10 +367,10 @@ pub fn parse_comparison(query: &DisproportionalityQuery, today: Date) -> Result<
         None => Some(Characteristic::Ethnicity),
         Some(raw) => Characteristic::parse(raw).or_else(|| {
             let ids: Vec<&str> = Characteristic::ALL.iter().map(|c| c.id()).collect();
-            problems.push(FormProblem {
-                field: "characteristic",
-                message: format!("characteristic: `{raw}` is not one of {}", ids.join(", ")),
-            });
+            problems.push(FieldProblem::new(
+                "characteristic",
+                format!("characteristic: `{raw}` is not one of {}", ids.join(", ")),
+            ));
             None
         }),
     };
@@ -384,15 +378,10 @@ pub fn parse_comparison(query: &DisproportionalityQuery, today: Date) -> Result<
         && !o.characteristics().contains(&c)
     {
         let ids: Vec<&str> = o.characteristics().iter().map(|c| c.id()).collect();
-        problems.push(FormProblem {
-            field: "characteristic",
-            message: format!(
-                "characteristic: {} is not recorded for staff; for {} give {}",
-                c.id(),
-                o.id(),
-                ids_in_words(&ids)
-            ),
-        });
+        problems.push(FieldProblem::new(
+            "characteristic",
+            format!("characteristic: {} is not recorded for staff; for {} give {}", c.id(), o.id(), ids_in_words(&ids)),
+        ));
     }
     let mut day_of = |field: &'static str, raw: &Option<String>| match given(raw) {
         None => Ok(None),
@@ -404,9 +393,7 @@ pub fn parse_comparison(query: &DisproportionalityQuery, today: Date) -> Result<
             let to = to.unwrap_or(today);
             let from = from.unwrap_or(Period::twelve_months_to(to).from);
             Period::new(from, to)
-                .map_err(|_| {
-                    problems.push(FormProblem { field: "from", message: format!("from: {from} is after to ({to})") })
-                })
+                .map_err(|_| problems.push(FieldProblem::new("from", format!("from: {from} is after to ({to})"))))
                 .ok()
         }
         _ => None,
@@ -491,7 +478,7 @@ struct DisproportionalityPage {
     /// Whether a staff process is among the outcomes (and the period is asked for).
     staff_offered: bool,
     characteristics: Vec<(&'static str, &'static str)>,
-    errors: Vec<FormProblem>,
+    errors: Vec<FieldProblem>,
     heading: String,
     definition: &'static str,
     /// What "people" are: people on probation in the outcome's population, or staff in post.
@@ -544,11 +531,11 @@ struct Figures {
 async fn figures(app: &AppState, c: &Comparison, policy: &SuppressionPolicy) -> Result<Figures, WebError> {
     Ok(match (c.outcome, c.period) {
         (OutcomeChoice::Staff(process), Some(period)) => {
-            let t = app.records.staff_disproportionality(process, c.characteristic, period, policy).await?;
+            let t = app.stores.equality.staff_disproportionality(process, c.characteristic, period, policy).await?;
             Figures { definition: t.definition, people: t.people, with_outcome: t.with_outcome, groups: t.groups }
         }
         (OutcomeChoice::Case(outcome), _) => {
-            let t = app.records.mi_disproportionality(outcome, c.characteristic, policy).await?;
+            let t = app.stores.outcomes.mi_disproportionality(outcome, c.characteristic, policy).await?;
             Figures { definition: t.definition, people: t.people, with_outcome: t.with_outcome, groups: t.groups }
         }
         (OutcomeChoice::Staff(_), None) => {
@@ -627,7 +614,7 @@ async fn disproportionality_csv(
 ) -> Result<Response, WebError> {
     may_see_disproportionality(&who, None)?;
     let query = query_of(query)?;
-    let c = parse_comparison(&query, app.clock.today()).map_err(first_problem)?;
+    let c = parse_comparison(&query, app.clock.today()).map_err(crate::kit::first_problem)?;
     may_see_disproportionality(&who, Some(c.outcome))?;
     let policy = SuppressionPolicy::DEFAULT;
     let f = figures(&app, &c, &policy).await?;
@@ -672,7 +659,7 @@ mod tests {
             assert_eq!(parse_level(&rq(*by), widest), Ok(*level), "{by:?}");
         }
         let problems = parse_level(&rq(Some("street")), &Scope::Provider).unwrap_err();
-        assert_eq!(problems.iter().map(|p| p.field).collect::<Vec<_>>(), ["by"]);
+        assert_eq!(problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), ["by"]);
         assert!(problems[0].message.starts_with("by: `street`"), "{}", problems[0].message);
     }
 
@@ -695,7 +682,7 @@ mod tests {
         ];
         for (o, c, fields) in rows {
             let problems = parse_comparison(&dq(*o, *c), today()).unwrap_err();
-            assert_eq!(&problems.iter().map(|p| p.field).collect::<Vec<_>>(), fields);
+            assert_eq!(&problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), fields);
         }
     }
 
@@ -734,7 +721,7 @@ mod tests {
         ];
         for (from, to, fields) in rows {
             let problems = parse_comparison(&q(*from, *to), today()).unwrap_err();
-            assert_eq!(&problems.iter().map(|p| p.field).collect::<Vec<_>>(), fields, "{from:?} {to:?}");
+            assert_eq!(&problems.iter().map(|p| p.field.as_str()).collect::<Vec<_>>(), fields, "{from:?} {to:?}");
         }
         // An outcome of people on probation has no period; its days are still checked.
         let breach = DisproportionalityQuery { from: Some("2026-01-01".into()), ..dq(Some("breach"), None) };

@@ -6,7 +6,7 @@
 //! Who may see which scope is `services::access::may_see_mi` and `mi_scope_within`, applied
 //! in [`scope_for`] before any figure is read; the figures are `store::MiStore::mi_figures`
 //! (the MI projection), and the workload is `analytics::workload` through the same
-//! [`service::officer_workload`] the team view uses. Measures are listed from
+//! `services::team::officer_workload` the team view uses. Measures are listed from
 //! `analytics::measures::MEASURES`, so a measure added there appears here by itself. Figures
 //! are aggregates: no page here names a person on probation.
 
@@ -14,8 +14,8 @@ use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::{SignedIn, percent_encode};
 use crate::error::WebError;
+use crate::kit::csv_cell;
 use crate::pages::{Nav, PageError, csv_download, day, html};
-use crate::service::{self, FormProblem, NO_ACCESS, csv_cell};
 use crate::team_pages::{capacity, points};
 use analytics::CapacityFigures;
 use analytics::measures::{Figure, Grouping, MEASURES, Measure, MeasureId, MeasureKind, Scope};
@@ -29,7 +29,11 @@ use domain::ids::Code;
 use domain::org::Organisation;
 use jiff::civil::Date;
 use serde::Deserialize;
+use services::FieldProblem;
 use services::access;
+use services::error::NO_ACCESS;
+use services::stores::prelude::*;
+use services::team;
 use std::collections::BTreeMap;
 
 pub const MI: &str = "/mi";
@@ -89,8 +93,8 @@ pub(crate) fn given(raw: &Option<String>) -> Option<&str> {
     raw.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-pub(crate) fn parse_day(field: &'static str, raw: &str) -> Result<Date, FormProblem> {
-    let bad = |why: &str| FormProblem { field, message: format!("{field}: `{raw}` {why}") };
+pub(crate) fn parse_day(field: &'static str, raw: &str) -> Result<Date, FieldProblem> {
+    let bad = |why: &str| FieldProblem::new(field, format!("{field}: `{raw}` {why}"));
     let shaped = raw.len() == 10
         && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
     if !shaped {
@@ -101,14 +105,13 @@ pub(crate) fn parse_day(field: &'static str, raw: &str) -> Result<Date, FormProb
 
 /// Parses the query; absent values take their defaults: the user's widest scope, the twelve
 /// months to today, by month. Every bad field is reported, not just the first.
-pub fn parse_request(query: &MiQuery, widest: &Scope, today: Date) -> Result<MeasureRequest, Vec<FormProblem>> {
+pub fn parse_request(query: &MiQuery, widest: &Scope, today: Date) -> Result<MeasureRequest, Vec<FieldProblem>> {
     let mut problems = Vec::new();
     let scope = match given(&query.scope) {
         None => Some(widest.clone()),
-        Some(raw) => raw
-            .parse::<Scope>()
-            .map_err(|e| problems.push(FormProblem { field: "scope", message: format!("scope: {e}") }))
-            .ok(),
+        Some(raw) => {
+            raw.parse::<Scope>().map_err(|e| problems.push(FieldProblem::new("scope", format!("scope: {e}")))).ok()
+        }
     };
     let mut day_of = |field: &'static str, raw: &Option<String>, default: Date| match given(raw) {
         None => Some(default),
@@ -120,14 +123,14 @@ pub fn parse_request(query: &MiQuery, widest: &Scope, today: Date) -> Result<Mea
         None | Some("month") => Some(Grouping::Month),
         Some("quarter") => Some(Grouping::Quarter),
         Some(other) => {
-            problems.push(FormProblem { field: "by", message: format!("by: `{other}` is not month or quarter") });
+            problems.push(FieldProblem::new("by", format!("by: `{other}` is not month or quarter")));
             None
         }
     };
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        problems.push(FormProblem { field: "from", message: format!("from: {f} is after to ({t})") });
+        problems.push(FieldProblem::new("from", format!("from: {f} is after to ({t})")));
     }
     match (scope, from, to, grouping, problems.is_empty()) {
         (Some(scope), Some(from), Some(to), Some(grouping), true) => Ok(MeasureRequest { scope, from, to, grouping }),
@@ -160,7 +163,7 @@ fn known(scope: &Scope, org: &Organisation) -> bool {
 /// a unit the organisation does not have is a bad `scope`).
 async fn scope_for(app: &AppState, who: &SignedIn, scope: &Scope) -> Result<Organisation, WebError> {
     widest(who)?;
-    let org = app.records.organisation().await?;
+    let org = app.stores.cases.organisation().await?;
     if !access::mi_scope_within(&who.user, scope, &org) {
         return Err(forbidden());
     }
@@ -223,7 +226,7 @@ pub async fn series(app: &AppState, measure: &Measure, req: &MeasureRequest) -> 
     let id = measure.id;
     match measure.kind {
         MeasureKind::Period => {
-            let figures = app.records.mi_figures(id, &req.scope, req.from, req.to, req.grouping).await?;
+            let figures = app.stores.mi.mi_figures(id, &req.scope, req.from, req.to, req.grouping).await?;
             let sums = by_period(&figures);
             Ok(periods(req.from, req.to, req.grouping)
                 .into_iter()
@@ -236,7 +239,7 @@ pub async fn series(app: &AppState, measure: &Measure, req: &MeasureRequest) -> 
         MeasureKind::AsAt => {
             let mut rows = Vec::new();
             for (_, end) in periods(req.from, req.to, req.grouping) {
-                let figures = app.records.mi_figures(id, &req.scope, end, end, req.grouping).await?;
+                let figures = app.stores.mi.mi_figures(id, &req.scope, end, end, req.grouping).await?;
                 let (n, d) = by_period(&figures).into_values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
                 rows.push(row(id, &req.scope, end.to_string(), n, d));
             }
@@ -258,7 +261,7 @@ async fn headline(
         MeasureKind::Period => (from, format!("{from} to {to}")),
         MeasureKind::AsAt => (to, to.to_string()),
     };
-    let figures = app.records.mi_figures(measure.id, scope, from, to, Grouping::Quarter).await?;
+    let figures = app.stores.mi.mi_figures(measure.id, scope, from, to, Grouping::Quarter).await?;
     let mut keys: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for f in &figures {
         let s = keys.entry(f.key.clone()).or_default();
@@ -568,7 +571,7 @@ struct MeasurePage {
     from: String,
     to: String,
     by: String,
-    errors: Vec<FormProblem>,
+    errors: Vec<FieldProblem>,
     scope_name: String,
     period: String,
     headline: String,
@@ -707,7 +710,7 @@ async fn measure_page(
 fn form_again(e: WebError, mut page: MeasurePage) -> Result<Response, PageError> {
     match e {
         WebError::BadRequest { field: Some(f), message } if f == "scope" => {
-            page.errors = vec![FormProblem { field: "scope", message }];
+            page.errors = vec![FieldProblem::new("scope", message)];
             Ok((StatusCode::BAD_REQUEST, html(page)?).into_response())
         }
         other => Err(other.into()),
@@ -726,11 +729,7 @@ async fn measure_csv(
     let query = query_of(query)?;
     let measure = measure_of(&id)?;
     let widest = widest(&who)?;
-    let req = parse_request(&query, &widest, app.clock.today()).map_err(|problems| {
-        let first = problems.into_iter().next();
-        let (field, message) = first.map_or(("query", "query: not valid".to_owned()), |p| (p.field, p.message));
-        WebError::bad_request(field, message)
-    })?;
+    let req = parse_request(&query, &widest, app.clock.today()).map_err(crate::kit::first_problem)?;
     let table = given(&query.table).unwrap_or("periods");
     if !["periods", "parts", "keys"].contains(&table) {
         return Err(WebError::bad_request("table", format!("table: `{table}` is not periods, parts or keys")));
@@ -773,7 +772,7 @@ struct WorkloadPage {
     parts_of: &'static str,
     /// The table as CSV, for this place.
     csv: String,
-    errors: Vec<FormProblem>,
+    errors: Vec<FieldProblem>,
 }
 
 impl WorkloadPage {
@@ -888,16 +887,16 @@ async fn capacities(
 ) -> Result<BTreeMap<Code, CapacityFigures>, WebError> {
     let mut out = BTreeMap::new();
     let within = |s: &&domain::org::Staff| scope.contains(org, Some(&s.code), Some(&s.team));
-    let records = service::officer_records(app, org.staff.iter().filter(within)).await?;
-    let none = service::OfficerRecords::default();
+    let records = team::officer_records(&app.stores, org.staff.iter().filter(within)).await?;
+    let none = team::OfficerRecords::default();
     for staff in org.staff.iter().filter(within) {
-        let cases = app.records.caseload(&staff.code).await?;
+        let cases = app.stores.cases.caseload(&staff.code).await?;
         // As on the team view: an SPO counts only when they hold cases themselves.
         if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
             continue;
         }
         let mine = records.get(&staff.code).unwrap_or(&none);
-        let (_, _, figures) = service::officer_workload(app, staff, &cases, mine, today).await?;
+        let (_, _, figures) = team::officer_workload(&app.stores, staff, &cases, mine, today).await?;
         out.insert(staff.code.clone(), figures);
     }
     Ok(out)
@@ -921,7 +920,7 @@ async fn workload_page(
             parts: Vec::new(),
             parts_of: "",
             csv: String::new(),
-            errors: vec![FormProblem { field: "scope", message }],
+            errors: vec![FieldProblem::new("scope", message)],
         };
         Ok((StatusCode::BAD_REQUEST, html(page)?).into_response())
     };
@@ -988,7 +987,7 @@ mod tests {
         ];
         for (query, fields) in rows {
             let problems = parse_request(query, &widest, today).unwrap_err();
-            let named: Vec<&str> = problems.iter().map(|p| p.field).collect();
+            let named: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
             assert_eq!(&named, fields, "{query:?}");
             for p in &problems {
                 assert!(p.message.starts_with(&format!("{}:", p.field)), "{}", p.message);

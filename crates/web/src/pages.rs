@@ -1,14 +1,12 @@
-//! Server-rendered pages in the GOV.UK design system's patterns. Handlers fetch through
-//! [`crate::service`] (the same calls as the API) and turn the read models into display text;
+//! Server-rendered pages in the GOV.UK design system's patterns. Handlers call the use cases of
+//! `services` (the same calls as the API) and turn the read models into display text;
 //! templates only lay it out, and askama escapes everything they print.
 
 use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused, SignedIn};
 use crate::error::WebError;
-use crate::service;
-use crate::service::CaseloadCases;
-use crate::view::OfficerRow;
+use crate::kit;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -20,6 +18,8 @@ use domain::ids::Crn;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
+use services::cases::{CaseloadCases, OfficerRow};
+use services::stores::prelude::*;
 
 pub const STYLESHEET: &str = "/assets/probity.css";
 pub const SIGN_IN: &str = "/sign-in";
@@ -112,6 +112,12 @@ pub struct PageError(pub WebError);
 impl From<WebError> for PageError {
     fn from(e: WebError) -> Self {
         PageError(e)
+    }
+}
+
+impl From<services::ServiceError> for PageError {
+    fn from(e: services::ServiceError) -> Self {
+        PageError(e.into())
     }
 }
 
@@ -219,14 +225,15 @@ struct GrantedRow {
 }
 
 async fn start(State(app): State<AppState>, Extension(who): Extension<SignedIn>) -> Result<Html<String>, PageError> {
-    let officers = service::officers(&app, &who).await?;
-    let granted = service::granted(&app, &who)
+    let now = app.clock.now();
+    let officers = services::cases::officers(&app.stores, who.actor(), now).await?;
+    let granted = services::cases::granted(&app.stores, who.actor(), now)
         .await?
         .into_iter()
         .map(|c| GrantedRow { crn: c.crn.to_string(), name: format!("{} {}", c.first_name, c.family_name) })
         .collect();
-    let links = who.user.role != services::access::Role::MiAnalyst;
-    let teams = service::teams(&app, &who).await?;
+    let links = services::access::links_caseloads(&who.user);
+    let teams = services::team::teams(&app.stores, who.actor()).await?;
     html(StartPage { nav: Nav::of(&who), officers, links, granted, teams })
 }
 
@@ -285,7 +292,8 @@ async fn caseload(
     Extension(who): Extension<SignedIn>,
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let caseload = service::caseload_cases(&app, &who, &param(code, "code")?).await?;
+    let officer = kit::parse_officer(&param(code, "code")?)?;
+    let caseload = services::cases::caseload(&app.stores, who.actor(), app.clock.now(), &officer).await?;
     let page = CaseloadPage::new(&caseload, Nav::of(&who));
     // About 900 bytes a row besides the layout: one buffer, not one regrown as it fills.
     html_sized(&page, 16 * 1024 + 900 * page.rows.len())
@@ -298,7 +306,9 @@ async fn caseload_csv(
     code: Result<Path<String>, PathRejection>,
 ) -> Result<Response, PageError> {
     let code = param(code, "code")?;
-    let csv = service::caseload_csv(&app, &who, &code).await?;
+    let officer = kit::parse_officer(&code)?;
+    let c = services::cases::caseload(&app.stores, who.actor(), app.clock.now(), &officer).await?;
+    let csv = kit::caseload_csv(&crate::view::Caseload::new(c.officer, c.officer_name, &c.cases, c.on));
     Ok(csv_download(&format!("caseload-{code}.csv"), csv))
 }
 
@@ -335,7 +345,9 @@ async fn case_reads(
     crn: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
     let crn = param(crn, "crn")?;
-    let (crn, reads) = service::case_reads(&app, &who, &crn, "/cases/{crn}/reads").await?;
+    let crn = kit::parse_crn(&crn)?;
+    let reads =
+        services::cases::case_reads(&app.stores, who.actor(), app.clock.now(), &crn, "/cases/{crn}/reads").await?;
     let reads =
         reads.into_iter().rev().map(|r| ReadRow { at: instant(r.at), username: r.username, route: r.route }).collect();
     html(ReadsPage { nav: Nav::of(&who), crn: crn.to_string(), reads })
@@ -369,7 +381,7 @@ async fn search(
 ) -> Result<Html<String>, PageError> {
     let Query(query) = query.map_err(|e| PageError(WebError::bad_request("q", e.body_text())))?;
     let q = query.q.unwrap_or_default();
-    let found = service::search(&app, &who, &q).await?;
+    let found = services::cases::search(&app.stores, who.actor(), app.clock.now(), &q).await?;
     let rows = found
         .into_iter()
         .map(|c| SearchRow {
@@ -486,7 +498,7 @@ async fn sign_out(
     Extension(who): Extension<SignedIn>,
     headers: HeaderMap,
 ) -> Result<Response, PageError> {
-    app.records.end_session(&who.session_key).await.map_err(WebError::from)?;
+    app.stores.access.end_session(&who.session_key).await.map_err(WebError::from)?;
     let gone = auth::set_cookie(&headers, auth::SESSION_COOKIE, "", Some(0));
     Ok(([(header::SET_COOKIE, gone)], Redirect::to(SIGN_IN)).into_response())
 }

@@ -3,7 +3,7 @@
 //! item 1: "each candidate officer's capacity and the capacity after taking the case").
 //!
 //! Who may see and allocate is `services::access::team_access`, applied in
-//! [`crate::service::team_view`] and [`crate::service::allocate`]; the workload figures are
+//! `services::team::team_view` and `services::team::allocate`; the workload figures are
 //! `analytics::workload`'s; the allocation is recorded through `services::record`, which
 //! checks the SPO's evidence against today's grade guidance. Handlers here parse the form and
 //! turn the service's answers into display text. A bad form is shown again with a GOV.UK
@@ -12,8 +12,8 @@
 use crate::AppState;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SignedIn};
+use crate::kit;
 use crate::pages::{Nav, PageError, day, html};
-use crate::service::{self, AllocationForm, AllocationScreen, FormProblem, TeamView};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -24,7 +24,9 @@ use domain::case::CaseState;
 use domain::practice::allocation::GradeGuidance;
 use domain::sentence::SentenceKind;
 use domain::tier::V3Tier;
+use services::FieldProblem;
 use services::access::TeamAccess;
+use services::team::{self, Allocation, AllocationForm, AllocationScreen, TeamView};
 
 pub const TEAM: &str = "/teams/{code}";
 pub const ALLOCATE: &str = "/teams/{code}/allocate/{crn}";
@@ -57,7 +59,7 @@ pub fn capacity(percent: Option<f64>) -> String {
 
 /// The points of these reports under the workload policy the team view applies.
 fn report_points(kinds: &[analytics::ReportKind]) -> f64 {
-    kinds.iter().map(|&k| f64::from(service::WORKLOAD.report_points.points(k))).sum()
+    kinds.iter().map(|&k| f64::from(team::WORKLOAD.report_points.points(k))).sum()
 }
 
 fn hours(h: f64) -> String {
@@ -215,9 +217,9 @@ impl TeamPage {
             total_capacity: capacity(total.capacity_percent),
             queue,
             allocates: view.access == TeamAccess::Allocate,
-            standard_court_points: service::WORKLOAD.report_points.standard_court,
-            fast_points: service::WORKLOAD.report_points.fast,
-            parole_points: service::WORKLOAD.report_points.parole,
+            standard_court_points: team::WORKLOAD.report_points.standard_court,
+            fast_points: team::WORKLOAD.report_points.fast,
+            parole_points: team::WORKLOAD.report_points.parole,
         }
     }
 }
@@ -227,7 +229,8 @@ async fn team_page(
     Extension(who): Extension<SignedIn>,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let view = service::team_view(&app, &who, &code).await?;
+    let code = kit::parse_code("code", &code)?;
+    let view = team::team_view(&app.stores, who.actor(), app.clock.now(), &code).await?;
     html(TeamPage::new(&view, Nav::of(&who))).map(IntoResponse::into_response)
 }
 
@@ -268,7 +271,7 @@ struct AllocatePage {
     form_complete: bool,
     safeguarding_complete: bool,
     reason: String,
-    errors: Vec<FormProblem>,
+    errors: Vec<FieldProblem>,
 }
 
 impl AllocatePage {
@@ -281,7 +284,8 @@ fn render_allocation(
     screen: &AllocationScreen,
     who: &SignedIn,
     form: &AllocationForm,
-    errors: Vec<FormProblem>,
+    errors: Vec<FieldProblem>,
+    status: StatusCode,
 ) -> Result<Response, PageError> {
     let state = &screen.case.state;
     let today = screen.view.today;
@@ -316,11 +320,6 @@ fn render_allocation(
             checked: c.staff.code.as_str() == form.officer.trim(),
         })
         .collect();
-    let status = match errors.iter().any(|e| e.field == service::CHANGED) {
-        true => StatusCode::CONFLICT,
-        false if errors.is_empty() => StatusCode::OK,
-        false => StatusCode::BAD_REQUEST,
-    };
     let page = AllocatePage {
         nav: Nav::of(who),
         code: screen.view.team.code.to_string(),
@@ -346,8 +345,9 @@ async fn allocation_page(
     Extension(who): Extension<SignedIn>,
     Path((code, crn)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let screen = service::allocation_screen(&app, &who, &code, &crn, ALLOCATE).await?;
-    render_allocation(&screen, &who, &AllocationForm::default(), Vec::new())
+    let (code, crn) = (kit::parse_code("code", &code)?, kit::parse_crn(&crn)?);
+    let screen = team::allocation_screen(&app.stores, who.actor(), app.clock.now(), &code, &crn, ALLOCATE).await?;
+    render_allocation(&screen, &who, &AllocationForm::default(), Vec::new(), StatusCode::OK)
 }
 
 fn form_of(body: &[u8]) -> AllocationForm {
@@ -370,14 +370,19 @@ async fn allocate(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let form = form_of(&body);
-    match service::allocate(&app, &who, &code, &crn, &form, ALLOCATE).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/teams/{}", auth::percent_encode(&code))).into_response()),
-        Err(problems) => {
-            // The screen as it stands now (a changed case shows its new version), with the form as typed.
-            let screen = service::allocation_screen(&app, &who, &code, &crn, ALLOCATE).await?;
-            render_allocation(&screen, &who, &form, problems)
+    let (code, crn) = (kit::parse_code("code", &code)?, kit::parse_crn(&crn)?);
+    let now = app.clock.now();
+    let (problems, status) = match team::allocate(&app.stores, who.actor(), now, &code, &crn, &form, ALLOCATE).await? {
+        Allocation::Allocated(_) => {
+            return Ok(Redirect::to(&format!("/teams/{}", auth::percent_encode(code.as_str()))).into_response());
         }
-    }
+        Allocation::Refused(problems) => (problems, StatusCode::BAD_REQUEST),
+        // No field is at fault: the summary says what changed.
+        Allocation::Changed(message) => (vec![FieldProblem::new("changed", message)], StatusCode::CONFLICT),
+    };
+    // The screen as it stands now (a changed case shows its new version), with the form as typed.
+    let screen = team::allocation_screen(&app.stores, who.actor(), now, &code, &crn, ALLOCATE).await?;
+    render_allocation(&screen, &who, &form, problems, status)
 }
 
 #[cfg(test)]
@@ -426,13 +431,13 @@ mod tests {
                 for level in [RoshLevel::Low, RoshLevel::Medium, RoshLevel::High, RoshLevel::VeryHigh] {
                     let state = case(t.as_deref(), rsr, level);
                     let guidance = grade_guidance(state.tier.map(|x| x.legacy), Some(rsr), state.rosh(), &[]);
-                    let because = service::guidance_because(&state);
+                    let because = team::guidance_because(&state);
                     let says_pso = because.contains("a probation services officer may hold it");
                     assert_eq!(says_pso, guidance == GradeGuidance::PoOrPso, "{t:?} {rsr} {level:?}: {because}");
                 }
             }
         }
-        let high = service::guidance_because(&case(Some("C2"), 1.0, RoshLevel::High));
+        let high = team::guidance_because(&case(Some("C2"), 1.0, RoshLevel::High));
         assert_eq!(high, "Tier C2, but RoSH is high (high or above): a probation officer is required.");
     }
 

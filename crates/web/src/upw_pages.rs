@@ -6,7 +6,6 @@
 //! shown again naming each field, keeping what was typed, and nothing is saved from it.
 
 use crate::AppState;
-use crate::admin::FieldError;
 use crate::api::{Route, build, route};
 use crate::auth::{self, SignedIn};
 use crate::error::WebError;
@@ -24,7 +23,9 @@ use domain::org::Organisation;
 use domain::unpaid_work::Timesheet;
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
+use services::FieldProblem;
 use services::access::{self, CaseAccess, Place, UpwAccess};
+use services::stores::prelude::*;
 use services::upw::UpwError;
 use store::auth::CaseRead;
 use store::upw::StoredSession;
@@ -56,18 +57,19 @@ pub fn upw_routes() -> Vec<(Method, &'static str)> {
 }
 
 fn forbidden() -> PageError {
-    PageError(WebError::Forbidden(crate::service::NO_ACCESS.to_owned()))
+    PageError(WebError::Forbidden(services::error::NO_ACCESS.to_owned()))
 }
 
 fn store_error(e: store::StoreError) -> PageError {
     PageError(e.into())
 }
 
-/// A service refusal that names a field becomes that field's error; the store's failures are
+/// A service refusal becomes the error of the form's field it concerns (`at`: the page knows
+/// which of its fields a refusal of, say, the session is fixed at); the store's failures are
 /// the service's.
-fn upw_error(e: UpwError, default_field: &'static str) -> Result<FieldError, PageError> {
+fn upw_error(e: UpwError, at: &'static str) -> Result<FieldProblem, PageError> {
     match e {
-        UpwError::Invalid(message) => Ok(FieldError { field: default_field, message }),
+        UpwError::Invalid { message, .. } => Ok(FieldProblem::new(at, message)),
         UpwError::Store(e) => Err(store_error(e)),
     }
 }
@@ -175,7 +177,7 @@ struct WeekPage {
     starts: String,
     rows: Vec<SessionRow>,
     runs: bool,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     report: Option<Scheduled>,
 }
 
@@ -183,11 +185,11 @@ struct WeekPage {
 /// yet scheduled shows too), with the places taken from the allocations.
 async fn week_rows(app: &AppState, who: &SignedIn, monday: Date) -> Result<Vec<SessionRow>, PageError> {
     let sunday = monday.checked_add(jiff::Span::new().days(6)).expect("in range");
-    let org = app.records.organisation().await.map_err(store_error)?;
-    let projects = app.records.upw_projects().await.map_err(store_error)?;
-    let supervisors = app.records.upw_supervisors().await.map_err(store_error)?;
-    let absences = app.records.upw_absences(monday, sunday).await.map_err(store_error)?;
-    let allocations = app.records.upw_allocations(monday, sunday).await.map_err(store_error)?;
+    let org = app.stores.cases.organisation().await.map_err(store_error)?;
+    let projects = app.stores.upw.projects().await.map_err(store_error)?;
+    let supervisors = app.stores.upw.supervisors().await.map_err(store_error)?;
+    let absences = app.stores.upw.absences(monday, sunday).await.map_err(store_error)?;
+    let allocations = app.stores.upw.allocations(monday, sunday).await.map_err(store_error)?;
     let week = upw::project::sessions_for_week(&projects, &supervisors, &absences, monday);
     let mut rows = Vec::new();
     let running = week.sessions.iter().map(|s| (s, true));
@@ -222,7 +224,7 @@ async fn render_week(
     who: &SignedIn,
     monday: Date,
     typed: Option<String>,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     report: Option<Scheduled>,
 ) -> Result<Response, PageError> {
     let access = upw_staff(who)?;
@@ -251,7 +253,7 @@ async fn week_page(
         Some(w) => match upw::project::parse_iso_week(w) {
             Ok(monday) => render_week(&app, &who, monday, None, Vec::new(), None).await,
             Err(e) => {
-                let error = FieldError { field: "week", message: e.to_string() };
+                let error = FieldProblem::new("week", e.to_string());
                 render_week(&app, &who, week_of(today), Some(w.to_owned()), vec![error], None).await
             }
         },
@@ -273,12 +275,12 @@ async fn schedule(
     let monday = match upw::project::parse_iso_week(&typed) {
         Ok(m) => m,
         Err(e) => {
-            let error = FieldError { field: "week", message: e.to_string() };
+            let error = FieldProblem::new("week", e.to_string());
             return render_week(&app, &who, week_of(today), Some(typed), vec![error], None).await;
         }
     };
     let by = recorded_by(&who);
-    match app.records.upw_schedule_week(monday, today, &by, app.clock.now()).await {
+    match services::upw::schedule_week(&app.stores, monday, today, &by, app.clock.now()).await {
         Ok(r) => render_week(&app, &who, monday, None, Vec::new(), Some(Scheduled::of(&r))).await,
         Err(e) => {
             let error = upw_error(e, "week")?;
@@ -355,8 +357,8 @@ pub struct Attendance {
 
 /// The outcome a form value names; an acceptable absence needs its reason. The register's
 /// attendance form and a case's outcome form share it.
-pub(crate) fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldError> {
-    let bad = |field, message: String| FieldError { field, message };
+pub(crate) fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldProblem> {
+    let bad = |field, message: String| FieldProblem::new(field, message);
     Ok(match value {
         "attended_complied" => Outcome::AttendedComplied,
         "attended_failed_to_comply" => Outcome::AttendedFailedToComply,
@@ -376,10 +378,10 @@ pub(crate) fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldErro
     })
 }
 
-fn time_of(raw: &str, name: &'static str, what: &str) -> Result<Time, FieldError> {
+fn time_of(raw: &str, name: &'static str, what: &str) -> Result<Time, FieldProblem> {
     let shaped =
         raw.len() == 5 && raw.bytes().enumerate().all(|(i, b)| if i == 2 { b == b':' } else { b.is_ascii_digit() });
-    let bad = |why: String| FieldError { field: name, message: format!("{name}: {why}") };
+    let bad = |why: String| FieldProblem::new(name, format!("{name}: {why}"));
     if raw.is_empty() {
         return Err(bad(format!("enter the time they {what}, e.g. 09:00")));
     }
@@ -389,35 +391,31 @@ fn time_of(raw: &str, name: &'static str, what: &str) -> Result<Time, FieldError
     raw.parse::<Time>().map_err(|_| bad(format!("`{raw}` is not a time of day")))
 }
 
-fn minutes_of(raw: &str, name: &'static str) -> Result<u16, FieldError> {
+fn minutes_of(raw: &str, name: &'static str) -> Result<u16, FieldProblem> {
     if raw.is_empty() {
         return Ok(0);
     }
-    raw.parse::<u16>()
-        .map_err(|_| FieldError { field: name, message: format!("{name}: `{raw}` is not a whole number of minutes") })
+    raw.parse::<u16>().map_err(|_| FieldProblem::new(name, format!("{name}: `{raw}` is not a whole number of minutes")))
 }
 
 /// Checks the attendance form against the people booked on the session: every bad field, or
 /// the record to make. Times are for attended outcomes only (credit is for those alone).
-pub fn parse_attendance(form: &AttendanceForm, booked: &[(Crn, LocalId)]) -> Result<Attendance, Vec<FieldError>> {
+pub fn parse_attendance(form: &AttendanceForm, booked: &[(Crn, LocalId)]) -> Result<Attendance, Vec<FieldProblem>> {
     let mut errors = Vec::new();
     let person = match Crn::parse(&form.person) {
         Ok(crn) => match booked.iter().find(|(c, _)| c == &crn) {
             Some((c, a)) => Some((c.clone(), a.clone())),
             None => {
-                errors.push(FieldError {
-                    field: "person",
-                    message: format!("person: {crn} is not booked on this session"),
-                });
+                errors.push(FieldProblem::new("person", format!("person: {crn} is not booked on this session")));
                 None
             }
         },
         Err(_) if form.person.is_empty() => {
-            errors.push(FieldError { field: "person", message: "person: choose who this record is for".into() });
+            errors.push(FieldProblem::new("person", "person: choose who this record is for"));
             None
         }
         Err(e) => {
-            errors.push(FieldError { field: "person", message: format!("person: {}", e.problem) });
+            errors.push(FieldProblem::new("person", format!("person: {}", e.problem)));
             None
         }
     };
@@ -445,7 +443,7 @@ pub fn parse_attendance(form: &AttendanceForm, booked: &[(Crn, LocalId)]) -> Res
                                 "timesheet.travel_minutes" => "travel",
                                 _ => "other",
                             };
-                            errors.push(FieldError { field: name, message: format!("{name}: {}", e.problem) });
+                            errors.push(FieldProblem::new(name, format!("{name}: {}", e.problem)));
                             None
                         }
                     }
@@ -457,10 +455,10 @@ pub fn parse_attendance(form: &AttendanceForm, booked: &[(Crn, LocalId)]) -> Res
             let typed = [("started", &form.started), ("finished", &form.finished)].into_iter().chain(adjustments);
             for (name, raw) in typed {
                 if !raw.is_empty() {
-                    errors.push(FieldError {
-                        field: name,
-                        message: format!("{name}: time is credited for attended outcomes only; leave it empty"),
-                    });
+                    errors.push(FieldProblem::new(
+                        name,
+                        format!("{name}: time is credited for attended outcomes only; leave it empty"),
+                    ));
                 }
             }
             None
@@ -519,7 +517,7 @@ struct SessionPage {
     rows: Vec<SummaryRow>,
     booked: Vec<BookedRow>,
     runs: bool,
-    errors: Vec<FieldError>,
+    errors: Vec<FieldProblem>,
     inputs: Vec<TimeInput>,
     people: Vec<PersonChoice>,
     outcomes: Vec<Choice>,
@@ -547,20 +545,21 @@ async fn session_for(
     id: &str,
 ) -> Result<(StoredSession, Project, Organisation, UpwAccess), PageError> {
     upw_staff(who)?;
-    let Some(session) = app.records.upw_session(id).await.map_err(store_error)? else {
+    let Some(session) = app.stores.upw.session(id).await.map_err(store_error)? else {
         return Err(PageError(WebError::NotFound(format!(
             "There is no scheduled unpaid work session {id}. Schedule its week first."
         ))));
     };
     let project = app
-        .records
-        .upw_projects()
+        .stores
+        .upw
+        .projects()
         .await
         .map_err(store_error)?
         .into_iter()
         .find(|p| p.code == session.session.project)
         .ok_or_else(|| PageError(WebError::internal(format!("session {id}: project missing"))))?;
-    let org = app.records.organisation().await.map_err(store_error)?;
+    let org = app.stores.cases.organisation().await.map_err(store_error)?;
     match access::upw_access(&who.user, &project.borough, &org) {
         UpwAccess::None => Err(forbidden()),
         a => Ok((session, project, org, a)),
@@ -568,7 +567,7 @@ async fn session_for(
 }
 
 async fn fold(app: &AppState, crn: &Crn) -> Result<CaseState, PageError> {
-    let events = app.records.stream(crn).await.map_err(store_error)?;
+    let events = app.stores.cases.stream(crn).await.map_err(store_error)?;
     CaseState::fold(crn.clone(), &events).map_err(|e| PageError(WebError::internal(format!("case {crn}: {e}"))))
 }
 
@@ -576,8 +575,9 @@ async fn fold(app: &AppState, crn: &Crn) -> Result<CaseState, PageError> {
 async fn places_on(app: &AppState, s: &StoredSession) -> Result<Vec<store::upw::Allocation>, PageError> {
     let on = s.session.start.date();
     Ok(app
-        .records
-        .upw_allocations(on, on)
+        .stores
+        .upw
+        .allocations(on, on)
         .await
         .map_err(store_error)?
         .into_iter()
@@ -594,18 +594,18 @@ async fn render_session(
     app: &AppState,
     who: &SignedIn,
     id: &str,
-    typed: Option<(&[u8], Vec<FieldError>)>,
+    typed: Option<(&[u8], Vec<FieldProblem>)>,
 ) -> Result<Response, PageError> {
     let (session, project, org, access) = session_for(app, who, id).await?;
     let s = &session.session;
     let supervisor =
-        app.records.upw_supervisors().await.map_err(store_error)?.into_iter().find(|x| x.code == s.supervisor);
+        app.stores.upw.supervisors().await.map_err(store_error)?.into_iter().find(|x| x.code == s.supervisor);
     let today = app.clock.today();
     let mut booked = Vec::new();
     for place in places_on(app, &session).await? {
         let (crn, appointment) = (place.crn, place.appointment);
         let state = fold(app, &crn).await?;
-        let entries = app.records.limited_access_for(&crn).await.map_err(store_error)?;
+        let entries = app.stores.access.limited_access_for(&crn).await.map_err(store_error)?;
         // A person on a limited-access list barred to this user is shown by CRN only.
         let name = match (&state.person, access::barred(&who.user.username, &entries, today)) {
             (Some(p), false) => format!("{} {}", p.first_name, p.family_name),
@@ -625,10 +625,11 @@ async fn render_session(
         // On an ETE session, the register says when the person's ETE credit reached its cap.
         let ete = if s.ete {
             let requirement = record.and_then(|r| r.appointment.requirement.clone());
-            let progress = app.records.upw_progress(&crn, today).await.map_err(|e| match e {
-                UpwError::Invalid(m) => PageError(WebError::internal(m)),
-                UpwError::Store(e) => store_error(e),
-            })?;
+            let progress =
+                services::upw::progress(&app.stores, &crn, today, &Default::default()).await.map_err(|e| match e {
+                    UpwError::Invalid { message, .. } => PageError(WebError::internal(message)),
+                    UpwError::Store(e) => store_error(e),
+                })?;
             progress.into_iter().find(|p| Some(&p.requirement) == requirement.as_ref()).map(|p| {
                 (format!("{} of {}", hours(p.ete_credited_minutes), hours(p.ete_cap_minutes)), p.ete_cap_reached)
             })
@@ -646,7 +647,7 @@ async fn render_session(
             notice: outcome.is_none(),
         });
     }
-    let (body, errors): (&[u8], Vec<FieldError>) = typed.unwrap_or((b"", Vec::new()));
+    let (body, errors): (&[u8], Vec<FieldProblem>) = typed.unwrap_or((b"", Vec::new()));
     let form = AttendanceForm::from_body(body);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let borough = org
@@ -753,7 +754,8 @@ async fn attendance(
     };
     let by = recorded_by(&who);
     let now = app.clock.now();
-    match app.records.upw_record_attendance(&a.crn, &a.appointment, a.outcome, a.timesheet, &by, now).await {
+    match services::upw::record_attendance(&app.stores, &a.crn, &a.appointment, a.outcome, a.timesheet, &by, now).await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
         Err(e) => {
             let error = upw_error(e, "outcome")?;
@@ -787,18 +789,18 @@ async fn allocate(
     let crn = match Crn::parse(&raw_crn) {
         Ok(c) => Some(c),
         Err(_) if raw_crn.is_empty() => {
-            errors.push(FieldError { field: "crn", message: "crn: enter the person's CRN, e.g. X123456".into() });
+            errors.push(FieldProblem::new("crn", "crn: enter the person's CRN, e.g. X123456"));
             None
         }
         Err(e) => {
-            errors.push(FieldError { field: "crn", message: format!("crn: {}", e.problem) });
+            errors.push(FieldProblem::new("crn", format!("crn: {}", e.problem)));
             None
         }
     };
     let recurrence = match upw::allocate::Recurrence::parse(&raw_recurrence) {
         Ok(r) => Some(r),
         Err(e) => {
-            errors.push(FieldError { field: "recurrence", message: format!("recurrence: {}", e.problem) });
+            errors.push(FieldProblem::new("recurrence", format!("recurrence: {}", e.problem)));
             None
         }
     };
@@ -807,12 +809,12 @@ async fn allocate(
     };
     let by = recorded_by(&who);
     let today = app.clock.today();
-    match app.records.upw_allocate(&crn, &id, recurrence, today, &by, app.clock.now()).await {
+    match services::upw::allocate(&app.stores, &crn, &id, recurrence, today, &by, app.clock.now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
         Err(e) => {
             // A refusal about the placement is fixed by choosing someone else: shown at the CRN.
             let error = upw_error(e, "crn")?;
-            render_session(&app, &who, &id, Some((&body, vec![FieldError { field: "crn", ..error }]))).await
+            render_session(&app, &who, &id, Some((&body, vec![error]))).await
         }
     }
 }
@@ -852,23 +854,22 @@ async fn absent(
         "advance" => AbsenceNotice::Advance,
         "on_the_day" => AbsenceNotice::OnTheDay,
         _ => {
-            let error = FieldError {
-                field: "notice",
-                message: "notice: say whether the absence is known in advance or on the day".into(),
-            };
+            let error =
+                FieldProblem::new("notice", "notice: say whether the absence is known in advance or on the day");
             return render_session(&app, &who, &id, Some((&body, vec![error]))).await;
         }
     };
     let s = &session.session;
     let on = s.start.date();
     let by = recorded_by(&who);
-    let report = match app.records.upw_supervisor_absent(&s.supervisor, on, notice, &by, app.clock.now()).await {
-        Ok(r) => r,
-        Err(e) => {
-            let error = upw_error(e, "notice")?;
-            return render_session(&app, &who, &id, Some((&body, vec![error]))).await;
-        }
-    };
+    let report =
+        match services::upw::supervisor_absent(&app.stores, &s.supervisor, on, notice, &by, app.clock.now()).await {
+            Ok(r) => r,
+            Err(e) => {
+                let error = upw_error(e, "notice")?;
+                return render_session(&app, &who, &id, Some((&body, vec![error]))).await;
+            }
+        };
     let page = AbsentPage {
         nav: Nav::of(&who),
         id: id.clone(),
@@ -904,12 +905,13 @@ async fn absent(
 async fn progress_case(app: &AppState, who: &SignedIn, raw: &str, route: &str) -> Result<Crn, PageError> {
     let crn = Crn::parse(raw).map_err(|e| PageError(e.into()))?;
     let today = app.clock.today();
-    let Some(case) = app.records.summary(&crn).await.map_err(store_error)? else {
+    let Some(case) = app.stores.cases.summary(&crn).await.map_err(store_error)? else {
         return Err(PageError(WebError::NotFound(format!("There is no case with CRN {crn}."))));
     };
-    let org = app.records.organisation().await.map_err(store_error)?;
-    let granted = app.records.granted_cases(who.user.username.as_str()).await.map_err(store_error)?.contains(&crn);
-    let entries = app.records.limited_access_for(&crn).await.map_err(store_error)?;
+    let org = app.stores.cases.organisation().await.map_err(store_error)?;
+    let granted =
+        app.stores.access.granted_cases(who.user.username.as_str()).await.map_err(store_error)?.contains(&crn);
+    let entries = app.stores.access.limited_access_for(&crn).await.map_err(store_error)?;
     // UPW progress is for cases under way (allocated): a case waiting for allocation has no place here.
     let index = access::OrgIndex::new(&org);
     let case_access = access::case_access(&who.user, &Place::of_case(&case, &org), granted, &entries, today, &index);
@@ -919,10 +921,10 @@ async fn progress_case(app: &AppState, who: &SignedIn, raw: &str, route: &str) -
     let read = CaseRead {
         crn: crn.clone(),
         username: who.user.username.to_string(),
-        at: jiff::Timestamp::now(),
+        at: app.clock.now(),
         route: route.to_owned(),
     };
-    app.records.record_read(&read).await.map_err(store_error)?;
+    app.stores.access.record_read(&read).await.map_err(store_error)?;
     Ok(crn)
 }
 
@@ -965,10 +967,11 @@ async fn progress_page(
 ) -> Result<Response, PageError> {
     let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}").await?;
     let today = app.clock.today();
-    let progress = app.records.upw_progress(&crn, today).await.map_err(|e| match e {
-        UpwError::Invalid(m) => PageError(WebError::NotFound(m)),
-        UpwError::Store(e) => store_error(e),
-    })?;
+    let progress =
+        services::upw::progress(&app.stores, &crn, today, &Default::default()).await.map_err(|e| match e {
+            UpwError::Invalid { message, .. } => PageError(WebError::NotFound(message)),
+            UpwError::Store(e) => store_error(e),
+        })?;
     let state = fold(&app, &crn).await?;
     let rows = progress
         .iter()
@@ -1014,9 +1017,9 @@ async fn notice(
 ) -> Result<Response, PageError> {
     let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}/notices/{appointment}").await?;
     let appointment = LocalId::parse(&appointment).map_err(|e| PageError(e.into()))?;
-    let text = app.records.upw_placement_notice(&crn, &appointment).await.map_err(|e| match e {
+    let text = services::upw::placement_notice(&app.stores, &crn, &appointment).await.map_err(|e| match e {
         // No such appointment, or not an unpaid work allocation: there is no notice to show.
-        UpwError::Invalid(m) => PageError(WebError::NotFound(m)),
+        UpwError::Invalid { message, .. } => PageError(WebError::NotFound(message)),
         UpwError::Store(e) => store_error(e),
     })?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
@@ -1075,7 +1078,7 @@ mod tests {
                     assert_eq!(got, *credited, "{f:?}: {source}");
                 }
                 Err(errors) => {
-                    let named: Vec<&str> = errors.iter().map(|e| e.field).collect();
+                    let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
                     assert_eq!(&named, fields, "{f:?}: {source}");
                     for e in &errors {
                         assert!(e.message.starts_with(&format!("{}:", e.field)), "{}", e.message);

@@ -6,11 +6,9 @@ use domain::calendar::business_days_between;
 use domain::case::uk_date;
 use domain::event::{CaseEvent, NewEvent, RecordedEvent};
 use domain::ids::Code;
-use domain::org::Organisation;
 use domain::projection::CaseSummary;
 use jiff::civil::Date;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
 /// Every case event type (the `type` tag of `CaseEvent`), in the order a case usually meets
@@ -288,54 +286,6 @@ pub struct Recorded {
     pub version: u64,
 }
 
-/// A responsible officer on the start page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OfficerRow {
-    pub code: Code,
-    /// The staff name, or the code when the organisation does not know the officer.
-    pub name: String,
-    pub team: Option<String>,
-    pub grade: Option<&'static str>,
-    pub active_cases: u64,
-}
-
-/// Officers with active cases, plus case-holding staff the organisation lists with none, by
-/// name: so a new officer with an empty caseload is still on the list.
-pub fn officers(counts: &BTreeMap<Code, u64>, org: &Organisation) -> Vec<OfficerRow> {
-    use domain::org::Grade;
-    let mut rows: BTreeMap<Code, OfficerRow> = BTreeMap::new();
-    // By code, so a provider's thousands of staff do not each walk its hundreds of teams.
-    let mut team_names: std::collections::HashMap<&Code, &domain::ids::Name> = std::collections::HashMap::new();
-    for t in &org.teams {
-        team_names.entry(&t.code).or_insert(&t.name);
-    }
-    for staff in org.staff.iter().filter(|s| s.grade != Grade::Spo || counts.contains_key(&s.code)) {
-        let team = team_names.get(&staff.team).map(|n| n.to_string());
-        rows.insert(
-            staff.code.clone(),
-            OfficerRow {
-                code: staff.code.clone(),
-                name: staff.name.to_string(),
-                team,
-                grade: Some(staff.grade.label()),
-                active_cases: counts.get(&staff.code).copied().unwrap_or(0),
-            },
-        );
-    }
-    for (code, n) in counts {
-        rows.entry(code.clone()).or_insert_with(|| OfficerRow {
-            code: code.clone(),
-            name: code.to_string(),
-            team: None,
-            grade: None,
-            active_cases: *n,
-        });
-    }
-    let mut rows: Vec<OfficerRow> = rows.into_values().collect();
-    rows.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.code.cmp(&b.code)));
-    rows
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -384,14 +334,6 @@ mod tests {
     fn labels_read_as_words() {
         assert_eq!(event_type_label("outcome_recorded"), "Outcome recorded");
         assert_eq!(event_type_label(""), "");
-    }
-
-    #[test]
-    fn officers_without_staff_records_are_listed_by_code() {
-        let counts: BTreeMap<Code, u64> = [(code("OFF2"), 3)].into_iter().collect();
-        let rows = officers(&counts, &Organisation::default());
-        assert_eq!(rows.len(), 1);
-        assert_eq!((rows[0].name.as_str(), rows[0].active_cases), ("OFF2", 3));
     }
 }
 

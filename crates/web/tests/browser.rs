@@ -145,7 +145,7 @@ async fn an_inspector_answers_a_sampled_case_and_the_findings_update() {
         by: domain::ids::Code::parse("HMI").unwrap(),
     };
     let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(8, as_of));
-    services::inspection::announce(&app.store, &announcement, &scheme).await.unwrap();
+    services::inspection::announce(&services::Stores::new(app.store.clone()), &announcement, &scheme).await.unwrap();
     let sampled: Vec<_> = app.store.inspection_cases(&id).await.unwrap().into_iter().map(|c| c.crn).collect();
     assert!(!sampled.is_empty());
     support::add_user(&app.store, "inspector", "inspector", "provider", None).await;
@@ -203,7 +203,7 @@ async fn an_inspector_answers_a_sampled_case_and_the_findings_update() {
 async fn unpaid_work_pages_pass_axe() {
     let Some(tools) = Tools::find() else { return };
     let app = start_app().await;
-    services::upw::seed_synthetic_projects(&app.store, 1, 2).await.unwrap();
+    services::upw::seed_synthetic_projects(&services::Stores::new(app.store.clone()), 1, 2).await.unwrap();
     support::add_user(&app.store, "upw", "upw_supervisor", "provider", None).await;
     let browser = Browser::start(&tools).await;
     app.sign_in(&browser, "upw").await;
@@ -317,7 +317,7 @@ async fn an_inspector_is_denied_a_case_outside_the_sample() {
         by: domain::ids::Code::parse("HMI").unwrap(),
     };
     let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(8, as_of));
-    services::inspection::announce(&app.store, &announcement, &scheme).await.unwrap();
+    services::inspection::announce(&services::Stores::new(app.store.clone()), &announcement, &scheme).await.unwrap();
     let sampled: Vec<_> = app.store.inspection_cases(&id).await.unwrap().into_iter().map(|c| c.crn).collect();
     support::add_user(&app.store, "inspector", "inspector", "provider", None).await;
     app.store.grant_cases("inspector", &sampled).await.unwrap();

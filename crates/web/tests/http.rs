@@ -100,7 +100,7 @@ async fn seeded() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("probity.db");
     let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-    store.bulk_load(&organisation(), std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
 
     let opened = date("2026-03-02");
     store.append(&crn_of("X000001"), 0, &example::opening("Ada", "Lovelace", opened, "OFF1", "TEAM1")).await.unwrap();

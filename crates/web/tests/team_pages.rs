@@ -115,7 +115,7 @@ fn case_events(
 
 async fn start() -> App {
     let (store, dir) = store::testing::sqlite().await;
-    store.bulk_load(&organisation(), std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
     let cases = [
         ("X000001", "Allocated", "2026-01-05", "CAM", "B2", RoshLevel::Medium, Some(("OFF1", "TEAM1"))),
         ("X000002", "Allocated", "2026-01-06", "CAM", "C1", RoshLevel::Low, Some(("OFF1", "TEAM1"))),

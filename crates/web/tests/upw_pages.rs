@@ -24,7 +24,7 @@ async fn start() -> App {
     let store = SqliteStore::open(dir.path().join("probity.db").to_str().unwrap()).await.unwrap();
     let opts = synth::GenerateOptions::new(200, 5, "2026-11-20".parse().unwrap());
     services::generate::generate(&store, &opts, &|_| {}).await.unwrap();
-    services::upw::seed_synthetic_projects(&store, 1, 2).await.unwrap();
+    services::upw::seed_synthetic_projects(&services::Stores::new(store.clone()), 1, 2).await.unwrap();
     add_user(&store, "upw", "upw_supervisor", "provider", None).await;
     add_user(&store, "manager", "area_manager", "provider", None).await;
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -8,20 +8,22 @@
 //!   version (`store::CaseStore::caseload_version`).
 //!
 //! The caseload page is the page officers open most; with both, an unchanged caseload costs
-//! one one-row query (the session and the caseload's version together: `auth::current`)
-//! instead of one per case and eight others.
+//! one one-row query (the session and the caseload's version together, read by the web's
+//! session check) instead of one per case and eight others.
+//!
+//! Both are held by `Stores`, so every use case of a process shares them.
 
-use crate::records::CaseRecords;
+use crate::access::OrgIndex;
 use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use domain::projection::CaseSummary;
-use services::access::OrgIndex;
 use std::collections::HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use store::StoreError;
 use store::auth::LimitedAccess;
+use store::{AccessStore, CaseStore};
 
 /// The organisation, the limited-access entries by case and the grants by user, as at
 /// `generation`.
@@ -43,7 +45,8 @@ impl SnapshotCache {
     /// A snapshot at least as new as `generation`: the kept one, or a fresh load.
     pub async fn at_least(
         &self,
-        records: &dyn CaseRecords,
+        cases: &(impl CaseStore + ?Sized),
+        access: &(impl AccessStore + ?Sized),
         generation: i64,
     ) -> Result<Arc<AccessSnapshot>, StoreError> {
         if let Some(kept) = self.kept()
@@ -53,8 +56,8 @@ impl SnapshotCache {
         }
         // The generation is read before the lists and the organisation, so the snapshot is
         // never older than the number it carries.
-        let lists = records.access_lists().await?;
-        let org = records.organisation().await?;
+        let lists = access.access_lists().await?;
+        let org = cases.organisation().await?;
         let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
         for e in lists.limits {
             limits.entry(e.crn.clone()).or_default().push(e);
@@ -102,13 +105,13 @@ impl CaseloadCache {
     /// caseload's version if the request has read it already (with its session).
     pub async fn caseload(
         &self,
-        records: &dyn CaseRecords,
+        store: &(impl CaseStore + ?Sized),
         officer: &Code,
         version: Option<i64>,
     ) -> Result<Arc<Vec<CaseSummary>>, StoreError> {
         let version = match version {
             Some(v) => v,
-            None => records.caseload_version(officer).await?,
+            None => store.caseload_version(officer).await?,
         };
         let tick = self.clock.fetch_add(1, Ordering::Relaxed);
         if let Some(hit) = self.read().get(officer)
@@ -119,7 +122,7 @@ impl CaseloadCache {
             return Ok(hit.cases.clone());
         }
         // Read after the version, so the cases are at least as new as the version kept.
-        let cases = Arc::new(records.caseload(officer).await?);
+        let cases = Arc::new(store.caseload(officer).await?);
         let mut kept = self.kept.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if kept.len() >= CASELOADS_KEPT && !kept.contains_key(officer) {
             let oldest = kept.iter().min_by_key(|(_, k)| k.used.load(Ordering::Relaxed)).map(|(code, _)| code.clone());

@@ -1,0 +1,167 @@
+//! What every page module shares: reading identifiers, dates and filters from a request
+//! (each refusal naming its field), and writing CSV. No page module imports another; what two
+//! of them need lives here.
+
+use crate::error::WebError;
+use crate::view::{Caseload, EVENT_TYPES};
+use domain::ids::{Code, Crn};
+use jiff::civil::Date;
+use services::FieldProblem;
+
+pub fn parse_crn(raw: &str) -> Result<Crn, WebError> {
+    Ok(Crn::parse(raw)?)
+}
+
+pub fn parse_officer(raw: &str) -> Result<Code, WebError> {
+    Code::parse(raw).map_err(|e| WebError::bad_request("code", e.to_string()))
+}
+
+/// The `?type=` filter: empty means every event; otherwise it must be an event type.
+pub fn parse_event_type(raw: Option<&str>) -> Result<Option<&str>, WebError> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) if EVENT_TYPES.contains(&t) => Ok(Some(t)),
+        Some(t) => Err(WebError::bad_request(
+            "type",
+            format!("type: `{t}` is not an event type (one of {})", EVENT_TYPES.join(", ")),
+        )),
+    }
+}
+
+/// The `?on=` date: absent or empty means today by the server's clock; otherwise it must be
+/// a calendar date written `YYYY-MM-DD`.
+pub fn parse_on(raw: Option<&str>) -> Result<Option<Date>, WebError> {
+    parse_date_field(raw, "on")
+}
+
+/// An optional date written `YYYY-MM-DD` (as `?on=`), its errors naming `field`.
+pub fn parse_date_field(raw: Option<&str>, field: &'static str) -> Result<Option<Date>, WebError> {
+    let raw = match raw.map(str::trim) {
+        None | Some("") => return Ok(None),
+        Some(r) => r,
+    };
+    let bad = |why: &str| WebError::bad_request(field, format!("{field}: `{raw}` {why}"));
+    let shaped = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shaped {
+        return Err(bad("is not a date written YYYY-MM-DD (e.g. 2026-04-13)"));
+    }
+    raw.parse::<Date>().map(Some).map_err(|_| bad("is not a calendar date"))
+}
+
+/// The first of a query's problems, for a response that can name one field (the API, a
+/// download); a page shows them all.
+pub fn first_problem(problems: Vec<FieldProblem>) -> WebError {
+    match problems.into_iter().next() {
+        Some(p) => WebError::bad_request(p.field, p.message),
+        None => WebError::bad_request("query", "query: not valid"),
+    }
+}
+
+/// A code of an organisation's place or member of staff from a path, its error naming `field`.
+pub fn parse_code(field: &'static str, raw: &str) -> Result<Code, WebError> {
+    Code::parse(raw).map_err(|e| WebError::bad_request(field, e.to_string()))
+}
+
+/// The timeline's filters (`?type=`, `?from=`, `?to=`), checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimelineFilter {
+    pub event_type: Option<String>,
+    /// The first and last UK dates on which the events happened, both included.
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+/// Checks the timeline's filters: every bad one, each naming its field, or the filter.
+pub fn parse_timeline_filter(
+    event_type: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<TimelineFilter, Vec<WebError>> {
+    let mut errors = Vec::new();
+    let event_type = match event_type.map(str::trim) {
+        None | Some("") => None,
+        Some(t) if EVENT_TYPES.contains(&t) => Some(t.to_owned()),
+        Some(t) => {
+            let why = format!("type: `{t}` is not an event type: choose one from the list");
+            errors.push(WebError::bad_request("type", why));
+            None
+        }
+    };
+    let from = parse_date_field(from, "from").map_err(|e| errors.push(e)).ok().flatten();
+    let to = parse_date_field(to, "to").map_err(|e| errors.push(e)).ok().flatten();
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        errors.push(WebError::bad_request("to", format!("to: {t} is before the from date {f}")));
+    }
+    if errors.is_empty() { Ok(TimelineFilter { event_type, from, to }) } else { Err(errors) }
+}
+
+/// The events that pass the filter, oldest first. Dates are the UK dates the events happened.
+pub fn filter_timeline<'a>(
+    events: &'a [domain::event::RecordedEvent],
+    filter: &TimelineFilter,
+) -> Vec<&'a domain::event::RecordedEvent> {
+    events
+        .iter()
+        .filter(|e| filter.event_type.as_deref().is_none_or(|t| e.event.event_type() == t))
+        .filter(|e| {
+            let on = domain::case::uk_date(e.occurred_at);
+            filter.from.is_none_or(|f| on >= f) && filter.to.is_none_or(|t| on <= t)
+        })
+        .collect()
+}
+
+/// A CSV cell, quoted when needed, and defused when a spreadsheet would run it as a formula.
+pub fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) { format!("'{v}") } else { v.to_owned() };
+    if v.contains([',', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+}
+
+/// An officer's caseload as CSV, with exactly the cases the caseload page shows this user.
+pub fn caseload_csv(caseload: &Caseload) -> String {
+    let mut out = String::from("crn,first_name,family_name,rosh,contact_due_by,overdue\n");
+    for c in &caseload.cases {
+        let cells = [
+            c.crn.to_string(),
+            c.first_name.clone(),
+            c.family_name.clone(),
+            c.rosh.map(|r| r.label().to_owned()).unwrap_or_default(),
+            c.contact_due_by.map(|d| d.to_string()).unwrap_or_default(),
+            c.overdue.to_string(),
+        ];
+        let cells: Vec<String> = cells.iter().map(|v| csv_cell(v)).collect();
+        out.push_str(&cells.join(","));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_is_an_iso_calendar_date_or_nothing() {
+        let date = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(parse_on(None), Ok(None));
+        assert_eq!(parse_on(Some("")), Ok(None), "an empty value means today, as `?type=` means every type");
+        assert_eq!(parse_on(Some("2026-04-13")), Ok(Some(date("2026-04-13"))));
+        assert_eq!(parse_on(Some(" 2024-02-29 ")), Ok(Some(date("2024-02-29"))), "a leap day");
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "13/04/2026",
+            "20260413",
+            "2026-4-13",
+            "2026-04-13T10:00",
+            "today",
+            "+2026-04-1",
+        ] {
+            let e = parse_on(Some(bad)).unwrap_err();
+            assert_eq!(e.field(), Some("on"), "{bad}");
+            assert!(e.message().contains(bad), "{bad}: {}", e.message());
+        }
+    }
+}
