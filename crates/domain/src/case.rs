@@ -1,121 +1,27 @@
-//! The state of one case, folded from its events, and the rules that decide whether a new
-//! event may be appended to it.
+//! How a case's state folds from its events: [`CaseState::fold`] and [`CaseState::apply`], the
+//! single gate that decides whether an event may be appended.
+//!
+//! The state itself and the records it composes are in `state`, below the rules; `apply`
+//! hands each event to its concern (the core record here, the practice rules in
+//! `practice::*`, `unpaid_work`, `reoffending`), which checks everything before it changes
+//! anything, so a refused event leaves the state as it was.
 
-use crate::assessment::{Assessment, RoshLevel};
+use crate::assessment::Assessment;
 use crate::contact::{Appointment, Outcome};
-use crate::event::{CaseEvent, RecordedEvent, SentenceOutcome};
-use crate::ids::{Code, Crn, LocalId};
+use crate::event::{CaseEvent, RecordedEvent};
+use crate::ids::{Crn, LocalId};
 use crate::person::PersonDetails;
 use crate::plan::Objective;
-use crate::practice::allocation::{AllocationRecord, Provider, check_evidence, provider_for};
-use crate::practice::state::{PracticeState, apply_practice_event};
-use crate::practice::tiering::{CaseTier, Mappa};
-use crate::sentence::{Sentence, SentenceKind, SupervisionPhase};
-use crate::tier::{Registration, V3Tier};
+use crate::practice::reviews::{ReviewTrigger, TriggerRecord};
+use crate::practice::{
+    allocation, enforcement, interventions, oversight, plan_gaps, rar, reviews, safeguarding, tiering,
+};
+use crate::sentence::{Sentence, SentenceKind, SentenceOutcome};
+use crate::state::reject;
+pub use crate::state::{Allocation, AppointmentRecord, CaseState, Rejected, SentenceRecord, uk_date};
 use jiff::civil::Date;
-use jiff::{Timestamp, tz::TimeZone};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
-
-/// Why an event cannot be appended to a case in its current state.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{field}: {problem}")]
-pub struct Rejected {
-    pub field: &'static str,
-    pub problem: String,
-}
-
-fn reject<T>(field: &'static str, problem: impl Into<String>) -> Result<T, Rejected> {
-    Err(Rejected { field, problem: problem.into() })
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SentenceRecord {
-    pub sentence: Sentence,
-    pub released_on: Option<Date>,
-    pub ended: Option<(Date, SentenceOutcome)>,
-}
-
-impl SentenceRecord {
-    pub fn is_active(&self) -> bool {
-        self.ended.is_none()
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Allocation {
-    pub officer: Code,
-    pub team: Code,
-    pub since: Date,
-    /// The senior probation officer's evidence, with the tier and RoSH at allocation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record: Option<AllocationRecord>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AppointmentRecord {
-    pub appointment: Appointment,
-    pub outcome: Option<Outcome>,
-}
-
-/// Everything known about a case now, folded from its events in order.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaseState {
-    pub crn: Crn,
-    pub version: u64,
-    pub person: Option<PersonDetails>,
-    pub sentences: Vec<SentenceRecord>,
-    pub officer: Option<Allocation>,
-    /// How many responsible officers the case has had.
-    pub officer_count: u32,
-    pub assessment: Option<Assessment>,
-    pub objectives: Vec<Objective>,
-    pub appointments: Vec<AppointmentRecord>,
-    /// Active registrations the tiering models read (docs/rules/tiering.md#13-registrations).
-    #[serde(default)]
-    pub registrations: BTreeSet<Registration>,
-    #[serde(default)]
-    pub mappa: Option<Mappa>,
-    /// The tier from the last `TierCalculated` event (`practice::tiering`).
-    #[serde(default)]
-    pub tier: Option<CaseTier>,
-    /// What the practice rules (contact, enforcement, plan gaps) need beyond the above.
-    #[serde(default)]
-    pub practice: PracticeState,
-    /// Unpaid work needs and timesheets (`unpaid_work`).
-    #[serde(default)]
-    pub unpaid_work: crate::unpaid_work::UnpaidWorkRecord,
-}
-
-/// The UK civil date of an instant, for date-based rules.
-pub fn uk_date(t: Timestamp) -> Date {
-    // Looked up once: the fold calls this for every event. The bundled tz database always
-    // has Europe/London, so the UTC fallback never happens in practice.
-    static LONDON: std::sync::LazyLock<TimeZone> =
-        std::sync::LazyLock::new(|| TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC));
-    LONDON.to_datetime(t).date()
-}
 
 impl CaseState {
-    pub fn new(crn: Crn) -> Self {
-        Self {
-            crn,
-            version: 0,
-            person: None,
-            sentences: Vec::new(),
-            officer: None,
-            officer_count: 0,
-            assessment: None,
-            objectives: Vec::new(),
-            appointments: Vec::new(),
-            registrations: BTreeSet::new(),
-            mappa: None,
-            tier: None,
-            practice: PracticeState::default(),
-            unpaid_work: Default::default(),
-        }
-    }
-
     /// Folds a whole stream. Events in the log were checked when appended, so a failure here
     /// means the log itself is damaged.
     pub fn fold<'a>(crn: Crn, events: impl IntoIterator<Item = &'a RecordedEvent>) -> Result<Self, Rejected> {
@@ -126,197 +32,77 @@ impl CaseState {
         Ok(state)
     }
 
-    fn sentence_mut(&mut self, id: &LocalId) -> Result<&mut SentenceRecord, Rejected> {
-        match self.sentences.iter_mut().find(|s| &s.sentence.id == id) {
-            Some(s) => Ok(s),
-            None => reject("sentence", format!("no sentence {id} on this case")),
-        }
-    }
-
     /// Applies one event that occurred on `on`, refusing it if the case's state does not
     /// allow it. On error the state is unchanged.
     pub fn apply(&mut self, event: &CaseEvent, on: Date) -> Result<(), Rejected> {
         if self.person.is_none() && !matches!(event, CaseEvent::PersonRegistered { .. }) {
             return reject("type", "the first event of a case must register the person");
         }
+        // The one dispatch: each event goes to the concern that owns it.
         match event {
-            CaseEvent::WarningLetterIssued { .. }
-            | CaseEvent::EnforcementExceptionRecorded { .. }
-            | CaseEvent::BreachReferred { .. }
-            | CaseEvent::BreachPackCompleted { .. }
-            | CaseEvent::BreachResolved { .. }
-            | CaseEvent::RecallRecommended { .. }
-            | CaseEvent::RecallDecided { .. }
-            | CaseEvent::PlanGapReasonRecorded { .. }
-            | CaseEvent::ReviewTriggered { .. }
-            | CaseEvent::ReviewCompleted { .. }
-            | CaseEvent::SafeguardingInView { .. }
-            | CaseEvent::SafeguardingCheckRequested { .. }
-            | CaseEvent::SafeguardingCheckChased { .. }
-            | CaseEvent::SafeguardingResponseReceived { .. }
-            | CaseEvent::InterventionReferred { .. }
-            | CaseEvent::ReferralAccepted { .. }
-            | CaseEvent::ReferralStarted { .. }
-            | CaseEvent::ReferralClosed { .. }
-            | CaseEvent::ReferralOutcomesRecorded { .. }
-            | CaseEvent::OversightRecorded { .. }
-            | CaseEvent::OversightActionCompleted { .. } => {
-                let handled = apply_practice_event(self, event, on)?;
-                debug_assert!(handled, "every practice event is handled by the practice gate");
-            }
-            CaseEvent::PersonRegistered { person } => {
-                if self.person.is_some() {
-                    return reject("type", "the person is already registered");
-                }
-                self.person = Some(person.clone());
-            }
+            CaseEvent::PersonRegistered { person } => self.register_person(person)?,
             CaseEvent::PersonalDetailsUpdated { person } => self.person = Some(person.clone()),
-            // Nothing in the case's state reads a reoffence; it is checked and kept in the log.
-            CaseEvent::ReoffenceProven { offence_date, proven_on, disposal, court } => {
-                crate::reoffending::check_reoffence(self, *offence_date, *proven_on, *disposal, court.as_ref(), on)?;
-            }
-            CaseEvent::SentenceImposed { sentence } => {
-                sentence.validate().map_err(|e| Rejected { field: e.field, problem: e.problem })?;
-                if self.sentences.iter().any(|s| s.sentence.id == sentence.id) {
-                    return reject("sentence.id", format!("sentence {} already exists", sentence.id));
-                }
-                self.sentences.push(SentenceRecord { sentence: sentence.clone(), released_on: None, ended: None });
-            }
-            CaseEvent::ReleasedFromCustody { sentence, on } => {
-                let s = self.sentence_mut(sentence)?;
-                if s.sentence.kind != SentenceKind::Custodial {
-                    return reject("sentence", "only a custodial sentence has a release");
-                }
-                if s.released_on.is_some() {
-                    return reject("sentence", "already released on this sentence");
-                }
-                if *on < s.sentence.sentence_date {
-                    return reject("on", "release cannot precede the sentence");
-                }
-                s.released_on = Some(*on);
-            }
-            CaseEvent::SentenceEnded { sentence, on, outcome } => {
-                let s = self.sentence_mut(sentence)?;
-                if s.ended.is_some() {
-                    return reject("sentence", "the sentence has already ended");
-                }
-                if *on < s.sentence.sentence_date {
-                    return reject("on", "a sentence cannot end before it was imposed");
-                }
-                s.ended = Some((*on, *outcome));
+            CaseEvent::SentenceImposed { sentence } => self.impose_sentence(sentence)?,
+            CaseEvent::ReleasedFromCustody { sentence, on: released } => self.release(sentence, *released)?,
+            CaseEvent::SentenceEnded { sentence, on: ended, outcome } => {
+                self.end_sentence(sentence, *ended, *outcome)?;
             }
             CaseEvent::OfficerAllocated { officer, team, evidence, .. } => {
-                if self.officer.as_ref().is_some_and(|a| &a.officer == officer) {
-                    return reject("officer", format!("{officer} is already the responsible officer"));
-                }
-                let record = match evidence {
-                    Some(e) => Some(check_evidence(self, e).map_err(|(field, problem)| Rejected { field, problem })?),
-                    None => None,
-                };
-                self.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on, record });
-                self.officer_count += 1;
-                self.practice.first_allocated_on.get_or_insert(on);
+                allocation::allocate(self, officer, team, evidence.as_ref(), on)?;
             }
-            CaseEvent::AssessmentCompleted { assessment } => {
-                if self.assessment.as_ref().is_some_and(|a| a.id == assessment.id) {
-                    return reject("assessment.id", "this assessment is already recorded");
-                }
-                let previous = self.rosh();
-                self.assessment = Some(assessment.clone());
-                self.note_provider(on);
-                // A change of overall RoSH triggers a review (practice::reviews).
-                if previous.is_some() && previous != self.rosh() {
-                    self.practice.reviews.triggers.push(crate::practice::reviews::TriggerRecord {
-                        trigger: crate::practice::reviews::ReviewTrigger::RiskChange,
-                        on: assessment.completed_on,
-                        note: None,
-                        derived: true,
-                    });
-                }
-            }
-            CaseEvent::RegistrationAdded { registration } => {
-                if !self.registrations.insert(*registration) {
-                    return reject(
-                        "registration",
-                        format!(
-                            "{} is already registered",
-                            crate::practice::tiering::registration_label(*registration)
-                        ),
-                    );
-                }
-            }
-            CaseEvent::RegistrationRemoved { registration } => {
-                if !self.registrations.remove(registration) {
-                    return reject(
-                        "registration",
-                        format!(
-                            "{} is not registered on this case",
-                            crate::practice::tiering::registration_label(*registration)
-                        ),
-                    );
-                }
-            }
-            CaseEvent::MappaSet { category, level } => {
-                let Some(category) = category else {
-                    let problem =
-                        if level.is_some() { "a MAPPA level needs a category" } else { "MAPPA needs a category" };
-                    return reject("category", problem);
-                };
-                self.mappa = Some(Mappa { category: *category, level: *level });
-                self.note_provider(on);
-            }
-            CaseEvent::MappaEnded { .. } => {
-                if self.mappa.take().is_none() {
-                    return reject("type", "the case has no MAPPA registration to end");
-                }
-                self.note_provider(on);
-            }
+            CaseEvent::EscalatedToNps { on: escalated, .. } => allocation::escalate(self, *escalated)?,
+            CaseEvent::AssessmentCompleted { assessment } => self.record_assessment(assessment, on)?,
+            CaseEvent::RegistrationAdded { registration } => tiering::add_registration(self, *registration)?,
+            CaseEvent::RegistrationRemoved { registration } => tiering::remove_registration(self, *registration)?,
+            CaseEvent::MappaSet { category, level } => tiering::set_mappa(self, *category, *level, on)?,
+            CaseEvent::MappaEnded { .. } => tiering::end_mappa(self, on)?,
             CaseEvent::TierCalculated { legacy, v3, provisional, because, .. } => {
-                if *provisional && !matches!(v3, V3Tier::Level(_)) {
-                    return reject(
-                        "provisional",
-                        format!("a {v3} tier is never provisional (docs/rules/tiering.md#33-provisional-flag)"),
-                    );
-                }
-                if because.is_empty() {
-                    return reject("because", "name what prompted the tier calculation");
-                }
-                self.tier = Some(CaseTier { legacy: *legacy, v3: *v3, provisional: *provisional, on });
+                tiering::record_tier(self, *legacy, *v3, *provisional, because, on)?;
             }
-            CaseEvent::EscalatedToNps { on: escalated, .. } => {
-                if self.practice.escalated_on.is_some() {
-                    return reject("type", "the case has already been escalated to the NPS");
-                }
-                if self.current_sentence().is_none() {
-                    return reject("type", "no active sentence to escalate");
-                }
-                self.practice.escalated_on = Some(*escalated);
+            CaseEvent::ObjectiveAgreed { objective } => self.agree_objective(objective, on)?,
+            CaseEvent::AppointmentBooked { appointment } => self.book_appointment(appointment)?,
+            CaseEvent::OutcomeRecorded { appointment, outcome, .. } => {
+                self.record_outcome(appointment, *outcome, on)?;
             }
-            CaseEvent::ObjectiveAgreed { objective } => {
-                if self.objectives.iter().any(|o| o.id == objective.id) {
-                    return reject("objective.id", format!("objective {} already exists", objective.id));
-                }
-                let assessed: Vec<_> = self.assessment.iter().flat_map(|a| a.offending_related_needs()).collect();
-                if let Some(n) = objective.needs.iter().find(|n| !assessed.contains(n)) {
-                    return reject(
-                        "objective.needs",
-                        format!("{} is not an assessed need on the latest assessment", n.label()),
-                    );
-                }
-                self.objectives.push(objective.clone());
-                self.practice.objectives_agreed_on.push((objective.id.clone(), on));
+            CaseEvent::WarningLetterIssued { appointment, on: issued, response_due } => {
+                enforcement::issue_warning(self, appointment, *issued, *response_due)?;
             }
-            CaseEvent::AppointmentBooked { appointment } => {
-                if self.appointments.iter().any(|a| a.appointment.id == appointment.id) {
-                    return reject("appointment.id", format!("appointment {} already exists", appointment.id));
-                }
-                if let Some(req) = &appointment.requirement
-                    && !self.sentences.iter().any(|s| s.sentence.requirements.iter().any(|r| &r.id == req))
-                {
-                    return reject("appointment.requirement", format!("no requirement {req} on this case"));
-                }
-                crate::practice::rar::check_booking(self, appointment)?;
-                self.appointments.push(AppointmentRecord { appointment: appointment.clone(), outcome: None });
+            CaseEvent::EnforcementExceptionRecorded { appointment, reason, by_manager } => {
+                enforcement::record_exception(self, appointment, reason, by_manager, on)?;
+            }
+            CaseEvent::BreachReferred { failures, reason, pack } => {
+                enforcement::refer_breach(self, failures, reason.as_ref(), *pack, on)?;
+            }
+            CaseEvent::BreachPackCompleted { pack } => enforcement::complete_breach_pack(self, *pack, on)?,
+            CaseEvent::BreachResolved { on: resolved, outcome } => {
+                enforcement::resolve_breach(self, *resolved, *outcome)?;
+            }
+            CaseEvent::RecallRecommended { kind, reasons, alternatives_tried, failures } => {
+                enforcement::recommend_recall(self, *kind, reasons, alternatives_tried, failures, on)?;
+            }
+            CaseEvent::RecallDecided { by_manager, decision, .. } => {
+                enforcement::decide_recall(self, by_manager, *decision, on)?;
+            }
+            CaseEvent::PlanGapReasonRecorded { subject, reason } => {
+                plan_gaps::record_gap_reason(self, *subject, reason, on)?;
+            }
+            CaseEvent::ReviewTriggered { trigger, on: triggered, note } => {
+                reviews::trigger_review(self, *trigger, *triggered, note.as_ref())?;
+            }
+            CaseEvent::ReviewCompleted { on: reviewed, triggers_addressed } => {
+                reviews::complete_review(self, *reviewed, triggers_addressed.as_deref())?;
+            }
+            CaseEvent::SafeguardingInView { children, domestic_abuse } => {
+                self.practice.safeguarding.declare(*children, *domestic_abuse, on);
+            }
+            CaseEvent::SafeguardingCheckRequested { agency, local_authority, on: requested } => {
+                safeguarding::request_check(self, *agency, local_authority, *requested)?;
+            }
+            CaseEvent::SafeguardingCheckChased { agency, on: chased } => {
+                safeguarding::chase_check(self, *agency, *chased)?;
+            }
+            CaseEvent::SafeguardingResponseReceived { agency, on: answered, outcome } => {
+                safeguarding::record_response(self, *agency, *answered, outcome)?;
             }
             CaseEvent::UnpaidWorkNeedsRecorded { requirement, needs } => {
                 crate::unpaid_work::record_needs(self, requirement, needs)?;
@@ -324,79 +110,135 @@ impl CaseState {
             CaseEvent::UnpaidWorkTimeRecorded { appointment, timesheet } => {
                 crate::unpaid_work::record_time(self, appointment, timesheet)?;
             }
-            CaseEvent::OutcomeRecorded { appointment, outcome, .. } => {
-                match self.appointments.iter_mut().find(|a| &a.appointment.id == appointment) {
-                    Some(a) => {
-                        a.outcome = Some(*outcome);
-                        let held_on = a.appointment.at.date();
-                        self.practice.enforcement.outcome_changed(appointment, held_on, outcome.is_enforceable(), on);
-                    }
-                    None => return reject("appointment", format!("no appointment {appointment} on this case")),
-                }
+            CaseEvent::InterventionReferred { referral, service, objectives, needs, on: referred } => {
+                interventions::refer(self, referral, service, objectives, needs, *referred)?;
+            }
+            CaseEvent::ReferralAccepted { referral, on: accepted } => interventions::accept(self, referral, *accepted)?,
+            CaseEvent::ReferralStarted { referral, on: started } => interventions::start(self, referral, *started)?,
+            CaseEvent::ReferralClosed { referral, on: closed, closure, reason } => {
+                interventions::close(self, referral, *closure, reason.as_ref(), *closed)?;
+            }
+            CaseEvent::ReferralOutcomesRecorded { referral, outcomes } => {
+                interventions::record_outcomes(self, referral, outcomes)?;
+            }
+            CaseEvent::OversightRecorded { oversight, by_manager, reviewed, judgement, actions } => {
+                oversight::record(self, oversight, by_manager, reviewed, *judgement, actions, on)?;
+            }
+            CaseEvent::OversightActionCompleted { action, on: completed } => {
+                oversight::complete(self, action, *completed)?;
+            }
+            // Nothing in the case's state reads a reoffence; it is checked and kept in the log.
+            CaseEvent::ReoffenceProven { offence_date, proven_on, disposal, court } => {
+                crate::reoffending::check_reoffence(self, *offence_date, *proven_on, *disposal, court.as_ref(), on)?;
             }
         }
         self.version += 1;
         Ok(())
     }
 
-    /// Keeps the date the case came to belong with the NPS (RoSH high or above, or MAPPA),
-    /// so the worklist can ask for the escalation until it is recorded.
-    fn note_provider(&mut self, on: Date) {
-        match provider_for(self.rosh(), self.mappa) {
-            Provider::Nps => {
-                self.practice.nps_required_since.get_or_insert(on);
-            }
-            Provider::Crc => self.practice.nps_required_since = None,
+    // The core record's own concerns: the person, sentences, assessment, plan and contact.
+
+    fn register_person(&mut self, person: &PersonDetails) -> Result<(), Rejected> {
+        if self.person.is_some() {
+            return reject("type", "the person is already registered");
         }
+        self.person = Some(person.clone());
+        Ok(())
     }
 
-    /// The sentence being supervised now: the latest active one.
-    pub fn current_sentence(&self) -> Option<&SentenceRecord> {
-        self.sentences.iter().rev().find(|s| s.is_active())
+    fn impose_sentence(&mut self, sentence: &Sentence) -> Result<(), Rejected> {
+        sentence.validate().map_err(|e| Rejected { field: e.field, problem: e.problem })?;
+        if self.sentences.iter().any(|s| s.sentence.id == sentence.id) {
+            return reject("sentence.id", format!("sentence {} already exists", sentence.id));
+        }
+        self.sentences.push(SentenceRecord { sentence: sentence.clone(), released_on: None, ended: None });
+        Ok(())
     }
 
-    pub fn is_active(&self) -> bool {
-        self.current_sentence().is_some()
+    fn release(&mut self, sentence: &LocalId, on: Date) -> Result<(), Rejected> {
+        let s = self.sentence_mut(sentence)?;
+        if s.sentence.kind != SentenceKind::Custodial {
+            return reject("sentence", "only a custodial sentence has a release");
+        }
+        if s.released_on.is_some() {
+            return reject("sentence", "already released on this sentence");
+        }
+        if on < s.sentence.sentence_date {
+            return reject("on", "release cannot precede the sentence");
+        }
+        s.released_on = Some(on);
+        Ok(())
     }
 
-    pub fn rosh(&self) -> Option<RoshLevel> {
-        self.assessment.as_ref().and_then(Assessment::overall_rosh)
+    fn end_sentence(&mut self, sentence: &LocalId, on: Date, outcome: SentenceOutcome) -> Result<(), Rejected> {
+        let s = self.sentence_mut(sentence)?;
+        if s.ended.is_some() {
+            return reject("sentence", "the sentence has already ended");
+        }
+        if on < s.sentence.sentence_date {
+            return reject("on", "a sentence cannot end before it was imposed");
+        }
+        s.ended = Some((on, outcome));
+        Ok(())
     }
 
-    /// The last attended face-to-face contact.
-    pub fn last_face_to_face(&self) -> Option<Date> {
-        self.appointments
-            .iter()
-            .filter(|a| a.appointment.kind.is_face_to_face() && a.outcome.is_some_and(Outcome::attended))
-            .map(|a| a.appointment.at.date())
-            .max()
+    fn record_assessment(&mut self, assessment: &Assessment, on: Date) -> Result<(), Rejected> {
+        if self.assessment.as_ref().is_some_and(|a| a.id == assessment.id) {
+            return reject("assessment.id", "this assessment is already recorded");
+        }
+        let previous = self.rosh();
+        self.assessment = Some(assessment.clone());
+        allocation::note_provider(self, on);
+        // A change of overall RoSH triggers a review (practice::reviews).
+        if previous.is_some() && previous != self.rosh() {
+            self.practice.reviews.triggers.push(TriggerRecord {
+                trigger: ReviewTrigger::RiskChange,
+                on: assessment.completed_on,
+                note: None,
+                derived: true,
+            });
+        }
+        Ok(())
     }
 
-    /// The earliest appointment still waiting for an outcome.
-    pub fn next_appointment(&self) -> Option<&Appointment> {
-        self.appointments.iter().filter(|a| a.outcome.is_none()).map(|a| &a.appointment).min_by_key(|a| a.at)
+    fn agree_objective(&mut self, objective: &Objective, on: Date) -> Result<(), Rejected> {
+        if self.objectives.iter().any(|o| o.id == objective.id) {
+            return reject("objective.id", format!("objective {} already exists", objective.id));
+        }
+        let assessed: Vec<_> = self.assessment.iter().flat_map(|a| a.offending_related_needs()).collect();
+        if let Some(n) = objective.needs.iter().find(|n| !assessed.contains(n)) {
+            return reject(
+                "objective.needs",
+                format!("{} is not an assessed need on the latest assessment", n.label()),
+            );
+        }
+        self.objectives.push(objective.clone());
+        self.practice.objectives_agreed_on.push((objective.id.clone(), on));
+        Ok(())
     }
 
-    /// The date by which the next face-to-face contact must happen, or `None` when none is
-    /// required (no active sentence, or in custody): the first appointment deadline until
-    /// the person has been seen, then the contact frequency table. The same rules drive the
-    /// worklist (`practice::contact`), so the caseload page and the worklist agree.
-    pub fn contact_due_by(&self) -> Option<Date> {
-        crate::practice::contact::next_face_to_face_due(self)
-            .or_else(|| crate::practice::contact::first_appointment_due(self))
+    fn book_appointment(&mut self, appointment: &Appointment) -> Result<(), Rejected> {
+        if self.appointments.iter().any(|a| a.appointment.id == appointment.id) {
+            return reject("appointment.id", format!("appointment {} already exists", appointment.id));
+        }
+        if let Some(req) = &appointment.requirement
+            && !self.sentences.iter().any(|s| s.sentence.requirements.iter().any(|r| &r.id == req))
+        {
+            return reject("appointment.requirement", format!("no requirement {req} on this case"));
+        }
+        rar::check_booking(self, appointment)?;
+        self.appointments.push(AppointmentRecord { appointment: appointment.clone(), outcome: None });
+        Ok(())
     }
 
-    /// The supervision phase on a date.
-    pub fn phase_on(&self, on: Date) -> Option<SupervisionPhase> {
-        let current = self.current_sentence()?;
-        current.sentence.phase_on(on, current.released_on).or(Some(
-            if current.sentence.kind == SentenceKind::Custodial && current.released_on.is_none() {
-                SupervisionPhase::Custody
-            } else if current.sentence.kind == SentenceKind::Custodial {
-                SupervisionPhase::Licence
-            } else {
-                SupervisionPhase::Community
-            },
-        ))
+    /// Recording an outcome again corrects it; enforcement keeps its failures in step.
+    fn record_outcome(&mut self, appointment: &LocalId, outcome: Outcome, on: Date) -> Result<(), Rejected> {
+        let Some(a) = self.appointments.iter_mut().find(|a| &a.appointment.id == appointment) else {
+            return reject("appointment", format!("no appointment {appointment} on this case"));
+        };
+        a.outcome = Some(outcome);
+        let held_on = a.appointment.at.date();
+        self.practice.enforcement.outcome_changed(appointment, held_on, outcome.is_enforceable(), on);
+        Ok(())
     }
 }

@@ -7,48 +7,23 @@ use crate::contact::{Appointment, Outcome};
 use crate::ids::{Code, Crn, LocalId, Note};
 use crate::person::PersonDetails;
 use crate::plan::Objective;
-use crate::practice::allocation::AllocationEvidence;
-use crate::practice::enforcement::{BreachOutcome, BreachPack, RecallAlternative, RecallKind, RecallReason};
-use crate::practice::interventions::{Closure, ObjectiveOutcome};
-use crate::practice::oversight::{Judgement, OversightAction};
-use crate::practice::plan_gaps::PlanSubject;
-use crate::practice::reviews::ReviewTrigger;
-use crate::practice::safeguarding::Agency;
-use crate::practice::tiering::{MissingInput, TierFactor};
 use crate::sentence::Sentence;
+pub use crate::sentence::SentenceOutcome;
+// Payload types sit beside the records their concern keeps, below the rules that read them.
+use crate::state::allocation::AllocationEvidence;
+use crate::state::enforcement::{BreachOutcome, BreachPack, RecallAlternative, RecallKind, RecallReason};
+use crate::state::interventions::{Closure, ObjectiveOutcome};
+use crate::state::oversight::{Judgement, OversightAction};
+use crate::state::plan_gaps::PlanSubject;
+use crate::state::reoffending::Disposal;
+use crate::state::reviews::ReviewTrigger;
+use crate::state::safeguarding::Agency;
+use crate::state::tiering::{MissingInput, TierFactor, registration_label};
+use crate::state::unpaid_work::{Timesheet, UnpaidWorkNeeds};
 use crate::tier::{LegacyTier, MappaCategory, MappaLevel, Registration, V3Tier};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-
-/// How a sentence ended. Completion rates count `Completed` and `EarlyTerminationGoodProgress`
-/// as successful (docs/rules/practice.md#performance-measures).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SentenceOutcome {
-    Completed,
-    EarlyTerminationGoodProgress,
-    RevokedForBreach,
-    RevokedForNewOffence,
-    /// Licence revoked and the person recalled to custody.
-    Recalled,
-    Died,
-    TransferredOut,
-}
-
-impl SentenceOutcome {
-    /// Whether the ending counts in the completion measure at all, and if so whether it was a
-    /// success. Deaths and transfers out are neither.
-    pub fn completion(self) -> Option<bool> {
-        match self {
-            SentenceOutcome::Completed | SentenceOutcome::EarlyTerminationGoodProgress => Some(true),
-            SentenceOutcome::RevokedForBreach | SentenceOutcome::RevokedForNewOffence | SentenceOutcome::Recalled => {
-                Some(false)
-            }
-            SentenceOutcome::Died | SentenceOutcome::TransferredOut => None,
-        }
-    }
-}
 
 /// Why a responsible officer was (re)allocated; continuity of officer is measured from these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -244,12 +219,12 @@ pub enum CaseEvent {
     /// singleton placement); replaces the previous record for the requirement.
     UnpaidWorkNeedsRecorded {
         requirement: LocalId,
-        needs: crate::unpaid_work::UnpaidWorkNeeds,
+        needs: UnpaidWorkNeeds,
     },
     /// The supervisor's timesheet for an attended unpaid work session, made on the day.
     UnpaidWorkTimeRecorded {
         appointment: LocalId,
-        timesheet: crate::unpaid_work::Timesheet,
+        timesheet: Timesheet,
     },
     /// A referral to a rate-card service, linked to sentence plan objectives and the needs
     /// they address (docs/rules/practice.md#interventions and docs/rules/practice.md#sentence-plans).
@@ -303,7 +278,7 @@ pub enum CaseEvent {
     ReoffenceProven {
         offence_date: Date,
         proven_on: Date,
-        disposal: crate::reoffending::Disposal,
+        disposal: Disposal,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         court: Option<crate::ids::Name>,
     },
@@ -400,10 +375,10 @@ impl CaseEvent {
                 None => "Assessment completed".into(),
             },
             CaseEvent::RegistrationAdded { registration } => {
-                format!("Registered: {}", crate::practice::tiering::registration_label(*registration))
+                format!("Registered: {}", registration_label(*registration))
             }
             CaseEvent::RegistrationRemoved { registration } => {
-                format!("Registration removed: {}", crate::practice::tiering::registration_label(*registration))
+                format!("Registration removed: {}", registration_label(*registration))
             }
             CaseEvent::MappaSet { category, level } => match (category, level) {
                 (Some(c), Some(l)) => format!("MAPPA category {} level {}", u8::from(*c), u8::from(*l)),

@@ -18,6 +18,7 @@ pub mod projection;
 pub mod reoffending;
 pub mod sentence;
 pub mod staff;
+pub mod state;
 pub mod tier;
 pub mod unpaid_work;
 

@@ -3,30 +3,10 @@
 //! `reoffence_proven` event. The measure itself (cohorts, follow-up, waiting period) is
 //! `analytics::reoffending`; this module only decides whether a reoffence may be recorded.
 
-use crate::case::{CaseState, Rejected};
 use crate::ids::Name;
+pub use crate::state::reoffending::Disposal;
+use crate::state::{CaseState, Rejected};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-
-/// How the offence was proven: only convictions and cautions count as proven reoffending
-/// (docs/rules/practice.md#enforcement). A breach of an order is neither, so it is never recorded as one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Disposal {
-    /// Convicted at court (the event names the court).
-    Conviction,
-    /// Cautioned by the police (no court).
-    Caution,
-}
-
-impl Disposal {
-    pub fn label(self) -> &'static str {
-        match self {
-            Disposal::Conviction => "conviction",
-            Disposal::Caution => "caution",
-        }
-    }
-}
 
 fn reject<T>(field: &'static str, problem: impl Into<String>) -> Result<T, Rejected> {
     Err(Rejected { field, problem: problem.into() })

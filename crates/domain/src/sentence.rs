@@ -269,6 +269,35 @@ impl Sentence {
     }
 }
 
+/// How a sentence ended. Completion rates count `Completed` and `EarlyTerminationGoodProgress`
+/// as successful (docs/rules/practice.md#performance-measures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SentenceOutcome {
+    Completed,
+    EarlyTerminationGoodProgress,
+    RevokedForBreach,
+    RevokedForNewOffence,
+    /// Licence revoked and the person recalled to custody.
+    Recalled,
+    Died,
+    TransferredOut,
+}
+
+impl SentenceOutcome {
+    /// Whether the ending counts in the completion measure at all, and if so whether it was a
+    /// success. Deaths and transfers out are neither.
+    pub fn completion(self) -> Option<bool> {
+        match self {
+            SentenceOutcome::Completed | SentenceOutcome::EarlyTerminationGoodProgress => Some(true),
+            SentenceOutcome::RevokedForBreach | SentenceOutcome::RevokedForNewOffence | SentenceOutcome::Recalled => {
+                Some(false)
+            }
+            SentenceOutcome::Died | SentenceOutcome::TransferredOut => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,11 +2,12 @@
 //! item 2): which provider keeps a case, which grade of officer the guidance allows, the
 //! senior probation officer's evidence, and the escalation of a CRC case whose risk rises.
 
-use super::tiering::{CaseTier, Mappa};
 use crate::assessment::RoshLevel;
-use crate::case::CaseState;
-use crate::ids::Note;
+use crate::ids::Code;
 use crate::org::Grade;
+pub use crate::state::allocation::{AllocationEvidence, AllocationRecord, GradeGuidance, GuidanceVerdict, PoOnlyCase};
+use crate::state::tiering::Mappa;
+use crate::state::{Allocation, CaseState, Rejected, reject};
 use crate::tier::{LegacyTier, ProtectLevel};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -41,39 +42,6 @@ pub fn provider_for(rosh: Option<RoshLevel>, mappa: Option<Mappa>) -> Provider {
         return Provider::Nps;
     }
     PROVIDER_BY_ROSH.iter().find(|(r, _)| *r == rosh).map(|(_, p)| *p).expect("the table covers every RoSH level")
-}
-
-/// Cases that always go to a probation officer, whatever the tier (docs/rules/practice.md#allocation-by-tier:
-/// "parole report, medium-risk sexual offence and significant
-/// safeguarding cases always to a PO").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PoOnlyCase {
-    ParoleReport,
-    MediumRiskSexualOffence,
-    SignificantSafeguarding,
-}
-
-/// Which grades the guidance allows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GradeGuidance {
-    /// A qualified probation officer (or their senior).
-    Po,
-    /// A probation services officer (or trainee) may hold the case.
-    PoOrPso,
-}
-
-impl GradeGuidance {
-    /// Whether an officer of `grade` may hold the case. A trainee (PQiP) is not yet
-    /// qualified, so a PO-only case is not theirs (Probity default; docs/rules/practice.md#allocation-by-tier names PO
-    /// and PSO only).
-    pub fn allows(self, grade: Grade) -> bool {
-        match self {
-            GradeGuidance::Po => matches!(grade, Grade::Po | Grade::Spo),
-            GradeGuidance::PoOrPso => true,
-        }
-    }
 }
 
 /// One row of the grade guidance: for a legacy protect letter, whether a PSO may hold the
@@ -131,61 +99,6 @@ pub fn grade_guidance(
     let rsr_high = row.po_if_rsr_at_least.is_some_and(|t| rsr.is_some_and(|r| r >= t));
     let rosh_high = row.po_if_rosh_at_least.is_some_and(|t| rosh.is_some_and(|r| r >= t));
     if row.pso_allowed && !rsr_high && !rosh_high { GradeGuidance::PoOrPso } else { GradeGuidance::Po }
-}
-
-/// The SPO's verdict on the grade guidance at allocation: followed, or departed from with a
-/// recorded reason.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum GuidanceVerdict {
-    Followed,
-    Departed { reason: Note },
-}
-
-/// The senior probation officer's evidence on an allocation (docs/rules/practice.md#allocation: a case allocation
-/// form and safeguarding checks must be complete before allocation; grade by tier). It
-/// carries the guidance as it stood when the SPO allocated, so that a later change to
-/// [`GRADE_GUIDANCE`] never makes an old stream refuse to fold.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AllocationEvidence {
-    /// The grade of the officer allocated.
-    pub grade: Grade,
-    pub allocation_form_complete: bool,
-    pub safeguarding_checks_complete: bool,
-    /// Features that make the case PO-only whatever its tier.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub po_only: Vec<PoOnlyCase>,
-    /// The grade guidance for the case when it was allocated.
-    pub guidance: GradeGuidance,
-    pub verdict: GuidanceVerdict,
-}
-
-impl AllocationEvidence {
-    /// Whether the guidance was followed, by the recorded verdict.
-    pub fn followed(&self) -> bool {
-        matches!(self.verdict, GuidanceVerdict::Followed)
-    }
-}
-
-/// What the fold keeps of an allocation's evidence: the evidence, and the case's tier and
-/// RoSH at that moment, and whether the guidance was followed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AllocationRecord {
-    pub evidence: AllocationEvidence,
-    pub tier: Option<CaseTier>,
-    pub rosh: Option<RoshLevel>,
-    pub guidance: GradeGuidance,
-    pub guidance_followed: bool,
-}
-
-impl<'de> Deserialize<'de> for GradeGuidance {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match String::deserialize(d)?.as_str() {
-            "po" => Ok(GradeGuidance::Po),
-            "po_or_pso" => Ok(GradeGuidance::PoOrPso),
-            other => Err(serde::de::Error::custom(format!("unknown grade guidance `{other}`"))),
-        }
-    }
 }
 
 fn grade_name(grade: Grade) -> String {
@@ -280,5 +193,50 @@ pub fn escalation_due_since(case: &CaseState) -> Option<Date> {
     match case.practice.escalated_on {
         Some(e) if e >= since => None,
         _ => Some(since),
+    }
+}
+
+/// `OfficerAllocated`: a new responsible officer, with the SPO's evidence checked when given.
+pub(crate) fn allocate(
+    case: &mut CaseState,
+    officer: &Code,
+    team: &Code,
+    evidence: Option<&AllocationEvidence>,
+    on: Date,
+) -> Result<(), Rejected> {
+    if case.officer.as_ref().is_some_and(|a| &a.officer == officer) {
+        return reject("officer", format!("{officer} is already the responsible officer"));
+    }
+    let record = match evidence {
+        Some(e) => Some(check_evidence(case, e).map_err(|(field, problem)| Rejected { field, problem })?),
+        None => None,
+    };
+    case.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on, record });
+    case.officer_count += 1;
+    case.practice.first_allocated_on.get_or_insert(on);
+    Ok(())
+}
+
+/// `EscalatedToNps`: once, while a sentence is active.
+pub(crate) fn escalate(case: &mut CaseState, escalated: Date) -> Result<(), Rejected> {
+    if case.practice.escalated_on.is_some() {
+        return reject("type", "the case has already been escalated to the NPS");
+    }
+    if case.current_sentence().is_none() {
+        return reject("type", "no active sentence to escalate");
+    }
+    case.practice.escalated_on = Some(escalated);
+    Ok(())
+}
+
+/// Keeps the date the case came to belong with the NPS (RoSH high or above, or MAPPA),
+/// so the worklist can ask for the escalation until it is recorded. Called by the fold
+/// whenever the RoSH or MAPPA may have changed.
+pub(crate) fn note_provider(case: &mut CaseState, on: Date) {
+    match provider_for(case.rosh(), case.mappa) {
+        Provider::Nps => {
+            case.practice.nps_required_since.get_or_insert(on);
+        }
+        Provider::Crc => case.practice.nps_required_since = None,
     }
 }

@@ -6,10 +6,10 @@
 use super::policy::{
     EVIDENCE_WINDOW, FIRST_APPOINTMENT_COMMUNITY, FIRST_APPOINTMENT_RELEASE, SENTENCE_PLAN, next_face_to_face,
 };
-use crate::case::{CaseState, SentenceRecord};
 use crate::contact::{Appointment, Outcome};
 use crate::ids::LocalId;
 use crate::sentence::SentenceKind;
+use crate::state::{CaseState, SentenceRecord};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
@@ -181,5 +181,16 @@ pub fn contact_due(case: &CaseState, today: Date) -> ContactDue {
             let due = first_appointment_due(case).expect("supervision has started, so a first appointment is due");
             ContactDue::FirstAppointment { due, booked: booked_between(case, start, due).is_some() }
         }
+    }
+}
+
+// A method of the case, but it is these rules: kept here so that `state` stays below them.
+impl CaseState {
+    /// The date by which the next face-to-face contact must happen, or `None` when none is
+    /// required (no active sentence, or in custody): the first appointment deadline until
+    /// the person has been seen, then the contact frequency table. The same rules drive the
+    /// worklist (`practice::contact`), so the caseload page and the worklist agree.
+    pub fn contact_due_by(&self) -> Option<Date> {
+        next_face_to_face_due(self).or_else(|| first_appointment_due(self))
     }
 }

@@ -6,244 +6,20 @@
 //! and never stored, so it cannot drift from the facts. The fold keeps the facts in
 //! [`Enforcement`]; the queries below answer what they mean on a date.
 
-use super::policy::{BREACH_PACK, BREACH_REFERRAL, BREACH_WINDOW};
+use super::policy::{BREACH_PACK, BREACH_REFERRAL, BREACH_WINDOW, WARNING_RESPONSE};
+use super::state::{EnforcementRoute, enforcement_route};
 use crate::ids::{Code, LocalId, Note};
+use crate::sentence::SupervisionPhase;
+pub use crate::state::enforcement::{
+    Breach, BreachOutcome, BreachPack, Enforcement, Exception, Failure, Recall, RecallAlternative, RecallDecision,
+    RecallKind, RecallReason, Warning,
+};
+use crate::state::{CaseState, Rejected, reject};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
-/// The required contents of a breach pack. docs/rules/practice.md#enforcement says only that it must be complete (the
-/// report: about 1 in 4 packs were returned as poorly prepared); the items are Probity's
-/// checklist of what a court or enforcement officer needs, for the provider to adjust.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(default)]
-pub struct BreachPack {
-    /// The officer's breach report setting out each failure.
-    pub breach_report: bool,
-    /// A copy of the order (or licence) with its requirements.
-    pub order_copy: bool,
-    /// The instructions (appointment letters) the person failed to keep.
-    pub instructions: bool,
-    /// Copies of the warning letters given, or a statement that none was.
-    pub warning_letters: bool,
-    /// The contact log showing compliance to date.
-    pub contact_log: bool,
-    /// Previous convictions (PNC print).
-    pub previous_convictions: bool,
-    /// A current risk of serious harm summary.
-    pub risk_summary: bool,
-    /// Countersigned by a manager.
-    pub manager_countersigned: bool,
-}
-
-impl BreachPack {
-    /// A pack with every item present.
-    pub const COMPLETE: BreachPack = BreachPack {
-        breach_report: true,
-        order_copy: true,
-        instructions: true,
-        warning_letters: true,
-        contact_log: true,
-        previous_convictions: true,
-        risk_summary: true,
-        manager_countersigned: true,
-    };
-
-    /// The fields (as `pack.<item>`) still missing, in checklist order.
-    pub fn missing(&self) -> Vec<&'static str> {
-        let items = [
-            (self.breach_report, "pack.breach_report"),
-            (self.order_copy, "pack.order_copy"),
-            (self.instructions, "pack.instructions"),
-            (self.warning_letters, "pack.warning_letters"),
-            (self.contact_log, "pack.contact_log"),
-            (self.previous_convictions, "pack.previous_convictions"),
-            (self.risk_summary, "pack.risk_summary"),
-            (self.manager_countersigned, "pack.manager_countersigned"),
-        ];
-        items.into_iter().filter(|(present, _)| !present).map(|(_, f)| f).collect()
-    }
-
-    pub fn is_complete(&self) -> bool {
-        self.missing().is_empty()
-    }
-}
-
-/// How a breach ended at court (or before it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BreachOutcome {
-    ProvenOrderContinued,
-    ProvenOrderAmended,
-    ProvenRevokedAndResentenced,
-    NotProven,
-    Withdrawn,
-}
-
-/// Recall types (docs/rules/practice.md#recall): standard, fixed-term (28 days), or none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecallKind {
-    Standard,
-    FixedTerm,
-    NoRecall,
-}
-
-/// Why recall is recommended (docs/rules/practice.md#recall; `further_offence` and `other` are Probity's).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecallReason {
-    RiskIncreased,
-    ContactBrokenDown,
-    FurtherOffence,
-    Other,
-}
-
-/// Alternatives to recall already tried (docs/rules/practice.md#recall).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RecallAlternative {
-    WarningLetter,
-    DrugTesting,
-    IncreasedContact,
-    AdditionalLicenceConditions,
-    ApprovedPremises,
-}
-
-/// An appointment whose current outcome is an enforceable failure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    pub appointment: LocalId,
-    /// The appointment's date: the 12-month window and the resets run on it.
-    pub on: Date,
-    /// When the outcome was recorded as enforceable: the provider became aware, and the
-    /// referral clock starts.
-    pub aware_on: Date,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Warning {
-    pub appointment: LocalId,
-    pub on: Date,
-    pub response_due: Date,
-}
-
-/// A manager's recorded decision not to breach (or recall) on a failure that made it
-/// mandatory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Exception {
-    pub appointment: LocalId,
-    pub on: Date,
-    pub reason: Note,
-    pub by_manager: Code,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Breach {
-    pub referred_on: Date,
-    pub failures: Vec<LocalId>,
-    pub reason: Option<Note>,
-    /// 8 business days from the latest listed failure becoming known; `None` when breached
-    /// without a failure. Kept to show late referrals.
-    pub referral_due: Option<Date>,
-    pub pack: BreachPack,
-    pub pack_due: Date,
-    pub pack_completed_on: Option<Date>,
-    pub resolved: Option<(Date, BreachOutcome)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecallDecision {
-    pub on: Date,
-    pub by_manager: Code,
-    pub decision: RecallKind,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Recall {
-    pub recommended_on: Date,
-    pub kind: RecallKind,
-    pub reasons: Vec<RecallReason>,
-    pub alternatives_tried: Vec<RecallAlternative>,
-    pub failures: Vec<LocalId>,
-    pub decided: Option<RecallDecision>,
-}
-
-/// The enforcement facts of a case, kept by the fold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Enforcement {
-    /// Appointments whose *current* outcome is enforceable. A correction to an acceptable
-    /// outcome removes the failure (docs/rules/practice.md#enforcement: an outcome corrected later stops counting).
-    pub failures: Vec<Failure>,
-    pub warnings: Vec<Warning>,
-    pub exceptions: Vec<Exception>,
-    pub breaches: Vec<Breach>,
-    pub recalls: Vec<Recall>,
-}
-
+// The queries that read the policy's windows and deadlines; the plain accessors are beside
+// the record in `state::enforcement`.
 impl Enforcement {
-    /// Keeps `failures` in step with an appointment's outcome (called by the fold).
-    pub(crate) fn outcome_changed(&mut self, appointment: &LocalId, on: Date, enforceable: bool, recorded_on: Date) {
-        let existing = self.failures.iter().position(|f| &f.appointment == appointment);
-        match (existing, enforceable) {
-            (None, true) => self.failures.push(Failure { appointment: appointment.clone(), on, aware_on: recorded_on }),
-            (Some(i), false) => {
-                self.failures.remove(i);
-            }
-            // Still enforceable (e.g. corrected from one failure kind to another): awareness
-            // dates from the first recording.
-            _ => {}
-        }
-    }
-
-    pub fn failure(&self, appointment: &LocalId) -> Option<&Failure> {
-        self.failures.iter().find(|f| &f.appointment == appointment)
-    }
-
-    pub fn open_breach(&self) -> Option<&Breach> {
-        self.breaches.iter().find(|b| b.resolved.is_none())
-    }
-
-    pub(crate) fn open_breach_mut(&mut self) -> Option<&mut Breach> {
-        self.breaches.iter_mut().find(|b| b.resolved.is_none())
-    }
-
-    pub fn open_recall(&self) -> Option<&Recall> {
-        self.recalls.iter().find(|r| r.decided.is_none())
-    }
-
-    pub(crate) fn open_recall_mut(&mut self) -> Option<&mut Recall> {
-        self.recalls.iter_mut().find(|r| r.decided.is_none())
-    }
-
-    /// The start of the open enforcement episode (a breach referred or a recall
-    /// recommended and not yet resolved or decided).
-    pub fn open_episode_since(&self) -> Option<Date> {
-        self.open_breach().map(|b| b.referred_on).or_else(|| self.open_recall().map(|r| r.recommended_on))
-    }
-
-    /// The last date an enforcement episode ended: a breach resolved or a recall decided.
-    /// The failure count resets there (docs/rules/practice.md#enforcement).
-    pub fn last_resolution(&self) -> Option<Date> {
-        let breaches = self.breaches.iter().filter_map(|b| b.resolved.map(|(d, _)| d));
-        let recalls = self.recalls.iter().filter_map(|r| r.decided.as_ref().map(|d| d.on));
-        breaches.chain(recalls).max()
-    }
-
-    /// Failures that count towards warnings and breach: after the last resolution and not
-    /// during an open breach or recall, in date order.
-    pub fn counted_failures(&self) -> Vec<&Failure> {
-        let reset = self.last_resolution();
-        let episode = self.open_episode_since();
-        let mut out: Vec<&Failure> = self
-            .failures
-            .iter()
-            .filter(|f| reset.is_none_or(|r| f.on > r) && episode.is_none_or(|e| f.on < e))
-            .collect();
-        out.sort_by(|a, b| (a.on, &a.appointment).cmp(&(b.on, &b.appointment)));
-        out
-    }
-
     /// The failure count on `today`: counted failures in the 12 months up to `today`.
     pub fn failure_count(&self, today: Date) -> usize {
         let from = BREACH_WINDOW.period.before(today);
@@ -259,14 +35,6 @@ impl Enforcement {
         }
         let from = BREACH_WINDOW.period.before(failure.on);
         counted.iter().any(|g| (g.on, &g.appointment) < (failure.on, &failure.appointment) && g.on >= from)
-    }
-
-    pub fn warned(&self, appointment: &LocalId) -> bool {
-        self.warnings.iter().any(|w| &w.appointment == appointment)
-    }
-
-    pub fn excepted(&self, appointment: &LocalId) -> bool {
-        self.exceptions.iter().any(|e| &e.appointment == appointment)
     }
 
     /// Counted failures still needing a warning decision: not a mandatory trigger (that is a
@@ -306,4 +74,219 @@ impl Enforcement {
     pub(crate) fn pack_due_from(referred_on: Date) -> Date {
         BREACH_PACK.after(referred_on)
     }
+}
+
+fn phase_name(case: &CaseState, on: Date) -> &'static str {
+    case.phase_on(on).map_or("no active sentence", SupervisionPhase::label)
+}
+
+fn check_failures(enf: &Enforcement, failures: &[LocalId]) -> Result<(), Rejected> {
+    let mut seen: Vec<&LocalId> = Vec::new();
+    for id in failures {
+        if seen.contains(&id) {
+            return reject("failures", format!("appointment {id} is listed twice"));
+        }
+        seen.push(id);
+        if enf.failure(id).is_none() {
+            return reject("failures", format!("appointment {id} has no enforceable outcome"));
+        }
+        if !enf.counted_failures().iter().any(|f| &f.appointment == id) {
+            return reject(
+                "failures",
+                format!("appointment {id} was dealt with by an earlier breach or recall (the count reset)"),
+            );
+        }
+    }
+    Ok(())
+}
+
+fn no_open_episode(enf: &Enforcement) -> Result<(), Rejected> {
+    if enf.open_breach().is_some() {
+        return reject("type", "a breach is already open on this case");
+    }
+    if enf.open_recall().is_some() {
+        return reject("type", "a recall recommendation is already awaiting a decision");
+    }
+    Ok(())
+}
+
+/// `WarningLetterIssued`: for an enforceable failure not yet warned about, giving the person
+/// at least [`WARNING_RESPONSE`] to respond.
+pub(crate) fn issue_warning(
+    case: &mut CaseState,
+    appointment: &LocalId,
+    issued: Date,
+    response_due: Date,
+) -> Result<(), Rejected> {
+    let Some(record) = case.appointments.iter().find(|a| &a.appointment.id == appointment) else {
+        return reject("appointment", format!("no appointment {appointment} on this case"));
+    };
+    match record.outcome {
+        Some(o) if o.is_enforceable() => {}
+        Some(o) => {
+            return reject(
+                "appointment",
+                format!("appointment {appointment} has no enforceable outcome (it is {})", o.label()),
+            );
+        }
+        None => return reject("appointment", format!("appointment {appointment} has no outcome yet")),
+    }
+    if case.practice.enforcement.warned(appointment) {
+        return reject("appointment", format!("a warning was already issued for appointment {appointment}"));
+    }
+    if issued < record.appointment.at.date() {
+        return reject("on", "a warning cannot precede the failure it warns about");
+    }
+    let earliest = WARNING_RESPONSE.after(issued);
+    if response_due < earliest {
+        return reject("response_due", format!("the person has 7 days to respond: no earlier than {earliest}"));
+    }
+    case.practice.enforcement.warnings.push(Warning { appointment: appointment.clone(), on: issued, response_due });
+    Ok(())
+}
+
+/// `EnforcementExceptionRecorded`: only where a mandatory decision is pending.
+pub(crate) fn record_exception(
+    case: &mut CaseState,
+    appointment: &LocalId,
+    reason: &Note,
+    by_manager: &Code,
+    on: Date,
+) -> Result<(), Rejected> {
+    let enf = &case.practice.enforcement;
+    if !enf.pending_mandatory().iter().any(|f| &f.appointment == appointment) {
+        return reject(
+            "appointment",
+            format!("no mandatory breach or recall decision is pending for appointment {appointment}"),
+        );
+    }
+    case.practice.enforcement.exceptions.push(Exception {
+        appointment: appointment.clone(),
+        on,
+        reason: reason.clone(),
+        by_manager: by_manager.clone(),
+    });
+    Ok(())
+}
+
+/// `BreachReferred`: on the breach route, with no episode open, listing counted failures.
+pub(crate) fn refer_breach(
+    case: &mut CaseState,
+    failures: &[LocalId],
+    reason: Option<&Note>,
+    pack: BreachPack,
+    on: Date,
+) -> Result<(), Rejected> {
+    match enforcement_route(case, on) {
+        Some(EnforcementRoute::Breach) => {}
+        Some(EnforcementRoute::Recall) => {
+            return reject("type", "a licence is enforced by a recall decision, not a breach");
+        }
+        None => return reject("type", format!("nothing to breach: {}", phase_name(case, on))),
+    }
+    let enf = &case.practice.enforcement;
+    no_open_episode(enf)?;
+    check_failures(enf, failures)?;
+    let listed: Vec<&Failure> = failures.iter().filter_map(|id| enf.failure(id)).collect();
+    let mandatory = listed.iter().any(|f| enf.is_mandatory_trigger(f));
+    if !mandatory && reason.is_none() {
+        let problem = if failures.is_empty() {
+            "a breach without an enforceable failure needs a recorded reason"
+        } else {
+            "breaching without a second failure within 12 months needs a recorded reason (serious failure)"
+        };
+        return reject("reason", problem);
+    }
+    let referral_due = listed.iter().map(|f| f.aware_on).max().map(|d| BREACH_REFERRAL.after(d));
+    case.practice.enforcement.breaches.push(Breach {
+        referred_on: on,
+        failures: failures.to_vec(),
+        reason: reason.cloned(),
+        referral_due,
+        pack,
+        pack_due: Enforcement::pack_due_from(on),
+        pack_completed_on: None,
+        resolved: None,
+    });
+    Ok(())
+}
+
+/// `BreachPackCompleted`: the open breach's pack, with every item present.
+pub(crate) fn complete_breach_pack(case: &mut CaseState, pack: BreachPack, on: Date) -> Result<(), Rejected> {
+    let Some(breach) = case.practice.enforcement.open_breach() else {
+        return reject("type", "no breach is open on this case");
+    };
+    if breach.pack_completed_on.is_some() {
+        return reject("type", "the breach pack is already complete");
+    }
+    if let Some(field) = pack.missing().first() {
+        return reject(field, "the breach pack is incomplete: every item is required before it is sent");
+    }
+    let breach = case.practice.enforcement.open_breach_mut().expect("checked above");
+    breach.pack = pack;
+    breach.pack_completed_on = Some(on);
+    Ok(())
+}
+
+/// `BreachResolved`: the open breach, no earlier than its referral.
+pub(crate) fn resolve_breach(case: &mut CaseState, resolved_on: Date, outcome: BreachOutcome) -> Result<(), Rejected> {
+    let Some(breach) = case.practice.enforcement.open_breach() else {
+        return reject("type", "no breach is open on this case");
+    };
+    if resolved_on < breach.referred_on {
+        return reject("on", "a breach cannot be resolved before it was referred");
+    }
+    let breach = case.practice.enforcement.open_breach_mut().expect("checked above");
+    breach.resolved = Some((resolved_on, outcome));
+    Ok(())
+}
+
+/// `RecallRecommended`: on a licence, with no episode open, listing counted failures.
+pub(crate) fn recommend_recall(
+    case: &mut CaseState,
+    kind: RecallKind,
+    reasons: &[RecallReason],
+    alternatives_tried: &[RecallAlternative],
+    failures: &[LocalId],
+    on: Date,
+) -> Result<(), Rejected> {
+    match enforcement_route(case, on) {
+        Some(EnforcementRoute::Recall) => {}
+        Some(EnforcementRoute::Breach) => {
+            return reject(
+                "type",
+                format!("recall applies to a licence; this case is in {}: breach instead", phase_name(case, on)),
+            );
+        }
+        None => return reject("type", format!("nothing to recall from: {}", phase_name(case, on))),
+    }
+    let enf = &case.practice.enforcement;
+    no_open_episode(enf)?;
+    check_failures(enf, failures)?;
+    if kind != RecallKind::NoRecall && reasons.is_empty() {
+        return reject("reasons", "a recall recommendation needs at least one reason");
+    }
+    case.practice.enforcement.recalls.push(Recall {
+        recommended_on: on,
+        kind,
+        reasons: reasons.to_vec(),
+        alternatives_tried: alternatives_tried.to_vec(),
+        failures: failures.to_vec(),
+        decided: None,
+    });
+    Ok(())
+}
+
+/// `RecallDecided`: the open recall recommendation.
+pub(crate) fn decide_recall(
+    case: &mut CaseState,
+    by_manager: &Code,
+    decision: RecallKind,
+    on: Date,
+) -> Result<(), Rejected> {
+    let Some(recall) = case.practice.enforcement.open_recall_mut() else {
+        return reject("type", "no recall recommendation is awaiting a decision");
+    };
+    recall.decided = Some(RecallDecision { on, by_manager: by_manager.clone(), decision });
+    Ok(())
 }

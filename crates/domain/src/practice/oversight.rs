@@ -4,48 +4,11 @@
 //! public protection in only one third of relevant cases (docs/rules/practice.md#management-oversight), so
 //! an action not done by its date comes back on the officer's worklist.
 
-use crate::case::{CaseState, Rejected};
 use crate::ids::{Code, LocalId, Note};
+pub use crate::state::oversight::{Judgement, OversightAction, OversightRecord};
+use crate::state::{CaseState, Rejected};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Judgement {
-    Sufficient,
-    Insufficient,
-}
-
-/// One action arising from oversight.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OversightAction {
-    pub id: LocalId,
-    pub text: Note,
-    /// The responsible officer or the manager who recorded the oversight.
-    pub owner: Code,
-    pub due: Date,
-}
-
-/// An oversight record as the fold keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OversightRecord {
-    pub id: LocalId,
-    pub on: Date,
-    pub by_manager: Code,
-    pub reviewed: Note,
-    pub judgement: Judgement,
-    pub actions: Vec<OversightAction>,
-    /// Completed actions: (action id, on).
-    #[serde(default)]
-    pub completed: Vec<(LocalId, Date)>,
-}
-
-impl OversightRecord {
-    pub fn is_done(&self, action: &LocalId) -> bool {
-        self.completed.iter().any(|(a, _)| a == action)
-    }
-}
 
 fn reject<T>(field: &'static str, problem: impl Into<String>) -> Result<T, Rejected> {
     Err(Rejected { field, problem: problem.into() })

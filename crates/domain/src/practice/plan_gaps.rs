@@ -3,37 +3,12 @@
 //! objective or carries a recorded reason why not. The report found needs assessed
 //! accurately but too few reaching the plan; this makes each one that did not visible.
 
-use crate::assessment::{NeedArea, NeedSeverity, RiskGroup, RoshLevel};
-use crate::case::CaseState;
-use crate::ids::{LocalId, Note};
+use crate::assessment::{NeedSeverity, RoshLevel};
+use crate::ids::Note;
+pub use crate::state::plan_gaps::{PlanGapReason, PlanSubject};
+use crate::state::{CaseState, Rejected, reject};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-
-/// Something in an assessment the plan must answer: a need area or a group at risk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PlanSubject {
-    Need(NeedArea),
-    RiskGroup(RiskGroup),
-}
-
-impl PlanSubject {
-    pub fn label(self) -> String {
-        match self {
-            PlanSubject::Need(n) => format!("need: {}", n.label()),
-            PlanSubject::RiskGroup(g) => format!(
-                "risk to {}",
-                match g {
-                    RiskGroup::Public => "the public",
-                    RiskGroup::KnownAdult => "a known adult",
-                    RiskGroup::Children => "children",
-                    RiskGroup::Staff => "staff",
-                    RiskGroup::Prisoners => "prisoners",
-                }
-            ),
-        }
-    }
-}
 
 /// How the latest assessment rated a subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,16 +16,6 @@ impl PlanSubject {
 pub enum Assessed {
     Need(NeedSeverity),
     Risk(RoshLevel),
-}
-
-/// A reason recorded for not planning a subject. It answers one assessment: a
-/// reassessment is the moment to look at the plan again, so older reasons do not carry over.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlanGapReason {
-    pub assessment: LocalId,
-    pub subject: PlanSubject,
-    pub reason: Note,
-    pub on: Date,
 }
 
 /// A subject of the latest assessment with neither an objective nor a reason.
@@ -99,4 +64,28 @@ pub fn plan_gaps(case: &CaseState) -> Vec<PlanGap> {
         .filter(|(s, _)| !is_addressed(case, *s) && reason_for(case, *s).is_none())
         .map(|(subject, assessed)| PlanGap { subject, assessed })
         .collect()
+}
+
+/// `PlanGapReasonRecorded`: for a subject the latest assessment asks the plan to answer.
+pub(crate) fn record_gap_reason(
+    case: &mut CaseState,
+    subject: PlanSubject,
+    reason: &Note,
+    on: Date,
+) -> Result<(), Rejected> {
+    let Some(assessment) = &case.assessment else {
+        return reject("subject", "there is no assessment to plan from");
+    };
+    if !plan_subjects(case).iter().any(|(s, _)| *s == subject) {
+        return reject(
+            "subject",
+            format!(
+                "{} is not an offending-related need or a medium-or-above risk in the latest assessment",
+                subject.label()
+            ),
+        );
+    }
+    let assessment = assessment.id.clone();
+    case.practice.plan_gap_reasons.push(PlanGapReason { assessment, subject, reason: reason.clone(), on });
+    Ok(())
 }

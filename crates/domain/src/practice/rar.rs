@@ -16,10 +16,10 @@
 //! then exceeded; `used` reports it honestly and `left` stays at 0.
 
 use super::policy::{RAR_PACE, RAR_PACE_NOTICE};
-use crate::case::{AppointmentRecord, CaseState, Rejected};
 use crate::contact::{Appointment, ContactKind, Outcome};
 use crate::ids::LocalId;
 use crate::sentence::RequirementKind;
+use crate::state::{AppointmentRecord, CaseState, Rejected};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::BTreeSet;

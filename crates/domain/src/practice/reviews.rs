@@ -17,79 +17,11 @@
 
 use super::contact::sentence_plan_started;
 use super::policy::{REVIEW_SCHEDULED, REVIEW_TRIGGERED};
-use crate::case::CaseState;
 use crate::ids::Note;
+pub use crate::state::reviews::{ReviewRecord, ReviewTrigger, Reviews, TriggerRecord};
+use crate::state::{CaseState, Rejected, reject};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-
-/// Why a review is triggered (docs/rules/practice.md#reviews).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReviewTrigger {
-    RiskChange,
-    NewOffenceOrArrest,
-    ChangeOfAddressOrCircumstances,
-    Recall,
-    SafeguardingConcern,
-    Transfer,
-}
-
-impl ReviewTrigger {
-    pub fn label(self) -> &'static str {
-        match self {
-            ReviewTrigger::RiskChange => "a change in risk",
-            ReviewTrigger::NewOffenceOrArrest => "a new offence or arrest",
-            ReviewTrigger::ChangeOfAddressOrCircumstances => "a change of address or circumstances",
-            ReviewTrigger::Recall => "a recall",
-            ReviewTrigger::SafeguardingConcern => "a safeguarding concern",
-            ReviewTrigger::Transfer => "a transfer",
-        }
-    }
-}
-
-/// A trigger as the fold keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TriggerRecord {
-    pub trigger: ReviewTrigger,
-    pub on: Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Note>,
-    /// Added by the fold from an assessment (a change of overall RoSH), not by an event.
-    #[serde(default)]
-    pub derived: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewRecord {
-    pub on: Date,
-    /// `None`: every open trigger dated on or before `on`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub triggers_addressed: Option<Vec<ReviewTrigger>>,
-}
-
-/// The review facts of a case, kept by the fold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Reviews {
-    pub triggers: Vec<TriggerRecord>,
-    pub completed: Vec<ReviewRecord>,
-}
-
-impl Reviews {
-    fn addresses(r: &ReviewRecord, t: &TriggerRecord) -> bool {
-        r.on >= t.on && r.triggers_addressed.as_ref().is_none_or(|k| k.contains(&t.trigger))
-    }
-
-    /// Triggers dated on or after `from` that no later review has addressed.
-    pub fn open_triggers(&self, from: Date) -> Vec<&TriggerRecord> {
-        self.triggers.iter().filter(|t| t.on >= from && !self.completed.iter().any(|r| Self::addresses(r, t))).collect()
-    }
-
-    /// The last review completed on or after `from`.
-    pub fn last_completed(&self, from: Date) -> Option<Date> {
-        self.completed.iter().map(|r| r.on).filter(|d| *d >= from).max()
-    }
-}
+use serde::Serialize;
 
 /// A review due on a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -120,4 +52,58 @@ pub fn reviews_due(case: &CaseState) -> Vec<ReviewDue> {
         out.push(ReviewDue { trigger: Some(t.trigger), due: REVIEW_TRIGGERED.after(t.on), rule: REVIEW_TRIGGERED.key });
     }
     out
+}
+
+/// `ReviewTriggered`: during the current sentence.
+pub(crate) fn trigger_review(
+    case: &mut CaseState,
+    trigger: ReviewTrigger,
+    triggered_on: Date,
+    note: Option<&Note>,
+) -> Result<(), Rejected> {
+    let Some(current) = case.current_sentence() else {
+        return reject("type", "no active sentence to review");
+    };
+    if triggered_on < current.sentence.sentence_date {
+        return reject("on", "a review trigger cannot precede the current sentence");
+    }
+    case.practice.reviews.triggers.push(TriggerRecord {
+        trigger,
+        on: triggered_on,
+        note: note.cloned(),
+        derived: false,
+    });
+    Ok(())
+}
+
+/// `ReviewCompleted`: during the current sentence, addressing only open triggers if it lists any.
+pub(crate) fn complete_review(
+    case: &mut CaseState,
+    reviewed_on: Date,
+    triggers_addressed: Option<&[ReviewTrigger]>,
+) -> Result<(), Rejected> {
+    let Some(current) = case.current_sentence() else {
+        return reject("type", "no active sentence to review");
+    };
+    let from = current.sentence.sentence_date;
+    if reviewed_on < from {
+        return reject("on", "a review cannot precede the current sentence");
+    }
+    if let Some(kinds) = triggers_addressed {
+        let open = case.practice.reviews.open_triggers(from);
+        if kinds.is_empty() {
+            return reject("triggers_addressed", "list the triggers addressed, or leave it out for all");
+        }
+        if let Some(k) = kinds.iter().find(|k| !open.iter().any(|t| t.trigger == **k && t.on <= reviewed_on)) {
+            return reject(
+                "triggers_addressed",
+                format!("no open review trigger for {} on or before {reviewed_on}", k.label()),
+            );
+        }
+    }
+    case.practice
+        .reviews
+        .completed
+        .push(ReviewRecord { on: reviewed_on, triggers_addressed: triggers_addressed.map(<[ReviewTrigger]>::to_vec) });
+    Ok(())
 }

@@ -16,91 +16,12 @@
 
 use super::policy::{SAFEGUARDING_CHASE, SAFEGUARDING_REQUEST};
 use crate::assessment::{RiskGroup, RoshLevel};
-use crate::case::CaseState;
 use crate::ids::{Code, Note};
+pub use crate::state::safeguarding::{Agency, Check, Declared, Safeguarding};
+use crate::state::{CaseState, Rejected, reject};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Agency {
-    ChildrensSocialCare,
-    Police,
-}
-
-impl Agency {
-    pub const ALL: [Agency; 2] = [Agency::ChildrensSocialCare, Agency::Police];
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Agency::ChildrensSocialCare => "children's social care",
-            Agency::Police => "the police",
-        }
-    }
-}
-
-/// What the officer has declared in view (the latest `SafeguardingInView`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Declared {
-    pub children: bool,
-    pub domestic_abuse: bool,
-    /// When it (last) came into view by declaration.
-    pub since: Date,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Check {
-    pub agency: Agency,
-    pub local_authority: Code,
-    pub requested_on: Date,
-    #[serde(default)]
-    pub chased_on: Vec<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<(Date, Note)>,
-}
-
-impl Check {
-    /// The request or the last chase.
-    pub fn last_contact(&self) -> Date {
-        self.chased_on.iter().copied().max().unwrap_or(self.requested_on).max(self.requested_on)
-    }
-}
-
-/// The safeguarding facts of a case, kept by the fold.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Safeguarding {
-    /// `None` when nothing is declared in view (never, or the latest declaration was none).
-    pub declared: Option<Declared>,
-    pub checks: Vec<Check>,
-}
-
-impl Safeguarding {
-    /// The open (unanswered) check with an agency.
-    pub fn open_check(&self, agency: Agency) -> Option<&Check> {
-        self.checks.iter().find(|c| c.agency == agency && c.response.is_none())
-    }
-
-    pub(crate) fn open_check_mut(&mut self, agency: Agency) -> Option<&mut Check> {
-        self.checks.iter_mut().find(|c| c.agency == agency && c.response.is_none())
-    }
-
-    /// The latest check with an agency (open or answered).
-    pub fn latest_check(&self, agency: Agency) -> Option<&Check> {
-        self.checks.iter().rev().find(|c| c.agency == agency)
-    }
-
-    /// Applies a `SafeguardingInView` declaration on `on`.
-    pub(crate) fn declare(&mut self, children: bool, domestic_abuse: bool, on: Date) {
-        self.declared = if children || domestic_abuse {
-            let since = self.declared.map_or(on, |d| d.since);
-            Some(Declared { children, domestic_abuse, since })
-        } else {
-            None
-        };
-    }
-}
 
 /// Since when children or domestic abuse are in view, or `None`.
 pub fn in_view_since(case: &CaseState) -> Option<Date> {
@@ -170,4 +91,63 @@ pub fn response_rate<'a>(cases: impl IntoIterator<Item = &'a CaseState>) -> BTre
         }
     }
     out
+}
+
+/// `SafeguardingCheckRequested`: one open check per agency.
+pub(crate) fn request_check(
+    case: &mut CaseState,
+    agency: Agency,
+    local_authority: &Code,
+    requested_on: Date,
+) -> Result<(), Rejected> {
+    if case.practice.safeguarding.open_check(agency).is_some() {
+        return reject("agency", format!("a check with {} is already awaiting an answer", agency.label()));
+    }
+    case.practice.safeguarding.checks.push(Check {
+        agency,
+        local_authority: local_authority.clone(),
+        requested_on,
+        chased_on: Vec::new(),
+        response: None,
+    });
+    Ok(())
+}
+
+/// `SafeguardingCheckChased`: an open check, no earlier than its last contact.
+pub(crate) fn chase_check(case: &mut CaseState, agency: Agency, chased_on: Date) -> Result<(), Rejected> {
+    let sg = &case.practice.safeguarding;
+    let Some(check) = sg.open_check(agency) else {
+        return match sg.latest_check(agency) {
+            Some(_) => reject("agency", format!("{} has already answered: nothing to chase", agency.label())),
+            None => reject("agency", format!("no check was requested from {}", agency.label())),
+        };
+    };
+    if chased_on < check.last_contact() {
+        return reject("on", "a chase cannot precede the request or the last chase");
+    }
+    let check = case.practice.safeguarding.open_check_mut(agency).expect("checked above");
+    check.chased_on.push(chased_on);
+    Ok(())
+}
+
+/// `SafeguardingResponseReceived`: an open check, no earlier than its request.
+pub(crate) fn record_response(
+    case: &mut CaseState,
+    agency: Agency,
+    answered_on: Date,
+    outcome: &Note,
+) -> Result<(), Rejected> {
+    let sg = &case.practice.safeguarding;
+    let Some(check) = sg.open_check(agency) else {
+        return match sg.latest_check(agency) {
+            Some(_) => reject("agency", format!("{} has already answered the last check", agency.label())),
+            None => reject("agency", format!("no check was requested from {}", agency.label())),
+        };
+    };
+    if answered_on < check.requested_on {
+        return reject("on", "a response cannot precede the request");
+    }
+    let check = case.practice.safeguarding.open_check_mut(agency).expect("checked above");
+    check.response = Some((answered_on, outcome.clone()));
+    Ok(())
 }

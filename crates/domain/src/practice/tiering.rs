@@ -7,36 +7,19 @@
 //! batch. Folding then only reads the recorded tier, so a later change to the tiering
 //! tables never rewrites history.
 
-use crate::case::CaseState;
+use super::allocation::note_provider;
 use crate::event::{CaseEvent, NewEvent};
 use crate::person::Gender as PersonGender;
 use crate::sentence::{RequirementKind as SentenceRequirement, SentenceKind};
+pub use crate::state::tiering::{CaseTier, Mappa, MissingInput, TierFactor, registration_label};
+use crate::state::{CaseState, Rejected, reject};
 use crate::tier::{
     self, Finite, Gender, LegacyTier, MappaCategory, MappaLevel, PredictorType, Registration, Requirement,
     RequirementKind, TierInput, V3Tier,
 };
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
-/// The case's MAPPA registration: a category always, a level once set (docs/rules/tiering.md#11-shared-fields and
-/// docs/rules/tiering.md#12-v3-fields: V3 reads the category only, the legacy model the level only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mappa {
-    pub category: MappaCategory,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub level: Option<MappaLevel>,
-}
-
-/// What kind of event made the tier worth recomputing (issue 3, item 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TierFactor {
-    Assessment,
-    Registration,
-    Mappa,
-    Sentence,
-}
-
+// Here rather than beside the type: it reads an event, and `state` sits below `event`.
 impl TierFactor {
     /// The factor an event changes, if it changes one.
     pub fn of(event: &CaseEvent) -> Option<TierFactor> {
@@ -51,39 +34,6 @@ impl TierFactor {
             | CaseEvent::SentenceEnded { .. } => Some(TierFactor::Sentence),
             _ => None,
         }
-    }
-}
-
-/// An input the models wanted and the case does not have: why a V3 tier is `MISSING` or
-/// provisional, or the legacy change level defaulted (docs/rules/tiering.md#222-valid-assessment,
-/// docs/rules/tiering.md#31-outcomes, docs/rules/tiering.md#33-provisional-flag).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MissingInput {
-    /// No assessment: no needs, OGRS or RSR (legacy change level 2, docs/rules/tiering.md#22-change-axis).
-    Assessment,
-    /// No RoSH (V3 provisional unless other factors are high enough, docs/rules/tiering.md#33-provisional-flag P2).
-    Rosh,
-    /// No OGRS4 ARP/CSRP scores (V3 `MISSING`, docs/rules/tiering.md#31-outcomes).
-    Ogrs4Predictors,
-    /// OGRS4 scores are static (V3 provisional unless other factors are high, docs/rules/tiering.md#33-provisional-flag
-    /// P1).
-    DynamicPredictors,
-}
-
-/// The tier the case record holds: both models, from the last `TierCalculated` event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseTier {
-    pub legacy: LegacyTier,
-    pub v3: V3Tier,
-    pub provisional: bool,
-    pub on: Date,
-}
-
-impl CaseTier {
-    /// Whether `other` is the same tier (dates aside).
-    pub fn same_as(&self, legacy: LegacyTier, v3: V3Tier, provisional: bool) -> bool {
-        self.legacy == legacy && self.v3 == v3 && self.provisional == provisional
     }
 }
 
@@ -215,27 +165,69 @@ pub fn follow_on_events<'a>(
 /// [`follow_on_events`] for a batch about to be appended, as at the UK date of its latest
 /// event.
 pub fn follow_on(case: &CaseState, batch: &[NewEvent]) -> Option<CaseEvent> {
-    let on = batch.iter().map(|e| crate::case::uk_date(e.occurred_at)).max()?;
+    let on = batch.iter().map(|e| crate::state::uk_date(e.occurred_at)).max()?;
     follow_on_events(case, batch.iter().map(|e| &e.event), on)
 }
 
-/// How a registration reads on a timeline.
-pub fn registration_label(r: Registration) -> &'static str {
-    match r {
-        Registration::IomNominal => "IOM nominal",
-        Registration::MentalHealth => "mental health issues",
-        Registration::SelfHarm => "self-harm",
-        Registration::Vulnerability => "vulnerability",
-        Registration::ChildConcerns => "child concerns",
-        Registration::ChildProtection => "child protection",
-        Registration::RiskToChildren => "risk to children",
-        Registration::PublicInterest => "public interest",
-        Registration::AdultAtRisk => "adult at risk",
-        Registration::StreetGangs => "street gangs",
-        Registration::Terrorism => "terrorism",
-        Registration::DomesticAbuse => "domestic abuse",
-        Registration::Stalking => "stalking",
-        Registration::SexualOffenceHistory => "sexual offence history",
-        Registration::LiferIpp => "life or IPP sentence",
+/// `RegistrationAdded`: refused if already registered.
+pub(crate) fn add_registration(case: &mut CaseState, registration: Registration) -> Result<(), Rejected> {
+    if !case.registrations.insert(registration) {
+        return reject("registration", format!("{} is already registered", registration_label(registration)));
     }
+    Ok(())
+}
+
+/// `RegistrationRemoved`: refused unless the registration is on the case.
+pub(crate) fn remove_registration(case: &mut CaseState, registration: Registration) -> Result<(), Rejected> {
+    if !case.registrations.remove(&registration) {
+        return reject("registration", format!("{} is not registered on this case", registration_label(registration)));
+    }
+    Ok(())
+}
+
+/// `MappaSet`: replaces the category and level; refused without a category.
+pub(crate) fn set_mappa(
+    case: &mut CaseState,
+    category: Option<MappaCategory>,
+    level: Option<MappaLevel>,
+    on: Date,
+) -> Result<(), Rejected> {
+    let Some(category) = category else {
+        let problem = if level.is_some() { "a MAPPA level needs a category" } else { "MAPPA needs a category" };
+        return reject("category", problem);
+    };
+    case.mappa = Some(Mappa { category, level });
+    note_provider(case, on);
+    Ok(())
+}
+
+/// `MappaEnded`: refused unless the case has MAPPA.
+pub(crate) fn end_mappa(case: &mut CaseState, on: Date) -> Result<(), Rejected> {
+    if case.mappa.take().is_none() {
+        return reject("type", "the case has no MAPPA registration to end");
+    }
+    note_provider(case, on);
+    Ok(())
+}
+
+/// `TierCalculated`: the recorded tier, read as it is (never recomputed by the fold).
+pub(crate) fn record_tier(
+    case: &mut CaseState,
+    legacy: LegacyTier,
+    v3: V3Tier,
+    provisional: bool,
+    because: &[TierFactor],
+    on: Date,
+) -> Result<(), Rejected> {
+    if provisional && !matches!(v3, V3Tier::Level(_)) {
+        return reject(
+            "provisional",
+            format!("a {v3} tier is never provisional (docs/rules/tiering.md#33-provisional-flag)"),
+        );
+    }
+    if because.is_empty() {
+        return reject("because", "name what prompted the tier calculation");
+    }
+    case.tier = Some(CaseTier { legacy, v3, provisional, on });
+    Ok(())
 }

@@ -12,24 +12,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub use super::reader::InputError;
 use super::reader::{ObjectReader, join, kind, leaf};
-
-/// A bad input field: `field` is its path inside `input` (e.g. `sentence.requirements[1].kind`),
-/// empty when the `input` value itself is wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("field {}: {reason}", if field.is_empty() { "input" } else { field })]
-pub struct InputError {
-    /// Dotted path of the field inside the `input` object.
-    pub field: String,
-    /// What is wrong with it.
-    pub reason: String,
-}
-
-impl InputError {
-    pub(crate) fn new(field: String, reason: String) -> Self {
-        Self { field, reason }
-    }
-}
 
 /// A finite number. JSON cannot carry NaN or infinity, and a programmatic caller must not
 /// either: every comparison in the models assumes a total order.

@@ -13,20 +13,10 @@ use super::exact::cmp_decimal_to_binary;
 use super::input::{Finite, Gender, Registration, RequirementKind, TierInput};
 use super::policy;
 
-/// Protect level. Declared lowest first so that the derived order is by seriousness:
-/// `D < C < B < A`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum ProtectLevel {
-    /// 0-9 points.
-    D,
-    /// 10-19 points.
-    C,
-    /// 20-149 points.
-    B,
-    /// 150 points or more.
-    A,
-}
+pub use super::level::{BadChangeLevel, ChangeLevel, ProtectLevel};
 
+// The levels are defined in `level` so that `policy` can name them without depending on
+// this model; their readings of the policy tables stay here.
 impl ProtectLevel {
     /// The level for a protect points total (docs/rules/tiering.md#216-protect-level).
     pub fn from_points(points: u32) -> Self {
@@ -34,16 +24,6 @@ impl ProtectLevel {
             .iter()
             .find(|(min, _)| points >= *min)
             .map_or(ProtectLevel::D, |(_, level)| *level)
-    }
-
-    /// The letter, as in the tier string.
-    pub fn letter(self) -> char {
-        match self {
-            ProtectLevel::A => 'A',
-            ProtectLevel::B => 'B',
-            ProtectLevel::C => 'C',
-            ProtectLevel::D => 'D',
-        }
     }
 
     fn from_letter(c: char) -> Option<Self> {
@@ -57,26 +37,6 @@ impl ProtectLevel {
     }
 }
 
-impl fmt::Display for ProtectLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.letter())
-    }
-}
-
-/// Change level 0-3; serialised as the integer. Ordered by need for change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "u8", into = "u8")]
-pub enum ChangeLevel {
-    /// No mandate for change.
-    Zero,
-    /// 0-9 change points.
-    One,
-    /// 10-19 change points, or no valid assessment.
-    Two,
-    /// 20 change points or more.
-    Three,
-}
-
 impl ChangeLevel {
     /// The level for a change points total when there is a mandate and a valid assessment
     /// (docs/rules/tiering.md#22-change-axis rule 3; never `Zero`).
@@ -85,46 +45,6 @@ impl ChangeLevel {
             .iter()
             .find(|(min, _)| points >= *min)
             .map_or(ChangeLevel::One, |(_, level)| *level)
-    }
-
-    /// The digit 0-3.
-    pub fn digit(self) -> u8 {
-        match self {
-            ChangeLevel::Zero => 0,
-            ChangeLevel::One => 1,
-            ChangeLevel::Two => 2,
-            ChangeLevel::Three => 3,
-        }
-    }
-}
-
-/// The error of reading a change level from a number other than 0-3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("change level {0} is not 0, 1, 2 or 3")]
-pub struct BadChangeLevel(pub u8);
-
-impl TryFrom<u8> for ChangeLevel {
-    type Error = BadChangeLevel;
-    fn try_from(value: u8) -> Result<Self, BadChangeLevel> {
-        match value {
-            0 => Ok(ChangeLevel::Zero),
-            1 => Ok(ChangeLevel::One),
-            2 => Ok(ChangeLevel::Two),
-            3 => Ok(ChangeLevel::Three),
-            _ => Err(BadChangeLevel(value)),
-        }
-    }
-}
-
-impl From<ChangeLevel> for u8 {
-    fn from(level: ChangeLevel) -> u8 {
-        level.digit()
-    }
-}
-
-impl fmt::Display for ChangeLevel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.digit())
     }
 }
 

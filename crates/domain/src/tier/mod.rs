@@ -6,6 +6,7 @@
 //! * [`policy`] holds every policy value (points, thresholds, tables) in one place, each
 //!   naming its source, so a provider can audit them without reading the rules.
 //! * [`legacy`] and [`v3`] are the two calculations, pure functions of a [`TierInput`].
+//!   The levels they give are defined in `level`, below `policy`, whose tables name them.
 //! * [`command`] is the `probity tier` contract (docs/rules/tiering.md#0-the-command) as a pure function
 //!   from stdin text to stdout text and exit code; the CLI only does the IO.
 //!
@@ -15,6 +16,7 @@
 
 mod exact;
 pub mod input;
+mod level;
 pub mod policy;
 mod reader;
 

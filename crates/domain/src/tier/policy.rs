@@ -7,8 +7,7 @@
 //! the top, first match wins.
 
 use super::input::{DcSrpBand, MappaLevel, NeedArea, NeedSeverity, Registration, RoshLevel};
-use super::legacy::{ChangeLevel, ProtectLevel};
-use super::v3::V3Level;
+use super::level::{ChangeLevel, ProtectLevel, V3Level};
 
 // ---------------------------------------------------------------------------------------
 // Legacy model, protect axis (docs/rules/tiering.md#21-protect-axis; hmpps-tier ProtectLevelCalculator)

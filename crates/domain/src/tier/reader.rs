@@ -7,7 +7,24 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use super::input::InputError;
+// The error lives here, beside the reader that names its field, so `input` (which uses
+// the reader) is the only one of the two that depends on the other.
+/// A bad input field: `field` is its path inside `input` (e.g. `sentence.requirements[1].kind`),
+/// empty when the `input` value itself is wrong.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("field {}: {reason}", if field.is_empty() { "input" } else { field })]
+pub struct InputError {
+    /// Dotted path of the field inside the `input` object.
+    pub field: String,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl InputError {
+    pub(crate) fn new(field: String, reason: String) -> Self {
+        Self { field, reason }
+    }
+}
 
 pub(crate) struct ObjectReader {
     path: String,

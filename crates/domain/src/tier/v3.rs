@@ -10,43 +10,7 @@ use super::TierError;
 use super::input::{DcSrpBand, Finite, PredictorType, Registration, RoshLevel, TierInput};
 use super::policy;
 
-/// A V3 tier letter. Declared lowest first so the derived order is by seriousness:
-/// `G < F < ... < A`, and "the highest tier" is `max`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum V3Level {
-    /// Lowest.
-    G,
-    /// F.
-    F,
-    /// E.
-    E,
-    /// D.
-    D,
-    /// C.
-    C,
-    /// B.
-    B,
-    /// Highest.
-    A,
-}
-
-impl V3Level {
-    /// All levels, highest first.
-    pub const ALL: [V3Level; 7] = [V3Level::A, V3Level::B, V3Level::C, V3Level::D, V3Level::E, V3Level::F, V3Level::G];
-
-    /// The letter.
-    pub fn letter(self) -> char {
-        match self {
-            V3Level::A => 'A',
-            V3Level::B => 'B',
-            V3Level::C => 'C',
-            V3Level::D => 'D',
-            V3Level::E => 'E',
-            V3Level::F => 'F',
-            V3Level::G => 'G',
-        }
-    }
-}
+pub use super::level::V3Level;
 
 /// The V3 outcome: a level, or one of the two special values (docs/rules/tiering.md#31-outcomes), which are
 /// outside the A-G order on purpose.
