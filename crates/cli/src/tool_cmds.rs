@@ -200,7 +200,7 @@ pub fn inspect(a: InspectArgs) -> anyhow::Result<ExitCode> {
             let report = inspect::report::build(&a_text, c_text.as_deref(), r_text.as_deref())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             if format == "html" {
-                println!("{}", inspect::report::render_html(&report));
+                println!("{}", inspect::html::render_html(&report));
             } else {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             }

@@ -34,7 +34,7 @@ fn report_150_cases_json_and_html(bencher: Bencher) {
                    information_and_facilities,good\nunpaid_work,good\nthrough_the_gate,inadequate\n";
     bencher.bench(|| {
         let r = report::build(black_box(&assessments), None, Some(ratings)).expect("valid");
-        (serde_json::to_string(&r).expect("serialises"), report::render_html(&r))
+        (serde_json::to_string(&r).expect("serialises"), inspect::html::render_html(&r))
     });
 }
 

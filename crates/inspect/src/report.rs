@@ -389,4 +389,3 @@ pub fn parse_ratings(contents: &str) -> Result<BTreeMap<String, Rating>, InputEr
     })?;
     Ok(out)
 }
-pub use crate::html::render_html;

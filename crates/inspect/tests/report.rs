@@ -1,7 +1,7 @@
 //! Findings, intervals and ratings on hand-computed examples.
 
 use inspect::policy::{Rating, RatingPolicy};
-use inspect::report::{self, build, finding, percent, wilson_interval};
+use inspect::report::{build, finding, percent, wilson_interval};
 
 /// Assessments CSV giving `yes`, `no` and `na` answers to one question, one case each.
 fn answers(question: &str, yes: usize, no: usize, na: usize) -> String {
@@ -233,7 +233,7 @@ fn report_serialises_to_the_documented_json() {
 fn html_report_is_self_contained_and_accessible() {
     let csv = answers_many(&[("PP.A1", 9, 1, 2), ("RR.N.drugs.plan", 2, 1, 7), ("WT.1", 1, 0, 0)]);
     let r = build(&csv, None, Some(SIX_RATED_GOOD)).unwrap();
-    let html = report::render_html(&r);
+    let html = inspect::html::render_html(&r);
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<html lang=\"en\">"));
     assert_eq!(html.matches("<h1>").count(), 1);

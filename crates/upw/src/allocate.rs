@@ -5,63 +5,14 @@
 use std::collections::HashSet;
 
 use jiff::civil::{Date, DateTime};
-use serde::{Deserialize, Serialize};
 
-use domain::ids::InvalidValue;
 use domain::unpaid_work::{BusyReason, WorkDay};
 
 use crate::model::{Assignment, Day, Gender, Id};
 use crate::people::UpwOrder;
 use crate::project::PlannedSession;
-
-/// How often a placement repeats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Recurrence {
-    /// This session only.
-    Once,
-    /// The same session every week while hours are outstanding.
-    #[default]
-    Weekly,
-    /// The same session every other week while hours are outstanding.
-    Fortnightly,
-}
-
-impl Recurrence {
-    pub const ALL: [Recurrence; 3] = [Recurrence::Once, Recurrence::Weekly, Recurrence::Fortnightly];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Recurrence::Once => "once",
-            Recurrence::Weekly => "weekly",
-            Recurrence::Fortnightly => "fortnightly",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Recurrence::Once => "Once",
-            Recurrence::Weekly => "Every week",
-            Recurrence::Fortnightly => "Every other week",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<Recurrence, InvalidValue> {
-        Recurrence::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| InvalidValue::new("recurrence", format!("`{s}` is not once, weekly or fortnightly")))
-    }
-
-    /// Weeks from one session to the next; `None` for a placement that does not recur.
-    pub fn interval_weeks(self) -> Option<i64> {
-        match self {
-            Recurrence::Once => None,
-            Recurrence::Weekly => Some(1),
-            Recurrence::Fortnightly => Some(2),
-        }
-    }
-}
+// Defined below `policy`, whose `SCHEDULER_RECURRENCE` names it; its public path stays here.
+pub use crate::recurrence::Recurrence;
 
 /// A placement held in an earlier week: who, on which session, recurring how.
 #[derive(Debug, Clone, PartialEq)]

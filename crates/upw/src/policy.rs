@@ -3,6 +3,8 @@
 use domain::person::EmploymentStatus;
 use domain::unpaid_work::WorkDay;
 
+use crate::recurrence::Recurrence;
+
 /// A group session has at most 10 people per supervisor (docs/rules/practice.md#unpaid-work; the report
 /// found people over that "stood down").
 pub const MAX_GROUP_PER_SUPERVISOR: u32 = 10;
@@ -69,7 +71,7 @@ pub fn ete_cap_minutes(ordered_minutes: u32) -> u32 {
 /// fortnightly until the hours are done"). Probity default: weekly, since a place that suits
 /// someone this week usually suits them next week, and keeping it means fewer changes for
 /// them to be told about.
-pub const SCHEDULER_RECURRENCE: crate::allocate::Recurrence = crate::allocate::Recurrence::Weekly;
+pub const SCHEDULER_RECURRENCE: Recurrence = Recurrence::Weekly;
 
 /// Days a person can work when the officer has not recorded them, by employment (docs/rules/practice.md#unpaid-work:
 /// "days they can work (employment, childcare)"). Someone in work or education

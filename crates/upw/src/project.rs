@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use domain::ids::{Code, InvalidValue, Name, Note};
 use domain::unpaid_work::WorkDay;
 
+use crate::geo::LatLong;
 use crate::model::{Id, Session};
 use crate::policy::MAX_GROUP_PER_SUPERVISOR;
-use crate::travel::LatLong;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

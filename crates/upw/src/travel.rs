@@ -6,40 +6,14 @@
 //! distance between the two turned into minutes and cost by `policy::TRAVEL`. Straight-line
 //! distance understates real routes, and the model's per-kilometre rate absorbs that.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use domain::ids::{Code, InvalidValue};
+use domain::ids::Code;
 
+// Defined below `project`, which locates meeting points with it; its public path stays here.
+pub use crate::geo::LatLong;
 use crate::policy::TRAVEL;
 use crate::project::Project;
-
-/// A point by latitude and longitude (WGS84 degrees).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct LatLong {
-    pub lat: f64,
-    pub long: f64,
-}
-
-impl LatLong {
-    pub fn new(lat: f64, long: f64) -> Result<LatLong, InvalidValue> {
-        if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
-            return Err(InvalidValue::new("latitude", format!("{lat} is not a latitude (-90 to 90)")));
-        }
-        if !(long.is_finite() && (-180.0..=180.0).contains(&long)) {
-            return Err(InvalidValue::new("longitude", format!("{long} is not a longitude (-180 to 180)")));
-        }
-        Ok(LatLong { lat, long })
-    }
-
-    /// Great-circle distance in kilometres (haversine, mean Earth radius 6,371 km).
-    pub fn distance_km(self, other: LatLong) -> f64 {
-        let (p1, p2) = (self.lat.to_radians(), other.lat.to_radians());
-        let dp = p2 - p1;
-        let dl = (other.long - self.long).to_radians();
-        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-        2.0 * 6371.0 * a.sqrt().min(1.0).asin()
-    }
-}
 
 /// The approximate centre of each London borough and the City, by the three-letter codes
 /// the organisation uses (`synth::london`). Source: Probity default, rounded to about 100 m

@@ -4,15 +4,16 @@
 use super::*;
 use domain::assessment::{NeedArea, NeedSeverity, RoshLevel};
 use domain::case::uk_date;
-use domain::contact::{ContactKind, SentHomeReason};
-use domain::event::{AllocationReason, NewEvent, SentenceOutcome};
+use domain::contact::{ContactKind, Outcome, SentHomeReason};
+use domain::event::{AllocationReason, CaseEvent, NewEvent, SentenceOutcome};
 use domain::example::{appointment, assessment, code, date, id, new_event, opening, outcome, person};
-use domain::org::{Area, Borough, Office, Team};
+use domain::org::{Area, Borough, Office, Organisation, Team};
 use domain::practice::enforcement::BreachPack;
 use domain::practice::safeguarding::Agency;
-use domain::sentence::{CustodyTerms, Sentence};
+use domain::sentence::{CustodyTerms, Sentence, SentenceKind};
 use domain::unpaid_work::Timesheet;
 use domain::{Crn, Name, Note};
+use jiff::civil::Date;
 use proptest::prelude::*;
 
 fn crn() -> Crn {

@@ -1,0 +1,311 @@
+//! Appointments and what happened at them: supervision, unpaid work, RAR days and
+//! programme sessions, each outcome drawn from the tables below.
+
+use super::{CaseMaker, DAY, HOUR, id};
+use crate::draw::{Day, date_of, pick, weekday};
+use domain::assessment::RoshLevel;
+use domain::contact::{AbsenceReason, Appointment, ContactKind, Outcome, RescheduledBy, SentHomeReason};
+use domain::event::CaseEvent;
+use domain::ids::LocalId;
+use rand::RngExt;
+
+/// What happened at an appointment, before it becomes one or two outcome events.
+#[derive(Clone, Copy)]
+enum Draw {
+    Complied,
+    FailedToComply,
+    SentHome(SentHomeReason),
+    Acceptable,
+    Unacceptable,
+    /// Failed to attend, later judged acceptable or not.
+    Fta(bool),
+    Rescheduled(RescheduledBy),
+}
+
+/// Outcome shares, per thousand appointments. Assumption: the great majority attend and
+/// comply; a case heading for breach or recall fails far more often.
+const SUPERVISION: [(Draw, f64); 9] = [
+    (Draw::Complied, 820.0),
+    (Draw::FailedToComply, 15.0),
+    (Draw::SentHome(SentHomeReason::Behaviour), 3.0),
+    (Draw::Acceptable, 60.0),
+    (Draw::Unacceptable, 45.0),
+    (Draw::Fta(true), 12.0),
+    (Draw::Fta(false), 15.0),
+    (Draw::Rescheduled(RescheduledBy::Person), 18.0),
+    (Draw::Rescheduled(RescheduledBy::Service), 12.0),
+];
+const SUPERVISION_FAILING: [(Draw, f64); 9] = [
+    (Draw::Complied, 680.0),
+    (Draw::FailedToComply, 30.0),
+    (Draw::SentHome(SentHomeReason::Behaviour), 8.0),
+    (Draw::Acceptable, 60.0),
+    (Draw::Unacceptable, 135.0),
+    (Draw::Fta(true), 12.0),
+    (Draw::Fta(false), 45.0),
+    (Draw::Rescheduled(RescheduledBy::Person), 18.0),
+    (Draw::Rescheduled(RescheduledBy::Service), 12.0),
+];
+/// Unpaid work adds people stood down by the service (the report: sent home, credited an hour).
+const UNPAID_WORK: [(Draw, f64); 10] = [
+    (Draw::Complied, 760.0),
+    (Draw::FailedToComply, 10.0),
+    (Draw::SentHome(SentHomeReason::Behaviour), 8.0),
+    (Draw::SentHome(SentHomeReason::ServiceIssue), 25.0),
+    (Draw::Acceptable, 90.0),
+    (Draw::Unacceptable, 60.0),
+    (Draw::Fta(true), 10.0),
+    (Draw::Fta(false), 15.0),
+    (Draw::Rescheduled(RescheduledBy::Person), 14.0),
+    (Draw::Rescheduled(RescheduledBy::Service), 8.0),
+];
+const UNPAID_WORK_FAILING: [(Draw, f64); 10] = [
+    (Draw::Complied, 600.0),
+    (Draw::FailedToComply, 25.0),
+    (Draw::SentHome(SentHomeReason::Behaviour), 20.0),
+    (Draw::SentHome(SentHomeReason::ServiceIssue), 25.0),
+    (Draw::Acceptable, 90.0),
+    (Draw::Unacceptable, 170.0),
+    (Draw::Fta(true), 10.0),
+    (Draw::Fta(false), 38.0),
+    (Draw::Rescheduled(RescheduledBy::Person), 14.0),
+    (Draw::Rescheduled(RescheduledBy::Service), 8.0),
+];
+const ABSENCE_REASONS: [(AbsenceReason, f64); 9] = [
+    (AbsenceReason::Medical, 35.0),
+    (AbsenceReason::Employment, 20.0),
+    (AbsenceReason::FamilyOrChildcare, 15.0),
+    (AbsenceReason::CourtOrLegal, 8.0),
+    (AbsenceReason::Holiday, 4.0),
+    (AbsenceReason::Religious, 2.0),
+    (AbsenceReason::RemandedInCustody, 3.0),
+    (AbsenceReason::StoodDown, 3.0),
+    (AbsenceReason::Other, 10.0),
+];
+/// Supervision contacts after the first (always an office induction). Assumption.
+const CONTACT_KINDS: [(ContactKind, f64); 4] = [
+    (ContactKind::OfficeVisit, 78.0),
+    (ContactKind::HomeVisit, 5.0),
+    (ContactKind::Telephone, 12.0),
+    (ContactKind::Video, 5.0),
+];
+
+/// Whether an appointment series should go on.
+enum Booking {
+    Stop,
+    /// Booked: the minutes of unpaid work it credited (0 for other contacts), and when it
+    /// ended (the next in the series is usually booked then).
+    Held {
+        credit: u32,
+        end: i64,
+    },
+}
+
+impl CaseMaker<'_> {
+    /// Supervision appointments: weekly for the first month, fortnightly to three months
+    /// (six for medium RoSH), then every four weeks. Assumption, in line with the report's
+    /// criticism of two-monthly contact for a medium-risk case.
+    pub(super) fn supervision(&mut self, first_day: Day, floor: i64) {
+        let intensive_until = first_day + if self.rosh == RoshLevel::Medium { 182 } else { 84 };
+        let mut day = first_day;
+        let mut n = 0;
+        let mut previous = None;
+        loop {
+            let d = self.g.next_business_day(day);
+            if d >= self.stop {
+                break;
+            }
+            let minute = 9 * 60 + 30 * self.days(0, 14);
+            let kind = if n == 0 { ContactKind::OfficeVisit } else { pick(self.uniform(), &CONTACT_KINDS) };
+            let minutes = match kind {
+                ContactKind::HomeVisit => 60,
+                ContactKind::Telephone => 20,
+                ContactKind::Video => 30,
+                _ if n == 0 => 60,
+                _ => 45,
+            };
+            match self.appointment(d, minute, minutes, kind, None, floor, previous, true) {
+                Booking::Stop => break,
+                Booking::Held { end, .. } => previous = Some(end),
+            }
+            n += 1;
+            day += if n < 4 {
+                7
+            } else if d < intensive_until {
+                14
+            } else {
+                28
+            };
+        }
+    }
+
+    /// Unpaid work: weekly sessions of seven hours (twice weekly for high hours), on a
+    /// weekday or a Saturday, until the hours are worked or the order ends.
+    pub(super) fn unpaid_work(&mut self, req: &LocalId, hours: u16, sd: Day, floor: i64) {
+        let g = self.g;
+        let target = u32::from(hours) * 60;
+        // docs/rules/practice.md#unpaid-work: arranged within 7 business days of allocation.
+        let start = g.add_business_days(g.day_after(floor), self.days(2, 7) as u32);
+        let saturday = self.rng.random_bool(0.3);
+        let per_week = if hours >= 150 { 2 } else { 1 };
+        let last = self.stop.min(sd + 365);
+        let mut credited = 0;
+        let mut week = start;
+        let mut previous = None;
+        while credited < target {
+            for s in 0..per_week {
+                let d = if saturday && s == 0 {
+                    week + (5 - weekday(week)).rem_euclid(7)
+                } else {
+                    g.next_business_day(week + 2 * s)
+                };
+                if d >= last {
+                    return;
+                }
+                match self.appointment(d, 9 * 60, 420, ContactKind::UnpaidWork, Some(req), floor, previous, true) {
+                    Booking::Stop => return,
+                    Booking::Held { credit, end } => {
+                        credited += credit;
+                        previous = Some(end);
+                    }
+                }
+            }
+            week += 7;
+        }
+    }
+
+    /// RAR activity days, spread over the first three quarters of the order.
+    pub(super) fn rar(&mut self, req: &LocalId, max_days: u16, first_day: Day, end: Day, floor: i64) {
+        let n = ((f64::from(max_days) * (0.6 + 0.4 * self.uniform())).round() as Day).max(1);
+        let start = first_day + 14;
+        let span = (((end - start) as f64 * 0.75) as Day).max(n);
+        let mut previous = None;
+        for i in 0..n {
+            let d = self.g.next_business_day(start + span * i / n);
+            if d >= self.stop {
+                return;
+            }
+            let minute = 10 * 60 + 30 * self.days(0, 10);
+            let minutes = if self.rng.random_bool(0.5) { 60 } else { 90 };
+            match self.appointment(d, minute, minutes, ContactKind::RarActivity, Some(req), floor, previous, true) {
+                Booking::Stop => return,
+                Booking::Held { end, .. } => previous = Some(end),
+            }
+        }
+    }
+
+    /// An accredited programme: weekly group sessions once a place comes up.
+    pub(super) fn programme(&mut self, req: &LocalId, sessions: u16, first_day: Day, floor: i64) {
+        let start = self.g.next_business_day(first_day + self.days(28, 70));
+        let minute = if self.rng.random_bool(0.5) { 14 * 60 } else { 18 * 60 };
+        let mut previous = None;
+        for i in 0..Day::from(sessions) {
+            let d = self.g.next_business_day(start + 7 * i);
+            if d >= self.stop {
+                return;
+            }
+            match self.appointment(d, minute, 150, ContactKind::Programme, Some(req), floor, previous, true) {
+                Booking::Stop => return,
+                Booking::Held { end, .. } => previous = Some(end),
+            }
+        }
+    }
+
+    /// Books an appointment and records what happened. The next of a series is usually
+    /// booked as the last one ends (`previous`); otherwise a few days to two weeks ahead.
+    #[allow(clippy::too_many_arguments)] // the appointment's own fields, named at each call
+    fn appointment(
+        &mut self,
+        day: Day,
+        minute: i32,
+        minutes: u16,
+        kind: ContactKind,
+        req: Option<&LocalId>,
+        floor: i64,
+        previous: Option<i64>,
+        may_reschedule: bool,
+    ) -> Booking {
+        let g = self.g;
+        let at = g.at(day, minute);
+        let ended = at + i64::from(minutes) * 60;
+        let booked = match previous {
+            Some(p) if self.rng.random_bool(0.85) => p + i64::from(self.days(1, 30)) * 60,
+            _ => at - i64::from(self.days(1, 14)) * DAY - i64::from(self.days(0, 480)) * 60,
+        }
+        .max(floor);
+        if booked >= g.cutoff {
+            return Booking::Stop;
+        }
+        if booked >= at {
+            return Booking::Held { credit: 0, end: ended };
+        }
+        self.contacts += 1;
+        let aid = id(&format!("C{}", self.contacts));
+        let appointment = Appointment {
+            id: aid.clone(),
+            at: date_of(day).at((minute / 60) as i8, (minute % 60) as i8, 0, 0),
+            minutes,
+            kind,
+            requirement: req.cloned(),
+        };
+        self.push(booked, CaseEvent::AppointmentBooked { appointment });
+        if ended >= g.cutoff {
+            return Booking::Held { credit: 0, end: ended };
+        }
+        let upw = kind == ContactKind::UnpaidWork;
+        let table: &[(Draw, f64)] = match (upw, self.risky) {
+            (false, false) => &SUPERVISION,
+            (false, true) => &SUPERVISION_FAILING,
+            (true, false) => &UNPAID_WORK,
+            (true, true) => &UNPAID_WORK_FAILING,
+        };
+        let draw = pick(self.uniform(), table);
+        let (outcome, credit) = match draw {
+            Draw::Complied => (Outcome::AttendedComplied, if upw { u32::from(minutes) } else { 0 }),
+            Draw::FailedToComply => (Outcome::AttendedFailedToComply, 0),
+            // The report: people stood down from UPW were credited one hour.
+            Draw::SentHome(reason) => (
+                Outcome::AttendedSentHome { reason },
+                if upw && reason == SentHomeReason::ServiceIssue { 60 } else { 0 },
+            ),
+            Draw::Acceptable => (Outcome::AcceptableAbsence { reason: pick(self.uniform(), &ABSENCE_REASONS) }, 0),
+            Draw::Unacceptable => (Outcome::UnacceptableAbsence, 0),
+            Draw::Fta(acceptable) => {
+                self.outcome(ended, &aid, day, Outcome::FailedToAttend);
+                // Evidence arrives (or not) within the five working days.
+                let decided = ended + i64::from(self.days(1, 6)) * DAY;
+                let outcome = if acceptable {
+                    Outcome::AcceptableAbsence { reason: pick(self.uniform(), &ABSENCE_REASONS) }
+                } else {
+                    Outcome::UnacceptableAbsence
+                };
+                self.outcome(decided, &aid, day, outcome);
+                return Booking::Held { credit: 0, end: ended };
+            }
+            Draw::Rescheduled(by) => {
+                let when = (at - i64::from(self.days(1, 48)) * HOUR).max(booked + 60);
+                self.outcome(when, &aid, day, Outcome::Rescheduled { by });
+                if may_reschedule {
+                    let again = g.add_business_days(day, self.days(2, 5) as u32);
+                    if again < self.stop {
+                        return self.appointment(again, minute, minutes, kind, req, when + 60, None, false);
+                    }
+                }
+                return Booking::Held { credit: 0, end: when };
+            }
+        };
+        self.outcome(ended, &aid, day, outcome);
+        Booking::Held { credit, end: ended }
+    }
+
+    /// Records an outcome of the appointment held on `day`, noting enforceable failures for
+    /// the enforcement trail.
+    fn outcome(&mut self, at: i64, appointment: &LocalId, day: Day, outcome: Outcome) {
+        if at < self.g.cutoff {
+            if outcome.is_enforceable() {
+                self.failed(appointment, day, at);
+            }
+            self.push(at, CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note: None });
+        }
+    }
+}
