@@ -13,11 +13,10 @@
 //! passing state (sessions, failed_sign_ins): after a restore everyone signs in again.
 
 use crate::codec::LoadCase;
-use crate::engine::Value;
-use crate::{CaseStore, PostgresStore, SqliteStore, StoreError};
+use crate::db::{PostgresStore, SqliteStore, Value};
+use crate::{CaseStore, StoreError};
 use domain::org::Organisation;
-use futures_util::TryStreamExt;
-use sqlx::{AssertSqlSafe, Row};
+use sqlx::AssertSqlSafe;
 use std::future::Future;
 
 /// How a column's value is held and written as text.
@@ -308,7 +307,7 @@ impl Table {
 
     /// The SELECT of every row, in order. Whole numbers are read as 64-bit on both engines
     /// (`percent` is a 32-bit INTEGER on PostgreSQL); `collate` orders text by byte.
-    fn select_sql(&self, collate: &str) -> String {
+    pub(crate) fn select_sql(&self, collate: &str) -> String {
         let columns: Vec<String> = self
             .columns
             .iter()
@@ -417,50 +416,3 @@ impl PostgresStore {
         Ok(())
     }
 }
-
-macro_rules! impl_backup_store {
-    ($store:ty, $collate:expr) => {
-        impl BackupStore for $store {
-            async fn export_table(
-                &self,
-                table: &'static Table,
-                sink: &mut (dyn FnMut(Vec<Cell>) -> Result<(), StoreError> + Send),
-            ) -> Result<u64, StoreError> {
-                let sql = table.select_sql($collate);
-                let mut rows = sqlx::query(AssertSqlSafe(sql.as_str())).fetch(self.pool());
-                let mut n = 0;
-                while let Some(row) = rows.try_next().await? {
-                    let mut cells = Vec::with_capacity(table.columns.len());
-                    for (i, c) in table.columns.iter().enumerate() {
-                        cells.push(match c.kind {
-                            Kind::Text => row.try_get::<Option<String>, _>(i)?,
-                            Kind::Int => row.try_get::<Option<i64>, _>(i)?.map(|v| v.to_string()),
-                            Kind::Bool => row.try_get::<Option<bool>, _>(i)?.map(|v| v.to_string()),
-                            Kind::Real => row.try_get::<Option<f64>, _>(i)?.map(|v| v.to_string()),
-                        });
-                    }
-                    sink(cells)?;
-                    n += 1;
-                }
-                Ok(n)
-            }
-
-            async fn restore<T, I>(
-                &self,
-                org: &Organisation,
-                tables: T,
-                cases: I,
-                progress: &(dyn Fn(u64) + Sync),
-            ) -> Result<u64, RestoreError>
-            where
-                T: Iterator<Item = Result<TableRows, StoreError>> + Send,
-                I: Iterator<Item = Result<Vec<LoadCase>, StoreError>> + Send,
-            {
-                self.load_all(org, Some(tables), cases, progress).await
-            }
-        }
-    };
-}
-
-impl_backup_store!(SqliteStore, "");
-impl_backup_store!(PostgresStore, " COLLATE \"C\"");

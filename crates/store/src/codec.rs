@@ -261,30 +261,3 @@ pub(crate) fn decode_case(case: &LoadCase) -> Result<Option<(Crn, Vec<RecordedEv
         .collect::<Result<_, _>>()?;
     Ok(events.first().map(|e| e.crn.clone()).map(|crn| (crn, events)))
 }
-
-/// Folds a stream of event rows in (crn, seq) order, handing each case's events to `each`:
-/// how the projections beside the log are recomputed from it.
-pub(crate) async fn each_case<S>(
-    mut rows: S,
-    mut each: impl FnMut(&Crn, &[RecordedEvent]) -> Result<(), StoreError>,
-) -> Result<(), StoreError>
-where
-    S: futures_util::Stream<Item = Result<EventRow, sqlx::Error>> + Unpin,
-{
-    use futures_util::TryStreamExt;
-    let mut events: Vec<RecordedEvent> = Vec::new();
-    while let Some(row) = rows.try_next().await? {
-        let e = row.decode().map_err(|(c, p)| crate::corrupt(&format!("event {}#{} {c}", row.crn, row.seq), p))?;
-        if let Some(first) = events.first()
-            && first.crn != e.crn
-        {
-            each(&first.crn, &events)?;
-            events.clear();
-        }
-        events.push(e);
-    }
-    if let Some(first) = events.first() {
-        each(&first.crn, &events)?;
-    }
-    Ok(())
-}

@@ -19,7 +19,7 @@
 use crate::StoreError;
 use crate::codec::{parse_timestamp, timestamp_text, to_stored_precision};
 use crate::corrupt;
-use crate::engine::{PostgresStore, SqliteStore};
+use crate::db::{PostgresStore, SqliteStore};
 use domain::ids::{Code, Crn};
 use jiff::Timestamp;
 use jiff::civil::Date;

@@ -1,30 +1,22 @@
-//! Proven reoffending and disproportionality from the record: two projections kept beside
-//! `mi_facts`, replaced for a case in the same transaction as each append to it (and written
-//! by bulk loads and rebuilds), so every figure is a SQL `GROUP BY`, and
+//! Proven reoffending and disproportionality, read from the outcomes projections
+//! ([`crate::projections`]: `mi_reoffending` and `mi_outcomes`, replaced for a case in the
+//! same transaction as each append to it), so every figure is a SQL `GROUP BY`, and
 //! [`MiOutcomeStore::mi_outcomes_check`] proves the live rows equal a recompute from the log.
-//!
-//! - `mi_reoffending`: a case's cohort entries (`analytics::reoffending::case_cohort_entries`).
-//! - `mi_outcomes`: a case's breach, recall and completion with its protected characteristics
-//!   (`analytics::outcomes::case_outcomes`).
 
-use crate::codec::{EVENT_COLUMNS, EventRow, LoadCase, decode_case, each_case, to_stored_precision};
-use crate::corrupt;
-use crate::engine::Value;
-use crate::{PostgresStore, SqliteStore, StoreError};
-use analytics::outcomes::{Characteristic, NOT_RECORDED, OutcomeKind, case_outcomes};
+use crate::db::{PostgresStore, SqliteStore};
+use crate::projections::Projection;
+use crate::{StoreError, corrupt};
+use analytics::outcomes::{Characteristic, NOT_RECORDED, OutcomeKind};
 use analytics::proportion::{GroupComparison, GroupCount, SuppressionPolicy, disproportionality};
-use analytics::reoffending::{CohortFigures, Quarter, case_cohort_entries};
-use domain::case::uk_date;
-use domain::event::{CaseEvent, NewEvent, RecordedEvent};
-use domain::ids::{Code, Crn};
+use analytics::reoffending::{CohortFigures, Quarter};
+use domain::ids::Code;
 use jiff::civil::Date;
 use serde::Serialize;
 use sqlx::AssertSqlSafe;
 use std::future::Future;
 
-const REOFFENDING_COLUMNS: &str = "crn, cohort, start_date, start_kind, reoffences, team";
-const OUTCOME_COLUMNS: &str =
-    "crn, breach, recall, completion, gender, ethnicity, age_band, disability, religion, nationality, team";
+/// The one projection these figures read.
+const ONLY: &[Projection] = &[Projection::Outcomes];
 
 /// The level of the organisation reoffending figures are broken down by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,142 +109,6 @@ pub trait MiOutcomeStore: Send + Sync {
     fn mi_outcomes_check(&self) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
 }
 
-/// A projection row in a comparable form: every column as the database returns it.
-type ReoffendingRow = (String, String, String, String, i64, Option<String>);
-type OutcomeRow =
-    (String, Option<i64>, Option<i64>, Option<i64>, String, String, String, String, String, String, Option<String>);
-
-/// Both projections' rows for one case.
-fn case_rows<'a>(
-    crn: &Crn,
-    events: impl IntoIterator<Item = (Date, &'a CaseEvent)> + Clone,
-) -> (Vec<ReoffendingRow>, Vec<OutcomeRow>) {
-    let reoffending = case_cohort_entries(events.clone())
-        .into_iter()
-        .map(|e| {
-            (
-                crn.to_string(),
-                e.cohort.to_string(),
-                e.start.to_string(),
-                e.kind.id().to_owned(),
-                i64::try_from(e.reoffences).unwrap_or(i64::MAX),
-                e.team.map(|t| t.to_string()),
-            )
-        })
-        .collect();
-    let flag = |b: Option<bool>| b.map(i64::from);
-    let outcomes = case_outcomes(events)
-        .map(|o| {
-            (
-                crn.to_string(),
-                flag(o.breach),
-                flag(o.recall),
-                flag(o.completion),
-                o.gender,
-                o.ethnicity,
-                o.age_band,
-                o.disability,
-                o.religion,
-                o.nationality,
-                o.team.map(|t| t.to_string()),
-            )
-        })
-        .into_iter()
-        .collect();
-    (reoffending, outcomes)
-}
-
-fn recorded_rows(crn: &Crn, events: &[RecordedEvent]) -> (Vec<ReoffendingRow>, Vec<OutcomeRow>) {
-    case_rows(crn, events.iter().map(|e| (uk_date(e.occurred_at), &e.event)))
-}
-
-fn reoffending_values(r: &ReoffendingRow) -> Vec<Value> {
-    vec![
-        Value::Text(r.0.clone()),
-        Value::Text(r.1.clone()),
-        Value::Text(r.2.clone()),
-        Value::Text(r.3.clone()),
-        Value::Int(r.4),
-        Value::OptText(r.5.clone()),
-    ]
-}
-
-fn outcome_values(r: &OutcomeRow) -> Vec<Value> {
-    // A nullable flag goes in as text: SQLite stores "1" in an INTEGER column as 1, and
-    // PostgreSQL's COPY reads it as a BIGINT; absent is NULL in both.
-    let flag = |b: Option<i64>| Value::OptText(b.map(|b| b.to_string()));
-    vec![
-        Value::Text(r.0.clone()),
-        flag(r.1),
-        flag(r.2),
-        flag(r.3),
-        Value::Text(r.4.clone()),
-        Value::Text(r.5.clone()),
-        Value::Text(r.6.clone()),
-        Value::Text(r.7.clone()),
-        Value::Text(r.8.clone()),
-        Value::Text(r.9.clone()),
-        Value::OptText(r.10.clone()),
-    ]
-}
-
-fn load_rows(cases: &[LoadCase]) -> Result<(Vec<ReoffendingRow>, Vec<OutcomeRow>), StoreError> {
-    let (mut reoffending, mut outcomes) = (Vec::new(), Vec::new());
-    for case in cases {
-        if let Some((crn, events)) = decode_case(case)? {
-            let (r, o) = recorded_rows(&crn, &events);
-            reoffending.extend(r);
-            outcomes.extend(o);
-        }
-    }
-    Ok((reoffending, outcomes))
-}
-
-/// Every case's projection rows, from a stream of event rows in (crn, seq) order.
-async fn recompute<S>(rows: S) -> Result<(Vec<ReoffendingRow>, Vec<OutcomeRow>), StoreError>
-where
-    S: futures_util::Stream<Item = Result<EventRow, sqlx::Error>> + Unpin,
-{
-    let (mut reoffending, mut outcomes) = (Vec::new(), Vec::new());
-    each_case(rows, |crn, events| {
-        let (r, o) = recorded_rows(crn, events);
-        reoffending.extend(r);
-        outcomes.extend(o);
-        Ok(())
-    })
-    .await?;
-    Ok((reoffending, outcomes))
-}
-
-fn differences<T: Ord + std::fmt::Debug>(table: &str, mut live: Vec<T>, mut want: Vec<T>) -> Vec<String> {
-    live.sort();
-    want.sort();
-    let mut out = Vec::new();
-    let (mut i, mut j) = (0, 0);
-    while i < live.len() || j < want.len() {
-        match (live.get(i), want.get(j)) {
-            (Some(l), Some(w)) if l == w => {
-                i += 1;
-                j += 1;
-            }
-            (Some(l), Some(w)) if l < w => {
-                out.push(format!("{table}: {l:?} is live but not in a recompute"));
-                i += 1;
-            }
-            (Some(l), None) => {
-                out.push(format!("{table}: {l:?} is live but not in a recompute"));
-                i += 1;
-            }
-            (_, Some(w)) => {
-                out.push(format!("{table}: {w:?} is in a recompute but not live"));
-                j += 1;
-            }
-            (None, None) => break,
-        }
-    }
-    out
-}
-
 /// Groups in display order: by name, with "Not recorded" last.
 fn group_order(a: &GroupCount, b: &GroupCount) -> std::cmp::Ordering {
     (a.group == NOT_RECORDED, &a.group).cmp(&(b.group == NOT_RECORDED, &b.group))
@@ -262,55 +118,7 @@ const PLACE_JOINS: &str = "FROM mi_reoffending r LEFT JOIN teams t ON t.code = r
      LEFT JOIN offices o ON o.code = t.office LEFT JOIN boroughs b ON b.code = o.borough";
 
 macro_rules! impl_mi_outcome_store {
-    ($store:ty, $conn:ty) => {
-        impl $store {
-            async fn outcomes_insert(
-                conn: &mut $conn,
-                reoffending: &[ReoffendingRow],
-                outcomes: &[OutcomeRow],
-            ) -> Result<(), StoreError> {
-                let r: Vec<Vec<Value>> = reoffending.iter().map(reoffending_values).collect();
-                Self::insert_rows(conn, "mi_reoffending", REOFFENDING_COLUMNS, 6, &r).await?;
-                let o: Vec<Vec<Value>> = outcomes.iter().map(outcome_values).collect();
-                Self::insert_rows(conn, "mi_outcomes", OUTCOME_COLUMNS, 11, &o).await
-            }
-
-            /// Replaces a case's rows after an append (called in the append's transaction).
-            pub(crate) async fn outcomes_replace_case(
-                conn: &mut $conn,
-                crn: &Crn,
-                past: &[RecordedEvent],
-                new: &[NewEvent],
-            ) -> Result<(), StoreError> {
-                let events = past
-                    .iter()
-                    .map(|e| (uk_date(e.occurred_at), &e.event))
-                    .chain(new.iter().map(|e| (uk_date(to_stored_precision(e.occurred_at)), &e.event)));
-                let (reoffending, outcomes) = case_rows(crn, events);
-                sqlx::query("DELETE FROM mi_reoffending WHERE crn = $1").bind(crn.as_str()).execute(&mut *conn).await?;
-                sqlx::query("DELETE FROM mi_outcomes WHERE crn = $1").bind(crn.as_str()).execute(&mut *conn).await?;
-                Self::outcomes_insert(conn, &reoffending, &outcomes).await
-            }
-
-            /// Writes the rows of whole cases being bulk loaded.
-            pub(crate) async fn outcomes_load(conn: &mut $conn, cases: &[LoadCase]) -> Result<(), StoreError> {
-                let (reoffending, outcomes) = load_rows(cases)?;
-                Self::outcomes_insert(conn, &reoffending, &outcomes).await
-            }
-
-            /// Recomputes both projections from the log, on `conn` (inside a rebuild).
-            pub(crate) async fn outcomes_rebuild(conn: &mut $conn) -> Result<(), StoreError> {
-                let (reoffending, outcomes) = {
-                    let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY crn, seq");
-                    let rows = sqlx::query_as::<_, EventRow>(AssertSqlSafe(sql.as_str())).fetch(&mut *conn);
-                    recompute(rows).await?
-                };
-                sqlx::query("DELETE FROM mi_reoffending").execute(&mut *conn).await?;
-                sqlx::query("DELETE FROM mi_outcomes").execute(&mut *conn).await?;
-                Self::outcomes_insert(conn, &reoffending, &outcomes).await
-            }
-        }
-
+    ($store:ty) => {
         impl MiOutcomeStore for $store {
             async fn mi_reoffending(&self, by: PlaceLevel) -> Result<Vec<CohortRates>, StoreError> {
                 let sql = format!(
@@ -381,22 +189,12 @@ macro_rules! impl_mi_outcome_store {
             }
 
             async fn mi_outcomes_check(&self) -> Result<Vec<String>, StoreError> {
-                let sql = format!("SELECT {REOFFENDING_COLUMNS} FROM mi_reoffending");
-                let live_r: Vec<ReoffendingRow> =
-                    sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
-                let sql = format!("SELECT {OUTCOME_COLUMNS} FROM mi_outcomes");
-                let live_o: Vec<OutcomeRow> =
-                    sqlx::query_as(AssertSqlSafe(sql.as_str())).fetch_all(self.pool()).await?;
-                let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY crn, seq");
-                let rows = sqlx::query_as::<_, EventRow>(AssertSqlSafe(sql.as_str())).fetch(self.pool());
-                let (want_r, want_o) = recompute(rows).await?;
-                let mut out = differences("mi_reoffending", live_r, want_r);
-                out.extend(differences("mi_outcomes", live_o, want_o));
-                Ok(out)
+                let want = self.project_log(ONLY).await?;
+                self.project_check(&want, ONLY).await
             }
         }
     };
 }
 
-impl_mi_outcome_store!(SqliteStore, sqlx::SqliteConnection);
-impl_mi_outcome_store!(PostgresStore, sqlx::PgConnection);
+impl_mi_outcome_store!(SqliteStore);
+impl_mi_outcome_store!(PostgresStore);

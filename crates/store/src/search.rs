@@ -2,26 +2,18 @@
 //! name (through `search_keys`, an index of family names as search compares them), and the
 //! part of the organisation around a few staff and teams.
 //!
-//! Invariant: `search_keys` holds one row per case summary, its family name lower-cased by
-//! Rust's `str::to_lowercase` (SQL's `lower()` folds ASCII only in SQLite and follows the
-//! locale in PostgreSQL, so neither can compute it). It is written in the same transaction as
-//! the summary (append, bulk load, rebuild), filled in for older stores when they are opened,
-//! and compared by `check`.
+//! `search_keys` is a projection of its own (`projections::search_keys`), which says how it
+//! is kept.
 
 use crate::codec::{SUMMARY_COLUMNS, SummaryRow};
-use crate::corrupt;
-use crate::engine::Value;
-use crate::{Engine, PostgresStore, SqliteStore, StoreError};
-use domain::ids::{Code, Crn, Name};
+use crate::db::{PostgresStore, SqliteStore};
+use crate::projections::search_keys::family_key;
+use crate::{Engine, StoreError, corrupt};
+use domain::ids::{Code, Name};
 use domain::org::{Area, Borough, ContractedHours, Office, Organisation, Staff, Team};
 use domain::projection::CaseSummary;
 use sqlx::AssertSqlSafe;
 use std::collections::BTreeSet;
-
-/// The key a family name is found by: what a search query is compared with.
-pub(crate) fn family_key(family_name: &str) -> String {
-    family_name.to_lowercase()
-}
 
 /// The least string greater than every string starting with `prefix`, in code-point order
 /// (which is UTF-8 byte order, SQLite's and PostgreSQL's "C" order), so that "starts with
@@ -112,7 +104,7 @@ fn add_place(org: &mut Organisation, row: &PlaceRow) -> Result<(), StoreError> {
 }
 
 macro_rules! impl_search {
-    ($store:ty, $conn:ty) => {
+    ($store:ty) => {
         impl $store {
             /// People by CRN or family-name prefix; see [`crate::CaseStore::search_people`].
             pub(crate) async fn search_people_by_key(
@@ -192,85 +184,12 @@ macro_rules! impl_search {
                 }
                 Ok(org)
             }
-
-            /// Writes the search key of a case summary just written (in its transaction).
-            pub(crate) async fn put_search_key(conn: &mut $conn, crn: &Crn, family_name: &str) -> Result<(), StoreError> {
-                sqlx::query(
-                    "INSERT INTO search_keys (crn, family_key) VALUES ($1, $2) \
-                     ON CONFLICT (crn) DO UPDATE SET family_key = excluded.family_key",
-                )
-                .bind(crn.as_str())
-                .bind(family_key(family_name))
-                .execute(&mut *conn)
-                .await?;
-                Ok(())
-            }
-
-            /// Writes the search keys of summaries being loaded whole (bulk load, rebuild).
-            pub(crate) async fn load_search_keys<'s>(
-                conn: &mut $conn,
-                summaries: impl Iterator<Item = &'s CaseSummary>,
-            ) -> Result<(), StoreError> {
-                let rows: Vec<Vec<Value>> = summaries
-                    .map(|s| vec![Value::Text(s.crn.to_string()), Value::Text(family_key(&s.family_name))])
-                    .collect();
-                Self::insert_rows(conn, "search_keys", "crn, family_key", 2, &rows).await
-            }
-
-            /// Gives every case summary without a search key its key: the summaries written
-            /// before the keys existed (migration 0008). Nothing to do on later opens.
-            pub(crate) async fn fill_search_keys(&self) -> Result<(), StoreError> {
-                let missing: Vec<(String, String)> = sqlx::query_as(
-                    "SELECT crn, family_name FROM case_summary cs \
-                     WHERE NOT EXISTS (SELECT 1 FROM search_keys k WHERE k.crn = cs.crn)",
-                )
-                .fetch_all(self.pool())
-                .await?;
-                if missing.is_empty() {
-                    return Ok(());
-                }
-                let rows: Vec<Vec<Value>> =
-                    missing.iter().map(|(c, f)| vec![Value::Text(c.clone()), Value::Text(family_key(f))]).collect();
-                let mut tx = self.pool().begin().await?;
-                Self::insert_rows(&mut tx, "search_keys", "crn, family_key", 2, &rows).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            /// How the live search keys differ from the case summaries' family names.
-            pub(crate) async fn check_search_keys(&self) -> Result<Vec<String>, StoreError> {
-                let rows: Vec<(String, String, Option<String>)> = sqlx::query_as(
-                    "SELECT cs.crn, cs.family_name, k.family_key FROM case_summary cs \
-                     LEFT JOIN search_keys k ON k.crn = cs.crn ORDER BY cs.crn",
-                )
-                .fetch_all(self.pool())
-                .await?;
-                let mut differences = Vec::new();
-                for (crn, family_name, key) in rows {
-                    let want = family_key(&family_name);
-                    match key {
-                        None => differences.push(format!("search_keys: {crn} is missing")),
-                        Some(k) if k != want => {
-                            differences.push(format!("search_keys: {crn} is `{k}`, its family name gives `{want}`"))
-                        }
-                        Some(_) => {}
-                    }
-                }
-                let orphans: Vec<(String,)> = sqlx::query_as(
-                    "SELECT crn FROM search_keys k WHERE NOT EXISTS (SELECT 1 FROM case_summary cs WHERE cs.crn = k.crn) \
-                     ORDER BY crn",
-                )
-                .fetch_all(self.pool())
-                .await?;
-                differences.extend(orphans.into_iter().map(|(c,)| format!("search_keys: {c} has no case summary")));
-                Ok(differences)
-            }
         }
     };
 }
 
-impl_search!(SqliteStore, sqlx::SqliteConnection);
-impl_search!(PostgresStore, sqlx::PgConnection);
+impl_search!(SqliteStore);
+impl_search!(PostgresStore);
 
 #[cfg(test)]
 mod tests {

@@ -11,7 +11,7 @@
 //! The characteristics are sensitive: besides the aggregate table, the only reads are of one
 //! member of staff's own declaration and of flags by staff code, for the operator's CLI.
 
-use crate::engine::Value;
+use crate::db::Value;
 use crate::staff_rows::unknown_staff;
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::outcomes::Characteristic;

@@ -158,102 +158,125 @@ pub fn case_facts<'a>(
     events: impl IntoIterator<Item = (Date, &'a CaseEvent)>,
 ) -> Result<Vec<Fact>, Rejected> {
     let mut case = CaseState::new(crn.clone());
-    let mut allocations = Allocations::default();
-    let mut bookings: BTreeMap<LocalId, Date> = BTreeMap::new();
-    // Recorded actions that follow up a missed appointment: new bookings and warning letters.
-    let mut follow_ups: Vec<(Option<LocalId>, Date)> = Vec::new();
-    // Sentence facts are read from the state just before each sentence ends.
-    let mut ended: Vec<(CaseState, Date)> = Vec::new();
+    let mut trail = FactTrail::default();
     for (on, event) in events {
+        trail.observe(&case, on, event);
+        case.apply(event, on)?;
+    }
+    Ok(trail.facts(&case))
+}
+
+/// What a case's facts need of its record besides its final state, noted event by event as
+/// the case folds: so a caller that folds the case anyway (the store's append) gets its facts
+/// without folding it again. [`case_facts`] is this over a fold of its own.
+#[derive(Debug, Clone, Default)]
+pub struct FactTrail {
+    allocations: Allocations,
+    bookings: BTreeMap<LocalId, Date>,
+    /// Recorded actions that follow up a missed appointment: new bookings and warning letters.
+    follow_ups: Vec<(Option<LocalId>, Date)>,
+    /// Sentence facts are read from the state just before each sentence ends.
+    ended: Vec<(CaseState, Date)>,
+}
+
+impl FactTrail {
+    /// Notes `event`, dated `on`, which is about to be applied to `case`.
+    pub fn observe(&mut self, case: &CaseState, on: Date, event: &CaseEvent) {
         match event {
             CaseEvent::SentenceEnded { sentence, on: ended_on, .. }
                 if case.current_sentence().is_some_and(|s| &s.sentence.id == sentence) =>
             {
-                ended.push((case.clone(), *ended_on));
+                self.ended.push((case.clone(), *ended_on));
             }
             CaseEvent::OfficerAllocated { officer, team, .. } => {
-                allocations.0.push((on, officer.clone(), team.clone()));
+                self.allocations.0.push((on, officer.clone(), team.clone()));
             }
             CaseEvent::AppointmentBooked { appointment } => {
-                bookings.insert(appointment.id.clone(), on);
-                follow_ups.push((Some(appointment.id.clone()), on));
+                self.bookings.insert(appointment.id.clone(), on);
+                self.follow_ups.push((Some(appointment.id.clone()), on));
             }
-            CaseEvent::WarningLetterIssued { on: issued, .. } => follow_ups.push((None, *issued)),
+            CaseEvent::WarningLetterIssued { on: issued, .. } => self.follow_ups.push((None, *issued)),
             _ => {}
         }
-        case.apply(event, on)?;
     }
-    let mut b = Builder { facts: Vec::new(), allocations: &allocations };
-    for (state, ended_on) in &ended {
-        sentence_facts(state, Some(*ended_on), &mut b, &bookings);
-    }
-    sentence_facts(&case, None, &mut b, &bookings);
 
-    // Non-attendance: followed up when a warning letter or a new booking is recorded within
-    // the window.
-    for a in &case.appointments {
-        if matches!(a.outcome, Some(Outcome::UnacceptableAbsence | Outcome::FailedToAttend)) {
-            let missed = a.appointment.at.date();
-            let due = NON_ATTENDANCE_FOLLOW_UP.after(missed);
-            let followed = follow_ups
-                .iter()
-                .any(|(booked, d)| booked.as_ref() != Some(&a.appointment.id) && *d >= missed && *d <= due);
-            b.period(MeasureId::NonAttendanceFollowUp, due, followed, None);
+    /// The facts of the case whose every event was observed and whose state is now `case`.
+    pub fn facts(&self, case: &CaseState) -> Vec<Fact> {
+        let FactTrail { allocations, bookings, follow_ups, ended } = self;
+        let mut b = Builder { facts: Vec::new(), allocations };
+        for (state, ended_on) in ended {
+            sentence_facts(state, Some(*ended_on), &mut b, bookings);
         }
-    }
-    // Breach referral and pack.
-    let enf = &case.practice.enforcement;
-    for breach in &enf.breaches {
-        if let Some(due) = breach.referral_due {
-            b.period(MeasureId::BreachReferral, due, breach.referred_on <= due, None);
-        }
-        let complete = breach.pack_completed_on.is_some_and(|d| d <= breach.pack_due);
-        b.period(MeasureId::BreachPack, breach.pack_due, complete, None);
-    }
-    // A mandatory breach never referred is late from its due date.
-    for failure in enf.pending_mandatory() {
-        if enforcement_route(&case, failure.on) == Some(EnforcementRoute::Breach) {
-            let due = domain::practice::policy::BREACH_REFERRAL.after(failure.aware_on);
-            b.period(MeasureId::BreachReferral, due, false, None);
-        }
-    }
-    // Completions and continuity, for each sentence that ended.
-    for s in &case.sentences {
-        let Some((end, outcome)) = s.ended else { continue };
-        if let Some(success) = outcome.completion() {
-            let measure = match s.sentence.kind {
-                SentenceKind::CommunityOrder | SentenceKind::SuspendedSentenceOrder => MeasureId::CompletionCommunity,
-                SentenceKind::Custodial => MeasureId::CompletionLicence,
-            };
-            // A custodial sentence counts only once the person was released onto licence.
-            if s.sentence.kind != SentenceKind::Custodial || s.released_on.is_some() {
-                b.period(measure, end, success, None);
+        sentence_facts(case, None, &mut b, bookings);
+
+        // Non-attendance: followed up when a warning letter or a new booking is recorded within
+        // the window.
+        for a in &case.appointments {
+            if matches!(a.outcome, Some(Outcome::UnacceptableAbsence | Outcome::FailedToAttend)) {
+                let missed = a.appointment.at.date();
+                let due = NON_ATTENDANCE_FOLLOW_UP.after(missed);
+                let followed = follow_ups
+                    .iter()
+                    .any(|(booked, d)| booked.as_ref() != Some(&a.appointment.id) && *d >= missed && *d <= due);
+                b.period(MeasureId::NonAttendanceFollowUp, due, followed, None);
             }
         }
-        let from = s.released_on.unwrap_or(s.sentence.sentence_date);
-        if !allocations.0.is_empty() {
-            b.period(MeasureId::Continuity, end, allocations.officers_between(from, end) == 1, None);
+        // Breach referral and pack.
+        let enf = &case.practice.enforcement;
+        for breach in &enf.breaches {
+            if let Some(due) = breach.referral_due {
+                b.period(MeasureId::BreachReferral, due, breach.referred_on <= due, None);
+            }
+            let complete = breach.pack_completed_on.is_some_and(|d| d <= breach.pack_due);
+            b.period(MeasureId::BreachPack, breach.pack_due, complete, None);
         }
-    }
-    // Safeguarding checks, by local authority.
-    for check in &case.practice.safeguarding.checks {
-        let key = Some(check.local_authority.to_string());
-        b.period(MeasureId::SafeguardingResponse, check.requested_on, check.response.is_some(), key);
-    }
-    upw_session_facts(&case, &mut b);
-    // Referrals started within 4 weeks, by service. A referral withdrawn before it started and
-    // within its 4 weeks never fell due.
-    for r in &case.practice.referrals {
-        let due = REFERRAL_START.after(r.referred_on);
-        let started = r.started_on.is_some_and(|s| s <= due);
-        let withdrawn_in_time = matches!(r.closed, Some((on, Closure::Cancelled)) if on <= due);
-        if started || !withdrawn_in_time {
-            b.period(MeasureId::ReferralStarted, due, started, Some(r.service.to_string()));
+        // A mandatory breach never referred is late from its due date.
+        for failure in enf.pending_mandatory() {
+            if enforcement_route(case, failure.on) == Some(EnforcementRoute::Breach) {
+                let due = domain::practice::policy::BREACH_REFERRAL.after(failure.aware_on);
+                b.period(MeasureId::BreachReferral, due, false, None);
+            }
         }
+        // Completions and continuity, for each sentence that ended.
+        for s in &case.sentences {
+            let Some((end, outcome)) = s.ended else { continue };
+            if let Some(success) = outcome.completion() {
+                let measure = match s.sentence.kind {
+                    SentenceKind::CommunityOrder | SentenceKind::SuspendedSentenceOrder => {
+                        MeasureId::CompletionCommunity
+                    }
+                    SentenceKind::Custodial => MeasureId::CompletionLicence,
+                };
+                // A custodial sentence counts only once the person was released onto licence.
+                if s.sentence.kind != SentenceKind::Custodial || s.released_on.is_some() {
+                    b.period(measure, end, success, None);
+                }
+            }
+            let from = s.released_on.unwrap_or(s.sentence.sentence_date);
+            if !allocations.0.is_empty() {
+                b.period(MeasureId::Continuity, end, allocations.officers_between(from, end) == 1, None);
+            }
+        }
+        // Safeguarding checks, by local authority.
+        for check in &case.practice.safeguarding.checks {
+            let key = Some(check.local_authority.to_string());
+            b.period(MeasureId::SafeguardingResponse, check.requested_on, check.response.is_some(), key);
+        }
+        upw_session_facts(case, &mut b);
+        // Referrals started within 4 weeks, by service. A referral withdrawn before it started and
+        // within its 4 weeks never fell due.
+        for r in &case.practice.referrals {
+            let due = REFERRAL_START.after(r.referred_on);
+            let started = r.started_on.is_some_and(|s| s <= due);
+            let withdrawn_in_time = matches!(r.closed, Some((on, Closure::Cancelled)) if on <= due);
+            if started || !withdrawn_in_time {
+                b.period(MeasureId::ReferralStarted, due, started, Some(r.service.to_string()));
+            }
+        }
+        as_at_facts(case, &mut b);
+        b.facts.sort();
+        b.facts
     }
-    as_at_facts(&case, &mut b);
-    b.facts.sort();
-    Ok(b.facts)
 }
 
 /// Unpaid work sessions attended, each dated by the session's day: whether the person was
