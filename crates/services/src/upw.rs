@@ -25,6 +25,9 @@ use upw::progress::Progress;
 use upw::project::{PlannedSession, sessions_for_week};
 use upw::{Assignment, Id, UnplacedReason};
 
+mod attendance;
+pub use attendance::{Attendance, AttendanceError, AttendanceForm, outcome_of, parse_attendance};
+
 #[derive(Debug, thiserror::Error)]
 pub enum UpwError {
     #[error("{0}")]
