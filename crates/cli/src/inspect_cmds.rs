@@ -1,6 +1,6 @@
-//! `probity inspect` over a store: draw and announce a sample, list it, answer questions,
-//! the look behind, and the report from the recorded answers. The file commands
-//! (`sample --longlist`, `report --assessments`) stay in `tool_cmds`.
+//! `probity inspect`: a sample drawn from a long-list file and findings from an assessments
+//! file; and over a store: draw and announce a sample, list it, answer questions, the look
+//! behind, and the report from the recorded answers.
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -10,9 +10,109 @@ use std::process::ExitCode;
 
 use domain::ids::Code;
 use inspect::scheme::{ReportScheme, Scheme};
+use services::clock::Clock;
 use store::DatabaseUrl;
 
-use crate::tool_cmds::date_flag;
+use crate::common::{date_flag, read};
+
+#[derive(Args)]
+pub struct InspectArgs {
+    #[command(subcommand)]
+    pub command: InspectCommand,
+}
+
+#[derive(Subcommand)]
+pub enum InspectCommand {
+    /// Draw an inspection case sample from a long-list CSV (docs/rules/practice.md#file-formats); JSON on stdout.
+    Sample {
+        #[arg(long)]
+        longlist: PathBuf,
+        /// Cases requested, before the buffer.
+        #[arg(long)]
+        size: usize,
+        /// Buffer per stratum, percent.
+        #[arg(long, default_value_t = 20)]
+        buffer: u32,
+        #[arg(long, default_value_t = 6)]
+        max_per_officer: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// "Not started" is judged against this date (default today); the report's scheme
+        /// takes it as the fieldwork date.
+        #[arg(long)]
+        as_of: Option<String>,
+        /// `inspectorate`, `report`, or a JSON configuration of the report's scheme.
+        #[arg(long, default_value = "inspectorate")]
+        scheme: String,
+    },
+    /// Findings from case assessments: per-question figures, intervals, ratings.
+    Report {
+        #[arg(long)]
+        assessments: PathBuf,
+        #[arg(long)]
+        comparison: Option<PathBuf>,
+        #[arg(long)]
+        ratings: Option<PathBuf>,
+        /// `json` or `html`.
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
+    /// Inspections in a store: announce a sample, answer, look behind, findings.
+    #[command(flatten)]
+    Store(StoreInspectCommand),
+}
+
+pub async fn inspect(a: InspectArgs, clock: Clock) -> anyhow::Result<ExitCode> {
+    match a.command {
+        InspectCommand::Sample { longlist, size, buffer, max_per_officer, seed, as_of, scheme }
+            if scheme != "inspectorate" =>
+        {
+            let text = read("--longlist", &longlist)?;
+            let cases = inspect::longlist::parse(&text)
+                .map_err(|e| anyhow::anyhow!("{}", e.in_file(longlist.display().to_string())))?;
+            let args = SchemeArgs { scheme, size, seed };
+            let mut scheme = self::scheme(&args, date_flag("--as-of", as_of.as_deref(), clock)?)?;
+            // A configuration file's own values win over the flags' defaults.
+            if let inspect::scheme::Scheme::Report(r) = &mut scheme
+                && args.scheme == "report"
+            {
+                r.buffer_percent = buffer;
+                r.max_per_officer = max_per_officer;
+            }
+            let out = inspect::scheme::draw_with(&cases, &scheme).map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        InspectCommand::Sample { longlist, size, buffer, max_per_officer, seed, as_of, .. } => {
+            let text = read("--longlist", &longlist)?;
+            let mut opts = inspect::sample::SampleOptions::new(size, date_flag("--as-of", as_of.as_deref(), clock)?);
+            opts.buffer_percent = buffer;
+            opts.max_per_officer = max_per_officer;
+            opts.seed = seed;
+            let out = inspect::sample::draw(&text, &opts)
+                .map_err(|e| anyhow::anyhow!("{}", e.in_file(longlist.display().to_string())))?;
+            println!("{}", serde_json::to_string_pretty(&out)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        InspectCommand::Report { assessments, comparison, ratings, format } => {
+            if format != "json" && format != "html" {
+                anyhow::bail!("--format: `{format}` is not json or html");
+            }
+            let a_text = read("--assessments", &assessments)?;
+            let c_text = comparison.as_deref().map(|p| read("--comparison", p)).transpose()?;
+            let r_text = ratings.as_deref().map(|p| read("--ratings", p)).transpose()?;
+            let report = inspect::report::build(&a_text, c_text.as_deref(), r_text.as_deref())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            if format == "html" {
+                println!("{}", inspect::html::render_html(&report));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        InspectCommand::Store(c) => run(c, clock).await,
+    }
+}
 
 #[derive(Args)]
 pub struct SchemeArgs {
@@ -156,7 +256,7 @@ fn database(url: &str) -> anyhow::Result<DatabaseUrl> {
 }
 
 /// The scheme the flags name.
-pub fn scheme(args: &SchemeArgs, fieldwork: jiff::civil::Date) -> anyhow::Result<Scheme> {
+fn scheme(args: &SchemeArgs, fieldwork: jiff::civil::Date) -> anyhow::Result<Scheme> {
     match args.scheme.as_str() {
         "inspectorate" => {
             let mut options = inspect::sample::SampleOptions::new(args.size, fieldwork);
@@ -186,18 +286,14 @@ macro_rules! print_json {
     }};
 }
 
-fn read(flag: &str, path: &std::path::Path) -> anyhow::Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("{flag}: {}", path.display()))
-}
-
-pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
+async fn run(command: StoreInspectCommand, clock: Clock) -> anyhow::Result<ExitCode> {
     use services::inspection as svc;
     match command {
         StoreInspectCommand::Announce { database: url, inspection, announce, fieldwork, scheme: s, by } => {
             let id = code("--inspection", &inspection)?;
             let by = code("--by", &by)?;
-            let announced_on = date_flag("--announce", Some(&announce))?;
-            let fieldwork_on = date_flag("--fieldwork", Some(&fieldwork))?;
+            let announced_on = date_flag("--announce", Some(&announce), clock)?;
+            let fieldwork_on = date_flag("--fieldwork", Some(&fieldwork), clock)?;
             let scheme = scheme(&s, fieldwork_on)?;
             let announcement = svc::Announcement { id, announced_on, fieldwork_on, by };
             store::with_store!(database(&url)?, |store| {
@@ -206,7 +302,7 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
             })
         }
         StoreInspectCommand::Draw { database: url, fieldwork, scheme: s } => {
-            let scheme = scheme(&s, date_flag("--fieldwork", Some(&fieldwork))?)?;
+            let scheme = scheme(&s, date_flag("--fieldwork", Some(&fieldwork), clock)?)?;
             store::with_store!(database(&url)?, |store| print_json!(
                 &svc::draw_sample(&services::Stores::new(store.clone()), &scheme).await?
             ))
@@ -219,7 +315,7 @@ pub async fn run(command: StoreInspectCommand) -> anyhow::Result<ExitCode> {
         }
         StoreInspectCommand::Case { database: url, inspection, crn, on } => {
             let id = code("--inspection", &inspection)?;
-            let today = date_flag("--on", on.as_deref())?;
+            let today = date_flag("--on", on.as_deref(), clock)?;
             store::with_store!(database(&url)?, |store| print_json!(
                 &svc::case_workspace(&services::Stores::new(store.clone()), &id, &crn, today).await?
             ))

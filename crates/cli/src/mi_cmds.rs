@@ -1,13 +1,14 @@
 //! `probity mi`: management information. `measure` prints one measure's figures for a scope
 //! and period from the store's MI projection; `measures` lists every measure with its
-//! definition; `export-facts` writes every stored fact as CSV; `reoffending` reads an
-//! analyst's CSV (tool_cmds).
+//! definition; `export-facts` writes every stored fact as CSV. `reoffending` and
+//! `disproportionality` are `mi_outcome_cmds`.
 
-use crate::tool_cmds::{MiArgs, MiMeasure};
+use crate::common::csv_field;
 use analytics::measures::{Figure, Grouping, MEASURES, MeasureId, MeasureKind, Scope};
 use anyhow::bail;
 use clap::Args;
 use jiff::civil::Date;
+use services::clock::Clock;
 use std::process::ExitCode;
 use store::{DatabaseUrl, MiStore, with_store};
 
@@ -53,16 +54,6 @@ pub struct ExportFactsArgs {
     pub output: Option<std::path::PathBuf>,
 }
 
-pub async fn mi(a: MiArgs) -> anyhow::Result<ExitCode> {
-    match a.measure {
-        MiMeasure::Reoffending(r) => crate::mi_outcome_cmds::reoffending(r).await,
-        MiMeasure::Disproportionality(d) => crate::mi_outcome_cmds::disproportionality(d).await,
-        MiMeasure::Measure(m) => measure(m).await,
-        MiMeasure::Measures(m) => measures(m),
-        MiMeasure::ExportFacts(e) => export_facts(e).await,
-    }
-}
-
 fn parse_date(flag: &str, text: &str) -> anyhow::Result<Date> {
     match text.parse::<Date>() {
         Ok(d) if text.len() == 10 => Ok(d),
@@ -105,16 +96,6 @@ fn request(a: &MeasureArgs, today: Date) -> anyhow::Result<Request> {
     Ok(Request { measure, scope, from, to, grouping })
 }
 
-fn csv_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
-}
-
 /// The figures as CSV; a measure that is also a total gets a last column, `weight`, the sum
 /// of its facts' weights (UPW: minutes credited).
 fn figures_csv(figures: &[Figure]) -> String {
@@ -138,9 +119,9 @@ fn figures_csv(figures: &[Figure]) -> String {
     out
 }
 
-async fn measure(a: MeasureArgs) -> anyhow::Result<ExitCode> {
-    // The clock is read here, at the edge: the measures themselves take the day as a parameter.
-    let today = domain::case::uk_date(jiff::Timestamp::now());
+pub async fn measure(a: MeasureArgs, clock: Clock) -> anyhow::Result<ExitCode> {
+    // Today comes from the command's clock: the measures themselves take the day as a parameter.
+    let today = clock.today();
     let r = request(&a, today)?;
     let url = DatabaseUrl::parse(&a.database).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let figures = with_store!(url, |store| store.mi_figures(r.measure, &r.scope, r.from, r.to, r.grouping).await?);
@@ -152,7 +133,7 @@ async fn measure(a: MeasureArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn measures(a: MeasuresArgs) -> anyhow::Result<ExitCode> {
+pub fn measures(a: MeasuresArgs) -> anyhow::Result<ExitCode> {
     if a.json {
         println!("{}", serde_json::to_string_pretty(&MEASURES)?);
         return Ok(ExitCode::SUCCESS);
@@ -180,7 +161,7 @@ fn measures(a: MeasuresArgs) -> anyhow::Result<ExitCode> {
 /// The header of `probity mi export-facts`; `on_date` and the codes are empty when absent.
 pub const FACTS_HEADER: &str = "crn,measure,on_date,met,officer,team,fact_key,weight";
 
-async fn export_facts(a: ExportFactsArgs) -> anyhow::Result<ExitCode> {
+pub async fn export_facts(a: ExportFactsArgs) -> anyhow::Result<ExitCode> {
     use std::io::Write;
     let Some(path) = a.output else { bail!("--output: required (the CSV file to write)") };
     let url = DatabaseUrl::parse(&a.database).map_err(|e| anyhow::anyhow!("--{e}"))?;

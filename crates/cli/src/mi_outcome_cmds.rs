@@ -2,12 +2,14 @@
 //! with `--database`) and `probity mi disproportionality` (from the store: an outcome for
 //! people on probation, or a staff process over a period).
 
+use crate::common::{csv_field, read};
 use analytics::outcomes::Characteristic;
 use analytics::proportion::{GroupComparison, SuppressionPolicy};
 use analytics::staff_process::{OutcomeChoice, Period};
 use anyhow::{anyhow, bail};
 use clap::Args;
 use jiff::civil::Date;
+use services::clock::Clock;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use store::mi_outcomes::{CohortRates, PlaceLevel};
@@ -54,16 +56,6 @@ pub struct DisproportionalityArgs {
     pub json: bool,
 }
 
-fn csv_field(out: &mut String, s: &str) {
-    if s.contains([',', '"', '\n']) {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(s);
-    }
-}
-
 fn reoffending_csv(rows: &[CohortRates]) -> String {
     let mut out =
         String::from("cohort,place,people,reoffenders,reoffences,binary_rate,frequency_rate,follow_up_ends\n");
@@ -81,7 +73,13 @@ fn reoffending_csv(rows: &[CohortRates]) -> String {
 
 pub async fn reoffending(a: ReoffendingArgs) -> anyhow::Result<ExitCode> {
     match (a.input, a.database) {
-        (Some(input), None) => crate::tool_cmds::reoffending(input),
+        (Some(input), None) => {
+            let text = read("--input", &input)?;
+            let figures =
+                analytics::reoffending::reoffending_from_csv(&text).map_err(|e| anyhow!("{}: {e}", input.display()))?;
+            println!("{}", serde_json::to_string_pretty(&figures)?);
+            Ok(ExitCode::SUCCESS)
+        }
         (None, Some(database)) => {
             let Some(by) = PlaceLevel::parse(&a.by) else {
                 bail!("--by: {:?} is not provider, area, borough, office or team", a.by)
@@ -176,7 +174,7 @@ fn period(from: Option<&str>, to: Option<&str>, today: Date) -> anyhow::Result<P
     Period::new(from, to).map_err(|_| anyhow!("--from: {from} is after --to ({to})"))
 }
 
-pub async fn disproportionality(a: DisproportionalityArgs) -> anyhow::Result<ExitCode> {
+pub async fn disproportionality(a: DisproportionalityArgs, clock: Clock) -> anyhow::Result<ExitCode> {
     let Some(outcome) = OutcomeChoice::parse(&a.outcome) else {
         bail!("--outcome: {:?} is not {}", a.outcome, OutcomeChoice::ids_in_words())
     };
@@ -212,8 +210,7 @@ pub async fn disproportionality(a: DisproportionalityArgs) -> anyhow::Result<Exi
             }
         }
         OutcomeChoice::Staff(process) => {
-            let today = domain::case::uk_date(jiff::Timestamp::now());
-            let period = period(a.from.as_deref(), a.to.as_deref(), today)?;
+            let period = period(a.from.as_deref(), a.to.as_deref(), clock.today())?;
             let table = with_store!(url, |store| {
                 store.staff_disproportionality(process, characteristic, period, &policy).await?
             });

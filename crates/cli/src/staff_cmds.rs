@@ -6,7 +6,7 @@
 //! checked here, and the store checks the rest (known staff, the policy's facility time
 //! maximum, dates in order), before anything is written.
 
-use crate::store_cmds::DbArgs;
+use crate::common::DbArgs;
 use analytics::workload::{Reduction, ReductionKind, Report, ReportKind};
 use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
@@ -14,28 +14,6 @@ use domain::ids::{Code, Crn};
 use jiff::civil::Date;
 use std::process::ExitCode;
 use store::{CaseStore, WorkloadStore, with_store};
-
-#[derive(Args)]
-pub struct StaffArgs {
-    #[command(subcommand)]
-    pub command: StaffCommand,
-}
-
-#[derive(Subcommand)]
-pub enum StaffCommand {
-    /// Reductions of an officer's hours, which lower the points available to them.
-    #[command(subcommand)]
-    Reduction(ReductionCommand),
-    /// Reports an officer is preparing, which add to their workload points.
-    #[command(subcommand)]
-    Report(ReportCommand),
-    /// A member of staff's self-declared protected characteristics, for disproportionality.
-    #[command(subcommand)]
-    Equality(crate::staff_equality_cmds::EqualityCommand),
-    /// Flags of staff processes (performance improvement) on a member of staff.
-    #[command(subcommand)]
-    Flag(crate::staff_equality_cmds::FlagCommand),
-}
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
@@ -133,16 +111,19 @@ pub struct EndArgs {
     pub on: String,
 }
 
-pub async fn run(a: StaffArgs) -> anyhow::Result<ExitCode> {
-    match a.command {
-        StaffCommand::Reduction(ReductionCommand::Add(a)) => add(a).await,
-        StaffCommand::Reduction(ReductionCommand::List(a)) => list(a).await,
-        StaffCommand::Reduction(ReductionCommand::End(a)) => end(a).await,
-        StaffCommand::Report(ReportCommand::Add(a)) => add_report(a).await,
-        StaffCommand::Report(ReportCommand::List(a)) => list_reports(a).await,
-        StaffCommand::Report(ReportCommand::Complete(a)) => complete_report(a).await,
-        StaffCommand::Equality(c) => crate::staff_equality_cmds::equality(c).await,
-        StaffCommand::Flag(c) => crate::staff_equality_cmds::flag(c).await,
+pub async fn reduction(c: ReductionCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        ReductionCommand::Add(a) => add(a).await,
+        ReductionCommand::List(a) => list(a).await,
+        ReductionCommand::End(a) => end(a).await,
+    }
+}
+
+pub async fn report(c: ReportCommand) -> anyhow::Result<ExitCode> {
+    match c {
+        ReportCommand::Add(a) => add_report(a).await,
+        ReportCommand::List(a) => list_reports(a).await,
+        ReportCommand::Complete(a) => complete_report(a).await,
     }
 }
 
@@ -322,65 +303,4 @@ async fn complete_report(a: CompleteArgs) -> anyhow::Result<ExitCode> {
     }
     println!("report {id} completed on {on}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// The demo's reductions, so the team view's capacity shows them: facility time at 20% for
-/// the first officer of `team` (by code) and newly qualified protection, from a month ago,
-/// for the second. Returns the officers given one.
-pub async fn demo_reductions<S: WorkloadStore>(
-    store: &S,
-    org: &domain::org::Organisation,
-    team: &Code,
-    today: Date,
-) -> anyhow::Result<Vec<Code>> {
-    let mut officers: Vec<&Code> =
-        org.staff.iter().filter(|s| &s.team == team && s.grade != domain::org::Grade::Spo).map(|s| &s.code).collect();
-    officers.sort();
-    let month_ago = today.checked_sub(jiff::Span::new().months(1))?;
-    let kinds = [ReductionKind::FacilityTime { percent: 20 }, ReductionKind::NewlyQualified];
-    let mut given = Vec::new();
-    for (officer, kind) in officers.into_iter().zip(kinds) {
-        store.add_reduction(officer, &Reduction { kind, start: month_ago, end: None }).await?;
-        given.push(officer.clone());
-    }
-    Ok(given)
-}
-
-/// The demo's reports in preparation, so the team view's workload shows them: a standard
-/// court report asked for a week ago on a person not yet a case, due in two weeks, and a
-/// parole report asked for a fortnight ago on a custodial case of the officer's own (with no
-/// CRN if they have none), due in four weeks, for the last two officers of `team` (by code;
-/// both to one officer if the team has only one). Returns the officers given one.
-pub async fn demo_reports<S: WorkloadStore + CaseStore>(
-    store: &S,
-    org: &domain::org::Organisation,
-    team: &Code,
-    today: Date,
-) -> anyhow::Result<Vec<Code>> {
-    let mut officers: Vec<&Code> =
-        org.staff.iter().filter(|s| &s.team == team && s.grade != domain::org::Grade::Spo).map(|s| &s.code).collect();
-    officers.sort();
-    let days = |n: i64| today.checked_add(jiff::Span::new().days(n));
-    let mut given = Vec::new();
-    for (i, officer) in officers.into_iter().rev().cycle().take(2).enumerate() {
-        let report = if i == 0 {
-            Report {
-                kind: ReportKind::StandardCourt,
-                crn: None,
-                requested: days(-7)?,
-                due: Some(days(14)?),
-                completed: None,
-            }
-        } else {
-            // On one of the officer's custodial cases, if they have one.
-            let custodial = Some(domain::sentence::SentenceKind::Custodial);
-            let crn = store.caseload(officer).await?.into_iter().find(|c| c.sentence_kind == custodial).map(|c| c.crn);
-            Report { kind: ReportKind::Parole, crn, requested: days(-14)?, due: Some(days(28)?), completed: None }
-        };
-        store.add_report(officer, &report).await?;
-        if !given.contains(officer) {
-            given.push(officer.clone());
-        }
-    }
-    Ok(given)
 }

@@ -4,13 +4,14 @@
 //! --outcome performance-improvement`. Flags are checked here, and the store checks the rest
 //! (known staff, dates in order, a flag raised by someone else), before anything is written.
 
-use crate::store_cmds::DbArgs;
+use crate::common::DbArgs;
 use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
 use domain::ids::Code;
 use domain::person::{Ethnicity, Gender};
 use domain::staff::{FlagKind, Religion, StaffCharacteristics, StaffFlag};
 use jiff::civil::Date;
+use services::clock::Clock;
 use std::process::ExitCode;
 use store::{CaseStore, StaffEqualityStore, StoreError, with_store};
 
@@ -153,13 +154,13 @@ fn declaration(c: &StaffCharacteristics) -> String {
     .join(", ")
 }
 
-pub async fn equality(command: EqualityCommand) -> anyhow::Result<ExitCode> {
+pub async fn equality(command: EqualityCommand, clock: Clock) -> anyhow::Result<ExitCode> {
     let EqualityCommand::Set(a) = command;
     let staff = parse_staff("staff", &a.staff)?;
     let gender = value("gender", a.gender.as_deref(), Gender::parse, &names(&Gender::ALL, Gender::id))?;
     let ethnicity =
         value("ethnicity", a.ethnicity.as_deref(), Ethnicity::parse, &names(&Ethnicity::ALL, Ethnicity::id))?;
-    let today = domain::case::uk_date(jiff::Timestamp::now());
+    let today = clock.today();
     let date_of_birth = match a.date_of_birth.as_deref() {
         None => None,
         Some(NOT_RECORDED) => Some(None),

@@ -1,13 +1,33 @@
-//! `probity upw schedule | allocate | absent | attend | progress | notice | seed-projects`: unpaid
-//! work over a store. Each parses its flags and calls `services::upw`.
+//! `probity upw solve`: an instance file solved exactly; and `probity upw schedule | allocate |
+//! absent | attend | progress | notice | seed-projects`: unpaid work over a store. Each parses
+//! its flags and calls `upw` or `services::upw`.
 
 use clap::{Args, Subcommand};
 use domain::ids::{Code, Crn, LocalId};
+use services::clock::Clock;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use store::{DatabaseUrl, with_store};
 
-use crate::store_cmds::DbArgs;
-use crate::tool_cmds::{UpwArgs, UpwCommand, date_flag};
+use crate::common::{DbArgs, date_flag, read};
+
+#[derive(Args)]
+pub struct UpwArgs {
+    #[command(subcommand)]
+    pub command: UpwCommand,
+}
+
+#[derive(Subcommand)]
+pub enum UpwCommand {
+    /// Solve a weekly unpaid-work scheduling instance (docs/rules/practice.md#the-scheduling-problem format) exactly;
+    /// JSON on stdout.
+    Solve {
+        #[arg(long)]
+        instance: PathBuf,
+    },
+    #[command(flatten)]
+    Store(UpwStoreCommand),
+}
 
 #[derive(Subcommand)]
 pub enum UpwStoreCommand {
@@ -159,19 +179,24 @@ fn url(db: &DbArgs) -> anyhow::Result<DatabaseUrl> {
     db.url()
 }
 
-pub async fn upw(a: UpwArgs) -> anyhow::Result<ExitCode> {
+pub async fn upw(a: UpwArgs, clock: Clock) -> anyhow::Result<ExitCode> {
     match a.command {
-        UpwCommand::Store(c) => run(c).await,
-        other => crate::tool_cmds::upw(UpwArgs { command: other }),
+        UpwCommand::Solve { instance } => {
+            let text = read("--instance", &instance)?;
+            let parsed = upw::Instance::from_json(&text).map_err(|e| anyhow::anyhow!("{}: {e}", instance.display()))?;
+            println!("{}", upw::solve(&parsed).to_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        UpwCommand::Store(c) => run(c, clock).await,
     }
 }
 
-async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
-    let now = jiff::Timestamp::now();
+async fn run(c: UpwStoreCommand, clock: Clock) -> anyhow::Result<ExitCode> {
+    let now = clock.now();
     match c {
         UpwStoreCommand::Schedule(a) => {
             let monday = upw::project::parse_iso_week(&a.week).map_err(|e| anyhow::anyhow!("--week: {}", e.problem))?;
-            let today = date_flag("--today", a.today.as_deref())?;
+            let today = date_flag("--today", a.today.as_deref(), clock)?;
             let by = code("--by", &a.by)?;
             let report = with_store!(url(&a.db)?, |s| services::upw::schedule_week(
                 &services::Stores::new(s.clone()),
@@ -210,7 +235,7 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
             let crn = crn(&a.crn)?;
             let recurrence = upw::allocate::Recurrence::parse(a.recurrence.trim())
                 .map_err(|e| anyhow::anyhow!("--recurrence: {}", e.problem))?;
-            let today = date_flag("--today", a.today.as_deref())?;
+            let today = date_flag("--today", a.today.as_deref(), clock)?;
             let by = code("--by", &a.by)?;
             let session = a.session.trim();
             let placed = with_store!(url(&a.db)?, |s| services::upw::allocate(
@@ -240,7 +265,7 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
         }
         UpwStoreCommand::Absent(a) => {
             let supervisor = code("--supervisor", &a.supervisor)?;
-            let on = date_flag("--date", Some(&a.date))?;
+            let on = date_flag("--date", Some(&a.date), clock)?;
             let by = code("--by", &a.by)?;
             let notice =
                 if a.on_the_day { upw::policy::AbsenceNotice::OnTheDay } else { upw::policy::AbsenceNotice::Advance };
@@ -262,7 +287,7 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
                 LocalId::parse(&a.appointment).map_err(|e| anyhow::anyhow!("--appointment: {}", e.problem))?;
             let by = code("--by", &a.by)?;
             // The same checks as the register page's form, each error named by its flag.
-            let form = web::upw_pages::AttendanceForm {
+            let form = services::upw::AttendanceForm {
                 person: crn.to_string(),
                 outcome: a.outcome.trim().to_owned(),
                 reason: a.reason.trim().to_owned(),
@@ -272,7 +297,7 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
                 travel: a.travel.trim().to_owned(),
                 other: a.other.trim().to_owned(),
             };
-            let record = web::upw_pages::parse_attendance(&form, &[(crn, appointment)]).map_err(|errors| {
+            let record = services::upw::parse_attendance(&form, &[(crn, appointment)]).map_err(|errors| {
                 let lines: Vec<String> = errors.iter().map(|e| format!("--{}", e.message)).collect();
                 anyhow::anyhow!("{}", lines.join("; "))
             })?;
@@ -297,7 +322,7 @@ async fn run(c: UpwStoreCommand) -> anyhow::Result<ExitCode> {
         }
         UpwStoreCommand::Progress(a) => {
             let crn = crn(&a.crn)?;
-            let today = date_flag("--today", a.today.as_deref())?;
+            let today = date_flag("--today", a.today.as_deref(), clock)?;
             let policy = upw::policy::IncentivePolicy { enabled: a.incentive, ..Default::default() };
             let p = with_store!(url(&a.db)?, |s| services::upw::progress(
                 &services::Stores::new(s.clone()),

@@ -45,7 +45,7 @@ async fn users_are_added_with_an_argon2id_hash_refused_naming_the_field_and_disa
     assert!(ok.status.success(), "{}", stderr(&ok));
     let user = store.user("priya").await.unwrap().expect("added");
     assert!(user.password_hash.starts_with("$argon2id$"), "{}", user.password_hash);
-    assert!(web::auth::verify_password(&user.password_hash, "a long enough password"));
+    assert!(services::access::verify_password(&user.password_hash, "a long enough password"));
     assert_eq!((user.role.as_str(), user.scope_code.as_deref()), ("responsible_officer", Some(team.as_str())));
 
     // Bad input: a one-line error naming the field, and nothing written.
@@ -101,7 +101,7 @@ async fn users_are_added_with_an_argon2id_hash_refused_naming_the_field_and_disa
         .find_map(|l| l.strip_prefix("password: ").map(str::to_owned))
         .unwrap();
     let sam = store.user("sam").await.unwrap().unwrap();
-    assert!(web::auth::verify_password(&sam.password_hash, &printed));
+    assert!(services::access::verify_password(&sam.password_hash, &printed));
 
     let off = probity(&["user", "disable", "--database", &db, "--username", "sam"], "");
     assert!(off.status.success(), "{}", stderr(&off));

@@ -26,6 +26,9 @@ use upw::progress::Progress;
 use upw::project::{PlannedSession, sessions_for_week};
 use upw::{Assignment, Id, UnplacedReason};
 
+mod attendance;
+pub use attendance::{Attendance, AttendanceForm, outcome_of, parse_attendance};
+
 #[derive(Debug, thiserror::Error)]
 pub enum UpwError {
     /// A value that cannot be accepted: `field` names it (a form's field, a CLI flag's name);

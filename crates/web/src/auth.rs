@@ -7,9 +7,6 @@
 use crate::AppState;
 use crate::error::WebError;
 use crate::pages::PageError;
-use argon2::Argon2;
-use argon2::password_hash::rand_core::{OsRng, RngCore};
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -32,16 +29,12 @@ pub const CSRF_FIELD: &str = "csrf_token";
 /// An argon2id hash (PHC string) of `password` with a random salt and the default parameters.
 /// This is the raw computation: servers call it through [`password_work`].
 pub fn hash_password(password: &str) -> Result<String, WebError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| WebError::internal(format!("password hashing: {e}")))
+    access::hash_password(password).map_err(WebError::internal)
 }
 
 /// Whether `password` matches the stored hash. A malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    access::verify_password(hash, password)
 }
 
 /// A hash to verify against when the username is unknown, so that the answer takes as long
@@ -100,9 +93,7 @@ const BUSY: &str = "Probity is busy checking passwords. Wait a moment and try ag
 
 /// 256 random bits from the operating system, as 64 hex digits.
 pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    OsRng.fill_bytes(&mut bytes);
-    hex(&bytes)
+    access::new_token()
 }
 
 /// What the store keeps for a session id: its SHA-256, so the table cannot be replayed.

@@ -17,10 +17,9 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::CaseState;
-use domain::contact::{AbsenceReason, ContactKind, Outcome, RescheduledBy, SentHomeReason};
+use domain::contact::ContactKind;
 use domain::ids::{Code, Crn, LocalId};
 use domain::org::Organisation;
-use domain::unpaid_work::Timesheet;
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use services::FieldProblem;
@@ -318,156 +317,20 @@ pub const ABSENCE_REASONS: &[(&str, &str)] = &[
     ("other", "Other"),
 ];
 
-/// The attendance form as typed.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AttendanceForm {
-    pub person: String,
-    pub outcome: String,
-    pub reason: String,
-    pub started: String,
-    pub finished: String,
-    pub penalty: String,
-    pub travel: String,
-    pub other: String,
-}
+/// The attendance form as typed; the rule that checks it is `services::upw::parse_attendance`,
+/// which `probity upw attend` calls too.
+pub use services::upw::{Attendance, AttendanceForm, outcome_of, parse_attendance};
 
-impl AttendanceForm {
-    fn from_body(body: &[u8]) -> Self {
-        AttendanceForm {
-            person: field(body, "person"),
-            outcome: field(body, "outcome"),
-            reason: field(body, "reason"),
-            started: field(body, "started"),
-            finished: field(body, "finished"),
-            penalty: field(body, "penalty"),
-            travel: field(body, "travel"),
-            other: field(body, "other"),
-        }
-    }
-}
-
-/// The supervisor's record of one person, checked.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attendance {
-    pub crn: Crn,
-    pub appointment: LocalId,
-    pub outcome: Outcome,
-    pub timesheet: Option<Timesheet>,
-}
-
-/// The outcome a form value names; an acceptable absence needs its reason. The register's
-/// attendance form and a case's outcome form share it.
-pub(crate) fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldProblem> {
-    let bad = |field, message: String| FieldProblem::new(field, message);
-    Ok(match value {
-        "attended_complied" => Outcome::AttendedComplied,
-        "attended_failed_to_comply" => Outcome::AttendedFailedToComply,
-        "sent_home_behaviour" => Outcome::AttendedSentHome { reason: SentHomeReason::Behaviour },
-        "sent_home_service" => Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue },
-        "acceptable_absence" => {
-            let reason: AbsenceReason = serde_json::from_value(serde_json::Value::String(reason.to_owned()))
-                .map_err(|_| bad("reason", "reason: choose why the absence is acceptable".into()))?;
-            Outcome::AcceptableAbsence { reason }
-        }
-        "unacceptable_absence" => Outcome::UnacceptableAbsence,
-        "failed_to_attend" => Outcome::FailedToAttend,
-        "rescheduled_person" => Outcome::Rescheduled { by: RescheduledBy::Person },
-        "rescheduled_service" => Outcome::Rescheduled { by: RescheduledBy::Service },
-        "" => return Err(bad("outcome", "outcome: choose what happened".into())),
-        other => return Err(bad("outcome", format!("outcome: `{other}` is not an outcome"))),
-    })
-}
-
-fn time_of(raw: &str, name: &'static str, what: &str) -> Result<Time, FieldProblem> {
-    let shaped =
-        raw.len() == 5 && raw.bytes().enumerate().all(|(i, b)| if i == 2 { b == b':' } else { b.is_ascii_digit() });
-    let bad = |why: String| FieldProblem::new(name, format!("{name}: {why}"));
-    if raw.is_empty() {
-        return Err(bad(format!("enter the time they {what}, e.g. 09:00")));
-    }
-    if !shaped {
-        return Err(bad(format!("`{raw}` is not a time written HH:MM (e.g. 09:00)")));
-    }
-    raw.parse::<Time>().map_err(|_| bad(format!("`{raw}` is not a time of day")))
-}
-
-fn minutes_of(raw: &str, name: &'static str) -> Result<u16, FieldProblem> {
-    if raw.is_empty() {
-        return Ok(0);
-    }
-    raw.parse::<u16>().map_err(|_| FieldProblem::new(name, format!("{name}: `{raw}` is not a whole number of minutes")))
-}
-
-/// Checks the attendance form against the people booked on the session: every bad field, or
-/// the record to make. Times are for attended outcomes only (credit is for those alone).
-pub fn parse_attendance(form: &AttendanceForm, booked: &[(Crn, LocalId)]) -> Result<Attendance, Vec<FieldProblem>> {
-    let mut errors = Vec::new();
-    let person = match Crn::parse(&form.person) {
-        Ok(crn) => match booked.iter().find(|(c, _)| c == &crn) {
-            Some((c, a)) => Some((c.clone(), a.clone())),
-            None => {
-                errors.push(FieldProblem::new("person", format!("person: {crn} is not booked on this session")));
-                None
-            }
-        },
-        Err(_) if form.person.is_empty() => {
-            errors.push(FieldProblem::new("person", "person: choose who this record is for"));
-            None
-        }
-        Err(e) => {
-            errors.push(FieldProblem::new("person", format!("person: {}", e.problem)));
-            None
-        }
-    };
-    let outcome = outcome_of(&form.outcome, &form.reason).map_err(|e| errors.push(e)).ok();
-    let adjustments = [("penalty", &form.penalty), ("travel", &form.travel), ("other", &form.other)];
-    let timesheet = match outcome {
-        Some(o) if o.attended() => {
-            let started = time_of(&form.started, "started", "started").map_err(|e| errors.push(e)).ok();
-            let finished = time_of(&form.finished, "finished", "finished").map_err(|e| errors.push(e)).ok();
-            let [penalty, travel, other] = adjustments.map(|(name, raw)| minutes_of(raw, name));
-            let (penalty, travel, other) = (
-                penalty.map_err(|e| errors.push(e)).ok(),
-                travel.map_err(|e| errors.push(e)).ok(),
-                other.map_err(|e| errors.push(e)).ok(),
-            );
-            match (started, finished, penalty, travel, other) {
-                (Some(started), Some(finished), Some(penalty_minutes), Some(travel_minutes), Some(other_minutes)) => {
-                    let t = Timesheet { started, finished, penalty_minutes, travel_minutes, other_minutes };
-                    match t.validate() {
-                        Ok(()) => Some(t),
-                        Err(e) => {
-                            let name = match e.field {
-                                "timesheet.finished" => "finished",
-                                "timesheet.penalty_minutes" => "penalty",
-                                "timesheet.travel_minutes" => "travel",
-                                _ => "other",
-                            };
-                            errors.push(FieldProblem::new(name, format!("{name}: {}", e.problem)));
-                            None
-                        }
-                    }
-                }
-                _ => None,
-            }
-        }
-        Some(_) => {
-            let typed = [("started", &form.started), ("finished", &form.finished)].into_iter().chain(adjustments);
-            for (name, raw) in typed {
-                if !raw.is_empty() {
-                    errors.push(FieldProblem::new(
-                        name,
-                        format!("{name}: time is credited for attended outcomes only; leave it empty"),
-                    ));
-                }
-            }
-            None
-        }
-        None => None,
-    };
-    match (person, outcome, errors.is_empty()) {
-        (Some((crn, appointment)), Some(outcome), true) => Ok(Attendance { crn, appointment, outcome, timesheet }),
-        _ => Err(errors),
+fn attendance_form(body: &[u8]) -> AttendanceForm {
+    AttendanceForm {
+        person: field(body, "person"),
+        outcome: field(body, "outcome"),
+        reason: field(body, "reason"),
+        started: field(body, "started"),
+        finished: field(body, "finished"),
+        penalty: field(body, "penalty"),
+        travel: field(body, "travel"),
+        other: field(body, "other"),
     }
 }
 
@@ -648,7 +511,7 @@ async fn render_session(
         });
     }
     let (body, errors): (&[u8], Vec<FieldProblem>) = typed.unwrap_or((b"", Vec::new()));
-    let form = AttendanceForm::from_body(body);
+    let form = attendance_form(body);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let borough = org
         .boroughs
@@ -748,7 +611,7 @@ async fn attendance(
         found => found,
     };
     let booked = booked_on(&app, &session).await?;
-    let a = match parse_attendance(&AttendanceForm::from_body(&body), &booked) {
+    let a = match parse_attendance(&attendance_form(&body), &booked) {
         Ok(a) => a,
         Err(errors) => return render_session(&app, &who, &id, Some((&body, errors))).await,
     };
