@@ -113,6 +113,7 @@ async fn demo_users<S: services::stores::AnyStore>(
         announced_on: today,
         fieldwork_on: today.saturating_add(jiff::Span::new().days(14)),
         by: Code::parse("HMI").map_err(anyhow::Error::msg)?,
+        at: now,
     };
     let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(20, today));
     // A provider too small to sample still gets its demo; the inspector then has no cases.

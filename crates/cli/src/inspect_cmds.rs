@@ -295,7 +295,7 @@ async fn run(command: StoreInspectCommand, clock: Clock) -> anyhow::Result<ExitC
             let announced_on = date_flag("--announce", Some(&announce), clock)?;
             let fieldwork_on = date_flag("--fieldwork", Some(&fieldwork), clock)?;
             let scheme = scheme(&s, fieldwork_on)?;
-            let announcement = svc::Announcement { id, announced_on, fieldwork_on, by };
+            let announcement = svc::Announcement { id, announced_on, fieldwork_on, by, at: clock.now() };
             store::with_store!(database(&url)?, |store| {
                 let drawn = svc::announce(&services::Stores::new(store.clone()), &announcement, &scheme).await?;
                 print_json!(&drawn)
@@ -326,6 +326,7 @@ async fn run(command: StoreInspectCommand, clock: Clock) -> anyhow::Result<ExitC
             store::with_store!(database(&url)?, |store| print_json!(
                 &svc::answer(
                     &services::Stores::new(store.clone()),
+                    clock.now(),
                     &id,
                     &crn,
                     &question,
@@ -353,6 +354,7 @@ async fn run(command: StoreInspectCommand, clock: Clock) -> anyhow::Result<ExitC
             store::with_store!(database(&url)?, |store| print_json!(
                 &svc::write_narrative(
                     &services::Stores::new(store.clone()),
+                    clock.now(),
                     &id,
                     &kind,
                     crn.as_deref(),

@@ -107,11 +107,11 @@ async fn provider_with_access(
         }],
     };
     let store = store::SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-    store.bulk_load(&org, &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&org, &mut std::iter::empty(), &|_| {}).await.unwrap();
     let crn = Crn::parse("X000001").unwrap();
     let on = date("2026-02-02");
     let events = domain::example::opening("Ann", "Smith", on, "OFF1", "TEAM1");
-    store.append(&crn, 0, &events).await.unwrap();
+    store.append(&crn, 0, &events, jiff::Timestamp::now()).await.unwrap();
     for (username, role, scope_kind, scope_code) in
         [("admin", "admin", "provider", None), ("priya", "responsible_officer", "team", Some("TEAM1".to_owned()))]
     {

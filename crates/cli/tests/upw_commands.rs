@@ -153,7 +153,7 @@ fn allocate_places_one_person_by_hand_and_refuses_bad_placements_writing_nothing
         let store = store::SqliteStore::open(path).await.unwrap();
         let crn = domain::ids::Crn::parse("X900001").unwrap();
         let events = domain::example::opening("Mary", "Seacole", "2026-11-20".parse().unwrap(), "OFF1", "TEAM1");
-        store::CaseStore::append(&store, &crn, 0, &events).await.unwrap();
+        store::CaseStore::append(&store, &crn, 0, &events, jiff::Timestamp::now()).await.unwrap();
         let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
         let taken = sqlx::query_as("SELECT crn, session FROM upw_allocations ORDER BY crn LIMIT 1")
             .fetch_one(&pool)

@@ -58,12 +58,3 @@ impl From<domain::InvalidValue> for ServiceError {
         ServiceError::field(e.field, e.to_string())
     }
 }
-
-impl From<crate::upw::UpwError> for ServiceError {
-    fn from(e: crate::upw::UpwError) -> Self {
-        match e {
-            crate::upw::UpwError::Invalid { field, message } => ServiceError::field(field, message),
-            crate::upw::UpwError::Store(e) => ServiceError::Store(e),
-        }
-    }
-}

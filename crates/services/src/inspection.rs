@@ -159,6 +159,8 @@ pub struct Announcement {
     pub announced_on: Date,
     pub fieldwork_on: Date,
     pub by: Code,
+    /// When it is recorded (`services::clock`).
+    pub at: jiff::Timestamp,
 }
 
 /// Draw a sample from the store and record it with its announcement date. Nothing is
@@ -191,6 +193,7 @@ pub async fn announce(stores: &Stores, announcement: &Announcement, scheme: &Sch
         seed,
         sample_json: serde_json::to_string(&drawn).expect("a sample serialises"),
         created_by: announcement.by.clone(),
+        created_at: announcement.at,
         cases,
     };
     stores.inspections.record_inspection(&record).await?;
@@ -320,8 +323,10 @@ pub async fn case_workspace(
 
 /// Record an inspector's answer. The question must be in the instrument, the answer yes,
 /// no or na, and the case in the sample; otherwise nothing is written.
+#[allow(clippy::too_many_arguments)]
 pub async fn answer(
     stores: &Stores,
+    now: jiff::Timestamp,
     id: &Code,
     crn: &str,
     question: &str,
@@ -348,6 +353,7 @@ pub async fn answer(
                 answer: value.id().to_string(),
                 note,
                 answered_by: by.clone(),
+                answered_at: now,
             },
         )
         .await?)
@@ -393,6 +399,7 @@ pub async fn findings(
 #[allow(clippy::too_many_arguments)]
 pub async fn write_narrative(
     stores: &Stores,
+    now: jiff::Timestamp,
     id: &Code,
     kind: &str,
     crn: Option<&str>,
@@ -440,6 +447,7 @@ pub async fn write_narrative(
                 question: question.map(str::to_string),
                 text: text.to_string(),
                 written_by: by.clone(),
+                written_at: now,
             },
         )
         .await?)

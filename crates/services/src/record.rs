@@ -72,5 +72,5 @@ pub async fn record_events<S: CaseStore + ?Sized>(
         let occurred_at = events.iter().map(|e| e.occurred_at).max().map_or(now, |last| last.max(now));
         batch.push(NewEvent { occurred_at, recorded_by: recorded_by.clone(), event });
     }
-    store.append(crn, expected_version, &batch).await
+    store.append(crn, expected_version, &batch, now).await
 }

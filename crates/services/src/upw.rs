@@ -39,6 +39,15 @@ pub enum UpwError {
     Store(#[from] StoreError),
 }
 
+impl From<UpwError> for crate::error::ServiceError {
+    fn from(e: UpwError) -> Self {
+        match e {
+            UpwError::Invalid { field, message } => crate::error::ServiceError::field(field, message),
+            UpwError::Store(e) => crate::error::ServiceError::Store(e),
+        }
+    }
+}
+
 /// A person the schedule could not place, and why in plain words.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnplacedPerson {
@@ -111,7 +120,7 @@ async fn append(
 ) -> Result<u64, UpwError> {
     let new: Vec<NewEvent> =
         events.into_iter().map(|event| NewEvent { occurred_at: now, recorded_by: by.clone(), event }).collect();
-    stores.cases.append(&state.crn, state.version, &new).await.map_err(|e| rejected(&state.crn, e))
+    stores.cases.append(&state.crn, state.version, &new, now).await.map_err(|e| rejected(&state.crn, e))
 }
 
 /// A free appointment id for a session on a case: `UPW-{session}`, suffixed if a previous

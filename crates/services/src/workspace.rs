@@ -125,7 +125,7 @@ pub async fn answer_question(
     note: Option<&str>,
 ) -> Result<(), ServiceError> {
     readable_sampled_case(stores, actor, now, id, crn).await?;
-    inspection::answer(stores, id, crn.as_str(), question, answer, note, &actor.recorder()).await?;
+    inspection::answer(stores, now, id, crn.as_str(), question, answer, note, &actor.recorder()).await?;
     Ok(())
 }
 

@@ -51,7 +51,7 @@ async fn guidance_is_checked_when_recorded_not_when_folded<S: CaseStore + Clone 
 
     // The same evidence is consistent in itself, so a stream holding it (as one recorded under
     // an older table would) appends and folds: the fold does not consult today's table.
-    let v = store.append(&crn, v, &[new_event(day, stale)]).await.unwrap();
+    let v = store.append(&crn, v, &[new_event(day, stale)], jiff::Timestamp::now()).await.unwrap();
     let followed = allocation("PSO2", Grade::Pso, GradeGuidance::PoOrPso, GuidanceVerdict::Followed);
     let later = date("2026-01-19");
     let v = record_events(store, &crn, v, &[new_event(later, followed)], &by, noon(later)).await.unwrap();

@@ -31,7 +31,7 @@ fn org() -> Organisation {
 
 /// Seeds a store with cases whose payloads hold commas, quotes and newlines.
 async fn seeded<S: CaseStore + Clone + 'static>(store: &S) {
-    store.bulk_load(&org(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&org(), &mut std::iter::empty(), &|_| {}).await.unwrap();
     for i in 1..=3 {
         let c = Crn::parse(&format!("X00000{i}")).unwrap();
         let on = date("2026-02-02");
@@ -46,7 +46,7 @@ async fn seeded<S: CaseStore + Clone + 'static>(store: &S) {
                 note: Some(Note::parse("Said \"no\",\nthen left; rang later").unwrap()),
             },
         ));
-        store.append(&c, 0, &events).await.unwrap();
+        store.append(&c, 0, &events, jiff::Timestamp::now()).await.unwrap();
     }
 }
 
@@ -250,6 +250,7 @@ async fn with_records<
             seed: 7,
             sample_json: "{\"cases\":[1,2]}".into(),
             created_by: po.clone(),
+            created_at: jiff::Timestamp::now(),
             cases: vec![(crns[0].clone(), "community".into()), (crns[1].clone(), "licence".into())],
         })
         .await
@@ -263,6 +264,7 @@ async fn with_records<
             answer: answer.into(),
             note: note.map(Into::into),
             answered_by: po.clone(),
+            answered_at: jiff::Timestamp::now(),
         };
         store.record_answer(&inspection, &a).await.unwrap();
     }
@@ -271,8 +273,15 @@ async fn with_records<
         (Some(1), "enabler", None, "@Good supervision, revised"),
         (None, "example", Some(crns[1].clone()), "An example"),
     ] {
-        let n =
-            NewNarrative { entry, kind: kind.into(), crn, question: None, text: text.into(), written_by: po.clone() };
+        let n = NewNarrative {
+            entry,
+            kind: kind.into(),
+            crn,
+            question: None,
+            text: text.into(),
+            written_by: po.clone(),
+            written_at: jiff::Timestamp::now(),
+        };
         store.record_narrative(&inspection, &n).await.unwrap();
     }
 

@@ -94,13 +94,13 @@ async fn sentenced<S: CaseStore + Clone + 'static>(
         person.employment = employment;
         person.home_borough = Some(code("CAMDEN"));
     }
-    store.append(&crn, 0, &events).await.unwrap();
+    store.append(&crn, 0, &events, jiff::Timestamp::now()).await.unwrap();
     crn
 }
 
 async fn append<S: CaseStore + Clone + 'static>(store: &S, crn: &Crn, on: Date, event: CaseEvent) {
     let v = store.stream(crn).await.unwrap().len() as u64;
-    store.append(crn, v, &[new_event(on, event)]).await.unwrap();
+    store.append(crn, v, &[new_event(on, event)], jiff::Timestamp::now()).await.unwrap();
 }
 
 async fn state<S: CaseStore + Clone + 'static>(store: &S, crn: &Crn) -> domain::case::CaseState {
@@ -391,7 +391,10 @@ async fn placing_by_hand_refuses_bad_placements<S: services::stores::AnyStore>(s
     let [ada, sunday_only, reviewed, d, e, f] = [0, 1, 2, 3, 4, 5].map(|i| people[i].clone());
     // Registered, never sentenced: no unpaid work to do.
     let nobody = Crn::parse("X000009").unwrap();
-    store.append(&nobody, 0, &opening("Ada", "Lovelace", on, "OFF1", "TEAM1")[..1]).await.unwrap();
+    store
+        .append(&nobody, 0, &opening("Ada", "Lovelace", on, "OFF1", "TEAM1")[..1], jiff::Timestamp::now())
+        .await
+        .unwrap();
     let needs = UnpaidWorkNeeds {
         days: vec![WorkDay::Sun],
         busy: vec![],
@@ -604,7 +607,7 @@ async fn the_notice_gives_the_journey<S: services::stores::AnyStore>(store: S) {
     if let CaseEvent::PersonRegistered { person } = &mut events[0].event {
         person.home_borough = Some(code("CMD"));
     }
-    store.append(&crn, 0, &events).await.unwrap();
+    store.append(&crn, 0, &events, jiff::Timestamp::now()).await.unwrap();
     let today = date("2026-11-23");
     allocate(&services::Stores::new(store.clone()), &crn, "P1-20261128", Recurrence::Once, today, &by(), noon(today))
         .await

@@ -196,7 +196,13 @@ macro_rules! impl_case_store {
                 $engine
             }
 
-            async fn append(&self, crn: &Crn, expected_version: u64, events: &[NewEvent]) -> Result<u64, StoreError> {
+            async fn append(
+                &self,
+                crn: &Crn,
+                expected_version: u64,
+                events: &[NewEvent],
+                recorded_at: jiff::Timestamp,
+            ) -> Result<u64, StoreError> {
                 if events.is_empty() {
                     return Err(StoreError::field("events", "events: at least one event is needed"));
                 }
@@ -241,7 +247,7 @@ macro_rules! impl_case_store {
                     folding.stored(e)?;
                 }
                 let before = folding.summary();
-                let recorded_at = to_stored_precision(jiff::Timestamp::now());
+                let recorded_at = to_stored_precision(recorded_at);
                 let insert = format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
                 for (i, e) in events.iter().enumerate() {
                     let occurred_at = to_stored_precision(e.occurred_at);

@@ -39,6 +39,8 @@ pub struct NewInspection {
     /// The sampler's whole output (JSON), so the sample's composition can be shown later.
     pub sample_json: String,
     pub created_by: Code,
+    /// When it is recorded, from the caller's clock.
+    pub created_at: Timestamp,
     /// The sampled cases, with their stratum, in the sample's order.
     pub cases: Vec<(Crn, String)>,
 }
@@ -73,6 +75,8 @@ pub struct NewAnswer {
     pub answer: String,
     pub note: Option<String>,
     pub answered_by: Code,
+    /// When it is recorded, from the caller's clock.
+    pub answered_at: Timestamp,
 }
 
 /// An answer as stored.
@@ -113,6 +117,8 @@ pub struct NewNarrative {
     pub question: Option<String>,
     pub text: String,
     pub written_by: Code,
+    /// When it is recorded, from the caller's clock.
+    pub written_at: Timestamp,
 }
 
 /// One version of a narrative entry as stored.
@@ -289,7 +295,7 @@ macro_rules! impl_inspection_store {
                 if taken.is_some() {
                     return Err(StoreError::field("id", format!("id: inspection {} already exists", i.id)));
                 }
-                let created_at = timestamp_text(to_stored_precision(Timestamp::now()));
+                let created_at = timestamp_text(to_stored_precision(i.created_at));
                 let sql = format!("INSERT INTO inspections ({INSPECTION_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(i.id.as_str())
@@ -376,7 +382,7 @@ macro_rules! impl_inspection_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 let seq = last.unwrap_or(0) + 1;
-                let answered_at = to_stored_precision(Timestamp::now());
+                let answered_at = to_stored_precision(a.answered_at);
                 // Two inspectors answering at once: the primary key refuses the second
                 // writer's seq, and its transaction writes nothing.
                 sqlx::query(
@@ -474,7 +480,7 @@ macro_rules! impl_inspection_store {
                         (entry as i64, version + 1)
                     }
                 };
-                let written_at = to_stored_precision(Timestamp::now());
+                let written_at = to_stored_precision(n.written_at);
                 let text = n.text.trim().to_string();
                 // Two writers at once: the primary key refuses the second (entry, version),
                 // and its transaction writes nothing.

@@ -115,11 +115,14 @@ pub trait CaseStore: Send + Sync {
     /// Appends `events` to the case's stream if it is at `expected_version` (0 for a new
     /// case), checking each against the case's state, and updates the projections in the
     /// same transaction. Returns the new version.
+    /// `recorded_at` is when they are written, from the caller's clock (`services::clock`):
+    /// the store reads no clock of its own, so a pinned clock pins the record too.
     fn append(
         &self,
         crn: &Crn,
         expected_version: u64,
         events: &[NewEvent],
+        recorded_at: jiff::Timestamp,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
     /// The whole stream of a case, in order.

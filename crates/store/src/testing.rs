@@ -42,7 +42,9 @@ pub async fn postgres_fresh_url() -> Option<String> {
         "t_{}_{}_{}",
         std::process::id(),
         SCHEMA.fetch_add(1, Ordering::SeqCst),
-        jiff::Timestamp::now().as_microsecond() % 1_000_000
+        // Random per process (std's hasher keys), so a schema left by an earlier run under
+        // the same process id is never reused.
+        std::hash::BuildHasher::hash_one(&std::collections::hash_map::RandomState::new(), 0u8) % 1_000_000
     );
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}"))).execute(&admin).await.expect("create schema");
     admin.close().await;

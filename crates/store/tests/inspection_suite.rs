@@ -26,6 +26,7 @@ fn inspection(id: &str, crns: &[&str]) -> NewInspection {
         seed: 7,
         sample_json: "{\"scheme\":\"report\"}".into(),
         created_by: code("HMIP1"),
+        created_at: jiff::Timestamp::now(),
         cases: crns.iter().map(|c| (crn(c), "FEMALE".to_string())).collect(),
     }
 }
@@ -37,6 +38,7 @@ fn answer(c: &str, question: &str, value: &str, by: &str) -> NewAnswer {
         answer: value.into(),
         note: Some(format!("{by} read the record")),
         answered_by: code(by),
+        answered_at: jiff::Timestamp::now(),
     }
 }
 
@@ -118,6 +120,7 @@ fn narrative(entry: Option<u64>, kind: &str, crn: Option<&str>, question: Option
         question: question.map(str::to_string),
         text: text.into(),
         written_by: code("HMIP1"),
+        written_at: jiff::Timestamp::now(),
     }
 }
 

@@ -86,7 +86,10 @@ fn breach(on: &str) -> NewEvent {
 /// Appends a whole case one event at a time, as officers record it.
 async fn record<S: CaseStore + Clone + 'static>(store: &S, c: &Crn, events: &[NewEvent]) {
     for (i, e) in events.iter().enumerate() {
-        store.append(c, i as u64, std::slice::from_ref(e)).await.unwrap_or_else(|e| panic!("{c} event {i}: {e}"));
+        store
+            .append(c, i as u64, std::slice::from_ref(e), jiff::Timestamp::now())
+            .await
+            .unwrap_or_else(|e| panic!("{c} event {i}: {e}"));
     }
 }
 
@@ -220,7 +223,7 @@ both_engines!(reoffending_from_the_record_t, reoffending_from_the_record);
 async fn a_wrong_reoffence_is_refused<S: CaseStore + MiOutcomeStore + Clone + 'static>(store: S) {
     let a = crn("X000001");
     let opening = example::opening("Ann", "Smith", date("2025-01-15"), "O1", "T1");
-    store.append(&a, 0, &opening).await.unwrap();
+    store.append(&a, 0, &opening, jiff::Timestamp::now()).await.unwrap();
     let v = opening.len() as u64;
     let before = store.mi_reoffending(PlaceLevel::Provider).await.unwrap();
     let court = || Some(Name::parse("Highbury Corner Magistrates").unwrap());
@@ -259,7 +262,7 @@ async fn a_wrong_reoffence_is_refused<S: CaseStore + MiOutcomeStore + Clone + 's
         ),
     ];
     for (event, field, why) in cases {
-        match store.append(&a, v, &[event]).await {
+        match store.append(&a, v, &[event], jiff::Timestamp::now()).await {
             Err(StoreError::Rejected { field: got, .. }) => assert_eq!(got, field, "{why}"),
             other => panic!("{why}: expected a refusal naming {field}, got {other:?}"),
         }
@@ -267,7 +270,15 @@ async fn a_wrong_reoffence_is_refused<S: CaseStore + MiOutcomeStore + Clone + 's
     assert_eq!(store.stream(&a).await.unwrap().len() as u64, v, "nothing was written");
     assert_eq!(store.mi_reoffending(PlaceLevel::Provider).await.unwrap(), before);
     // The same reoffence, put right, is accepted.
-    store.append(&a, v, &[reoffence("2025-03-01", "2025-04-01", "2025-04-01", Disposal::Caution, None)]).await.unwrap();
+    store
+        .append(
+            &a,
+            v,
+            &[reoffence("2025-03-01", "2025-04-01", "2025-04-01", Disposal::Caution, None)],
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     assert_eq!(store.mi_reoffending(PlaceLevel::Provider).await.unwrap()[0].figures.reoffences, 1);
 }
 both_engines!(a_wrong_reoffence_is_refused_t, a_wrong_reoffence_is_refused);

@@ -106,19 +106,34 @@ async fn live_facts_equal_a_recompute<S: CaseStore + MiStore + Clone + 'static>(
     // Live appends: the first case moves to T2 mid-March and misses an appointment; the
     // second is seen, then its order ends; a third case arrives by append.
     let v = first.len() as u64;
-    let v = store.append(&a, v, &[transfer("2025-03-14", "O2", "T2")]).await.unwrap();
-    let v = store.append(&a, v, &[booked("2025-04-07", "A2", ContactKind::OfficeVisit)]).await.unwrap();
-    store.append(&a, v, &[outcome("2025-04-07", "A2", Outcome::UnacceptableAbsence)]).await.unwrap();
+    let v = store.append(&a, v, &[transfer("2025-03-14", "O2", "T2")], jiff::Timestamp::now()).await.unwrap();
+    let v = store
+        .append(&a, v, &[booked("2025-04-07", "A2", ContactKind::OfficeVisit)], jiff::Timestamp::now())
+        .await
+        .unwrap();
+    store
+        .append(&a, v, &[outcome("2025-04-07", "A2", Outcome::UnacceptableAbsence)], jiff::Timestamp::now())
+        .await
+        .unwrap();
     let v = second.len() as u64;
-    let v = store.append(&b, v, &[booked("2025-02-07", "B1", ContactKind::HomeVisit)]).await.unwrap();
-    let v = store.append(&b, v, &[outcome("2025-02-07", "B1", Outcome::AttendedComplied)]).await.unwrap();
+    let v = store
+        .append(&b, v, &[booked("2025-02-07", "B1", ContactKind::HomeVisit)], jiff::Timestamp::now())
+        .await
+        .unwrap();
+    let v = store
+        .append(&b, v, &[outcome("2025-02-07", "B1", Outcome::AttendedComplied)], jiff::Timestamp::now())
+        .await
+        .unwrap();
     let end = new_event(
         date("2025-08-29"),
         CaseEvent::SentenceEnded { sentence: id("S1"), on: date("2025-08-29"), outcome: SentenceOutcome::Completed },
     );
-    store.append(&b, v, &[end]).await.unwrap();
+    store.append(&b, v, &[end], jiff::Timestamp::now()).await.unwrap();
     let c = crn("X000003");
-    store.append(&c, 0, &example::opening("Cal", "Brown", date("2025-05-06"), "O3", "T1")).await.unwrap();
+    store
+        .append(&c, 0, &example::opening("Cal", "Brown", date("2025-05-06"), "O3", "T1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
 
     let live = store.mi_facts().await.unwrap();
     assert_eq!(live, store.mi_recompute().await.unwrap(), "after appends");
@@ -141,7 +156,8 @@ async fn live_facts_equal_a_recompute<S: CaseStore + MiStore + Clone + 'static>(
     assert_eq!(march.iter().map(|f| (f.numerator, f.denominator)).collect::<Vec<_>>(), [(0, 2)]);
 
     // A refused append changes no fact.
-    let refused = store.append(&c, 3, &[outcome("2025-05-07", "NOPE", Outcome::AttendedComplied)]).await;
+    let refused =
+        store.append(&c, 3, &[outcome("2025-05-07", "NOPE", Outcome::AttendedComplied)], jiff::Timestamp::now()).await;
     assert!(matches!(refused, Err(StoreError::Rejected { .. })), "{refused:?}");
     assert_eq!(store.mi_facts().await.unwrap(), live);
 
@@ -241,7 +257,7 @@ async fn presummed_figures_follow_appends_that_move_a_case<S: CaseStore + MiStor
     ];
     let mut v = 0;
     for (i, events) in steps.iter().enumerate() {
-        v = store.append(&a, v, events).await.unwrap();
+        v = store.append(&a, v, events, jiff::Timestamp::now()).await.unwrap();
         let problems = store.mi_check().await.unwrap();
         assert!(problems.is_empty(), "after step {i}: {problems:#?}");
         assert_eq!(store.mi_monthly().await.unwrap(), store.mi_resum().await.unwrap(), "after step {i}");

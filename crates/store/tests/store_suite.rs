@@ -24,7 +24,10 @@ fn crn(s: &str) -> Crn {
 async fn append_and_read_back<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000001");
     let on = date("2026-03-02");
-    let v = store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
+    let v = store
+        .append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
     assert_eq!(v, 3);
     let stream = store.stream(&c).await.unwrap();
     assert_eq!(stream.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![1, 2, 3]);
@@ -48,8 +51,12 @@ both_engines!(append_and_read_back_t, append_and_read_back);
 async fn stale_writer_gets_conflict<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000002");
     let on = date("2026-03-02");
-    store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
-    let again = store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await;
+    store
+        .append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
+    let again =
+        store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), jiff::Timestamp::now()).await;
     assert!(matches!(again, Err(StoreError::Conflict { expected: 0, actual: 3, .. })), "{again:?}");
     let booked = new_event(
         on,
@@ -57,19 +64,22 @@ async fn stale_writer_gets_conflict<S: CaseStore + Clone + 'static>(store: S) {
             appointment: example::appointment("A1", on.at(10, 0, 0, 0), ContactKind::OfficeVisit),
         },
     );
-    let stale = store.append(&c, 2, std::slice::from_ref(&booked)).await;
+    let stale = store.append(&c, 2, std::slice::from_ref(&booked), jiff::Timestamp::now()).await;
     assert!(matches!(stale, Err(StoreError::Conflict { expected: 2, actual: 3, .. })), "{stale:?}");
-    let ahead = store.append(&c, 7, std::slice::from_ref(&booked)).await;
+    let ahead = store.append(&c, 7, std::slice::from_ref(&booked), jiff::Timestamp::now()).await;
     assert!(matches!(ahead, Err(StoreError::Conflict { .. })), "{ahead:?}");
     assert_eq!(store.stream(&c).await.unwrap().len(), 3, "nothing written by stale writers");
-    assert_eq!(store.append(&c, 3, &[booked]).await.unwrap(), 4);
+    assert_eq!(store.append(&c, 3, &[booked], jiff::Timestamp::now()).await.unwrap(), 4);
 }
 both_engines!(stale_writer_gets_conflict_t, stale_writer_gets_conflict);
 
 async fn concurrent_appends_one_wins<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000003");
     let on = date("2026-03-02");
-    store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
     let mut tasks = Vec::new();
     for i in 0..8 {
         let store = store.clone();
@@ -81,7 +91,7 @@ async fn concurrent_appends_one_wins<S: CaseStore + Clone + 'static>(store: S) {
                     appointment: example::appointment(&format!("A{i}"), on.at(10, 0, 0, 0), ContactKind::OfficeVisit),
                 },
             );
-            store.append(&c, 3, &[e]).await
+            store.append(&c, 3, &[e], jiff::Timestamp::now()).await
         }));
     }
     let mut wins = 0;
@@ -104,10 +114,14 @@ async fn rejected_events_write_nothing<S: CaseStore + Clone + 'static>(store: S)
     let c = crn("X000004");
     let on = date("2026-03-02");
     // The first event must register the person.
-    let early = store.append(&c, 0, &[example::outcome(on, "A1", Outcome::AttendedComplied)]).await;
+    let early =
+        store.append(&c, 0, &[example::outcome(on, "A1", Outcome::AttendedComplied)], jiff::Timestamp::now()).await;
     assert!(matches!(early, Err(StoreError::Rejected { index: 0, field: "type", .. })), "{early:?}");
     assert!(store.stream(&c).await.unwrap().is_empty());
-    store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
     // A batch whose second event is bad lands not at all.
     let batch = vec![
         new_event(
@@ -118,7 +132,7 @@ async fn rejected_events_write_nothing<S: CaseStore + Clone + 'static>(store: S)
         ),
         example::outcome(on, "NOPE", Outcome::AttendedComplied),
     ];
-    let err = store.append(&c, 3, &batch).await.unwrap_err();
+    let err = store.append(&c, 3, &batch, jiff::Timestamp::now()).await.unwrap_err();
     assert!(matches!(err, StoreError::Rejected { index: 1, field: "appointment", .. }), "{err:?}");
     assert!(err.to_string().contains("NOPE"));
     assert_eq!(store.stream(&c).await.unwrap().len(), 3);
@@ -132,7 +146,10 @@ async fn rejected_events_write_nothing<S: CaseStore + Clone + 'static>(store: S)
         owner: domain::plan::ObjectiveOwner::ResponsibleOfficer,
         person_involved: true,
     };
-    let err = store.append(&c, 3, &[new_event(on, CaseEvent::ObjectiveAgreed { objective })]).await.unwrap_err();
+    let err = store
+        .append(&c, 3, &[new_event(on, CaseEvent::ObjectiveAgreed { objective })], jiff::Timestamp::now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Rejected { field: "objective.needs", .. }), "{err:?}");
     assert!(store.check().await.unwrap().is_consistent());
 }
@@ -140,7 +157,15 @@ both_engines!(rejected_events_write_nothing_t, rejected_events_write_nothing);
 
 async fn events_refuse_update_and_delete<S: CaseStore + Clone + 'static + RawSql>(store: S) {
     let c = crn("X000005");
-    store.append(&c, 0, &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(
+            &c,
+            0,
+            &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let update = store.raw("UPDATE events SET payload = '{}' WHERE crn = 'X000005'").await;
     assert!(update.unwrap_err().contains("append-only"));
     let delete = store.raw("DELETE FROM events WHERE crn = 'X000005'").await;
@@ -168,7 +193,10 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + Clone + 'stati
     let on = date("2026-01-05");
     for (i, officer) in ["OFF1", "OFF1", "OFF2"].iter().enumerate() {
         let c = crn(&format!("X10000{i}"));
-        store.append(&c, 0, &example::opening("Sam", &format!("Case{i}"), on, officer, "TEAM1")).await.unwrap();
+        store
+            .append(&c, 0, &example::opening("Sam", &format!("Case{i}"), on, officer, "TEAM1"), jiff::Timestamp::now())
+            .await
+            .unwrap();
     }
     let counts = store.caseload_counts().await.unwrap();
     assert_eq!((counts.get(&code("OFF1")), counts.get(&code("OFF2"))), (Some(&2), Some(&1)));
@@ -181,9 +209,9 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + Clone + 'stati
             evidence: None,
         },
     );
-    store.append(&crn("X100000"), 3, &[moved]).await.unwrap();
+    store.append(&crn("X100000"), 3, &[moved], jiff::Timestamp::now()).await.unwrap();
     let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Completed });
-    store.append(&crn("X100002"), 3, &[ended]).await.unwrap();
+    store.append(&crn("X100002"), 3, &[ended], jiff::Timestamp::now()).await.unwrap();
     let counts = store.caseload_counts().await.unwrap();
     assert_eq!((counts.get(&code("OFF1")), counts.get(&code("OFF2"))), (Some(&1), Some(&1)));
     let s = store.summary(&crn("X100000")).await.unwrap().unwrap();
@@ -221,10 +249,16 @@ async fn caseload_versions_move_with_their_cases<S: CaseStore + AccessStore + Cl
         (out[0], out[1], out[2])
     };
     assert_eq!(versions(store.clone()).await, (0, 0, 0), "no case yet");
-    store.append(&crn("X200001"), 0, &example::opening("Sam", "One", on, "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(&crn("X200001"), 0, &example::opening("Sam", "One", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
     let (a1, b1, c1) = versions(store.clone()).await;
     assert!(a1 > 0 && b1 == 0 && c1 == 0, "only OFF1's caseload changed: {:?}", (a1, b1, c1));
-    store.append(&crn("X200002"), 0, &example::opening("Sam", "Two", on, "OFF2", "TEAM1")).await.unwrap();
+    store
+        .append(&crn("X200002"), 0, &example::opening("Sam", "Two", on, "OFF2", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
     let (a2, b2, _) = versions(store.clone()).await;
     assert!(a2 == a1 && b2 > 0, "OFF2's case leaves OFF1's caseload alone");
     let moved = new_event(
@@ -236,11 +270,11 @@ async fn caseload_versions_move_with_their_cases<S: CaseStore + AccessStore + Cl
             evidence: None,
         },
     );
-    store.append(&crn("X200001"), 3, &[moved]).await.unwrap();
+    store.append(&crn("X200001"), 3, &[moved], jiff::Timestamp::now()).await.unwrap();
     let (a3, b3, c3) = versions(store.clone()).await;
     assert!(a3 > a2 && b3 > b2 && c3 == 0, "a reallocation changes both caseloads");
     let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Completed });
-    store.append(&crn("X200002"), 3, &[ended]).await.unwrap();
+    store.append(&crn("X200002"), 3, &[ended], jiff::Timestamp::now()).await.unwrap();
     let (a4, b4, _) = versions(store.clone()).await;
     assert!(a4 == a3 && b4 > b3, "a case leaving the caseload changes it");
     store.rebuild().await.unwrap();
@@ -275,10 +309,15 @@ fn session() -> SessionRecord {
 
 async fn bulk_load_needs_an_empty_store<S: CaseStore + Clone + 'static>(store: S) {
     store
-        .append(&crn("X000006"), 0, &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1"))
+        .append(
+            &crn("X000006"),
+            0,
+            &example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
         .await
         .unwrap();
-    let r = store.bulk_load(&Organisation::default(), &mut &mut std::iter::empty(), &|_| {}).await;
+    let r = store.bulk_load(&Organisation::default(), &mut std::iter::empty(), &|_| {}).await;
     assert!(matches!(r, Err(StoreError::NotEmpty)), "{r:?}");
 }
 both_engines!(bulk_load_needs_an_empty_store_t, bulk_load_needs_an_empty_store);
@@ -293,14 +332,17 @@ async fn unallocated_lists_active_cases_awaiting_an_officer<S: CaseStore + Clone
             new_event(on, CaseEvent::SentenceImposed { sentence: example::community_order("S1", on) }),
         ]
     };
-    store.append(&crn("X200003"), 0, &sentenced("Mary", "Seacole")).await.unwrap();
-    store.append(&crn("X200001"), 0, &sentenced("Ada", "Lovelace")).await.unwrap();
-    store.append(&crn("X200002"), 0, &example::opening("Grace", "Hopper", on, "OFF1", "TEAM1")).await.unwrap();
+    store.append(&crn("X200003"), 0, &sentenced("Mary", "Seacole"), jiff::Timestamp::now()).await.unwrap();
+    store.append(&crn("X200001"), 0, &sentenced("Ada", "Lovelace"), jiff::Timestamp::now()).await.unwrap();
+    store
+        .append(&crn("X200002"), 0, &example::opening("Grace", "Hopper", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
     let registered = new_event(on, CaseEvent::PersonRegistered { person: example::person("Alan", "Turing") });
-    store.append(&crn("X200004"), 0, &[registered]).await.unwrap();
-    store.append(&crn("X200005"), 0, &sentenced("Edith", "Cavell")).await.unwrap();
+    store.append(&crn("X200004"), 0, &[registered], jiff::Timestamp::now()).await.unwrap();
+    store.append(&crn("X200005"), 0, &sentenced("Edith", "Cavell"), jiff::Timestamp::now()).await.unwrap();
     let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Died });
-    store.append(&crn("X200005"), 2, &[ended]).await.unwrap();
+    store.append(&crn("X200005"), 2, &[ended], jiff::Timestamp::now()).await.unwrap();
 
     let queue: Vec<String> = store.unallocated().await.unwrap().iter().map(|s| s.crn.to_string()).collect();
     assert_eq!(queue, ["X200001", "X200003"], "active and unallocated, by CRN");
@@ -315,7 +357,7 @@ async fn unallocated_lists_active_cases_awaiting_an_officer<S: CaseStore + Clone
             evidence: None,
         },
     );
-    store.append(&crn("X200001"), 2, &[allocated]).await.unwrap();
+    store.append(&crn("X200001"), 2, &[allocated], jiff::Timestamp::now()).await.unwrap();
     let queue: Vec<String> = store.unallocated().await.unwrap().iter().map(|s| s.crn.to_string()).collect();
     assert_eq!(queue, ["X200003"]);
     assert_eq!(store.unallocated().await.unwrap()[0], store.summary(&crn("X200003")).await.unwrap().unwrap());
@@ -404,7 +446,7 @@ async fn projections_equal_rebuild<S: CaseStore + Clone + 'static>(store: S, ste
     let mut versions = [0u64; 3];
     for (case, step) in &steps {
         let c = crn(&format!("P{prefix:03}{case:03}"));
-        match store.append(&c, versions[*case as usize], &event_for(step, *case)).await {
+        match store.append(&c, versions[*case as usize], &event_for(step, *case), jiff::Timestamp::now()).await {
             Ok(v) => versions[*case as usize] = v,
             Err(StoreError::Rejected { .. }) => {}
             Err(e) => panic!("{e}"),
@@ -500,7 +542,10 @@ async fn assert_search_matches_oracle<S: CaseStore + Clone + 'static>(store: &S)
 async fn search_people_finds_by_crn_or_family_name_prefix_ignoring_case<S: CaseStore + Clone + 'static>(store: S) {
     let on = date("2026-03-02");
     for (c, first, family) in PEOPLE {
-        store.append(&crn(c), 0, &example::opening(first, family, on, "OFF1", "TEAM1")).await.unwrap();
+        store
+            .append(&crn(c), 0, &example::opening(first, family, on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+            .await
+            .unwrap();
     }
     let found = |q: &'static str| {
         let store = store.clone();
@@ -649,7 +694,15 @@ async fn opening_an_older_store_fills_in_its_search_keys() {
 /// would be; `check` sees each one missing.
 async fn fill_and_forget_keys<S: CaseStore + Clone + 'static + RawSql>(store: &S) {
     for (c, first, family) in PEOPLE {
-        store.append(&crn(c), 0, &example::opening(first, family, date("2026-03-02"), "OFF1", "TEAM1")).await.unwrap();
+        store
+            .append(
+                &crn(c),
+                0,
+                &example::opening(first, family, date("2026-03-02"), "OFF1", "TEAM1"),
+                jiff::Timestamp::now(),
+            )
+            .await
+            .unwrap();
     }
     assert_eq!(store.raw("DELETE FROM search_keys").await, Ok(PEOPLE.len() as u64));
     let report = store.check().await.unwrap();

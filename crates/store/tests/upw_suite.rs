@@ -241,11 +241,11 @@ async fn only_cases_with_unpaid_work_are_listed<S: UpwStore + CaseStore + Clone 
     let mut without = example::community_order("S1", on);
     without.requirements.retain(|r| !matches!(r.kind, RequirementKind::UnpaidWork { .. }));
     for (c, events) in [open(1, with_upw.clone()), open(2, without), open(3, with_upw)] {
-        store.append(&c, 0, &events).await.unwrap();
+        store.append(&c, 0, &events, jiff::Timestamp::now()).await.unwrap();
     }
     // Case 3's order ends: nothing more to schedule.
     let ended = CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Completed };
-    store.append(&crn(3), 3, &[example::new_event(on, ended)]).await.unwrap();
+    store.append(&crn(3), 3, &[example::new_event(on, ended)], jiff::Timestamp::now()).await.unwrap();
     assert_eq!(store.upw_cases().await.unwrap(), vec![crn(1)]);
 }
 both_engines!(upw_cases, only_cases_with_unpaid_work_are_listed);

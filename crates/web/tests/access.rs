@@ -43,14 +43,17 @@ struct Server {
 impl Server {
     async fn start() -> Self {
         let (store, dir) = store::testing::sqlite().await;
-        store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+        store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
         let on = date("2026-03-02");
         for (crn, first, family, officer, team) in [
             ("X000001", "Ada", "Lovelace", "OFF1", "TEAM1"),
             ("X000002", "Grace", "Hopper", "OFF2", "TEAM1"),
             ("X000003", "Alan", "Turing", "OFF9", "TEAM2"),
         ] {
-            store.append(&crn_of(crn), 0, &example::opening(first, family, on, officer, team)).await.unwrap();
+            store
+                .append(&crn_of(crn), 0, &example::opening(first, family, on, officer, team), jiff::Timestamp::now())
+                .await
+                .unwrap();
         }
         // X000004 Mary Seacole of Camden, sentenced and waiting on TEAM1's allocation queue.
         let mut waiting = example::person("Mary", "Seacole");
@@ -60,7 +63,7 @@ impl Server {
             domain::event::CaseEvent::SentenceImposed { sentence: example::community_order("S1", on) },
         ];
         let waiting: Vec<_> = waiting.into_iter().map(|e| example::new_event(on, e)).collect();
-        store.append(&crn_of("X000004"), 0, &waiting).await.unwrap();
+        store.append(&crn_of("X000004"), 0, &waiting, jiff::Timestamp::now()).await.unwrap();
         for (username, role, scope, officer) in USERS {
             add_user(&store, username, role, scope, officer).await;
         }
@@ -76,6 +79,7 @@ impl Server {
                 seed: 1,
                 sample_json: "{}".into(),
                 created_by: code("HMI"),
+                created_at: jiff::Timestamp::now(),
                 cases: vec![(crn_of("X000001"), "community".into()), (crn_of("X000003"), "community".into())],
             })
             .await
@@ -657,7 +661,15 @@ async fn a_caseload_changed_outside_the_server_is_shown_by_the_next_request() {
     assert!(off1.contains("X000001") && !off1.contains("X000005"));
     assert!(off2.contains("X000002") && !off2.contains("X000001"));
     let on = date("2026-03-02");
-    s.store.append(&crn_of("X000005"), 0, &example::opening("Mary", "Somerville", on, "OFF1", "TEAM1")).await.unwrap();
+    s.store
+        .append(
+            &crn_of("X000005"),
+            0,
+            &example::opening("Mary", "Somerville", on, "OFF1", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     assert!(page("OFF1").await.contains("X000005"), "a new case is on the next page");
     let moved = example::new_event(
         on,
@@ -669,7 +681,7 @@ async fn a_caseload_changed_outside_the_server_is_shown_by_the_next_request() {
         },
     );
     let version = s.events("X000001").await as u64;
-    s.store.append(&crn_of("X000001"), version, &[moved]).await.unwrap();
+    s.store.append(&crn_of("X000001"), version, &[moved], jiff::Timestamp::now()).await.unwrap();
     let (off1, off2) = (page("OFF1").await, page("OFF2").await);
     assert!(!off1.contains("X000001") && off1.contains("X000005"), "the moved case leaves OFF1's caseload");
     assert!(off2.contains("X000001") && off2.contains("X000002"), "and joins OFF2's");

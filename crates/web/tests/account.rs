@@ -26,7 +26,7 @@ struct Server {
 impl Server {
     async fn start() -> Self {
         let (store, dir) = store::testing::sqlite().await;
-        store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+        store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
         add_user(&store, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
         add_user(&store, "sam", "responsible_officer", "team:TEAM1", None).await;
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -143,6 +143,7 @@ async fn an_inspector_answers_a_sampled_case_and_the_findings_update() {
         announced_on: as_of,
         fieldwork_on: "2026-12-04".parse().unwrap(),
         by: domain::ids::Code::parse("HMI").unwrap(),
+        at: web::Clock::Fixed(as_of).now(),
     };
     let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(8, as_of));
     services::inspection::announce(&services::Stores::new(app.store.clone()), &announcement, &scheme).await.unwrap();
@@ -315,6 +316,7 @@ async fn an_inspector_is_denied_a_case_outside_the_sample() {
         announced_on: as_of,
         fieldwork_on: "2026-12-04".parse().unwrap(),
         by: domain::ids::Code::parse("HMI").unwrap(),
+        at: web::Clock::Fixed(as_of).now(),
     };
     let scheme = inspect::scheme::Scheme::Inspectorate(inspect::sample::SampleOptions::new(8, as_of));
     services::inspection::announce(&services::Stores::new(app.store.clone()), &announcement, &scheme).await.unwrap();

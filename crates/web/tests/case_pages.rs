@@ -196,7 +196,7 @@ fn ada_history() -> Vec<NewEvent> {
 
 async fn start() -> Server {
     let (store, dir) = store::testing::sqlite().await;
-    store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
     let system = code("SYSTEM");
     let now = jiff::Timestamp::now();
     let opening = |first, family, on, officer, team| example::opening(first, family, date(on), officer, team);

@@ -100,13 +100,29 @@ async fn seeded() -> Server {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("probity.db");
     let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-    store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
 
     let opened = date("2026-03-02");
-    store.append(&crn_of("X000001"), 0, &example::opening("Ada", "Lovelace", opened, "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(
+            &crn_of("X000001"),
+            0,
+            &example::opening("Ada", "Lovelace", opened, "OFF1", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
 
     let opened = date("2026-03-16");
-    store.append(&crn_of("X000002"), 0, &example::opening("Grace", "Hopper", opened, "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(
+            &crn_of("X000002"),
+            0,
+            &example::opening("Grace", "Hopper", opened, "OFF1", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let booked = NewEvent {
         occurred_at: jiff::Timestamp::now(),
         recorded_by: code("OFF1"),
@@ -114,16 +130,32 @@ async fn seeded() -> Server {
             appointment: example::appointment("A1", date("2026-03-23").at(10, 0, 0, 0), ContactKind::OfficeVisit),
         },
     };
-    store.append(&crn_of("X000002"), 3, &[booked]).await.unwrap();
+    store.append(&crn_of("X000002"), 3, &[booked], jiff::Timestamp::now()).await.unwrap();
 
-    store.append(&crn_of("X000003"), 0, &example::opening("Eve", SCRIPT, opened, "OFF2", "TEAM1")).await.unwrap();
+    store
+        .append(
+            &crn_of("X000003"),
+            0,
+            &example::opening("Eve", SCRIPT, opened, "OFF2", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
 
-    store.append(&crn_of("X000004"), 0, &example::opening("Alan", "Turing", opened, "OFF1", "TEAM1")).await.unwrap();
+    store
+        .append(
+            &crn_of("X000004"),
+            0,
+            &example::opening("Alan", "Turing", opened, "OFF1", "TEAM1"),
+            jiff::Timestamp::now(),
+        )
+        .await
+        .unwrap();
     let ended = new_event(
         opened,
         CaseEvent::SentenceEnded { sentence: id("S1"), on: opened, outcome: SentenceOutcome::Completed },
     );
-    store.append(&crn_of("X000004"), 3, &[ended]).await.unwrap();
+    store.append(&crn_of("X000004"), 3, &[ended], jiff::Timestamp::now()).await.unwrap();
 
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

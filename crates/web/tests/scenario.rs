@@ -85,7 +85,7 @@ impl Scenario {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("probity.db");
         let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-        store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+        store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let app = web::router_with_clock(store.clone(), Clock::Fixed(SERVER_TODAY.parse().unwrap()));

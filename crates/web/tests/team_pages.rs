@@ -115,7 +115,7 @@ fn case_events(
 
 async fn start() -> App {
     let (store, dir) = store::testing::sqlite().await;
-    store.bulk_load(&organisation(), &mut &mut std::iter::empty(), &|_| {}).await.unwrap();
+    store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
     let cases = [
         ("X000001", "Allocated", "2026-01-05", "CAM", "B2", RoshLevel::Medium, Some(("OFF1", "TEAM1"))),
         ("X000002", "Allocated", "2026-01-06", "CAM", "C1", RoshLevel::Low, Some(("OFF1", "TEAM1"))),
@@ -126,7 +126,10 @@ async fn start() -> App {
         ("X000012", "Islington", "2026-03-01", "ISL", "D1", RoshLevel::Low, None),
     ];
     for (c, family, on, borough, tier, rosh, officer) in cases {
-        store.append(&crn(c), 0, &case_events(family, on, borough, tier, rosh, officer)).await.unwrap();
+        store
+            .append(&crn(c), 0, &case_events(family, on, borough, tier, rosh, officer), jiff::Timestamp::now())
+            .await
+            .unwrap();
     }
     add_user(&store, "spo", "spo", "team:TEAM1", None).await;
     add_user(&store, "spo2", "spo", "team:TEAM2", None).await;

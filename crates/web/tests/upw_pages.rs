@@ -171,7 +171,7 @@ async fn upw_staff_add_a_person_to_a_session_by_hand() {
     // Someone sentenced today with nothing booked: free for any mixed group session with room.
     let newcomer = domain::ids::Crn::parse("X900001").unwrap();
     let events = domain::example::opening("Mary", "Seacole", "2026-11-20".parse().unwrap(), "OFF1", "TEAM1");
-    app.store.append(&newcomer, 0, &events).await.unwrap();
+    app.store.append(&newcomer, 0, &events, jiff::Timestamp::now()).await.unwrap();
     let sessions = app.store.sessions_between(monday, sunday).await.unwrap();
     let room = sessions
         .iter()
