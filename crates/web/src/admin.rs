@@ -4,10 +4,10 @@
 //! typed; nothing is saved from it.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
 use crate::auth::{self, SignedIn};
 use crate::error::WebError;
-use crate::pages::{Nav, PageError, day, html, instant};
+use crate::kit::{self, Nav, PageError, day, html, instant};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -113,7 +113,7 @@ impl UsersPage {
 }
 
 fn field(body: &[u8], name: &str) -> String {
-    auth::form_field(body, name).unwrap_or_default().trim().to_owned()
+    kit::form_field(body, name).unwrap_or_default().trim().to_owned()
 }
 
 async fn render_users(
@@ -226,7 +226,7 @@ async fn add_user(
 ) -> Result<Response, PageError> {
     administrator(&who)?;
     let org = app.stores.cases.organisation().await.map_err(WebError::from)?;
-    let password = auth::form_field(&body, "password").unwrap_or_default();
+    let password = kit::form_field(&body, "password").unwrap_or_default();
     let parsed = new_user(
         &field(&body, "username"),
         Some(&password),

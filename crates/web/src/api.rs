@@ -6,15 +6,14 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{ErrorResponse, WebError};
-use crate::kit;
+use crate::kit::{self, Route, build, route};
 use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded, Worklist};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Extension, Path, Query, State};
-use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, MethodRouter};
+
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -24,21 +23,6 @@ pub const WORKLIST: &str = "/api/officers/{code}/worklist";
 pub const CASE: &str = "/api/cases/{crn}";
 pub const CASE_EVENTS: &str = "/api/cases/{crn}/events";
 pub const OPENAPI: &str = "/api/openapi.json";
-
-pub(crate) struct Route {
-    pub(crate) method: Method,
-    pub(crate) path: &'static str,
-    pub(crate) handler: MethodRouter<AppState>,
-}
-
-pub(crate) fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
-where
-    H: Handler<T, AppState>,
-    T: 'static,
-{
-    let filter = MethodFilter::try_from(method.clone()).expect("API routes use standard methods");
-    Route { method, path, handler: axum::routing::on(filter, handler) }
-}
 
 /// The one list of API routes: the router is built from it and the tests read it.
 fn table() -> Vec<Route> {
@@ -58,18 +42,6 @@ pub fn api_routes() -> Vec<(Method, &'static str)> {
 
 pub(crate) fn router() -> Router<AppState> {
     build(table())
-}
-
-/// A router from a route table; two methods on one path share its entry.
-pub(crate) fn build(table: Vec<Route>) -> Router<AppState> {
-    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
-    for r in table {
-        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
-            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
-            None => by_path.push((r.path, r.handler)),
-        }
-    }
-    by_path.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
 }
 
 /// A path parameter, or a 400 naming it.

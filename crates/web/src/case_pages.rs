@@ -10,11 +10,11 @@
 //! API (`services::cases::record_outcome`), against the version the form was read at.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
+use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::kit::{self, TimelineFilter};
-use crate::pages::{Nav, PageError, day, html, instant};
+use crate::kit::{Nav, PageError, day, html, instant};
+use crate::kit::{Route, build, route};
 use crate::upw_pages::{ABSENCE_REASONS, OUTCOMES, hours, outcome_of};
 use crate::view::{self, CaseDetail, EVENT_TYPES};
 use askama::Template;
@@ -938,7 +938,7 @@ pub struct OutcomeForm {
 
 impl OutcomeForm {
     fn from_body(body: &[u8]) -> Self {
-        let field = |name: &str| auth::form_field(body, name).unwrap_or_default().trim().to_owned();
+        let field = |name: &str| kit::form_field(body, name).unwrap_or_default().trim().to_owned();
         OutcomeForm {
             outcome: field("outcome"),
             reason: field("reason"),

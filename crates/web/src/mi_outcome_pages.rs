@@ -12,12 +12,12 @@
 //! cells, so the download is exactly the table.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::kit::csv_cell;
+use crate::kit::{Nav, PageError, csv_download, day, html};
+use crate::kit::{Route, build, route};
 use crate::mi_pages::{FigureRow, chart, given, parse_day, query_of, scope_name, widest};
-use crate::pages::{Nav, PageError, csv_download, day, html};
 use analytics::measures::Scope;
 use analytics::outcomes::{Characteristic, OutcomeKind};
 use analytics::proportion::{GroupComparison, SuppressionPolicy, SuppressionReason};

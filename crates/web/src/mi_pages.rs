@@ -11,11 +11,12 @@
 //! are aggregates: no page here names a person on probation.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{SignedIn, percent_encode};
+use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::kit::csv_cell;
-use crate::pages::{Nav, PageError, csv_download, day, html};
+use crate::kit::percent_encode;
+use crate::kit::{Nav, PageError, csv_download, day, html};
+use crate::kit::{Route, build, route};
 use crate::team_pages::{capacity, points};
 use analytics::CapacityFigures;
 use analytics::measures::{Figure, Grouping, MEASURES, Measure, MeasureId, MeasureKind, Scope};

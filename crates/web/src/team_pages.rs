@@ -10,10 +10,10 @@
 //! error summary naming each field, keeping what was typed, and nothing is written.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
+use crate::auth::SignedIn;
 use crate::kit;
-use crate::pages::{Nav, PageError, day, html};
+use crate::kit::{Nav, PageError, day, html};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -351,7 +351,7 @@ async fn allocation_page(
 }
 
 fn form_of(body: &[u8]) -> AllocationForm {
-    let field = |name: &str| auth::form_field(body, name).unwrap_or_default();
+    let field = |name: &str| kit::form_field(body, name).unwrap_or_default();
     AllocationForm {
         officer: field("officer").trim().to_owned(),
         allocation_form_complete: field("allocation_form_complete") == "yes",
@@ -374,7 +374,7 @@ async fn allocate(
     let now = app.clock.now();
     let (problems, status) = match team::allocate(&app.stores, who.actor(), now, &code, &crn, &form, ALLOCATE).await? {
         Allocation::Allocated(_) => {
-            return Ok(Redirect::to(&format!("/teams/{}", auth::percent_encode(code.as_str()))).into_response());
+            return Ok(Redirect::to(&format!("/teams/{}", kit::percent_encode(code.as_str()))).into_response());
         }
         Allocation::Refused(problems) => (problems, StatusCode::BAD_REQUEST),
         // No field is at fault: the summary says what changed.

@@ -6,10 +6,10 @@
 //! shown again naming each field, keeping what was typed, and nothing is saved from it.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
+use crate::auth::SignedIn;
 use crate::error::WebError;
-use crate::pages::{Nav, PageError, day, html};
+use crate::kit::{self, Nav, PageError, day, html};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -87,7 +87,7 @@ fn recorded_by(who: &SignedIn) -> Code {
 }
 
 fn field(body: &[u8], name: &str) -> String {
-    auth::form_field(body, name).unwrap_or_default().trim().to_owned()
+    kit::form_field(body, name).unwrap_or_default().trim().to_owned()
 }
 
 fn week_of(d: Date) -> Date {

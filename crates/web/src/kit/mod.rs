@@ -1,6 +1,15 @@
-//! What every page module shares: reading identifiers, dates and filters from a request
+//! What every page module shares: the page shell and its errors ([`page`]), route tables
+//! ([`route`]), reading forms ([`form`]), reading identifiers, dates and filters from a request
 //! (each refusal naming its field), and writing CSV. No page module imports another; what two
-//! of them need lives here.
+//! of them need lives here, and the kit names no page module.
+
+mod form;
+mod page;
+mod route;
+
+pub use form::{form_field, form_pairs, percent_decode, percent_encode};
+pub use page::{Nav, PageError, SignedIn, csv_download, day, day_or, html, html_sized, instant, local_time};
+pub use route::{Route, build, route};
 
 use crate::error::WebError;
 use crate::view::{Caseload, EVENT_TYPES};
