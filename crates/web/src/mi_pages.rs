@@ -17,7 +17,7 @@ use crate::kit::csv_cell;
 use crate::kit::percent_encode;
 use crate::kit::{Nav, PageError, csv_download, day, html};
 use crate::kit::{Route, build, route};
-use crate::team_pages::{capacity, points};
+use crate::kit::{capacity, points};
 use analytics::CapacityFigures;
 use analytics::measures::{Figure, Grouping, MEASURES, Measure, MeasureId, MeasureKind, Scope};
 use askama::Template;

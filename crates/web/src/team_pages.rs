@@ -12,7 +12,7 @@
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::kit;
-use crate::kit::{Nav, PageError, day, html};
+use crate::kit::{Nav, PageError, capacity, day, html, points};
 use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
@@ -45,16 +45,6 @@ pub(crate) fn router() -> Router<AppState> {
 
 pub fn team_routes() -> Vec<(Method, &'static str)> {
     table().into_iter().map(|r| (r.method, r.path)).collect()
-}
-
-/// Workload points as shown: whole points.
-pub fn points(p: f64) -> String {
-    format!("{p:.0}")
-}
-
-/// Capacity as shown: a percentage to one decimal place, or why there is none.
-pub fn capacity(percent: Option<f64>) -> String {
-    percent.map_or_else(|| "No points available".to_owned(), |c| format!("{c:.1}%"))
 }
 
 /// The points of these reports under the workload policy the team view applies.

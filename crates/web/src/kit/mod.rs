@@ -3,11 +3,15 @@
 //! (each refusal naming its field), and writing CSV. No page module imports another; what two
 //! of them need lives here, and the kit names no page module.
 
+mod capacity;
 mod form;
+mod outcome;
 mod page;
 mod route;
 
+pub use capacity::{capacity, points};
 pub use form::{form_field, form_pairs, percent_decode, percent_encode};
+pub use outcome::{ABSENCE_REASONS, OUTCOMES, hours};
 pub use page::{Nav, PageError, SignedIn, csv_download, day, day_or, html, html_sized, instant, local_time};
 pub use route::{Route, build, route};
 
