@@ -3,6 +3,9 @@
 //! a test checks every entry against the OpenAPI document, so a route cannot ship
 //! undocumented.
 
+mod body;
+mod openapi;
+
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::{ErrorResponse, WebError};
@@ -201,7 +204,7 @@ pub async fn record_events(
     // Refused before the body is read: a user who may not record learns nothing from it.
     services::cases::may_record_on(&app.stores, who.actor(), app.clock.now(), &crn).await?;
     // Who recorded the events, and their follow-on, is the signed-in user, never the body's word.
-    let RecordEvents { expected_version, events } = crate::body::record_events(&body, &who.user.recorder())?;
+    let RecordEvents { expected_version, events } = body::record_events(&body, &who.user.recorder())?;
     let version =
         services::cases::record_events(&app.stores, who.actor(), app.clock.now(), &crn, expected_version, &events)
             .await?;
@@ -222,5 +225,5 @@ pub async fn record_events(
 )]
 pub async fn openapi_document() -> Json<&'static serde_json::Value> {
     static DOC: OnceLock<serde_json::Value> = OnceLock::new();
-    Json(DOC.get_or_init(|| serde_json::to_value(crate::openapi::document()).expect("the document serialises")))
+    Json(DOC.get_or_init(|| serde_json::to_value(openapi::document()).expect("the document serialises")))
 }
