@@ -15,12 +15,11 @@ pub mod api;
 pub mod auth;
 pub mod case_pages;
 pub mod error;
-pub mod inspection_pages;
+pub mod inspection;
 pub mod kit;
-pub mod mi_outcome_pages;
-pub mod mi_pages;
+pub mod mi;
 pub mod pages;
-pub mod team_pages;
+pub mod team;
 pub mod upw_pages;
 pub mod view;
 
@@ -70,10 +69,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(admin::router())
         .merge(account::router())
         .merge(upw_pages::router())
-        .merge(inspection_pages::router())
-        .merge(team_pages::router())
-        .merge(mi_pages::router())
-        .merge(mi_outcome_pages::router())
+        .merge(inspection::router())
+        .merge(team::router())
+        .merge(mi::router())
+        .merge(mi::outcomes::router())
         .merge(case_pages::router())
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
         .merge(pages::public_router())
@@ -88,10 +87,10 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all.extend(admin::admin_routes());
     all.extend(account::account_routes());
     all.extend(upw_pages::upw_routes());
-    all.extend(inspection_pages::inspection_routes());
-    all.extend(team_pages::team_routes());
-    all.extend(mi_pages::mi_routes());
-    all.extend(mi_outcome_pages::mi_outcome_routes());
+    all.extend(inspection::inspection_routes());
+    all.extend(team::team_routes());
+    all.extend(mi::mi_routes());
+    all.extend(mi::outcomes::mi_outcome_routes());
     all.extend(case_pages::case_routes());
     all.extend(pages::public_routes());
     all

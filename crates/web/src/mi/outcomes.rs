@@ -11,13 +11,14 @@
 //! is built once as cells ([`Table`]) and both the page and the CSV are written from those
 //! cells, so the download is exactly the table.
 
+use super::chart::chart;
+use super::{FigureRow, given, parse_day, query_of, scope_name, widest};
 use crate::AppState;
 use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::kit::csv_cell;
 use crate::kit::{Nav, PageError, csv_download, day, html};
 use crate::kit::{Route, build, route};
-use crate::mi_pages::{FigureRow, chart, given, parse_day, query_of, scope_name, widest};
 use analytics::measures::Scope;
 use analytics::outcomes::{Characteristic, OutcomeKind};
 use analytics::proportion::{GroupComparison, SuppressionPolicy, SuppressionReason};
