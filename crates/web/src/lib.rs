@@ -20,7 +20,7 @@ pub mod kit;
 pub mod mi;
 pub mod pages;
 pub mod team;
-pub mod upw_pages;
+pub mod upw;
 pub mod view;
 
 pub use api::api_routes;
@@ -68,7 +68,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(pages::router())
         .merge(admin::router())
         .merge(account::router())
-        .merge(upw_pages::router())
+        .merge(upw::router())
         .merge(inspection::router())
         .merge(team::router())
         .merge(mi::router())
@@ -86,7 +86,7 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all.extend(pages::page_routes());
     all.extend(admin::admin_routes());
     all.extend(account::account_routes());
-    all.extend(upw_pages::upw_routes());
+    all.extend(upw::upw_routes());
     all.extend(inspection::inspection_routes());
     all.extend(team::team_routes());
     all.extend(mi::mi_routes());
