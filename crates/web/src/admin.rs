@@ -55,10 +55,6 @@ fn administrator(who: &SignedIn) -> Result<(), PageError> {
     }
 }
 
-fn error_for<'a>(errors: &'a [FieldProblem], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-}
-
 /// A text input of a form, with what was typed and its error, if any.
 struct Input {
     name: &'static str,
@@ -76,7 +72,7 @@ fn input(name: &'static str, label: &'static str, hint: &'static str, body: &[u8
         hint,
         kind: "text",
         value: field(body, name),
-        error: error_for(errors, name).map(str::to_owned),
+        error: kit::error_for(errors, name).map(str::to_owned),
     }
 }
 
@@ -108,7 +104,7 @@ struct UsersPage {
 
 impl UsersPage {
     fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
+        kit::error_for(&self.errors, field)
     }
 }
 
@@ -383,7 +379,7 @@ struct LimitsPage {
 
 impl LimitsPage {
     fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
+        kit::error_for(&self.errors, field)
     }
 }
 

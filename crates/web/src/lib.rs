@@ -13,7 +13,7 @@ pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
-pub mod case_pages;
+pub mod case;
 pub mod error;
 pub mod inspection;
 pub mod kit;
@@ -73,7 +73,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(team::router())
         .merge(mi::router())
         .merge(mi::outcomes::router())
-        .merge(case_pages::router())
+        .merge(case::router())
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
         .merge(pages::public_router())
 }
@@ -91,7 +91,7 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all.extend(team::team_routes());
     all.extend(mi::mi_routes());
     all.extend(mi::outcomes::mi_outcome_routes());
-    all.extend(case_pages::case_routes());
+    all.extend(case::case_routes());
     all.extend(pages::public_routes());
     all
 }

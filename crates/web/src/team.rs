@@ -266,7 +266,7 @@ struct AllocatePage {
 
 impl AllocatePage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 

@@ -1,4 +1,7 @@
-//! Reading forms: `application/x-www-form-urlencoded` bodies, field by field.
+//! Reading forms (`application/x-www-form-urlencoded` bodies, field by field) and showing
+//! their problems again: the message beside a field and the summary above the form.
+
+use services::FieldProblem;
 
 /// One field of an `application/x-www-form-urlencoded` body.
 pub fn form_field(body: &[u8], name: &str) -> Option<String> {
@@ -54,6 +57,31 @@ pub fn percent_encode(s: &str) -> String {
         .collect()
 }
 
+/// The message of the problem with `field`, if any: what a form shows beside the field.
+pub fn error_for<'a>(errors: &'a [FieldProblem], field: &str) -> Option<&'a str> {
+    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+}
+
+/// "Check the type and the from date.": the fields at fault, in words.
+pub fn check_list(errors: &[FieldProblem]) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for e in errors {
+        let name = match e.field.as_str() {
+            "from" => "from date",
+            "to" => "to date",
+            f => f,
+        };
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    match names.as_slice() {
+        [] => String::new(),
+        [one] => format!("Check the {one}."),
+        [rest @ .., last] => format!("Check the {} and the {last}.", rest.join(", the ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +92,14 @@ mod tests {
         assert_eq!(pairs[1], ("password".into(), "a&b c=".into()));
         assert_eq!(form_field(b"a=1&csrf_token=xyz", "csrf_token"), Some("xyz".into()));
         assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn the_summary_says_which_fields_to_check() {
+        let e = |field| FieldProblem::new(field, String::new());
+        assert_eq!(check_list(&[]), "");
+        assert_eq!(check_list(&[e("type")]), "Check the type.");
+        assert_eq!(check_list(&[e("type"), e("from"), e("to")]), "Check the type, the from date and the to date.");
+        assert_eq!(check_list(&[e("outcome"), e("outcome")]), "Check the outcome.");
     }
 }

@@ -133,7 +133,7 @@ struct MeasurePage {
 
 impl MeasurePage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 

@@ -229,7 +229,7 @@ struct ReoffendingPage {
 
 impl ReoffendingPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 
@@ -497,7 +497,7 @@ struct DisproportionalityPage {
 
 impl DisproportionalityPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 

@@ -34,7 +34,7 @@ struct WorkloadPage {
 
 impl WorkloadPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 

@@ -83,7 +83,7 @@ struct SessionPage {
 
 impl SessionPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 
