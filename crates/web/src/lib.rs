@@ -7,7 +7,12 @@
 //! signing in, the stylesheet and the health check needs a signed-in user
 //! ([`auth::require_sign_in`]).
 //!
-//! Start reading at [`router`], then `api.rs` and `pages.rs`.
+//! The crate is a kit plus pages by area: [`kit`] holds what two areas share, and each area
+//! (`pages`, `case`, `upw`, `mi`, `team`, `inspection`, `admin`, `account`, `api`) has its own
+//! route table, merged in [`routes`]. A page module names no other page module, so an area can
+//! be read, and changed, alone.
+//!
+//! Start reading at [`router`], then `api/mod.rs` and `pages.rs`.
 
 pub mod account;
 pub mod admin;

@@ -1,6 +1,8 @@
-//! Server-rendered pages in the GOV.UK design system's patterns. Handlers call the use cases of
-//! `services` (the same calls as the API) and turn the read models into display text;
-//! templates only lay it out, and askama escapes everything they print.
+//! The pages that belong to no one area: start, caseload (and its CSV), search, a case's
+//! reads, signing in and out, and the public routes (health, the stylesheet). Like every page,
+//! in the GOV.UK design system's patterns: handlers call the use cases of `services` (the same
+//! calls as the API) and turn the read models into display text; templates only lay it out,
+//! and askama escapes everything they print.
 
 use crate::AppState;
 use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused, SignedIn};

@@ -8,6 +8,9 @@
 //! `services::cases::case_file` (which checks access and records the read); this module only
 //! turns it into words and rows. The outcome form records through the same path as the JSON
 //! API (`services::cases::record_outcome`), against the version the form was read at.
+//!
+//! One file per section; what the sections share (the routes, [`Section`], the case's header,
+//! words and rows) is here.
 
 mod appointments;
 mod assessment;
