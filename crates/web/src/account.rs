@@ -5,7 +5,8 @@
 //! fields is shown again with a GOV.UK error summary naming each one, and nothing is changed.
 
 use crate::AppState;
-use crate::auth::{self, SignInRefused, SignedIn};
+use crate::auth::{self, SignInRefused};
+use crate::kit::SignedIn;
 use crate::kit::{self, Nav, PageError, html, instant};
 use crate::kit::{Route, build, route};
 use askama::Template;

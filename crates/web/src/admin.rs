@@ -4,8 +4,9 @@
 //! typed; nothing is saved from it.
 
 use crate::AppState;
-use crate::auth::{self, SignedIn};
+use crate::auth;
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::{self, Nav, PageError, day, html, instant};
 use crate::kit::{Route, build, route};
 use askama::Template;

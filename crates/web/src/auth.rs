@@ -6,8 +6,7 @@
 
 use crate::AppState;
 use crate::error::WebError;
-pub use crate::kit::SignedIn;
-use crate::kit::{PageError, form_field, percent_encode};
+use crate::kit::{PageError, SignedIn, form_field, percent_encode};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};

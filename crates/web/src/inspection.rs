@@ -5,9 +5,9 @@
 //! answer always wins over the suggestion, and every answer is kept with who and when.
 
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::WebError;
 use crate::kit;
+use crate::kit::SignedIn;
 use crate::kit::{Nav, PageError, html, instant};
 use crate::kit::{Route, build, route};
 use askama::Template;

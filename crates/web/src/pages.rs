@@ -5,8 +5,9 @@
 //! and askama escapes everything they print.
 
 use crate::AppState;
-use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused, SignedIn};
+use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused};
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::{self, Nav, PageError, csv_download, day, day_or, html, html_sized, instant, local_time};
 use crate::kit::{Route, build, route};
 use askama::Template;

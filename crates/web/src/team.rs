@@ -10,8 +10,8 @@
 //! error summary naming each field, keeping what was typed, and nothing is written.
 
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::kit;
+use crate::kit::SignedIn;
 use crate::kit::{Nav, PageError, capacity, day, html, points};
 use crate::kit::{Route, build, route};
 use askama::Template;

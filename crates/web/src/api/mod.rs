@@ -7,8 +7,8 @@ mod body;
 mod openapi;
 
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::{ErrorResponse, WebError};
+use crate::kit::SignedIn;
 use crate::kit::{self, Route, build, route};
 use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded, Worklist};
 use axum::body::Bytes;

@@ -24,8 +24,8 @@ mod summary;
 mod worklist;
 
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::{self, TimelineFilter};
 use crate::kit::{ABSENCE_REASONS, OUTCOMES, hours};
 use crate::kit::{Nav, PageError, day, html, instant};

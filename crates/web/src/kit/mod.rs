@@ -1,7 +1,8 @@
-//! What every page module shares: the page shell and its errors ([`page`]), route tables
-//! ([`route`]), reading forms ([`form`]), reading identifiers, dates and filters from a request
-//! (each refusal naming its field), and writing CSV. No page module imports another; what two
-//! of them need lives here, and the kit names no page module.
+//! What every page module shares: the page shell and its errors (`page`), route tables
+//! ([`route()`] and [`build`]), reading forms and showing their problems (`form`), reading
+//! identifiers, dates and filters from a request (each refusal naming its field), and writing
+//! CSV. No page module imports another; what two of them need lives here, and the kit names no
+//! page module.
 
 mod capacity;
 mod form;

@@ -16,8 +16,8 @@ pub mod outcomes;
 mod workload;
 
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::csv_cell;
 use crate::kit::percent_encode;
 use crate::kit::{Nav, PageError, csv_download, day, html};

@@ -14,8 +14,8 @@
 use super::chart::chart;
 use super::{FigureRow, given, parse_day, query_of, scope_name, widest};
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::csv_cell;
 use crate::kit::{Nav, PageError, csv_download, day, html};
 use crate::kit::{Route, build, route};

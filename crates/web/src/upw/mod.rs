@@ -10,8 +10,8 @@ mod register;
 mod week;
 
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::{self, ABSENCE_REASONS, Nav, OUTCOMES, PageError, day, hours, html};
 use crate::kit::{Route, build, route};
 use askama::Template;

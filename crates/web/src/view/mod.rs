@@ -268,7 +268,7 @@ impl CaseRecord {
     }
 }
 
-/// What a client sends to record events on a case (read by [`crate::body`], which names the
+/// What a client sends to record events on a case (read by `api::body`, which names the
 /// field at fault when it is malformed).
 #[derive(Debug, Clone, PartialEq, ToSchema)]
 pub struct RecordEvents {
