@@ -5,9 +5,10 @@
 //! fields is shown again with a GOV.UK error summary naming each one, and nothing is changed.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignInRefused, SignedIn};
-use crate::pages::{Nav, PageError, html, instant};
+use crate::auth::{self, SignInRefused};
+use crate::kit::SignedIn;
+use crate::kit::{self, Nav, PageError, html, instant};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -125,7 +126,7 @@ async fn change_password(
     body: Bytes,
 ) -> Result<Response, PageError> {
     // Passwords are taken exactly as typed: spaces are characters of a passphrase.
-    let field = |name: &str| auth::form_field(&body, name).unwrap_or_default();
+    let field = |name: &str| kit::form_field(&body, name).unwrap_or_default();
     let (current, new, confirm) = (field("current_password"), field("new_password"), field("confirm_password"));
     let mut errors = Vec::new();
     let mut status = StatusCode::BAD_REQUEST;

@@ -4,10 +4,11 @@
 //! typed; nothing is saved from it.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
+use crate::auth;
 use crate::error::WebError;
-use crate::pages::{Nav, PageError, day, html, instant};
+use crate::kit::SignedIn;
+use crate::kit::{self, Nav, PageError, day, html, instant};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -55,10 +56,6 @@ fn administrator(who: &SignedIn) -> Result<(), PageError> {
     }
 }
 
-fn error_for<'a>(errors: &'a [FieldProblem], field: &str) -> Option<&'a str> {
-    errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
-}
-
 /// A text input of a form, with what was typed and its error, if any.
 struct Input {
     name: &'static str,
@@ -76,7 +73,7 @@ fn input(name: &'static str, label: &'static str, hint: &'static str, body: &[u8
         hint,
         kind: "text",
         value: field(body, name),
-        error: error_for(errors, name).map(str::to_owned),
+        error: kit::error_for(errors, name).map(str::to_owned),
     }
 }
 
@@ -108,12 +105,12 @@ struct UsersPage {
 
 impl UsersPage {
     fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
+        kit::error_for(&self.errors, field)
     }
 }
 
 fn field(body: &[u8], name: &str) -> String {
-    auth::form_field(body, name).unwrap_or_default().trim().to_owned()
+    kit::form_field(body, name).unwrap_or_default().trim().to_owned()
 }
 
 async fn render_users(
@@ -226,7 +223,7 @@ async fn add_user(
 ) -> Result<Response, PageError> {
     administrator(&who)?;
     let org = app.stores.cases.organisation().await.map_err(WebError::from)?;
-    let password = auth::form_field(&body, "password").unwrap_or_default();
+    let password = kit::form_field(&body, "password").unwrap_or_default();
     let parsed = new_user(
         &field(&body, "username"),
         Some(&password),
@@ -383,7 +380,7 @@ struct LimitsPage {
 
 impl LimitsPage {
     fn error(&self, field: &str) -> Option<&str> {
-        error_for(&self.errors, field)
+        kit::error_for(&self.errors, field)
     }
 }
 

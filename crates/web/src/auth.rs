@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::pages::PageError;
+use crate::kit::{PageError, SignedIn, form_field, percent_encode};
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -148,30 +148,6 @@ pub fn needs_touch(last_seen: Timestamp, now: Timestamp) -> bool {
     now.duration_since(last_seen) >= TOUCH_EVERY
 }
 
-/// The signed-in user of a request, put there by [`require_sign_in`].
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub user: User,
-    pub session_key: String,
-    pub csrf_token: String,
-    /// The store's access generation when the request began (`AccessSnapshot`).
-    pub access_generation: i64,
-    /// For a request for a caseload, its officer (as in the path) and the caseload's version
-    /// when the request began (`CaseloadCache`).
-    pub caseload_version: Option<(String, i64)>,
-}
-
-impl SignedIn {
-    /// The user as a use case's actor, with what this request read with its session.
-    pub fn actor(&self) -> services::Actor<'_> {
-        services::Actor {
-            user: &self.user,
-            access_generation: self.access_generation,
-            known_caseload: self.caseload_version.as_ref().map(|(o, v)| (o.as_str(), *v)),
-        }
-    }
-}
-
 /// The officer whose caseload a path asks for (the page, its CSV or the API), if any.
 pub fn caseload_in_path(path: &str) -> Option<&str> {
     let rest = path.strip_prefix("/api").unwrap_or(path).strip_prefix("/officers/")?;
@@ -261,60 +237,6 @@ pub async fn require_sign_in(State(app): State<AppState>, request: Request, next
     };
     request.extensions_mut().insert(signed_in);
     next.run(request).await
-}
-
-/// One field of an `application/x-www-form-urlencoded` body.
-pub fn form_field(body: &[u8], name: &str) -> Option<String> {
-    form_pairs(body).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
-}
-
-/// Every field of an urlencoded body, decoded.
-pub fn form_pairs(body: &[u8]) -> Vec<(String, String)> {
-    let text = String::from_utf8_lossy(body);
-    text.split('&')
-        .filter(|kv| !kv.is_empty())
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let escaped = (bytes[i] == b'%')
-            .then(|| bytes.get(i + 1..i + 3))
-            .flatten()
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], escaped) {
-            (_, Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b'+', None) => {
-                out.push(b' ');
-                i += 1;
-            }
-            (b, None) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-pub fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// Where to go after signing in: only a path on this site, never another host. A control
@@ -479,11 +401,7 @@ mod tests {
     }
 
     #[test]
-    fn forms_decode_and_next_stays_on_this_site() {
-        let pairs = form_pairs(b"username=priya&password=a%26b+c%3D&csrf_token=");
-        assert_eq!(pairs[1], ("password".into(), "a&b c=".into()));
-        assert_eq!(form_field(b"a=1&csrf_token=xyz", "csrf_token"), Some("xyz".into()));
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+    fn next_stays_on_this_site() {
         for (next, to) in [
             (Some("/cases/X1"), Some("/cases/X1")),
             (Some("/cases/X1?type=outcome_recorded"), Some("/cases/X1?type=outcome_recorded")),

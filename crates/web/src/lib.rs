@@ -7,23 +7,25 @@
 //! signing in, the stylesheet and the health check needs a signed-in user
 //! ([`auth::require_sign_in`]).
 //!
-//! Start reading at [`router`], then `api.rs` and `pages.rs`.
+//! The crate is a kit plus pages by area: [`kit`] holds what two areas share, and each area
+//! (`pages`, `case`, `upw`, `mi`, `team`, `inspection`, `admin`, `account`, `api`) has its own
+//! route table, merged in [`routes`]. A page module names no other page module, so an area can
+//! be read, and changed, alone.
+//!
+//! Start reading at [`router`], then `api/mod.rs` and `pages.rs`.
 
 pub mod account;
 pub mod admin;
 pub mod api;
 pub mod auth;
-mod body;
-pub mod case_pages;
+pub mod case;
 pub mod error;
-pub mod inspection_pages;
+pub mod inspection;
 pub mod kit;
-pub mod mi_outcome_pages;
-pub mod mi_pages;
-pub mod openapi;
+pub mod mi;
 pub mod pages;
-pub mod team_pages;
-pub mod upw_pages;
+pub mod team;
+pub mod upw;
 pub mod view;
 
 pub use api::api_routes;
@@ -71,12 +73,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(pages::router())
         .merge(admin::router())
         .merge(account::router())
-        .merge(upw_pages::router())
-        .merge(inspection_pages::router())
-        .merge(team_pages::router())
-        .merge(mi_pages::router())
-        .merge(mi_outcome_pages::router())
-        .merge(case_pages::router())
+        .merge(upw::router())
+        .merge(inspection::router())
+        .merge(team::router())
+        .merge(mi::router())
+        .merge(mi::outcomes::router())
+        .merge(case::router())
         .route_layer(axum::middleware::from_fn_with_state(state, auth::require_sign_in))
         .merge(pages::public_router())
 }
@@ -89,12 +91,12 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all.extend(pages::page_routes());
     all.extend(admin::admin_routes());
     all.extend(account::account_routes());
-    all.extend(upw_pages::upw_routes());
-    all.extend(inspection_pages::inspection_routes());
-    all.extend(team_pages::team_routes());
-    all.extend(mi_pages::mi_routes());
-    all.extend(mi_outcome_pages::mi_outcome_routes());
-    all.extend(case_pages::case_routes());
+    all.extend(upw::upw_routes());
+    all.extend(inspection::inspection_routes());
+    all.extend(team::team_routes());
+    all.extend(mi::mi_routes());
+    all.extend(mi::outcomes::mi_outcome_routes());
+    all.extend(case::case_routes());
     all.extend(pages::public_routes());
     all
 }

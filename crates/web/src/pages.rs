@@ -1,12 +1,15 @@
-//! Server-rendered pages in the GOV.UK design system's patterns. Handlers call the use cases of
-//! `services` (the same calls as the API) and turn the read models into display text;
-//! templates only lay it out, and askama escapes everything they print.
+//! The pages that belong to no one area: start, caseload (and its CSV), search, a case's
+//! reads, signing in and out, and the public routes (health, the stylesheet). Like every page,
+//! in the GOV.UK design system's patterns: handlers call the use cases of `services` (the same
+//! calls as the API) and turn the read models into display text; templates only lay it out,
+//! and askama escapes everything they print.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused, SignedIn};
+use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused};
 use crate::error::WebError;
-use crate::kit;
+use crate::kit::SignedIn;
+use crate::kit::{self, Nav, PageError, csv_download, day, day_or, html, html_sized, instant, local_time};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -15,8 +18,7 @@ use axum::extract::{ConnectInfo, Extension, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::ids::Crn;
-use jiff::civil::{Date, DateTime};
-use jiff::tz::TimeZone;
+
 use serde::Deserialize;
 use services::cases::{CaseloadCases, OfficerRow};
 use services::stores::prelude::*;
@@ -63,36 +65,6 @@ pub fn public_routes() -> Vec<(Method, &'static str)> {
     public_table().into_iter().map(|r| (r.method, r.path)).collect()
 }
 
-/// What the layout shows of the signed-in user: who they are and the sign-out form.
-pub struct Nav {
-    pub username: String,
-    pub role: &'static str,
-    pub csrf_token: String,
-    pub admin: bool,
-    pub sees_people: bool,
-    /// Whether to offer the inspection workspace (inspectors, internal audit).
-    pub assesses: bool,
-    /// Whether to offer the unpaid-work pages.
-    pub upw: bool,
-    /// Whether to offer the management information pages (`access::may_see_mi`).
-    pub mi: bool,
-}
-
-impl Nav {
-    pub fn of(who: &SignedIn) -> Option<Nav> {
-        Some(Nav {
-            username: who.user.username.to_string(),
-            role: who.user.role.label(),
-            csrf_token: who.csrf_token.clone(),
-            admin: who.user.policy().administers,
-            sees_people: who.user.policy().sees_people,
-            assesses: who.user.policy().assesses_cases,
-            upw: services::access::upw_role_access(&who.user) != services::access::UpwAccess::None,
-            mi: services::access::may_see_mi(&who.user).is_some(),
-        })
-    }
-}
-
 async fn health() -> &'static str {
     "ok"
 }
@@ -105,106 +77,8 @@ async fn stylesheet() -> impl IntoResponse {
     )
 }
 
-/// An error shown as a page rather than JSON.
-#[derive(Debug)]
-pub struct PageError(pub WebError);
-
-impl From<WebError> for PageError {
-    fn from(e: WebError) -> Self {
-        PageError(e)
-    }
-}
-
-impl From<services::ServiceError> for PageError {
-    fn from(e: services::ServiceError) -> Self {
-        PageError(e.into())
-    }
-}
-
-impl From<askama::Error> for PageError {
-    fn from(e: askama::Error) -> Self {
-        PageError(e.into())
-    }
-}
-
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    nav: Option<Nav>,
-    title: &'static str,
-    message: String,
-    field: Option<String>,
-}
-
-impl IntoResponse for PageError {
-    fn into_response(self) -> Response {
-        let e = self.0;
-        let title = match &e {
-            WebError::NotFound(_) => "Page not found",
-            WebError::Forbidden(_) => "You do not have access to this",
-            WebError::Unauthorised => "Sign in to use Probity",
-            WebError::Internal => "Sorry, there is a problem with the service",
-            _ => "There is a problem",
-        };
-        let page = ErrorPage { nav: None, title, message: e.message(), field: e.field().map(str::to_owned) };
-        match page.render() {
-            Ok(html) => (e.status(), Html(html)).into_response(),
-            Err(render) => {
-                tracing::error!(error = %render, "the error page failed to render");
-                (e.status(), e.message()).into_response()
-            }
-        }
-    }
-}
-
-pub(crate) fn html(page: impl Template) -> Result<Html<String>, PageError> {
-    Ok(Html(page.render()?))
-}
-
-/// As [`html`], into a buffer of `capacity` bytes from the start.
-fn html_sized(page: &impl Template, capacity: usize) -> Result<Html<String>, PageError> {
-    let mut out = String::with_capacity(capacity);
-    page.render_into(&mut out)?;
-    Ok(Html(out))
-}
-
 fn param(p: Result<Path<String>, PathRejection>, field: &str) -> Result<String, PageError> {
     p.map(|Path(v)| v).map_err(|e| PageError(WebError::bad_request(field, format!("{field}: {}", e.body_text()))))
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// "2 March 2026", the GOV.UK date style. Written out by hand rather than by `strftime`,
-/// whose parsing of the pattern was a visible share of a caseload page (two dates a row).
-pub(crate) fn day(d: Date) -> String {
-    format!("{} {} {:04}", d.day(), MONTHS[(d.month() - 1) as usize], d.year())
-}
-
-fn day_or(d: Option<Date>, none: &str) -> String {
-    d.map_or_else(|| none.to_owned(), day)
-}
-
-/// "2 March 2026 at 09:30".
-fn local_time(t: DateTime) -> String {
-    format!("{} at {:02}:{:02}", day(t.date()), t.hour(), t.minute())
-}
-
-pub(crate) fn instant(t: jiff::Timestamp) -> String {
-    let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
-    local_time(tz.to_datetime(t))
 }
 
 #[derive(Template)]
@@ -310,18 +184,6 @@ async fn caseload_csv(
     let c = services::cases::caseload(&app.stores, who.actor(), app.clock.now(), &officer).await?;
     let csv = kit::caseload_csv(&crate::view::Caseload::new(c.officer, c.officer_name, &c.cases, c.on));
     Ok(csv_download(&format!("caseload-{code}.csv"), csv))
-}
-
-/// A CSV file to download, named `file`.
-pub(crate) fn csv_download(file: &str, body: String) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file}\"")),
-        ],
-        body,
-    )
-        .into_response()
 }
 
 struct ReadRow {
@@ -441,7 +303,7 @@ async fn sign_in(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let field = |name: &str| auth::form_field(&body, name).unwrap_or_default();
+    let field = |name: &str| kit::form_field(&body, name).unwrap_or_default();
     let (username, password, next) = (field("username").trim().to_owned(), field("password"), field("next"));
     let next = match auth::safe_next(Some(&next)) {
         Ok(next) => next,
@@ -506,25 +368,4 @@ async fn sign_out(
 /// The page for a route that does not exist.
 pub(crate) async fn not_found() -> PageError {
     PageError(WebError::NotFound("If you typed the web address, check it is correct.".into()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The hand-written dates say what the GOV.UK pattern through `strftime` says, for every
-    /// day of a leap year and times across the day.
-    #[test]
-    fn dates_read_as_the_govuk_pattern_gives_them() {
-        let mut d = jiff::civil::date(2024, 1, 1);
-        while d.year() == 2024 {
-            assert_eq!(day(d), d.strftime("%-d %B %Y").to_string());
-            for (h, m) in [(0, 0), (9, 5), (13, 30), (23, 59)] {
-                let t = d.at(h, m, 0, 0);
-                assert_eq!(local_time(t), t.strftime("%-d %B %Y at %H:%M").to_string());
-            }
-            d = d.tomorrow().unwrap();
-        }
-        assert_eq!(day(jiff::civil::date(2026, 3, 2)), "2 March 2026");
-    }
 }

@@ -521,11 +521,11 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
 
     // Every section of this case and of a generated one with a fuller record.
     for c in [crn.to_string(), case.crn.to_string()] {
-        for section in web::case_pages::Section::ALL {
+        for section in web::case::Section::ALL {
             browser.assert_accessible(&format!("{}{}", app.base, section.href(&c))).await;
         }
     }
-    browser.goto(&format!("{}{}", app.base, web::case_pages::Section::Sentence.href(case.crn.as_str()))).await;
+    browser.goto(&format!("{}{}", app.base, web::case::Section::Sentence.href(case.crn.as_str()))).await;
     save_screenshot(&browser, "case-pages-sentence").await;
     browser.assert_accessible(&format!("{}/cases/{}?type=outcome_recorded&from=nonsense", app.base, case.crn)).await;
     assert!(browser.shows("There is a problem").await, "a bad timeline filter is named");

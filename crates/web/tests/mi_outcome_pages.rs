@@ -136,7 +136,7 @@ fn place_name(level: PlaceLevel, r: &CohortRates, org: &Organisation) -> Option<
         (PlaceLevel::Team, Some(c)) => Scope::Team(c),
         (_, None) => return None,
     };
-    Some(web::mi_pages::scope_name(&scope, org))
+    Some(web::mi::scope_name(&scope, org))
 }
 
 /// The rows the reoffending table must show, from the store: for a user who sees the whole

@@ -14,7 +14,7 @@ use store::{CaseStore, MiStore, SqliteStore};
 use support::{SignedIn, add_user, sign_in};
 use tokio::net::TcpListener;
 use web::Clock;
-use web::mi_pages::{default_from, periods};
+use web::mi::{default_from, periods};
 
 const TODAY: &str = "2026-11-20";
 
@@ -248,7 +248,7 @@ async fn every_figure_on_the_pages_and_in_the_csv_equals_the_store() {
                 assert_eq!(status, StatusCode::OK);
                 let mut csv = csv.lines();
                 assert_eq!(csv.next(), Some("place,scope,numerator,denominator,percent"));
-                for (part, name) in web::mi_pages::parts(scope, &app.org) {
+                for (part, name) in web::mi::parts(scope, &app.org) {
                     let line = row(&page, &format!("part-{part}"));
                     let (n, d) = app.total(m, &part, from, to).await;
                     let c = cells(line);

@@ -29,7 +29,7 @@ use store::{CaseStore, SqliteStore};
 use support::{SignedIn, add_user, sign_in};
 use tokio::net::TcpListener;
 use web::Clock;
-use web::team_pages::{capacity, points};
+use web::kit::{capacity, points};
 
 const TODAY: &str = "2026-03-20";
 

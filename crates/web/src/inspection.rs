@@ -5,11 +5,11 @@
 //! answer always wins over the suggestion, and every answer is kept with who and when.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
 use crate::error::WebError;
 use crate::kit;
-use crate::pages::{Nav, PageError, html, instant};
+use crate::kit::SignedIn;
+use crate::kit::{Nav, PageError, html, instant};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -300,8 +300,8 @@ async fn answer(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let Path((id, crn, question)) = p.map_err(path_error)?;
-    let chosen = auth::form_field(&body, "answer").unwrap_or_default();
-    let note = auth::form_field(&body, "note").unwrap_or_default();
+    let chosen = kit::form_field(&body, "answer").unwrap_or_default();
+    let note = kit::form_field(&body, "note").unwrap_or_default();
     let (code, crn_code) = (kit::parse_code("inspection", &id)?, kit::parse_crn(&crn)?);
     let result = if chosen.is_empty() {
         Err(ServiceError::field("answer", "answer: choose yes, no or not applicable"))

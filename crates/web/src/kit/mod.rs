@@ -1,6 +1,20 @@
-//! What every page module shares: reading identifiers, dates and filters from a request
-//! (each refusal naming its field), and writing CSV. No page module imports another; what two
-//! of them need lives here.
+//! What every page module shares: the page shell and its errors (`page`), route tables
+//! ([`route()`] and [`build`]), reading forms and showing their problems (`form`), reading
+//! identifiers, dates and filters from a request (each refusal naming its field), and writing
+//! CSV. No page module imports another; what two of them need lives here, and the kit names no
+//! page module.
+
+mod capacity;
+mod form;
+mod outcome;
+mod page;
+mod route;
+
+pub use capacity::{capacity, points};
+pub use form::{check_list, error_for, form_field, form_pairs, percent_decode, percent_encode};
+pub use outcome::{ABSENCE_REASONS, OUTCOMES, hours};
+pub use page::{Nav, PageError, SignedIn, csv_download, day, day_or, html, html_sized, instant, local_time};
+pub use route::{Route, build, route};
 
 use crate::error::WebError;
 use crate::view::{Caseload, EVENT_TYPES};
@@ -162,6 +176,39 @@ mod tests {
             let e = parse_on(Some(bad)).unwrap_err();
             assert_eq!(e.field(), Some("on"), "{bad}");
             assert!(e.message().contains(bad), "{bad}: {}", e.message());
+        }
+    }
+
+    #[test]
+    fn the_timeline_filter_names_each_bad_field() {
+        let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
+        let ok = parse_timeline_filter(Some("outcome_recorded"), Some("2026-03-02"), Some(" 2026-03-09 "));
+        assert_eq!(
+            ok.unwrap(),
+            TimelineFilter {
+                event_type: Some("outcome_recorded".into()),
+                from: Some(date("2026-03-02")),
+                to: Some(date("2026-03-09"))
+            }
+        );
+        assert_eq!(parse_timeline_filter(Some(""), Some(""), None).unwrap(), TimelineFilter::default());
+        // (type, from, to, the fields named in error)
+        type Filter<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+        let rows: &[Filter] = &[
+            (Some("party"), None, None, &["type"]),
+            (None, Some("2 March"), None, &["from"]),
+            (None, None, Some("2026-02-30"), &["to"]),
+            (None, Some("2026-03-09"), Some("2026-03-02"), &["to"]),
+            (Some("party"), Some("x"), Some("y"), &["type", "from", "to"]),
+        ];
+        for (t, from, to, fields) in rows {
+            let errors = parse_timeline_filter(*t, *from, *to).unwrap_err();
+            let named: Vec<&str> = errors.iter().filter_map(WebError::field).collect();
+            assert_eq!(&named, fields, "{t:?} {from:?} {to:?}");
+            for e in &errors {
+                let f = e.field().unwrap();
+                assert!(e.message().starts_with(&format!("{f}:")), "{}", e.message());
+            }
         }
     }
 }

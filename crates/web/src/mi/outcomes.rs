@@ -11,13 +11,14 @@
 //! is built once as cells ([`Table`]) and both the page and the CSV are written from those
 //! cells, so the download is exactly the table.
 
+use super::chart::chart;
+use super::{FigureRow, given, parse_day, query_of, scope_name, widest};
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::SignedIn;
 use crate::error::WebError;
+use crate::kit::SignedIn;
 use crate::kit::csv_cell;
-use crate::mi_pages::{FigureRow, chart, given, parse_day, query_of, scope_name, widest};
-use crate::pages::{Nav, PageError, csv_download, day, html};
+use crate::kit::{Nav, PageError, csv_download, day, html};
+use crate::kit::{Route, build, route};
 use analytics::measures::Scope;
 use analytics::outcomes::{Characteristic, OutcomeKind};
 use analytics::proportion::{GroupComparison, SuppressionPolicy, SuppressionReason};
@@ -228,7 +229,7 @@ struct ReoffendingPage {
 
 impl ReoffendingPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 
@@ -496,7 +497,7 @@ struct DisproportionalityPage {
 
 impl DisproportionalityPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 

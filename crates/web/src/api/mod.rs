@@ -3,18 +3,20 @@
 //! a test checks every entry against the OpenAPI document, so a route cannot ship
 //! undocumented.
 
+mod body;
+mod openapi;
+
 use crate::AppState;
-use crate::auth::SignedIn;
 use crate::error::{ErrorResponse, WebError};
-use crate::kit;
+use crate::kit::SignedIn;
+use crate::kit::{self, Route, build, route};
 use crate::view::{CaseRecord, Caseload, RecordEvents, Recorded, Worklist};
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Extension, Path, Query, State};
-use axum::handler::Handler;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{MethodFilter, MethodRouter};
+
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -24,21 +26,6 @@ pub const WORKLIST: &str = "/api/officers/{code}/worklist";
 pub const CASE: &str = "/api/cases/{crn}";
 pub const CASE_EVENTS: &str = "/api/cases/{crn}/events";
 pub const OPENAPI: &str = "/api/openapi.json";
-
-pub(crate) struct Route {
-    pub(crate) method: Method,
-    pub(crate) path: &'static str,
-    pub(crate) handler: MethodRouter<AppState>,
-}
-
-pub(crate) fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
-where
-    H: Handler<T, AppState>,
-    T: 'static,
-{
-    let filter = MethodFilter::try_from(method.clone()).expect("API routes use standard methods");
-    Route { method, path, handler: axum::routing::on(filter, handler) }
-}
 
 /// The one list of API routes: the router is built from it and the tests read it.
 fn table() -> Vec<Route> {
@@ -58,18 +45,6 @@ pub fn api_routes() -> Vec<(Method, &'static str)> {
 
 pub(crate) fn router() -> Router<AppState> {
     build(table())
-}
-
-/// A router from a route table; two methods on one path share its entry.
-pub(crate) fn build(table: Vec<Route>) -> Router<AppState> {
-    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
-    for r in table {
-        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
-            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
-            None => by_path.push((r.path, r.handler)),
-        }
-    }
-    by_path.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
 }
 
 /// A path parameter, or a 400 naming it.
@@ -229,7 +204,7 @@ pub async fn record_events(
     // Refused before the body is read: a user who may not record learns nothing from it.
     services::cases::may_record_on(&app.stores, who.actor(), app.clock.now(), &crn).await?;
     // Who recorded the events, and their follow-on, is the signed-in user, never the body's word.
-    let RecordEvents { expected_version, events } = crate::body::record_events(&body, &who.user.recorder())?;
+    let RecordEvents { expected_version, events } = body::record_events(&body, &who.user.recorder())?;
     let version =
         services::cases::record_events(&app.stores, who.actor(), app.clock.now(), &crn, expected_version, &events)
             .await?;
@@ -250,5 +225,5 @@ pub async fn record_events(
 )]
 pub async fn openapi_document() -> Json<&'static serde_json::Value> {
     static DOC: OnceLock<serde_json::Value> = OnceLock::new();
-    Json(DOC.get_or_init(|| serde_json::to_value(crate::openapi::document()).expect("the document serialises")))
+    Json(DOC.get_or_init(|| serde_json::to_value(openapi::document()).expect("the document serialises")))
 }

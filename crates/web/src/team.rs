@@ -10,10 +10,10 @@
 //! error summary naming each field, keeping what was typed, and nothing is written.
 
 use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
 use crate::kit;
-use crate::pages::{Nav, PageError, day, html};
+use crate::kit::SignedIn;
+use crate::kit::{Nav, PageError, capacity, day, html, points};
+use crate::kit::{Route, build, route};
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -45,16 +45,6 @@ pub(crate) fn router() -> Router<AppState> {
 
 pub fn team_routes() -> Vec<(Method, &'static str)> {
     table().into_iter().map(|r| (r.method, r.path)).collect()
-}
-
-/// Workload points as shown: whole points.
-pub fn points(p: f64) -> String {
-    format!("{p:.0}")
-}
-
-/// Capacity as shown: a percentage to one decimal place, or why there is none.
-pub fn capacity(percent: Option<f64>) -> String {
-    percent.map_or_else(|| "No points available".to_owned(), |c| format!("{c:.1}%"))
 }
 
 /// The points of these reports under the workload policy the team view applies.
@@ -276,7 +266,7 @@ struct AllocatePage {
 
 impl AllocatePage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 
@@ -351,7 +341,7 @@ async fn allocation_page(
 }
 
 fn form_of(body: &[u8]) -> AllocationForm {
-    let field = |name: &str| auth::form_field(body, name).unwrap_or_default();
+    let field = |name: &str| kit::form_field(body, name).unwrap_or_default();
     AllocationForm {
         officer: field("officer").trim().to_owned(),
         allocation_form_complete: field("allocation_form_complete") == "yes",
@@ -374,7 +364,7 @@ async fn allocate(
     let now = app.clock.now();
     let (problems, status) = match team::allocate(&app.stores, who.actor(), now, &code, &crn, &form, ALLOCATE).await? {
         Allocation::Allocated(_) => {
-            return Ok(Redirect::to(&format!("/teams/{}", auth::percent_encode(code.as_str()))).into_response());
+            return Ok(Redirect::to(&format!("/teams/{}", kit::percent_encode(code.as_str()))).into_response());
         }
         Allocation::Refused(problems) => (problems, StatusCode::BAD_REQUEST),
         // No field is at fault: the summary says what changed.

@@ -2,6 +2,8 @@
 //! to a client. Built by pure functions from domain values, so handlers only fetch and hand
 //! over, and the JSON and the HTML can never disagree about a case.
 
+pub mod schema;
+
 use domain::calendar::business_days_between;
 use domain::case::uk_date;
 use domain::event::{CaseEvent, NewEvent, RecordedEvent};
@@ -85,10 +87,10 @@ pub struct CaseloadEntry {
     pub first_name: String,
     pub family_name: String,
     /// Supervision phase today.
-    #[schema(value_type = Option<crate::openapi::PhaseSchema>)]
+    #[schema(value_type = Option<schema::PhaseSchema>)]
     pub phase: Option<domain::sentence::SupervisionPhase>,
     /// Overall risk of serious harm (none until assessed).
-    #[schema(value_type = Option<crate::openapi::RoshSchema>)]
+    #[schema(value_type = Option<schema::RoshSchema>)]
     pub rosh: Option<domain::assessment::RoshLevel>,
     /// UK local time (no offset) of the earliest appointment still without an outcome.
     #[schema(value_type = Option<String>, example = "2026-03-04T10:00:00")]
@@ -143,7 +145,7 @@ pub struct CaseDetail {
     pub family_name: String,
     #[schema(value_type = String, format = Date)]
     pub date_of_birth: Date,
-    #[schema(value_type = crate::openapi::GenderSchema)]
+    #[schema(value_type = schema::GenderSchema)]
     pub gender: domain::person::Gender,
     #[schema(value_type = Option<String>)]
     pub officer: Option<Code>,
@@ -151,7 +153,7 @@ pub struct CaseDetail {
     pub team: Option<Code>,
     /// Whether a sentence is being supervised.
     pub active: bool,
-    #[schema(value_type = Option<crate::openapi::SentenceKindSchema>)]
+    #[schema(value_type = Option<schema::SentenceKindSchema>)]
     pub sentence_kind: Option<domain::sentence::SentenceKind>,
     #[schema(value_type = Option<String>, format = Date)]
     pub sentence_end: Option<Date>,
@@ -159,9 +161,9 @@ pub struct CaseDetail {
     pub released_on: Option<Date>,
     #[schema(value_type = Option<String>, format = Date)]
     pub licence_end: Option<Date>,
-    #[schema(value_type = Option<crate::openapi::PhaseSchema>)]
+    #[schema(value_type = Option<schema::PhaseSchema>)]
     pub phase: Option<domain::sentence::SupervisionPhase>,
-    #[schema(value_type = Option<crate::openapi::RoshSchema>)]
+    #[schema(value_type = Option<schema::RoshSchema>)]
     pub rosh: Option<domain::assessment::RoshLevel>,
     /// UK local time (no offset).
     #[schema(value_type = Option<String>, example = "2026-03-04T10:00:00")]
@@ -223,7 +225,7 @@ pub struct TimelineEntry {
     /// Recorded more than two business days after it happened.
     pub recorded_late: bool,
     /// The event itself, as recorded.
-    #[schema(value_type = crate::openapi::CaseEventSchema)]
+    #[schema(value_type = schema::CaseEventSchema)]
     pub payload: CaseEvent,
 }
 
@@ -266,14 +268,14 @@ impl CaseRecord {
     }
 }
 
-/// What a client sends to record events on a case (read by [`crate::body`], which names the
+/// What a client sends to record events on a case (read by `api::body`, which names the
 /// field at fault when it is malformed).
 #[derive(Debug, Clone, PartialEq, ToSchema)]
 pub struct RecordEvents {
     /// The case version the client last read (0 for a new case). A stale version gets 409.
     pub expected_version: u64,
     /// At least one event; all are recorded or none.
-    #[schema(value_type = Vec<crate::openapi::NewEventSchema>)]
+    #[schema(value_type = Vec<schema::NewEventSchema>)]
     pub events: Vec<NewEvent>,
 }
 
@@ -351,7 +353,7 @@ pub struct WorklistEntry {
     pub due: Date,
     pub overdue: bool,
     pub overdue_by_business_days: u32,
-    #[schema(value_type = Option<crate::openapi::RoshSchema>)]
+    #[schema(value_type = Option<schema::RoshSchema>)]
     pub risk: Option<domain::assessment::RoshLevel>,
     /// A stable key for the action that clears the item.
     pub action: String,

@@ -1,325 +1,12 @@
-//! Pages for unpaid work (UPW) staff (issue 5, "also a page for UPW staff"): the week's
-//! sessions and the button that schedules the week, a session's register with the
-//! supervisor's record of the day and the supervisor's absence, and a person's progress and
-//! placement notices. Who may do what is `services::access::upw_access` and
-//! `may_see_upw_progress`; the rules are `services::upw` and the `upw` crate. A bad form is
-//! shown again naming each field, keeping what was typed, and nothing is saved from it.
+//! A session's register: the supervisor's record of the day, the supervisor's absence and
+//! allocating people to the session.
 
-use crate::AppState;
-use crate::api::{Route, build, route};
-use crate::auth::{self, SignedIn};
-use crate::error::WebError;
-use crate::pages::{Nav, PageError, day, html};
-use askama::Template;
-use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Extension, Path, Query, State};
-use axum::http::{Method, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use domain::case::CaseState;
-use domain::contact::ContactKind;
-use domain::ids::{Code, Crn, LocalId};
-use domain::org::Organisation;
-use jiff::civil::{Date, Time};
-use serde::Deserialize;
-use services::FieldProblem;
-use services::access::{self, CaseAccess, Place, UpwAccess};
-use services::stores::prelude::*;
-use services::upw::UpwError;
-use store::auth::CaseRead;
-use store::upw::StoredSession;
-use upw::policy::AbsenceNotice;
-use upw::project::Project;
-
-pub const WEEK: &str = "/upw";
-pub const SCHEDULE: &str = "/upw/schedule";
-
-fn table() -> Vec<Route> {
-    vec![
-        route(Method::GET, WEEK, week_page),
-        route(Method::POST, SCHEDULE, schedule),
-        route(Method::GET, "/upw/sessions/{id}", session_page),
-        route(Method::POST, "/upw/sessions/{id}/attendance", attendance),
-        route(Method::POST, "/upw/sessions/{id}/absent", absent),
-        route(Method::POST, "/upw/sessions/{id}/allocate", allocate),
-        route(Method::GET, "/upw/cases/{crn}", progress_page),
-        route(Method::GET, "/upw/cases/{crn}/notices/{appointment}", notice),
-    ]
-}
-
-pub(crate) fn router() -> Router<AppState> {
-    build(table())
-}
-
-pub fn upw_routes() -> Vec<(Method, &'static str)> {
-    table().into_iter().map(|r| (r.method, r.path)).collect()
-}
-
-fn forbidden() -> PageError {
-    PageError(WebError::Forbidden(services::error::NO_ACCESS.to_owned()))
-}
-
-fn store_error(e: store::StoreError) -> PageError {
-    PageError(e.into())
-}
-
-/// A service refusal becomes the error of the form's field it concerns (`at`: the page knows
-/// which of its fields a refusal of, say, the session is fixed at); the store's failures are
-/// the service's.
-fn upw_error(e: UpwError, at: &'static str) -> Result<FieldProblem, PageError> {
-    match e {
-        UpwError::Invalid { message, .. } => Ok(FieldProblem::new(at, message)),
-        UpwError::Store(e) => Err(store_error(e)),
-    }
-}
-
-/// The role's reach over UPW sessions anywhere, or 403: the pages are for UPW staff.
-fn upw_staff(who: &SignedIn) -> Result<UpwAccess, PageError> {
-    match access::upw_role_access(&who.user) {
-        UpwAccess::None => Err(forbidden()),
-        a => Ok(a),
-    }
-}
-
-/// Who recorded it (`User::recorder`).
-fn recorded_by(who: &SignedIn) -> Code {
-    who.user.recorder()
-}
-
-fn field(body: &[u8], name: &str) -> String {
-    auth::form_field(body, name).unwrap_or_default().trim().to_owned()
-}
-
-fn week_of(d: Date) -> Date {
-    d.checked_sub(jiff::Span::new().days(i64::from(d.weekday().to_monday_zero_offset()))).expect("in range")
-}
-
-fn iso_week(monday: Date) -> String {
-    let w = monday.iso_week_date();
-    format!("{:04}-W{:02}", w.year(), w.week())
-}
-
-/// "7 hours 30 minutes", "45 minutes", "0 hours".
-pub fn hours(minutes: u32) -> String {
-    match (minutes / 60, minutes % 60) {
-        (0, 0) => "0 hours".to_owned(),
-        (0, m) => format!("{m} minutes"),
-        (1, 0) => "1 hour".to_owned(),
-        (h, 0) => format!("{h} hours"),
-        (1, m) => format!("1 hour {m} minutes"),
-        (h, m) => format!("{h} hours {m} minutes"),
-    }
-}
-
-fn hhmm(t: Time) -> String {
-    t.strftime("%H:%M").to_string()
-}
-
-// ---------------------------------------------------------------------------------------
-// The week
-
-#[derive(Debug, Deserialize)]
-struct WeekQuery {
-    week: Option<String>,
-}
-
-struct SessionRow {
-    id: String,
-    day: String,
-    time: String,
-    project: String,
-    borough: String,
-    supervisor: String,
-    taken: u32,
-    capacity: u32,
-    runs: bool,
-}
-
-struct Unplaced {
-    crn: String,
-    why: &'static str,
-}
-
-struct Scheduled {
-    objective: String,
-    people: usize,
-    placements: usize,
-    kept: usize,
-    booked: usize,
-    carried: usize,
-    moved_off: usize,
-    unmet_sessions: u32,
-    unplaced: Vec<Unplaced>,
-}
-
-impl Scheduled {
-    fn of(r: &services::upw::ScheduleReport) -> Scheduled {
-        Scheduled {
-            objective: format!("{:.2}", r.objective),
-            people: r.people,
-            placements: r.placements,
-            kept: r.kept,
-            booked: r.booked,
-            carried: r.carried,
-            moved_off: r.moved_off,
-            unmet_sessions: r.unmet_sessions,
-            unplaced: r.unplaced.iter().map(|u| Unplaced { crn: u.crn.clone(), why: u.explanation }).collect(),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "upw_week.html")]
-struct WeekPage {
-    nav: Option<Nav>,
-    week: String,
-    starts: String,
-    rows: Vec<SessionRow>,
-    runs: bool,
-    errors: Vec<FieldProblem>,
-    report: Option<Scheduled>,
-}
-
-/// The week's sessions this user may see: the projects' days for the week (so a session not
-/// yet scheduled shows too), with the places taken from the allocations.
-async fn week_rows(app: &AppState, who: &SignedIn, monday: Date) -> Result<Vec<SessionRow>, PageError> {
-    let sunday = monday.checked_add(jiff::Span::new().days(6)).expect("in range");
-    let org = app.stores.cases.organisation().await.map_err(store_error)?;
-    let projects = app.stores.upw.projects().await.map_err(store_error)?;
-    let supervisors = app.stores.upw.supervisors().await.map_err(store_error)?;
-    let absences = app.stores.upw.absences(monday, sunday).await.map_err(store_error)?;
-    let allocations = app.stores.upw.allocations(monday, sunday).await.map_err(store_error)?;
-    let week = upw::project::sessions_for_week(&projects, &supervisors, &absences, monday);
-    let mut rows = Vec::new();
-    let running = week.sessions.iter().map(|s| (s, true));
-    let not_running = week.without_supervisor.iter().map(|s| (s, false));
-    for (s, runs) in running.chain(not_running) {
-        let Some(project) = projects.iter().find(|p| p.code == s.project) else { continue };
-        if access::upw_access(&who.user, &project.borough, &org) == UpwAccess::None {
-            continue;
-        }
-        let borough = org.boroughs.iter().find(|b| b.code == project.borough);
-        rows.push(SessionRow {
-            id: s.id.clone(),
-            day: s.start.date().strftime("%A %-d %B").to_string(),
-            time: format!("{} to {}", hhmm(s.start.time()), hhmm(s.end.time())),
-            project: project.name.to_string(),
-            borough: borough.map_or_else(|| project.borough.to_string(), |b| b.name.to_string()),
-            supervisor: supervisors
-                .iter()
-                .find(|x| x.code == s.supervisor)
-                .map_or_else(|| s.supervisor.to_string(), |x| x.name.to_string()),
-            taken: allocations.iter().filter(|a| a.session == s.id).count() as u32,
-            capacity: s.capacity,
-            runs,
-        });
-    }
-    rows.sort_by(|a, b| (&a.id[a.id.len() - 8..], &a.project).cmp(&(&b.id[b.id.len() - 8..], &b.project)));
-    Ok(rows)
-}
-
-async fn render_week(
-    app: &AppState,
-    who: &SignedIn,
-    monday: Date,
-    typed: Option<String>,
-    errors: Vec<FieldProblem>,
-    report: Option<Scheduled>,
-) -> Result<Response, PageError> {
-    let access = upw_staff(who)?;
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let page = WeekPage {
-        nav: Nav::of(who),
-        week: typed.unwrap_or_else(|| iso_week(monday)),
-        starts: day(monday),
-        rows: week_rows(app, who, monday).await?,
-        runs: access == UpwAccess::Run,
-        errors,
-        report,
-    };
-    Ok((status, html(page)?).into_response())
-}
-
-async fn week_page(
-    State(app): State<AppState>,
-    Extension(who): Extension<SignedIn>,
-    Query(q): Query<WeekQuery>,
-) -> Result<Response, PageError> {
-    upw_staff(&who)?;
-    let today = app.clock.today();
-    match q.week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
-        None => render_week(&app, &who, week_of(today), None, Vec::new(), None).await,
-        Some(w) => match upw::project::parse_iso_week(w) {
-            Ok(monday) => render_week(&app, &who, monday, None, Vec::new(), None).await,
-            Err(e) => {
-                let error = FieldProblem::new("week", e.to_string());
-                render_week(&app, &who, week_of(today), Some(w.to_owned()), vec![error], None).await
-            }
-        },
-    }
-}
-
-/// Schedules the whole week: the solver places people across every borough at once (a person
-/// may travel to a project in another borough), keeping everyone whose place still works.
-async fn schedule(
-    State(app): State<AppState>,
-    Extension(who): Extension<SignedIn>,
-    body: Bytes,
-) -> Result<Response, PageError> {
-    if upw_staff(&who)? != UpwAccess::Run {
-        return Err(forbidden());
-    }
-    let today = app.clock.today();
-    let typed = field(&body, "week");
-    let monday = match upw::project::parse_iso_week(&typed) {
-        Ok(m) => m,
-        Err(e) => {
-            let error = FieldProblem::new("week", e.to_string());
-            return render_week(&app, &who, week_of(today), Some(typed), vec![error], None).await;
-        }
-    };
-    let by = recorded_by(&who);
-    match services::upw::schedule_week(&app.stores, monday, today, &by, app.clock.now()).await {
-        Ok(r) => render_week(&app, &who, monday, None, Vec::new(), Some(Scheduled::of(&r))).await,
-        Err(e) => {
-            let error = upw_error(e, "week")?;
-            render_week(&app, &who, monday, Some(typed), vec![error], None).await
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// A session's register, the supervisor's record and absence
-
-/// An outcome the supervisor may record (docs/rules/practice.md#contact-compliance-and-enforcement).
-pub const OUTCOMES: &[(&str, &str)] = &[
-    ("attended_complied", "Attended - complied"),
-    ("attended_failed_to_comply", "Attended - failed to comply"),
-    ("sent_home_behaviour", "Attended - sent home (behaviour)"),
-    ("sent_home_service", "Attended - sent home (service issue)"),
-    ("acceptable_absence", "Acceptable absence"),
-    ("unacceptable_absence", "Unacceptable absence"),
-    ("failed_to_attend", "Failed to attend - evidence awaited"),
-    ("rescheduled_person", "Rescheduled at the person's request"),
-    ("rescheduled_service", "Rescheduled by the service"),
-];
-
-/// Reasons for an acceptable absence, as the case record spells them.
-pub const ABSENCE_REASONS: &[(&str, &str)] = &[
-    ("court_or_legal", "Court or legal"),
-    ("employment", "Employment"),
-    ("family_or_childcare", "Family or childcare"),
-    ("holiday", "Holiday"),
-    ("medical", "Medical"),
-    ("religious", "Religious"),
-    ("remanded_in_custody", "Remanded in custody"),
-    ("stood_down", "Stood down"),
-    ("other", "Other"),
-];
+// What the area's pages share (routes, helpers, imports) is in its mod.rs.
+use super::*;
 
 /// The attendance form as typed; the rule that checks it is `services::upw::parse_attendance`,
 /// which `probity upw attend` calls too.
-pub use services::upw::{Attendance, AttendanceForm, outcome_of, parse_attendance};
+use services::upw::{AttendanceForm, parse_attendance};
 
 fn attendance_form(body: &[u8]) -> AttendanceForm {
     AttendanceForm {
@@ -396,7 +83,7 @@ struct SessionPage {
 
 impl SessionPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+        crate::kit::error_for(&self.errors, field)
     }
 }
 
@@ -427,11 +114,6 @@ async fn session_for(
         UpwAccess::None => Err(forbidden()),
         a => Ok((session, project, org, a)),
     }
-}
-
-async fn fold(app: &AppState, crn: &Crn) -> Result<CaseState, PageError> {
-    let events = app.stores.cases.stream(crn).await.map_err(store_error)?;
-    CaseState::fold(crn.clone(), &events).map_err(|e| PageError(WebError::internal(format!("case {crn}: {e}"))))
 }
 
 /// The places taken on a session.
@@ -592,7 +274,7 @@ async fn render_session(
     Ok((status, html(page)?).into_response())
 }
 
-async fn session_page(
+pub(super) async fn session_page(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     Path(id): Path<String>,
@@ -600,7 +282,7 @@ async fn session_page(
     render_session(&app, &who, &id, None).await
 }
 
-async fn attendance(
+pub(super) async fn attendance(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     Path(id): Path<String>,
@@ -637,7 +319,7 @@ pub const RECURRENCES: &[(&str, &str)] = &[
 
 /// Adds a person to the session by hand. The form names each bad field and keeps what was
 /// typed; a placement the rules refuse (`services::upw::allocate`) writes nothing.
-async fn allocate(
+pub(super) async fn allocate(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     Path(id): Path<String>,
@@ -703,7 +385,7 @@ struct AbsentPage {
 
 /// The session's supervisor cannot work that day: everyone on their sessions that day is
 /// stood down by the policy table and the week is scheduled again.
-async fn absent(
+pub(super) async fn absent(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     Path(id): Path<String>,
@@ -758,134 +440,6 @@ async fn absent(
         rescheduled: report.rescheduled.as_ref().map(Scheduled::of),
     };
     html(page).map(IntoResponse::into_response)
-}
-
-// ---------------------------------------------------------------------------------------
-// A person's progress and placement notices
-
-/// The case, if this user may see its UPW progress (403 otherwise, 404 when there is none);
-/// the read is recorded like any other read of the record.
-async fn progress_case(app: &AppState, who: &SignedIn, raw: &str, route: &str) -> Result<Crn, PageError> {
-    let crn = Crn::parse(raw).map_err(|e| PageError(e.into()))?;
-    let today = app.clock.today();
-    let Some(case) = app.stores.cases.summary(&crn).await.map_err(store_error)? else {
-        return Err(PageError(WebError::NotFound(format!("There is no case with CRN {crn}."))));
-    };
-    let org = app.stores.cases.organisation().await.map_err(store_error)?;
-    let granted =
-        app.stores.access.granted_cases(who.user.username.as_str()).await.map_err(store_error)?.contains(&crn);
-    let entries = app.stores.access.limited_access_for(&crn).await.map_err(store_error)?;
-    // UPW progress is for cases under way (allocated): a case waiting for allocation has no place here.
-    let index = access::OrgIndex::new(&org);
-    let case_access = access::case_access(&who.user, &Place::of_case(&case, &org), granted, &entries, today, &index);
-    if case_access == CaseAccess::None || !access::may_see_upw_progress(&who.user, case_access) {
-        return Err(forbidden());
-    }
-    let read = CaseRead {
-        crn: crn.clone(),
-        username: who.user.username.to_string(),
-        at: app.clock.now(),
-        route: route.to_owned(),
-    };
-    app.stores.access.record_read(&read).await.map_err(store_error)?;
-    Ok(crn)
-}
-
-struct ProgressRow {
-    requirement: String,
-    ordered: String,
-    credited: String,
-    /// ETE credit against its cap (30% of the hours ordered).
-    ete: String,
-    ete_cap_reached: bool,
-    remaining: String,
-    deadline: String,
-    projected: String,
-    at_risk: bool,
-    first_session: String,
-    arranged: &'static str,
-}
-
-struct SessionLine {
-    appointment: String,
-    when: String,
-    outcome: String,
-    notice: bool,
-}
-
-#[derive(Template)]
-#[template(path = "upw_progress.html")]
-struct ProgressPage {
-    nav: Option<Nav>,
-    crn: String,
-    name: String,
-    rows: Vec<ProgressRow>,
-    sessions: Vec<SessionLine>,
-}
-
-async fn progress_page(
-    State(app): State<AppState>,
-    Extension(who): Extension<SignedIn>,
-    Path(crn): Path<String>,
-) -> Result<Response, PageError> {
-    let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}").await?;
-    let today = app.clock.today();
-    let progress =
-        services::upw::progress(&app.stores, &crn, today, &Default::default()).await.map_err(|e| match e {
-            UpwError::Invalid { message, .. } => PageError(WebError::NotFound(message)),
-            UpwError::Store(e) => store_error(e),
-        })?;
-    let state = fold(&app, &crn).await?;
-    let rows = progress
-        .iter()
-        .map(|p| ProgressRow {
-            requirement: p.requirement.to_string(),
-            ordered: hours(p.ordered_minutes),
-            credited: hours(p.credited_minutes),
-            ete: format!("{} of at most {}", hours(p.ete_credited_minutes), hours(p.ete_cap_minutes)),
-            ete_cap_reached: p.ete_cap_reached,
-            remaining: hours(p.remaining_minutes),
-            deadline: day(p.deadline),
-            projected: p.projected_completion.map_or_else(|| "Complete".to_owned(), day),
-            at_risk: p.at_risk,
-            first_session: p.first_session.map_or_else(|| "None booked".to_owned(), day),
-            arranged: match p.arranged_in_time {
-                Some(true) => "Yes",
-                Some(false) => "No",
-                None => "Not yet due",
-            },
-        })
-        .collect();
-    let sessions = state
-        .appointments
-        .iter()
-        .filter(|a| a.appointment.kind == ContactKind::UnpaidWork)
-        .map(|a| SessionLine {
-            appointment: a.appointment.id.to_string(),
-            when: a.appointment.at.strftime("%-d %B %Y at %H:%M").to_string(),
-            outcome: a.outcome.map_or_else(|| "Not recorded".to_owned(), |o| o.label().to_owned()),
-            notice: a.outcome.is_none(),
-        })
-        .collect();
-    let name = state.person.as_ref().map_or_else(String::new, |p| format!("{} {}", p.first_name, p.family_name));
-    html(ProgressPage { nav: Nav::of(&who), crn: crn.to_string(), name, rows, sessions })
-        .map(IntoResponse::into_response)
-}
-
-/// The placement notice as plain text, to print or send.
-async fn notice(
-    State(app): State<AppState>,
-    Extension(who): Extension<SignedIn>,
-    Path((crn, appointment)): Path<(String, String)>,
-) -> Result<Response, PageError> {
-    let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}/notices/{appointment}").await?;
-    let appointment = LocalId::parse(&appointment).map_err(|e| PageError(e.into()))?;
-    let text = services::upw::placement_notice(&app.stores, &crn, &appointment).await.map_err(|e| match e {
-        // No such appointment, or not an unpaid work allocation: there is no notice to show.
-        UpwError::Invalid { message, .. } => PageError(WebError::NotFound(message)),
-        UpwError::Store(e) => store_error(e),
-    })?;
-    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }
 
 #[cfg(test)]
@@ -948,34 +502,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    #[test]
-    fn every_outcome_and_reason_offered_parses() {
-        for (value, label) in OUTCOMES {
-            let o = outcome_of(value, "medical").unwrap_or_else(|e| panic!("{value}: {}", e.message));
-            // The label shown is the record's own, but for the two kinds of rescheduling.
-            if !value.starts_with("rescheduled") {
-                assert_eq!(o.label(), *label);
-            }
-        }
-        for (value, _) in ABSENCE_REASONS {
-            assert!(outcome_of("acceptable_absence", value).is_ok(), "{value}");
-        }
-    }
-
-    #[test]
-    fn hours_read_as_people_say_them() {
-        for (m, text) in [
-            (0, "0 hours"),
-            (45, "45 minutes"),
-            (60, "1 hour"),
-            (90, "1 hour 30 minutes"),
-            (420, "7 hours"),
-            (450, "7 hours 30 minutes"),
-        ] {
-            assert_eq!(hours(m), text);
         }
     }
 }

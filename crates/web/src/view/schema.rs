@@ -1,38 +1,11 @@
-//! The OpenAPI document for `/api`. Operations are described beside their handlers
-//! (`#[utoipa::path]` in [`crate::api`]); this module gathers them and describes the domain's
-//! event JSON, which the domain crate does not describe itself.
+//! How the API's JSON is described in the OpenAPI document where the types cannot say it
+//! themselves: the domain's event JSON and the domain's enums, which the domain crate does not
+//! describe.
 
-use crate::view::EVENT_TYPES;
+use super::EVENT_TYPES;
 use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
 use utoipa::openapi::{RefOr, Schema};
-use utoipa::{OpenApi, PartialSchema, ToSchema};
-
-#[derive(OpenApi)]
-#[openapi(
-    info(
-        title = "Probity API",
-        description = "Probation case management: caseloads, case records as timelines, and recording \
-                       events on a case. Every error is `{\"error\": {\"code\", \"message\", \"field\"?}}`."
-    ),
-    paths(
-        crate::api::officer_caseload,
-        crate::api::officer_worklist,
-        crate::api::case_record,
-        crate::api::record_events,
-        crate::api::openapi_document
-    ),
-    tags(
-        (name = "caseloads", description = "What each responsible officer holds"),
-        (name = "cases", description = "Case records: summary, timeline, recording events"),
-        (name = "meta", description = "This document")
-    )
-)]
-struct ApiDoc;
-
-/// The OpenAPI 3.1 document served at `/api/openapi.json`.
-pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
-}
+use utoipa::{PartialSchema, ToSchema};
 
 /// A case event as JSON: an object whose `type` names the event, with that event's fields.
 /// Described by its tag and an example; the domain's types validate the fields.
