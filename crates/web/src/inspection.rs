@@ -17,6 +17,7 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Extension, Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use domain::ids::Code;
 use services::ServiceError;
 use services::inspection::QuestionView;
 use services::workspace;
@@ -42,6 +43,12 @@ pub fn inspection_routes() -> Vec<(Method, &'static str)> {
 
 fn path_error(e: PathRejection) -> PageError {
     PageError(WebError::bad_request("path", format!("path: {}", e.body_text())))
+}
+
+/// The inspection a path names.
+fn inspection_param(p: Result<Path<String>, PathRejection>) -> Result<Code, PageError> {
+    let Path(id) = p.map_err(path_error)?;
+    Ok(kit::parse_code("inspection", &id)?)
 }
 
 struct InspectionRow {
@@ -101,8 +108,7 @@ async fn inspection(
     Extension(who): Extension<SignedIn>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let Path(id) = id.map_err(path_error)?;
-    let id = kit::parse_code("inspection", &id)?;
+    let id = inspection_param(id)?;
     let cases = workspace::inspection_cases(&app.stores, who.actor(), app.clock.now(), &id).await?;
     let rows = cases
         .into_iter()
@@ -345,8 +351,7 @@ async fn findings(
     Extension(who): Extension<SignedIn>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<Html<String>, PageError> {
-    let Path(id) = id.map_err(path_error)?;
-    let id = kit::parse_code("inspection", &id)?;
+    let id = inspection_param(id)?;
     let report = workspace::findings(&app.stores, who.actor(), app.clock.now(), &id).await?;
     let texts: std::collections::BTreeMap<String, String> =
         inspect::instrument::questions().into_iter().map(|q| (q.id, q.text)).collect();
