@@ -770,7 +770,12 @@ mod tests {
         let rows_waiting = [
             (Role::ResponsibleOfficer, "team:T1", A::ReadWrite, "an officer of the receiving borough records on it"),
             (Role::ResponsibleOfficer, "team:T2", A::None, "issue 15: not another borough's officer"),
-            (Role::SeniorProbationOfficer, "team:T1", A::ReadWrite, "RULES: the SPO allocates"),
+            (
+                Role::SeniorProbationOfficer,
+                "team:T1",
+                A::ReadWrite,
+                "docs/rules/practice.md#allocation: the SPO allocates",
+            ),
             (Role::SeniorProbationOfficer, "office:OF1", A::ReadWrite, "the office is in the borough"),
             (Role::SeniorProbationOfficer, "office:OF2", A::None, "another borough's office"),
             (Role::SeniorProbationOfficer, "borough:BR1", A::ReadWrite, "the borough itself"),
@@ -881,12 +886,12 @@ mod tests {
     #[test]
     fn an_address_is_throttled_within_its_window_and_the_table_stays_bounded() {
         use std::net::{IpAddr, Ipv4Addr};
-        use std::time::{Duration, Instant};
+        use std::time::Duration;
         let policy = ThrottlePolicy { attempts: 3, per: Duration::from_secs(60), addresses: 2, source: "test" };
         let throttle = AddressThrottle::new(policy);
         let (a, b, c) =
             (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::from([0u16; 8]));
-        let t0 = Instant::now();
+        let t0 = crate::clock::Clock::monotonic();
         let at = |s: u64| t0 + Duration::from_secs(s);
         assert_eq!((0..4).map(|_| throttle.allow(a, at(0))).collect::<Vec<_>>(), [true, true, true, false]);
         assert!(throttle.allow(b, at(1)), "another address has its own allowance");

@@ -28,6 +28,12 @@ impl Clock {
         jiff::Timestamp::now()
     }
 
+    /// A monotonic instant for measuring intervals (the sign-in throttle's window), which no
+    /// pinned date may stop.
+    pub fn monotonic() -> std::time::Instant {
+        std::time::Instant::now()
+    }
+
     /// When something recorded now happened: the current instant, or, when the date is
     /// pinned, 18:00 UK time on that date (the end of a working day, so that what a test or a
     /// demonstration records that day has happened by then), the same on every run.

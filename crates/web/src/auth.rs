@@ -280,7 +280,7 @@ pub async fn check_password(
     password: &str,
 ) -> Result<Result<UserRecord, SignInRefused>, WebError> {
     if let Some(address) = from
-        && !app.sign_in_throttle.allow(address, std::time::Instant::now())
+        && !app.sign_in_throttle.allow(address, services::clock::Clock::monotonic())
     {
         return Ok(Err(SignInRefused::Throttled));
     }
@@ -441,7 +441,7 @@ mod tests {
             scope_code: Some("TEAM1".into()),
             officer: Some("OFF1".into()),
             disabled: false,
-            created_at: Timestamp::now(),
+            created_at: services::clock::Clock::instant(),
         };
         store.add_user(&user).await.unwrap();
         let app = AppState {
@@ -449,7 +449,7 @@ mod tests {
             clock: Clock::System,
             sign_in_throttle: Default::default(),
         };
-        let now = store::to_stored_precision(Timestamp::now());
+        let now = store::to_stored_precision(services::clock::Clock::instant());
         for (ago, touched) in [(SignedDuration::from_secs(10), false), (SignedDuration::from_mins(2), true)] {
             let id = new_token();
             let seen = now - ago;

@@ -178,11 +178,36 @@ mod tests {
     #[test]
     fn the_attendance_form_names_every_bad_field() {
         let rows: &[(AttendanceForm, &[&str], u32, &str)] = &[
-            (form("X000001", "attended_complied", ["09:00", "16:00", "", "", ""]), &[], 420, "RULES: end - start"),
-            (form("X000001", "attended_complied", ["09:00", "16:00", "30", "", ""]), &[], 390, "RULES: less penalty"),
-            (form("X000001", "attended_complied", ["09:00", "16:00", "", "180", "180"]), &[], 780, "RULES: caps"),
-            (form("X000001", "attended_complied", ["09:00", "16:00", "", "181", ""]), &["travel"], 0, "RULES: cap"),
-            (form("X000001", "attended_complied", ["09:00", "16:00", "", "", "200"]), &["other"], 0, "RULES: cap"),
+            (
+                form("X000001", "attended_complied", ["09:00", "16:00", "", "", ""]),
+                &[],
+                420,
+                "docs/rules/practice.md#unpaid-work: end - start",
+            ),
+            (
+                form("X000001", "attended_complied", ["09:00", "16:00", "30", "", ""]),
+                &[],
+                390,
+                "docs/rules/practice.md#unpaid-work: less penalty",
+            ),
+            (
+                form("X000001", "attended_complied", ["09:00", "16:00", "", "180", "180"]),
+                &[],
+                780,
+                "docs/rules/practice.md#unpaid-work: caps",
+            ),
+            (
+                form("X000001", "attended_complied", ["09:00", "16:00", "", "181", ""]),
+                &["travel"],
+                0,
+                "docs/rules/practice.md#unpaid-work: cap",
+            ),
+            (
+                form("X000001", "attended_complied", ["09:00", "16:00", "", "", "200"]),
+                &["other"],
+                0,
+                "docs/rules/practice.md#unpaid-work: cap",
+            ),
             (form("X000001", "attended_complied", ["16:00", "09:00", "", "", ""]), &["finished"], 0, "issue 5"),
             (form("X000001", "attended_complied", ["09:00", "10:00", "61", "", ""]), &["penalty"], 0, "issue 5"),
             (
@@ -191,7 +216,12 @@ mod tests {
                 0,
                 "",
             ),
-            (form("X000001", "unacceptable_absence", ["", "", "", "", ""]), &[], 0, "RULES: attended only"),
+            (
+                form("X000001", "unacceptable_absence", ["", "", "", "", ""]),
+                &[],
+                0,
+                "docs/rules/practice.md#unpaid-work: attended only",
+            ),
             (form("X000001", "unacceptable_absence", ["09:00", "", "", "", ""]), &["started"], 0, "attended only"),
             (form("X000002", "attended_complied", ["09:00", "16:00", "", "", ""]), &["person"], 0, "not booked"),
             (form("", "", ["", "", "", "", ""]), &["person", "outcome"], 0, "nothing chosen"),
