@@ -5,10 +5,8 @@
 use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use services::access::{PlaceScope, Role, Username};
 use services::clock::Clock;
 use store::DatabaseUrl;
-use store::auth::UserRecord;
 
 #[derive(Args)]
 pub struct DbArgs {
@@ -63,28 +61,6 @@ pub fn progress_bar(total: u64, what: &str) -> ProgressBar {
 pub async fn listen(addr: &str) -> anyhow::Result<tokio::net::TcpListener> {
     let addr: std::net::SocketAddr = addr.parse().map_err(|_| anyhow::anyhow!("--addr: `{addr}` is not host:port"))?;
     tokio::net::TcpListener::bind(addr).await.with_context(|| format!("--addr: cannot listen on {addr}"))
-}
-
-/// A user record from validated values, with the password hashed (argon2id), created at
-/// `now`: `probity user add` and the demo's logins make users alike.
-pub fn user_record(
-    username: &Username,
-    role: Role,
-    scope: &PlaceScope,
-    officer: Option<&domain::ids::Code>,
-    password: &str,
-    now: jiff::Timestamp,
-) -> anyhow::Result<UserRecord> {
-    Ok(UserRecord {
-        username: username.to_string(),
-        password_hash: services::access::hash_password(password).map_err(anyhow::Error::msg)?,
-        role: role.as_str().to_owned(),
-        scope_kind: scope.kind().as_str().to_owned(),
-        scope_code: scope.code().map(|c| c.to_string()),
-        officer: officer.map(|c| c.to_string()),
-        disabled: false,
-        created_at: now,
-    })
 }
 
 /// A random password that meets the policy (`services::access::generated_password`).

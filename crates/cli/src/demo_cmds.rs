@@ -3,12 +3,14 @@
 //! inspection sample, then served. The data comes from `services::generate`; this module
 //! only makes the logins and prints where to look.
 
-use crate::common::{generated_password, listen, progress_bar, user_record};
+use crate::common::{generated_password, listen, progress_bar};
 use anyhow::{Context, bail};
 use clap::Args;
 use domain::ids::Code;
 use domain::org::Organisation;
-use services::access::{PlaceScope, Role, Username};
+use services::access::Administrator;
+use services::access::{PlaceScope, Role};
+use services::accounts::UserForm;
 use services::clock::Clock;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -99,10 +101,18 @@ async fn demo_users<S: services::stores::AnyStore>(
         ("admin", Role::Admin, PlaceScope::Provider, None),
     ];
     let mut out = Vec::new();
+    let stores = services::Stores::new(store.clone());
     for (name, role, scope, officer) in logins {
-        let username = Username::parse(name).map_err(anyhow::Error::msg)?;
         let password = generated_password(name);
-        store.add_user(&user_record(&username, role, &scope, officer, &password, now)?).await?;
+        let (scope, officer) = (scope.to_string(), officer.map(ToString::to_string).unwrap_or_default());
+        let form = UserForm {
+            username: name,
+            password: Some(&password),
+            role: role.as_str(),
+            scope: &scope,
+            officer: &officer,
+        };
+        services::accounts::add_user(&stores, Administrator::Operator, now, form).await?;
         out.push((name.to_owned(), password, role.label()));
     }
     // The demo inspector's cases are an inspection's sample, drawn from the store by the

@@ -1,16 +1,17 @@
-//! `probity user add` / `probity user disable`. Values are validated by `services::access`
-//! (role, place, username, password) before anything is written.
+//! `probity user add` / `probity user disable`: the administrator's use cases
+//! (`services::accounts`), run by the operator; every bad value is refused by its field before
+//! anything is written.
 
-use crate::common::{DbArgs, generated_password, user_record};
-use anyhow::{Context, bail};
+use crate::common::{DbArgs, generated_password};
+use anyhow::Context;
 use clap::{Args, Subcommand};
-use domain::ids::Code;
-use services::access::{PlaceScope, Role, Username};
+use services::access::Administrator;
+use services::accounts::{self, UserForm};
 use services::clock::Clock;
+use services::{ServiceError, Stores};
 use std::io::BufRead;
 use std::process::ExitCode;
-use store::auth::UserRecord;
-use store::{AccessStore, CaseStore, with_store};
+use store::with_store;
 
 #[derive(Args)]
 pub struct UserArgs {
@@ -62,29 +63,25 @@ pub async fn run(a: UserArgs, clock: Clock) -> anyhow::Result<ExitCode> {
 }
 
 async fn add(a: AddArgs, clock: Clock) -> anyhow::Result<ExitCode> {
-    let username = Username::parse(&a.username).map_err(anyhow::Error::msg)?;
-    let role = Role::parse(&a.role).map_err(anyhow::Error::msg)?;
-    let scope = PlaceScope::parse(&a.scope).map_err(anyhow::Error::msg)?;
-    let officer = a.officer.as_deref().map(Code::parse).transpose().map_err(|e| anyhow::anyhow!("officer: {e}"))?;
     let (password, made) = if a.password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line).context("password: cannot read standard input")?;
         (line.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
-        (generated_password(username.as_str()), true)
+        (generated_password(a.username.trim()), true)
     };
-    services::access::check_password_strength("password", &password, username.as_str()).map_err(anyhow::Error::msg)?;
-    with_store!(a.db.url()?, |s| {
-        let org = s.organisation().await?;
-        services::access::check_scope_exists("scope", &scope, &org).map_err(anyhow::Error::msg)?;
-        if let Some(o) = &officer
-            && !org.staff.iter().any(|st| &st.code == o)
-        {
-            bail!("officer: there is no member of staff {o}");
-        }
-        s.add_user(&user_record(&username, role, &scope, officer.as_ref(), &password, clock.now())?).await?;
-    });
-    println!("added {username} ({}, {scope})", role.label());
+    let form = UserForm {
+        username: &a.username,
+        password: Some(&password),
+        role: &a.role,
+        scope: &a.scope,
+        officer: a.officer.as_deref().unwrap_or_default(),
+    };
+    let added = with_store!(a.db.url()?, |s| {
+        accounts::add_user(&Stores::new(s.clone()), Administrator::Operator, clock.now(), form).await
+    })
+    .map_err(refused)?;
+    println!("added {} ({}, {})", added.username, added.role.label(), added.scope);
     if made {
         println!("password: {password}");
     }
@@ -93,14 +90,20 @@ async fn add(a: AddArgs, clock: Clock) -> anyhow::Result<ExitCode> {
 
 async fn disable(a: DisableArgs) -> anyhow::Result<ExitCode> {
     with_store!(a.db.url()?, |s| {
-        let Some(user) = s.user(&a.username).await? else {
-            bail!("username: there is no user `{}`", a.username);
-        };
-        let disabled = UserRecord { disabled: true, ..user };
-        services::access::keeps_an_administrator(&s.users().await?, &disabled, "username")
-            .map_err(anyhow::Error::msg)?;
-        s.update_user(&disabled).await?;
-    });
-    println!("disabled {}", a.username);
+        accounts::disable_user(&Stores::new(s.clone()), Administrator::Operator, a.username.trim()).await
+    })
+    .map_err(refused)?;
+    println!("disabled {}", a.username.trim());
     Ok(ExitCode::SUCCESS)
+}
+
+/// A refusal as the operator reads it: every bad field, one a line.
+fn refused(e: ServiceError) -> anyhow::Error {
+    match e {
+        ServiceError::Invalid(problems) => {
+            anyhow::Error::msg(problems.into_iter().map(|p| p.message).collect::<Vec<_>>().join("\n"))
+        }
+        ServiceError::NotFound(_) => anyhow::Error::msg("username: there is no such user"),
+        e => e.into(),
+    }
 }

@@ -18,8 +18,8 @@ use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
 mod accounts;
 pub use accounts::{
-    PASSWORDS, PasswordPolicy, check_password_strength, check_scope_exists, generated_password, hash_password,
-    keeps_an_administrator, new_token, verify_password,
+    Administrator, PASSWORDS, PasswordPolicy, check_password_strength, check_scope_exists, generated_password,
+    hash_password, keeps_an_administrator, new_token, verify_password,
 };
 mod unpaid_work;
 pub use unpaid_work::{

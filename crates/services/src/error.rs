@@ -36,6 +36,9 @@ pub enum ServiceError {
     /// What the store refused (a conflict of versions, a rule of the case) or failed at.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A bounded resource (password hashing) stayed full: try again in a moment.
+    #[error("{0}")]
+    Busy(String),
     /// A bug or damaged data: for the log, never for the person.
     #[error("{0}")]
     Internal(String),

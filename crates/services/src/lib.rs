@@ -2,12 +2,15 @@
 //! the web server alike.
 
 pub mod access;
+pub mod accounts;
 pub mod actor;
 pub mod cases;
 pub mod clock;
 pub mod error;
 pub mod generate;
+pub mod input;
 pub mod inspection;
+pub mod mi;
 pub mod record;
 pub mod snapshot;
 pub mod stores;

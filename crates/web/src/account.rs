@@ -1,11 +1,10 @@
-//! A signed-in user's own account: changing their password. The current password is checked
-//! as at sign-in (`auth::check_password`, so wrong guesses here count towards the same
-//! lockout), the new one by the rule every password meets (`services::access::check_password_strength`).
-//! A change ends every session of the user and moves this one to a new id; a form with bad
-//! fields is shown again with a GOV.UK error summary naming each one, and nothing is changed.
+//! A signed-in user's own account: changing their password (`services::accounts::change_own_password`
+//! checks it). A change ends every session of the user and moves this one to a new id; a form
+//! with bad fields is shown again with a GOV.UK error summary naming each one, and nothing is
+//! changed.
 
 use crate::AppState;
-use crate::auth::{self, SignInRefused};
+use crate::auth;
 use crate::kit::SignedIn;
 use crate::kit::{self, Nav, PageError, html, instant};
 use crate::kit::{Route, build, route};
@@ -18,6 +17,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use services::FieldProblem;
+use services::accounts::{self, CurrentPasswordRefused, OwnPassword, OwnPasswordRefused, SignInRefused};
 
 pub const PASSWORD: &str = "/account/password";
 /// Where a changed password lands: the same page, saying so.
@@ -98,26 +98,6 @@ async fn password_page(
     render(&who, StatusCode::OK, changed, Vec::new())
 }
 
-/// What is wrong with the new password fields, each named: the same strength rule as every
-/// password, and the two copies the same.
-pub fn new_password_errors(username: &str, current: &str, new: &str, confirm: &str) -> Vec<FieldProblem> {
-    let mut errors = Vec::new();
-    if new.is_empty() {
-        errors.push(FieldProblem::new("new_password", "new_password: enter a new password"));
-    } else if let Err(message) = services::access::check_password_strength("new_password", new, username) {
-        errors.push(FieldProblem::new("new_password", message));
-    } else if new == current {
-        let message = "new_password: must differ from your current password";
-        errors.push(FieldProblem::new("new_password", message));
-    }
-    if confirm.is_empty() {
-        errors.push(FieldProblem::new("confirm_password", "confirm_password: enter the new password again"));
-    } else if !new.is_empty() && confirm != new {
-        errors.push(FieldProblem::new("confirm_password", "confirm_password: does not match the new password"));
-    }
-    errors
-}
-
 async fn change_password(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
@@ -128,80 +108,34 @@ async fn change_password(
     // Passwords are taken exactly as typed: spaces are characters of a passphrase.
     let field = |name: &str| kit::form_field(&body, name).unwrap_or_default();
     let (current, new, confirm) = (field("current_password"), field("new_password"), field("confirm_password"));
-    let mut errors = Vec::new();
-    let mut status = StatusCode::BAD_REQUEST;
-    if current.is_empty() {
-        // Not a guess, so not counted towards the lockout.
-        errors.push(FieldProblem::new("current_password", "current_password: enter your current password"));
-    } else {
-        let from = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
-        match auth::check_password(&app, from, who.user.username.as_str(), &current).await? {
-            Ok(_) => {}
-            Err(SignInRefused::Wrong) => {
-                errors.push(FieldProblem::new("current_password", "current_password: is not your current password"))
-            }
-            Err(SignInRefused::Locked { until }) => {
-                status = StatusCode::TOO_MANY_REQUESTS;
-                errors.push(FieldProblem::new(
-                    "current_password",
-                    format!(
-                        "current_password: there have been too many wrong attempts; try again after {}",
-                        instant(until)
-                    ),
-                ));
-            }
-            Err(SignInRefused::Throttled) => {
-                status = StatusCode::TOO_MANY_REQUESTS;
-                errors.push(FieldProblem::new(
-                    "current_password",
-                    "current_password: there have been too many attempts from your network; wait a minute \
-                              and try again",
-                ));
-            }
+    let typed = OwnPassword { current: &current, new: &new, confirm: &confirm };
+    let from = peer.map(|Extension(ConnectInfo(addr))| addr.ip());
+    let (id, replacement) = auth::fresh_session(who.user.username.as_str());
+    let changed =
+        accounts::change_own_password(&app.stores, &app.sign_in_throttle, from, &who.user, typed, &replacement).await?;
+    let Err(OwnPasswordRefused { current, new }) = changed else {
+        let cookie = auth::set_cookie(&headers, auth::SESSION_COOKIE, &id, None);
+        return Ok(([(header::SET_COOKIE, cookie)], Redirect::to(CHANGED)).into_response());
+    };
+    let (status, why) = match current {
+        None => (StatusCode::BAD_REQUEST, None),
+        Some(CurrentPasswordRefused::Missing) => (StatusCode::BAD_REQUEST, Some("enter your current password".into())),
+        Some(CurrentPasswordRefused::Refused(SignInRefused::Wrong)) => {
+            (StatusCode::BAD_REQUEST, Some("is not your current password".into()))
         }
-    }
-    errors.extend(new_password_errors(who.user.username.as_str(), &current, &new, &confirm));
-    if !errors.is_empty() {
-        return render(&who, status, false, errors);
-    }
-    let id = auth::replace_password(&app, &who, &new).await?;
-    let cookie = auth::set_cookie(&headers, auth::SESSION_COOKIE, &id, None);
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(CHANGED)).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_password_fields_are_checked_each_by_name() {
-        let long = "a long enough passphrase";
-        for (new, confirm, expect) in [
-            (long, long, vec![]),
-            ("", "", vec!["new_password: enter a new password", "confirm_password: enter the new password again"]),
-            ("short", "short", vec!["new_password: must be at least 12 characters"]),
-            (long, "a long enough passphrasE", vec!["confirm_password: does not match the new password"]),
-            (
-                "short",
-                "other",
-                vec![
-                    "new_password: must be at least 12 characters",
-                    "confirm_password: does not match the new password",
-                ],
-            ),
-            (long, "", vec!["confirm_password: enter the new password again"]),
-            (
-                "the current passphrase",
-                "the current passphrase",
-                vec!["new_password: must differ from your current password"],
-            ),
-            ("priya is my name ok", "priya is my name ok", vec!["new_password: must not contain the username"]),
-        ] {
-            let got: Vec<String> = new_password_errors("priya", "the current passphrase", new, confirm)
-                .into_iter()
-                .map(|e| e.message)
-                .collect();
-            assert_eq!(got, expect, "{new:?} / {confirm:?}");
-        }
-    }
+        Some(CurrentPasswordRefused::Refused(SignInRefused::Locked { until })) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(format!("there have been too many wrong attempts; try again after {}", instant(until))),
+        ),
+        Some(CurrentPasswordRefused::Refused(SignInRefused::Throttled)) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            Some("there have been too many attempts from your network; wait a minute and try again".into()),
+        ),
+    };
+    let mut errors: Vec<FieldProblem> = why
+        .map(|w: String| FieldProblem::new("current_password", format!("current_password: {w}")))
+        .into_iter()
+        .collect();
+    errors.extend(new);
+    render(&who, status, false, errors)
 }

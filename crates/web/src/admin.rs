@@ -4,8 +4,6 @@
 //! typed; nothing is saved from it.
 
 use crate::AppState;
-use crate::auth;
-use crate::error::WebError;
 use crate::kit::SignedIn;
 use crate::kit::{self, Nav, PageError, day, html, instant};
 use crate::kit::{Route, build, route};
@@ -15,13 +13,10 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::ids::{Code, Crn};
-use jiff::Timestamp;
-use jiff::civil::Date;
-use services::FieldProblem;
-use services::access::{self, PlaceScope, Role, Username};
-use services::stores::prelude::*;
-use store::auth::{LimitKind, LimitedAccess, UserRecord};
+use services::access::{Administrator, Role};
+use services::accounts::{self, LimitForm, UserForm};
+use services::{FieldProblem, ServiceError};
+use store::auth::LimitKind;
 
 pub const USERS: &str = "/admin/users";
 pub const LIMITS: &str = "/admin/limited-access";
@@ -48,11 +43,24 @@ pub fn admin_routes() -> Vec<(Method, &'static str)> {
     table().into_iter().map(|r| (r.method, r.path)).collect()
 }
 
-fn administrator(who: &SignedIn) -> Result<(), PageError> {
-    if who.user.policy().administers {
-        Ok(())
-    } else {
-        Err(PageError(WebError::Forbidden(services::error::NO_ACCESS.to_owned())))
+fn administrator(who: &SignedIn) -> Result<Administrator<'_>, PageError> {
+    Administrator::of(&who.user).ok_or_else(|| PageError(ServiceError::forbidden().into()))
+}
+
+/// Shows the form again with its problems when the use case refused what was typed.
+async fn again<F, Fut>(
+    outcome: Result<(), ServiceError>,
+    done: &'static str,
+    form_again: F,
+) -> Result<Response, PageError>
+where
+    F: FnOnce(Vec<FieldProblem>) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, PageError>>,
+{
+    match outcome {
+        Ok(()) => Ok(Redirect::to(done).into_response()),
+        Err(ServiceError::Invalid(problems)) => form_again(problems).await,
+        Err(e) => Err(PageError(e.into())),
     }
 }
 
@@ -118,31 +126,25 @@ async fn render_users(
     who: &SignedIn,
     form: Option<(&[u8], Vec<FieldProblem>)>,
 ) -> Result<Response, PageError> {
-    // The lockout runs on the real clock (`auth::check_password`), and so does its display.
-    let now = services::clock::Clock::instant();
-    let policy = &access::LOCKOUT;
-    // Every recent failure in one read, by name, rather than a query a user.
-    let mut failures: std::collections::HashMap<String, Vec<Timestamp>> = Default::default();
-    let since = now - policy.window - policy.locked_for;
-    for (username, at) in app.stores.access.failed_sign_ins_since(since).await.map_err(WebError::from)? {
-        failures.entry(username).or_default().push(at);
-    }
-    let mut users = Vec::new();
-    for u in app.stores.access.users().await.map_err(WebError::from)? {
-        let failed = failures.get(&u.username).map_or(&[][..], Vec::as_slice);
-        let locked_until = access::locked_until(policy, failed, now).map(instant);
-        users.push(UserRow {
-            role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned()),
-            scope: match &u.scope_code {
-                Some(c) => format!("{}:{c}", u.scope_kind),
-                None => u.scope_kind.clone(),
-            },
-            officer: u.officer.unwrap_or_default(),
-            disabled: u.disabled,
-            username: u.username,
-            locked_until,
-        });
-    }
+    // The lockout runs on the real clock (`accounts::check_password`), and so does its display.
+    let listed = accounts::users(&app.stores, administrator(who)?, services::clock::Clock::instant()).await?;
+    let users = listed
+        .into_iter()
+        .map(|l| {
+            let u = l.user;
+            UserRow {
+                role: Role::parse(&u.role).map_or(u.role.clone(), |r| r.label().to_owned()),
+                scope: match &u.scope_code {
+                    Some(c) => format!("{}:{c}", u.scope_kind),
+                    None => u.scope_kind.clone(),
+                },
+                officer: u.officer.unwrap_or_default(),
+                disabled: u.disabled,
+                username: u.username,
+                locked_until: l.locked_until.map(instant),
+            }
+        })
+        .collect();
     let (body, errors): (&[u8], Vec<FieldProblem>) = form.unwrap_or((b"", Vec::new()));
     let role = field(body, "role");
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
@@ -175,44 +177,27 @@ async fn users_page(State(app): State<AppState>, Extension(who): Extension<Signe
     render_users(&app, &who, None).await
 }
 
-/// A new user from the form, or every bad field. `password` is `None` when it is not being
-/// set (a change of role keeps it).
-pub fn new_user(
-    username: &str,
-    password: Option<&str>,
-    role: &str,
-    scope: &str,
-    officer: &str,
-    org: &domain::org::Organisation,
-) -> Result<(Username, Role, PlaceScope, Option<Code>), Vec<FieldProblem>> {
-    let mut errors = Vec::new();
-    let mut bad = |field, message: String| errors.push(FieldProblem::new(field, message));
-    if let Some(Err(e)) = password.map(|p| access::check_password_strength("password", p, username)) {
-        bad("password", e);
-    }
-    let username = Username::parse(username).map_err(|e| bad("username", e)).ok();
-    let role = Role::parse(role).map_err(|e| bad("role", e)).ok();
-    let scope = PlaceScope::parse(scope)
-        .and_then(|s| access::check_scope_exists("scope", &s, org).map(|()| s))
-        .map_err(|e| bad("scope", e))
-        .ok();
-    let officer = match officer.trim() {
-        "" => None,
-        o => match Code::parse(o) {
-            Ok(c) if org.staff.iter().any(|s| s.code == c) => Some(c),
-            Ok(c) => {
-                bad("officer", format!("officer: there is no member of staff {c}"));
-                None
-            }
-            Err(e) => {
-                bad("officer", format!("officer: {e}"));
-                None
-            }
-        },
-    };
-    match (username, role, scope, errors.is_empty()) {
-        (Some(u), Some(r), Some(s), true) => Ok((u, r, s, officer)),
-        _ => Err(errors),
+/// The user form as typed; `password` only when it is being set.
+fn user_form<'a>(body: &'a FormBody, password: Option<&'a str>) -> UserForm<'a> {
+    UserForm { username: &body.username, password, role: &body.role, scope: &body.scope, officer: &body.officer }
+}
+
+/// The user form's text fields, trimmed.
+struct FormBody {
+    username: String,
+    role: String,
+    scope: String,
+    officer: String,
+}
+
+impl FormBody {
+    fn of(body: &[u8]) -> Self {
+        FormBody {
+            username: field(body, "username"),
+            role: field(body, "role"),
+            scope: field(body, "scope"),
+            officer: field(body, "officer"),
+        }
     }
 }
 
@@ -221,93 +206,34 @@ async fn add_user(
     Extension(who): Extension<SignedIn>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    let org = app.stores.cases.organisation().await.map_err(WebError::from)?;
+    let by = administrator(&who)?;
+    // Passwords are taken exactly as typed: spaces are characters of a passphrase.
     let password = kit::form_field(&body, "password").unwrap_or_default();
-    let parsed = new_user(
-        &field(&body, "username"),
-        Some(&password),
-        &field(&body, "role"),
-        &field(&body, "scope"),
-        &field(&body, "officer"),
-        &org,
-    );
-    let (username, role, scope, officer) = match parsed {
-        Ok(u) => u,
-        Err(errors) => return render_users(&app, &who, Some((&body, errors))).await,
-    };
-    let hash = auth::password_work(move || auth::hash_password(&password)).await??;
-    let record = UserRecord {
-        username: username.to_string(),
-        password_hash: hash,
-        role: role.as_str().to_owned(),
-        scope_kind: scope.kind().as_str().to_owned(),
-        scope_code: scope.code().map(|c| c.to_string()),
-        officer: officer.map(|c| c.to_string()),
-        disabled: false,
-        created_at: app.clock.now(),
-    };
-    match app.stores.access.add_user(&record).await {
-        Ok(()) => Ok(Redirect::to(USERS).into_response()),
-        Err(store::StoreError::Field { field, problem }) => {
-            render_users(&app, &who, Some((&body, vec![FieldProblem::new(field, problem)]))).await
-        }
-        Err(e) => Err(PageError(e.into())),
-    }
+    let typed = FormBody::of(&body);
+    let added = accounts::add_user(&app.stores, by, app.clock.now(), user_form(&typed, Some(&password))).await;
+    again(added.map(|_| ()), USERS, |p| render_users(&app, &who, Some((&body, p)))).await
 }
 
-/// A new role, place and staff code for a user; their password and sessions are kept (a
-/// sign-in is not needed for the change to apply: every request reads the user afresh).
+/// A new role, place and staff code for a user; their password and sessions are kept.
 async fn change_role(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     Path(username): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    let user = existing_user(&app, &username).await?;
-    let org = app.stores.cases.organisation().await.map_err(WebError::from)?;
-    // The password is not changing.
-    let parsed =
-        new_user(&username, None, &field(&body, "role"), &field(&body, "scope"), &field(&body, "officer"), &org);
-    let (_, role, scope, officer) = match parsed {
-        Ok(u) => u,
-        Err(errors) => return render_users(&app, &who, Some((&body, errors))).await,
-    };
-    let changed = UserRecord {
-        role: role.as_str().to_owned(),
-        scope_kind: scope.kind().as_str().to_owned(),
-        scope_code: scope.code().map(|c| c.to_string()),
-        officer: officer.map(|c| c.to_string()),
-        ..user
-    };
-    let users = app.stores.access.users().await.map_err(WebError::from)?;
-    if let Err(message) = access::keeps_an_administrator(&users, &changed, "role") {
-        return render_users(&app, &who, Some((&body, vec![FieldProblem::new("role", message)]))).await;
-    }
-    app.stores.access.update_user(&changed).await.map_err(WebError::from)?;
-    Ok(Redirect::to(USERS).into_response())
+    let by = administrator(&who)?;
+    let typed = FormBody::of(&body);
+    let changed = accounts::change_role(&app.stores, by, &username, user_form(&typed, None)).await;
+    again(changed, USERS, |p| render_users(&app, &who, Some((&body, p)))).await
 }
 
-/// The user named in the path, or the page saying there is none.
-async fn existing_user(app: &AppState, username: &str) -> Result<UserRecord, PageError> {
-    match app.stores.access.user(username).await.map_err(WebError::from)? {
-        Some(user) => Ok(user),
-        None => Err(PageError(WebError::NotFound(format!("There is no user {username}.")))),
-    }
-}
-
-/// Ends a username's lockout at once: its failed sign-ins are cleared, so the user (an officer
-/// who mistyped five times, say) can sign in again without waiting for it to lapse.
+/// Ends a username's lockout at once.
 async fn unlock_user(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    existing_user(&app, &username).await?;
-    app.stores.access.clear_failed_sign_ins(&username).await.map_err(WebError::from)?;
-    tracing::info!(%username, by = %who.user.username, "lockout ended by an administrator");
+    accounts::unlock_user(&app.stores, administrator(&who)?, &username).await?;
     Ok(Redirect::to(USERS).into_response())
 }
 
@@ -328,15 +254,7 @@ async fn reset_password(
     Extension(who): Extension<SignedIn>,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    existing_user(&app, &username).await?;
-    let password = access::generated_password(&username, &mut auth::new_token);
-    let typed = password.clone();
-    let hash = auth::password_work(move || auth::hash_password(&typed)).await??;
-    if !app.stores.access.reset_password(&username, &hash).await.map_err(WebError::from)? {
-        return Err(PageError(WebError::NotFound(format!("There is no user {username}."))));
-    }
-    tracing::info!(%username, by = %who.user.username, "password reset by an administrator");
+    let password = accounts::reset_password(&app.stores, administrator(&who)?, &username).await?;
     let page = PasswordResetPage { nav: Nav::of(&who), username, password };
     // The password is on this page only: no cache may keep it.
     Ok(([(axum::http::header::CACHE_CONTROL, "no-store")], html(page)?).into_response())
@@ -347,14 +265,7 @@ async fn disable_user(
     Extension(who): Extension<SignedIn>,
     Path(username): Path<String>,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    let user = existing_user(&app, &username).await?;
-    let disabled = UserRecord { disabled: true, ..user };
-    let users = app.stores.access.users().await.map_err(WebError::from)?;
-    if let Err(message) = access::keeps_an_administrator(&users, &disabled, "username") {
-        return Err(PageError(WebError::bad_request("username", message)));
-    }
-    app.stores.access.update_user(&disabled).await.map_err(WebError::from)?;
+    accounts::disable_user(&app.stores, administrator(&who)?, &username).await?;
     Ok(Redirect::to(USERS).into_response())
 }
 
@@ -389,12 +300,8 @@ async fn render_limits(
     who: &SignedIn,
     form: Option<(&[u8], Vec<FieldProblem>)>,
 ) -> Result<Response, PageError> {
-    let entries = app
-        .stores
-        .access
-        .limited_access()
-        .await
-        .map_err(WebError::from)?
+    let entries = accounts::limited_access(&app.stores, administrator(who)?)
+        .await?
         .into_iter()
         .map(|e| LimitRow {
             id: e.id,
@@ -430,75 +337,24 @@ async fn limits_page(State(app): State<AppState>, Extension(who): Extension<Sign
     render_limits(&app, &who, None).await
 }
 
-fn date_field(raw: &str, name: &'static str, errors: &mut Vec<FieldProblem>) -> Option<Date> {
-    match crate::kit::parse_date_field(Some(raw), name) {
-        Ok(d) => d,
-        Err(e) => {
-            errors.push(FieldProblem::new(name, e.message()));
-            None
-        }
-    }
-}
-
 async fn add_limit(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    let mut errors = Vec::new();
-    let crn = match Crn::parse(&field(&body, "crn")) {
-        Ok(c) if app.stores.cases.summary(&c).await.map_err(WebError::from)?.is_some() => Some(c),
-        Ok(c) => {
-            errors.push(FieldProblem::new("crn", format!("crn: there is no case with CRN {c}")));
-            None
-        }
-        Err(e) => {
-            errors.push(FieldProblem::new("crn", e.to_string()));
-            None
-        }
+    let by = administrator(&who)?;
+    let [crn, kind, username, starts_on, ends_on, reason] =
+        ["crn", "kind", "username", "starts_on", "ends_on", "reason"].map(|name| field(&body, name));
+    let form = LimitForm {
+        crn: &crn,
+        kind: &kind,
+        username: &username,
+        starts_on: &starts_on,
+        ends_on: &ends_on,
+        reason: &reason,
     };
-    let kind = LimitKind::parse(&field(&body, "kind"));
-    if kind.is_none() {
-        errors.push(FieldProblem::new("kind", "kind: choose an exclusion or a restriction"));
-    }
-    let username = field(&body, "username");
-    if app.stores.access.user(&username).await.map_err(WebError::from)?.is_none() {
-        errors.push(FieldProblem::new("username", format!("username: there is no user `{username}`")));
-    }
-    let starts_on = field(&body, "starts_on");
-    let starts_on = if starts_on.is_empty() {
-        errors.push(FieldProblem::new("starts_on", "starts_on: enter the date it starts"));
-        None
-    } else {
-        date_field(&starts_on, "starts_on", &mut errors)
-    };
-    let ends_on = date_field(&field(&body, "ends_on"), "ends_on", &mut errors);
-    if let (Some(s), Some(e)) = (starts_on, ends_on)
-        && e < s
-    {
-        errors.push(FieldProblem::new("ends_on", "ends_on: must be on or after the start date"));
-    }
-    let reason = field(&body, "reason");
-    if reason.is_empty() {
-        errors.push(FieldProblem::new("reason", "reason: say why access is limited"));
-    }
-    let (Some(crn), Some(kind), Some(starts_on), true) = (crn, kind, starts_on, errors.is_empty()) else {
-        return render_limits(&app, &who, Some((&body, errors))).await;
-    };
-    let entry = LimitedAccess {
-        id: 0,
-        crn,
-        kind,
-        username,
-        starts_on,
-        ends_on,
-        reason,
-        added_by: who.user.username.to_string(),
-        added_at: app.clock.now(),
-    };
-    app.stores.access.add_limited_access(&entry).await.map_err(WebError::from)?;
-    Ok(Redirect::to(LIMITS).into_response())
+    let added = accounts::add_limited_access(&app.stores, by, app.clock.now(), form).await;
+    again(added, LIMITS, |p| render_limits(&app, &who, Some((&body, p)))).await
 }
 
 async fn remove_limit(
@@ -506,11 +362,6 @@ async fn remove_limit(
     Extension(who): Extension<SignedIn>,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    administrator(&who)?;
-    let id: i64 =
-        id.parse().map_err(|_| PageError(WebError::bad_request("id", format!("id: `{id}` is not a number"))))?;
-    if !app.stores.access.remove_limited_access(id).await.map_err(WebError::from)? {
-        return Err(PageError(WebError::NotFound(format!("There is no limited-access entry {id}."))));
-    }
+    accounts::remove_limited_access(&app.stores, administrator(&who)?, &id).await?;
     Ok(Redirect::to(LIMITS).into_response())
 }

@@ -14,9 +14,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::{SignedDuration, Timestamp};
 use services::access::{self, User};
+use services::accounts::{self, SignInRefused};
 use services::stores::prelude::*;
 use sha2::{Digest, Sha256};
-use store::auth::{SessionRecord, UserRecord};
+use store::auth::SessionRecord;
 
 pub const SESSION_COOKIE: &str = "probity_session";
 /// The double-submit cookie that protects the sign-in form itself (there is no session yet).
@@ -27,7 +28,8 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 
 /// An argon2id hash (PHC string) of `password` with a random salt and the default parameters.
-/// This is the raw computation: servers call it through [`password_work`].
+/// This is the raw computation, for tests and set-up: requests hash through
+/// `services::accounts::hash`, which bounds how many run at once.
 pub fn hash_password(password: &str) -> Result<String, WebError> {
     access::hash_password(password).map_err(WebError::internal)
 }
@@ -35,44 +37,6 @@ pub fn hash_password(password: &str) -> Result<String, WebError> {
 /// Whether `password` matches the stored hash. A malformed hash never matches.
 pub fn verify_password(hash: &str, password: &str) -> bool {
     access::verify_password(hash, password)
-}
-
-/// A hash to verify against when the username is unknown, so that the answer takes as long
-/// as for a real user and does not reveal which names exist.
-fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| hash_password("not anyone's password").unwrap_or_default())
-}
-
-/// The slots for password work: one argon2id computation takes 19 MiB and a core for tens of
-/// milliseconds, so no more run at once than the machine has cores, whatever arrives.
-fn password_slots() -> &'static tokio::sync::Semaphore {
-    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    SLOTS.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
-    })
-}
-
-/// How long a request waits for a slot before it is refused as busy (Probity default: long
-/// enough for a queue of honest sign-ins at nine o'clock, short enough that a flood is
-/// turned away rather than piled up).
-pub const PASSWORD_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// Runs password work (hashing or verifying) on a blocking thread once a slot is free. The
-/// slot is held by the work itself, so a request abandoned by its client still frees it only
-/// when the computation ends: the bound holds for work in flight, not just for requests.
-pub async fn password_work<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, WebError> {
-    let slot = tokio::time::timeout(PASSWORD_WAIT, password_slots().acquire())
-        .await
-        .map_err(|_| WebError::Busy(BUSY.into()))?
-        .map_err(WebError::internal)?;
-    tokio::task::spawn_blocking(move || {
-        let out = work();
-        drop(slot);
-        out
-    })
-    .await
-    .map_err(|e| WebError::internal(format!("password work: {e}")))
 }
 
 /// Makes every allocation of 1 MiB or more its own mapping, returned to the system when freed.
@@ -88,8 +52,6 @@ pub fn return_password_memory() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
-
-const BUSY: &str = "Probity is busy checking passwords. Wait a moment and try again.";
 
 /// 256 random bits from the operating system, as 64 hex digits.
 pub fn new_token() -> String {
@@ -253,68 +215,8 @@ pub fn safe_next(next: Option<&str>) -> Result<String, WebError> {
     if on_this_site { Ok(n.to_owned()) } else { Err(WebError::bad_request("next", REFUSED)) }
 }
 
-/// Why a sign-in was refused. The message never says whether the username exists.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SignInRefused {
-    Wrong,
-    Locked {
-        until: Timestamp,
-    },
-    /// Too many attempts from the client's address (`throttle`), whatever the username.
-    Throttled,
-}
-
-/// Checks `password` for `username` under the lockout policy: a locked name is refused
-/// whatever the password, and a wrong password (or a disabled user) counts as a failure
-/// towards the lock. Signing in and changing one's own password both come through here, so
-/// guesses made either way add up. The answer takes as long whether or not the name exists.
-///
-/// Before any work, the client's address must be within its allowance (`throttle`). The
-/// lockout is claimed atomically per username in the store (read the failures, refuse when
-/// locked, record this attempt as a failure until it succeeds), so concurrent guesses cannot
-/// all slip under the limit, on one server or several.
-pub async fn check_password(
-    app: &AppState,
-    from: Option<std::net::IpAddr>,
-    username: &str,
-    password: &str,
-) -> Result<Result<UserRecord, SignInRefused>, WebError> {
-    if let Some(address) = from
-        && !app.sign_in_throttle.allow(address, services::clock::Clock::monotonic())
-    {
-        return Ok(Err(SignInRefused::Throttled));
-    }
-    let now = store::to_stored_precision(services::clock::Clock::instant());
-    let policy = &access::LOCKOUT;
-    let since = now - policy.window - policy.locked_for;
-    // A concurrent attempt may have read the clock a moment after this one and claimed first:
-    // its failure counts, so the lock is judged as at the latest failure seen.
-    let judged = move |failures: &[Timestamp]| failures.iter().copied().fold(now, Timestamp::max);
-    let locked = move |failures: &[Timestamp]| access::locked_until(policy, failures, judged(failures)).is_some();
-    if let Err(failures) = app.stores.access.claim_sign_in_attempt(username, now, since, &locked).await? {
-        let until = access::locked_until(policy, &failures, judged(&failures)).unwrap_or(now);
-        return Ok(Err(SignInRefused::Locked { until }));
-    }
-    let record = app.stores.access.user(username).await?;
-    let hash = record.as_ref().map(|u| u.password_hash.clone());
-    let password = password.to_owned();
-    let matches =
-        password_work(move || verify_password(hash.as_deref().unwrap_or_else(|| decoy_hash()), &password)).await?;
-    let user = record.filter(|u| matches && !u.disabled);
-    let Some(user) = user else {
-        // The claim stands as this failure.
-        let failures = app.stores.access.failed_sign_ins(username, since).await?;
-        return Ok(Err(match access::locked_until(policy, &failures, judged(&failures)) {
-            Some(until) => SignInRefused::Locked { until },
-            None => SignInRefused::Wrong,
-        }));
-    };
-    app.stores.access.clear_failed_sign_ins(username).await?;
-    Ok(Ok(user))
-}
-
 /// A new session for `username`: its id (for the cookie only) and the record the store keeps.
-fn fresh_session(username: &str) -> (String, SessionRecord) {
+pub fn fresh_session(username: &str) -> (String, SessionRecord) {
     let now = services::clock::Clock::instant();
     let id = new_token();
     let session = SessionRecord {
@@ -336,7 +238,7 @@ pub async fn sign_in(
     password: &str,
     previous_session: Option<&str>,
 ) -> Result<Result<String, SignInRefused>, WebError> {
-    let user = match check_password(app, from, username, password).await? {
+    let user = match accounts::check_password(&app.stores, &app.sign_in_throttle, from, username, password).await? {
         Ok(user) => user,
         Err(refused) => return Ok(Err(refused)),
     };
@@ -346,21 +248,6 @@ pub async fn sign_in(
     let (id, session) = fresh_session(&user.username);
     app.stores.access.create_session(&session).await?;
     Ok(Ok(id))
-}
-
-/// Sets a new password for the signed-in user (already checked: their current password and
-/// the new one's strength), ends every session of theirs, this one included, and returns the
-/// id of the session that replaces this one: whoever held an old session, or this one's id,
-/// is signed out.
-pub async fn replace_password(app: &AppState, who: &SignedIn, password: &str) -> Result<String, WebError> {
-    let password = password.to_owned();
-    let hash = password_work(move || hash_password(&password)).await??;
-    let username = who.user.username.as_str();
-    let (id, session) = fresh_session(username);
-    if !app.stores.access.change_password(username, &hash, &session).await? {
-        return Err(WebError::internal(format!("user {username} vanished while changing their password")));
-    }
-    Ok(id)
 }
 
 #[cfg(test)]

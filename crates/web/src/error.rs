@@ -181,6 +181,7 @@ impl From<ServiceError> for WebError {
             ServiceError::Forbidden(message) => WebError::Forbidden(message),
             ServiceError::NotFound(message) => WebError::NotFound(message),
             ServiceError::Store(e) => e.into(),
+            ServiceError::Busy(message) => WebError::Busy(message),
             ServiceError::Internal(detail) => WebError::internal(detail),
         }
     }

@@ -5,7 +5,7 @@
 //! and askama escapes everything they print.
 
 use crate::AppState;
-use crate::auth::{self, SIGN_IN_COOKIE, SignInRefused};
+use crate::auth::{self, SIGN_IN_COOKIE};
 use crate::error::WebError;
 use crate::kit::SignedIn;
 use crate::kit::{self, Nav, PageError, csv_download, day, day_or, html, html_sized, instant, local_time};
@@ -18,6 +18,7 @@ use axum::extract::{ConnectInfo, Extension, Path, Query, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use domain::ids::Crn;
+use services::accounts::SignInRefused;
 
 use serde::Deserialize;
 use services::cases::{CaseloadCases, OfficerRow};

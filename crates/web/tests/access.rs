@@ -844,31 +844,6 @@ async fn sign_in_attempts_from_one_address_are_throttled() {
     assert!(r.text().await.unwrap().contains("too many attempts to sign in from your network"));
 }
 
-/// Item 1: however many checks arrive at once, no more than the machine's cores run.
-#[tokio::test]
-async fn password_work_runs_no_more_at_once_than_there_are_cores() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let running = std::sync::Arc::new(AtomicUsize::new(0));
-    let most = std::sync::Arc::new(AtomicUsize::new(0));
-    let tasks: Vec<_> = (0..24)
-        .map(|_| {
-            let (running, most) = (running.clone(), most.clone());
-            tokio::spawn(web::auth::password_work(move || {
-                let now = running.fetch_add(1, Ordering::SeqCst) + 1;
-                most.fetch_max(now, Ordering::SeqCst);
-                std::thread::sleep(std::time::Duration::from_millis(20));
-                running.fetch_sub(1, Ordering::SeqCst);
-            }))
-        })
-        .collect();
-    for t in tasks {
-        t.await.unwrap().unwrap();
-    }
-    let cores = std::thread::available_parallelism().unwrap().get();
-    let most = most.load(Ordering::SeqCst);
-    assert!((1..=cores).contains(&most), "{most} at once on {cores} cores");
-}
-
 /// Item 2: the server, not the body, says who recorded an event.
 #[tokio::test]
 async fn who_recorded_an_event_is_the_signed_in_user() {

@@ -4,7 +4,7 @@
 //! how a password is kept (an argon2id hash) and how random tokens are drawn, so the CLI and
 //! the web server store and check passwords alike.
 
-use super::{PlaceScope, Role};
+use super::{PlaceScope, Role, User};
 use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -184,7 +184,7 @@ pub fn generated_password(username: &str, draw: &mut dyn FnMut() -> String) -> S
 /// An argon2id hash (PHC string) of `password` with a random salt and the default (OWASP)
 /// parameters; `Err` says why hashing failed. This is the raw computation, tens of
 /// milliseconds of a core and 19 MiB: a server bounds how many run at once
-/// (`web::auth::password_work`).
+/// (`services::accounts::password_work`).
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
@@ -250,6 +250,31 @@ fn is_sequential(lower: &str) -> bool {
         let twice = format!("{run}{run}");
         twice.contains(&compact) || twice.contains(&reversed)
     })
+}
+
+/// Who may add and change users and keep the limited-access lists: a signed-in user whose
+/// role `administers` (`ROLE_POLICY`), or the operator at the command line, who holds the
+/// database itself and so every right already (`probity user add` makes the first
+/// administrator).
+#[derive(Debug, Clone, Copy)]
+pub enum Administrator<'a> {
+    User(&'a User),
+    Operator,
+}
+
+impl<'a> Administrator<'a> {
+    /// `user` as an administrator, or `None` when their role does not administer.
+    pub fn of(user: &'a User) -> Option<Self> {
+        user.policy().administers.then_some(Administrator::User(user))
+    }
+
+    /// Who is named as having made a change.
+    pub fn name(&self) -> &str {
+        match self {
+            Administrator::User(u) => u.username.as_str(),
+            Administrator::Operator => "operator",
+        }
+    }
 }
 
 /// That `scope` names a place the organisation has; `Err` names `field`.

@@ -50,17 +50,7 @@ pub fn parse_on(raw: Option<&str>) -> Result<Option<Date>, WebError> {
 
 /// An optional date written `YYYY-MM-DD` (as `?on=`), its errors naming `field`.
 pub fn parse_date_field(raw: Option<&str>, field: &'static str) -> Result<Option<Date>, WebError> {
-    let raw = match raw.map(str::trim) {
-        None | Some("") => return Ok(None),
-        Some(r) => r,
-    };
-    let bad = |why: &str| WebError::bad_request(field, format!("{field}: `{raw}` {why}"));
-    let shaped = raw.len() == 10
-        && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        return Err(bad("is not a date written YYYY-MM-DD (e.g. 2026-04-13)"));
-    }
-    raw.parse::<Date>().map(Some).map_err(|_| bad("is not a calendar date"))
+    services::input::parse_date(field, raw.unwrap_or_default()).map_err(|p| WebError::bad_request(p.field, p.message))
 }
 
 /// The first of a query's problems, for a response that can name one field (the API, a

@@ -44,22 +44,20 @@ pub(super) async fn index_page(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
 ) -> Result<Response, PageError> {
-    let scope = widest(&who)?;
-    let org = scope_for(&app, &who, &scope).await?;
     let today = app.clock.today();
     let from = default_from(today);
-    let mut measures = Vec::new();
-    for m in MEASURES.iter() {
-        let (total, _) = headline(&app, m, &scope, from, today).await?;
-        measures.push(MeasureLine {
+    let (scope, org, figures) = services::mi::index(&app.stores, &who.user, from, today).await?;
+    let measures = figures
+        .into_iter()
+        .map(|(m, total)| MeasureLine {
             id: m.id.id(),
             name: m.name,
             definition: m.definition,
             figure: percent_text(total.percent),
             counted: counted(&total),
             when: when(m, from, today),
-        });
-    }
+        })
+        .collect();
     let page = IndexPage {
         nav: Nav::of(&who),
         scope_name: scope_name(&scope, &org),
@@ -195,14 +193,13 @@ pub(super) async fn measure_page(
             return Ok((StatusCode::BAD_REQUEST, html(page)?).into_response());
         }
     };
-    let org = match scope_for(&app, &who, &req.scope).await {
-        Ok(org) => org,
+    let figures = match services::mi::measure(&app.stores, &who.user, measure, &req, MeasureTable::All).await {
+        Ok(f) => f,
         Err(e) => return form_again(e, page),
     };
-    let rows = series(&app, measure, &req).await?;
-    let (total, keys) = headline(&app, measure, &req.scope, req.from, req.to).await?;
+    let (org, rows, total, keys) = (figures.org, figures.series, figures.total, figures.keys);
     let mut parts = Vec::new();
-    for (name, part, figure) in part_figures(&app, measure, &req, &org).await? {
+    for (name, part, figure) in figures.parts {
         parts.push(PartRow {
             // A part of a scope within reach is within reach too.
             href: Some(format!("/mi/measures/{}?{}", measure.id.id(), query_string(&part, &req))),
@@ -236,13 +233,13 @@ pub(super) async fn measure_page(
 
 /// A scope the organisation does not have is named on the form, like any bad value; any
 /// other failure (a refusal) is the error page.
-fn form_again(e: WebError, mut page: MeasurePage) -> Result<Response, PageError> {
+fn form_again(e: services::ServiceError, mut page: MeasurePage) -> Result<Response, PageError> {
     match e {
-        WebError::BadRequest { field: Some(f), message } if f == "scope" => {
-            page.errors = vec![FieldProblem::new("scope", message)];
+        services::ServiceError::Invalid(problems) => {
+            page.errors = problems;
             Ok((StatusCode::BAD_REQUEST, html(page)?).into_response())
         }
-        other => Err(other.into()),
+        other => Err(PageError(other.into())),
     }
 }
 
@@ -263,11 +260,16 @@ pub(super) async fn measure_csv(
     if !["periods", "parts", "keys"].contains(&table) {
         return Err(WebError::bad_request("table", format!("table: `{table}` is not periods, parts or keys")));
     }
-    let org = scope_for(&app, &who, &req.scope).await?;
-    let body = match table {
-        "parts" => parts_csv(&part_figures(&app, measure, &req, &org).await?),
-        "keys" => keys_csv(&headline(&app, measure, &req.scope, req.from, req.to).await?.1),
-        _ => figures_csv(&series(&app, measure, &req).await?),
+    let which = match table {
+        "parts" => MeasureTable::Parts,
+        "keys" => MeasureTable::Keys,
+        _ => MeasureTable::Periods,
+    };
+    let figures = services::mi::measure(&app.stores, &who.user, measure, &req, which).await?;
+    let body = match which {
+        MeasureTable::Parts => parts_csv(&figures.parts),
+        MeasureTable::Keys => keys_csv(&figures.keys),
+        _ => figures_csv(&figures.series),
     };
     let scope = req.scope.to_string().replace(':', "-");
     Ok(csv_download(&format!("{}-{table}-{scope}-{}-{}.csv", measure.id.id(), req.from, req.to), body))

@@ -3,9 +3,9 @@
 //! in a table (and that table as CSV), the scope broken into its parts to drill down, and
 //! workload capacity by place.
 //!
-//! Who may see which scope is `services::access::may_see_mi` and `mi_scope_within`, applied
-//! in [`scope_for`] before any figure is read; the figures are `store::MiStore::mi_figures`
-//! (the MI projection), and the workload is `analytics::workload` through the same
+//! Each page's figures are one use case of `services::mi`, which decides who may see which
+//! scope (`services::access::may_see_mi`, `mi_scope_within`) before any figure is read; the
+//! figures are the MI projection, and the workload is `analytics::workload` through the same
 //! `services::team::officer_workload` the team view uses. Measures are listed from
 //! `analytics::measures::MEASURES`, so a measure added there appears here by itself. Figures
 //! are aggregates: no page here names a person on probation.
@@ -24,7 +24,7 @@ use crate::kit::{Nav, PageError, csv_download, day, html};
 use crate::kit::{Route, build, route};
 use crate::kit::{capacity, points};
 use analytics::CapacityFigures;
-use analytics::measures::{Figure, Grouping, MEASURES, Measure, MeasureId, MeasureKind, Scope};
+use analytics::measures::{Grouping, MEASURES, Measure, MeasureKind, Scope};
 use askama::Template;
 use axum::Router;
 use axum::extract::rejection::QueryRejection;
@@ -37,10 +37,8 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use services::FieldProblem;
 use services::access;
-use services::error::NO_ACCESS;
-use services::stores::prelude::*;
-use services::team;
-use std::collections::BTreeMap;
+use services::mi::MeasureTable;
+pub use services::mi::{FigureRow, MeasureRequest, parts, periods, scope_name};
 
 pub const MI: &str = "/mi";
 pub const MEASURE: &str = "/mi/measures/{id}";
@@ -83,15 +81,6 @@ pub struct MiQuery {
     pub table: Option<String>,
 }
 
-/// A validated request for one measure's figures.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MeasureRequest {
-    pub scope: Scope,
-    pub from: Date,
-    pub to: Date,
-    pub grouping: Grouping,
-}
-
 /// The first day of the month eleven months before `today`'s: the default period is the
 /// twelve calendar months to today.
 pub fn default_from(today: Date) -> Date {
@@ -103,13 +92,8 @@ pub(crate) fn given(raw: &Option<String>) -> Option<&str> {
 }
 
 pub(crate) fn parse_day(field: &'static str, raw: &str) -> Result<Date, FieldProblem> {
-    let bad = |why: &str| FieldProblem::new(field, format!("{field}: `{raw}` {why}"));
-    let shaped = raw.len() == 10
-        && raw.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    if !shaped {
-        return Err(bad("is not a date written YYYY-MM-DD (e.g. 2026-04-13)"));
-    }
-    raw.parse::<Date>().map_err(|_| bad("is not a calendar date"))
+    // `raw` is never empty here (`given` drops empty values).
+    services::input::parse_date(field, raw)?.ok_or_else(|| FieldProblem::new(field, format!("{field}: enter a date")))
 }
 
 /// Parses the query; absent values take their defaults: the user's widest scope, the twelve
@@ -147,198 +131,13 @@ pub fn parse_request(query: &MiQuery, widest: &Scope, today: Date) -> Result<Mea
     }
 }
 
-fn forbidden() -> WebError {
-    WebError::Forbidden(NO_ACCESS.to_owned())
-}
-
 /// The widest scope this user may see MI for, or 403.
 pub(crate) fn widest(who: &SignedIn) -> Result<Scope, WebError> {
-    access::may_see_mi(&who.user).ok_or_else(forbidden)
-}
-
-/// Whether the organisation has the unit a scope names.
-fn known(scope: &Scope, org: &Organisation) -> bool {
-    match scope {
-        Scope::Provider => true,
-        Scope::Area(c) => org.areas.iter().any(|x| &x.code == c),
-        Scope::Borough(c) => org.boroughs.iter().any(|x| &x.code == c),
-        Scope::Office(c) => org.offices.iter().any(|x| &x.code == c),
-        Scope::Team(c) => org.teams.iter().any(|x| &x.code == c),
-        Scope::Officer(c) => org.staff.iter().any(|x| &x.code == c),
-    }
-}
-
-/// The organisation, once `scope` is known to be within this user's reach (403 otherwise;
-/// a unit the organisation does not have is a bad `scope`).
-async fn scope_for(app: &AppState, who: &SignedIn, scope: &Scope) -> Result<Organisation, WebError> {
-    widest(who)?;
-    let org = app.stores.cases.organisation().await?;
-    if !access::mi_scope_within(&who.user, scope, &org) {
-        return Err(forbidden());
-    }
-    if !known(scope, &org) {
-        return Err(WebError::bad_request("scope", format!("scope: the organisation has no {scope}")));
-    }
-    Ok(org)
+    Ok(services::mi::widest(&who.user)?)
 }
 
 // ---------------------------------------------------------------------------------------
 // Figures
-
-/// One row of a measure's table: a period (or as-at day), or a part of the scope.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FigureRow {
-    pub period: String,
-    pub numerator: u64,
-    pub denominator: u64,
-    pub percent: Option<f64>,
-}
-
-fn row(measure: MeasureId, scope: &Scope, period: String, n: u64, d: u64) -> FigureRow {
-    let f = Figure::new(measure, scope, period, String::new(), n, d);
-    FigureRow { period: f.period, numerator: f.numerator, denominator: f.denominator, percent: f.percent }
-}
-
-/// Figures summed over their keys (a breakdown within the measure, such as the local
-/// authority), by period.
-fn by_period(figures: &[Figure]) -> BTreeMap<String, (u64, u64)> {
-    let mut sums: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for f in figures {
-        let s = sums.entry(f.period.clone()).or_default();
-        s.0 += f.numerator;
-        s.1 += f.denominator;
-    }
-    sums
-}
-
-/// The periods from `from` to `to`: each label with its last day (capped at `to`).
-pub fn periods(from: Date, to: Date, grouping: Grouping) -> Vec<(String, Date)> {
-    let mut out: Vec<(String, Date)> = Vec::new();
-    let mut month = from.first_of_month();
-    while month <= to {
-        let label = grouping.label(month);
-        let end = month.last_of_month().min(to);
-        match out.last_mut() {
-            Some((l, e)) if *l == label => *e = end,
-            _ => out.push((label, end)),
-        }
-        let Ok(next) = month.checked_add(jiff::Span::new().months(1)) else { break };
-        month = next;
-    }
-    out
-}
-
-/// A measure's figure for each period of the request, every period shown (0 of 0 where
-/// nothing fell due). A period measure counts the facts dated in each period; an as-at
-/// measure is counted as at the last day of each period, from the record as it stands.
-pub async fn series(app: &AppState, measure: &Measure, req: &MeasureRequest) -> Result<Vec<FigureRow>, WebError> {
-    let id = measure.id;
-    match measure.kind {
-        MeasureKind::Period => {
-            let figures = app.stores.mi.mi_figures(id, &req.scope, req.from, req.to, req.grouping).await?;
-            let sums = by_period(&figures);
-            Ok(periods(req.from, req.to, req.grouping)
-                .into_iter()
-                .map(|(label, _)| {
-                    let (n, d) = sums.get(&label).copied().unwrap_or_default();
-                    row(id, &req.scope, label, n, d)
-                })
-                .collect())
-        }
-        MeasureKind::AsAt => {
-            let mut rows = Vec::new();
-            for (_, end) in periods(req.from, req.to, req.grouping) {
-                let figures = app.stores.mi.mi_figures(id, &req.scope, end, end, req.grouping).await?;
-                let (n, d) = by_period(&figures).into_values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-                rows.push(row(id, &req.scope, end.to_string(), n, d));
-            }
-            Ok(rows)
-        }
-    }
-}
-
-/// A measure's one figure for a scope: over the whole period for a period measure, as at
-/// its last day for an as-at one; with the same figure for each key of the measure.
-async fn headline(
-    app: &AppState,
-    measure: &Measure,
-    scope: &Scope,
-    from: Date,
-    to: Date,
-) -> Result<(FigureRow, Vec<(String, FigureRow)>), WebError> {
-    let (from, label) = match measure.kind {
-        MeasureKind::Period => (from, format!("{from} to {to}")),
-        MeasureKind::AsAt => (to, to.to_string()),
-    };
-    let figures = app.stores.mi.mi_figures(measure.id, scope, from, to, Grouping::Quarter).await?;
-    let mut keys: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-    for f in &figures {
-        let s = keys.entry(f.key.clone()).or_default();
-        s.0 += f.numerator;
-        s.1 += f.denominator;
-    }
-    let (n, d) = keys.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
-    let total = row(measure.id, scope, label.clone(), n, d);
-    let keyed = keys
-        .into_iter()
-        .filter(|(k, _)| !k.is_empty())
-        .map(|(k, (n, d))| (k, row(measure.id, scope, label.clone(), n, d)))
-        .collect();
-    Ok((total, keyed))
-}
-
-/// The parts a scope breaks into, each with its name: the provider into areas, an area into
-/// boroughs, a borough into offices, an office into teams, a team into its officers.
-pub fn parts(scope: &Scope, org: &Organisation) -> Vec<(Scope, String)> {
-    let mut out: Vec<(Scope, String)> = match scope {
-        Scope::Provider => org.areas.iter().map(|a| (Scope::Area(a.code.clone()), a.name.to_string())).collect(),
-        Scope::Area(c) => org
-            .boroughs
-            .iter()
-            .filter(|b| &b.area == c)
-            .map(|b| (Scope::Borough(b.code.clone()), b.name.to_string()))
-            .collect(),
-        Scope::Borough(c) => org
-            .offices
-            .iter()
-            .filter(|o| &o.borough == c)
-            .map(|o| (Scope::Office(o.code.clone()), o.name.to_string()))
-            .collect(),
-        Scope::Office(c) => org
-            .teams
-            .iter()
-            .filter(|t| &t.office == c)
-            .map(|t| (Scope::Team(t.code.clone()), t.name.to_string()))
-            .collect(),
-        Scope::Team(c) => org
-            .staff
-            .iter()
-            .filter(|s| &s.team == c)
-            .map(|s| (Scope::Officer(s.code.clone()), s.name.to_string()))
-            .collect(),
-        Scope::Officer(_) => Vec::new(),
-    };
-    out.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-    out
-}
-
-/// "Camden North (team TEAM1)", "the whole provider".
-pub fn scope_name(scope: &Scope, org: &Organisation) -> String {
-    let named = |kind: &str, code: &Code, name: Option<String>| match name {
-        Some(n) => format!("{n} ({kind} {code})"),
-        None => format!("{kind} {code}"),
-    };
-    match scope {
-        Scope::Provider => "The whole provider".to_owned(),
-        Scope::Area(c) => named("area", c, org.areas.iter().find(|x| &x.code == c).map(|x| x.name.to_string())),
-        Scope::Borough(c) => {
-            named("borough", c, org.boroughs.iter().find(|x| &x.code == c).map(|x| x.name.to_string()))
-        }
-        Scope::Office(c) => named("office", c, org.offices.iter().find(|x| &x.code == c).map(|x| x.name.to_string())),
-        Scope::Team(c) => named("team", c, org.teams.iter().find(|x| &x.code == c).map(|x| x.name.to_string())),
-        Scope::Officer(c) => named("officer", c, org.staff.iter().find(|x| &x.code == c).map(|x| x.name.to_string())),
-    }
-}
 
 /// A percentage as shown, or why there is none.
 pub fn percent_text(p: Option<f64>) -> String {
@@ -375,21 +174,6 @@ pub fn keys_csv(keys: &[(String, FigureRow)]) -> String {
         out.push_str(&format!("{},{}\n", csv_cell(key), counts_csv(r)));
     }
     out
-}
-
-/// Each part of the request's scope with its figure over the request's period.
-async fn part_figures(
-    app: &AppState,
-    measure: &Measure,
-    req: &MeasureRequest,
-    org: &Organisation,
-) -> Result<Vec<(String, Scope, FigureRow)>, WebError> {
-    let mut out = Vec::new();
-    for (part, name) in parts(&req.scope, org) {
-        let (figure, _) = headline(app, measure, &part, req.from, req.to).await?;
-        out.push((name, part, figure));
-    }
-    Ok(out)
 }
 
 fn measure_of(id: &str) -> Result<&'static Measure, WebError> {
@@ -462,19 +246,5 @@ mod tests {
                 assert!(p.message.starts_with(&format!("{}:", p.field)), "{}", p.message);
             }
         }
-    }
-
-    #[test]
-    fn periods_cover_the_range_and_end_at_to() {
-        let got = periods(date("2025-11-15"), date("2026-02-10"), Grouping::Month);
-        let want = [
-            ("2025-11", "2025-11-30"),
-            ("2025-12", "2025-12-31"),
-            ("2026-01", "2026-01-31"),
-            ("2026-02", "2026-02-10"),
-        ];
-        assert_eq!(got, want.map(|(l, d)| (l.to_owned(), date(d))).to_vec());
-        let got = periods(date("2025-11-15"), date("2026-02-10"), Grouping::Quarter);
-        assert_eq!(got, vec![("2025-Q4".to_owned(), date("2025-12-31")), ("2026-Q1".to_owned(), date("2026-02-10"))]);
     }
 }

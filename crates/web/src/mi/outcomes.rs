@@ -30,13 +30,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::org::Organisation;
 use jiff::civil::Date;
 use serde::Deserialize;
 use services::FieldProblem;
 use services::access;
-use services::error::NO_ACCESS;
-use services::stores::prelude::*;
+use services::mi::Comparison;
 use store::mi_outcomes::{CohortRates, PlaceLevel};
 
 pub const REOFFENDING: &str = "/mi/reoffending";
@@ -119,35 +117,6 @@ pub fn parse_level(query: &ReoffendingQuery, widest: &Scope) -> Result<PlaceLeve
             vec![FieldProblem::new("by", format!("by: `{raw}` is not provider, area, borough, office or team"))]
         }),
     }
-}
-
-/// The scope a row's place is, or `None` for cases with no place at that level.
-fn place_scope(level: PlaceLevel, place: &Option<domain::ids::Code>) -> Option<Scope> {
-    let code = place.clone();
-    match level {
-        PlaceLevel::Provider => Some(Scope::Provider),
-        PlaceLevel::Area => code.map(Scope::Area),
-        PlaceLevel::Borough => code.map(Scope::Borough),
-        PlaceLevel::Office => code.map(Scope::Office),
-        PlaceLevel::Team => code.map(Scope::Team),
-    }
-}
-
-/// The rows `user` may see: places within their MI scope; cases with no place at the level
-/// only for a user who sees the whole provider.
-fn visible(
-    user: &services::access::User,
-    level: PlaceLevel,
-    rows: Vec<CohortRates>,
-    org: &Organisation,
-) -> Vec<(String, CohortRates)> {
-    let whole = access::may_see_provider_mi(user);
-    rows.into_iter()
-        .filter_map(|r| match place_scope(level, &r.place) {
-            Some(scope) => access::mi_scope_within(user, &scope, org).then(|| (scope_name(&scope, org), r)),
-            None => whole.then(|| (format!("No {} recorded", level.id()), r)),
-        })
-        .collect()
 }
 
 /// Whether a cohort's figures can still change on `today`.
@@ -241,17 +210,6 @@ const LEVELS: [(&str, &str); 5] = [
     ("team", "Team"),
 ];
 
-async fn reoffending_rows(
-    app: &AppState,
-    who: &SignedIn,
-    level: PlaceLevel,
-) -> Result<(Organisation, Vec<(String, CohortRates)>), WebError> {
-    let org = app.stores.cases.organisation().await?;
-    let rows = app.stores.outcomes.mi_reoffending(level).await?;
-    let rows = visible(&who.user, level, rows, &org);
-    Ok((org, rows))
-}
-
 async fn reoffending_page(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
@@ -280,7 +238,7 @@ async fn reoffending_page(
             return Ok((StatusCode::BAD_REQUEST, html(page)?).into_response());
         }
     };
-    let (org, rows) = reoffending_rows(&app, &who, level).await?;
+    let (org, rows) = services::mi::reoffending(&app.stores, &who.user, level).await?;
     page.by = level.id().to_owned();
     page.scope_name = scope_name(&widest, &org);
     let title = format!("Proven reoffending binary rate by cohort, {}, by {}", page.scope_name, level.id());
@@ -303,7 +261,7 @@ async fn reoffending_csv(
     let query = query_of(query)?;
     let widest = widest(&who)?;
     let level = parse_level(&query, &widest).map_err(crate::kit::first_problem)?;
-    let (_, rows) = reoffending_rows(&app, &who, level).await?;
+    let (_, rows) = services::mi::reoffending(&app.stores, &who.user, level).await?;
     let body = reoffending_table(&rows, app.clock.today()).csv();
     Ok(csv_download(&format!("proven-reoffending-by-{}.csv", level.id()), body))
 }
@@ -320,25 +278,13 @@ pub struct DisproportionalityQuery {
     pub to: Option<String>,
 }
 
-/// What a disproportionality page compares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Comparison {
-    pub outcome: OutcomeChoice,
-    pub characteristic: Characteristic,
-    /// The period of a staff process (the 12 months to today unless given); `None` for an
-    /// outcome of people on probation, which counts everyone's whole record.
-    pub period: Option<Period>,
-}
-
-impl Comparison {
-    /// The query that asks for exactly this comparison.
-    fn query(&self) -> String {
-        let mut q = format!("outcome={}&characteristic={}", self.outcome.id(), self.characteristic.id());
-        if let Some(p) = self.period {
-            q.push_str(&format!("&from={}&to={}", p.from, p.to));
-        }
-        q
+/// The query that asks for exactly this comparison.
+fn comparison_query(c: &Comparison) -> String {
+    let mut q = format!("outcome={}&characteristic={}", c.outcome.id(), c.characteristic.id());
+    if let Some(p) = c.period {
+        q.push_str(&format!("&from={}&to={}", p.from, p.to));
     }
+    q
 }
 
 fn ids_in_words(ids: &[&str]) -> String {
@@ -501,16 +447,6 @@ impl DisproportionalityPage {
     }
 }
 
-/// Provider-wide figures: refused (403) to anyone whose MI scope is narrower; a staff process
-/// to anyone but an MI analyst or administrator of the provider.
-fn may_see_disproportionality(who: &SignedIn, outcome: Option<OutcomeChoice>) -> Result<(), WebError> {
-    let allowed = match outcome {
-        Some(OutcomeChoice::Staff(_)) => access::may_see_staff_equality(&who.user),
-        _ => access::may_see_provider_mi(&who.user),
-    };
-    if allowed { Ok(()) } else { Err(WebError::Forbidden(NO_ACCESS.to_owned())) }
-}
-
 /// The outcomes this user may choose: a staff process only for those who may see it.
 fn outcome_options(who: &SignedIn) -> Vec<(&'static str, String)> {
     let staff = access::may_see_staff_equality(&who.user);
@@ -521,36 +457,12 @@ fn outcome_options(who: &SignedIn) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The groups asked for, with the outcome's definition and totals.
-struct Figures {
-    definition: &'static str,
-    people: u64,
-    with_outcome: u64,
-    groups: Vec<GroupComparison>,
-}
-
-async fn figures(app: &AppState, c: &Comparison, policy: &SuppressionPolicy) -> Result<Figures, WebError> {
-    Ok(match (c.outcome, c.period) {
-        (OutcomeChoice::Staff(process), Some(period)) => {
-            let t = app.stores.equality.staff_disproportionality(process, c.characteristic, period, policy).await?;
-            Figures { definition: t.definition, people: t.people, with_outcome: t.with_outcome, groups: t.groups }
-        }
-        (OutcomeChoice::Case(outcome), _) => {
-            let t = app.stores.outcomes.mi_disproportionality(outcome, c.characteristic, policy).await?;
-            Figures { definition: t.definition, people: t.people, with_outcome: t.with_outcome, groups: t.groups }
-        }
-        (OutcomeChoice::Staff(_), None) => {
-            return Err(WebError::bad_request("from", "from: a staff process needs a period".to_owned()));
-        }
-    })
-}
-
 async fn disproportionality_page(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     query: Result<Query<DisproportionalityQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
-    may_see_disproportionality(&who, None)?;
+    services::mi::may_see_disproportionality(&who.user, None)?;
     let query = query_of(query)?;
     let policy = SuppressionPolicy::DEFAULT;
     let mut page = DisproportionalityPage {
@@ -582,8 +494,7 @@ async fn disproportionality_page(
             return Ok((StatusCode::BAD_REQUEST, html(page)?).into_response());
         }
     };
-    may_see_disproportionality(&who, Some(c.outcome))?;
-    let f = figures(&app, &c, &policy).await?;
+    let f = services::mi::disproportionality(&app.stores, &who.user, &c, &policy).await?;
     page.outcome = c.outcome.id().to_owned();
     page.characteristic = c.characteristic.id().to_owned();
     let label = match c.outcome {
@@ -603,7 +514,7 @@ async fn disproportionality_page(
     page.people = f.people;
     page.with_outcome = f.with_outcome;
     page.table = disproportionality_table(&f.groups, &policy);
-    page.csv = format!("{DISPROPORTIONALITY_CSV}?{}", c.query());
+    page.csv = format!("{DISPROPORTIONALITY_CSV}?{}", comparison_query(&c));
     html(page).map(IntoResponse::into_response)
 }
 
@@ -613,12 +524,11 @@ async fn disproportionality_csv(
     Extension(who): Extension<SignedIn>,
     query: Result<Query<DisproportionalityQuery>, QueryRejection>,
 ) -> Result<Response, WebError> {
-    may_see_disproportionality(&who, None)?;
+    services::mi::may_see_disproportionality(&who.user, None)?;
     let query = query_of(query)?;
     let c = parse_comparison(&query, app.clock.today()).map_err(crate::kit::first_problem)?;
-    may_see_disproportionality(&who, Some(c.outcome))?;
     let policy = SuppressionPolicy::DEFAULT;
-    let f = figures(&app, &c, &policy).await?;
+    let f = services::mi::disproportionality(&app.stores, &who.user, &c, &policy).await?;
     let mut file = format!("{}-by-{}", c.outcome.id(), c.characteristic.id());
     if let Some(p) = c.period {
         file.push_str(&format!("-{}-to-{}", p.from, p.to));
@@ -705,7 +615,10 @@ mod tests {
                 period: period("2025-11-21", "2026-11-20")
             }
         );
-        assert_eq!(got.query(), "outcome=performance-improvement&characteristic=gender&from=2025-11-21&to=2026-11-20");
+        assert_eq!(
+            comparison_query(&got),
+            "outcome=performance-improvement&characteristic=gender&from=2025-11-21&to=2026-11-20"
+        );
         assert_eq!(
             parse_comparison(&q(None, Some("2026-03-31")), today()).unwrap().period,
             period("2025-04-01", "2026-03-31")

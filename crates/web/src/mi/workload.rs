@@ -3,6 +3,7 @@
 // The area's request parsing, scopes and figure rows are in `mi` (mod.rs); its imports come
 // with them.
 use super::*;
+use std::collections::BTreeMap;
 
 /// Capacity of a place: its officers' points over their available points.
 pub struct WorkloadLine {
@@ -71,13 +72,11 @@ fn line(name: String, scope: &Scope, href: Option<String>, each: &[CapacityFigur
 
 /// The workload of a place and of each of its parts (areas of the provider, ..., officers of
 /// a team), from every officer's capacity today.
-async fn workload_lines(
-    app: &AppState,
+fn workload_lines(
     scope: &Scope,
     org: &Organisation,
-    today: Date,
-) -> Result<(WorkloadLine, Vec<WorkloadLine>), WebError> {
-    let each = capacities(app, scope, org, today).await?;
+    each: &BTreeMap<Code, CapacityFigures>,
+) -> (WorkloadLine, Vec<WorkloadLine>) {
     let within = |part: &Scope| -> Vec<CapacityFigures> {
         org.staff
             .iter()
@@ -96,7 +95,7 @@ async fn workload_lines(
         parts.push(line(name, &part, href, &figures));
     }
     let total = line(scope_name(scope, org), scope, None, &each.values().copied().collect::<Vec<_>>());
-    Ok((total, parts))
+    (total, parts)
 }
 
 /// The workload table as CSV: each part, then the place itself; points to one decimal place,
@@ -128,35 +127,11 @@ pub(super) async fn workload_csv(
     let query = query_of(query)?;
     let widest = widest(&who)?;
     let scope = query.scope(widest).map_err(|message| WebError::bad_request("scope", message))?;
-    let org = scope_for(&app, &who, &scope).await?;
     let today = app.clock.today();
-    let (total, parts) = workload_lines(&app, &scope, &org, today).await?;
+    let (org, each) = services::mi::workload(&app.stores, &who.user, &scope, today).await?;
+    let (total, parts) = workload_lines(&scope, &org, &each);
     let file = format!("workload-{}-{today}.csv", scope.to_string().replace(':', "-"));
     Ok(csv_download(&file, workload_csv_text(&total, &parts)))
-}
-
-/// Every officer within `scope` with their capacity today, as the team view works it out.
-async fn capacities(
-    app: &AppState,
-    scope: &Scope,
-    org: &Organisation,
-    today: Date,
-) -> Result<BTreeMap<Code, CapacityFigures>, WebError> {
-    let mut out = BTreeMap::new();
-    let within = |s: &&domain::org::Staff| scope.contains(org, Some(&s.code), Some(&s.team));
-    let records = team::officer_records(&app.stores, org.staff.iter().filter(within)).await?;
-    let none = team::OfficerRecords::default();
-    for staff in org.staff.iter().filter(within) {
-        let cases = app.stores.cases.caseload(&staff.code).await?;
-        // As on the team view: an SPO counts only when they hold cases themselves.
-        if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
-            continue;
-        }
-        let mine = records.get(&staff.code).unwrap_or(&none);
-        let (_, _, figures) = team::officer_workload(&app.stores, staff, &cases, mine, today).await?;
-        out.insert(staff.code.clone(), figures);
-    }
-    Ok(out)
 }
 
 pub(super) async fn workload_page(
@@ -185,13 +160,15 @@ pub(super) async fn workload_page(
         Ok(s) => s,
         Err(message) => return named(message),
     };
-    let org = match scope_for(&app, &who, &scope).await {
-        Ok(org) => org,
-        Err(WebError::BadRequest { field: Some(f), message }) if f == "scope" => return named(message),
-        Err(e) => return Err(e.into()),
-    };
     let today = app.clock.today();
-    let (total, parts) = workload_lines(&app, &scope, &org, today).await?;
+    let (org, each) = match services::mi::workload(&app.stores, &who.user, &scope, today).await {
+        Ok(read) => read,
+        Err(services::ServiceError::Invalid(problems)) => {
+            return named(problems.into_iter().next().map(|p| p.message).unwrap_or_default());
+        }
+        Err(e) => return Err(PageError(e.into())),
+    };
+    let (total, parts) = workload_lines(&scope, &org, &each);
     let name = total.name.clone();
     let csv = format!("/mi/workload.csv?scope={}", percent_encode(&scope.to_string()));
     let page = WorkloadPage {
