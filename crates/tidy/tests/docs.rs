@@ -33,7 +33,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
             if name != "target" && name != ".git" {
                 files(&path, out);
             }
-        } else if name.ends_with(".rs") || name.ends_with(".md") {
+        } else if name.ends_with(".rs") || name.ends_with(".md") || name.ends_with(".sql") {
             out.push(path);
         }
     }
@@ -157,6 +157,16 @@ fn every_rule_reference_resolves_inside_the_repository() {
     files(&root, &mut all);
     assert!(all.iter().any(|p| p.ends_with("docs/rules/practice.md")), "walked from {}", root.display());
     let retired = retired();
+    // Applied migrations cannot change (sqlx checksums them, comments included): one that
+    // cites a retired document is answered by the migrations' README, which says where each
+    // citation now points; the README itself names them for that reason.
+    let migrations = root.join("crates/store/migrations");
+    let answered = fs::read_to_string(migrations.join("README.md")).unwrap_or_default();
+    let may_cite_retired = |file: &Path| {
+        file == migrations.join("README.md")
+            || (file.starts_with(&migrations)
+                && file.file_name().and_then(|n| n.to_str()).is_some_and(|n| answered.contains(&format!("`{n}`"))))
+    };
     let mut checker = Checker { root: root.clone(), anchors: BTreeMap::new(), failures: Vec::new() };
     for file in &all {
         let Ok(text) = fs::read_to_string(file) else { continue };
@@ -166,7 +176,7 @@ fn every_rule_reference_resolves_inside_the_repository() {
         for (n, line) in text.lines().enumerate() {
             let at = format!("{shown}:{}", n + 1);
             for name in &retired {
-                if line.contains(name.as_str()) {
+                if line.contains(name.as_str()) && !may_cite_retired(file) {
                     checker.failures.push(format!("{at}: cites `{name}`, which is not in the repository"));
                 }
             }
