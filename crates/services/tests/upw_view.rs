@@ -17,7 +17,6 @@ use services::upw::view;
 use services::{Actor, ServiceError, Stores};
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 use store::both_engines;
-use store::{AccessStore, CaseStore, UpwStore};
 use upw::allocate::Recurrence;
 use upw::project::{Phone, Project, ProjectDay, ProjectKind, Supervisor};
 
@@ -260,7 +259,7 @@ async fn progress_and_notices_are_audited_reads_of_the_record<S: AnyStore>(store
     assert_eq!(seen.progress.len(), 1, "one unpaid work requirement");
     assert_eq!(seen.progress[0].ordered_minutes, 120 * 60);
     let sessions: Vec<String> = seen.sessions.iter().map(|a| a.appointment.id.to_string()).collect();
-    assert_eq!(sessions, [appointment.clone()], "only unpaid work sessions, not the office visit");
+    assert_eq!(sessions, std::slice::from_ref(&appointment), "only unpaid work sessions, not the office visit");
     let reads = store.reads_of(&crn).await.unwrap();
     let read: Vec<(&str, &str)> = reads.iter().map(|r| (r.username.as_str(), r.route.as_str())).collect();
     assert_eq!(read, [("upw-camden", "/upw/cases/{crn}")]);
