@@ -27,6 +27,7 @@ use upw::project::{PlannedSession, sessions_for_week};
 use upw::{Assignment, Id, UnplacedReason};
 
 mod attendance;
+pub mod view;
 pub use attendance::{Attendance, AttendanceForm, outcome_of, parse_attendance};
 
 #[derive(Debug, thiserror::Error)]
@@ -594,6 +595,17 @@ pub async fn progress(
     incentive: &IncentivePolicy,
 ) -> Result<Vec<Progress>, UpwError> {
     let state = case(stores, crn).await?;
+    progress_of(stores, &state, today, incentive).await
+}
+
+/// As [`progress`], for a case already folded.
+async fn progress_of(
+    stores: &Stores,
+    state: &CaseState,
+    today: Date,
+    incentive: &IncentivePolicy,
+) -> Result<Vec<Progress>, UpwError> {
+    let crn = &state.crn;
     let ete = ete_by_person(stores, Some(crn)).await?.remove(crn).unwrap_or_default();
     let mut out = Vec::new();
     for s in &state.sentences {
@@ -603,7 +615,7 @@ pub async fn progress(
                     .unpaid_work
                     .needs_for(&r.id)
                     .map_or(upw::policy::DEFAULT_SESSIONS_PER_WEEK, |n| n.sessions_per_week);
-                out.extend(upw::progress::progress_with_ete(&state, &r.id, per_week, today, incentive, &ete));
+                out.extend(upw::progress::progress_with_ete(state, &r.id, per_week, today, incentive, &ete));
             }
         }
     }

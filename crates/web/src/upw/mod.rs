@@ -1,16 +1,16 @@
 //! Pages for unpaid work (UPW) staff (issue 5, "also a page for UPW staff"): the week's
 //! sessions and the button that schedules the week, a session's register with the
 //! supervisor's record of the day and the supervisor's absence, and a person's progress and
-//! placement notices. Who may do what is `services::access::upw_access` and
-//! `may_see_upw_progress`; the rules are `services::upw` and the `upw` crate. A bad form is
-//! shown again naming each field, keeping what was typed, and nothing is saved from it.
+//! placement notices. Who may do what is decided by `services::upw::view` (through
+//! `services::access`), which also reads what each page shows; the rules are `services::upw`
+//! and the `upw` crate. A bad form is shown again naming each field, keeping what was typed,
+//! and nothing is saved from it.
 
 mod progress;
 mod register;
 mod week;
 
 use crate::AppState;
-use crate::error::WebError;
 use crate::kit::SignedIn;
 use crate::kit::{self, ABSENCE_REASONS, Nav, OUTCOMES, PageError, day, hours, html};
 use crate::kit::{Route, build, route};
@@ -20,20 +20,13 @@ use axum::body::Bytes;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::case::CaseState;
-use domain::contact::ContactKind;
-use domain::ids::{Code, Crn, LocalId};
-use domain::org::Organisation;
+use domain::ids::{Code, Crn};
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
 use services::FieldProblem;
-use services::access::{self, CaseAccess, Place, UpwAccess};
-use services::stores::prelude::*;
-use services::upw::UpwError;
-use store::auth::CaseRead;
-use store::upw::StoredSession;
+use services::access::UpwAccess;
+use services::upw::{UpwError, view};
 use upw::policy::AbsenceNotice;
-use upw::project::Project;
 
 pub const WEEK: &str = "/upw";
 pub const SCHEDULE: &str = "/upw/schedule";
@@ -63,10 +56,6 @@ pub fn upw_routes() -> Vec<(Method, &'static str)> {
     table().into_iter().map(|r| (r.method, r.path)).collect()
 }
 
-fn forbidden() -> PageError {
-    PageError(WebError::Forbidden(services::error::NO_ACCESS.to_owned()))
-}
-
 fn store_error(e: store::StoreError) -> PageError {
     PageError(e.into())
 }
@@ -78,14 +67,6 @@ fn upw_error(e: UpwError, at: &'static str) -> Result<FieldProblem, PageError> {
     match e {
         UpwError::Invalid { message, .. } => Ok(FieldProblem::new(at, message)),
         UpwError::Store(e) => Err(store_error(e)),
-    }
-}
-
-/// The role's reach over UPW sessions anywhere, or 403: the pages are for UPW staff.
-fn upw_staff(who: &SignedIn) -> Result<UpwAccess, PageError> {
-    match access::upw_role_access(&who.user) {
-        UpwAccess::None => Err(forbidden()),
-        a => Ok(a),
     }
 }
 
@@ -109,11 +90,6 @@ fn iso_week(monday: Date) -> String {
 
 fn hhmm(t: Time) -> String {
     t.strftime("%H:%M").to_string()
-}
-
-async fn fold(app: &AppState, crn: &Crn) -> Result<CaseState, PageError> {
-    let events = app.stores.cases.stream(crn).await.map_err(store_error)?;
-    CaseState::fold(crn.clone(), &events).map_err(|e| PageError(WebError::internal(format!("case {crn}: {e}"))))
 }
 
 struct Scheduled {

@@ -3,34 +3,6 @@
 // What the area's pages share (routes, helpers, imports) is in its mod.rs.
 use super::*;
 
-/// The case, if this user may see its UPW progress (403 otherwise, 404 when there is none);
-/// the read is recorded like any other read of the record.
-async fn progress_case(app: &AppState, who: &SignedIn, raw: &str, route: &str) -> Result<Crn, PageError> {
-    let crn = Crn::parse(raw).map_err(|e| PageError(e.into()))?;
-    let today = app.clock.today();
-    let Some(case) = app.stores.cases.summary(&crn).await.map_err(store_error)? else {
-        return Err(PageError(WebError::NotFound(format!("There is no case with CRN {crn}."))));
-    };
-    let org = app.stores.cases.organisation().await.map_err(store_error)?;
-    let granted =
-        app.stores.access.granted_cases(who.user.username.as_str()).await.map_err(store_error)?.contains(&crn);
-    let entries = app.stores.access.limited_access_for(&crn).await.map_err(store_error)?;
-    // UPW progress is for cases under way (allocated): a case waiting for allocation has no place here.
-    let index = access::OrgIndex::new(&org);
-    let case_access = access::case_access(&who.user, &Place::of_case(&case, &org), granted, &entries, today, &index);
-    if case_access == CaseAccess::None || !access::may_see_upw_progress(&who.user, case_access) {
-        return Err(forbidden());
-    }
-    let read = CaseRead {
-        crn: crn.clone(),
-        username: who.user.username.to_string(),
-        at: app.clock.now(),
-        route: route.to_owned(),
-    };
-    app.stores.access.record_read(&read).await.map_err(store_error)?;
-    Ok(crn)
-}
-
 struct ProgressRow {
     requirement: String,
     ordered: String,
@@ -68,15 +40,10 @@ pub(super) async fn progress_page(
     Extension(who): Extension<SignedIn>,
     Path(crn): Path<String>,
 ) -> Result<Response, PageError> {
-    let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}").await?;
-    let today = app.clock.today();
-    let progress =
-        services::upw::progress(&app.stores, &crn, today, &Default::default()).await.map_err(|e| match e {
-            UpwError::Invalid { message, .. } => PageError(WebError::NotFound(message)),
-            UpwError::Store(e) => store_error(e),
-        })?;
-    let state = fold(&app, &crn).await?;
-    let rows = progress
+    let crn = Crn::parse(&crn).map_err(|e| PageError(e.into()))?;
+    let view = view::progress_view(&app.stores, who.actor(), app.clock.now(), &crn, "/upw/cases/{crn}").await?;
+    let rows = view
+        .progress
         .iter()
         .map(|p| ProgressRow {
             requirement: p.requirement.to_string(),
@@ -96,10 +63,9 @@ pub(super) async fn progress_page(
             },
         })
         .collect();
-    let sessions = state
-        .appointments
+    let sessions = view
+        .sessions
         .iter()
-        .filter(|a| a.appointment.kind == ContactKind::UnpaidWork)
         .map(|a| SessionLine {
             appointment: a.appointment.id.to_string(),
             when: a.appointment.at.strftime("%-d %B %Y at %H:%M").to_string(),
@@ -107,8 +73,7 @@ pub(super) async fn progress_page(
             notice: a.outcome.is_none(),
         })
         .collect();
-    let name = state.person.as_ref().map_or_else(String::new, |p| format!("{} {}", p.first_name, p.family_name));
-    html(ProgressPage { nav: Nav::of(&who), crn: crn.to_string(), name, rows, sessions })
+    html(ProgressPage { nav: Nav::of(&who), crn: crn.to_string(), name: view.name, rows, sessions })
         .map(IntoResponse::into_response)
 }
 
@@ -118,12 +83,8 @@ pub(super) async fn notice(
     Extension(who): Extension<SignedIn>,
     Path((crn, appointment)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let crn = progress_case(&app, &who, &crn, "/upw/cases/{crn}/notices/{appointment}").await?;
-    let appointment = LocalId::parse(&appointment).map_err(|e| PageError(e.into()))?;
-    let text = services::upw::placement_notice(&app.stores, &crn, &appointment).await.map_err(|e| match e {
-        // No such appointment, or not an unpaid work allocation: there is no notice to show.
-        UpwError::Invalid { message, .. } => PageError(WebError::NotFound(message)),
-        UpwError::Store(e) => store_error(e),
-    })?;
+    let crn = Crn::parse(&crn).map_err(|e| PageError(e.into()))?;
+    let route = "/upw/cases/{crn}/notices/{appointment}";
+    let text = view::notice(&app.stores, who.actor(), app.clock.now(), &crn, &appointment, route).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], text).into_response())
 }

@@ -87,128 +87,43 @@ impl SessionPage {
     }
 }
 
-/// A stored session, its project and what this user may do with it; 403 before 404, so a
-/// session id tells someone outside UPW nothing.
-async fn session_for(
-    app: &AppState,
-    who: &SignedIn,
-    id: &str,
-) -> Result<(StoredSession, Project, Organisation, UpwAccess), PageError> {
-    upw_staff(who)?;
-    let Some(session) = app.stores.upw.session(id).await.map_err(store_error)? else {
-        return Err(PageError(WebError::NotFound(format!(
-            "There is no scheduled unpaid work session {id}. Schedule its week first."
-        ))));
-    };
-    let project = app
-        .stores
-        .upw
-        .projects()
-        .await
-        .map_err(store_error)?
-        .into_iter()
-        .find(|p| p.code == session.session.project)
-        .ok_or_else(|| PageError(WebError::internal(format!("session {id}: project missing"))))?;
-    let org = app.stores.cases.organisation().await.map_err(store_error)?;
-    match access::upw_access(&who.user, &project.borough, &org) {
-        UpwAccess::None => Err(forbidden()),
-        a => Ok((session, project, org, a)),
-    }
-}
-
-/// The places taken on a session.
-async fn places_on(app: &AppState, s: &StoredSession) -> Result<Vec<store::upw::Allocation>, PageError> {
-    let on = s.session.start.date();
-    Ok(app
-        .stores
-        .upw
-        .allocations(on, on)
-        .await
-        .map_err(store_error)?
-        .into_iter()
-        .filter(|a| a.session == s.session.id)
-        .collect())
-}
-
-/// The people booked on a session, as (CRN, appointment).
-async fn booked_on(app: &AppState, s: &StoredSession) -> Result<Vec<(Crn, LocalId)>, PageError> {
-    Ok(places_on(app, s).await?.into_iter().map(|a| (a.crn, a.appointment)).collect())
-}
-
 async fn render_session(
     app: &AppState,
     who: &SignedIn,
     id: &str,
     typed: Option<(&[u8], Vec<FieldProblem>)>,
 ) -> Result<Response, PageError> {
-    let (session, project, org, access) = session_for(app, who, id).await?;
+    let register = view::register(&app.stores, who.actor(), app.clock.today(), id).await?;
+    let (session, project) = (&register.session, &register.project);
     let s = &session.session;
-    let supervisor =
-        app.stores.upw.supervisors().await.map_err(store_error)?.into_iter().find(|x| x.code == s.supervisor);
-    let today = app.clock.today();
-    let mut booked = Vec::new();
-    for place in places_on(app, &session).await? {
-        let (crn, appointment) = (place.crn, place.appointment);
-        let state = fold(app, &crn).await?;
-        let entries = app.stores.access.limited_access_for(&crn).await.map_err(store_error)?;
-        // A person on a limited-access list barred to this user is shown by CRN only.
-        let name = match (&state.person, access::barred(&who.user.username, &entries, today)) {
-            (Some(p), false) => format!("{} {}", p.first_name, p.family_name),
-            _ => "Name withheld".to_owned(),
-        };
-        let record = state.appointments.iter().find(|a| a.appointment.id == appointment);
-        let outcome = record.and_then(|r| r.outcome);
-        let credited = match (record, outcome) {
-            (Some(r), Some(o)) => hours(
-                state
-                    .unpaid_work
-                    .timesheet(&appointment)
-                    .map_or(if o.attended() { u32::from(r.appointment.minutes) } else { 0 }, |t| t.credited_minutes(o)),
-            ),
-            _ => "Not recorded".to_owned(),
-        };
-        // On an ETE session, the register says when the person's ETE credit reached its cap.
-        let ete = if s.ete {
-            let requirement = record.and_then(|r| r.appointment.requirement.clone());
-            let progress =
-                services::upw::progress(&app.stores, &crn, today, &Default::default()).await.map_err(|e| match e {
-                    UpwError::Invalid { message, .. } => PageError(WebError::internal(message)),
-                    UpwError::Store(e) => store_error(e),
-                })?;
-            progress.into_iter().find(|p| Some(&p.requirement) == requirement.as_ref()).map(|p| {
-                (format!("{} of {}", hours(p.ete_credited_minutes), hours(p.ete_cap_minutes)), p.ete_cap_reached)
-            })
-        } else {
-            None
-        };
-        booked.push(BookedRow {
-            crn: crn.to_string(),
-            name,
-            appointment: appointment.to_string(),
-            recurs: place.recurrence.label(),
-            outcome: outcome.map_or_else(|| "Not recorded".to_owned(), |o| o.label().to_owned()),
-            credited,
-            ete,
-            notice: outcome.is_none(),
-        });
-    }
+    let booked: Vec<BookedRow> = register
+        .booked
+        .iter()
+        .map(|b| BookedRow {
+            crn: b.crn.to_string(),
+            name: b.name.clone().unwrap_or_else(|| "Name withheld".to_owned()),
+            appointment: b.appointment.to_string(),
+            recurs: b.recurrence.label(),
+            outcome: b.outcome.map_or_else(|| "Not recorded".to_owned(), |o| o.label().to_owned()),
+            credited: b.credited_minutes.map_or_else(|| "Not recorded".to_owned(), hours),
+            ete: b.ete.map(|e| (format!("{} of {}", hours(e.credited_minutes), hours(e.cap_minutes)), e.cap_reached)),
+            notice: b.outcome.is_none(),
+        })
+        .collect();
     let (body, errors): (&[u8], Vec<FieldProblem>) = typed.unwrap_or((b"", Vec::new()));
     let form = attendance_form(body);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    let borough = org
-        .boroughs
-        .iter()
-        .find(|b| b.code == project.borough)
-        .map_or_else(|| project.borough.to_string(), |b| b.name.to_string());
     let rows = vec![
         SummaryRow { key: "Project", value: format!("{} ({})", project.name, project.kind.as_str()) },
-        SummaryRow { key: "Borough", value: borough },
+        SummaryRow { key: "Borough", value: register.borough.clone() },
         SummaryRow { key: "Meeting point", value: project.meeting_point.to_string() },
         SummaryRow { key: "Day", value: day(s.start.date()) },
         SummaryRow { key: "Time", value: format!("{} to {}", hhmm(s.start.time()), hhmm(s.end.time())) },
         SummaryRow {
             key: "Supervisor",
-            value: supervisor
+            value: register
+                .supervisor
+                .as_ref()
                 .map_or_else(|| s.supervisor.to_string(), |x| format!("{} ({}, {})", x.name, x.code, x.phone.as_str())),
         },
         SummaryRow { key: "Places taken", value: format!("{} of {}", session.booked, s.capacity) },
@@ -244,7 +159,7 @@ async fn render_session(
         id: s.id.clone(),
         title: format!("{}, {}", project.name, day(s.start.date())),
         rows,
-        runs: access == UpwAccess::Run,
+        runs: register.access == UpwAccess::Run,
         people,
         outcomes: choices(OUTCOMES, &form.outcome),
         reasons: choices(ABSENCE_REASONS, &form.reason),
@@ -288,11 +203,8 @@ pub(super) async fn attendance(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (session, ..) = match session_for(&app, &who, &id).await? {
-        (.., UpwAccess::View) => return Err(forbidden()),
-        found => found,
-    };
-    let booked = booked_on(&app, &session).await?;
+    let session = view::session_to_run(&app.stores, who.actor(), &id).await?;
+    let booked = view::booked_on(&app.stores, &session).await?;
     let a = match parse_attendance(&attendance_form(&body), &booked) {
         Ok(a) => a,
         Err(errors) => return render_session(&app, &who, &id, Some((&body, errors))).await,
@@ -325,10 +237,7 @@ pub(super) async fn allocate(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    match session_for(&app, &who, &id).await? {
-        (.., UpwAccess::View) => return Err(forbidden()),
-        found => found,
-    };
+    view::session_to_run(&app.stores, who.actor(), &id).await?;
     let (raw_crn, raw_recurrence) = (field(&body, "crn"), field(&body, "recurrence"));
     let mut errors = Vec::new();
     let crn = match Crn::parse(&raw_crn) {
@@ -391,10 +300,7 @@ pub(super) async fn absent(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let (session, ..) = match session_for(&app, &who, &id).await? {
-        (.., UpwAccess::View) => return Err(forbidden()),
-        found => found,
-    };
+    let session = view::session_to_run(&app.stores, who.actor(), &id).await?;
     let notice = match field(&body, "notice").as_str() {
         "advance" => AbsenceNotice::Advance,
         "on_the_day" => AbsenceNotice::OnTheDay,

@@ -32,42 +32,27 @@ struct WeekPage {
     report: Option<Scheduled>,
 }
 
-/// The week's sessions this user may see: the projects' days for the week (so a session not
-/// yet scheduled shows too), with the places taken from the allocations.
-async fn week_rows(app: &AppState, who: &SignedIn, monday: Date) -> Result<Vec<SessionRow>, PageError> {
-    let sunday = monday.checked_add(jiff::Span::new().days(6)).expect("in range");
-    let org = app.stores.cases.organisation().await.map_err(store_error)?;
-    let projects = app.stores.upw.projects().await.map_err(store_error)?;
-    let supervisors = app.stores.upw.supervisors().await.map_err(store_error)?;
-    let absences = app.stores.upw.absences(monday, sunday).await.map_err(store_error)?;
-    let allocations = app.stores.upw.allocations(monday, sunday).await.map_err(store_error)?;
-    let week = upw::project::sessions_for_week(&projects, &supervisors, &absences, monday);
-    let mut rows = Vec::new();
-    let running = week.sessions.iter().map(|s| (s, true));
-    let not_running = week.without_supervisor.iter().map(|s| (s, false));
-    for (s, runs) in running.chain(not_running) {
-        let Some(project) = projects.iter().find(|p| p.code == s.project) else { continue };
-        if access::upw_access(&who.user, &project.borough, &org) == UpwAccess::None {
-            continue;
-        }
-        let borough = org.boroughs.iter().find(|b| b.code == project.borough);
-        rows.push(SessionRow {
-            id: s.id.clone(),
-            day: s.start.date().strftime("%A %-d %B").to_string(),
-            time: format!("{} to {}", hhmm(s.start.time()), hhmm(s.end.time())),
-            project: project.name.to_string(),
-            borough: borough.map_or_else(|| project.borough.to_string(), |b| b.name.to_string()),
-            supervisor: supervisors
-                .iter()
-                .find(|x| x.code == s.supervisor)
-                .map_or_else(|| s.supervisor.to_string(), |x| x.name.to_string()),
-            taken: allocations.iter().filter(|a| a.session == s.id).count() as u32,
-            capacity: s.capacity,
-            runs,
-        });
-    }
-    rows.sort_by(|a, b| (&a.id[a.id.len() - 8..], &a.project).cmp(&(&b.id[b.id.len() - 8..], &b.project)));
-    Ok(rows)
+/// The week's sessions as rows, with what the actor's role allows (`View` or `Run`).
+fn week_rows(week: view::Week) -> (UpwAccess, Vec<SessionRow>) {
+    let rows = week
+        .sessions
+        .into_iter()
+        .map(|w| {
+            let s = &w.session;
+            SessionRow {
+                id: s.id.clone(),
+                day: s.start.date().strftime("%A %-d %B").to_string(),
+                time: format!("{} to {}", hhmm(s.start.time()), hhmm(s.end.time())),
+                project: w.project,
+                borough: w.borough,
+                supervisor: w.supervisor,
+                taken: w.taken,
+                capacity: s.capacity,
+                runs: w.runs,
+            }
+        })
+        .collect();
+    (week.access, rows)
 }
 
 async fn render_week(
@@ -78,13 +63,13 @@ async fn render_week(
     errors: Vec<FieldProblem>,
     report: Option<Scheduled>,
 ) -> Result<Response, PageError> {
-    let access = upw_staff(who)?;
+    let (access, rows) = week_rows(view::week(&app.stores, who.actor(), monday).await?);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let page = WeekPage {
         nav: Nav::of(who),
         week: typed.unwrap_or_else(|| iso_week(monday)),
         starts: day(monday),
-        rows: week_rows(app, who, monday).await?,
+        rows,
         runs: access == UpwAccess::Run,
         errors,
         report,
@@ -97,7 +82,7 @@ pub(super) async fn week_page(
     Extension(who): Extension<SignedIn>,
     Query(q): Query<WeekQuery>,
 ) -> Result<Response, PageError> {
-    upw_staff(&who)?;
+    view::upw_staff(&who.user)?;
     let today = app.clock.today();
     match q.week.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
         None => render_week(&app, &who, week_of(today), None, Vec::new(), None).await,
@@ -118,9 +103,7 @@ pub(super) async fn schedule(
     Extension(who): Extension<SignedIn>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    if upw_staff(&who)? != UpwAccess::Run {
-        return Err(forbidden());
-    }
+    view::may_run_sessions(&who.user)?;
     let today = app.clock.today();
     let typed = field(&body, "week");
     let monday = match upw::project::parse_iso_week(&typed) {
