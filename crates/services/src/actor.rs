@@ -14,7 +14,7 @@ use domain::projection::CaseSummary;
 use jiff::civil::Date;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use store::CaseStore;
+use store::{AccessStore, CaseStore};
 
 /// A signed-in user acting through a use case, with what their request has already read of
 /// the store (so a use case need not read it again).
@@ -29,6 +29,20 @@ pub struct Actor<'a> {
 }
 
 impl<'a> Actor<'a> {
+    /// Records that this actor read the case `crn` at `now`, through `route` (the read audit
+    /// every view of a person's record adds to).
+    pub(crate) async fn record_read(
+        self,
+        stores: &Stores,
+        now: jiff::Timestamp,
+        crn: &Crn,
+        route: &str,
+    ) -> Result<(), ServiceError> {
+        let username = self.user.username.to_string();
+        let read = store::auth::CaseRead { crn: crn.clone(), username, at: now, route: route.to_owned() };
+        Ok(stores.access.record_read(&read).await?)
+    }
+
     /// An actor whose request has read nothing yet (the CLI, a test).
     pub fn new(user: &'a User) -> Self {
         Actor { user, access_generation: 0, known_caseload: None }

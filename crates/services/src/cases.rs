@@ -204,19 +204,6 @@ async fn readable(stores: &Stores, actor: Actor<'_>, today: Date, crn: &Crn) -> 
     }
 }
 
-/// A read of a case, recorded with who, when and through which route.
-pub(crate) async fn record_read(
-    stores: &Stores,
-    actor: Actor<'_>,
-    now: Timestamp,
-    crn: &Crn,
-    route: &str,
-) -> Result<(), ServiceError> {
-    let read =
-        CaseRead { crn: crn.clone(), username: actor.user.username.to_string(), at: now, route: route.to_owned() };
-    Ok(stores.access.record_read(&read).await?)
-}
-
 /// A case as it is read: folded once from one read of its stream, so the version a client
 /// sees matches the events it sees.
 pub struct CaseFile {
@@ -285,7 +272,7 @@ async fn read_case(
         CaseState::fold(crn.clone(), &events).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
     let summary = CaseSummary::from_state(&state)
         .ok_or_else(|| ServiceError::Internal(format!("case {crn} has events but no person")))?;
-    record_read(stores, actor, now, crn, route).await?;
+    actor.record_read(stores, now, crn, route).await?;
     Ok((CaseRecord { state, summary, events }, access == CaseAccess::ReadWrite))
 }
 
@@ -312,7 +299,7 @@ pub async fn case_reads(
     route: &str,
 ) -> Result<Vec<CaseRead>, ServiceError> {
     readable(stores, actor, uk_date(now), crn).await?;
-    record_read(stores, actor, now, crn, route).await?;
+    actor.record_read(stores, now, crn, route).await?;
     Ok(stores.access.reads_of(crn).await?)
 }
 

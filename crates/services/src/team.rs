@@ -4,7 +4,6 @@
 
 use crate::access::{self, CaseAccess, Place};
 use crate::actor::{Actor, awaiting_place, folded};
-use crate::cases::record_read;
 use crate::error::{FieldProblem, ServiceError};
 use crate::stores::Stores;
 use domain::case::{CaseState, uk_date};
@@ -248,7 +247,7 @@ pub async fn allocation_screen(
         )));
     };
     let case = view.queue.remove(at);
-    record_read(stores, actor, now, crn, route).await?;
+    actor.record_read(stores, now, crn, route).await?;
     // The PO-only features (parole report, medium-risk sexual offence, significant
     // safeguarding) are not asked for on this screen, so the guidance is by tier, RSR and RoSH.
     let guidance = current_guidance(&case.state, &[]);

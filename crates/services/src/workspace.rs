@@ -5,7 +5,6 @@
 
 use crate::access::CaseAccess;
 use crate::actor::{Actor, Facts};
-use crate::cases::record_read;
 use crate::error::ServiceError;
 use crate::inspection::{self, CaseWorkspace, InspectionError, SampleCaseView};
 use crate::stores::Stores;
@@ -107,7 +106,7 @@ pub async fn inspection_case(
 ) -> Result<CaseWorkspace, ServiceError> {
     readable_sampled_case(stores, actor, now, id, crn).await?;
     let workspace = inspection::case_workspace(stores, id, crn.as_str(), uk_date(now)).await?;
-    record_read(stores, actor, now, crn, route).await?;
+    actor.record_read(stores, now, crn, route).await?;
     Ok(workspace)
 }
 

@@ -14,9 +14,8 @@ use crate::stores::Stores;
 use domain::case::{AppointmentRecord, uk_date};
 use domain::contact::{ContactKind, Outcome};
 use domain::ids::{Crn, LocalId};
-use store::auth::CaseRead;
 use store::upw::StoredSession;
-use store::{AccessStore, CaseStore, UpwStore};
+use store::{CaseStore, UpwStore};
 use upw::allocate::Recurrence;
 use upw::progress::Progress;
 use upw::project::{PlannedSession, Project, Supervisor};
@@ -115,9 +114,7 @@ async fn progress_case(
     if case_access == CaseAccess::None || !access::may_see_upw_progress(actor.user, case_access) {
         return Err(ServiceError::forbidden());
     }
-    let read =
-        CaseRead { crn: crn.clone(), username: actor.user.username.to_string(), at: now, route: route.to_owned() };
-    Ok(stores.access.record_read(&read).await?)
+    actor.record_read(stores, now, crn, route).await
 }
 
 /// A scheduled session and what the actor may do with it.
