@@ -122,12 +122,8 @@ pub async fn equality(command: EqualityCommand, clock: Clock) -> anyhow::Result<
         disability: a.disability.as_deref(),
         religion: a.religion.as_deref(),
     };
-    let (staff, declared) = with_store!(a.db.url()?, |s| staff::declare_characteristics(
-        &Stores::new(s),
-        clock.now(),
-        form
-    )
-    .await?);
+    let (staff, declared) =
+        with_store!(a.db.url()?, |s| staff::declare_characteristics(&Stores::new(s), clock.now(), form).await?);
     println!("recorded the declaration of {staff}: {}", declaration(&declared));
     Ok(ExitCode::SUCCESS)
 }
@@ -143,8 +139,8 @@ pub async fn flag(command: FlagCommand, clock: Clock) -> anyhow::Result<ExitCode
     match command {
         FlagCommand::Add(a) => {
             let form = FlagForm { staff: &a.staff, kind: &a.kind, from: &a.from, to: a.to.as_deref() };
-            let added = with_store!(a.db.url()?, |s| staff::add_flag(&Stores::new(s), clock.now(), form, &a.raised_by)
-                .await?);
+            let added =
+                with_store!(a.db.url()?, |s| staff::add_flag(&Stores::new(s), clock.now(), form, &a.raised_by).await?);
             println!("added flag {}: {}", added.id, flag_line(&added.staff, &added.flag));
         }
         FlagCommand::End(a) => {

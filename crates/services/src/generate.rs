@@ -2,12 +2,12 @@
 //! waiting for allocation, reductions of hours, reports), and the calibration statistics of a
 //! store.
 
+use crate::{ServiceError, Stores};
 use domain::case::CaseState;
 use domain::event::RecordedEvent;
 use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use jiff::Timestamp;
-use crate::{ServiceError, Stores};
 use store::{AccessStore, CaseStore, EventRow, LoadCase, StaffEqualityStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
@@ -163,7 +163,8 @@ pub async fn demo_reports(
         } else {
             // On one of the officer's custodial cases, if they have one.
             let custodial = Some(domain::sentence::SentenceKind::Custodial);
-            let crn = stores.cases.caseload(officer).await?.into_iter().find(|c| c.sentence_kind == custodial).map(|c| c.crn);
+            let crn =
+                stores.cases.caseload(officer).await?.into_iter().find(|c| c.sentence_kind == custodial).map(|c| c.crn);
             Report { kind: ReportKind::Parole, crn, requested: days(-14)?, due: Some(days(28)?), completed: None }
         };
         crate::staff::record_report(stores, now, officer.clone(), report).await?;

@@ -149,7 +149,11 @@ fn refused(e: StoreError, rename: &[(&str, &str)]) -> ServiceError {
 }
 
 /// The member of staff `raw` names, refused on `staff` when it is not one or there is none.
-async fn known_staff(stores: &Stores, raw: &str, read: fn(&str) -> Result<Code, FieldProblem>) -> Result<Code, ServiceError> {
+async fn known_staff(
+    stores: &Stores,
+    raw: &str,
+    read: fn(&str) -> Result<Code, FieldProblem>,
+) -> Result<Code, ServiceError> {
     let staff = read(raw).map_err(|p| ServiceError::Invalid(vec![p]))?;
     let org = stores.cases.organisation_around(std::slice::from_ref(&staff), &[]).await?;
     if !org.staff.iter().any(|s| s.code == staff) {
@@ -172,7 +176,11 @@ pub struct ReductionForm<'a> {
 /// Records a reduction of a member of staff's hours at `now`. Refused, naming the field, for
 /// a bad staff code, kind, percent (facility time only, within the workload policy's
 /// maximum) or date, an end (`to`) before the start, or an unknown member of staff.
-pub async fn add_reduction(stores: &Stores, now: Timestamp, form: ReductionForm<'_>) -> Result<StaffReduction, ServiceError> {
+pub async fn add_reduction(
+    stores: &Stores,
+    now: Timestamp,
+    form: ReductionForm<'_>,
+) -> Result<StaffReduction, ServiceError> {
     let mut problems = Problems::default();
     let staff = problems.take(staff_code(form.staff));
     let kind = problems.take(parse_kind(form.kind, form.percent));
@@ -268,8 +276,13 @@ pub async fn add_report(stores: &Stores, now: Timestamp, form: ReportForm<'_>) -
     let (Some(staff), Some(kind), Some(requested)) = (staff, kind, requested) else {
         return Err(ServiceError::Internal("a form with no problems lacks a value".into()));
     };
-    record_report(stores, now, staff, Report { kind, crn: crn.flatten(), requested, due: due.flatten(), completed: None })
-        .await
+    record_report(
+        stores,
+        now,
+        staff,
+        Report { kind, crn: crn.flatten(), requested, due: due.flatten(), completed: None },
+    )
+    .await
 }
 
 /// Records a report already in its typed form (the demo's) at `now`: refused, naming the
@@ -355,12 +368,8 @@ pub async fn declare_characteristics(
     let mut problems = Problems::default();
     let staff = problems.take(member("staff", form.staff));
     let gender = problems.take(value("gender", form.gender, Gender::parse, &names(&Gender::ALL, Gender::id)));
-    let ethnicity = problems.take(value(
-        "ethnicity",
-        form.ethnicity,
-        Ethnicity::parse,
-        &names(&Ethnicity::ALL, Ethnicity::id),
-    ));
+    let ethnicity =
+        problems.take(value("ethnicity", form.ethnicity, Ethnicity::parse, &names(&Ethnicity::ALL, Ethnicity::id)));
     let today = domain::case::uk_date(now);
     let date_of_birth = match form.date_of_birth {
         None => Some(None),
@@ -383,7 +392,8 @@ pub async fn declare_characteristics(
         _ => None,
     };
     let disability = problems.take(value("disability", form.disability, yes_no, "yes, no"));
-    let religion = problems.take(value("religion", form.religion, Religion::parse, &names(&Religion::ALL, Religion::id)));
+    let religion =
+        problems.take(value("religion", form.religion, Religion::parse, &names(&Religion::ALL, Religion::id)));
     let given = [form.gender, form.ethnicity, form.date_of_birth, form.disability, form.religion];
     if given.iter().all(Option::is_none) {
         problems.push("gender", "gender, ethnicity, date-of-birth, disability, religion: give at least one");

@@ -153,7 +153,8 @@ async fn every_write_carries_the_pinned_time<S: AnyStore>(store: S) {
     // Staff records, each through its use case: given the pinned instant, kept to the
     // microsecond as it was given.
     let off1 = [code("OFF1")];
-    let form = ReductionForm { staff: "OFF1", kind: "facility-time", percent: Some("20"), from: "2026-11-02", to: None };
+    let form =
+        ReductionForm { staff: "OFF1", kind: "facility-time", percent: Some("20"), from: "2026-11-02", to: None };
     let added = services::staff::add_reduction(&stores, clock.now(), form).await.unwrap();
     assert_eq!(added.recorded_at, Some(pinned));
     let stored = store.reductions_for(&off1).await.unwrap();

@@ -35,7 +35,7 @@ fn organisation() -> Organisation {
 fn fields<T: std::fmt::Debug>(got: Result<T, ServiceError>) -> Vec<String> {
     match got {
         Err(ServiceError::Invalid(problems)) => {
-            assert!(problems[0].message.starts_with(&format!("{}", problems[0].field)), "{problems:?}");
+            assert!(problems[0].message.starts_with(problems[0].field.as_str()), "{problems:?}");
             problems.into_iter().map(|p| p.field).collect()
         }
         other => panic!("expected a refusal naming fields: {other:?}"),

@@ -450,8 +450,12 @@ where
     let flags = a.staff_flags_for(&staff).await.unwrap();
     assert_eq!(b.staff_flags_for(&staff).await.unwrap(), flags);
     // The times they were recorded at are kept, ends and completions too.
-    assert!(reductions.iter().all(|r| r.recorded_at.is_some()) && reductions.iter().any(|r| r.ended_recorded_at.is_some()));
-    assert!(reports.iter().all(|r| r.recorded_at.is_some()) && reports.iter().any(|r| r.completed_recorded_at.is_some()));
+    assert!(
+        reductions.iter().all(|r| r.recorded_at.is_some()) && reductions.iter().any(|r| r.ended_recorded_at.is_some())
+    );
+    assert!(
+        reports.iter().all(|r| r.recorded_at.is_some()) && reports.iter().any(|r| r.completed_recorded_at.is_some())
+    );
     assert!(flags.iter().all(|f| f.recorded_at.is_some()) && flags.iter().any(|f| f.ended_recorded_at.is_some()));
     let mut declared = 0;
     for s in &staff {

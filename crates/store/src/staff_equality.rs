@@ -260,7 +260,8 @@ macro_rules! impl_staff_equality_store {
             }
 
             async fn staff_declaration(&self, staff: &Code) -> Result<StaffDeclaration, StoreError> {
-                type Row = (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+                type Row =
+                    (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
                 if !Self::staff_known(self.pool(), staff).await? {
                     return Err(unknown_staff("staff", staff));
                 }

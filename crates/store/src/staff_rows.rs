@@ -16,7 +16,12 @@ pub(crate) fn unknown_staff(field: &str, staff: &Code) -> StoreError {
 }
 
 /// A stored time of recording, NULL for a row written before times were kept.
-pub(crate) fn recorded_time(table: &str, id: &str, column: &str, v: Option<&str>) -> Result<Option<Timestamp>, StoreError> {
+pub(crate) fn recorded_time(
+    table: &str,
+    id: &str,
+    column: &str,
+    v: Option<&str>,
+) -> Result<Option<Timestamp>, StoreError> {
     v.map(|t| parse_timestamp(t).map_err(|e| StoreError::Corrupt(format!("{table} {id}: {column}: {e}")))).transpose()
 }
 
