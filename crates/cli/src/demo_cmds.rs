@@ -63,10 +63,11 @@ pub async fn demo(a: DemoArgs, clock: Clock) -> anyhow::Result<ExitCode> {
     }
     if let Some(team) = services::generate::seed_allocation_queue(&store, &org, now).await? {
         println!("The SPO's team, with cases waiting to be allocated: http://{addr}/teams/{team}");
-        let reduced = services::generate::demo_reductions(&store, &org, &team, as_of).await?;
+        let stores = services::Stores::new(store.clone());
+        let reduced = services::generate::demo_reductions(&stores, &org, &team, now).await?;
         let reduced: Vec<String> = reduced.iter().map(ToString::to_string).collect();
         println!("  with reductions of hours for {} (`probity staff reduction list`)", reduced.join(" and "));
-        let reporting = services::generate::demo_reports(&store, &org, &team, as_of).await?;
+        let reporting = services::generate::demo_reports(&stores, &org, &team, now).await?;
         let reporting: Vec<String> = reporting.iter().map(ToString::to_string).collect();
         println!("  and reports in preparation for {} (`probity staff report list`)", reporting.join(" and "));
     }

@@ -142,10 +142,10 @@ fn main() -> ExitCode {
             Command::Inspect(a) => inspect_cmds::inspect(a, clock).await,
             Command::User(a) => user_cmds::run(a, clock).await,
             Command::Staff(a) => match a.command {
-                StaffCommand::Reduction(c) => staff_cmds::reduction(c).await,
-                StaffCommand::Report(c) => staff_cmds::report(c).await,
+                StaffCommand::Reduction(c) => staff_cmds::reduction(c, clock).await,
+                StaffCommand::Report(c) => staff_cmds::report(c, clock).await,
                 StaffCommand::Equality(c) => staff_equality_cmds::equality(c, clock).await,
-                StaffCommand::Flag(c) => staff_equality_cmds::flag(c).await,
+                StaffCommand::Flag(c) => staff_equality_cmds::flag(c, clock).await,
             },
         }
     });

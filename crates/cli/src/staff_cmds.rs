@@ -2,18 +2,19 @@
 //! hours (long-term sickness, facility time, trainee and newly qualified protection) that the
 //! workload model takes off their available points; and `probity staff report add | list |
 //! complete`: the reports an officer is preparing (standard court, fast and parole reports),
-//! whose points the model adds to their workload while they are in preparation. Flags are
-//! checked here, and the store checks the rest (known staff, the policy's facility time
-//! maximum, dates in order), before anything is written.
+//! whose points the model adds to their workload while they are in preparation. Each
+//! command parses its flags, calls its use case in `services::staff` (which checks them and
+//! records the write at the clock's now) and prints.
 
 use crate::common::DbArgs;
-use analytics::workload::{Reduction, ReductionKind, Report, ReportKind};
-use anyhow::{anyhow, bail};
+use analytics::workload::{Reduction, ReductionKind, Report};
 use clap::{Args, Subcommand};
-use domain::ids::{Code, Crn};
-use jiff::civil::Date;
+use domain::ids::Code;
+use services::Stores;
+use services::clock::Clock;
+use services::staff::{self, ReductionForm, ReportForm, kind_name, report_kind_name};
 use std::process::ExitCode;
-use store::{CaseStore, WorkloadStore, with_store};
+use store::with_store;
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
@@ -111,83 +112,32 @@ pub struct EndArgs {
     pub on: String,
 }
 
-pub async fn reduction(c: ReductionCommand) -> anyhow::Result<ExitCode> {
+pub async fn reduction(c: ReductionCommand, clock: Clock) -> anyhow::Result<ExitCode> {
     match c {
-        ReductionCommand::Add(a) => add(a).await,
+        ReductionCommand::Add(a) => add(a, clock).await,
         ReductionCommand::List(a) => list(a).await,
-        ReductionCommand::End(a) => end(a).await,
+        ReductionCommand::End(a) => end(a, clock).await,
     }
 }
 
-pub async fn report(c: ReportCommand) -> anyhow::Result<ExitCode> {
+pub async fn report(c: ReportCommand, clock: Clock) -> anyhow::Result<ExitCode> {
     match c {
-        ReportCommand::Add(a) => add_report(a).await,
+        ReportCommand::Add(a) => add_report(a, clock).await,
         ReportCommand::List(a) => list_reports(a).await,
-        ReportCommand::Complete(a) => complete_report(a).await,
+        ReportCommand::Complete(a) => complete_report(a, clock).await,
     }
 }
 
-/// The kinds as the flag names them, in the order the help lists them.
-const KINDS: [&str; 4] = ["long-term-sickness", "facility-time", "trainee", "newly-qualified"];
-
-fn kind_name(kind: ReductionKind) -> &'static str {
-    match kind {
-        ReductionKind::LongTermSickness => KINDS[0],
-        ReductionKind::FacilityTime { .. } => KINDS[1],
-        ReductionKind::TraineeProbationOfficer => KINDS[2],
-        ReductionKind::NewlyQualified => KINDS[3],
-    }
-}
-
-/// The kind from `--kind` and `--percent`: only facility time takes (and needs) a percent.
-pub fn parse_kind(kind: &str, percent: Option<&str>) -> anyhow::Result<ReductionKind> {
-    let percent = match percent {
-        None => None,
-        Some(p) => match p.parse::<u32>() {
-            Ok(n) if (1..=100).contains(&n) => Some(n),
-            _ => bail!("percent: `{p}` is not a whole number from 1 to 100"),
-        },
+async fn add(a: AddArgs, clock: Clock) -> anyhow::Result<ExitCode> {
+    let form = ReductionForm {
+        staff: &a.staff,
+        kind: &a.kind,
+        percent: a.percent.as_deref(),
+        from: &a.from,
+        to: a.to.as_deref(),
     };
-    let kind = match kind {
-        "long-term-sickness" => ReductionKind::LongTermSickness,
-        "facility-time" => match percent {
-            Some(percent) => return Ok(ReductionKind::FacilityTime { percent }),
-            None => bail!("percent: facility time needs --percent, the agreed percent of contracted hours"),
-        },
-        "trainee" => ReductionKind::TraineeProbationOfficer,
-        "newly-qualified" => ReductionKind::NewlyQualified,
-        other => bail!("kind: `{other}` is not one of {}", KINDS.join(", ")),
-    };
-    if percent.is_some() {
-        bail!(
-            "percent: {kind} takes its percent from the workload policy, so --percent is for facility time only",
-            kind = kind_name(kind)
-        );
-    }
-    Ok(kind)
-}
-
-fn parse_date(field: &str, s: &str) -> anyhow::Result<Date> {
-    s.parse().map_err(|_| anyhow!("{field}: `{s}` is not a date (YYYY-MM-DD)"))
-}
-
-fn parse_staff(s: &str) -> anyhow::Result<Code> {
-    Code::parse(s).map_err(|e| anyhow!("staff: {e}"))
-}
-
-async fn add(a: AddArgs) -> anyhow::Result<ExitCode> {
-    let staff = parse_staff(&a.staff)?;
-    let kind = parse_kind(&a.kind, a.percent.as_deref())?;
-    let start = parse_date("from", &a.from)?;
-    let end = a.to.as_deref().map(|t| parse_date("to", t)).transpose()?;
-    if let Some(end) = end
-        && end < start
-    {
-        bail!("to: {end} is before --from {start}");
-    }
-    let reduction = Reduction { kind, start, end };
-    let id = with_store!(a.db.url()?, |s| s.add_reduction(&staff, &reduction).await?);
-    println!("added reduction {id}: {}", line(&staff, &reduction));
+    let added = with_store!(a.db.url()?, |s| staff::add_reduction(&Stores::new(s), clock.now(), form).await?);
+    println!("added reduction {}: {}", added.id, line(&added.staff, &added.reduction));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -202,13 +152,7 @@ fn line(staff: &Code, r: &Reduction) -> String {
 }
 
 async fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
-    let staff = parse_staff(&a.staff)?;
-    let found = with_store!(a.db.url()?, |s| {
-        if !s.organisation().await?.staff.iter().any(|st| st.code == staff) {
-            bail!("staff: there is no member of staff {staff}");
-        }
-        s.reductions_for(std::slice::from_ref(&staff)).await?
-    });
+    let (staff, found) = with_store!(a.db.url()?, |s| staff::reductions(&Stores::new(s), &a.staff).await?);
     for r in &found {
         println!("{}\t{}", r.id, line(&r.staff, &r.reduction));
     }
@@ -218,36 +162,11 @@ async fn list(a: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn end(a: EndArgs) -> anyhow::Result<ExitCode> {
-    let id: i64 = a.id.parse().map_err(|_| anyhow!("id: `{}` is not a reduction id", a.id))?;
-    let on = parse_date("on", &a.on)?;
-    let ended = with_store!(a.db.url()?, |s| s.end_reduction(id, on).await?);
-    if !ended {
-        bail!("id: there is no reduction {id}");
-    }
+async fn end(a: EndArgs, clock: Clock) -> anyhow::Result<ExitCode> {
+    let (id, on) =
+        with_store!(a.db.url()?, |s| staff::end_reduction(&Stores::new(s), clock.now(), &a.id, &a.on).await?);
     println!("reduction {id} ends on {on}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// The report kinds as the flag names them, in the order the help lists them.
-const REPORT_KINDS: [&str; 3] = ["standard-court", "fast", "parole"];
-
-fn report_kind_name(kind: ReportKind) -> &'static str {
-    match kind {
-        ReportKind::StandardCourt => REPORT_KINDS[0],
-        ReportKind::Fast => REPORT_KINDS[1],
-        ReportKind::Parole => REPORT_KINDS[2],
-    }
-}
-
-/// The report kind from `--kind`.
-pub fn parse_report_kind(kind: &str) -> anyhow::Result<ReportKind> {
-    Ok(match kind {
-        "standard-court" => ReportKind::StandardCourt,
-        "fast" => ReportKind::Fast,
-        "parole" => ReportKind::Parole,
-        other => bail!("kind: `{other}` is not one of {}", REPORT_KINDS.join(", ")),
-    })
 }
 
 /// A report in words: `OFF1 standard-court on X123456 requested 2026-03-02, due 2026-03-23,
@@ -259,32 +178,21 @@ fn report_line(staff: &Code, r: &Report) -> String {
     format!("{staff} {}{on} requested {}{due}, {done}", report_kind_name(r.kind), r.requested)
 }
 
-async fn add_report(a: ReportAddArgs) -> anyhow::Result<ExitCode> {
-    let staff = parse_staff(&a.staff)?;
-    let kind = parse_report_kind(&a.kind)?;
-    // `Crn::parse`'s error names the field: "crn: `...` is not a CRN ...".
-    let crn = a.crn.as_deref().map(Crn::parse).transpose()?;
-    let requested = parse_date("requested-on", &a.requested_on)?;
-    let due = a.due_on.as_deref().map(|d| parse_date("due-on", d)).transpose()?;
-    if let Some(due) = due
-        && due < requested
-    {
-        bail!("due-on: {due} is before --requested-on {requested}");
-    }
-    let report = Report { kind, crn, requested, due, completed: None };
-    let id = with_store!(a.db.url()?, |s| s.add_report(&staff, &report).await?);
-    println!("added report {id}: {}", report_line(&staff, &report));
+async fn add_report(a: ReportAddArgs, clock: Clock) -> anyhow::Result<ExitCode> {
+    let form = ReportForm {
+        staff: &a.staff,
+        kind: &a.kind,
+        crn: a.crn.as_deref(),
+        requested_on: &a.requested_on,
+        due_on: a.due_on.as_deref(),
+    };
+    let added = with_store!(a.db.url()?, |s| staff::add_report(&Stores::new(s), clock.now(), form).await?);
+    println!("added report {}: {}", added.id, report_line(&added.staff, &added.report));
     Ok(ExitCode::SUCCESS)
 }
 
 async fn list_reports(a: ListArgs) -> anyhow::Result<ExitCode> {
-    let staff = parse_staff(&a.staff)?;
-    let found = with_store!(a.db.url()?, |s| {
-        if !s.organisation().await?.staff.iter().any(|st| st.code == staff) {
-            bail!("staff: there is no member of staff {staff}");
-        }
-        s.reports_for(std::slice::from_ref(&staff)).await?
-    });
+    let (staff, found) = with_store!(a.db.url()?, |s| staff::reports(&Stores::new(s), &a.staff).await?);
     for r in &found {
         println!("{}\t{}", r.id, report_line(&r.staff, &r.report));
     }
@@ -294,13 +202,9 @@ async fn list_reports(a: ListArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-async fn complete_report(a: CompleteArgs) -> anyhow::Result<ExitCode> {
-    let id: i64 = a.id.parse().map_err(|_| anyhow!("id: `{}` is not a report id", a.id))?;
-    let on = parse_date("on", &a.on)?;
-    let completed = with_store!(a.db.url()?, |s| s.complete_report(id, on).await?);
-    if !completed {
-        bail!("id: there is no report {id}");
-    }
+async fn complete_report(a: CompleteArgs, clock: Clock) -> anyhow::Result<ExitCode> {
+    let (id, on) =
+        with_store!(a.db.url()?, |s| staff::complete_report(&Stores::new(s), clock.now(), &a.id, &a.on).await?);
     println!("report {id} completed on {on}");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,19 +1,19 @@
 //! `probity staff equality set`: a member of staff's self-declared protected characteristics;
 //! and `probity staff flag add | end | list`: the performance-improvement flags recorded
 //! against staff. Both feed the staff process table of `probity mi disproportionality
-//! --outcome performance-improvement`. Flags are checked here, and the store checks the rest
-//! (known staff, dates in order, a flag raised by someone else), before anything is written.
+//! --outcome performance-improvement`. Each command parses its flags, calls its use case in
+//! `services::staff` (which checks them and records the write at the clock's now) and prints.
 
 use crate::common::DbArgs;
-use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
 use domain::ids::Code;
 use domain::person::{Ethnicity, Gender};
-use domain::staff::{FlagKind, Religion, StaffCharacteristics, StaffFlag};
-use jiff::civil::Date;
+use domain::staff::{Religion, StaffCharacteristics, StaffFlag};
+use services::Stores;
 use services::clock::Clock;
+use services::staff::{self, DeclarationForm, FlagForm};
 use std::process::ExitCode;
-use store::{CaseStore, StaffEqualityStore, StoreError, with_store};
+use store::with_store;
 
 #[derive(Subcommand)]
 pub enum EqualityCommand {
@@ -98,48 +98,6 @@ pub struct FlagListArgs {
     pub staff: String,
 }
 
-/// The word that removes a characteristic.
-const NOT_RECORDED: &str = "not_recorded";
-
-/// `None`: the flag was not given (no change); `Some(None)`: `not_recorded`.
-fn value<T>(
-    field: &str,
-    raw: Option<&str>,
-    parse: impl Fn(&str) -> Option<T>,
-    choices: &str,
-) -> anyhow::Result<Option<Option<T>>> {
-    match raw {
-        None => Ok(None),
-        Some(NOT_RECORDED) => Ok(Some(None)),
-        Some(v) => match parse(v) {
-            Some(t) => Ok(Some(Some(t))),
-            None => bail!("{field}: `{v}` is not one of {choices} or {NOT_RECORDED}"),
-        },
-    }
-}
-
-fn parse_date(field: &str, s: &str) -> anyhow::Result<Date> {
-    s.parse().map_err(|_| anyhow!("{field}: `{s}` is not a date (YYYY-MM-DD)"))
-}
-
-fn parse_staff(field: &str, s: &str) -> anyhow::Result<Code> {
-    Code::parse(s).map_err(|e| anyhow!("{field}: {}", e.problem))
-}
-
-fn names<T: Copy>(all: &[T], id: impl Fn(T) -> &'static str) -> String {
-    all.iter().map(|v| id(*v)).collect::<Vec<_>>().join(", ")
-}
-
-/// The store's refusals name its fields; the CLI's flags spell `raised_by` as `raised-by`.
-fn flag_error(e: StoreError) -> anyhow::Error {
-    match e {
-        StoreError::Field { field, problem } if field == "raised_by" => {
-            anyhow!("raised-by:{}", problem.strip_prefix("raised_by:").unwrap_or(&problem))
-        }
-        e => e.into(),
-    }
-}
-
 /// A declaration in words, each characteristic named: `gender female, ethnicity not recorded, ...`.
 fn declaration(c: &StaffCharacteristics) -> String {
     let shown = |v: Option<&str>| v.unwrap_or("not recorded").to_owned();
@@ -156,57 +114,16 @@ fn declaration(c: &StaffCharacteristics) -> String {
 
 pub async fn equality(command: EqualityCommand, clock: Clock) -> anyhow::Result<ExitCode> {
     let EqualityCommand::Set(a) = command;
-    let staff = parse_staff("staff", &a.staff)?;
-    let gender = value("gender", a.gender.as_deref(), Gender::parse, &names(&Gender::ALL, Gender::id))?;
-    let ethnicity =
-        value("ethnicity", a.ethnicity.as_deref(), Ethnicity::parse, &names(&Ethnicity::ALL, Ethnicity::id))?;
-    let today = clock.today();
-    let date_of_birth = match a.date_of_birth.as_deref() {
-        None => None,
-        Some(NOT_RECORDED) => Some(None),
-        Some(d) => {
-            let born = parse_date("date-of-birth", d)?;
-            if born >= today {
-                bail!("date-of-birth: {born} is not before today ({today})");
-            }
-            Some(Some(born))
-        }
+    let form = DeclarationForm {
+        staff: &a.staff,
+        gender: a.gender.as_deref(),
+        ethnicity: a.ethnicity.as_deref(),
+        date_of_birth: a.date_of_birth.as_deref(),
+        disability: a.disability.as_deref(),
+        religion: a.religion.as_deref(),
     };
-    let disability = value(
-        "disability",
-        a.disability.as_deref(),
-        |v| match v {
-            "yes" => Some(true),
-            "no" => Some(false),
-            _ => None,
-        },
-        "yes, no",
-    )?;
-    let religion = value("religion", a.religion.as_deref(), Religion::parse, &names(&Religion::ALL, Religion::id))?;
-    if gender.is_none() && ethnicity.is_none() && date_of_birth.is_none() && disability.is_none() && religion.is_none()
-    {
-        bail!("gender, ethnicity, date-of-birth, disability, religion: give at least one");
-    }
-    let declared = with_store!(a.db.url()?, |s| {
-        let mut c = s.staff_characteristics(&staff).await?;
-        if let Some(v) = gender {
-            c.gender = v;
-        }
-        if let Some(v) = ethnicity {
-            c.ethnicity = v;
-        }
-        if let Some(v) = date_of_birth {
-            c.date_of_birth = v;
-        }
-        if let Some(v) = disability {
-            c.disability = v;
-        }
-        if let Some(v) = religion {
-            c.religion = v;
-        }
-        s.set_staff_characteristics(&staff, &c).await?;
-        c
-    });
+    let (staff, declared) =
+        with_store!(a.db.url()?, |s| staff::declare_characteristics(&Stores::new(s), clock.now(), form).await?);
     println!("recorded the declaration of {staff}: {}", declaration(&declared));
     Ok(ExitCode::SUCCESS)
 }
@@ -218,47 +135,21 @@ fn flag_line(staff: &Code, f: &StaffFlag) -> String {
     format!("{staff} {} from {} {to}, raised by {}", f.kind.id(), f.start, f.raised_by)
 }
 
-pub async fn flag(command: FlagCommand) -> anyhow::Result<ExitCode> {
+pub async fn flag(command: FlagCommand, clock: Clock) -> anyhow::Result<ExitCode> {
     match command {
         FlagCommand::Add(a) => {
-            let staff = parse_staff("staff", &a.staff)?;
-            let Some(kind) = FlagKind::parse(&a.kind) else {
-                bail!("kind: `{}` is not one of {}", a.kind, names(&FlagKind::ALL, FlagKind::id))
-            };
-            let start = parse_date("from", &a.from)?;
-            let end = a.to.as_deref().map(|t| parse_date("to", t)).transpose()?;
-            if let Some(end) = end
-                && end < start
-            {
-                bail!("to: {end} is before --from {start}");
-            }
-            let raised_by = parse_staff("raised-by", &a.raised_by)?;
-            let f = StaffFlag { kind, start, end, raised_by };
-            let id = with_store!(a.db.url()?, |s| s.add_staff_flag(&staff, &f).await.map_err(flag_error)?);
-            println!("added flag {id}: {}", flag_line(&staff, &f));
+            let form = FlagForm { staff: &a.staff, kind: &a.kind, from: &a.from, to: a.to.as_deref() };
+            let added =
+                with_store!(a.db.url()?, |s| staff::add_flag(&Stores::new(s), clock.now(), form, &a.raised_by).await?);
+            println!("added flag {}: {}", added.id, flag_line(&added.staff, &added.flag));
         }
         FlagCommand::End(a) => {
-            let id: i64 = a.id.parse().map_err(|_| anyhow!("id: `{}` is not a flag id", a.id))?;
-            let on = parse_date("on", &a.on)?;
-            if !with_store!(a.db.url()?, |s| s.end_staff_flag(id, on).await?) {
-                bail!("id: there is no flag {id}");
-            }
+            let (id, on) =
+                with_store!(a.db.url()?, |s| staff::end_flag(&Stores::new(s), clock.now(), &a.id, &a.on).await?);
             println!("flag {id} ends on {on}");
         }
         FlagCommand::List(a) => {
-            let staff = parse_staff("staff", &a.staff)?;
-            let found = with_store!(a.db.url()?, |s| {
-                if !s
-                    .organisation_around(std::slice::from_ref(&staff), &[])
-                    .await?
-                    .staff
-                    .iter()
-                    .any(|m| m.code == staff)
-                {
-                    bail!("staff: there is no member of staff {staff}");
-                }
-                s.staff_flags_for(std::slice::from_ref(&staff)).await?
-            });
+            let (staff, found) = with_store!(a.db.url()?, |s| staff::flags(&Stores::new(s), &a.staff).await?);
             for f in &found {
                 println!("{}\t{}", f.id, flag_line(&f.staff, &f.flag));
             }

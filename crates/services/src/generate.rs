@@ -2,12 +2,13 @@
 //! waiting for allocation, reductions of hours, reports), and the calibration statistics of a
 //! store.
 
+use crate::{ServiceError, Stores};
 use domain::case::CaseState;
 use domain::event::RecordedEvent;
 use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use jiff::Timestamp;
-use store::{AccessStore, CaseStore, EventRow, LoadCase, StaffEqualityStore, StoreError, WorkloadStore};
+use store::{AccessStore, CaseStore, EventRow, LoadCase, StaffEqualityStore, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GenerateError {
@@ -20,7 +21,8 @@ pub enum GenerateError {
 /// Generates `opts.cases` cases into an EMPTY store in one transaction. The generator runs
 /// batch by batch as the store asks for them, so memory stays flat at national scale. Then
 /// the staff's declared characteristics and performance-improvement flags
-/// (`synth::staff_equality`), in a second transaction of their own.
+/// (`synth::staff_equality`), in a second transaction of their own, recorded as at the
+/// options' day (the clock pinned to it), so the same options give the same records.
 pub async fn generate<S: CaseStore + StaffEqualityStore>(
     store: &S,
     opts: &synth::GenerateOptions,
@@ -34,7 +36,8 @@ pub async fn generate<S: CaseStore + StaffEqualityStore>(
     });
     let cases = store.bulk_load(&org, &mut loads, progress).await?;
     let staff = synth::staff_equality(opts, &org);
-    store.load_staff_equality(&staff.declared, &staff.flags).await?;
+    let recorded_at = crate::clock::Clock::Fixed(opts.as_of).now();
+    store.load_staff_equality(&staff.declared, &staff.flags, recorded_at).await?;
     Ok(cases)
 }
 
@@ -110,20 +113,23 @@ fn days_from(today: jiff::civil::Date, n: i64) -> Result<jiff::civil::Date, Stor
 
 /// The demo's reductions, so the team view's capacity shows them: facility time at 20% for
 /// the first officer of `team` (by code) and newly qualified protection, from a month ago,
-/// for the second. Returns the officers given one.
-pub async fn demo_reductions<S: WorkloadStore>(
-    store: &S,
+/// for the second, recorded at `now` through the operator's use case
+/// (`staff::record_reduction`). Returns the officers given one.
+pub async fn demo_reductions(
+    stores: &Stores,
     org: &Organisation,
     team: &Code,
-    today: jiff::civil::Date,
-) -> Result<Vec<Code>, StoreError> {
+    now: Timestamp,
+) -> Result<Vec<Code>, ServiceError> {
     use analytics::workload::{Reduction, ReductionKind};
+    let today = domain::case::uk_date(now);
     let month_ago =
         today.checked_sub(jiff::Span::new().months(1)).map_err(|e| StoreError::Invalid(format!("demo dates: {e}")))?;
     let kinds = [ReductionKind::FacilityTime { percent: 20 }, ReductionKind::NewlyQualified];
     let mut given = Vec::new();
     for (officer, kind) in team_officers(org, team).into_iter().zip(kinds) {
-        store.add_reduction(officer, &Reduction { kind, start: month_ago, end: None }).await?;
+        let reduction = Reduction { kind, start: month_ago, end: None };
+        crate::staff::record_reduction(stores, now, officer.clone(), reduction).await?;
         given.push(officer.clone());
     }
     Ok(given)
@@ -133,14 +139,16 @@ pub async fn demo_reductions<S: WorkloadStore>(
 /// court report asked for a week ago on a person not yet a case, due in two weeks, and a
 /// parole report asked for a fortnight ago on a custodial case of the officer's own (with no
 /// CRN if they have none), due in four weeks, for the last two officers of `team` (by code;
-/// both to one officer if the team has only one). Returns the officers given one.
-pub async fn demo_reports<S: WorkloadStore + CaseStore>(
-    store: &S,
+/// both to one officer if the team has only one), recorded at `now` through the operator's use
+/// case (`staff::record_report`). Returns the officers given one.
+pub async fn demo_reports(
+    stores: &Stores,
     org: &Organisation,
     team: &Code,
-    today: jiff::civil::Date,
-) -> Result<Vec<Code>, StoreError> {
+    now: Timestamp,
+) -> Result<Vec<Code>, ServiceError> {
     use analytics::workload::{Report, ReportKind};
+    let today = domain::case::uk_date(now);
     let days = |n: i64| days_from(today, n);
     let mut given = Vec::new();
     for (i, officer) in team_officers(org, team).into_iter().rev().cycle().take(2).enumerate() {
@@ -155,10 +163,11 @@ pub async fn demo_reports<S: WorkloadStore + CaseStore>(
         } else {
             // On one of the officer's custodial cases, if they have one.
             let custodial = Some(domain::sentence::SentenceKind::Custodial);
-            let crn = store.caseload(officer).await?.into_iter().find(|c| c.sentence_kind == custodial).map(|c| c.crn);
+            let crn =
+                stores.cases.caseload(officer).await?.into_iter().find(|c| c.sentence_kind == custodial).map(|c| c.crn);
             Report { kind: ReportKind::Parole, crn, requested: days(-14)?, due: Some(days(28)?), completed: None }
         };
-        store.add_report(officer, &report).await?;
+        crate::staff::record_report(stores, now, officer.clone(), report).await?;
         if !given.contains(officer) {
             given.push(officer.clone());
         }

@@ -13,6 +13,7 @@ pub mod inspection;
 pub mod mi;
 pub mod record;
 pub mod snapshot;
+pub mod staff;
 pub mod stores;
 pub mod team;
 pub mod transfer;

@@ -57,18 +57,22 @@ async fn the_demo_queue_reductions_and_reports() {
         assert_eq!(store.stream(crn).await.unwrap().len(), *v, "{crn} unchanged");
     }
 
-    let reduced = services::generate::demo_reductions(&store, &org, &team, today).await.unwrap();
+    let stores = services::Stores::new(store.clone());
+    let pinned = Some(store::to_stored_precision(clock.now()));
+    let reduced = services::generate::demo_reductions(&stores, &org, &team, clock.now()).await.unwrap();
     assert!(!reduced.is_empty() && reduced.len() <= 2, "{reduced:?}");
     let found = store.reductions_for(&reduced).await.unwrap();
     assert!(matches!(found[0].reduction.kind, ReductionKind::FacilityTime { percent: 20 }), "{found:?}");
     assert!(found.iter().all(|r| r.reduction.start < today && r.reduction.end.is_none()));
+    assert!(found.iter().all(|r| r.recorded_at == pinned), "recorded at the clock's now: {found:?}");
 
-    let reporting = services::generate::demo_reports(&store, &org, &team, today).await.unwrap();
+    let reporting = services::generate::demo_reports(&stores, &org, &team, clock.now()).await.unwrap();
     let found = store.reports_for(&reporting).await.unwrap();
     assert_eq!(found.len(), 2, "two reports: {found:?}");
     assert!(found.iter().any(|r| r.report.kind == ReportKind::StandardCourt && r.report.crn.is_none()));
     assert!(found.iter().any(|r| r.report.kind == ReportKind::Parole));
     assert!(found.iter().all(|r| r.report.requested < today && r.report.due.is_some_and(|d| d > today)));
+    assert!(found.iter().all(|r| r.recorded_at == pinned), "recorded at the clock's now: {found:?}");
     let officers: Vec<&Code> = org.staff.iter().filter(|s| s.team == team).map(|s| &s.code).collect();
     assert!(reporting.iter().chain(&reduced).all(|o| officers.contains(&o)), "on the SPO's team");
 }

@@ -1,7 +1,9 @@
 //! One clock: every kind of write carries the time its caller's clock gives, never one the
 //! store or a use case reads for itself. With the clock pinned to a day, a case event, an
-//! allocation, a supervisor's record of unpaid work, an inspector's answer and an
-//! inspection's announcement are all recorded at that clock's instant, on both engines.
+//! allocation, a supervisor's record of unpaid work, an inspector's answer, an inspection's
+//! announcement, and the staff records (a reduction of hours and its end, a report and its
+//! completion, a declaration of characteristics, a flag and its end) are all recorded at that
+//! clock's instant, on both engines.
 //! (The tidy test `no_system_time_outside_the_clock` keeps anything else from reading it.)
 
 use domain::contact::{Appointment, ContactKind, Outcome};
@@ -11,6 +13,7 @@ use domain::ids::{Crn, Name};
 use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Organisation, Staff, Team};
 use services::access::{PlaceScope, Role, User, Username};
 use services::clock::Clock;
+use services::staff::{DeclarationForm, FlagForm, ReductionForm, ReportForm};
 use services::stores::AnyStore;
 use services::team::{Allocation, AllocationForm};
 use services::{Actor, Stores};
@@ -146,6 +149,42 @@ async fn every_write_carries_the_pinned_time<S: AnyStore>(store: S) {
     assert_eq!(answers.last().unwrap().answered_at, pinned, "an inspector's answer");
     let inspection = store.inspection(&id).await.unwrap().unwrap();
     assert_eq!(inspection.created_at, pinned, "an inspection");
+
+    // Staff records, each through its use case: given the pinned instant, kept to the
+    // microsecond as it was given.
+    let off1 = [code("OFF1")];
+    let form =
+        ReductionForm { staff: "OFF1", kind: "facility-time", percent: Some("20"), from: "2026-11-02", to: None };
+    let added = services::staff::add_reduction(&stores, clock.now(), form).await.unwrap();
+    assert_eq!(added.recorded_at, Some(pinned));
+    let stored = store.reductions_for(&off1).await.unwrap();
+    assert_eq!((stored[0].recorded_at, stored[0].ended_recorded_at), (Some(pinned), None), "a reduction");
+    services::staff::end_reduction(&stores, clock.now(), &added.id.to_string(), "2026-11-30").await.unwrap();
+    let stored = store.reductions_for(&off1).await.unwrap();
+    assert_eq!(stored[0].ended_recorded_at, Some(pinned), "a reduction's end");
+
+    let form = ReportForm { staff: "OFF1", kind: "fast", crn: None, requested_on: "2026-11-19", due_on: None };
+    let added = services::staff::add_report(&stores, clock.now(), form).await.unwrap();
+    services::staff::complete_report(&stores, clock.now(), &added.id.to_string(), "2026-11-20").await.unwrap();
+    let stored = store.reports_for(&off1).await.unwrap();
+    assert_eq!((stored[0].recorded_at, stored[0].completed_recorded_at), (Some(pinned), Some(pinned)), "a report");
+
+    let form = DeclarationForm {
+        staff: "OFF1",
+        gender: Some("female"),
+        ethnicity: None,
+        date_of_birth: Some("1984-07-09"),
+        disability: None,
+        religion: None,
+    };
+    services::staff::declare_characteristics(&stores, clock.now(), form).await.unwrap();
+    assert_eq!(store.staff_declaration(&code("OFF1")).await.unwrap().recorded_at, Some(pinned), "a declaration");
+
+    let form = FlagForm { staff: "OFF1", kind: "performance-improvement", from: "2026-11-02", to: None };
+    let added = services::staff::add_flag(&stores, clock.now(), form, "SPO1").await.unwrap();
+    services::staff::end_flag(&stores, clock.now(), &added.id.to_string(), "2026-11-20").await.unwrap();
+    let stored = store.staff_flags_for(&off1).await.unwrap();
+    assert_eq!((stored[0].recorded_at, stored[0].ended_recorded_at), (Some(pinned), Some(pinned)), "a flag");
 }
 
 #[tokio::test]

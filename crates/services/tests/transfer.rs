@@ -291,9 +291,10 @@ async fn with_records<
         start: date("2026-01-05"),
         end: Some(date("2026-12-31")),
     };
-    store.add_reduction(&po, &sick).await.unwrap();
-    let r = store.add_reduction(&other, &facility).await.unwrap();
-    store.end_reduction(r, date("2026-06-30")).await.unwrap();
+    // Each recorded at its own instant, to the microsecond, which a backup keeps.
+    store.add_reduction(&po, &sick, at("2026-03-02T09:15:00.654321Z")).await.unwrap();
+    let r = store.add_reduction(&other, &facility, at("2026-01-05T10:00:00.000001Z")).await.unwrap();
+    store.end_reduction(r, date("2026-06-30"), at("2026-06-29T16:30:00.5Z")).await.unwrap();
     let report = Report {
         kind: ReportKind::Fast,
         crn: Some(crns[0].clone()),
@@ -301,9 +302,24 @@ async fn with_records<
         due: None,
         completed: None,
     };
-    store.add_report(&po, &report).await.unwrap();
+    store.add_report(&po, &report, at("2026-11-02T08:00:00Z")).await.unwrap();
     let done = Report { kind: ReportKind::Parole, crn: None, completed: Some(date("2026-11-20")), ..report };
-    store.add_report(&other, &done).await.unwrap();
+    let d = store.add_report(&other, &done, at("2026-11-02T08:00:01Z")).await.unwrap();
+    store.complete_report(d, date("2026-11-21"), at("2026-11-21T17:59:59.999999Z")).await.unwrap();
+    // A declaration and a flag of the operator's own, besides the generator's.
+    let declared = domain::staff::StaffCharacteristics {
+        religion: Some(domain::staff::Religion::NotStated),
+        ..store.staff_characteristics(&other).await.unwrap()
+    };
+    store.set_staff_characteristics(&other, &declared, at("2026-11-03T12:00:00.25Z")).await.unwrap();
+    let flag = domain::staff::StaffFlag {
+        kind: domain::staff::FlagKind::PerformanceImprovement,
+        start: date("2026-09-01"),
+        end: None,
+        raised_by: po.clone(),
+    };
+    let f = store.add_staff_flag(&other, &flag, at("2026-09-01T09:00:00Z")).await.unwrap();
+    store.end_staff_flag(f, date("2026-10-31"), at("2026-10-31T15:00:00.000123Z")).await.unwrap();
 
     let supervisor = Supervisor {
         code: code("SUP1"),
@@ -427,12 +443,27 @@ where
     assert_eq!(b.answer_history(&i).await.unwrap(), a.answer_history(&i).await.unwrap());
     assert_eq!(b.narrative_history(&i).await.unwrap(), a.narrative_history(&i).await.unwrap());
     let staff: Vec<_> = a.organisation().await.unwrap().staff.into_iter().map(|s| s.code).collect();
-    assert_eq!(b.reductions_for(&staff).await.unwrap(), a.reductions_for(&staff).await.unwrap());
-    assert_eq!(b.reports_for(&staff).await.unwrap(), a.reports_for(&staff).await.unwrap());
-    assert_eq!(b.staff_flags_for(&staff).await.unwrap(), a.staff_flags_for(&staff).await.unwrap());
+    let reductions = a.reductions_for(&staff).await.unwrap();
+    assert_eq!(b.reductions_for(&staff).await.unwrap(), reductions);
+    let reports = a.reports_for(&staff).await.unwrap();
+    assert_eq!(b.reports_for(&staff).await.unwrap(), reports);
+    let flags = a.staff_flags_for(&staff).await.unwrap();
+    assert_eq!(b.staff_flags_for(&staff).await.unwrap(), flags);
+    // The times they were recorded at are kept, ends and completions too.
+    assert!(
+        reductions.iter().all(|r| r.recorded_at.is_some()) && reductions.iter().any(|r| r.ended_recorded_at.is_some())
+    );
+    assert!(
+        reports.iter().all(|r| r.recorded_at.is_some()) && reports.iter().any(|r| r.completed_recorded_at.is_some())
+    );
+    assert!(flags.iter().all(|f| f.recorded_at.is_some()) && flags.iter().any(|f| f.ended_recorded_at.is_some()));
+    let mut declared = 0;
     for s in &staff {
-        assert_eq!(b.staff_characteristics(s).await.unwrap(), a.staff_characteristics(s).await.unwrap());
+        let declaration = a.staff_declaration(s).await.unwrap();
+        declared += usize::from(declaration.recorded_at.is_some());
+        assert_eq!(b.staff_declaration(s).await.unwrap(), declaration);
     }
+    assert!(declared > 0, "declarations with their times");
     assert_eq!(b.projects().await.unwrap(), a.projects().await.unwrap());
     let week = (date("2026-11-23"), date("2026-11-29"));
     assert_eq!(b.allocations(week.0, week.1).await.unwrap(), a.allocations(week.0, week.1).await.unwrap());

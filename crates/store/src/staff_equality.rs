@@ -7,12 +7,14 @@
 //! flag is raised by another who exists; a flag never ends before it starts; values are the
 //! closed lists of `domain::person` and `domain::staff`. Refused input names the field and
 //! writes nothing (checks here, backed by `CHECK`s and foreign keys in migration 0017).
+//! Every write is given the time it is recorded at by its caller (migration 0020); the store
+//! reads no clock.
 //!
 //! The characteristics are sensitive: besides the aggregate table, the only reads are of one
 //! member of staff's own declaration and of flags by staff code, for the operator's CLI.
 
 use crate::db::Value;
-use crate::staff_rows::unknown_staff;
+use crate::staff_rows::{recorded_text, recorded_time, unknown_staff};
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::outcomes::Characteristic;
 use analytics::proportion::SuppressionPolicy;
@@ -20,6 +22,7 @@ use analytics::staff_process::{Period, StaffMember, StaffProcessError, StaffProc
 use domain::ids::Code;
 use domain::person::{Ethnicity, Gender};
 use domain::staff::{FlagKind, Religion, StaffCharacteristics, StaffFlag};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
@@ -30,17 +33,31 @@ pub struct RecordedFlag {
     pub id: i64,
     pub staff: Code,
     pub flag: StaffFlag,
+    /// When it was recorded; `None` for one recorded before times were kept (migration 0020).
+    pub recorded_at: Option<Timestamp>,
+    /// When its end was recorded; `None` while it is open (or not kept).
+    pub ended_recorded_at: Option<Timestamp>,
+}
+
+/// A member of staff's declaration as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StaffDeclaration {
+    pub characteristics: StaffCharacteristics,
+    /// When it was last recorded; `None` when nothing is declared, or for a declaration
+    /// recorded before times were kept (migration 0020).
+    pub recorded_at: Option<Timestamp>,
 }
 
 /// The storage contract for staff equality, implemented for both engines from one SQL text.
 #[dynosaur::dynosaur(pub DynStaffEqualityStore = dyn(box) StaffEqualityStore)]
 pub trait StaffEqualityStore: Send + Sync {
-    /// Records `staff`'s declaration, replacing any earlier one (all not recorded removes
-    /// it). Refused, naming `staff`, when there is no such member of staff.
+    /// Records `staff`'s declaration at `recorded_at`, replacing any earlier one (all not
+    /// recorded removes it). Refused, naming `staff`, when there is no such member of staff.
     fn set_staff_characteristics(
         &self,
         staff: &Code,
         declared: &StaffCharacteristics,
+        recorded_at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// `staff`'s declaration (all not recorded when they have made none). Refused, naming
     /// `staff`, when there is no such member of staff.
@@ -48,21 +65,37 @@ pub trait StaffEqualityStore: Send + Sync {
         &self,
         staff: &Code,
     ) -> impl Future<Output = Result<StaffCharacteristics, StoreError>> + Send;
-    /// Records a flag on `staff` and returns its id. Refused, naming the field, when either
-    /// member of staff is unknown, it is raised by the member of staff it is on, or it ends
-    /// before it starts.
-    fn add_staff_flag(&self, staff: &Code, flag: &StaffFlag) -> impl Future<Output = Result<i64, StoreError>> + Send;
-    /// Ends a flag: `on` is its last day (a later call corrects it). `false` when there is
-    /// no such flag; refused, naming `on`, when that is before it starts.
-    fn end_staff_flag(&self, id: i64, on: Date) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// `staff`'s declaration with the time it was recorded (nothing declared when they have
+    /// made none). Refused, naming `staff`, when there is no such member of staff.
+    fn staff_declaration(&self, staff: &Code) -> impl Future<Output = Result<StaffDeclaration, StoreError>> + Send;
+    /// Records a flag on `staff` at `recorded_at` and returns its id. Refused, naming the
+    /// field, when either member of staff is unknown, it is raised by the member of staff it
+    /// is on, or it ends before it starts.
+    fn add_staff_flag(
+        &self,
+        staff: &Code,
+        flag: &StaffFlag,
+        recorded_at: Timestamp,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Ends a flag, recorded at `recorded_at`: `on` is its last day (a later call corrects
+    /// it). `false` when there is no such flag; refused, naming `on`, when that is before it
+    /// starts.
+    fn end_staff_flag(
+        &self,
+        id: i64,
+        on: Date,
+        recorded_at: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Every flag on these members of staff, by staff code, start and id.
     fn staff_flags_for(&self, staff: &[Code]) -> impl Future<Output = Result<Vec<RecordedFlag>, StoreError>> + Send;
-    /// Writes many declarations and flags (a generated provider's) in one transaction: all
-    /// of them land or, if any is refused as the single writes would refuse it, none does.
+    /// Writes many declarations and flags (a generated provider's) in one transaction, all
+    /// recorded at `recorded_at`: all of them land or, if any is refused as the single writes
+    /// would refuse it, none does.
     fn load_staff_equality(
         &self,
         declared: &[(Code, StaffCharacteristics)],
         flags: &[(Code, StaffFlag)],
+        recorded_at: Timestamp,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// For one staff process and one characteristic over `period`, among staff in post,
     /// each group's rate of staff with a flag started in the period against the rest's,
@@ -121,11 +154,14 @@ struct FlagRow {
     starts_on: String,
     ends_on: Option<String>,
     raised_by: String,
+    recorded_at: Option<String>,
+    ended_recorded_at: Option<String>,
 }
 
 impl FlagRow {
     fn decode(self) -> Result<RecordedFlag, StoreError> {
         let bad = |what: &str, v: &str| StoreError::Corrupt(format!("staff_flags {}: {what} `{v}`", self.id));
+        let id = self.id.to_string();
         Ok(RecordedFlag {
             id: self.id,
             staff: Code::parse(&self.staff).map_err(|_| bad("staff", &self.staff))?,
@@ -135,23 +171,32 @@ impl FlagRow {
                 end: self.ends_on.as_deref().map(|d| d.parse().map_err(|_| bad("ends_on", d))).transpose()?,
                 raised_by: Code::parse(&self.raised_by).map_err(|_| bad("raised_by", &self.raised_by))?,
             },
+            recorded_at: recorded_time("staff_flags", &id, "recorded_at", self.recorded_at.as_deref())?,
+            ended_recorded_at: recorded_time(
+                "staff_flags",
+                &id,
+                "ended_recorded_at",
+                self.ended_recorded_at.as_deref(),
+            )?,
         })
     }
 }
 
-const FLAG_COLUMNS: &str = "id, staff, kind, starts_on, ends_on, raised_by";
+const FLAG_COLUMNS: &str = "id, staff, kind, starts_on, ends_on, raised_by, recorded_at, ended_recorded_at";
 
-fn flag_values(staff: &Code, f: &StaffFlag) -> Vec<Value> {
+fn flag_values(staff: &Code, f: &StaffFlag, recorded_at: &str) -> Vec<Value> {
     vec![
         Value::Text(staff.to_string()),
         Value::Text(f.kind.id().to_owned()),
         Value::Text(f.start.to_string()),
         Value::OptText(f.end.map(|d| d.to_string())),
         Value::Text(f.raised_by.to_string()),
+        Value::Text(recorded_at.to_owned()),
+        Value::OptText(f.end.map(|_| recorded_at.to_owned())),
     ]
 }
 
-fn characteristic_values(staff: &Code, c: &StaffCharacteristics) -> Vec<Value> {
+fn characteristic_values(staff: &Code, c: &StaffCharacteristics, recorded_at: &str) -> Vec<Value> {
     let (gender, ethnicity, born, disability, religion) = characteristic_columns(c);
     vec![
         Value::Text(staff.to_string()),
@@ -160,6 +205,7 @@ fn characteristic_values(staff: &Code, c: &StaffCharacteristics) -> Vec<Value> {
         Value::OptText(born),
         Value::OptText(disability),
         Value::OptText(religion),
+        Value::Text(recorded_at.to_owned()),
     ]
 }
 
@@ -178,6 +224,7 @@ macro_rules! impl_staff_equality_store {
                 &self,
                 staff: &Code,
                 declared: &StaffCharacteristics,
+                recorded_at: Timestamp,
             ) -> Result<(), StoreError> {
                 let mut tx = self.pool().begin().await?;
                 if !Self::staff_known(&mut *tx, staff).await? {
@@ -191,8 +238,8 @@ macro_rules! impl_staff_equality_store {
                     let (gender, ethnicity, born, disability, religion) = characteristic_columns(declared);
                     sqlx::query(
                         "INSERT INTO staff_characteristics \
-                         (staff, gender, ethnicity, date_of_birth, disability, religion) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
+                         (staff, gender, ethnicity, date_of_birth, disability, religion, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     )
                     .bind(staff.as_str())
                     .bind(gender)
@@ -200,6 +247,7 @@ macro_rules! impl_staff_equality_store {
                     .bind(born)
                     .bind(disability)
                     .bind(religion)
+                    .bind(recorded_text(recorded_at))
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -208,20 +256,40 @@ macro_rules! impl_staff_equality_store {
             }
 
             async fn staff_characteristics(&self, staff: &Code) -> Result<StaffCharacteristics, StoreError> {
+                Ok(self.staff_declaration(staff).await?.characteristics)
+            }
+
+            async fn staff_declaration(&self, staff: &Code) -> Result<StaffDeclaration, StoreError> {
+                type Row =
+                    (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
                 if !Self::staff_known(self.pool(), staff).await? {
                     return Err(unknown_staff("staff", staff));
                 }
-                let row: Option<CharacteristicColumns> = sqlx::query_as(
-                    "SELECT gender, ethnicity, date_of_birth, disability, religion \
+                let row: Option<Row> = sqlx::query_as(
+                    "SELECT gender, ethnicity, date_of_birth, disability, religion, recorded_at \
                      FROM staff_characteristics WHERE staff = $1",
                 )
                 .bind(staff.as_str())
                 .fetch_optional(self.pool())
                 .await?;
-                row.map_or(Ok(StaffCharacteristics::default()), |r| decode_characteristics(staff.as_str(), r))
+                let Some((gender, ethnicity, born, disability, religion, at)) = row else {
+                    return Ok(StaffDeclaration::default());
+                };
+                Ok(StaffDeclaration {
+                    characteristics: decode_characteristics(
+                        staff.as_str(),
+                        (gender, ethnicity, born, disability, religion),
+                    )?,
+                    recorded_at: recorded_time("staff_characteristics", staff.as_str(), "recorded_at", at.as_deref())?,
+                })
             }
 
-            async fn add_staff_flag(&self, staff: &Code, flag: &StaffFlag) -> Result<i64, StoreError> {
+            async fn add_staff_flag(
+                &self,
+                staff: &Code,
+                flag: &StaffFlag,
+                recorded_at: Timestamp,
+            ) -> Result<i64, StoreError> {
                 check_flag(staff, flag)?;
                 let mut tx = self.pool().begin().await?;
                 if !Self::staff_known(&mut *tx, staff).await? {
@@ -231,21 +299,24 @@ macro_rules! impl_staff_equality_store {
                     return Err(unknown_staff("raised_by", &flag.raised_by));
                 }
                 let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO staff_flags (staff, kind, starts_on, ends_on, raised_by) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO staff_flags \
+                     (staff, kind, starts_on, ends_on, raised_by, recorded_at, ended_recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(staff.as_str())
                 .bind(flag.kind.id())
                 .bind(flag.start.to_string())
                 .bind(flag.end.map(|d| d.to_string()))
                 .bind(flag.raised_by.as_str())
+                .bind(recorded_text(recorded_at))
+                .bind(flag.end.map(|_| recorded_text(recorded_at)))
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
                 Ok(id)
             }
 
-            async fn end_staff_flag(&self, id: i64, on: Date) -> Result<bool, StoreError> {
+            async fn end_staff_flag(&self, id: i64, on: Date, recorded_at: Timestamp) -> Result<bool, StoreError> {
                 let mut tx = self.pool().begin().await?;
                 let sql = format!("SELECT {FLAG_COLUMNS} FROM staff_flags WHERE id = $1");
                 let row: Option<FlagRow> =
@@ -259,9 +330,10 @@ macro_rules! impl_staff_equality_store {
                         format!("on: flag {id} starts on {}, so it cannot end on {on}", found.flag.start),
                     ));
                 }
-                sqlx::query("UPDATE staff_flags SET ends_on = $2 WHERE id = $1")
+                sqlx::query("UPDATE staff_flags SET ends_on = $2, ended_recorded_at = $3 WHERE id = $1")
                     .bind(id)
                     .bind(on.to_string())
+                    .bind(recorded_text(recorded_at))
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -278,7 +350,9 @@ macro_rules! impl_staff_equality_store {
                 &self,
                 declared: &[(Code, StaffCharacteristics)],
                 flags: &[(Code, StaffFlag)],
+                recorded_at: Timestamp,
             ) -> Result<(), StoreError> {
+                let at = recorded_text(recorded_at);
                 for (staff, flag) in flags {
                     check_flag(staff, flag)?;
                 }
@@ -306,7 +380,7 @@ macro_rules! impl_staff_equality_store {
                 let rows: Vec<Vec<Value>> = declared
                     .iter()
                     .filter(|(_, c)| !c.is_empty())
-                    .map(|(staff, c)| characteristic_values(staff, c))
+                    .map(|(staff, c)| characteristic_values(staff, c, &at))
                     .collect();
                 if !declared.is_empty() {
                     let codes: Vec<&str> = declared.iter().map(|(s, _)| s.as_str()).collect();
@@ -323,14 +397,20 @@ macro_rules! impl_staff_equality_store {
                 Self::insert_rows(
                     &mut *tx,
                     "staff_characteristics",
-                    "staff, gender, ethnicity, date_of_birth, disability, religion",
-                    6,
+                    "staff, gender, ethnicity, date_of_birth, disability, religion, recorded_at",
+                    7,
                     &rows,
                 )
                 .await?;
-                let rows: Vec<Vec<Value>> = flags.iter().map(|(staff, f)| flag_values(staff, f)).collect();
-                Self::insert_rows(&mut *tx, "staff_flags", "staff, kind, starts_on, ends_on, raised_by", 5, &rows)
-                    .await?;
+                let rows: Vec<Vec<Value>> = flags.iter().map(|(staff, f)| flag_values(staff, f, &at)).collect();
+                Self::insert_rows(
+                    &mut *tx,
+                    "staff_flags",
+                    "staff, kind, starts_on, ends_on, raised_by, recorded_at, ended_recorded_at",
+                    7,
+                    &rows,
+                )
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }

@@ -1,15 +1,33 @@
 //! What the stores of dated staff records (reductions and reports in `workload`, flags in
 //! `staff_equality`) share: whether a member of staff exists, the refusal that names the
 //! field when they do not, and reading a table's rows for a list of staff (by the chunked
-//! `rows_where_in`, which limited access also reads its entries for a list of cases by).
+//! `rows_where_in`, which limited access also reads its entries for a list of cases by); and
+//! the text of the time a record was written at (migration 0020), given by its caller.
 
+use crate::codec::{parse_timestamp, timestamp_text, to_stored_precision};
 use crate::{PostgresStore, SqliteStore, StoreError};
 use domain::ids::Code;
+use jiff::Timestamp;
 use std::collections::BTreeSet;
 
 /// The refusal of a record that names a member of staff who does not exist.
 pub(crate) fn unknown_staff(field: &str, staff: &Code) -> StoreError {
     StoreError::field(field, format!("{field}: there is no member of staff {staff}"))
+}
+
+/// A stored time of recording, NULL for a row written before times were kept.
+pub(crate) fn recorded_time(
+    table: &str,
+    id: &str,
+    column: &str,
+    v: Option<&str>,
+) -> Result<Option<Timestamp>, StoreError> {
+    v.map(|t| parse_timestamp(t).map_err(|e| StoreError::Corrupt(format!("{table} {id}: {column}: {e}")))).transpose()
+}
+
+/// The stored text of a time of recording.
+pub(crate) fn recorded_text(t: Timestamp) -> String {
+    timestamp_text(to_stored_precision(t))
 }
 
 macro_rules! impl_staff_rows {

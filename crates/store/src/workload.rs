@@ -9,12 +9,14 @@
 //! never ends before it starts; a report is never due or completed before it is requested,
 //! and the CRN it names, if any, is a valid one (it need not be a case yet: a pre-sentence
 //! report may come first). Refused input names the field and writes nothing (checks here,
-//! backed by `CHECK`s in migrations 0014 and 0016).
+//! backed by `CHECK`s in migrations 0014 and 0016). Every write is given the time it is
+//! recorded at by its caller (migration 0020); the store reads no clock.
 
-use crate::staff_rows::unknown_staff;
+use crate::staff_rows::{recorded_text, recorded_time, unknown_staff};
 use crate::{PostgresStore, SqliteStore, StoreError};
 use analytics::workload::{Reduction, ReductionKind, Report, ReportKind, WorkloadPolicy};
 use domain::ids::{Code, Crn};
+use jiff::Timestamp;
 use jiff::civil::Date;
 use std::future::Future;
 
@@ -24,6 +26,10 @@ pub struct StaffReduction {
     pub id: i64,
     pub staff: Code,
     pub reduction: Reduction,
+    /// When it was recorded; `None` for one recorded before times were kept (migration 0020).
+    pub recorded_at: Option<Timestamp>,
+    /// When its end was recorded; `None` while it is open-ended (or not kept).
+    pub ended_recorded_at: Option<Timestamp>,
 }
 
 /// A report as recorded against the member of staff preparing it.
@@ -32,32 +38,54 @@ pub struct StaffReport {
     pub id: i64,
     pub staff: Code,
     pub report: Report,
+    /// When it was recorded; `None` for one recorded before times were kept (migration 0020).
+    pub recorded_at: Option<Timestamp>,
+    /// When its completion was recorded; `None` while it is in preparation (or not kept).
+    pub completed_recorded_at: Option<Timestamp>,
 }
 
 /// The storage contract for reductions and reports, implemented for both engines from one
 /// SQL text.
 #[dynosaur::dynosaur(pub DynWorkloadStore = dyn(box) WorkloadStore)]
 pub trait WorkloadStore: Send + Sync {
-    /// Records a reduction of `staff`'s hours and returns its id. Refused, naming the field,
-    /// when the member of staff is unknown, the percent is outside 1 up to the policy's
-    /// maximum or given for a kind that takes none, or it ends before it starts.
+    /// Records a reduction of `staff`'s hours at `recorded_at` and returns its id. Refused,
+    /// naming the field, when the member of staff is unknown, the percent is outside 1 up to
+    /// the policy's maximum or given for a kind that takes none, or it ends before it starts.
     fn add_reduction(
         &self,
         staff: &Code,
         reduction: &Reduction,
+        recorded_at: Timestamp,
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
-    /// Ends a reduction: `on` is its last day. `false` when there is no such reduction;
-    /// refused, naming `on`, when that is before it starts.
-    fn end_reduction(&self, id: i64, on: Date) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Ends a reduction, recorded at `recorded_at`: `on` is its last day. `false` when there
+    /// is no such reduction; refused, naming `on`, when that is before it starts.
+    fn end_reduction(
+        &self,
+        id: i64,
+        on: Date,
+        recorded_at: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Every reduction of these members of staff, whatever its dates, by staff code, start
     /// and id.
     fn reductions_for(&self, staff: &[Code]) -> impl Future<Output = Result<Vec<StaffReduction>, StoreError>> + Send;
-    /// Records a report `staff` is to prepare and returns its id. Refused, naming the field,
-    /// when the member of staff is unknown or it is due or completed before it is requested.
-    fn add_report(&self, staff: &Code, report: &Report) -> impl Future<Output = Result<i64, StoreError>> + Send;
-    /// Records a report as completed on `on` (a later call corrects the day). `false` when
-    /// there is no such report; refused, naming `on`, when that is before it was requested.
-    fn complete_report(&self, id: i64, on: Date) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Records a report `staff` is to prepare, at `recorded_at`, and returns its id. Refused,
+    /// naming the field, when the member of staff is unknown or it is due or completed before
+    /// it is requested.
+    fn add_report(
+        &self,
+        staff: &Code,
+        report: &Report,
+        recorded_at: Timestamp,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Records a report as completed on `on`, at `recorded_at` (a later call corrects the
+    /// day). `false` when there is no such report; refused, naming `on`, when that is before
+    /// it was requested.
+    fn complete_report(
+        &self,
+        id: i64,
+        on: Date,
+        recorded_at: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Every report of these members of staff, in preparation or completed, by staff code,
     /// day requested and id.
     fn reports_for(&self, staff: &[Code]) -> impl Future<Output = Result<Vec<StaffReport>, StoreError>> + Send;
@@ -136,6 +164,8 @@ struct ReportRow {
     requested_on: String,
     due_on: Option<String>,
     completed_on: Option<String>,
+    recorded_at: Option<String>,
+    completed_recorded_at: Option<String>,
 }
 
 impl ReportRow {
@@ -144,6 +174,7 @@ impl ReportRow {
         let day = |what: &str, v: &Option<String>| -> Result<Option<Date>, StoreError> {
             v.as_deref().map(|d| d.parse().map_err(|_| bad(what, d))).transpose()
         };
+        let id = self.id.to_string();
         let kind = match self.kind.as_str() {
             "standard_court" => ReportKind::StandardCourt,
             "fast" => ReportKind::Fast,
@@ -160,11 +191,19 @@ impl ReportRow {
                 due: day("due_on", &self.due_on)?,
                 completed: day("completed_on", &self.completed_on)?,
             },
+            recorded_at: recorded_time("staff_reports", &id, "recorded_at", self.recorded_at.as_deref())?,
+            completed_recorded_at: recorded_time(
+                "staff_reports",
+                &id,
+                "completed_recorded_at",
+                self.completed_recorded_at.as_deref(),
+            )?,
         })
     }
 }
 
-const REPORT_COLUMNS: &str = "id, staff, kind, crn, requested_on, due_on, completed_on";
+const REPORT_COLUMNS: &str =
+    "id, staff, kind, crn, requested_on, due_on, completed_on, recorded_at, completed_recorded_at";
 
 #[derive(sqlx::FromRow)]
 struct ReductionRow {
@@ -174,6 +213,8 @@ struct ReductionRow {
     percent: Option<i32>,
     starts_on: String,
     ends_on: Option<String>,
+    recorded_at: Option<String>,
+    ended_recorded_at: Option<String>,
 }
 
 impl ReductionRow {
@@ -184,6 +225,7 @@ impl ReductionRow {
                 .and_then(|p| u32::try_from(p).ok())
                 .ok_or_else(|| bad("percent", &format!("{:?}", self.percent)))
         };
+        let id = self.id.to_string();
         let kind = match self.kind.as_str() {
             "long_term_sickness" => ReductionKind::LongTermSickness,
             "facility_time" => ReductionKind::FacilityTime { percent: percent()? },
@@ -202,16 +244,28 @@ impl ReductionRow {
                     None => None,
                 },
             },
+            recorded_at: recorded_time("staff_reductions", &id, "recorded_at", self.recorded_at.as_deref())?,
+            ended_recorded_at: recorded_time(
+                "staff_reductions",
+                &id,
+                "ended_recorded_at",
+                self.ended_recorded_at.as_deref(),
+            )?,
         })
     }
 }
 
-const COLUMNS: &str = "id, staff, kind, percent, starts_on, ends_on";
+const COLUMNS: &str = "id, staff, kind, percent, starts_on, ends_on, recorded_at, ended_recorded_at";
 
 macro_rules! impl_workload_store {
     ($store:ty) => {
         impl WorkloadStore for $store {
-            async fn add_reduction(&self, staff: &Code, r: &Reduction) -> Result<i64, StoreError> {
+            async fn add_reduction(
+                &self,
+                staff: &Code,
+                r: &Reduction,
+                recorded_at: Timestamp,
+            ) -> Result<i64, StoreError> {
                 check_reduction(r)?;
                 let mut tx = self.pool().begin().await?;
                 if !Self::staff_known(&mut *tx, staff).await? {
@@ -219,21 +273,24 @@ macro_rules! impl_workload_store {
                 }
                 let (kind, percent) = kind_text(r.kind);
                 let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO staff_reductions (staff, kind, percent, starts_on, ends_on) \
-                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    "INSERT INTO staff_reductions \
+                     (staff, kind, percent, starts_on, ends_on, recorded_at, ended_recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                 )
                 .bind(staff.as_str())
                 .bind(kind)
                 .bind(percent)
                 .bind(r.start.to_string())
                 .bind(r.end.map(|d| d.to_string()))
+                .bind(recorded_text(recorded_at))
+                .bind(r.end.map(|_| recorded_text(recorded_at)))
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
                 Ok(id)
             }
 
-            async fn end_reduction(&self, id: i64, on: Date) -> Result<bool, StoreError> {
+            async fn end_reduction(&self, id: i64, on: Date, recorded_at: Timestamp) -> Result<bool, StoreError> {
                 let mut tx = self.pool().begin().await?;
                 let sql = format!("SELECT {COLUMNS} FROM staff_reductions WHERE id = $1");
                 let row: Option<ReductionRow> =
@@ -247,9 +304,10 @@ macro_rules! impl_workload_store {
                         format!("on: reduction {id} starts on {}, so it cannot end on {on}", found.reduction.start),
                     ));
                 }
-                sqlx::query("UPDATE staff_reductions SET ends_on = $2 WHERE id = $1")
+                sqlx::query("UPDATE staff_reductions SET ends_on = $2, ended_recorded_at = $3 WHERE id = $1")
                     .bind(id)
                     .bind(on.to_string())
+                    .bind(recorded_text(recorded_at))
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;
@@ -262,15 +320,16 @@ macro_rules! impl_workload_store {
                 rows.into_iter().map(ReductionRow::decode).collect()
             }
 
-            async fn add_report(&self, staff: &Code, r: &Report) -> Result<i64, StoreError> {
+            async fn add_report(&self, staff: &Code, r: &Report, recorded_at: Timestamp) -> Result<i64, StoreError> {
                 check_report(r)?;
                 let mut tx = self.pool().begin().await?;
                 if !Self::staff_known(&mut *tx, staff).await? {
                     return Err(unknown_staff("staff", staff));
                 }
                 let (id,): (i64,) = sqlx::query_as(
-                    "INSERT INTO staff_reports (staff, kind, crn, requested_on, due_on, completed_on) \
-                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                    "INSERT INTO staff_reports \
+                     (staff, kind, crn, requested_on, due_on, completed_on, recorded_at, completed_recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                 )
                 .bind(staff.as_str())
                 .bind(report_kind_text(r.kind))
@@ -278,13 +337,15 @@ macro_rules! impl_workload_store {
                 .bind(r.requested.to_string())
                 .bind(r.due.map(|d| d.to_string()))
                 .bind(r.completed.map(|d| d.to_string()))
+                .bind(recorded_text(recorded_at))
+                .bind(r.completed.map(|_| recorded_text(recorded_at)))
                 .fetch_one(&mut *tx)
                 .await?;
                 tx.commit().await?;
                 Ok(id)
             }
 
-            async fn complete_report(&self, id: i64, on: Date) -> Result<bool, StoreError> {
+            async fn complete_report(&self, id: i64, on: Date, recorded_at: Timestamp) -> Result<bool, StoreError> {
                 let mut tx = self.pool().begin().await?;
                 let sql = format!("SELECT {REPORT_COLUMNS} FROM staff_reports WHERE id = $1");
                 let row: Option<ReportRow> =
@@ -301,9 +362,10 @@ macro_rules! impl_workload_store {
                         ),
                     ));
                 }
-                sqlx::query("UPDATE staff_reports SET completed_on = $2 WHERE id = $1")
+                sqlx::query("UPDATE staff_reports SET completed_on = $2, completed_recorded_at = $3 WHERE id = $1")
                     .bind(id)
                     .bind(on.to_string())
+                    .bind(recorded_text(recorded_at))
                     .execute(&mut *tx)
                     .await?;
                 tx.commit().await?;

@@ -8,7 +8,7 @@
 use analytics::outcomes::{Characteristic, NOT_RECORDED};
 use analytics::proportion::{GroupCount, SuppressionPolicy, disproportionality};
 use analytics::staff_process::Period;
-use domain::example::{code, date};
+use domain::example::{code, date, noon};
 use domain::ids::{Code, Name};
 use domain::org::{Area, Borough, ContractedHours, Employment, Grade, Office, Organisation, Staff, Team};
 use domain::person::{Ethnicity, Gender};
@@ -63,10 +63,14 @@ fn everything() -> StaffCharacteristics {
 
 async fn characteristics_are_set_read_and_replaced<S: CaseStore + StaffEqualityStore + Clone + 'static>(store: S) {
     loaded(&store).await;
+    let at = noon(date("2026-03-02"));
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), StaffCharacteristics::default());
-    store.set_staff_characteristics(&code("S01"), &everything()).await.unwrap();
+    store.set_staff_characteristics(&code("S01"), &everything(), at).await.unwrap();
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), everything());
     assert_eq!(store.staff_characteristics(&code("S02")).await.unwrap(), StaffCharacteristics::default(), "apart");
+    let declared = store.staff_declaration(&code("S01")).await.unwrap();
+    assert_eq!((declared.characteristics, declared.recorded_at), (everything(), Some(store::to_stored_precision(at))));
+    assert_eq!(store.staff_declaration(&code("S02")).await.unwrap().recorded_at, None, "nothing declared");
 
     // A new declaration replaces the old one whole; an empty one leaves nothing recorded.
     let some = StaffCharacteristics {
@@ -74,13 +78,15 @@ async fn characteristics_are_set_read_and_replaced<S: CaseStore + StaffEqualityS
         disability: Some(true),
         ..StaffCharacteristics::default()
     };
-    store.set_staff_characteristics(&code("S01"), &some).await.unwrap();
+    let later = at + jiff::SignedDuration::from_secs(60);
+    store.set_staff_characteristics(&code("S01"), &some, later).await.unwrap();
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), some);
-    store.set_staff_characteristics(&code("S01"), &StaffCharacteristics::default()).await.unwrap();
+    assert_eq!(store.staff_declaration(&code("S01")).await.unwrap().recorded_at, Some(later), "the latest's time");
+    store.set_staff_characteristics(&code("S01"), &StaffCharacteristics::default(), at).await.unwrap();
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), StaffCharacteristics::default());
 
     // Unknown staff: refused naming the field, nothing written.
-    let got = store.set_staff_characteristics(&code("NOSUCH"), &everything()).await;
+    let got = store.set_staff_characteristics(&code("NOSUCH"), &everything(), at).await;
     assert!(invalid(&got, "staff"), "{got:?}");
     let got = store.staff_characteristics(&code("NOSUCH")).await;
     assert!(invalid(&got, "staff"), "{got:?}");
@@ -93,26 +99,33 @@ async fn flags_are_added_listed_ended_and_refused_naming_the_field<
     store: S,
 ) {
     loaded(&store).await;
+    let at = noon(date("2026-03-02"));
     let open = flag("2026-03-02", None, "SPO1");
     let ended = flag("2026-01-05", Some("2026-04-30"), "SPO1");
     let other = flag("2025-09-01", None, "S01");
-    let a = store.add_staff_flag(&code("S02"), &open).await.unwrap();
-    let b = store.add_staff_flag(&code("S02"), &ended).await.unwrap();
-    let c = store.add_staff_flag(&code("S03"), &other).await.unwrap();
+    let a = store.add_staff_flag(&code("S02"), &open, at).await.unwrap();
+    let b = store.add_staff_flag(&code("S02"), &ended, at).await.unwrap();
+    let c = store.add_staff_flag(&code("S03"), &other, at).await.unwrap();
     assert!(a != b && b != c && a != c, "each gets its own id");
     let listed = store.staff_flags_for(&[code("S03"), code("S02"), code("S02")]).await.unwrap();
     let seen: Vec<(i64, &str, &StaffFlag)> = listed.iter().map(|f| (f.id, f.staff.as_str(), &f.flag)).collect();
     assert_eq!(seen, [(b, "S02", &ended), (a, "S02", &open), (c, "S03", &other)], "by staff, start, id");
     assert!(store.staff_flags_for(&[code("S04")]).await.unwrap().is_empty());
     assert!(store.staff_flags_for(&[]).await.unwrap().is_empty());
+    let stored = Some(store::to_stored_precision(at));
+    let times: Vec<_> = listed.iter().map(|f| (f.id, f.recorded_at, f.ended_recorded_at)).collect();
+    assert_eq!(times, [(b, stored, stored), (a, stored, None), (c, stored, None)], "each carries its time");
 
     // Ending on the day it starts is a one-day flag; before it is refused.
-    assert!(store.end_staff_flag(a, date("2026-03-02")).await.unwrap());
-    assert!(store.end_staff_flag(a, date("2026-06-30")).await.unwrap(), "a later call corrects the day");
+    assert!(store.end_staff_flag(a, date("2026-03-02"), at).await.unwrap());
+    let later = at + jiff::SignedDuration::from_secs(60);
+    assert!(store.end_staff_flag(a, date("2026-06-30"), later).await.unwrap(), "a later call corrects the day");
     let s02 = store.staff_flags_for(&[code("S02")]).await.unwrap();
-    assert_eq!(s02.iter().find(|f| f.id == a).unwrap().flag.end, Some(date("2026-06-30")));
-    assert!(!store.end_staff_flag(9999, date("2026-06-30")).await.unwrap(), "no such flag");
-    let refused = store.end_staff_flag(a, date("2026-03-01")).await;
+    let ended = s02.iter().find(|f| f.id == a).unwrap();
+    assert_eq!(ended.flag.end, Some(date("2026-06-30")));
+    assert_eq!((ended.recorded_at, ended.ended_recorded_at), (stored, Some(later)), "the end's own time");
+    assert!(!store.end_staff_flag(9999, date("2026-06-30"), at).await.unwrap(), "no such flag");
+    let refused = store.end_staff_flag(a, date("2026-03-01"), at).await;
     assert!(invalid(&refused, "on"), "{refused:?}");
     assert_eq!(store.staff_flags_for(&[code("S02")]).await.unwrap(), s02, "the refused end changed nothing");
 
@@ -123,7 +136,7 @@ async fn flags_are_added_listed_ended_and_refused_naming_the_field<
         ("S04", flag("2026-03-02", None, "S04"), "raised_by"),
         ("S04", flag("2026-03-02", Some("2026-03-01"), "SPO1"), "to"),
     ] {
-        let got = store.add_staff_flag(&code(on), &f).await;
+        let got = store.add_staff_flag(&code(on), &f, at).await;
         assert!(invalid(&got, field), "{on} {f:?}: {got:?}");
     }
     assert!(store.staff_flags_for(&[code("S04"), code("NOSUCH")]).await.unwrap().is_empty(), "nothing written");
@@ -186,6 +199,7 @@ both_engines!(the_database_refuses_unknown_values_t, the_database_refuses_unknow
 
 async fn a_bulk_load_lands_whole_or_not_at_all<S: CaseStore + StaffEqualityStore + Clone + 'static>(store: S) {
     loaded(&store).await;
+    let at = noon(date("2026-03-02"));
     let declared = vec![(code("S01"), everything()), (code("S02"), StaffCharacteristics::default())];
     let flags = vec![(code("S01"), flag("2026-03-02", None, "SPO1"))];
     // One bad entry anywhere refuses the lot, naming its field.
@@ -207,21 +221,23 @@ async fn a_bulk_load_lands_whole_or_not_at_all<S: CaseStore + StaffEqualityStore
         ),
     ];
     for (d, f, field) in bad_cases {
-        let got = store.load_staff_equality(&d, &f).await;
+        let got = store.load_staff_equality(&d, &f, at).await;
         assert!(invalid(&got, field), "{field}: {got:?}");
         assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), StaffCharacteristics::default());
         assert!(store.staff_flags_for(&[code("S01"), code("S03")]).await.unwrap().is_empty(), "nothing written");
     }
-    store.load_staff_equality(&declared, &flags).await.unwrap();
+    store.load_staff_equality(&declared, &flags, at).await.unwrap();
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), everything());
     assert_eq!(store.staff_characteristics(&code("S02")).await.unwrap(), StaffCharacteristics::default());
     let listed = store.staff_flags_for(&[code("S01")]).await.unwrap();
     assert_eq!(listed.iter().map(|f| &f.flag).collect::<Vec<_>>(), [&flags[0].1]);
+    assert_eq!(listed[0].recorded_at, Some(store::to_stored_precision(at)), "a load carries its time");
+    assert_eq!(store.staff_declaration(&code("S01")).await.unwrap().recorded_at, Some(store::to_stored_precision(at)));
     // Loading again replaces declarations and adds flags.
     let some = StaffCharacteristics { gender: Some(Gender::Male), ..Default::default() };
-    store.load_staff_equality(&[(code("S01"), some.clone())], &[]).await.unwrap();
+    store.load_staff_equality(&[(code("S01"), some.clone())], &[], at).await.unwrap();
     assert_eq!(store.staff_characteristics(&code("S01")).await.unwrap(), some);
-    store.load_staff_equality(&[], &[]).await.unwrap();
+    store.load_staff_equality(&[], &[], at).await.unwrap();
 }
 both_engines!(a_bulk_load_lands_whole_or_not_at_all_t, a_bulk_load_lands_whole_or_not_at_all);
 
@@ -235,6 +251,7 @@ async fn the_table_counts_staff_in_post_by_flags_started_in_the_period<
     store: S,
 ) {
     loaded(&store).await;
+    let at = noon(date("2026-03-02"));
     let period = Period::twelve_months_to(date("2026-11-20"));
     let mut declared = Vec::new();
     for i in 1..=22 {
@@ -258,7 +275,7 @@ async fn the_table_counts_staff_in_post_by_flags_started_in_the_period<
         (code("S14"), flag("2025-11-20", None, "SPO1")),
         (code("S15"), flag("2026-11-21", None, "SPO1")),
     ];
-    store.load_staff_equality(&declared, &flags).await.unwrap();
+    store.load_staff_equality(&declared, &flags, at).await.unwrap();
 
     let policy = SuppressionPolicy::DEFAULT;
     let t = store
@@ -290,7 +307,7 @@ async fn the_table_counts_staff_in_post_by_flags_started_in_the_period<
         .staff_disproportionality(FlagKind::PerformanceImprovement, Characteristic::Nationality, period, &policy)
         .await;
     assert!(invalid(&got, "characteristic"), "{got:?}");
-    store.add_staff_flag(&code("S21"), &flag("2026-10-01", None, "SPO1")).await.unwrap();
+    store.add_staff_flag(&code("S21"), &flag("2026-10-01", None, "SPO1"), at).await.unwrap();
     let t = store
         .staff_disproportionality(FlagKind::PerformanceImprovement, Characteristic::Religion, period, &policy)
         .await

@@ -423,15 +423,15 @@ async fn an_officers_capacity_counts_the_reductions_in_force_today_and_not_those
     // Sickness that ended yesterday and protection that starts tomorrow: not in force today.
     let ended = reduction(ReductionKind::LongTermSickness, "2026-01-05", Some("2026-03-19"));
     let later = reduction(ReductionKind::NewlyQualified, "2026-03-21", None);
-    app.store.add_reduction(&code("OFF1"), &ended).await.unwrap();
-    app.store.add_reduction(&code("OFF1"), &later).await.unwrap();
+    app.store.add_reduction(&code("OFF1"), &ended, Clock::Fixed(on).now()).await.unwrap();
+    app.store.add_reduction(&code("OFF1"), &later, Clock::Fixed(on).now()).await.unwrap();
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[ended, later], "7.6%");
 
     // Facility time at 50% from the start of the month: half the points available, so twice
     // the capacity used (165 of 1088 points); on the allocation screen too.
     let facility = reduction(ReductionKind::FacilityTime { percent: 50 }, "2026-03-01", None);
-    let id = app.store.add_reduction(&code("OFF1"), &facility).await.unwrap();
+    let id = app.store.add_reduction(&code("OFF1"), &facility, Clock::Fixed(on).now()).await.unwrap();
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[ended, later, facility], "15.2%");
     let (_, screen) = app.page(&spo, "/teams/TEAM1/allocate/X000010").await;
@@ -439,7 +439,7 @@ async fn an_officers_capacity_counts_the_reductions_in_force_today_and_not_those
     assert!(row(&page, "officer-OFF2").contains("--numeric\">2.7%</td>"), "another officer is unchanged");
 
     // Ended mid-month, the day before today: no longer in force.
-    assert!(app.store.end_reduction(id, date("2026-03-19")).await.unwrap());
+    assert!(app.store.end_reduction(id, date("2026-03-19"), Clock::Fixed(on).now()).await.unwrap());
     let ended_facility = Reduction { end: Some(date("2026-03-19")), ..facility };
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[ended, later, ended_facility], "7.6%");
@@ -482,7 +482,7 @@ async fn an_officers_capacity_counts_the_reports_in_preparation_today_and_not_th
         report(ReportKind::Fast, "2026-03-02", Some(TODAY)),
         report(ReportKind::Parole, "2026-03-21", None),
     ] {
-        app.store.add_report(&code("OFF1"), &r).await.unwrap();
+        app.store.add_report(&code("OFF1"), &r, Clock::Fixed(on).now()).await.unwrap();
     }
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[], "0", "7.6%");
@@ -494,7 +494,7 @@ async fn an_officers_capacity_counts_the_reports_in_preparation_today_and_not_th
         due: Some(date("2026-04-10")),
         ..report(ReportKind::StandardCourt, TODAY, None)
     };
-    let id = app.store.add_report(&code("OFF1"), &psr).await.unwrap();
+    let id = app.store.add_report(&code("OFF1"), &psr, Clock::Fixed(on).now()).await.unwrap();
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[ReportKind::StandardCourt], "1 (138 points)", "13.9%");
     assert_eq!(policy.capacity(&cases, &[ReportKind::StandardCourt], 37.0, &[], on).unwrap().points, 303.0);
@@ -517,7 +517,7 @@ async fn an_officers_capacity_counts_the_reports_in_preparation_today_and_not_th
     }
 
     // Completed today: it no longer weighs.
-    assert!(app.store.complete_report(id, on).await.unwrap());
+    assert!(app.store.complete_report(id, on, Clock::Fixed(on).now()).await.unwrap());
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[], "0", "7.6%");
 }
