@@ -19,10 +19,11 @@
 //!   than infinite.
 
 use domain::case::CaseState;
-use domain::ids::Crn;
+use domain::ids::{Code, Crn};
 use domain::org::{Specialism, Staff};
 use domain::person::Gender;
-use domain::sentence::SupervisionPhase;
+use domain::projection::CaseSummary;
+use domain::sentence::SentenceKind;
 use domain::tier::{LegacyTier, ProtectLevel};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -435,25 +436,84 @@ pub fn combined_capacity(officers: &[CapacityFigures]) -> CapacityFigures {
     }
 }
 
-/// A case as it weighs on its officer on day `on`, from its record: the legacy tier of its
-/// last `TierCalculated` event, and the case type from the supervision phase. Specialist
-/// weighting follows the officer's specialisms: an IOM officer's cases carry the IOM uplift,
-/// a women's worker's cases of women the women's caseload uplift. `None` when the case has
-/// no tier yet or nothing is supervised on that day.
-pub fn case_from_record(case: &CaseState, on: Date, officer: &Staff) -> Option<Case> {
-    let tier = case.tier?.legacy;
-    let case_type = match case.phase_on(on)? {
-        SupervisionPhase::Community => CaseType::Community,
-        SupervisionPhase::Licence | SupervisionPhase::PostSentenceSupervision => CaseType::Licence,
-        SupervisionPhase::Custody => CaseType::Custody,
+/// How an active case on an officer's caseload weighs before the officer's specialisms are
+/// applied: what the store's workload projection counts per officer, so a team's workload is
+/// read in one query instead of replaying each case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WeighedCase {
+    /// `None` while the case has no tier yet: the model cannot weigh it.
+    pub tier: Option<LegacyTier>,
+    pub case_type: CaseType,
+    pub female: bool,
+}
+
+impl CaseType {
+    /// A custodial sentence weighs as custody until a release is recorded and as licence
+    /// after it (licence and post-sentence supervision alike); any other sentence as
+    /// community. The case type follows the record, not the calendar (Probity default,
+    /// docs/rules/practice.md#workload), so a projection of it needs no date.
+    pub fn of(kind: SentenceKind, released: bool) -> CaseType {
+        match (kind, released) {
+            (SentenceKind::Custodial, false) => CaseType::Custody,
+            (SentenceKind::Custodial, true) => CaseType::Licence,
+            _ => CaseType::Community,
+        }
+    }
+
+    /// As stored and shown: `community`, `licence`, `custody`.
+    pub fn id(self) -> &'static str {
+        match self {
+            CaseType::Community => "community",
+            CaseType::Licence => "licence",
+            CaseType::Custody => "custody",
+        }
+    }
+
+    /// The case type an [`id`](Self::id) names.
+    pub fn from_id(id: &str) -> Option<CaseType> {
+        [CaseType::Community, CaseType::Licence, CaseType::Custody].into_iter().find(|t| t.id() == id)
+    }
+}
+
+impl WeighedCase {
+    /// The officer whose workload an active case counts towards, and how it weighs; `None`
+    /// for a case on nobody's caseload.
+    pub fn of(summary: &CaseSummary) -> Option<(&Code, WeighedCase)> {
+        let officer = summary.caseload_officer()?;
+        let kind = summary.sentence_kind?;
+        let weighed = WeighedCase {
+            tier: summary.legacy_tier,
+            case_type: CaseType::of(kind, summary.released_on.is_some()),
+            female: summary.gender == Gender::Female,
+        };
+        Some((officer, weighed))
+    }
+
+    /// The case as the model weighs it on `officer`'s caseload: an IOM officer's cases carry
+    /// the IOM uplift, a women's worker's cases of women the women's caseload uplift. `None`
+    /// when the case has no tier yet.
+    pub fn on_caseload_of(&self, officer: &Staff) -> Option<Case> {
+        Some(Case {
+            tier: self.tier?,
+            case_type: self.case_type,
+            iom: officer.specialisms.contains(&Specialism::Iom),
+            women: self.female && officer.specialisms.contains(&Specialism::Women),
+        })
+    }
+}
+
+/// A case as it would weigh on `officer`'s caseload, from its record, by the same rule as the
+/// workload projection ([`WeighedCase`]): the legacy tier of its last `TierCalculated` event
+/// and the case type of its current sentence. `None` when the case has no tier yet or no
+/// current sentence.
+pub fn case_from_record(case: &CaseState, officer: &Staff) -> Option<Case> {
+    let current = case.current_sentence()?;
+    let weighed = WeighedCase {
+        tier: case.tier.map(|t| t.legacy),
+        case_type: CaseType::of(current.sentence.kind, current.released_on.is_some()),
+        female: case.person.as_ref().is_some_and(|p| p.gender == Gender::Female),
     };
-    let female = case.person.as_ref().is_some_and(|p| p.gender == Gender::Female);
-    Some(Case {
-        tier,
-        case_type,
-        iom: officer.specialisms.contains(&Specialism::Iom),
-        women: female && officer.specialisms.contains(&Specialism::Women),
-    })
+    weighed.on_caseload_of(officer)
 }
 
 fn check_hours(hours: f64) -> Result<(), WorkloadError> {

@@ -288,16 +288,21 @@ pub async fn workload(
     let org = scope_within(stores, user, scope).await?;
     let mut out = BTreeMap::new();
     let within = |s: &&domain::org::Staff| scope.contains(&org, Some(&s.code), Some(&s.team));
-    let records = team::officer_records(stores, org.staff.iter().filter(within)).await?;
+    let staff: Vec<&domain::org::Staff> = org.staff.iter().filter(within).collect();
+    let codes: Vec<Code> = staff.iter().map(|s| s.code.clone()).collect();
+    // The whole provider reads every officer's counts in one statement.
+    let only = (*scope != Scope::Provider).then_some(codes.as_slice());
+    let counts = stores.cases.officer_workloads(only).await?;
+    let records = team::officer_records(stores, staff.iter().copied()).await?;
     let none = team::OfficerRecords::default();
-    for staff in org.staff.iter().filter(within) {
-        let cases = stores.cases.caseload(&staff.code).await?;
+    for staff in staff {
+        let cases = counts.get(&staff.code).map_or(&[][..], Vec::as_slice);
         // As on the team view: an SPO counts only when they hold cases themselves.
-        if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
+        if staff.grade == domain::org::Grade::Spo && team::active_cases(cases) == 0 {
             continue;
         }
         let mine = records.get(&staff.code).unwrap_or(&none);
-        let (_, _, figures) = team::officer_workload(stores, staff, &cases, mine, today).await?;
+        let (_, _, figures) = team::officer_workload(staff, cases, mine, today)?;
         out.insert(staff.code.clone(), figures);
     }
     Ok((org, out))

@@ -3,7 +3,7 @@
 //! capacity before and after. Who may see or allocate is `access::team_access`.
 
 use crate::access::{self, CaseAccess, Place};
-use crate::actor::{Actor, awaiting_place, folded};
+use crate::actor::{Actor, Facts, awaiting_place, folded};
 use crate::error::{FieldProblem, ServiceError};
 use crate::stores::Stores;
 use domain::case::{CaseState, uk_date};
@@ -12,7 +12,6 @@ use domain::projection::CaseSummary;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
-use store::auth::LimitedAccess;
 use store::{AccessStore, CaseStore, WorkloadStore};
 
 /// The workload model the team view and the allocation screen apply (docs/rules/practice.md#workload).
@@ -73,15 +72,6 @@ impl TeamView {
     }
 }
 
-/// The cases on a limited-access list that bar this user today.
-async fn barred_cases(stores: &Stores, actor: Actor<'_>, today: Date) -> Result<BTreeSet<Crn>, ServiceError> {
-    let mut limits: BTreeMap<Crn, Vec<LimitedAccess>> = BTreeMap::new();
-    for e in stores.access.limited_access().await? {
-        limits.entry(e.crn.clone()).or_default().push(e);
-    }
-    Ok(limits.into_iter().filter(|(_, e)| access::barred(&actor.user.username, e, today)).map(|(c, _)| c).collect())
-}
-
 /// What is recorded of an officer besides their cases that the workload model weighs: their
 /// reductions of hours and their reports, whatever their dates.
 #[derive(Default)]
@@ -107,22 +97,23 @@ pub async fn officer_records<'a>(
     Ok(out)
 }
 
-/// An officer's workload from their active cases and reports: the cases the model weighs,
-/// how many it cannot (no tier yet), and their capacity today with the reports in
-/// preparation today, after the reductions in force today. The team view and the MI
-/// workload pages both use this, so the two cannot disagree.
-pub async fn officer_workload(
-    stores: &Stores,
+/// An officer's workload from the workload projection's counts of their active cases
+/// (`CaseStore::officer_workloads`) and their reports: the cases the model weighs, how many it
+/// cannot (no tier yet), and their capacity today with the reports in preparation today, after
+/// the reductions in force today. The team view, the allocation screen and the MI workload
+/// page all use this, so they cannot disagree, and none replays a case.
+pub fn officer_workload(
     staff: &domain::org::Staff,
-    cases: &[CaseSummary],
+    cases: &[(analytics::workload::WeighedCase, u64)],
     records: &OfficerRecords,
     today: Date,
 ) -> Result<(Vec<analytics::Case>, usize, analytics::CapacityFigures), ServiceError> {
-    let (mut workload, mut untiered) = (Vec::with_capacity(cases.len()), 0);
-    for case in cases {
-        match analytics::workload::case_from_record(&folded(stores, &case.crn).await?, today, staff) {
-            Some(c) => workload.push(c),
-            None => untiered += 1,
+    let (mut workload, mut untiered) = (Vec::new(), 0);
+    for (weighed, n) in cases {
+        let n = usize::try_from(*n).unwrap_or(usize::MAX);
+        match weighed.on_caseload_of(staff) {
+            Some(case) => workload.extend(std::iter::repeat_n(case, n)),
+            None => untiered += n,
         }
     }
     let reports = analytics::workload::reports_in_preparation(&records.reports, today);
@@ -132,44 +123,61 @@ pub async fn officer_workload(
     Ok((workload, untiered, capacity))
 }
 
+/// How many active cases an officer holds, from the workload projection's counts.
+pub fn active_cases(cases: &[(analytics::workload::WeighedCase, u64)]) -> u64 {
+    cases.iter().map(|(_, n)| n).sum()
+}
+
 /// A team's view, if this user's role and place reach it (403 otherwise, 404 for no such
-/// team). Each active case of the team's officers is folded once, for its tier and type.
+/// team). Officers' workloads are read from the workload projection, in one query.
 pub async fn team_view(
     stores: &Stores,
     actor: Actor<'_>,
     now: Timestamp,
     code: &Code,
 ) -> Result<TeamView, ServiceError> {
-    let code = code.clone();
-    let org = stores.cases.organisation().await?;
-    let Some(team) = org.teams.iter().find(|t| t.code == code).cloned() else {
+    let today = uk_date(now);
+    let facts = Facts::load(stores, actor, today).await?;
+    let org = facts.org();
+    let Some(team) = org.teams.iter().find(|t| &t.code == code).cloned() else {
         return Err(ServiceError::NotFound(format!("There is no team {code}.")));
     };
-    let team_access = access::team_access(actor.user, &code, &org);
+    let team_access = access::team_access(actor.user, code, org);
     if team_access == access::TeamAccess::None {
         return Err(ServiceError::forbidden());
     }
-    let today = uk_date(now);
-    let barred = barred_cases(stores, actor, today).await?;
+    let barred: BTreeSet<Crn> = facts.barred().into_iter().cloned().collect();
+    let members: Vec<&domain::org::Staff> = org.staff.iter().filter(|s| &s.team == code).collect();
+    let codes: Vec<Code> = members.iter().map(|s| s.code.clone()).collect();
+    let mut counts = stores.cases.officer_workloads(Some(&codes)).await?;
+    // A count must not reveal a person barred to this user: take their cases off it.
+    let mut barred_on: BTreeMap<Code, u64> = BTreeMap::new();
+    for crn in &barred {
+        if let Some(officer) = stores.cases.summary(crn).await?.and_then(|s| s.caseload_officer().cloned()) {
+            *barred_on.entry(officer).or_insert(0) += 1;
+        }
+    }
+    let mut records = officer_records(stores, members.iter().copied()).await?;
     let mut officers = Vec::new();
-    let mut records = officer_records(stores, org.staff.iter().filter(|s| s.team == code)).await?;
-    for staff in org.staff.iter().filter(|s| s.team == code) {
-        let cases = stores.cases.caseload(&staff.code).await?;
+    for staff in members {
+        let cases = counts.remove(&staff.code).unwrap_or_default();
+        let held = active_cases(&cases);
         // The team's SPO manages it; they are on the view only if they hold cases themselves.
-        if staff.grade == domain::org::Grade::Spo && cases.is_empty() {
+        if staff.grade == domain::org::Grade::Spo && held == 0 {
             continue;
         }
         let records = records.remove(&staff.code).unwrap_or_default();
-        let (workload, untiered, capacity) = officer_workload(stores, staff, &cases, &records, today).await?;
+        let (workload, untiered, capacity) = officer_workload(staff, &cases, &records, today)?;
+        let visible = held.saturating_sub(barred_on.get(&staff.code).copied().unwrap_or(0));
         officers.push(TeamOfficer {
             reports_in_preparation: analytics::workload::reports_in_preparation(&records.reports, today),
             reductions: records.reductions,
             reports: records.reports,
-            active_cases: cases.iter().filter(|c| !barred.contains(&c.crn)).count(),
+            active_cases: usize::try_from(visible).unwrap_or(usize::MAX),
             workload,
             untiered,
             capacity,
-            caseload_link: access::may_see_caseload(actor.user, &staff.code, &org),
+            caseload_link: access::may_see_caseload(actor.user, &staff.code, org),
             staff: staff.clone(),
         });
     }
@@ -182,7 +190,7 @@ pub async fn team_view(
         let state = folded(stores, &summary.crn).await?;
         let home = state.person.as_ref().and_then(|p| p.home_borough.as_ref());
         let since = state.current_sentence().map(|s| s.sentence.sentence_date);
-        if let (true, Some(waiting_since)) = (access::waits_for(&code, home, &org), since) {
+        if let (true, Some(waiting_since)) = (access::waits_for(code, home, org), since) {
             queue.push(QueuedCase { summary, state, waiting_since });
         }
     }
@@ -254,7 +262,7 @@ pub async fn allocation_screen(
     let mut candidates = Vec::with_capacity(view.officers.len());
     for o in &view.officers {
         let hours = o.staff.contracted_hours.get();
-        let after = match analytics::workload::case_from_record(&case.state, view.today, &o.staff) {
+        let after = match analytics::workload::case_from_record(&case.state, &o.staff) {
             Some(new_case) => Some(
                 WORKLOAD
                     .capacity_with(&o.workload, &o.reports_in_preparation, hours, &o.reductions, view.today, &new_case)

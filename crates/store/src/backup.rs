@@ -281,6 +281,7 @@ pub const NOT_COPIED: &[(&str, &str)] = &[
     ("streams", "projection of the log"),
     ("case_summary", "projection of the log"),
     ("caseload", "projection of the log"),
+    ("workload_cases", "projection of the log"),
     ("search_keys", "projection of the log"),
     ("mi_facts", "projection of the log"),
     ("mi_monthly", "projection of the log"),

@@ -51,7 +51,21 @@ impl SqliteStore {
 impl PostgresStore {
     /// Connects and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new().max_connections(16).connect(url).await?;
+        Self::connect_with_statement_limit(url, None).await
+    }
+
+    /// As [`connect`](Self::connect), with every statement of every connection stopped by the
+    /// server after `limit` (PostgreSQL's `statement_timeout`). The web server uses its page
+    /// time limit here: a request dropped by its client or by that limit cannot leave a query
+    /// running, holding its connection, past the limit (sqlx returns a connection to the pool
+    /// only once the server has answered what was sent on it). The command line sets none:
+    /// a rebuild or a national load runs statements longer than any page should.
+    pub async fn connect_with_statement_limit(url: &str, limit: Option<Duration>) -> Result<Self, StoreError> {
+        let mut options: sqlx::postgres::PgConnectOptions = url.parse()?;
+        if let Some(limit) = limit {
+            options = options.options([("statement_timeout", format!("{}ms", limit.as_millis().max(1)))]);
+        }
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         let store = Self { pool };
         store.fill_search_keys().await?;
@@ -304,6 +318,10 @@ macro_rules! impl_case_store {
                 let rows: Vec<(String, i64)> =
                     sqlx::query_as("SELECT officer, active_cases FROM caseload ORDER BY officer").fetch_all(&self.pool).await?;
                 rows.into_iter().map(|(o, n)| Ok((code(&o)?, n.max(0) as u64))).collect()
+            }
+
+            async fn officer_workloads(&self, officers: Option<&[Code]>) -> Result<crate::OfficerWorkloads, StoreError> {
+                self.workload_read(officers).await
             }
 
             async fn all_summaries(&self) -> Result<Vec<CaseSummary>, StoreError> {

@@ -32,6 +32,7 @@ pub use db::{PostgresStore, SqliteStore};
 pub use inspection::{DynInspectionStore, InspectionStore};
 pub use mi::{DynMiStore, MiStore};
 pub use mi_outcomes::{DynMiOutcomeStore, MiOutcomeStore};
+pub use projections::workload::OfficerWorkloads;
 pub use staff_equality::{DynStaffEqualityStore, StaffEqualityStore};
 pub use workload::{DynWorkloadStore, WorkloadStore};
 
@@ -140,6 +141,14 @@ pub trait CaseStore: Send + Sync {
 
     /// Active cases per officer, from the caseload projection.
     fn caseload_counts(&self) -> impl Future<Output = Result<BTreeMap<Code, u64>, StoreError>> + Send;
+
+    /// Officers' active cases counted by how the workload model weighs them (the workload
+    /// projection): these officers', or every officer's with cases when `None`. An officer
+    /// with no active case has no entry.
+    fn officer_workloads(
+        &self,
+        officers: Option<&[Code]>,
+    ) -> impl Future<Output = Result<OfficerWorkloads, StoreError>> + Send;
 
     /// Every case summary (for reports and statistics).
     fn all_summaries(&self) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;

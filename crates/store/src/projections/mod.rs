@@ -12,6 +12,7 @@ pub(crate) mod mi_facts;
 mod mi_resum;
 pub(crate) mod outcomes;
 pub(crate) mod search_keys;
+pub(crate) mod workload;
 
 use crate::codec::{EVENT_COLUMNS, EventRow};
 use crate::db::{PostgresStore, SqliteStore};
@@ -50,6 +51,8 @@ projection_list! {
     SearchKeys,
     /// `caseload`: active cases per officer.
     Caseload,
+    /// `workload_cases`: each officer's active cases by how the workload model weighs them.
+    Workload,
     /// `mi_facts` and the three pre-summed `mi_monthly*` tables.
     MiFacts,
     /// `mi_reoffending` and `mi_outcomes`.
@@ -64,6 +67,7 @@ impl Projection {
             Projection::CaseSummary => &["case_summary"],
             Projection::SearchKeys => &["search_keys"],
             Projection::Caseload => &["caseload"],
+            Projection::Workload => &["workload_cases"],
             Projection::MiFacts => mi_facts::TABLES,
             Projection::Outcomes => outcomes::TABLES,
         }
@@ -81,6 +85,8 @@ pub(crate) struct Rows {
     pub search_keys: Vec<(Crn, String)>,
     /// Officers' counts, to add to the live ones.
     pub caseload: BTreeMap<Code, i64>,
+    /// Officers' workload counts, to add to the live ones.
+    pub workload: BTreeMap<workload::Key, i64>,
     pub facts: Vec<(Crn, Fact)>,
     pub outcomes: OutcomeRows,
 }
@@ -103,6 +109,7 @@ impl Rows {
                         *self.caseload.entry(o.clone()).or_insert(0) += 1;
                     }
                 }
+                Projection::Workload => workload::count(&mut self.workload, summary.as_ref(), 1),
                 Projection::MiFacts => self.facts.extend(case.facts.iter().map(|f| (case.crn.clone(), f.clone()))),
                 Projection::Outcomes => self.outcomes.add(case),
             }
@@ -138,6 +145,9 @@ macro_rules! impl_projections {
                         Projection::Caseload => {
                             Self::caseload_add(conn, &cases::caseload_delta(before, after.as_ref())).await?
                         }
+                        Projection::Workload => {
+                            Self::workload_add(conn, &workload::delta(before, after.as_ref())).await?
+                        }
                         Projection::MiFacts => Self::mi_replace_case(conn, &case.crn, &case.facts).await?,
                         Projection::Outcomes => Self::outcomes_replace_case(conn, case).await?,
                     }
@@ -158,6 +168,7 @@ macro_rules! impl_projections {
                         Projection::CaseSummary => Self::summaries_write(conn, &rows.summaries).await?,
                         Projection::SearchKeys => Self::search_keys_write(conn, &rows.search_keys).await?,
                         Projection::Caseload => Self::caseload_add(conn, &rows.caseload).await?,
+                        Projection::Workload => Self::workload_add(conn, &rows.workload).await?,
                         Projection::MiFacts => Self::mi_write_facts(conn, &rows.facts).await?,
                         Projection::Outcomes => Self::outcomes_write(conn, &rows.outcomes).await?,
                     }
@@ -211,6 +222,7 @@ macro_rules! impl_projections {
                         Projection::CaseSummary => self.summaries_check_against(&want.summaries).await?,
                         Projection::SearchKeys => self.search_keys_check_against(&want.search_keys).await?,
                         Projection::Caseload => self.caseload_check_against(&want.caseload).await?,
+                        Projection::Workload => self.workload_check_against(&want.workload).await?,
                         Projection::MiFacts => self.mi_check_against(&want.facts).await?,
                         Projection::Outcomes => self.outcomes_check_against(&want.outcomes).await?,
                     });
