@@ -73,7 +73,7 @@ pub async fn demo(a: DemoArgs, clock: Clock) -> anyhow::Result<ExitCode> {
     }
     println!("Sign-in is required on every page; add users with `probity user add`.");
     println!("The inspector's sample (inspection DEMO, announced today): http://{addr}/inspections/DEMO");
-    web::serve(store, listener).await?;
+    web::serve(store, listener, web::TIME_LIMIT).await?;
     Ok(ExitCode::SUCCESS)
 }
 

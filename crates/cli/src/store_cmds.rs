@@ -123,13 +123,28 @@ pub struct ServeArgs {
     /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub addr: String,
+    /// Seconds a request may run before it is stopped with a clear error (1 to 600); on
+    /// PostgreSQL each statement is held to it too (`web::statement_limit`).
+    #[arg(long, value_name = "SECONDS", default_value_t = web::TIME_LIMIT.as_secs(), value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub time_limit: u64,
 }
 
 pub async fn serve(a: ServeArgs) -> anyhow::Result<ExitCode> {
     let listener = listen(&a.addr).await?;
-    with_store!(a.db.url()?, |s| {
-        println!("Probity is serving {} at http://{}/", a.db.database, listener.local_addr()?);
-        web::serve(s, listener).await?;
-    });
+    let limit = std::time::Duration::from_secs(a.time_limit);
+    let addr = listener.local_addr()?;
+    let serving = |database: &str| println!("Probity is serving {database} at http://{addr}/");
+    match a.db.url()? {
+        store::DatabaseUrl::Sqlite(path) => {
+            let s = store::SqliteStore::open(&path).await?;
+            serving(&a.db.database);
+            web::serve(s, listener, limit).await?;
+        }
+        store::DatabaseUrl::Postgres(url) => {
+            let s = store::PostgresStore::connect_with_statement_limit(&url, Some(web::statement_limit(limit))).await?;
+            serving(&a.db.database);
+            web::serve(s, listener, limit).await?;
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

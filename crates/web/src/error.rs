@@ -37,6 +37,12 @@ pub enum WebError {
     /// Bounded work (password checks) has no free slot in time: try again shortly.
     #[error("{0}")]
     Busy(String),
+    /// The request ran past the server's time limit and was stopped, its work with it.
+    #[error(
+        "This took longer than {0} seconds, so it was stopped. Try again (if you were saving \
+         something, check first whether it was saved); if it happens again, tell your IT team: it has been logged."
+    )]
+    TimedOut(u64),
     #[error("something went wrong on our side; it has been logged")]
     Internal,
 }
@@ -65,6 +71,7 @@ impl WebError {
             WebError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::Busy(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::TimedOut(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -80,6 +87,7 @@ impl WebError {
             WebError::Rejected { .. } => "rejected",
             WebError::UnsupportedMediaType(_) => "unsupported_media_type",
             WebError::Busy(_) => "busy",
+            WebError::TimedOut(_) => "timed_out",
             WebError::Internal => "internal",
         }
     }
@@ -126,7 +134,7 @@ pub struct ErrorResponse {
 #[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// One of `bad_request`, `unauthorised`, `forbidden`, `not_found`, `conflict`, `rejected`, `unsupported_media_type`,
-    /// `busy`, `internal`.
+    /// `busy`, `timed_out`, `internal`.
     #[schema(example = "rejected")]
     pub code: String,
     /// A sentence a person can act on.

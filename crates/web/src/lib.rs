@@ -36,6 +36,7 @@ use axum::Router;
 use axum::http::{HeaderValue, Method, Uri, header};
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
+use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -55,11 +56,31 @@ pub fn router<S: services::stores::AnyStore>(store: S) -> Router {
     router_with_clock(store, Clock::System)
 }
 
+/// How long a request may run before the server stops it with a clear error (Probity
+/// default): hundreds of times any page's target (100 ms at national scale), so only a fault
+/// or a pathological request meets it, and short enough that nobody waits on a page that will
+/// never come.
+pub const TIME_LIMIT: Duration = Duration::from_secs(30);
+
+/// The limit for each database statement when serving with `time_limit` (PostgreSQL's
+/// `statement_timeout`): a second longer, so a request is stopped by its own limit, with the
+/// page that says so, before its statement fails; and no statement a dropped request left
+/// behind runs on past that.
+pub fn statement_limit(time_limit: Duration) -> Duration {
+    time_limit + Duration::from_secs(1)
+}
+
 /// The whole application with a chosen clock.
 pub fn router_with_clock<S: services::stores::AnyStore>(store: S, clock: Clock) -> Router {
+    router_with(store, clock, TIME_LIMIT)
+}
+
+/// The whole application with a chosen clock and time limit for each request.
+pub fn router_with<S: services::stores::AnyStore>(store: S, clock: Clock, time_limit: Duration) -> Router {
     let state = AppState { stores: services::Stores::new(store), clock, sign_in_throttle: Arc::default() };
     routes(state.clone())
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(time_limit, stop_at_time_limit))
         .layer(CatchPanicLayer::custom(panicked))
         .layer(axum::middleware::map_response(security_headers))
         .layer(TraceLayer::new_for_http())
@@ -101,14 +122,21 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all
 }
 
-/// Serves until ctrl-c (or SIGTERM), letting requests in flight finish.
-pub async fn serve<S: services::stores::AnyStore>(store: S, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+/// Serves until ctrl-c (or SIGTERM), letting requests in flight finish. A request whose
+/// client goes away is dropped by the server, and with it every query it had yet to make; one
+/// that runs past `time_limit` is stopped the same way and answered with a clear error.
+pub async fn serve<S: services::stores::AnyStore>(
+    store: S,
+    listener: tokio::net::TcpListener,
+    time_limit: Duration,
+) -> std::io::Result<()> {
     if let Ok(addr) = listener.local_addr() {
         tracing::info!(%addr, "Probity is listening");
     }
     auth::return_password_memory();
     // The peer's address reaches the handlers, for the sign-in throttle.
-    let app = router(store).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app =
+        router_with(store, Clock::System, time_limit).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
 }
 
@@ -143,6 +171,28 @@ async fn fallback(uri: Uri) -> Response {
         WebError::NotFound(format!("There is no API route {}.", uri.path())).into_response()
     } else {
         pages::not_found().await.into_response()
+    }
+}
+
+/// Runs the request within `limit`; past it the request's future is dropped (an open
+/// transaction rolls back, so nothing is half-recorded) and the person gets a page saying so.
+async fn stop_at_time_limit(
+    axum::extract::State(limit): axum::extract::State<Duration>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let (method, path) = (request.method().clone(), request.uri().path().to_owned());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(%method, %path, limit_ms = limit.as_millis(), "stopped a request at the time limit");
+            let e = WebError::TimedOut(limit.as_secs().max(1));
+            if path == "/api" || path.starts_with("/api/") {
+                e.into_response()
+            } else {
+                kit::PageError(e).into_response()
+            }
+        }
     }
 }
 

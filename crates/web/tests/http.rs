@@ -391,7 +391,7 @@ async fn unknown_routes_get_404_as_a_page_or_as_json() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     support::add_user(&store, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
-    tokio::spawn(web::serve(store, listener));
+    tokio::spawn(web::serve(store, listener, web::TIME_LIMIT));
     let signed_out = reqwest::Client::new();
     let http = support::sign_in(&base, "priya").await.http;
 
@@ -651,4 +651,110 @@ async fn worklist_lists_what_is_due_with_its_rule_and_action() {
     let (status, body) = s.get_json("/api/officers/OFF1/worklist?on=9%20March").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_error(&body, "bad_request", Some("on"));
+}
+
+/// Work ends when the request does, on PostgreSQL as `probity serve` runs it (each statement
+/// held to `web::statement_limit`). Another connection locks the case's tables, so a request
+/// waits on the database. One request is abandoned by its client: the server drops it, so
+/// once the lock goes it records nothing, and its connection comes back. Another runs into
+/// the time limit: it gets a clear 503, and its connection comes back without the lock going.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_abandoned_request_stops_and_releases_its_database_connection() {
+    use tokio::io::AsyncWriteExt;
+    let Some(url) = store::testing::postgres_fresh_url().await else { return };
+    let limit = std::time::Duration::from_secs(5);
+    let app_name = format!("probity_abandoned_{}", std::process::id());
+    let store = store::PostgresStore::connect_with_statement_limit(
+        &format!("{url}&application_name={app_name}"),
+        Some(web::statement_limit(limit)),
+    )
+    .await
+    .unwrap();
+    store.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
+    let opening = example::opening("Ada", "Lovelace", date("2026-03-02"), "OFF1", "TEAM1");
+    store.append(&crn_of("X000001"), 0, &opening, jiff::Timestamp::now()).await.unwrap();
+    support::add_user(&store, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    tokio::spawn(web::serve(store.clone(), listener, limit));
+    let priya = support::sign_in(&base, "priya").await;
+
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    // The server's connections running a statement now (waiting on a lock counts).
+    let busy = || async {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'",
+        )
+        .bind(&app_name)
+        .fetch_one(&admin)
+        .await
+        .unwrap();
+        n
+    };
+    let until = |want: i64, within: std::time::Duration| async move {
+        let start = std::time::Instant::now();
+        while busy().await != want {
+            assert!(start.elapsed() < within, "{want} of the server's connections busy within {within:?}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        start.elapsed()
+    };
+    let lock = || async {
+        let mut tx = admin.begin().await.unwrap();
+        sqlx::query("LOCK TABLE streams, events, case_summary IN ACCESS EXCLUSIVE MODE")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx
+    };
+
+    // Abandoned: a booking sent over a bare connection, which is closed while it waits.
+    let blocker = lock().await;
+    let body = json!({"expected_version": 3, "events": [booking("A1")]}).to_string();
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "POST /api/cases/X000001/events HTTP/1.1\r\nHost: {addr}\r\nCookie: probity_session={}\r\nx-csrf-token: {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        priya.session,
+        priya.csrf,
+        body.len()
+    );
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    until(1, std::time::Duration::from_secs(10)).await;
+    drop(tcp);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    // The lock goes well inside the statement limit: only the request's end can stop the
+    // booking now.
+    blocker.rollback().await.unwrap();
+    until(0, std::time::Duration::from_secs(3)).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(store.stream(&crn_of("X000001")).await.unwrap().len(), 3, "the abandoned booking was never recorded");
+
+    // Past the time limit: a clear error, JSON for the API and a page for a person.
+    let blocker = lock().await;
+    let started = std::time::Instant::now();
+    let r = priya.http.get(format!("{base}/api/cases/X000001")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(started.elapsed() >= limit, "stopped at the limit, not before: {:?}", started.elapsed());
+    assert_error(&r.json().await.unwrap(), "timed_out", None);
+    let r = priya.http.get(format!("{base}/cases/X000001")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Sorry, this is taking too long") && page.contains("longer than 5 seconds"), "{page}");
+    // With the lock still held, the statements end at their limit and the connections return.
+    until(0, web::statement_limit(limit) + std::time::Duration::from_secs(3)).await;
+    blocker.rollback().await.unwrap();
+
+    // The pool is whole: the same requests now answer, and the booking can be made.
+    let r = priya.http.get(format!("{base}/api/cases/X000001")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = priya
+        .http
+        .post(format!("{base}/api/cases/X000001/events"))
+        .json(&json!({"expected_version": 3, "events": [booking("A1")]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
 }

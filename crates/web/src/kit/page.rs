@@ -102,6 +102,7 @@ impl IntoResponse for PageError {
             WebError::Forbidden(_) => "You do not have access to this",
             WebError::Unauthorised => "Sign in to use Probity",
             WebError::Internal => "Sorry, there is a problem with the service",
+            WebError::TimedOut(_) => "Sorry, this is taking too long",
             _ => "There is a problem",
         };
         let page = ErrorPage { nav: None, title, message: e.message(), field: e.field().map(str::to_owned) };
