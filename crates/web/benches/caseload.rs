@@ -25,16 +25,18 @@
 //! case count and seed; delete them to regenerate. Each run adds its users and a sprinkling of
 //! limited-access entries if they are not there yet, and ends its sessions when done.
 
-use reqwest::header::{COOKIE, HeaderMap, HeaderValue};
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
-use store::auth::{LimitKind, LimitedAccess, UserRecord};
+use std::time::Duration;
+use store::auth::{LimitKind, LimitedAccess};
 use store::inspection::InspectionStore;
 use store::{AccessStore, CaseStore, UpwStore};
+use support::{
+    AS_OF, Pick, Provenance, Provider, cpu_seconds, env_or, load_average, ms, percentile, postgres_store, sign_in,
+    signed_in_client, sqlite_store, thousands,
+};
 
-const AS_OF: &str = "2026-11-26";
-const PASSWORD: &str = "a long benchmark password";
 const WARM_UP_PER_CLIENT: usize = 20;
 /// A user on the limited-access lists who never signs in: every 500th case excludes them.
 const EXCLUDED: &str = "bench-excluded";
@@ -42,8 +44,7 @@ const EXCLUDED: &str = "bench-excluded";
 const RESTRICTED_TO: &str = "bench-restricted";
 
 struct Config {
-    cases: u64,
-    seed: u64,
+    provider: Provider,
     clients: usize,
     requests: usize,
     rate: f64,
@@ -51,139 +52,21 @@ struct Config {
     engines: Vec<String>,
 }
 
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("{name}: `{v}` is not a number")),
-        Err(_) => default,
-    }
-}
-
 impl Config {
     fn from_env() -> Self {
-        let engines = std::env::var("PROBITY_BENCH_ENGINES").unwrap_or_else(|_| "sqlite".into());
         let config = Config {
-            cases: env_or("PROBITY_BENCH_CASES", 262_000),
-            seed: env_or("PROBITY_BENCH_SEED", 1),
+            provider: Provider::from_env(),
             clients: env_or("PROBITY_BENCH_CLIENTS", 50),
             requests: env_or("PROBITY_BENCH_REQUESTS", 50_000),
             rate: env_or("PROBITY_BENCH_RATE", 100.0),
             paced_requests: env_or("PROBITY_BENCH_PACED_REQUESTS", 10_000),
-            engines: engines.split(',').map(|e| e.trim().to_owned()).filter(|e| !e.is_empty()).collect(),
+            engines: support::engines(),
         };
         assert!(config.clients > 0, "PROBITY_BENCH_CLIENTS: at least one client");
         assert!(config.requests >= config.clients, "PROBITY_BENCH_REQUESTS: at least one per client");
         assert!(config.paced_requests >= config.clients, "PROBITY_BENCH_PACED_REQUESTS: at least one per client");
         assert!(config.rate > 0.0, "PROBITY_BENCH_RATE: pages per second, more than 0");
         config
-    }
-
-    fn opts(&self) -> synth::GenerateOptions {
-        synth::GenerateOptions::new(self.cases, self.seed, AS_OF.parse().unwrap())
-    }
-}
-
-/// How the store came to be: generated now (and how long it took), or reused.
-struct Provenance {
-    place: String,
-    generated_now: bool,
-    generate_seconds: f64,
-    events: u64,
-}
-
-/// What is kept beside a cached store: how long generating it took and how many events it
-/// holds, as `SECONDS EVENTS`.
-fn generated_note(seconds: f64, events: u64) -> String {
-    format!("{seconds} {events}")
-}
-
-fn read_note(note: Option<&str>) -> (f64, u64) {
-    let mut parts = note.unwrap_or("").split_whitespace();
-    let seconds = parts.next().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN);
-    (seconds, parts.next().and_then(|s| s.parse().ok()).unwrap_or(0))
-}
-
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
-
-/// The cached SQLite store, generating it first when there is none. It is generated under a
-/// temporary name and renamed when whole, so an interrupted run never leaves half a store.
-async fn sqlite_store(config: &Config) -> (store::SqliteStore, Provenance) {
-    let dir = target_dir().join("bench-stores");
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!("caseload-sqlite-{}-seed{}.db", config.cases, config.seed));
-    let note = path.with_extension("generated");
-    let place = path.display().to_string();
-    if path.exists() {
-        let (generate_seconds, events) = read_note(std::fs::read_to_string(&note).ok().as_deref());
-        let store = store::SqliteStore::open(path.to_str().unwrap()).await.expect("the cached store opens");
-        return (store, Provenance { place, generated_now: false, generate_seconds, events });
-    }
-    let partial = path.with_extension("partial");
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", partial.display()));
-    }
-    eprintln!("generating {} cases into {place} (once; later runs reuse it)", config.cases);
-    let store = store::SqliteStore::open(partial.to_str().unwrap()).await.unwrap();
-    let t = Instant::now();
-    services::generate::generate(&store, &config.opts(), &|_| {}).await.expect("the provider generates");
-    let seconds = t.elapsed().as_secs_f64();
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(store.pool()).await.unwrap();
-    let events = events as u64;
-    store.pool().close().await;
-    std::fs::rename(&partial, &path).unwrap();
-    std::fs::write(&note, generated_note(seconds, events)).unwrap();
-    let store = store::SqliteStore::open(path.to_str().unwrap()).await.unwrap();
-    (store, Provenance { place, generated_now: true, generate_seconds: seconds, events })
-}
-
-/// The cached PostgreSQL store, in a schema of its own; generated (in one transaction) when
-/// the schema is empty.
-async fn postgres_store(config: &Config) -> (store::PostgresStore, Provenance) {
-    let (url, _) = store::testing::postgres_url();
-    let schema = format!("bench_caseload_{}_{}", config.cases, config.seed);
-    let admin = sqlx::PgPool::connect(&url).await.expect("PostgreSQL is needed for PROBITY_BENCH_ENGINES=postgres");
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA IF NOT EXISTS {schema}"))).execute(&admin).await.unwrap();
-    let note: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-        "SELECT CAST(obj_description(oid, 'pg_namespace') AS TEXT) FROM pg_namespace WHERE nspname = '{schema}'"
-    )))
-    .fetch_one(&admin)
-    .await
-    .unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let store = store::PostgresStore::connect(&format!("{url}{sep}options=-c%20search_path%3D{schema}")).await.unwrap();
-    let place = format!("schema {schema} at {url}");
-    if !store.is_empty().await.unwrap() {
-        let (generate_seconds, events) = read_note(note.as_deref());
-        return (store, Provenance { place, generated_now: false, generate_seconds, events });
-    }
-    eprintln!("generating {} cases into {place} (once; later runs reuse it)", config.cases);
-    let t = Instant::now();
-    services::generate::generate(&store, &config.opts(), &|_| {}).await.expect("the provider generates");
-    let seconds = t.elapsed().as_secs_f64();
-    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM events").fetch_one(store.pool()).await.unwrap();
-    let events = events as u64;
-    let note = generated_note(seconds, events);
-    sqlx::query(sqlx::AssertSqlSafe(format!("COMMENT ON SCHEMA {schema} IS '{note}'"))).execute(&admin).await.unwrap();
-    (store, Provenance { place, generated_now: true, generate_seconds: seconds, events })
-}
-
-/// A deterministic choice of users and caseloads (splitmix64), so runs are comparable.
-struct Pick(u64);
-
-impl Pick {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 
@@ -203,7 +86,7 @@ struct Role {
 /// the provider, each with the caseloads their scope lets them open.
 fn choose_users(config: &Config, org: &domain::org::Organisation, counts: &BTreeMap<domain::Code, u64>) -> Vec<Role> {
     use domain::org::Grade;
-    let mut pick = Pick(config.seed ^ 0xCA5E_10AD);
+    let mut pick = Pick(config.provider.seed ^ 0xCA5E_10AD);
     let team_of: BTreeMap<&domain::Code, &domain::Code> = org.staff.iter().map(|s| (&s.code, &s.team)).collect();
     let office_of: BTreeMap<&domain::Code, &domain::Code> = org.teams.iter().map(|t| (&t.code, &t.office)).collect();
     let borough_of: BTreeMap<&domain::Code, &domain::Code> =
@@ -271,32 +154,11 @@ fn choose_users(config: &Config, org: &domain::org::Organisation, counts: &BTree
 
 /// Adds the users (and the limited-access entries) a run needs, unless an earlier run did.
 async fn prepare<S: CaseStore + AccessStore + Clone + 'static>(store: &S, users: &[Role]) {
-    let hash = web::auth::hash_password(PASSWORD).unwrap();
-    let record = |username: &str, role: &str, scope: &str, officer: Option<&str>| {
-        let (kind, code) = match scope.split_once(':') {
-            Some((k, c)) => (k.to_owned(), Some(c.to_owned())),
-            None => (scope.to_owned(), None),
-        };
-        UserRecord {
-            username: username.to_owned(),
-            password_hash: hash.clone(),
-            role: role.to_owned(),
-            scope_kind: kind,
-            scope_code: code,
-            officer: officer.map(str::to_owned),
-            disabled: false,
-            created_at: jiff::Timestamp::now(),
-        }
-    };
-    let mut all: Vec<UserRecord> =
-        users.iter().map(|u| record(&u.username, u.role, &u.scope, u.officer.as_deref())).collect();
-    all.push(record(EXCLUDED, "responsible_officer", "provider", None));
-    all.push(record(RESTRICTED_TO, "area_manager", "provider", None));
-    for u in &all {
-        if store.user(&u.username).await.unwrap().is_none() {
-            store.add_user(u).await.unwrap();
-        }
-    }
+    let mut all: Vec<(String, &str, String, Option<String>)> =
+        users.iter().map(|u| (u.username.clone(), u.role, u.scope.clone(), u.officer.clone())).collect();
+    all.push((EXCLUDED.to_owned(), "responsible_officer", "provider".to_owned(), None));
+    all.push((RESTRICTED_TO.to_owned(), "area_manager", "provider".to_owned(), None));
+    support::add_users(store, &all).await;
     if !store.limited_access().await.unwrap().is_empty() {
         return;
     }
@@ -321,34 +183,6 @@ async fn prepare<S: CaseStore + AccessStore + Clone + 'static>(store: &S, users:
         };
         store.add_limited_access(&entry).await.unwrap();
     }
-}
-
-fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
-    r.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix(&format!("{name}=")).map(|rest| rest.split(';').next().unwrap_or("").to_owned()))
-}
-
-/// Signs in through the real form and returns the session id.
-async fn sign_in(base: &str, username: &str) -> String {
-    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let form = plain.get(format!("{base}/sign-in")).send().await.unwrap();
-    let cookie = set_cookie(&form, "probity_sign_in").expect("the sign-in form sets its cookie");
-    let html = form.text().await.unwrap();
-    let marker = "name=\"csrf_token\" value=\"";
-    let at = html.find(marker).expect("the sign-in form carries its token") + marker.len();
-    let token = html[at..].split('"').next().unwrap().to_owned();
-    let r = plain
-        .post(format!("{base}/sign-in"))
-        .header(COOKIE, format!("probity_sign_in={cookie}"))
-        .form(&[("username", username), ("password", PASSWORD), ("csrf_token", &token), ("next", "/")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 303, "{username} signs in");
-    set_cookie(&r, "probity_session").expect("a session cookie")
 }
 
 /// What one client saw: each measured request's latency in microseconds, the cases on the
@@ -414,37 +248,6 @@ async fn client(http: reqwest::Client, base: String, user: Role, measured: usize
         }
     }
     seen
-}
-
-/// A client carrying a session's cookie on one keep-alive connection.
-fn signed_in_client(session: &str) -> reqwest::Client {
-    let mut headers = HeaderMap::new();
-    headers.insert(COOKIE, HeaderValue::from_str(&format!("probity_session={session}")).unwrap());
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .tcp_nodelay(true)
-        .build()
-        .unwrap()
-}
-
-/// This process's CPU time so far (user and system, every thread), where Linux tells it.
-fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which may hold spaces) start at field 3; utime and
-    // stime are fields 14 and 15, in clock ticks (100 a second on Linux).
-    let after = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    Some(ticks / 100.0)
-}
-
-/// The machine's load average over the last minute: how much else was running.
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
-        .unwrap_or_else(|| "unknown".into())
 }
 
 /// One measured phase: every client's requests, pooled.
@@ -537,28 +340,6 @@ async fn phase(
     }
 }
 
-fn ms(micros: u32) -> f64 {
-    f64::from(micros) / 1000.0
-}
-
-/// The value at or below which `p` of the sorted sample lies (nearest rank).
-fn percentile(sorted: &[u32], p: f64) -> u32 {
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Sets the store up on the server's runtime, serves it there, and drives it from a runtime
 /// of its own, so the clients do not steal the server's worker threads' turns.
 fn run<S, F>(engine: &str, config: &Config, open: F)
@@ -573,11 +354,11 @@ where
         + store::StaffEqualityStore
         + Clone
         + 'static,
-    F: AsyncFnOnce(&Config) -> (S, Provenance),
+    F: AsyncFnOnce(&Provider) -> (S, Provenance),
 {
     let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let (store, provenance, users, officers) = server.block_on(async {
-        let (store, provenance) = open(config).await;
+        let (store, provenance) = open(&config.provider).await;
         let org = store.organisation().await.unwrap();
         let counts = store.caseload_counts().await.unwrap();
         let users = choose_users(config, &org, &counts);
@@ -603,9 +384,16 @@ where
         for u in &usernames {
             sessions.push(sign_in(&base, u).await);
         }
-        let flat =
-            phase(format!("{n} clients, no think time"), &base, &users, &sessions, config.requests, None, config.seed)
-                .await;
+        let flat = phase(
+            format!("{n} clients, no think time"),
+            &base,
+            &users,
+            &sessions,
+            config.requests,
+            None,
+            config.provider.seed,
+        )
+        .await;
         let paced = phase(
             format!("{n} clients, {:.0} pages/s in all", config.rate),
             &base,
@@ -613,7 +401,7 @@ where
             &sessions,
             config.paced_requests,
             Some(config.rate),
-            config.seed + 1,
+            config.provider.seed + 1,
         )
         .await;
         (vec![flat, paced], sessions)
@@ -628,7 +416,7 @@ where
     println!();
     println!(
         "Caseload page under load: {engine}, {} cases ({} events), {} officers with active cases",
-        thousands(config.cases),
+        thousands(config.provider.cases),
         thousands(provenance.events),
         thousands(officers as u64)
     );
