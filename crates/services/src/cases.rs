@@ -4,7 +4,7 @@
 //! may is asked of [`crate::access`] through [`crate::actor`], never decided here.
 
 use crate::access::{self, CaseAccess};
-use crate::actor::{Actor, Facts, folded};
+use crate::actor::{Actor, Facts};
 use crate::error::ServiceError;
 use crate::stores::Stores;
 use domain::case::{CaseState, uk_date};
@@ -150,13 +150,16 @@ pub async fn caseload(
     Ok(CaseloadCases { officer: officer.clone(), officer_name, on: today, cases })
 }
 
-/// Every case of `cases` folded from its log.
+/// Every case of `cases` folded from its log, the logs read together.
 async fn fold_all(stores: &Stores, cases: &[CaseSummary]) -> Result<Vec<CaseState>, ServiceError> {
-    let mut states = Vec::with_capacity(cases.len());
-    for case in cases {
-        states.push(folded(stores, &case.crn).await?);
-    }
-    Ok(states)
+    let crns: Vec<Crn> = cases.iter().map(|c| c.crn.clone()).collect();
+    let mut streams = stores.cases.streams(&crns).await?;
+    crns.into_iter()
+        .map(|crn| {
+            let events = streams.remove(&crn).unwrap_or_default();
+            CaseState::fold(crn.clone(), &events).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))
+        })
+        .collect()
 }
 
 /// An officer's worklist as at `on` (today by the clock when `None`): every active case this

@@ -292,6 +292,17 @@ macro_rules! impl_case_store {
                     .collect()
             }
 
+            async fn streams(&self, crns: &[Crn]) -> Result<BTreeMap<Crn, Vec<RecordedEvent>>, StoreError> {
+                let rows: Vec<EventRow> = self.rows_where_in(EVENT_COLUMNS, "events", "crn", "seq", crns.iter().map(Crn::as_str)).await?;
+                let mut out: BTreeMap<Crn, Vec<RecordedEvent>> = BTreeMap::new();
+                for r in &rows {
+                    let event = r.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", r.crn, r.seq), p))?;
+                    let crn = Crn::parse(&r.crn).map_err(|e| corrupt(&format!("event {}#{} crn", r.crn, r.seq), e))?;
+                    out.entry(crn).or_default().push(event);
+                }
+                Ok(out)
+            }
+
             async fn summary(&self, crn: &Crn) -> Result<Option<CaseSummary>, StoreError> {
                 let sql = format!("SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE crn = $1");
                 let row: Option<SummaryRow> = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(crn.as_str()).fetch_optional(&self.pool).await?;

@@ -129,6 +129,13 @@ pub trait CaseStore: Send + Sync {
     /// The whole stream of a case, in order.
     fn stream(&self, crn: &Crn) -> impl Future<Output = Result<Vec<RecordedEvent>, StoreError>> + Send;
 
+    /// The whole streams of these cases, each in order, in one query for up to 500 of them (a
+    /// worklist folds every case of a caseload); a case with no events is absent.
+    fn streams(
+        &self,
+        crns: &[Crn],
+    ) -> impl Future<Output = Result<BTreeMap<Crn, Vec<RecordedEvent>>, StoreError>> + Send;
+
     fn summary(&self, crn: &Crn) -> impl Future<Output = Result<Option<CaseSummary>, StoreError>> + Send;
 
     /// An officer's active caseload, by family name.

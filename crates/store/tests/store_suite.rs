@@ -48,6 +48,34 @@ async fn append_and_read_back<S: CaseStore + Clone + 'static>(store: S) {
 }
 both_engines!(append_and_read_back_t, append_and_read_back);
 
+/// Many streams in one read are each case's stream as `stream` reads it; a case with no
+/// events is absent, and a CRN asked for twice is read once.
+async fn streams_read_together_are_each_stream<S: CaseStore + Clone + 'static>(store: S) {
+    let on = date("2026-03-02");
+    for (c, family) in [("X000002", "Hopper"), ("X000001", "Lovelace"), ("X000010", "Turing")] {
+        store
+            .append(&crn(c), 0, &example::opening("Ada", family, on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+            .await
+            .unwrap();
+    }
+    let booked = new_event(
+        on,
+        CaseEvent::AppointmentBooked {
+            appointment: example::appointment("A1", on.at(10, 0, 0, 0), ContactKind::OfficeVisit),
+        },
+    );
+    store.append(&crn("X000001"), 3, &[booked], jiff::Timestamp::now()).await.unwrap();
+    let asked = [crn("X000010"), crn("X000001"), crn("X999999"), crn("X000001")];
+    let read = store.streams(&asked).await.unwrap();
+    assert_eq!(read.keys().map(Crn::as_str).collect::<Vec<_>>(), ["X000001", "X000010"]);
+    for (c, events) in &read {
+        assert_eq!(events, &store.stream(c).await.unwrap(), "{c}");
+    }
+    assert_eq!(read[&crn("X000001")].len(), 4);
+    assert!(store.streams(&[]).await.unwrap().is_empty());
+}
+both_engines!(streams_read_together_are_each_stream_t, streams_read_together_are_each_stream);
+
 async fn stale_writer_gets_conflict<S: CaseStore + Clone + 'static>(store: S) {
     let c = crn("X000002");
     let on = date("2026-03-02");
