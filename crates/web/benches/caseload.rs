@@ -30,8 +30,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use store::auth::{LimitKind, LimitedAccess};
-use store::inspection::InspectionStore;
-use store::{AccessStore, CaseStore, UpwStore};
+use store::{AccessStore, CaseStore};
 use support::{
     AS_OF, Pick, Provenance, Provider, cpu_seconds, env_or, load_average, ms, percentile, postgres_store, sign_in,
     signed_in_client, sqlite_store, thousands,
@@ -344,16 +343,7 @@ async fn phase(
 /// of its own, so the clients do not steal the server's worker threads' turns.
 fn run<S, F>(engine: &str, config: &Config, open: F)
 where
-    S: CaseStore
-        + AccessStore
-        + InspectionStore
-        + UpwStore
-        + store::MiStore
-        + store::WorkloadStore
-        + store::MiOutcomeStore
-        + store::StaffEqualityStore
-        + Clone
-        + 'static,
+    S: services::stores::AnyStore,
     F: AsyncFnOnce(&Provider) -> (S, Provenance),
 {
     let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();

@@ -23,8 +23,8 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
+use store::CaseStore;
 use store::inspection::InspectionStore;
-use store::{AccessStore, CaseStore, UpwStore};
 use support::{
     AS_OF, Provenance, Provider, env_or, load_average, ms, percentile, postgres_store, sign_in, signed_in_client,
     sqlite_store, thousands,
@@ -101,22 +101,7 @@ fn cast(org: &domain::org::Organisation, counts: &BTreeMap<domain::Code, u64>) -
 
 /// Adds what the pages need that generating the provider does not: the users, the allocation
 /// queue and the inspection with its sample granted to the inspector.
-async fn prepare<
-    S: CaseStore
-        + AccessStore
-        + InspectionStore
-        + UpwStore
-        + store::MiStore
-        + store::WorkloadStore
-        + store::MiOutcomeStore
-        + store::StaffEqualityStore
-        + Clone
-        + 'static,
->(
-    store: &S,
-    org: &domain::org::Organisation,
-    cast: &Cast,
-) {
+async fn prepare<S: services::stores::AnyStore>(store: &S, org: &domain::org::Organisation, cast: &Cast) {
     support::add_users(store, &cast.users).await;
     let now: jiff::Timestamp = format!("{AS_OF}T12:00:00Z").parse().unwrap();
     services::generate::seed_allocation_queue(store, org, now).await.unwrap();
@@ -287,16 +272,7 @@ struct Row {
 
 fn run<S, F>(engine: &str, config: &Config, open: F)
 where
-    S: CaseStore
-        + AccessStore
-        + InspectionStore
-        + UpwStore
-        + store::MiStore
-        + store::WorkloadStore
-        + store::MiOutcomeStore
-        + store::StaffEqualityStore
-        + Clone
-        + 'static,
+    S: services::stores::AnyStore,
     F: AsyncFnOnce(&Provider) -> (S, Provenance),
 {
     let server = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
