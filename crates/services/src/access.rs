@@ -30,6 +30,8 @@ pub use mi::{
     MI_POLICY, MiReach, MiRolePolicy, STAFF_EQUALITY_ROLES, may_see_mi, may_see_provider_mi, may_see_staff_equality,
     mi_policy, mi_scope_within,
 };
+mod recording;
+pub use recording::{RECORDING, RecordingRule, may_record, may_record_kind, recording_rule, who_records};
 mod team;
 pub use team::{
     QUEUE_SOURCE, TEAM_POLICY, TeamAccess, TeamRolePolicy, team_access, team_policy, team_role_access, waits_for,
@@ -542,15 +544,6 @@ pub fn counts_every_caseload(user: &User) -> bool {
 /// sees counts only.
 pub fn links_caseloads(user: &User) -> bool {
     !counts_every_caseload(user)
-}
-
-/// Whether `user` may record `event` on a case they may change: allocating (allocation,
-/// reallocation, transfer) is for the roles that allocate ([`RolePolicy::allocates`]).
-pub fn may_record(user: &User, event: &domain::event::CaseEvent) -> bool {
-    match event {
-        domain::event::CaseEvent::OfficerAllocated { .. } => user.policy().allocates,
-        _ => true,
-    }
 }
 
 /// Whether `user` may open an officer's caseload (the list; each case on it is still checked).

@@ -343,10 +343,8 @@ pub async fn record_events(
         return Err(ServiceError::Internal(format!("events[{i}] is not recorded by the actor {recorded_by}")));
     }
     if let Some(i) = events.iter().position(|e| !access::may_record(actor.user, &e.event)) {
-        return Err(ServiceError::Forbidden(format!(
-            "events[{i}].event: your role does not allocate cases; the senior probation officer allocates them from \
-             the team view"
-        )));
+        let kind = events[i].event.event_type();
+        return Err(ServiceError::Forbidden(format!("events[{i}].event: {kind}: {}", access::who_records(kind))));
     }
     Ok(crate::record::record_events(&*stores.cases, crn, expected_version, events, &recorded_by, now).await?)
 }

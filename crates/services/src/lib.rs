@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actor;
 pub mod cases;
 pub mod clock;
+pub mod decisions;
 pub mod error;
 pub mod generate;
 pub mod input;

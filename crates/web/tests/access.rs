@@ -179,6 +179,9 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("GET", "/officers/{code}/caseload.csv"),
             ("/officers/OFF1/caseload.csv", [303, 200, 200, 200, 200, 403, 403, 403]),
         ),
+        // Registering a person (issue 17): roles that record on cases; an empty form is named.
+        (("GET", "/cases/new"), ("/cases/new", [303, 200, 200, 403, 403, 403, 403, 403])),
+        (("POST", "/cases/new"), ("/cases/new", [303, 400, 400, 403, 403, 403, 403, 403])),
         (("GET", "/cases/{crn}"), ("/cases/X000001", [303, 200, 200, 200, 200, 403, 403, 403])),
         (("GET", "/cases/{crn}/reads"), ("/cases/X000001/reads", [303, 200, 200, 200, 200, 403, 403, 403])),
         // The case's sections (issue 4, item 5): whoever may read the case; the outcome form only
@@ -197,6 +200,21 @@ async fn every_route_for_every_role_and_for_no_one() {
         (
             ("POST", "/cases/{crn}/appointments/{id}/outcome"),
             ("/cases/X000001/appointments/A1/outcome", [303, 404, 404, 403, 403, 403, 403, 403]),
+        ),
+        // Decision forms (issue 17): only for those who may record on the case, in a role that
+        // records that decision; a form without its version is named (400) and saves nothing.
+        // The confirmation is for whoever may read the case.
+        (
+            ("GET", "/cases/{crn}/decisions/{decision}"),
+            ("/cases/X000001/decisions/review-trigger", [303, 200, 200, 403, 403, 403, 403, 403]),
+        ),
+        (
+            ("POST", "/cases/{crn}/decisions/{decision}"),
+            ("/cases/X000001/decisions/review-trigger", [303, 400, 400, 403, 403, 403, 403, 403]),
+        ),
+        (
+            ("GET", "/cases/{crn}/decisions/{decision}/done"),
+            ("/cases/X000001/decisions/review-trigger/done", [303, 200, 200, 200, 200, 403, 403, 403]),
         ),
         (("GET", "/cases/{crn}/enforcement"), ("/cases/X000001/enforcement", [303, 200, 200, 200, 200, 403, 403, 403])),
         (("GET", "/cases/{crn}/reviews"), ("/cases/X000001/reviews", [303, 200, 200, 200, 200, 403, 403, 403])),

@@ -546,7 +546,7 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
     assert!(browser.text("tbody").await.contains("Unacceptable absence"));
     assert_no_violations(&browser).await;
 
-    // The worklist now asks for the warning letter, and it leads to the enforcement section.
+    // The worklist now asks for the warning letter, and it leads to the form that issues it.
     browser.goto(&format!("{}/officers/{officer}/worklist", app.base)).await;
     assert!(browser.shows("Issue a warning letter (appointment B1)").await);
     assert_no_violations(&browser).await;
@@ -554,8 +554,209 @@ async fn an_officer_records_an_unacceptable_absence_and_the_warning_task_appears
                 if (a.textContent.includes('Issue a warning letter (appointment B1)')) { a.scrollIntoView(); break; } }";
     browser.client.execute(task, vec![]).await.unwrap();
     save_screenshot(&browser, "case-pages-worklist-after").await;
-    browser.click(&format!("a[href='/cases/{crn}/enforcement']")).await;
-    assert_eq!(browser.path_after(&format!("/officers/{officer}/worklist")).await, format!("/cases/{crn}/enforcement"));
-    assert!(browser.shows("Issue a warning letter (appointment B1): due").await);
+    let form = format!("/cases/{crn}/decisions/warning-letter");
+    browser.click(&format!("a[href='{form}?appointment=B1']")).await;
+    assert!(browser.path_after(&format!("/officers/{officer}/worklist")).await.starts_with(&form));
+    assert!(browser.shows("Which failure does the letter warn about?").await);
     assert_no_violations(&browser).await;
+
+    // The warning letter: refused without its date, named on the field, then recorded; the
+    // confirmation leads back, and the worklist no longer asks for it.
+    browser.click("form button.govuk-button").await;
+    assert!(browser.shows("There is a problem").await && browser.shows("on: enter the date").await);
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "decision-form-error").await;
+    let (d, m, y) = (today.day().to_string(), today.month().to_string(), today.year().to_string());
+    browser.fill("#on", &d).await;
+    browser.fill("#on-month", &m).await;
+    browser.fill("#on-year", &y).await;
+    browser.click("form button.govuk-button").await;
+    assert_eq!(browser.path_after(&form).await, format!("{form}/done"));
+    assert!(browser.shows("Warning letter recorded").await);
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "decision-confirmation").await;
+    browser.goto(&format!("{}/officers/{officer}/worklist", app.base)).await;
+    assert!(!browser.body().await.contains("Issue a warning letter (appointment B1)"), "resolved");
+
+    // A consequential decision shows the answers to check before it is recorded.
+    let breach = format!("/cases/{crn}/decisions/breach");
+    browser.goto(&format!("{}{breach}", app.base)).await;
+    assert_no_violations(&browser).await;
+    browser.click("input[name='failures'][value='B1']").await;
+    browser.fill("#reason", "Threatened the receptionist at the appointment").await;
+    browser.click("form button.govuk-button").await;
+    assert!(browser.shows("Check your answers").await);
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "decision-check-answers").await;
+    browser.click("form button[value='yes']").await;
+    assert_eq!(browser.path_after(&breach).await, format!("{breach}/done"));
+    assert!(browser.shows("Breach referred").await && browser.shows("Complete and send the breach pack").await);
+    assert_no_violations(&browser).await;
+}
+
+/// Issue 17's journey: an officer runs a new case entirely through the pages, from
+/// registration and sentence through the first appointment, an assessment, a plan, a missed
+/// appointment, a warning, a breach with a complete pack, to a review; every page passes
+/// axe-core.
+#[tokio::test]
+async fn an_officer_runs_a_new_case_from_registration_to_review_through_the_pages() {
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    let case = allocated_case(&app.store).await;
+    let (officer, team) = (case.officer.clone().unwrap(), case.team.clone().unwrap());
+    support::add_user(&app.store, "officer", "responsible_officer", &format!("team:{team}"), Some(officer.as_str()))
+        .await;
+    let browser = Browser::start(&tools).await;
+    app.sign_in(&browser, "officer").await;
+    let today = today();
+    let (d, m, y) = (today.day().to_string(), today.month().to_string(), today.year().to_string());
+    let fill_date = async |name: &str| {
+        browser.fill(&format!("#{name}"), &d).await;
+        browser.fill(&format!("#{name}-month"), &m).await;
+        browser.fill(&format!("#{name}-year"), &y).await;
+    };
+    let submit = async || browser.click("form button.govuk-button").await;
+
+    // Registration, from the start page.
+    browser.goto(&format!("{}/", app.base)).await;
+    browser.click("a[href='/cases/new']").await;
+    assert!(browser.shows("Register a person and their sentence").await);
+    assert_no_violations(&browser).await;
+    submit().await;
+    assert!(browser.shows("There is a problem").await, "an empty registration is refused");
+    assert_no_violations(&browser).await;
+    browser.fill("#first_name", "Mary").await;
+    browser.fill("#family_name", "Seacole").await;
+    browser.fill("#date_of_birth", "23").await;
+    browser.fill("#date_of_birth-month", "11").await;
+    browser.fill("#date_of_birth-year", "1985").await;
+    browser.click("#gender-2").await;
+    browser.click("#home_borough").await;
+    browser.click("#sentence_kind").await;
+    fill_date("sentence_date").await;
+    browser.fill("#months", "12").await;
+    browser.fill("#rar_days", "10").await;
+    save_screenshot(&browser, "register-a-person").await;
+    submit().await;
+    let summary = browser.path_after("/cases/new").await;
+    let crn = summary.trim_start_matches("/cases/").to_owned();
+    assert!(browser.shows("Mary Seacole").await, "{summary}");
+    assert_no_violations(&browser).await;
+    let section = |s: web::case::Section| format!("{}{}", app.base, s.href(&crn));
+    let form = |slug: &str| format!("/cases/{crn}/decisions/{slug}");
+
+    // The first appointment, booked for this morning.
+    browser.goto(&section(web::case::Section::Appointments)).await;
+    browser.click(&format!("a[href='{}']", form("book-appointment"))).await;
+    assert_no_violations(&browser).await;
+    browser.click("#kind").await;
+    fill_date("on").await;
+    browser.fill("#time", "09:00").await;
+    submit().await;
+    assert!(browser.shows("Appointment booked").await);
+    assert_no_violations(&browser).await;
+
+    // The assessment: medium risk to the public, an accommodation need.
+    browser.goto(&section(web::case::Section::Assessment)).await;
+    browser.click(&format!("a[href='{}']", form("assessment"))).await;
+    assert_no_violations(&browser).await;
+    fill_date("completed_on").await;
+    browser.click("#rosh_public-2").await;
+    for need in [
+        "accommodation",
+        "education_training_employability",
+        "financial",
+        "relationships",
+        "lifestyle_associates",
+        "drug_misuse",
+        "alcohol_misuse",
+        "emotional_wellbeing",
+        "thinking_behaviour",
+        "attitudes",
+    ] {
+        let choice = if need == "accommodation" { format!("#need_{need}-2") } else { format!("#need_{need}") };
+        browser.click(&choice).await;
+    }
+    save_screenshot(&browser, "record-an-assessment").await;
+    submit().await;
+    assert!(browser.shows("Assessment recorded").await);
+    assert_no_violations(&browser).await;
+
+    // The plan: an objective for the accommodation need, set with the person.
+    browser.goto(&section(web::case::Section::Plan)).await;
+    browser.click(&format!("a[href='{}']", form("objective"))).await;
+    assert_no_violations(&browser).await;
+    browser.fill("#description", "Find settled accommodation with the housing team").await;
+    browser.click("#needs").await;
+    browser.click("#owner").await;
+    browser.click("#involved").await;
+    submit().await;
+    assert!(browser.shows("Objective agreed").await);
+    assert_no_violations(&browser).await;
+
+    // The appointment is missed.
+    browser.goto(&section(web::case::Section::Appointments)).await;
+    browser.click("a[href$='/outcome']").await;
+    browser.click("#outcome-unacceptable_absence").await;
+    submit().await;
+    assert!(browser.text("tbody").await.contains("Unacceptable absence"));
+
+    // A warning letter, from the enforcement section's to-do list.
+    browser.goto(&section(web::case::Section::Enforcement)).await;
+    browser.click(&format!("a[href^='{}?appointment=']", form("warning-letter"))).await;
+    assert_no_violations(&browser).await;
+    fill_date("on").await;
+    submit().await;
+    assert!(browser.shows("Warning letter recorded").await);
+
+    // A breach, with its answers checked, then its complete pack.
+    browser.goto(&section(web::case::Section::Enforcement)).await;
+    browser.click(&format!("a[href='{}']", form("breach"))).await;
+    browser.click("#failures").await;
+    browser.fill("#reason", "Missed the first appointment and refused to engage").await;
+    submit().await;
+    assert!(browser.shows("Check your answers").await);
+    assert_no_violations(&browser).await;
+    browser.click("form button[value='yes']").await;
+    assert!(browser.shows("Breach referred").await);
+    browser.click(&format!("a[href='{}']", form("breach-pack"))).await;
+    assert_no_violations(&browser).await;
+    browser.click("#pack").await;
+    for i in 2..=8 {
+        browser.click(&format!("#pack-{i}")).await;
+    }
+    submit().await;
+    assert!(browser.shows("Check your answers").await);
+    browser.click("form button[value='yes']").await;
+    assert!(browser.shows("Breach pack sent").await);
+    assert_no_violations(&browser).await;
+
+    // And the review the breach calls for.
+    browser.goto(&section(web::case::Section::Reviews)).await;
+    browser.click(&format!("a[href='{}']", form("review"))).await;
+    fill_date("on").await;
+    submit().await;
+    assert!(browser.shows("Review recorded").await);
+    assert_no_violations(&browser).await;
+
+    // Every step is on the record, recorded by the officer.
+    let crn = domain::ids::Crn::parse(&crn).unwrap();
+    let stream = app.store.stream(&crn).await.unwrap();
+    let kinds: Vec<&str> = stream.iter().map(|e| e.event.event_type()).filter(|t| *t != "tier_calculated").collect();
+    assert_eq!(
+        kinds,
+        [
+            "person_registered",
+            "sentence_imposed",
+            "appointment_booked",
+            "assessment_completed",
+            "objective_agreed",
+            "outcome_recorded",
+            "warning_letter_issued",
+            "breach_referred",
+            "breach_pack_completed",
+            "review_completed",
+        ]
+    );
+    assert!(stream.iter().all(|e| e.recorded_by == officer || e.event.event_type() == "tier_calculated"));
 }

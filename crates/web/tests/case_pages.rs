@@ -476,9 +476,15 @@ async fn the_outcome_form_records_an_unacceptable_absence_and_the_warning_task_f
     assert!(row_with(&page, "(A1)").contains("Unacceptable absence"), "{page}");
     let (_, page) = s.page(&priya, "/officers/OFF1/worklist").await;
     let task = row_with(&page, "Issue a warning letter (appointment A1)");
-    assert!(task.contains("href=\"/cases/X000002/enforcement\""), "{task}");
+    assert!(task.contains("href=\"/cases/X000002/decisions/warning-letter?appointment=A1\""), "{task}");
     let (_, page) = s.page(&priya, "/cases/X000002/enforcement").await;
-    assert!(page.contains("Issue a warning letter (appointment A1): due"), "{page}");
+    assert!(
+        page.contains(
+            "<a class=\"govuk-link\" href=\"/cases/X000002/decisions/warning-letter?appointment=A1\">Issue a warning \
+             letter (appointment A1)</a>: due"
+        ),
+        "the task links to its form: {page}"
+    );
     // The form is not offered again for an appointment with an outcome.
     let (_, form) = s.page(&priya, "/cases/X000002/appointments/A1/outcome").await;
     assert!(
@@ -556,7 +562,7 @@ async fn read_only_users_see_the_case_but_cannot_record_an_outcome() {
 }
 
 #[tokio::test]
-async fn the_worklist_lists_overdue_work_first_with_links_to_the_section_that_resolves_it() {
+async fn the_worklist_lists_overdue_work_first_with_links_to_the_form_that_resolves_it() {
     let s = start().await;
     let priya = sign_in(&s.base, "priya").await;
     let (status, page) = s.page(&priya, "/officers/OFF1/worklist").await;
@@ -570,15 +576,18 @@ async fn the_worklist_lists_overdue_work_first_with_links_to_the_section_that_re
     // Ada's breach decision is due 8 business days after the second failure became known (16 March).
     let breach = row_with(&page, "Refer for breach");
     assert!(
-        breach.contains("href=\"/cases/X000001/enforcement\"") && breach.contains("Ada Lovelace (X000001)"),
+        breach.contains("href=\"/cases/X000001/decisions/breach?failures=A3\"")
+            && breach.contains("Ada Lovelace (X000001)"),
         "{breach}"
     );
     assert!(page[due..].contains("Refer for breach"), "not yet overdue: {page}");
-    // The plan gap links to the plan, a review trigger to the reviews.
-    assert!(row_with(&page, "Review the sentence plan (triggered)").contains("href=\"/cases/X000001/reviews\""));
+    // The plan gap links to its form, a review trigger to the review's; booking to the section.
+    assert!(
+        row_with(&page, "Review the sentence plan (triggered)").contains("href=\"/cases/X000001/decisions/review\"")
+    );
     assert!(
         row_with(&page, "Add an objective, or record why not (risk to the public)")
-            .contains("href=\"/cases/X000001/plan\"")
+            .contains("href=\"/cases/X000001/decisions/plan-gap-reason?subject=risk_group%3Apublic\"")
     );
     // Another team's officer: refused like their caseload.
     assert_eq!(s.page(&priya, "/officers/OFF9/worklist").await.0, StatusCode::FORBIDDEN);
@@ -586,4 +595,413 @@ async fn the_worklist_lists_overdue_work_first_with_links_to_the_section_that_re
     // The caseload and the start page link to it.
     assert!(s.page(&priya, "/officers/OFF1/caseload").await.1.contains("href=\"/officers/OFF1/worklist\""));
     assert!(s.page(&priya, "/").await.1.contains("href=\"/officers/OFF1/worklist\""));
+}
+
+/// A decision form's answers, with the case version and the session's CSRF token added.
+async fn post_decision(
+    s: &Server,
+    who: &SignedIn,
+    crn: &str,
+    slug: &str,
+    answers: &[(&str, &str)],
+    version: usize,
+) -> reqwest::Response {
+    let version = version.to_string();
+    let mut fields = answers.to_vec();
+    fields.push(("version", &version));
+    fields.push(("csrf_token", &who.csrf));
+    who.http.post(s.url(&format!("/cases/{crn}/decisions/{slug}"))).form(&fields).send().await.unwrap()
+}
+
+/// One decision form, tried as an officer would: (slug, a bad answer and the field it is named
+/// on, good answers, something typed that must be kept when a stale form is refused, the
+/// worklist item it resolves, if any).
+struct FormCase {
+    slug: &'static str,
+    bad: &'static [(&'static str, &'static str)],
+    bad_field: &'static str,
+    good: &'static [(&'static str, &'static str)],
+    kept: &'static str,
+    resolves: Option<&'static str>,
+}
+
+const ADA_FORMS: &[FormCase] = &[
+    FormCase {
+        slug: "warning-letter",
+        bad: &[("appointment", "A3"), ("on-day", "31"), ("on-month", "2"), ("on-year", "2026")],
+        bad_field: "on",
+        good: &[("appointment", "A3"), ("on-day", "17"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"A3\" checked",
+        // A second failure goes to breach: the worklist asks for that, not a warning.
+        resolves: None,
+    },
+    FormCase {
+        slug: "breach",
+        bad: &[("failures", "A1")],
+        bad_field: "failures",
+        good: &[("failures", "A3"), ("pack", "breach_report"), ("reason", "Second failure after a warning")],
+        kept: "Second failure after a warning",
+        resolves: Some("Refer for breach, or record a manager's exception (appointment A3)"),
+    },
+    FormCase {
+        slug: "breach-pack",
+        bad: &[("pack", "breach_report"), ("pack", "order_copy")],
+        bad_field: "pack",
+        good: &[
+            ("pack", "breach_report"),
+            ("pack", "order_copy"),
+            ("pack", "instructions"),
+            ("pack", "warning_letters"),
+            ("pack", "contact_log"),
+            ("pack", "previous_convictions"),
+            ("pack", "risk_summary"),
+            ("pack", "manager_countersigned"),
+        ],
+        kept: "value=\"risk_summary\" checked",
+        resolves: Some("Complete and send the breach pack"),
+    },
+    FormCase {
+        slug: "breach-outcome",
+        bad: &[("outcome", "found_guilty"), ("on-day", "20"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "outcome",
+        good: &[("outcome", "proven_order_continued"), ("on-day", "20"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"proven_order_continued\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "review",
+        bad: &[("on-day", "1"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "on",
+        good: &[("on-day", "19"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"19\"",
+        resolves: Some("Review the sentence plan (triggered)"),
+    },
+    FormCase {
+        slug: "review-trigger",
+        bad: &[("on-day", "18"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "trigger",
+        good: &[("trigger", "new_offence_or_arrest"), ("on-day", "18"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"new_offence_or_arrest\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "plan-gap-reason",
+        bad: &[("subject", "risk_group:public")],
+        bad_field: "reason",
+        good: &[("subject", "risk_group:public"), ("reason", "Managed through the MAPPA plan")],
+        kept: "Managed through the MAPPA plan",
+        resolves: Some("Add an objective, or record why not (risk to the public)"),
+    },
+    FormCase {
+        slug: "safeguarding-chase",
+        bad: &[("agency", "police"), ("on-day", "18"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "agency",
+        good: &[("agency", "childrens_social_care"), ("on-day", "18"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"childrens_social_care\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "safeguarding-response",
+        bad: &[("agency", "childrens_social_care"), ("on-day", "19"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "outcome",
+        good: &[
+            ("agency", "childrens_social_care"),
+            ("on-day", "19"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+            ("outcome", "No concerns known"),
+        ],
+        kept: "No concerns known",
+        resolves: None,
+    },
+    FormCase {
+        slug: "book-appointment",
+        bad: &[
+            ("kind", "office_visit"),
+            ("on-day", "23"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+            ("time", "25:61"),
+            ("minutes", "45"),
+        ],
+        bad_field: "time",
+        good: &[
+            ("kind", "office_visit"),
+            ("on-day", "23"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+            ("time", "10:00"),
+            ("minutes", "45"),
+        ],
+        kept: "value=\"10:00\"",
+        resolves: None,
+    },
+    // A second booking that overlaps the first is refused, naming it.
+    FormCase {
+        slug: "book-appointment",
+        bad: &[
+            ("kind", "telephone"),
+            ("on-day", "23"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+            ("time", "10:30"),
+            ("minutes", "30"),
+        ],
+        bad_field: "time",
+        good: &[
+            ("kind", "telephone"),
+            ("on-day", "23"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+            ("time", "11:00"),
+            ("minutes", "30"),
+        ],
+        kept: "value=\"11:00\"",
+        resolves: None,
+    },
+    FormCase {
+        slug: "objective",
+        bad: &[("needs", "drug_misuse"), ("owner", "responsible_officer"), ("involved", "yes")],
+        bad_field: "description",
+        good: &[
+            ("description", "Attend the community drug service every week"),
+            ("needs", "drug_misuse"),
+            ("owner", "responsible_officer"),
+            ("involved", "yes"),
+        ],
+        kept: "Attend the community drug service every week",
+        resolves: None,
+    },
+    FormCase {
+        slug: "assessment",
+        bad: &[
+            ("completed_on-day", "19"),
+            ("completed_on-month", "3"),
+            ("completed_on-year", "2026"),
+            ("ogrs", "45"),
+            ("need_accommodation", "standard"),
+            ("need_education_training_employability", "no_need"),
+            ("need_financial", "no_need"),
+            ("need_relationships", "no_need"),
+            ("need_lifestyle_associates", "no_need"),
+            ("need_drug_misuse", "severe"),
+            ("need_alcohol_misuse", "no_need"),
+            ("need_emotional_wellbeing", "no_need"),
+            ("need_thinking_behaviour", "no_need"),
+            ("need_attitudes", "no_need"),
+        ],
+        bad_field: "rosh_public",
+        good: &[
+            ("completed_on-day", "19"),
+            ("completed_on-month", "3"),
+            ("completed_on-year", "2026"),
+            ("rosh_public", "high"),
+            ("rosh_children", "medium"),
+            ("ogrs", "45"),
+            ("rsr", "3.5"),
+            ("need_accommodation", "standard"),
+            ("need_education_training_employability", "no_need"),
+            ("need_financial", "no_need"),
+            ("need_relationships", "no_need"),
+            ("need_lifestyle_associates", "no_need"),
+            ("need_drug_misuse", "severe"),
+            ("need_alcohol_misuse", "no_need"),
+            ("need_emotional_wellbeing", "no_need"),
+            ("need_thinking_behaviour", "no_need"),
+            ("need_attitudes", "no_need"),
+        ],
+        kept: "value=\"high\" checked",
+        resolves: None,
+    },
+];
+
+/// Every decision form on Ada's case, in the order an officer would meet them: a bad answer is
+/// named on its field and writes nothing; a form drawn before someone else changed the case
+/// is refused with the change shown and the answers kept; a consequential one shows the
+/// answers to check first; the good answers record once, however often they are sent; the
+/// worklist item the form resolves is gone after.
+#[tokio::test]
+async fn every_decision_form_names_bad_answers_refuses_a_stale_case_and_records_once() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    for f in ADA_FORMS {
+        let path = format!("/cases/X000001/decisions/{}", f.slug);
+        let (status, page) = s.page(&priya, &path).await;
+        assert_eq!(status, StatusCode::OK, "{}: {page}", f.slug);
+        let version = s.events("X000001").await;
+        assert!(page.contains(&format!("name=\"version\" value=\"{version}\"")), "{}: {page}", f.slug);
+        if let Some(item) = f.resolves {
+            let (_, worklist) = s.page(&priya, "/officers/OFF1/worklist").await;
+            assert!(row_with(&worklist, item).contains(&format!("href=\"{path}")), "{item} links to {path}");
+        }
+
+        // Bad: named on the field, nothing written.
+        let r = post_decision(&s, &priya, "X000001", f.slug, f.bad, version).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{}", f.slug);
+        let page = r.text().await.unwrap().replace("&#39;", "'");
+        let field = f.bad_field;
+        assert!(page.contains(&format!("<a href=\"#{field}\">{field}: ")), "{}: {page}", f.slug);
+        assert!(page.contains(&format!("id=\"{field}-error\"")), "{}: the message is beside the field", f.slug);
+        assert_eq!(s.events("X000001").await, version, "{}: nothing written", f.slug);
+
+        // Stale: drawn before the last change; refused, the change shown, the answers kept.
+        let mut confirmed = f.good.to_vec();
+        confirmed.push(("confirm", "yes"));
+        let r = post_decision(&s, &priya, "X000001", f.slug, &confirmed, version - 1).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT, "{}", f.slug);
+        let page = r.text().await.unwrap().replace("&#39;", "'");
+        assert!(page.contains("This case changed while you were working on it"), "{}: {page}", f.slug);
+        assert!(page.contains("What changed on this case meanwhile"), "{}", f.slug);
+        assert!(page.contains(f.kept), "{}: the answers are kept: {page}", f.slug);
+        assert!(
+            page.contains(&format!("name=\"version\" value=\"{version}\"")),
+            "{}: now drawn from today's case",
+            f.slug
+        );
+        assert_eq!(s.events("X000001").await, version, "{}: nothing written", f.slug);
+
+        // Consequential: the answers to check first, nothing written yet.
+        let r = post_decision(&s, &priya, "X000001", f.slug, f.good, version).await;
+        let status = r.status();
+        let page = r.text().await.unwrap();
+        if status == StatusCode::OK {
+            assert!(page.contains("Check your answers") && page.contains("Confirm and record"), "{}", f.slug);
+            assert_eq!(s.events("X000001").await, version, "{}: nothing written before confirming", f.slug);
+        } else {
+            assert_eq!(status, StatusCode::SEE_OTHER, "{}: {page}", f.slug);
+        }
+
+        // Good, confirmed, sent twice: recorded once (with the tier it moves, if it does), as
+        // the signed-in officer.
+        let mut recorded = Vec::new();
+        for _ in 0..2 {
+            let r = post_decision(&s, &priya, "X000001", f.slug, &confirmed, version).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", f.slug);
+            assert_eq!(r.headers()["location"], format!("{path}/done"));
+            recorded.push(s.events("X000001").await);
+        }
+        assert_eq!(recorded[0], recorded[1], "{}: the second press records nothing", f.slug);
+        let stream = s.store.stream(&crn_of("X000001")).await.unwrap();
+        let follow_on = stream[version + 1..].iter().all(|e| matches!(e.event, CaseEvent::TierCalculated { .. }));
+        assert!(stream.len() > version && follow_on, "{}: recorded once", f.slug);
+        assert_eq!(stream[version].recorded_by.as_str(), "OFF1", "{}", f.slug);
+        let (status, done) = s.page(&priya, &format!("{path}/done")).await;
+        assert!(status == StatusCode::OK && done.contains("govuk-panel--confirmation"), "{}: {done}", f.slug);
+        if let Some(item) = f.resolves {
+            let (_, worklist) = s.page(&priya, "/officers/OFF1/worklist").await;
+            assert!(!worklist.contains(item), "{}: {item} is resolved", f.slug);
+        }
+    }
+    let ada = s.state("X000001").await;
+    let enforcement = &ada.practice.enforcement;
+    assert!(enforcement.warned(&id("A3")));
+    assert!(enforcement.breaches[0].pack_completed_on.is_some() && enforcement.breaches[0].resolved.is_some());
+    assert!(s.store.check().await.unwrap().is_consistent());
+}
+
+#[tokio::test]
+async fn managers_decisions_are_refused_to_officers_and_readers_record_nothing() {
+    let s = start().await;
+    add_user(&s.store, "sam", "spo", "team:TEAM1", None).await;
+    let before = s.events("X000001").await;
+    let exception = [("appointment", "A3"), ("reason", "Admitted to hospital the next day"), ("confirm", "yes")];
+    // The officer is not offered the exception and is refused it.
+    let priya = sign_in(&s.base, "priya").await;
+    let (_, enforcement) = s.page(&priya, "/cases/X000001/enforcement").await;
+    assert!(enforcement.contains("/decisions/breach\"") && !enforcement.contains("/decisions/enforcement-exception"));
+    let (status, page) = s.page(&priya, "/cases/X000001/decisions/enforcement-exception").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+    let r = post_decision(&s, &priya, "X000001", "enforcement-exception", &exception, before).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    for reader in ["manager", "inspector"] {
+        let who = sign_in(&s.base, reader).await;
+        let r = post_decision(&s, &who, "X000002", "review-trigger", &[("trigger", "recall")], 5).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{reader}");
+    }
+    assert_eq!(s.events("X000001").await, before, "nothing written");
+    // The SPO is offered it and records it, as themselves.
+    let sam = sign_in(&s.base, "sam").await;
+    let (_, enforcement) = s.page(&sam, "/cases/X000001/enforcement").await;
+    assert!(enforcement.contains("/cases/X000001/decisions/enforcement-exception"), "{enforcement}");
+    let r = post_decision(&s, &sam, "X000001", "enforcement-exception", &exception, before).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let ada = s.state("X000001").await;
+    assert!(ada.practice.enforcement.excepted(&id("A3")));
+    let last = s.store.stream(&crn_of("X000001")).await.unwrap().pop().unwrap();
+    assert!(
+        matches!(last.event, CaseEvent::EnforcementExceptionRecorded { ref by_manager, .. } if by_manager.as_str() == "SAM")
+    );
+    // Nothing to decide: the page says why instead of offering a form.
+    let (status, page) = s.page(&sam, "/cases/X000002/decisions/breach-pack").await;
+    assert!(status == StatusCode::OK && page.contains("No breach is open on this case."), "{page}");
+    assert_eq!(s.page(&sam, "/cases/X000001/decisions/no-such-thing").await.0, StatusCode::NOT_FOUND);
+}
+
+/// Issue 17 item 1: an officer registers a person and their community order; a bad answer is
+/// named and writes nothing, someone with the same name and date of birth is shown before
+/// anything is written, and once the officer says it is a different person the case exists,
+/// waiting for allocation in their borough, recorded as them.
+#[tokio::test]
+async fn an_officer_registers_a_person_after_being_shown_a_possible_duplicate() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let (_, start_page) = s.page(&priya, "/").await;
+    assert!(start_page.contains("href=\"/cases/new\""), "the start page offers registering");
+    let (status, form) = s.page(&priya, "/cases/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("Camden (CAM)") && !form.contains("Islington (ISL)"), "only the officer's borough: {form}");
+    let cases = async || s.store.all_summaries().await.unwrap().len();
+    let before = cases().await;
+
+    let good = [
+        ("first_name", "Ada"),
+        ("family_name", "Lovelace"),
+        ("date_of_birth-day", "17"),
+        ("date_of_birth-month", "5"),
+        ("date_of_birth-year", "1990"),
+        ("gender", "female"),
+        ("home_borough", "CAM"),
+        ("sentence_kind", "community_order"),
+        ("sentence_date-day", "19"),
+        ("sentence_date-month", "3"),
+        ("sentence_date-year", "2026"),
+        ("months", "18"),
+        ("upw_hours", "80"),
+        ("csrf_token", &priya.csrf),
+    ];
+    let post = async |fields: &[(&str, &str)]| priya.http.post(s.url("/cases/new")).form(fields).send().await.unwrap();
+    let mut bad = good.to_vec();
+    bad.retain(|(k, _)| *k != "upw_hours");
+    bad.push(("upw_hours", "20"));
+    let r = post(&bad).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<a href=\"#upw_hours\">upw_hours: `20` is not a whole number from 40 to 300"), "{page}");
+    assert!(page.contains("value=\"Lovelace\""), "the answers are kept");
+    assert_eq!(cases().await, before, "nothing written");
+
+    let r = post(&good).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("already registered") && page.contains("href=\"/cases/X000001\""), "{page}");
+    assert_eq!(cases().await, before, "nothing written");
+
+    let mut different = good.to_vec();
+    different.push(("confirm", "different"));
+    let r = post(&different).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let crn = at.trim_start_matches("/cases/");
+    assert_eq!(cases().await, before + 1);
+    let (status, summary) = s.page(&priya, &at).await;
+    assert_eq!(status, StatusCode::OK, "the officer reaches the new case: {summary}");
+    let stream = s.store.stream(&crn_of(crn)).await.unwrap();
+    assert!(matches!(stream[0].event, CaseEvent::PersonRegistered { .. }));
+    assert!(matches!(&stream[1].event, CaseEvent::SentenceImposed { sentence } if sentence.requirements.len() == 1));
+    assert!(
+        stream.iter().all(|e| e.recorded_by.as_str() == "OFF1" || matches!(e.event, CaseEvent::TierCalculated { .. }))
+    );
+    // A reader is not offered registration and is refused it.
+    let manager = sign_in(&s.base, "manager").await;
+    assert_eq!(s.page(&manager, "/cases/new").await.0, StatusCode::FORBIDDEN);
 }

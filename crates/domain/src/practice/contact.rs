@@ -97,6 +97,19 @@ pub fn evidence_deadlines(case: &CaseState) -> Vec<(&LocalId, Date)> {
         .collect()
 }
 
+/// The person's appointment a booking at `at` for `minutes` would overlap, if any: unpaid
+/// work, a RAR activity, a programme session or any other contact (issue 17: a booking that
+/// clashes is refused, naming the clash). One that ended as an acceptable absence or was
+/// never attended still holds its time: what was booked is what the person was told.
+pub fn clash(case: &CaseState, at: jiff::civil::DateTime, minutes: u16) -> Option<&Appointment> {
+    let end = |start: jiff::civil::DateTime, m: u16| start.checked_add(jiff::Span::new().minutes(i64::from(m))).ok();
+    let this_end = end(at, minutes)?;
+    case.appointments
+        .iter()
+        .map(|a| &a.appointment)
+        .find(|a| end(a.at, a.minutes).is_some_and(|other_end| a.at < this_end && at < other_end))
+}
+
 /// A face-to-face appointment without an outcome, dated between `from` and `due`: the
 /// contact that is due is in hand.
 pub fn booked_between(case: &CaseState, from: Date, due: Date) -> Option<&Appointment> {
@@ -192,5 +205,31 @@ impl CaseState {
     /// worklist (`practice::contact`), so the caseload page and the worklist agree.
     pub fn contact_due_by(&self) -> Option<Date> {
         next_face_to_face_due(self).or_else(|| first_appointment_due(self))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_booking_clashes_with_any_overlapping_appointment_and_only_those() {
+        use crate::contact::ContactKind;
+        use crate::example::{appointment, date};
+        let mut case = CaseState::new(crate::ids::Crn::parse("X000001").unwrap());
+        let mut upw = appointment("U1", date("2026-03-07").at(9, 0, 0, 0), ContactKind::UnpaidWork);
+        upw.minutes = 420;
+        case.appointments.push(crate::state::AppointmentRecord { appointment: upw, outcome: None });
+        let at = |h: i8, m: i8| date("2026-03-07").at(h, m, 0, 0);
+        for (start, minutes, clashes) in [
+            (at(8, 0), 60, false),
+            (at(8, 30), 45, true),
+            (at(12, 0), 30, true),
+            (at(15, 59), 30, true),
+            (at(16, 0), 30, false),
+            (date("2026-03-08").at(9, 0, 0, 0), 60, false),
+        ] {
+            assert_eq!(clash(&case, start, minutes).is_some(), clashes, "{start} for {minutes} minutes");
+        }
     }
 }

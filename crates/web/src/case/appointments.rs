@@ -206,7 +206,7 @@ async fn render_outcome(
         .collect();
     let page = OutcomePage {
         nav: Nav::of(who),
-        head: CaseHead::new(&file, Section::Appointments),
+        head: CaseHead::new(&file, Section::Appointments, who),
         id: id.to_string(),
         rows,
         recorded: record.outcome.map(Outcome::label),

@@ -14,9 +14,11 @@
 
 mod appointments;
 mod assessment;
+mod decide;
 mod enforcement;
 mod plan;
 mod referrals;
+mod register;
 mod reviews;
 mod safeguarding;
 mod sentence;
@@ -70,9 +72,11 @@ pub const WORKLIST: &str = "/officers/{code}/worklist";
 
 use appointments::{appointments_page, outcome_page, record_outcome};
 use assessment::assessment_page;
+use decide::{DECIDED, DECISION, decided_page, decision_page, record_decision};
 use enforcement::enforcement_page;
 use plan::plan_page;
 use referrals::referrals_page;
+use register::{NEW_CASE, new_case_page, register_case};
 use reviews::reviews_page;
 use safeguarding::safeguarding_page;
 use sentence::sentence_page;
@@ -81,6 +85,8 @@ use worklist::worklist_page;
 
 fn table() -> Vec<Route> {
     vec![
+        route(Method::GET, NEW_CASE, new_case_page),
+        route(Method::POST, NEW_CASE, register_case),
         route(Method::GET, SUMMARY, summary_page),
         route(Method::GET, SENTENCE, sentence_page),
         route(Method::GET, ASSESSMENT, assessment_page),
@@ -93,6 +99,9 @@ fn table() -> Vec<Route> {
         route(Method::GET, SAFEGUARDING, safeguarding_page),
         route(Method::GET, REFERRALS, referrals_page),
         route(Method::GET, WORKLIST, worklist_page),
+        route(Method::GET, DECISION, decision_page),
+        route(Method::POST, DECISION, record_decision),
+        route(Method::GET, DECIDED, decided_page),
     ]
 }
 
@@ -332,8 +341,17 @@ struct SectionLink {
 
 struct DueRow {
     what: String,
+    /// The form that resolves it, for a user who may record that decision.
+    href: Option<String>,
     due: String,
     overdue: bool,
+}
+
+/// The form that resolves a worklist item, if it is one decision this user may record on
+/// this case.
+fn form_for(file: &CaseFile, item: &WorkItem, who: &SignedIn) -> Option<String> {
+    let (spec, prefill) = services::decisions::resolving_for(&who.user, item).filter(|_| file.may_write)?;
+    Some(decide::decision_href(item.crn.as_str(), spec, &prefill))
 }
 
 struct CaseHead {
@@ -345,21 +363,33 @@ struct CaseHead {
     section: &'static str,
     sections: Vec<SectionLink>,
     due: Vec<DueRow>,
+    /// The decisions this user may record in this section now: (label, form).
+    decisions: Vec<(&'static str, String)>,
 }
 
 impl CaseHead {
-    fn new(file: &CaseFile, current: Section) -> Self {
+    fn new(file: &CaseFile, current: Section, who: &SignedIn) -> Self {
         let crn = file.state.crn.to_string();
         let due = domain::practice::worklist(&file.state, file.today)
             .iter()
             .filter(|i| Section::resolving(i.kind) == current)
-            .map(|i| DueRow { what: what_to_do(i), due: day(i.due), overdue: i.overdue })
+            .map(|i| DueRow { what: what_to_do(i), href: form_for(file, i, who), due: day(i.due), overdue: i.overdue })
             .collect();
+        let decisions = if file.may_write {
+            services::decisions::available(&file.state, file.today, &who.user)
+                .into_iter()
+                .filter(|s| decide::section_of(s) == current)
+                .map(|s| (s.title, decide::decision_href(&crn, s, &[])))
+                .collect()
+        } else {
+            Vec::new()
+        };
         Self {
             sections: Section::ALL
                 .iter()
                 .map(|s| SectionLink { href: s.href(&crn), label: s.label(), current: *s == current })
                 .collect(),
+            decisions,
             name: format!("{} {}", file.summary.first_name, file.summary.family_name),
             officer: file.summary.officer.as_ref().map(ToString::to_string),
             officer_link: file.caseload_link,
@@ -384,7 +414,7 @@ fn section_page(
     section: Section,
     parts: Vec<Part>,
 ) -> Result<Html<String>, PageError> {
-    html(SectionPage { nav: Nav::of(who), head: CaseHead::new(file, section), parts })
+    html(SectionPage { nav: Nav::of(who), head: CaseHead::new(file, section, who), parts })
 }
 
 fn crn_param(p: Result<Path<String>, PathRejection>) -> Result<String, PageError> {

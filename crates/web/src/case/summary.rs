@@ -180,7 +180,7 @@ pub(super) async fn summary_page(
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let page = SummaryPage {
         nav: Nav::of(&who),
-        head: CaseHead::new(&file, Section::Summary),
+        head: CaseHead::new(&file, Section::Summary, &who),
         rows: summary_rows(&file),
         flags: flags(&file.state),
         options: EVENT_TYPES

@@ -49,11 +49,13 @@ pub(super) async fn worklist_page(
             .into_iter()
             .map(|i| {
                 let section = Section::resolving(i.kind);
+                let form = services::decisions::resolving_for(&who.user, i)
+                    .map(|(spec, prefill)| decide::decision_href(i.crn.as_str(), spec, &prefill));
                 WorkRow {
                     what: what_to_do(i),
                     crn: i.crn.to_string(),
                     name: names.get(&i.crn).cloned().unwrap_or_else(|| i.crn.to_string()),
-                    href: section.href(i.crn.as_str()),
+                    href: form.unwrap_or_else(|| section.href(i.crn.as_str())),
                     section: section.label(),
                     due: day(i.due),
                     late: lateness(i),

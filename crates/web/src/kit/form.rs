@@ -69,6 +69,8 @@ pub fn check_list(errors: &[FieldProblem]) -> String {
         let name = match e.field.as_str() {
             "from" => "from date",
             "to" => "to date",
+            "on" => "date",
+            "form" => "form",
             f => f,
         };
         if !names.contains(&name) {

@@ -46,6 +46,8 @@ pub struct Nav {
     pub upw: bool,
     /// Whether to offer the management information pages (`access::may_see_mi`).
     pub mi: bool,
+    /// Whether to offer registering a person (`access::RECORDING`).
+    pub registers: bool,
 }
 
 impl Nav {
@@ -59,6 +61,7 @@ impl Nav {
             assesses: who.user.policy().assesses_cases,
             upw: services::access::upw_role_access(&who.user) != services::access::UpwAccess::None,
             mi: services::access::may_see_mi(&who.user).is_some(),
+            registers: services::access::may_record_kind(&who.user, "person_registered"),
         })
     }
 }

@@ -1,0 +1,351 @@
+//! Registering a person with the community sentence that brings them to probation (issue 17
+//! item 1): one form, checked for someone already registered with the same name and date of
+//! birth before anything is written, then the person and the sentence in one append under a
+//! new CRN. The case then waits for allocation in the person's home borough
+//! (docs/rules/practice.md#allocation), where the officer who registered it still reaches it.
+
+use super::reviews::value_of;
+use super::{Answers, Choice, Form, Input, Question, Reader};
+use crate::access::{self, CaseAccess, OrgIndex, Place};
+use crate::{Actor, FieldProblem, ServiceError, Stores};
+use domain::case::{CaseState, uk_date};
+use domain::event::{CaseEvent, NewEvent};
+use domain::ids::{Code, Crn, LocalId, Name, Pnc};
+use domain::person::{Gender, PersonDetails};
+use domain::projection::CaseSummary;
+use domain::sentence::{Requirement, RequirementKind, Sentence, SentenceKind};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use store::{CaseStore, StoreError};
+
+const GENDERS: [(Gender, &str); 3] = [(Gender::Male, "Male"), (Gender::Female, "Female"), (Gender::Other, "Other")];
+
+/// Community sentences registered here; a custodial sentence comes with its release and
+/// licence dates from the prison, not typed by an officer.
+const SENTENCES: [(SentenceKind, &str); 2] = [
+    (SentenceKind::CommunityOrder, "Community order"),
+    (SentenceKind::SuspendedSentenceOrder, "Suspended sentence order"),
+];
+
+/// A community order lasts at most 3 years, a suspended sentence's supervision at most 2
+/// (Sentencing Act 2020, ss. 209 and 288).
+fn longest_months(kind: SentenceKind) -> u16 {
+    if kind == SentenceKind::SuspendedSentenceOrder { 24 } else { 36 }
+}
+
+/// The boroughs where this user may register a case: those whose waiting cases they may
+/// record on.
+async fn boroughs(stores: &Stores, actor: Actor<'_>, today: Date) -> Result<Vec<(Code, Name)>, ServiceError> {
+    let org = stores.cases.organisation().await?;
+    let index = OrgIndex::new(&org);
+    Ok(org
+        .boroughs
+        .iter()
+        .filter(|b| {
+            let place = Place::awaiting_allocation(Some(&b.code), &org);
+            access::case_access(actor.user, &place, false, &[], today, &index) == CaseAccess::ReadWrite
+        })
+        .map(|b| (b.code.clone(), b.name.clone()))
+        .collect())
+}
+
+/// The registration form for this user: refused to a role that does not record on cases, or
+/// one whose place holds no borough.
+pub async fn form(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result<Form, ServiceError> {
+    if !access::may_record_kind(actor.user, "person_registered") {
+        return Err(ServiceError::forbidden());
+    }
+    let places = boroughs(stores, actor, uk_date(now)).await?;
+    if places.is_empty() {
+        return Err(ServiceError::forbidden());
+    }
+    let place_choices = places.iter().map(|(c, n)| Choice::new(c.as_str(), format!("{n} ({c})"))).collect();
+    let genders = GENDERS.iter().map(|(g, l)| Choice::new(value_of(g), *l)).collect();
+    let kinds = SENTENCES.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect();
+    let spec = super::Decision::Registration.spec();
+    Ok(Form {
+        spec,
+        questions: vec![
+            Question::new("first_name", "First name", Input::Text { width: 20 }),
+            Question::new("family_name", "Family name", Input::Text { width: 20 }),
+            Question::new("date_of_birth", "Date of birth", Input::Date).hint("For example, 27 3 1990"),
+            Question::new("gender", "Gender", Input::Radios(genders)).inline(),
+            Question::new("pnc", "PNC number", Input::Text { width: 20 }).hint("For example, 2012/0034567A").optional(),
+            Question::new("home_borough", "Which local authority do they live in?", Input::Radios(place_choices)),
+            Question::new("sentence_kind", "What sentence did the court pass?", Input::Radios(kinds)),
+            Question::new("sentence_date", "When was it passed?", Input::Date),
+            Question::new("months", "How long is it, in months?", Input::Text { width: 3 })
+                .hint("Up to 36 months for a community order, 24 for a suspended sentence"),
+            Question::new("upw_hours", "Unpaid work hours", Input::Text { width: 3 })
+                .hint("40 to 300 hours; leave blank if there is no unpaid work requirement")
+                .optional(),
+            Question::new("rar_days", "Rehabilitation activity requirement days", Input::Text { width: 3 })
+                .hint("1 to 365 days; leave blank if there is no RAR")
+                .optional(),
+        ],
+    })
+}
+
+/// A number typed in a field, within its bounds, or `None` when blank and optional.
+fn number(read: &mut Reader, name: &'static str, what: &str, bounds: (u16, u16), optional: bool) -> Option<u16> {
+    let raw = read.text(name, what, optional)?;
+    match raw.parse::<u16>() {
+        Ok(n) if (bounds.0..=bounds.1).contains(&n) => Some(n),
+        _ => {
+            read.problem(name, format!("`{raw}` is not a whole number from {} to {}", bounds.0, bounds.1));
+            None
+        }
+    }
+}
+
+fn name(read: &mut Reader, field: &'static str, what: &str) -> Option<Name> {
+    let raw = read.text(field, what, false)?;
+    Name::parse(&raw).map_err(|e| read.problem(field, e.problem)).ok()
+}
+
+/// The person and the sentence as typed, every bad answer named.
+fn read_registration(
+    form: &Form,
+    answers: &Answers,
+    today: Date,
+) -> Result<(PersonDetails, Sentence), Vec<FieldProblem>> {
+    let mut read = Reader { answers, form, today, problems: Vec::new() };
+    let first_name = name(&mut read, "first_name", "their first name");
+    let family_name = name(&mut read, "family_name", "their family name");
+    let date_of_birth = read.date("date_of_birth", "of birth");
+    let gender: Option<Gender> = read.chosen("gender", "their gender");
+    let pnc =
+        read.text("pnc", "", true).and_then(|raw| Pnc::parse(&raw).map_err(|e| read.problem("pnc", e.problem)).ok());
+    let home_borough = read.choice("home_borough", "where they live").and_then(|c| Code::parse(&c).ok());
+    let kind: Option<SentenceKind> = read.chosen("sentence_kind", "the sentence");
+    let sentence_date = read.date("sentence_date", "the sentence was passed");
+    let months = number(&mut read, "months", "how long it is", (1, kind.map_or(36, longest_months)), false);
+    let upw = number(&mut read, "upw_hours", "", (40, 300), true);
+    let rar = number(&mut read, "rar_days", "", (1, 365), true);
+    if let (Some(born), Some(sentenced)) = (date_of_birth, sentence_date)
+        && born >= sentenced
+    {
+        read.problem("date_of_birth", "the date of birth must be before the sentence");
+    }
+    let (Some(first_name), Some(family_name), Some(date_of_birth), Some(gender), Some(kind), Some(on), Some(months)) =
+        (first_name, family_name, date_of_birth, gender, kind, sentence_date, months)
+    else {
+        return Err(read.problems);
+    };
+    if !read.problems.is_empty() || home_borough.is_none() {
+        return Err(read.problems);
+    }
+    let mut requirements = Vec::new();
+    if let Some(hours) = upw {
+        requirements.push(Requirement { id: id("S1-UPW"), kind: RequirementKind::UnpaidWork { hours } });
+    }
+    if let Some(max_days) = rar {
+        requirements.push(Requirement { id: id("S1-RAR"), kind: RequirementKind::Rar { max_days } });
+    }
+    let end_date = on
+        .checked_add(jiff::Span::new().months(i64::from(months)))
+        .map_err(|_| vec![FieldProblem::new("months", "months: the sentence would end beyond the calendar's range")])?;
+    let person = PersonDetails {
+        first_name,
+        family_name,
+        date_of_birth,
+        gender,
+        pnc,
+        ethnicity: None,
+        nationality: None,
+        religion: None,
+        disability: None,
+        employment: None,
+        home_borough,
+    };
+    let sentence = Sentence {
+        id: id("S1"),
+        kind,
+        sentence_date: on,
+        end_date,
+        requirements,
+        licence_conditions: Vec::new(),
+        custody: None,
+    };
+    Ok((person, sentence))
+}
+
+fn id(raw: &str) -> LocalId {
+    LocalId::parse(raw).expect("a fixed id is valid")
+}
+
+/// What a registration did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Registered {
+    /// Recorded under this CRN.
+    Created(Crn),
+    /// Someone already registered has the same name and date of birth: nothing written until
+    /// the user says this is a different person.
+    PossibleDuplicates(Vec<CaseSummary>),
+}
+
+/// How many people with the family name are looked through for a duplicate.
+const DUPLICATE_SEARCH: usize = 500;
+
+/// Registers the person and their sentence under a new CRN, unless someone with the same name
+/// and date of birth is already registered and `different_person` is not said.
+pub async fn register(
+    stores: &Stores,
+    actor: Actor<'_>,
+    now: Timestamp,
+    answers: &Answers,
+    different_person: bool,
+) -> Result<Registered, ServiceError> {
+    let form = form(stores, actor, now).await?;
+    let today = uk_date(now);
+    let (person, sentence) = read_registration(&form, answers, today).map_err(ServiceError::Invalid)?;
+    if !different_person {
+        let same = |s: &CaseSummary| {
+            s.first_name.eq_ignore_ascii_case(person.first_name.as_str())
+                && s.family_name.eq_ignore_ascii_case(person.family_name.as_str())
+                && s.date_of_birth == person.date_of_birth
+        };
+        let found: Vec<CaseSummary> = stores
+            .cases
+            .search_people(person.family_name.as_str(), DUPLICATE_SEARCH)
+            .await?
+            .into_iter()
+            .filter(same)
+            .collect();
+        if !found.is_empty() {
+            return Ok(Registered::PossibleDuplicates(found));
+        }
+    }
+    let recorded_by = actor.recorder();
+    let on = sentence.sentence_date;
+    let occurred_at = jiff::tz::TimeZone::UTC.to_timestamp(on.at(12, 0, 0, 0)).unwrap_or(now).min(now);
+    let events = vec![
+        NewEvent { occurred_at, recorded_by: recorded_by.clone(), event: CaseEvent::PersonRegistered { person } },
+        NewEvent { occurred_at, recorded_by, event: CaseEvent::SentenceImposed { sentence } },
+    ];
+    // The events checked as the log will check them, before a CRN is spent.
+    let mut state = CaseState::new(Crn::parse("X000000").expect("a valid CRN"));
+    for e in &events {
+        state
+            .apply(&e.event, on)
+            .map_err(|r| ServiceError::field("sentence_kind", format!("sentence_kind: {}", r.problem)))?;
+    }
+    // A new CRN: the next free one after the largest in use would race another registration;
+    // a random one that is not taken, appended at version 0, cannot be taken twice (a second
+    // writer gets a conflict and tries another).
+    for attempt in 0..8u64 {
+        let crn = candidate_crn(now, attempt, &state);
+        if stores.cases.summary(&crn).await?.is_some() {
+            continue;
+        }
+        match crate::cases::record_events(stores, actor, now, &crn, 0, &events).await {
+            Ok(_) => return Ok(Registered::Created(crn)),
+            Err(ServiceError::Store(StoreError::Conflict { .. })) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(ServiceError::Busy("No free CRN was found; try again.".into()))
+}
+
+/// A CRN for a new case: `N` and six digits drawn from the time, the attempt and what was
+/// typed, so two registrations in the same instant differ.
+fn candidate_crn(now: Timestamp, attempt: u64, state: &CaseState) -> Crn {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (now.as_nanosecond(), attempt, format!("{:?}", state.person)).hash(&mut h);
+    Crn::parse(&format!("N{:06}", h.finish() % 1_000_000)).expect("one capital and six digits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answers(pairs: &[(&str, &str)]) -> Answers {
+        Answers::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    fn test_form() -> Form {
+        Form {
+            spec: super::super::Decision::Registration.spec(),
+            questions: vec![
+                Question::new("first_name", "", Input::Text { width: 20 }),
+                Question::new("family_name", "", Input::Text { width: 20 }),
+                Question::new("date_of_birth", "", Input::Date),
+                Question::new(
+                    "gender",
+                    "",
+                    Input::Radios(GENDERS.iter().map(|(g, l)| Choice::new(value_of(g), *l)).collect()),
+                ),
+                Question::new("pnc", "", Input::Text { width: 20 }).optional(),
+                Question::new("home_borough", "", Input::Radios(vec![Choice::new("CAM", "Camden")])),
+                Question::new(
+                    "sentence_kind",
+                    "",
+                    Input::Radios(SENTENCES.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect()),
+                ),
+                Question::new("sentence_date", "", Input::Date),
+                Question::new("months", "", Input::Text { width: 3 }),
+                Question::new("upw_hours", "", Input::Text { width: 3 }).optional(),
+                Question::new("rar_days", "", Input::Text { width: 3 }).optional(),
+            ],
+        }
+    }
+
+    const GOOD: [(&str, &str); 14] = [
+        ("first_name", "Ada"),
+        ("family_name", "Lovelace"),
+        ("date_of_birth-day", "10"),
+        ("date_of_birth-month", "12"),
+        ("date_of_birth-year", "1990"),
+        ("gender", "female"),
+        ("home_borough", "CAM"),
+        ("sentence_kind", "community_order"),
+        ("sentence_date-day", "2"),
+        ("sentence_date-month", "3"),
+        ("sentence_date-year", "2026"),
+        ("months", "12"),
+        ("upw_hours", "120"),
+        ("rar_days", "20"),
+    ];
+
+    /// A change to the good answers, and the fields it gets named.
+    type Row<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
+    #[test]
+    fn registration_names_every_bad_answer_and_keeps_the_statutory_bounds() {
+        let today = domain::example::date("2026-03-20");
+        let (person, sentence) = read_registration(&test_form(), &answers(&GOOD), today).unwrap();
+        assert_eq!((person.first_name.as_str(), person.home_borough.as_ref().map(Code::as_str)), ("Ada", Some("CAM")));
+        assert_eq!(sentence.end_date, domain::example::date("2027-03-02"));
+        assert_eq!(sentence.requirements.len(), 2);
+        let rows: &[Row] = &[
+            (&[("first_name", "")], &["first_name"]),
+            (&[("upw_hours", "20")], &["upw_hours"]),
+            (&[("upw_hours", "301")], &["upw_hours"]),
+            (&[("upw_hours", "")], &[]),
+            (&[("rar_days", "0")], &["rar_days"]),
+            (&[("months", "37")], &["months"]),
+            (&[("sentence_kind", "suspended_sentence_order"), ("months", "25")], &["months"]),
+            (&[("pnc", "2012-12")], &["pnc"]),
+            (&[("home_borough", "ISL")], &["home_borough"]),
+            (&[("date_of_birth-year", "2027")], &["date_of_birth"]),
+            (
+                &[("date_of_birth-year", "2026"), ("date_of_birth-month", "3"), ("date_of_birth-day", "5")],
+                &["date_of_birth"],
+            ),
+            (&[("gender", ""), ("sentence_date-day", "")], &["gender", "sentence_date"]),
+        ];
+        for (change, named) in rows {
+            let pairs: Vec<(&str, &str)> = GOOD
+                .iter()
+                .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
+                .copied()
+                .chain(change.iter().copied())
+                .collect();
+            let got = read_registration(&test_form(), &answers(&pairs), today);
+            let fields: Vec<String> =
+                got.as_ref().err().map_or_else(Vec::new, |p| p.iter().map(|p| p.field.clone()).collect());
+            assert_eq!(fields, named.to_vec(), "{change:?}: {got:?}");
+        }
+    }
+}
