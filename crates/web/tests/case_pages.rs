@@ -715,6 +715,70 @@ const ADA_FORMS: &[FormCase] = &[
         resolves: None,
     },
     FormCase {
+        slug: "referral-started",
+        bad: &[("referral", "R1")],
+        bad_field: "on",
+        good: &[("referral", "R1"), ("on-day", "16"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"R1\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "referral-closed",
+        bad: &[("referral", "R1"), ("closure", "ended"), ("on-day", "19"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "reason",
+        good: &[("referral", "R1"), ("closure", "completed"), ("on-day", "19"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"completed\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "referral-outcomes",
+        bad: &[("referral", "R1")],
+        bad_field: "outcome_1",
+        good: &[("referral", "R1"), ("outcome_1", "achieved")],
+        kept: "value=\"achieved\" checked",
+        resolves: Some("Record the end-of-service outcomes (referral R1)"),
+    },
+    FormCase {
+        slug: "registration",
+        bad: &[("registration", "not_a_thing")],
+        bad_field: "registration",
+        good: &[("registration", "stalking")],
+        kept: "value=\"stalking\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "registration-removal",
+        bad: &[],
+        bad_field: "registration",
+        good: &[("registration", "stalking")],
+        kept: "value=\"stalking\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "mappa",
+        bad: &[("level", "1")],
+        bad_field: "category",
+        good: &[("category", "2"), ("level", "1")],
+        kept: "value=\"2\" checked",
+        resolves: None,
+    },
+    FormCase {
+        slug: "mappa-end",
+        bad: &[("on-day", "31"), ("on-month", "2"), ("on-year", "2026")],
+        bad_field: "on",
+        good: &[("on-day", "19"), ("on-month", "3"), ("on-year", "2026")],
+        kept: "value=\"19\"",
+        resolves: None,
+    },
+    FormCase {
+        slug: "safeguarding-in-view",
+        bad: &[("children", "yes")],
+        bad_field: "domestic_abuse",
+        good: &[("children", "yes"), ("domestic_abuse", "yes")],
+        kept: "value=\"yes\" checked",
+        resolves: None,
+    },
+    FormCase {
         slug: "book-appointment",
         bad: &[
             ("kind", "office_visit"),
@@ -811,6 +875,21 @@ const ADA_FORMS: &[FormCase] = &[
             ("need_attitudes", "no_need"),
         ],
         kept: "value=\"high\" checked",
+        resolves: None,
+    },
+    // Last: the order ends early for good progress (checked before it is recorded).
+    FormCase {
+        slug: "sentence-end",
+        bad: &[("sentence", "S1"), ("on-day", "20"), ("on-month", "3"), ("on-year", "2026")],
+        bad_field: "outcome",
+        good: &[
+            ("sentence", "S1"),
+            ("outcome", "early_termination_good_progress"),
+            ("on-day", "20"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+        ],
+        kept: "value=\"early_termination_good_progress\" checked",
         resolves: None,
     },
 ];
@@ -931,6 +1010,31 @@ async fn managers_decisions_are_refused_to_officers_and_readers_record_nothing()
     assert!(
         matches!(last.event, CaseEvent::EnforcementExceptionRecorded { ref by_manager, .. } if by_manager.as_str() == "SAM")
     );
+    // Oversight: insufficient work needs an action; the officer then records it done.
+    let v = s.events("X000001").await;
+    let oversight = [
+        ("reviewed", "The plan and the enforcement record"),
+        ("judgement", "insufficient"),
+        ("action", "Book a home visit"),
+        ("owner", "OFF1"),
+        ("due-day", "27"),
+        ("due-month", "3"),
+        ("due-year", "2026"),
+    ];
+    let r =
+        post_decision(&s, &sam, "X000001", "oversight", &[&oversight[..2], &[("confirm", "yes")]].concat(), v).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST, "insufficient without an action");
+    assert!(r.text().await.unwrap().contains("<a href=\"#action\">action: "));
+    let r = post_decision(&s, &sam, "X000001", "oversight", &[&oversight[..], &[("confirm", "yes")]].concat(), v).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, reviews) = s.page(&priya, "/cases/X000001/reviews").await;
+    assert!(reviews.contains("/cases/X000001/decisions/oversight-action"), "{reviews}");
+    let action = s.state("X000001").await.practice.oversight[0].actions[0].id.to_string();
+    let done = [("action", action.as_str()), ("on-day", "20"), ("on-month", "3"), ("on-year", "2026")];
+    let r = post_decision(&s, &priya, "X000001", "oversight-action", &done, s.events("X000001").await).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(s.state("X000001").await.practice.oversight[0].completed.len(), 1);
+
     // Nothing to decide: the page says why instead of offering a form.
     let (status, page) = s.page(&sam, "/cases/X000002/decisions/breach-pack").await;
     assert!(status == StatusCode::OK && page.contains("No breach is open on this case."), "{page}");

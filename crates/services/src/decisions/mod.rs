@@ -17,9 +17,12 @@
 mod casework;
 mod enforcement;
 mod form;
+mod oversight;
+mod referrals;
 pub mod register;
 mod reviews;
 mod safeguarding;
+mod sentence;
 
 use form::Reader;
 pub use form::{Answered, Answers, Choice, FORM_FIELDS, Input, Question, answered};
@@ -55,6 +58,21 @@ pub enum Decision {
     SafeguardingRequest,
     SafeguardingChase,
     SafeguardingResponse,
+    SafeguardingInView,
+    Oversight,
+    OversightActionDone,
+    RegistrationAdded,
+    RegistrationRemoved,
+    Mappa,
+    MappaEnded,
+    Escalation,
+    Referral,
+    ReferralAccepted,
+    ReferralStarted,
+    ReferralClosed,
+    ReferralOutcomes,
+    Release,
+    SentenceEnd,
 }
 
 /// What a decision's form is: its address, its words, the event it records, the case section
@@ -242,6 +260,125 @@ pub const DECISIONS: &[Spec] = &[
         false,
         "Answer recorded",
     ),
+    spec(
+        Decision::SafeguardingInView,
+        "safeguarding-in-view",
+        "Record whether children or domestic abuse are in view",
+        "safeguarding_in_view",
+        "safeguarding",
+        false,
+        "Recorded",
+    ),
+    spec(
+        Decision::Oversight,
+        "oversight",
+        "Record management oversight",
+        "oversight_recorded",
+        "reviews",
+        true,
+        "Oversight recorded",
+    ),
+    spec(
+        Decision::OversightActionDone,
+        "oversight-action",
+        "Record an oversight action as done",
+        "oversight_action_completed",
+        "reviews",
+        false,
+        "Action recorded as done",
+    ),
+    spec(
+        Decision::RegistrationAdded,
+        "registration",
+        "Add a registration",
+        "registration_added",
+        "summary",
+        false,
+        "Registration added",
+    ),
+    spec(
+        Decision::RegistrationRemoved,
+        "registration-removal",
+        "End a registration",
+        "registration_removed",
+        "summary",
+        false,
+        "Registration ended",
+    ),
+    spec(Decision::Mappa, "mappa", "Set the MAPPA category and level", "mappa_set", "summary", false, "MAPPA recorded"),
+    spec(Decision::MappaEnded, "mappa-end", "End MAPPA management", "mappa_ended", "summary", false, "MAPPA ended"),
+    spec(
+        Decision::Escalation,
+        "escalation",
+        "Escalate the case to the NPS",
+        "escalated_to_nps",
+        "summary",
+        true,
+        "Case escalated",
+    ),
+    spec(
+        Decision::Referral,
+        "referral",
+        "Refer to an intervention",
+        "intervention_referred",
+        "referrals",
+        false,
+        "Referral made",
+    ),
+    spec(
+        Decision::ReferralAccepted,
+        "referral-accepted",
+        "Record that the provider accepted a referral",
+        "referral_accepted",
+        "referrals",
+        false,
+        "Acceptance recorded",
+    ),
+    spec(
+        Decision::ReferralStarted,
+        "referral-started",
+        "Record that a referral's service started",
+        "referral_started",
+        "referrals",
+        false,
+        "Start recorded",
+    ),
+    spec(
+        Decision::ReferralClosed,
+        "referral-closed",
+        "Close a referral",
+        "referral_closed",
+        "referrals",
+        false,
+        "Referral closed",
+    ),
+    spec(
+        Decision::ReferralOutcomes,
+        "referral-outcomes",
+        "Record a referral's end-of-service outcomes",
+        "referral_outcomes_recorded",
+        "referrals",
+        false,
+        "Outcomes recorded",
+    ),
+    spec(
+        Decision::Release,
+        "release",
+        "Confirm a release from custody",
+        "released_from_custody",
+        "sentence",
+        false,
+        "Release recorded",
+    ),
+    spec(
+        Decision::SentenceEnd,
+        "sentence-end",
+        "Record the end of a sentence",
+        "sentence_ended",
+        "sentence",
+        true,
+        "Sentence ended",
+    ),
 ];
 
 impl Decision {
@@ -274,6 +411,12 @@ pub fn questions(decision: Decision, state: &CaseState, today: Date) -> Result<F
         SafeguardingRequest | SafeguardingChase | SafeguardingResponse => {
             safeguarding::questions(decision, state, today)
         }
+        SafeguardingInView | Oversight | OversightActionDone | RegistrationAdded | RegistrationRemoved | Mappa
+        | MappaEnded | Escalation => oversight::questions(decision, state, today),
+        Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
+            referrals::questions(decision, state, today)
+        }
+        Release | SentenceEnd => sentence::questions(decision, state, today),
     }?;
     Ok(Form { spec: decision.spec(), questions })
 }
@@ -306,6 +449,12 @@ fn decide(
         SafeguardingRequest | SafeguardingChase | SafeguardingResponse => {
             safeguarding::decide(decision, &mut read, state)
         }
+        SafeguardingInView | Oversight | OversightActionDone | RegistrationAdded | RegistrationRemoved | Mappa
+        | MappaEnded | Escalation => oversight::decide(decision, &mut read, state, by),
+        Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
+            referrals::decide(decision, &mut read, state)
+        }
+        Release | SentenceEnd => sentence::decide(decision, &mut read),
     };
     match decided {
         Some(d) if read.problems.is_empty() => Ok(d),
@@ -370,6 +519,16 @@ pub fn resolving(item: &WorkItem) -> Option<(Decision, Vec<(String, String)>)> {
         }
         "rar.book" => (Decision::AppointmentBooking, about("kind", "rar_activity".to_owned())),
         "plan.agree" => (Decision::ObjectiveAgreement, Vec::new()),
+        "case.escalate" => (Decision::Escalation, Vec::new()),
+        "custody.confirm_release" => (Decision::Release, Vec::new()),
+        "referral.record_outcomes" => match &item.subject {
+            Subject::Referral(id) => (Decision::ReferralOutcomes, about("referral", id.to_string())),
+            _ => (Decision::ReferralOutcomes, Vec::new()),
+        },
+        "oversight.complete_action" => match &item.subject {
+            Subject::OversightAction(id) => (Decision::OversightActionDone, about("action", id.to_string())),
+            _ => (Decision::OversightActionDone, Vec::new()),
+        },
         "warning.issue" => (Decision::WarningLetter, on_failure("appointment")),
         "breach.refer" => (Decision::BreachReferral, on_failure("failures")),
         "recall.recommend" => (Decision::RecallRecommendation, on_failure("failures")),

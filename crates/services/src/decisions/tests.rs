@@ -1,6 +1,7 @@
 use super::*;
 use domain::contact::{ContactKind, Outcome};
 use domain::example::{appointment, code, date, id, new_event, opening};
+use domain::ids::Note;
 
 const TODAY: &str = "2026-03-20";
 
@@ -158,4 +159,51 @@ fn answers_read_back_in_words() {
     let words = answered(&form, &Answers::new(pairs));
     let shown: Vec<(&str, &str)> = words.iter().map(|a| (a.name, a.answer.as_str())).collect();
     assert_eq!(shown, [("appointment", "Appointment A1"), ("on", "13 March 2026")]);
+}
+
+#[test]
+fn a_referral_offers_the_rate_cards_services_for_the_plans_needs_where_the_person_lives() {
+    let card = synth::london_rate_card();
+    let service = &card.services()[0];
+    let mut state = ada();
+    let mut person = state.person.clone().unwrap();
+    person.home_borough = Some(service.boroughs[0].clone());
+    let assessed = domain::example::assessment(
+        "AS1",
+        date("2026-03-03"),
+        domain::assessment::RoshLevel::Low,
+        &[(service.need, domain::assessment::NeedSeverity::Standard)],
+    );
+    let objective = domain::plan::Objective {
+        id: id("O1"),
+        description: Note::parse("Work on it").unwrap(),
+        needs: vec![service.need],
+        risk_groups: vec![],
+        owner: domain::plan::ObjectiveOwner::Provider,
+        person_involved: true,
+    };
+    for event in [
+        CaseEvent::PersonalDetailsUpdated { person },
+        CaseEvent::AssessmentCompleted { assessment: assessed },
+        CaseEvent::ObjectiveAgreed { objective },
+    ] {
+        state.apply(&event, date("2026-03-04")).unwrap();
+    }
+    let today = date(TODAY);
+    let form = questions(Decision::Referral, &state, today).unwrap();
+    let Input::Radios(offered) = &form.questions[0].input else { panic!("{form:?}") };
+    assert!(offered.iter().any(|c| c.value == service.id.as_str()), "{offered:?}");
+    assert!(offered.iter().all(|c| card.service(&Code::parse(&c.value).unwrap()).unwrap().need == service.need));
+
+    let typed = |objectives: &[&str]| {
+        let mut pairs =
+            vec![("service", service.id.as_str()), ("on-day", "10"), ("on-month", "3"), ("on-year", "2026")];
+        pairs.extend(objectives.iter().map(|o| ("objectives", *o)));
+        answers(&pairs)
+    };
+    let problems = check(Decision::Referral, &state, &typed(&[]), &code("OFF1"), today).unwrap_err();
+    assert_eq!(fields(&problems), ["objectives"]);
+    let d = check(Decision::Referral, &state, &typed(&["O1"]), &code("OFF1"), today).unwrap();
+    let CaseEvent::InterventionReferred { service: s, objectives, needs, .. } = d.event else { panic!("{d:?}") };
+    assert_eq!((s, objectives, needs), (service.id.clone(), vec![id("O1")], vec![service.need]));
 }

@@ -1,0 +1,79 @@
+//! The sentence's own milestones (docs/rules/practice.md#licences-and-pss,
+//! docs/rules/practice.md#sentences-and-requirements): a release from custody onto licence,
+//! and a sentence's end with how it ended.
+
+use super::reviews::value_of;
+use super::{Choice, Decided, Decision, Input, Question, Reader};
+use domain::case::CaseState;
+use domain::event::CaseEvent;
+use domain::sentence::{SentenceKind, SentenceOutcome};
+use jiff::civil::Date;
+
+const OUTCOMES: [(SentenceOutcome, &str); 7] = [
+    (SentenceOutcome::Completed, "Completed"),
+    (SentenceOutcome::EarlyTerminationGoodProgress, "Ended early for good progress"),
+    (SentenceOutcome::RevokedForBreach, "Revoked for breach"),
+    (SentenceOutcome::RevokedForNewOffence, "Revoked for a new offence"),
+    (SentenceOutcome::Recalled, "Licence revoked: recalled to custody"),
+    (SentenceOutcome::Died, "The person died"),
+    (SentenceOutcome::TransferredOut, "Transferred to another provider"),
+];
+
+fn sentence_choice(s: &domain::case::SentenceRecord) -> Choice {
+    let kind = match s.sentence.kind {
+        SentenceKind::CommunityOrder => "Community order",
+        SentenceKind::SuspendedSentenceOrder => "Suspended sentence order",
+        SentenceKind::Custodial => "Custodial sentence",
+    };
+    Choice::new(s.sentence.id.as_str(), format!("{kind} ({})", s.sentence.id))
+        .hint(format!("Passed {}", s.sentence.sentence_date.strftime("%-d %B %Y")))
+}
+
+pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> Result<Vec<Question>, String> {
+    Ok(match decision {
+        Decision::Release => {
+            let waiting: Vec<Choice> = state
+                .sentences
+                .iter()
+                .filter(|s| s.sentence.kind == SentenceKind::Custodial && s.released_on.is_none() && s.ended.is_none())
+                .map(sentence_choice)
+                .collect();
+            if waiting.is_empty() {
+                return Err("No custodial sentence on this case is waiting for a release.".into());
+            }
+            vec![
+                Question::new("sentence", "Which sentence is the person released from?", Input::Radios(waiting)),
+                Question::new("on", "When were they released?", Input::Date),
+            ]
+        }
+        Decision::SentenceEnd => {
+            let open: Vec<Choice> = state.sentences.iter().filter(|s| s.ended.is_none()).map(sentence_choice).collect();
+            if open.is_empty() {
+                return Err("No sentence on this case is still running.".into());
+            }
+            let outcomes = OUTCOMES.iter().map(|(o, l)| Choice::new(value_of(o), *l)).collect();
+            vec![
+                Question::new("sentence", "Which sentence ended?", Input::Radios(open)),
+                Question::new("outcome", "How did it end?", Input::Radios(outcomes)),
+                Question::new("on", "When did it end?", Input::Date),
+            ]
+        }
+        _ => unreachable!("sentence::questions is only asked about the sentence's milestones"),
+    })
+}
+
+pub(super) fn decide(decision: Decision, read: &mut Reader) -> Option<Decided> {
+    let sentence = read.id("sentence", "the sentence");
+    match decision {
+        Decision::Release => {
+            let on = read.date("on", "they were released")?;
+            Some(Decided { event: CaseEvent::ReleasedFromCustody { sentence: sentence?, on }, on })
+        }
+        Decision::SentenceEnd => {
+            let outcome: Option<SentenceOutcome> = read.chosen("outcome", "how it ended");
+            let on = read.date("on", "it ended")?;
+            Some(Decided { event: CaseEvent::SentenceEnded { sentence: sentence?, on, outcome: outcome? }, on })
+        }
+        _ => unreachable!("sentence::decide is only asked about the sentence's milestones"),
+    }
+}
