@@ -32,7 +32,7 @@ use std::time::Duration;
 use store::auth::{LimitKind, LimitedAccess};
 use store::{AccessStore, CaseStore};
 use support::{
-    AS_OF, Pick, Provenance, Provider, cpu_seconds, env_or, load_average, ms, percentile, postgres_store, sign_in,
+    Pick, Provenance, Provider, cpu_seconds, env_or, load_average, ms, percentile, postgres_store, sign_in,
     signed_in_client, sqlite_store, thousands,
 };
 
@@ -355,10 +355,7 @@ where
         prepare(&store, &users).await;
         (store, provenance, users, counts.len())
     });
-    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = web::router_with_clock(store.clone(), web::Clock::Fixed(AS_OF.parse().unwrap()));
-    server.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = support::serve(&server, &store);
 
     let clients = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let n = users.len();

@@ -285,10 +285,7 @@ where
         let kinds = kinds(&store, &cast).await;
         (store, provenance, cast, kinds)
     });
-    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = web::router_with_clock(store.clone(), web::Clock::Fixed(AS_OF.parse().unwrap()));
-    server.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = support::serve(&server, &store);
 
     let clients = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let load = load_average();
@@ -364,11 +361,7 @@ where
         cast.area,
         cast.borough,
     );
-    println!(
-        "store: {}; load average {load} as the run began; {} CPUs",
-        provenance.place,
-        std::thread::available_parallelism().map_or(0, |n| n.get())
-    );
+    println!("{}", support::machine_line(&provenance.place, &load));
     println!();
     println!(
         "| page | as | 1 client: n | p50 ms | p99 ms | {} clients: n | p50 ms | p99 ms | pages/s | errors | p99 target |",

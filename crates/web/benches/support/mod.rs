@@ -255,3 +255,19 @@ pub async fn add_users<S: AccessStore>(store: &S, users: &[(String, &str, String
         store.add_user(&user).await.unwrap();
     }
 }
+
+/// Serves the real router over `store` on a free port of this machine, on `server`'s threads,
+/// with the clock fixed at [`AS_OF`]; returns its base address.
+pub fn serve<S: services::stores::AnyStore>(server: &tokio::runtime::Runtime, store: &S) -> String {
+    let listener = server.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = web::router_with_clock(store.clone(), web::Clock::Fixed(AS_OF.parse().unwrap()));
+    server.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+/// The line under a table's title: where the store is, how loaded the machine was, its CPUs.
+pub fn machine_line(place: &str, load: &str) -> String {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("store: {place}; load average {load} as the run began; {cpus} CPUs")
+}
