@@ -43,8 +43,27 @@ pub async fn record_events<S: CaseStore + ?Sized>(
     if actual != expected_version {
         return Err(StoreError::Conflict { crn: crn.clone(), expected: expected_version, actual });
     }
-    let mut state =
-        CaseState::fold(crn.clone(), &stream).map_err(|r| StoreError::Corrupt(format!("stream {crn}: {r}")))?;
+    let state = CaseState::fold(crn.clone(), &stream).map_err(|r| StoreError::Corrupt(format!("stream {crn}: {r}")))?;
+    record_on(store, state, events, recorded_by, now).await
+}
+
+/// [`record_events`] for a caller that has just read and folded the case (`state`, at its
+/// version): the events are checked and appended with their follow-on, against that version,
+/// without reading the stream again.
+pub async fn record_on<S: CaseStore + ?Sized>(
+    store: &S,
+    mut state: CaseState,
+    events: &[NewEvent],
+    recorded_by: &Code,
+    now: Timestamp,
+) -> Result<u64, StoreError> {
+    let (crn, expected_version) = (state.crn.clone(), state.version);
+    if events.is_empty() {
+        return Err(StoreError::Field {
+            field: "events".into(),
+            problem: "events: at least one event is needed".into(),
+        });
+    }
     for (index, e) in events.iter().enumerate() {
         let occurred_at = store::to_stored_precision(e.occurred_at);
         if occurred_at > now + FUTURE_TOLERANCE {
@@ -72,5 +91,5 @@ pub async fn record_events<S: CaseStore + ?Sized>(
         let occurred_at = events.iter().map(|e| e.occurred_at).max().map_or(now, |last| last.max(now));
         batch.push(NewEvent { occurred_at, recorded_by: recorded_by.clone(), event });
     }
-    store.append(crn, expected_version, &batch, now).await
+    store.append(&crn, expected_version, &batch, now).await
 }

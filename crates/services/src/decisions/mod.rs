@@ -629,14 +629,16 @@ pub async fn record(
         CaseState::fold(crn.clone(), &stream).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
     let decided = check(decision, &state, answers, &by, today).map_err(ServiceError::Invalid)?;
     let occurred_at = if decided.on == today { now } else { midday(decided.on) };
-    let event = NewEvent { occurred_at, recorded_by: by, event: decided.event };
-    match crate::cases::record_events(stores, actor, now, crn, version, &[event]).await {
+    let event = NewEvent { occurred_at, recorded_by: by.clone(), event: decided.event };
+    let form = questions(decision, &state, today).ok();
+    // Access and the role's right to this kind of event were decided by `may_decide`, and the
+    // case was read and folded above: it is appended against that fold's version.
+    match crate::record::record_on(&*stores.cases, state, &[event], &by, now).await {
         Ok(version) => Ok(Recorded::Now { version }),
-        Err(ServiceError::Store(StoreError::Rejected { field, problem, .. })) => {
-            let form = questions(decision, &state, today).ok();
+        Err(StoreError::Rejected { field, problem, .. }) => {
             Err(ServiceError::Invalid(vec![problem_on_question(form.as_ref(), field, &problem)]))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

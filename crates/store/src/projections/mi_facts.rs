@@ -246,7 +246,7 @@ macro_rules! impl_mi_facts {
                 Self::mi_add_sums(conn, &delta).await?;
                 sqlx::query("DELETE FROM mi_facts WHERE crn = $1").bind(crn.as_str()).execute(&mut *conn).await?;
                 let rows: Vec<Vec<Value>> = facts.iter().map(|f| fact_values(crn.as_str(), f)).collect();
-                Self::insert_rows(conn, "mi_facts", FACT_COLUMNS, 8, &rows).await
+                Self::insert_case_rows(conn, "mi_facts", FACT_COLUMNS, 8, &rows).await
             }
 
             /// Writes the facts of cases new to the projection, and adds them to the sums.

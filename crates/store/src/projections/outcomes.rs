@@ -158,7 +158,10 @@ macro_rules! impl_outcomes {
                 let crn = case.crn.as_str();
                 sqlx::query("DELETE FROM mi_reoffending WHERE crn = $1").bind(crn).execute(&mut *conn).await?;
                 sqlx::query("DELETE FROM mi_outcomes WHERE crn = $1").bind(crn).execute(&mut *conn).await?;
-                Self::outcomes_write(conn, &rows).await
+                let r: Vec<Vec<Value>> = rows.reoffending.iter().map(reoffending_values).collect();
+                let o: Vec<Vec<Value>> = rows.outcomes.iter().map(outcome_values).collect();
+                Self::insert_case_rows(conn, "mi_reoffending", REOFFENDING_COLUMNS, 6, &r).await?;
+                Self::insert_case_rows(conn, "mi_outcomes", OUTCOME_COLUMNS, 11, &o).await
             }
 
             /// Each difference between the live rows and `want`, a recompute from the log.
