@@ -10,6 +10,7 @@ use domain::assessment::{Assessment, NeedArea, NeedSeverity, Percent, RiskGroup,
 use domain::case::CaseState;
 use domain::contact::{Appointment, ContactKind};
 use domain::event::CaseEvent;
+use domain::ids::Code;
 use domain::ids::LocalId;
 use domain::plan::{Objective, ObjectiveOwner};
 use domain::practice::contact::clash;
@@ -166,7 +167,7 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
     })
 }
 
-pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState) -> Option<Decided> {
+pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _by: &Code) -> Option<Decided> {
     let today = read.today;
     match decision {
         Decision::AppointmentBooking => {

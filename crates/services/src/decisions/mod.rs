@@ -398,26 +398,35 @@ pub struct Form {
     pub questions: Vec<Question>,
 }
 
+type Questions = fn(Decision, &CaseState, Date) -> Result<Vec<Question>, String>;
+type Decide = fn(Decision, &mut Reader, &CaseState, &Code) -> Option<Decided>;
+
+/// The module that knows a decision: its questions and how its answers become the event.
+fn module(decision: Decision) -> Result<(Questions, Decide), String> {
+    use Decision::*;
+    Ok(match decision {
+        Registration => return Err("A person is registered from the start page, not on a case.".to_owned()),
+        AppointmentBooking | AssessmentCompletion | ObjectiveAgreement => (casework::questions, casework::decide),
+        WarningLetter | EnforcementException | BreachReferral | BreachPack | BreachResolution
+        | RecallRecommendation | RecallDecision => (enforcement::questions, enforcement::decide),
+        ReviewCompletion | ReviewTrigger | PlanGapReason => (reviews::questions, reviews::decide),
+        SafeguardingRequest | SafeguardingChase | SafeguardingResponse => {
+            (safeguarding::questions, safeguarding::decide)
+        }
+        SafeguardingInView | Oversight | OversightActionDone | RegistrationAdded | RegistrationRemoved | Mappa
+        | MappaEnded | Escalation => (oversight::questions, oversight::decide),
+        Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
+            (referrals::questions, referrals::decide)
+        }
+        Release | SentenceEnd => (sentence::questions, sentence::decide),
+    })
+}
+
 /// The decision's questions on this case, or why it cannot be made now (nothing to warn
 /// about, no breach open, ...), in words for the page.
 pub fn questions(decision: Decision, state: &CaseState, today: Date) -> Result<Form, String> {
-    use Decision::*;
-    let questions = match decision {
-        Registration => Err("A person is registered from the start page, not on a case.".to_owned()),
-        AppointmentBooking | AssessmentCompletion | ObjectiveAgreement => casework::questions(decision, state, today),
-        WarningLetter | EnforcementException | BreachReferral | BreachPack | BreachResolution
-        | RecallRecommendation | RecallDecision => enforcement::questions(decision, state, today),
-        ReviewCompletion | ReviewTrigger | PlanGapReason => reviews::questions(decision, state, today),
-        SafeguardingRequest | SafeguardingChase | SafeguardingResponse => {
-            safeguarding::questions(decision, state, today)
-        }
-        SafeguardingInView | Oversight | OversightActionDone | RegistrationAdded | RegistrationRemoved | Mappa
-        | MappaEnded | Escalation => oversight::questions(decision, state, today),
-        Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
-            referrals::questions(decision, state, today)
-        }
-        Release | SentenceEnd => sentence::questions(decision, state, today),
-    }?;
+    let (questions, _) = module(decision)?;
+    let questions = questions(decision, state, today)?;
     Ok(Form { spec: decision.spec(), questions })
 }
 
@@ -429,35 +438,19 @@ pub struct Decided {
 }
 
 /// The answers as the event they record (each bad answer named on its field), without asking
-/// the case's rules: [`check`] does both.
+/// the case's rules, with the form they answer: [`check`] does both.
 fn decide(
     decision: Decision,
     state: &CaseState,
     answers: &Answers,
     by: &Code,
     today: Date,
-) -> Result<Decided, Vec<FieldProblem>> {
-    use Decision::*;
+) -> Result<(Form, Decided), Vec<FieldProblem>> {
     let form = questions(decision, state, today).map_err(|why| vec![FieldProblem::new(FORM, why)])?;
+    let (_, decide) = module(decision).map_err(|why| vec![FieldProblem::new(FORM, why)])?;
     let mut read = Reader { answers, form: &form, today, problems: Vec::new() };
-    let decided = match decision {
-        Registration => None,
-        AppointmentBooking | AssessmentCompletion | ObjectiveAgreement => casework::decide(decision, &mut read, state),
-        WarningLetter | EnforcementException | BreachReferral | BreachPack | BreachResolution
-        | RecallRecommendation | RecallDecision => enforcement::decide(decision, &mut read, state, by),
-        ReviewCompletion | ReviewTrigger | PlanGapReason => reviews::decide(decision, &mut read, state),
-        SafeguardingRequest | SafeguardingChase | SafeguardingResponse => {
-            safeguarding::decide(decision, &mut read, state)
-        }
-        SafeguardingInView | Oversight | OversightActionDone | RegistrationAdded | RegistrationRemoved | Mappa
-        | MappaEnded | Escalation => oversight::decide(decision, &mut read, state, by),
-        Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
-            referrals::decide(decision, &mut read, state)
-        }
-        Release | SentenceEnd => sentence::decide(decision, &mut read),
-    };
-    match decided {
-        Some(d) if read.problems.is_empty() => Ok(d),
+    match decide(decision, &mut read, state, by) {
+        Some(d) if read.problems.is_empty() => Ok((form, d)),
         _ => Err(read.problems),
     }
 }
@@ -475,20 +468,30 @@ pub fn check(
     by: &Code,
     today: Date,
 ) -> Result<Decided, Vec<FieldProblem>> {
-    let decided = decide(decision, state, answers, by, today)?;
+    checked(decision, state, answers, by, today).map(|(_, decided)| decided)
+}
+
+/// [`check`], with the form the answers were read against.
+fn checked(
+    decision: Decision,
+    state: &CaseState,
+    answers: &Answers,
+    by: &Code,
+    today: Date,
+) -> Result<(Form, Decided), Vec<FieldProblem>> {
+    let (form, decided) = decide(decision, state, answers, by, today)?;
     let mut after = state.clone();
-    after.apply(&decided.event, decided.on).map_err(|r| {
-        let form = questions(decision, state, today).ok();
-        vec![problem_on_question(form.as_ref(), r.field, &r.problem)]
-    })?;
-    Ok(decided)
+    match after.apply(&decided.event, decided.on) {
+        Ok(()) => Ok((form, decided)),
+        Err(r) => Err(vec![problem_on_question(&form, r.field, &r.problem)]),
+    }
 }
 
 /// The domain names the event's field (`on`, `pack.order_copy`, `type`); the page needs the
 /// question: the one of that name (or of its first part), else the first question.
-fn problem_on_question(form: Option<&Form>, field: &str, problem: &str) -> FieldProblem {
+fn problem_on_question(form: &Form, field: &str, problem: &str) -> FieldProblem {
     let head = field.split(['.', '[']).next().unwrap_or(field);
-    let questions = form.map_or(&[][..], |f| &f.questions[..]);
+    let questions = &form.questions;
     let name = questions.iter().find(|q| q.name == head).or_else(|| questions.first()).map_or(FORM, |q| q.name);
     FieldProblem::new(name, format!("{name}: {problem}"))
 }
@@ -617,7 +620,7 @@ pub async fn record(
         let seen = stream.get(..version as usize).unwrap_or(&stream[..]);
         let then =
             CaseState::fold(crn.clone(), seen).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
-        if let Ok(d) = decide(decision, &then, answers, &by, today) {
+        if let Ok((_, d)) = decide(decision, &then, answers, &by, today) {
             let since = stream.get(version as usize..).unwrap_or(&[]);
             if since.iter().any(|e| e.recorded_by == by && e.event == d.event) {
                 return Ok(Recorded::Already { version: actual });
@@ -627,16 +630,15 @@ pub async fn record(
     }
     let state =
         CaseState::fold(crn.clone(), &stream).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
-    let decided = check(decision, &state, answers, &by, today).map_err(ServiceError::Invalid)?;
+    let (form, decided) = checked(decision, &state, answers, &by, today).map_err(ServiceError::Invalid)?;
     let occurred_at = if decided.on == today { now } else { midday(decided.on) };
     let event = NewEvent { occurred_at, recorded_by: by.clone(), event: decided.event };
-    let form = questions(decision, &state, today).ok();
     // Access and the role's right to this kind of event were decided by `may_decide`, and the
     // case was read and folded above: it is appended against that fold's version.
     match crate::record::record_on(&*stores.cases, state, &[event], &by, now).await {
         Ok(version) => Ok(Recorded::Now { version }),
         Err(StoreError::Rejected { field, problem, .. }) => {
-            Err(ServiceError::Invalid(vec![problem_on_question(form.as_ref(), field, &problem)]))
+            Err(ServiceError::Invalid(vec![problem_on_question(&form, field, &problem)]))
         }
         Err(e) => Err(e.into()),
     }

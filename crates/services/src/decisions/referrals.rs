@@ -146,7 +146,7 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
 const OUTCOME_FIELDS: [&str; 8] =
     ["outcome_1", "outcome_2", "outcome_3", "outcome_4", "outcome_5", "outcome_6", "outcome_7", "outcome_8"];
 
-pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState) -> Option<Decided> {
+pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _by: &Code) -> Option<Decided> {
     match decision {
         Decision::Referral => {
             let service = read.choice("service", "the service").and_then(|s| Code::parse(&s).ok());

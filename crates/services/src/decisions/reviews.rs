@@ -5,6 +5,7 @@
 use super::{Choice, Decided, Decision, Input, Question, Reader};
 use domain::case::CaseState;
 use domain::event::CaseEvent;
+use domain::ids::Code;
 use domain::practice::plan_gaps;
 use domain::practice::plan_gaps::PlanSubject;
 use domain::practice::reviews::ReviewTrigger;
@@ -100,7 +101,7 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
     })
 }
 
-pub(super) fn decide(decision: Decision, read: &mut Reader, _state: &CaseState) -> Option<Decided> {
+pub(super) fn decide(decision: Decision, read: &mut Reader, _state: &CaseState, _by: &Code) -> Option<Decided> {
     match decision {
         Decision::ReviewCompletion => {
             let on = read.date("on", "the plan was reviewed")?;

@@ -5,6 +5,7 @@ use super::reviews::value_of;
 use super::{Choice, Decided, Decision, Input, Question, Reader};
 use domain::case::CaseState;
 use domain::event::CaseEvent;
+use domain::ids::Code;
 use domain::practice::safeguarding::Agency;
 use jiff::civil::Date;
 
@@ -55,7 +56,7 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
     })
 }
 
-pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState) -> Option<Decided> {
+pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _by: &Code) -> Option<Decided> {
     let agency: Option<Agency> = read.chosen("agency", "the agency");
     let on = read.date("on", "it happened");
     match decision {

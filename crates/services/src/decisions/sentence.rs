@@ -6,6 +6,7 @@ use super::reviews::value_of;
 use super::{Choice, Decided, Decision, Input, Question, Reader};
 use domain::case::CaseState;
 use domain::event::CaseEvent;
+use domain::ids::Code;
 use domain::sentence::{SentenceKind, SentenceOutcome};
 use jiff::civil::Date;
 
@@ -62,7 +63,7 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
     })
 }
 
-pub(super) fn decide(decision: Decision, read: &mut Reader) -> Option<Decided> {
+pub(super) fn decide(decision: Decision, read: &mut Reader, _state: &CaseState, _by: &Code) -> Option<Decided> {
     let sentence = read.id("sentence", "the sentence");
     match decision {
         Decision::Release => {
