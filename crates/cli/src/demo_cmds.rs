@@ -71,6 +71,18 @@ pub async fn demo(a: DemoArgs, clock: Clock) -> anyhow::Result<ExitCode> {
         let reporting: Vec<String> = reporting.iter().map(ToString::to_string).collect();
         println!("  and reports in preparation for {} (`probity staff report list`)", reporting.join(" and "));
     }
+    // The supervisor's week: projects in every borough and this week and next scheduled,
+    // as the team's SPO (or the first SPO of the provider).
+    let spo = org.staff.iter().find(|s| s.grade == domain::org::Grade::Spo).map(|s| s.code.clone());
+    if let Some(spo) = spo {
+        let stores = services::Stores::new(store.clone());
+        for r in services::generate::demo_unpaid_work(&stores, a.seed, &spo, now).await? {
+            println!(
+                "Unpaid work, week of {}: {} placements on {} sessions (http://{addr}/upw)",
+                r.week, r.placements, r.sessions
+            );
+        }
+    }
     println!("Sign-in is required on every page; add users with `probity user add`.");
     println!("The inspector's sample (inspection DEMO, announced today): http://{addr}/inspections/DEMO");
     web::serve(store, listener, web::TIME_LIMIT).await?;

@@ -208,6 +208,7 @@ fn demo_serves_pages_and_the_openapi_document() {
     let mut addr = None;
     let mut officer_page = None;
     let mut logins = 0;
+    let mut upw_weeks = Vec::new();
     let mut line = String::new();
     while out.read_line(&mut line).unwrap() > 0 {
         if let Some(rest) = line.trim().strip_prefix("Open http://") {
@@ -224,6 +225,10 @@ fn demo_serves_pages_and_the_openapi_document() {
         if roles.iter().any(|r| line.trim_end().ends_with(&format!("({r})"))) {
             logins += 1;
         }
+        if let Some(rest) = line.strip_prefix("Unpaid work, week of ") {
+            let placed: usize = rest.split_once(": ").unwrap().1.split_whitespace().next().unwrap().parse().unwrap();
+            upw_weeks.push(placed);
+        }
         if line.starts_with("Sign-in") {
             break;
         }
@@ -231,6 +236,9 @@ fn demo_serves_pages_and_the_openapi_document() {
     }
     let addr = addr.expect("the demo prints its URL");
     assert_eq!(logins, 7, "one login per role");
+    // The supervisor's role at work: this week and next scheduled, with people placed.
+    assert_eq!(upw_weeks.len(), 2, "two weeks of unpaid work scheduled");
+    assert!(upw_weeks.iter().sum::<usize>() > 0, "nobody placed on unpaid work: {upw_weeks:?}");
     // Every page needs a signed-in user (signing in is tested in crates/web/tests/access.rs).
     let (status, body) = get(&addr, "/");
     assert_eq!(status, 303, "{body}");

@@ -209,3 +209,23 @@ pub async fn stats<S: CaseStore + ?Sized>(store: &S) -> Result<synth::Stats, Sto
     let states = case_states(store).await?;
     Ok(synth::stats(&org, states.iter()))
 }
+
+/// The demo's unpaid work: synthetic projects (two a borough) with their supervisors, and this
+/// week and next scheduled from today by the exact solver (`upw::schedule_week`), so the UPW
+/// supervisor has sessions, registers and placements to work with. Scheduled as `by`; returns
+/// the two weeks' reports.
+pub async fn demo_unpaid_work(
+    stores: &Stores,
+    seed: u64,
+    by: &Code,
+    now: Timestamp,
+) -> Result<Vec<crate::upw::ScheduleReport>, crate::upw::UpwError> {
+    crate::upw::seed_synthetic_projects(stores, seed, 2).await?;
+    let today = domain::case::uk_date(now);
+    let monday = upw::project::monday_of(today);
+    let mut reports = Vec::with_capacity(2);
+    for week in [monday, days_from(monday, 7)?] {
+        reports.push(crate::upw::schedule_week(stores, week, today, by, now).await?);
+    }
+    Ok(reports)
+}

@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 mod assessments;
 mod case;
 mod contacts;
+mod followup;
 mod practice;
 mod reoffending;
 mod tiering;
@@ -214,6 +215,13 @@ impl Generator {
             failures: Vec::new(),
             trail: practice::Trail::default(),
             plan_state: practice::PlanState::default(),
+            home: None,
+            final_sentence: true,
+            checks_requested: false,
+            declared: false,
+            open_checks: Vec::new(),
+            oversights: 0,
+            referrals: 0,
         };
         c.run();
         let events = tiering::with_tiers(&crn, c.finish(&crn));
@@ -296,6 +304,18 @@ struct CaseMaker<'g> {
     /// The case's enforcement position, across sentences.
     trail: practice::Trail,
     plan_state: practice::PlanState,
+    /// The local authority where the person lives (for safeguarding checks and referrals).
+    home: Option<Code>,
+    /// The sentence being made is the case's last (its checks may stay unanswered).
+    final_sentence: bool,
+    /// Safeguarding checks were requested on the sentence being made.
+    checks_requested: bool,
+    /// The officer has declared domestic abuse in view.
+    declared: bool,
+    /// Agencies with a check still awaiting an answer.
+    open_checks: Vec<domain::practice::safeguarding::Agency>,
+    oversights: u32,
+    referrals: u32,
 }
 
 fn id(s: &str) -> LocalId {

@@ -8,6 +8,9 @@ use domain::contact::Outcome;
 use domain::ids::Code;
 use domain::org::{Grade, Organisation};
 use domain::person::{Ethnicity, Gender};
+use domain::practice::contact::sentence_plan_started;
+use domain::practice::policy::{REVIEW_NOTICE, REVIEW_SCHEDULED};
+use domain::practice::safeguarding::Agency;
 use domain::sentence::SentenceKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -110,6 +113,24 @@ pub struct Stats {
     /// Ended custodial sentences (licence or PSS) whose ending counts for completion.
     pub licences_ended: u64,
     pub licence_completion_percent: Option<f64>,
+    /// Scheduled reviews of the current sentence's plan on active cases (those done within the
+    /// four weeks before they fell due, or after; an earlier review answered a trigger).
+    pub plan_reviews: u64,
+    /// Of those, done by the date the scheduled review fell due (six months from the plan or
+    /// the review before), x 100.
+    pub plan_reviews_on_time_percent: Option<f64>,
+    /// Safeguarding checks requested from children's social care, over all cases.
+    pub local_authority_requests: u64,
+    /// Of those, answered x 100.
+    pub local_authority_answer_percent: Option<f64>,
+    /// Breaches referred, over all cases.
+    pub breaches_referred: u64,
+    /// Of those, referred with the pack incomplete (not completed on the day of referral) x 100.
+    pub breach_pack_incomplete_percent: Option<f64>,
+    /// Objectives agreed, over all cases.
+    pub objectives: u64,
+    /// Of those, agreed with the person involved x 100.
+    pub person_involved_percent: Option<f64>,
     /// Appointments over all cases, by their latest outcome.
     pub appointments: u64,
     pub appointment_outcomes: Vec<Share>,
@@ -187,6 +208,10 @@ pub fn stats<'a>(org: &Organisation, cases: impl IntoIterator<Item = &'a CaseSta
     let (mut any_officer, mut one_officer) = (0u64, 0u64);
     let (mut community_ended, mut community_ok, mut licence_ended, mut licence_ok) = (0u64, 0u64, 0u64, 0u64);
     let mut outcomes = [0u64; 8];
+    let (mut reviews, mut reviews_on_time) = (0u64, 0u64);
+    let (mut la_requests, mut la_answered) = (0u64, 0u64);
+    let (mut breaches, mut packs_incomplete) = (0u64, 0u64);
+    let (mut objectives, mut involved) = (0u64, 0u64);
 
     for case in cases {
         let Some(person) = &case.person else { continue };
@@ -220,8 +245,38 @@ pub fn stats<'a>(org: &Organisation, cases: impl IntoIterator<Item = &'a CaseSta
             outcomes[i] += 1;
         }
 
+        for c in case.practice.safeguarding.checks.iter().filter(|c| c.agency == Agency::ChildrensSocialCare) {
+            la_requests += 1;
+            la_answered += u64::from(c.response.is_some());
+        }
+        for b in &case.practice.enforcement.breaches {
+            breaches += 1;
+            packs_incomplete += u64::from(b.pack_completed_on != Some(b.referred_on));
+        }
+        for o in &case.objectives {
+            objectives += 1;
+            involved += u64::from(o.person_involved);
+        }
+
         let Some(current) = case.current_sentence() else { continue };
         active += 1;
+        if let Some(plan) = sentence_plan_started(case) {
+            let from = current.sentence.sentence_date;
+            let mut done: Vec<_> =
+                case.practice.reviews.completed.iter().map(|r| r.on).filter(|on| *on >= from.max(plan)).collect();
+            done.sort_unstable();
+            let mut anchor = plan;
+            for on in done {
+                // A review well before the scheduled one was due answered a trigger; it
+                // restarts the clock but is not counted.
+                let due = REVIEW_SCHEDULED.after(anchor);
+                if on >= REVIEW_NOTICE.period.before(due) {
+                    reviews += 1;
+                    reviews_on_time += u64::from(on <= due);
+                }
+                anchor = on;
+            }
+        }
         if let Some(a) = &case.officer {
             with_officer += 1;
             *caseloads.entry(&a.officer).or_insert(0) += 1;
@@ -346,6 +401,14 @@ pub fn stats<'a>(org: &Organisation, cases: impl IntoIterator<Item = &'a CaseSta
         community_completion_percent: percent(community_ok, community_ended),
         licences_ended: licence_ended,
         licence_completion_percent: percent(licence_ok, licence_ended),
+        plan_reviews: reviews,
+        plan_reviews_on_time_percent: percent(reviews_on_time, reviews),
+        local_authority_requests: la_requests,
+        local_authority_answer_percent: percent(la_answered, la_requests),
+        breaches_referred: breaches,
+        breach_pack_incomplete_percent: percent(packs_incomplete, breaches),
+        objectives,
+        person_involved_percent: percent(involved, objectives),
         appointments: outcomes.iter().sum(),
         appointment_outcomes: shares(
             &[
@@ -397,6 +460,34 @@ impl Stats {
                 cal::REPORT,
             ),
             check("Women %", self.female_percent, cal::FEMALE_PERCENT, 2.0, "assumption (MoJ national share)"),
+            check(
+                "Plan reviews done when due %",
+                self.plan_reviews_on_time_percent,
+                cal::REVIEW_ON_TIME_PERCENT,
+                3.0,
+                cal::REPORT,
+            ),
+            check(
+                "Local authorities answering checks %",
+                self.local_authority_answer_percent,
+                cal::LOCAL_AUTHORITY_ANSWER_PERCENT,
+                3.0,
+                cal::REPORT,
+            ),
+            check(
+                "Breach packs incomplete when sent %",
+                self.breach_pack_incomplete_percent,
+                cal::BREACH_PACK_INCOMPLETE_PERCENT,
+                3.0,
+                cal::REPORT,
+            ),
+            check(
+                "Objectives agreed with the person %",
+                self.person_involved_percent,
+                cal::PERSON_INVOLVED_PERCENT,
+                3.0,
+                cal::REPORT,
+            ),
         ]
     }
 
@@ -445,6 +536,30 @@ impl fmt::Display for Stats {
             "80 (national 77, target 65)",
         )?;
         row(f, "Women %", fmt_opt(self.female_percent, 1), "about 15 (assumption)")?;
+        row(
+            f,
+            "Plan reviews done when due %",
+            format!("{} of {}", fmt_opt(self.plan_reviews_on_time_percent, 1), self.plan_reviews),
+            "70 (\"reviewed progress in 70% of cases\")",
+        )?;
+        row(
+            f,
+            "Local authorities answering checks %",
+            format!("{} of {}", fmt_opt(self.local_authority_answer_percent, 1), self.local_authority_requests),
+            "about 60",
+        )?;
+        row(
+            f,
+            "Breach packs incomplete when sent %",
+            format!("{} of {}", fmt_opt(self.breach_pack_incomplete_percent, 1), self.breaches_referred),
+            "about 25 (1 in 4 returned)",
+        )?;
+        row(
+            f,
+            "Objectives agreed with the person %",
+            format!("{} of {}", fmt_opt(self.person_involved_percent, 1), self.objectives),
+            "just over half",
+        )?;
         writeln!(f)?;
         writeln!(f, "Active cases by sentence")?;
         for s in &self.sentence_mix {

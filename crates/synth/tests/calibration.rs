@@ -63,7 +63,7 @@ fn run() -> &'static Run {
 }
 
 #[test]
-fn every_report_figure_is_within_two_points() {
+fn every_report_figure_is_within_its_tolerance() {
     let s = &run().stats;
     println!("{s}");
     for c in s.checks() {

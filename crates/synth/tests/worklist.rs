@@ -120,7 +120,14 @@ fn few_overdue_items_per_active_case_but_an_honest_residue() {
     assert!(per_case < cal::MAX_OVERDUE_PER_ACTIVE_CASE, "{per_case:.2} overdue items per active case");
     // The residue the inspection would find: some failures never warned, some decisions
     // never made, some plan gaps, but each a small share of active cases.
-    for kind in [WorkKind::WarningDecision, WorkKind::PlanGap, WorkKind::BreachDecision] {
+    for kind in [
+        WorkKind::WarningDecision,
+        WorkKind::PlanGap,
+        WorkKind::BreachDecision,
+        WorkKind::Review,
+        WorkKind::SafeguardingChase,
+        WorkKind::OversightAction,
+    ] {
         assert!(overdue(kind) > 0, "no overdue {kind:?}: the residue is missing");
     }
     assert!(f64::from(overdue(WorkKind::WarningDecision)) < 0.1 * f64::from(r.active), "{:?}", r.overdue);
@@ -183,4 +190,34 @@ fn orders_revoked_for_breach_and_licences_recalled_have_their_trail() {
         }
     }
     assert!(revoked > 10 && recalled > 10, "{revoked} revoked, {recalled} recalled");
+}
+
+#[test]
+fn generated_cases_hold_every_kind_of_practice_that_follows_a_plan() {
+    let opts = GenerateOptions::new(2_000, 31, AS_OF);
+    let org = synth::organisation(&opts);
+    let mut kinds: BTreeMap<&'static str, u32> = BTreeMap::new();
+    for (_, stream) in synth::cases(&opts, &org).unwrap().flatten() {
+        for e in &stream {
+            *kinds.entry(e.event.event_type()).or_default() += 1;
+        }
+    }
+    println!("{kinds:?}");
+    for kind in [
+        "review_triggered",
+        "review_completed",
+        "safeguarding_in_view",
+        "safeguarding_check_requested",
+        "safeguarding_check_chased",
+        "safeguarding_response_received",
+        "oversight_recorded",
+        "oversight_action_completed",
+        "intervention_referred",
+        "referral_accepted",
+        "referral_started",
+        "referral_closed",
+        "referral_outcomes_recorded",
+    ] {
+        assert!(kinds.get(kind).is_some_and(|n| *n > 10), "too few {kind}: {kinds:?}");
+    }
 }

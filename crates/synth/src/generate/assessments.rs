@@ -30,6 +30,7 @@ impl CaseMaker<'_> {
         let mut day = first;
         // The first assessment of each sentence comes with a full plan; reviews add little.
         let mut initial = true;
+        let lapse = self.reviews_lapse();
         while day < until && day < g.as_of {
             let at = g.at(day, 11 * 60 + self.days(0, 300));
             if at >= g.cutoff {
@@ -49,10 +50,27 @@ impl CaseMaker<'_> {
             self.assessments += 1;
             let assessment = self.assessment(day);
             let risks = Self::risks_of(&assessment);
+            let children = risks.contains(&RiskGroup::Children);
+            let known_adult = risks.contains(&RiskGroup::KnownAdult);
             self.push(at, CaseEvent::AssessmentCompleted { assessment });
+            if !initial {
+                // A reassessment is the plan's review (docs/rules/practice.md#reviews).
+                self.push(at, CaseEvent::ReviewCompleted { on: date_of(day), triggers_addressed: None });
+            }
             self.answer_assessment(at, initial, &risks);
+            self.safeguarding_after(at, day, children, known_adult);
+            if initial {
+                self.oversee(day, self.rosh == RoshLevel::Medium);
+            }
             initial = false;
-            day += self.days(154, 210);
+            if lapse {
+                return;
+            }
+            let next = day + self.review_interval();
+            day = match self.triggered_review(day, next) {
+                Some(reviewed) => reviewed + self.review_interval(),
+                None => next,
+            };
         }
     }
 
@@ -116,8 +134,12 @@ impl CaseMaker<'_> {
             risk_groups,
             owner: pick(self.uniform(), &OWNERS),
             // The report: the person was involved in planning in just over half of cases.
-            person_involved: self.rng.random_bool(0.55),
+            person_involved: self.rng.random_bool(cal::PERSON_INVOLVED_PERCENT / 100.0),
         };
+        let (oid, need) = (objective.id.clone(), objective.needs.first().copied());
         self.push(at, CaseEvent::ObjectiveAgreed { objective });
+        if let Some(need) = need {
+            self.refer(at, &oid, need);
+        }
     }
 }

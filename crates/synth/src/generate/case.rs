@@ -118,7 +118,10 @@ impl CaseMaker<'_> {
             sentences.push((p, psd));
         }
         sentences.push((main, sd));
+        self.home = person.home_borough.clone();
+        let count = sentences.len();
         for (n, (plan, sd)) in sentences.into_iter().enumerate() {
+            self.final_sentence = n + 1 == count;
             let imposed = if n == 0 { court + 60 } else { g.at(sd, 600 + self.days(0, 330)) };
             self.sentence(&format!("S{}", n + 1), plan, sd, imposed, allocated);
         }
@@ -410,6 +413,7 @@ impl CaseMaker<'_> {
         self.push(imposed, CaseEvent::SentenceImposed { sentence });
 
         self.stop = stop;
+        self.checks_requested = false;
         self.risky = match plan.ending {
             Some((_, outcome)) => outcome.completion() == Some(false),
             None => self.rng.random_bool(0.2),

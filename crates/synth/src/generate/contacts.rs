@@ -106,7 +106,11 @@ impl CaseMaker<'_> {
     /// (six for medium RoSH), then every four weeks. Assumption, in line with the report's
     /// criticism of two-monthly contact for a medium-risk case.
     pub(super) fn supervision(&mut self, first_day: Day, floor: i64) {
-        let intensive_until = first_day + if self.rosh == RoshLevel::Medium { 182 } else { 84 };
+        // The contact frequency (domain::practice::policy::CONTACT_FREQUENCY and the tier rows):
+        // a medium risk case weekly for its first 16 weeks and fortnightly after; a low risk
+        // case fortnightly, then every four weeks.
+        let medium = self.rosh == RoshLevel::Medium;
+        let early_until = first_day + 16 * 7;
         let mut day = first_day;
         let mut n = 0;
         let mut previous = None;
@@ -129,12 +133,13 @@ impl CaseMaker<'_> {
                 Booking::Held { end, .. } => previous = Some(end),
             }
             n += 1;
-            day += if n < 4 {
-                7
-            } else if d < intensive_until {
-                14
-            } else {
-                28
+            // A telephone or video contact is not face to face: the next one comes within a
+            // week, so the face-to-face frequency still holds.
+            let remote = matches!(kind, ContactKind::Telephone | ContactKind::Video);
+            day += match (n < 4 || remote, d < early_until, medium) {
+                (true, _, _) | (false, true, true) => 7,
+                (false, true, false) | (false, false, true) => 14,
+                (false, false, false) => 28,
             };
         }
     }
@@ -176,9 +181,11 @@ impl CaseMaker<'_> {
 
     /// RAR activity days, spread over the first three quarters of the order.
     pub(super) fn rar(&mut self, req: &LocalId, max_days: u16, first_day: Day, end: Day, floor: i64) {
-        let n = ((f64::from(max_days) * (0.6 + 0.4 * self.uniform())).round() as Day).max(1);
+        // Most of the days the court set, over the first 60% of the order, so the days
+        // left still fit at one a week (`domain::practice::rar::rar_pace`).
+        let n = ((f64::from(max_days) * (0.9 + 0.1 * self.uniform())).round() as Day).max(1);
         let start = first_day + 14;
-        let span = (((end - start) as f64 * 0.75) as Day).max(n);
+        let span = (((end - start) as f64 * 0.6) as Day).max(n);
         let mut previous = None;
         for i in 0..n {
             let d = self.g.next_business_day(start + span * i / n);

@@ -163,7 +163,7 @@ pub(super) struct PlanState {
 }
 
 impl CaseMaker<'_> {
-    fn chance(&mut self, percent: f64) -> bool {
+    pub(super) fn chance(&mut self, percent: f64) -> bool {
         self.uniform() < percent / 100.0
     }
 
@@ -179,7 +179,7 @@ impl CaseMaker<'_> {
     }
 
     /// The manager of the officer holding the case at `t`.
-    fn manager_at(&self, t: i64) -> u32 {
+    pub(super) fn manager_at(&self, t: i64) -> u32 {
         match self.allocations.iter().rev().find(|(from, _)| *from <= t) {
             Some((_, o)) => self.g.teams[self.g.officers[*o as usize].team as usize].manager,
             None => self.spo,
