@@ -181,6 +181,40 @@ pub async fn worklist(
     Ok((caseload, items))
 }
 
+/// What the start page counts for a user who holds a caseload: their day at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MyDay {
+    pub officer: Code,
+    pub active_cases: usize,
+    /// Appointments on their cases today, and of those already past with no outcome.
+    pub appointments_today: usize,
+    pub outcomes_to_record: usize,
+    /// Worklist items overdue, and due (not overdue) within `case_header::NEAR_DAYS`.
+    pub overdue: usize,
+    pub due_soon: usize,
+}
+
+/// The signed-in user's own day, `None` when they hold no caseload: one read of their caseload
+/// and its streams, the same worklist as their worklist page.
+pub async fn my_day(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result<Option<MyDay>, ServiceError> {
+    let Some(officer) = actor.user.officer.clone() else { return Ok(None) };
+    let caseload = caseload(stores, actor, now, &officer).await?;
+    let today = caseload.on;
+    let states = fold_all(stores, &caseload.cases).await?;
+    let items = domain::practice::officer_worklist(states.iter(), today);
+    let soon = today.saturating_add(jiff::Span::new().days(crate::case_header::NEAR_DAYS));
+    let appointments_today =
+        states.iter().flat_map(|s| &s.appointments).filter(|a| a.appointment.at.date() == today).count();
+    Ok(Some(MyDay {
+        active_cases: caseload.cases.len(),
+        appointments_today,
+        outcomes_to_record: items.iter().filter(|i| i.kind == domain::practice::WorkKind::OutcomeMissing).count(),
+        overdue: items.iter().filter(|i| i.overdue && i.kind != domain::practice::WorkKind::OutcomeMissing).count(),
+        due_soon: items.iter().filter(|i| !i.overdue && i.due <= soon).count(),
+        officer,
+    }))
+}
+
 /// What this actor may do with a case, or `None` for the summary when there is no such case.
 async fn access_to(
     stores: &Stores,

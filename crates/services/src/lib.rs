@@ -4,6 +4,8 @@
 pub mod access;
 pub mod accounts;
 pub mod actor;
+pub mod case_header;
+pub mod caseload_query;
 pub mod cases;
 pub mod clock;
 pub mod decisions;

@@ -384,6 +384,26 @@ pub const REFERRAL_OUTCOMES_ON_TIME_PERCENT: f64 = 88.0;
 /// "Service users were included in planning supervision work in just over half of the cases".
 pub const PERSON_INVOLVED_PERCENT: f64 = 55.0;
 
+/// Cases that leave the CRC by transfer (a neutral ending) because they came under MAPPA:
+/// registered (category 2, level 1) and escalated to the NPS, which manages every MAPPA case
+/// (docs/rules/practice.md#allocation). Assumption.
+pub const MAPPA_TRANSFER_PERCENT: f64 = 50.0;
+/// Active cases registered under MAPPA in the last two months, awaiting their transfer.
+/// Assumption: a handful in a provider of thousands.
+pub const MAPPA_ACTIVE_PERCENT: f64 = 0.4;
+/// Of those, the registration ended when the panel decided it need not manage the case.
+/// Assumption.
+pub const MAPPA_ENDED_PERCENT: f64 = 25.0;
+/// MAPPA registrations escalated to the NPS within a business day; the rest not yet (the
+/// residue the worklist finds). Assumption.
+pub const MAPPA_ESCALATED_PERCENT: f64 = 85.0;
+/// The OGRS score (percent) from which the police and the provider select a person as an
+/// integrated offender management (IOM) nominal. Assumption: the most prolific few percent.
+pub const IOM_OGRS: f64 = 90.0;
+/// Attended unpaid work sessions whose supervisor records a timesheet on the day (the rest
+/// are credited at their booked length). Assumption.
+pub const UPW_TIMESHEET_PERCENT: f64 = 60.0;
+
 // ---- Staff equality (assumptions) ------------------------------------------------------
 //
 // The report gives no figures for the workforce's protected characteristics or its

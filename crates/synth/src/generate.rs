@@ -216,6 +216,7 @@ impl Generator {
             trail: practice::Trail::default(),
             plan_state: practice::PlanState::default(),
             home: None,
+            female: false,
             final_sentence: true,
             checks_requested: false,
             declared: false,
@@ -306,6 +307,8 @@ struct CaseMaker<'g> {
     plan_state: practice::PlanState,
     /// The local authority where the person lives (for safeguarding checks and referrals).
     home: Option<Code>,
+    /// The person is a woman (who may ask for a women-only unpaid work placement).
+    female: bool,
     /// The sentence being made is the case's last (its checks may stay unanswered).
     final_sentence: bool,
     /// Safeguarding checks were requested on the sentence being made.

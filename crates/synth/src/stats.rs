@@ -9,7 +9,7 @@ use domain::ids::Code;
 use domain::org::{Grade, Organisation};
 use domain::person::{Ethnicity, Gender};
 use domain::practice::contact::sentence_plan_started;
-use domain::practice::policy::{REVIEW_NOTICE, REVIEW_SCHEDULED};
+use domain::practice::policy::REVIEW_SCHEDULED;
 use domain::practice::safeguarding::Agency;
 use domain::sentence::SentenceKind;
 use serde::Serialize;
@@ -113,8 +113,8 @@ pub struct Stats {
     /// Ended custodial sentences (licence or PSS) whose ending counts for completion.
     pub licences_ended: u64,
     pub licence_completion_percent: Option<f64>,
-    /// Scheduled reviews of the current sentence's plan on active cases (those done within the
-    /// four weeks before they fell due, or after; an earlier review answered a trigger).
+    /// Scheduled reviews of the current sentence's plan on active cases (not those answering a
+    /// trigger raised since the review before).
     pub plan_reviews: u64,
     /// Of those, done by the date the scheduled review fell due (six months from the plan or
     /// the review before), x 100.
@@ -266,13 +266,14 @@ pub fn stats<'a>(org: &Organisation, cases: impl IntoIterator<Item = &'a CaseSta
                 case.practice.reviews.completed.iter().map(|r| r.on).filter(|on| *on >= from.max(plan)).collect();
             done.sort_unstable();
             let mut anchor = plan;
+            let triggers = &case.practice.reviews.triggers;
             for on in done {
-                // A review well before the scheduled one was due answered a trigger; it
-                // restarts the clock but is not counted.
-                let due = REVIEW_SCHEDULED.after(anchor);
-                if on >= REVIEW_NOTICE.period.before(due) {
+                // A review that answered a trigger raised since the last one restarts the
+                // clock but is not a scheduled review.
+                let triggered = triggers.iter().any(|t| t.on > anchor && t.on <= on);
+                if !triggered {
                     reviews += 1;
-                    reviews_on_time += u64::from(on <= due);
+                    reviews_on_time += u64::from(on <= REVIEW_SCHEDULED.after(anchor));
                 }
                 anchor = on;
             }

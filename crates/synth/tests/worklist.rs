@@ -192,8 +192,17 @@ fn orders_revoked_for_breach_and_licences_recalled_have_their_trail() {
     assert!(revoked > 10 && recalled > 10, "{revoked} revoked, {recalled} recalled");
 }
 
+/// Every kind of event the case record knows, read from `CaseEvent::event_type` itself, so a new
+/// kind fails the test below until the generator makes it.
+fn every_event_type() -> Vec<&'static str> {
+    let source = include_str!("../../domain/src/event.rs");
+    let body = &source[source.find("pub fn event_type(&self)").expect("event_type is in event.rs")..];
+    let body = &body[..body.find("\n    }\n").expect("event_type ends")];
+    body.lines().filter_map(|l| l.split("=> \"").nth(1)).map(|t| t.trim_end_matches("\",")).collect()
+}
+
 #[test]
-fn generated_cases_hold_every_kind_of_practice_that_follows_a_plan() {
+fn generated_cases_hold_every_kind_of_event_the_record_knows() {
     let opts = GenerateOptions::new(2_000, 31, AS_OF);
     let org = synth::organisation(&opts);
     let mut kinds: BTreeMap<&'static str, u32> = BTreeMap::new();
@@ -203,6 +212,12 @@ fn generated_cases_hold_every_kind_of_practice_that_follows_a_plan() {
         }
     }
     println!("{kinds:?}");
+    let all = every_event_type();
+    assert_eq!(all.len(), 40, "{all:?}");
+    for kind in all {
+        assert!(kinds.contains_key(kind), "the generator makes no {kind}: {kinds:?}");
+    }
+    // The practice that follows a plan, at a provider's volume.
     for kind in [
         "review_triggered",
         "review_completed",
@@ -217,7 +232,9 @@ fn generated_cases_hold_every_kind_of_practice_that_follows_a_plan() {
         "referral_started",
         "referral_closed",
         "referral_outcomes_recorded",
+        "unpaid_work_needs_recorded",
+        "unpaid_work_time_recorded",
     ] {
-        assert!(kinds.get(kind).is_some_and(|n| *n > 10), "too few {kind}: {kinds:?}");
+        assert!(kinds.get(kind).is_some_and(|n| *n > 100), "too few {kind}: {kinds:?}");
     }
 }

@@ -21,6 +21,7 @@ use domain::ids::Crn;
 use services::accounts::SignInRefused;
 
 use serde::Deserialize;
+use services::caseload_query::{CaseloadPage as CaseloadList, CaseloadQuery, Show, Sort, caseload_page};
 use services::cases::{CaseloadCases, OfficerRow};
 use services::stores::prelude::*;
 
@@ -92,6 +93,8 @@ struct StartPage {
     granted: Vec<GrantedRow>,
     /// The teams whose views (caseloads, workload, allocation queue) this user may open.
     teams: Vec<domain::org::Team>,
+    /// The signed-in officer's own day, when they hold a caseload.
+    my_day: Option<services::cases::MyDay>,
 }
 
 struct GrantedRow {
@@ -109,7 +112,8 @@ async fn start(State(app): State<AppState>, Extension(who): Extension<SignedIn>)
         .collect();
     let links = services::access::links_caseloads(&who.user);
     let teams = services::team::teams(&app.stores, who.actor()).await?;
-    html(StartPage { nav: Nav::of(&who), officers, links, granted, teams })
+    let my_day = services::cases::my_day(&app.stores, who.actor(), now).await?;
+    html(StartPage { nav: Nav::of(&who), officers, links, granted, teams, my_day })
 }
 
 struct CaseloadRow<'a> {
@@ -123,6 +127,9 @@ struct CaseloadRow<'a> {
     overdue: bool,
 }
 
+/// One choice of a select on the caseload page: (key, label, chosen).
+type Choice = (&'static str, &'static str, bool);
+
 #[derive(Template)]
 #[template(path = "caseload.html")]
 struct CaseloadPage<'a> {
@@ -131,13 +138,23 @@ struct CaseloadPage<'a> {
     officer_name: String,
     on: String,
     rows: Vec<CaseloadRow<'a>>,
+    /// Cases on the whole caseload, and of those with contact overdue.
+    active: usize,
     overdue: usize,
+    /// Cases the filter keeps over every page.
+    matching: usize,
+    show: Vec<Choice>,
+    sort: Vec<Choice>,
+    /// The show and sort of this page, as a query string for the page links.
+    chosen: String,
+    page: usize,
+    pages: usize,
 }
 
 impl<'a> CaseloadPage<'a> {
     /// Rows borrow the summaries: the page officers open most copies no case to show it.
-    fn new(c: &'a CaseloadCases, nav: Option<Nav>) -> Self {
-        let rows: Vec<CaseloadRow> = c
+    fn new(c: &'a CaseloadCases, q: &CaseloadQuery, listed: CaseloadList<'a>, nav: Option<Nav>) -> Self {
+        let rows: Vec<CaseloadRow> = listed
             .cases
             .iter()
             .map(|s| CaseloadRow {
@@ -156,20 +173,38 @@ impl<'a> CaseloadPage<'a> {
             officer_name: c.officer_name.clone().unwrap_or_else(|| c.officer.to_string()),
             officer: c.officer.to_string(),
             on: day(c.on),
-            overdue: rows.iter().filter(|r| r.overdue).count(),
+            active: c.cases.len(),
+            overdue: c.cases.iter().filter(|s| s.contact_overdue(c.on)).count(),
+            matching: listed.matching,
+            show: Show::ALL.iter().map(|x| (x.key(), x.label(), *x == q.show)).collect(),
+            sort: Sort::ALL.iter().map(|x| (x.key(), x.label(), *x == q.sort)).collect(),
+            chosen: format!("show={}&sort={}", q.show.key(), q.sort.key()),
+            page: listed.page,
+            pages: listed.pages,
             rows,
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+struct CaseloadParams {
+    show: Option<String>,
+    sort: Option<String>,
+    page: Option<String>,
 }
 
 async fn caseload(
     State(app): State<AppState>,
     Extension(who): Extension<SignedIn>,
     code: Result<Path<String>, PathRejection>,
+    params: Result<Query<CaseloadParams>, QueryRejection>,
 ) -> Result<Html<String>, PageError> {
     let officer = kit::parse_officer(&param(code, "code")?)?;
+    let Query(p) = params.map_err(|e| PageError(WebError::bad_request("show", e.body_text())))?;
+    let q = CaseloadQuery::parse(p.show.as_deref(), p.sort.as_deref(), p.page.as_deref())?;
     let caseload = services::cases::caseload(&app.stores, who.actor(), app.clock.now(), &officer).await?;
-    let page = CaseloadPage::new(&caseload, Nav::of(&who));
+    let listed = caseload_page(&caseload.cases, caseload.on, &q)?;
+    let page = CaseloadPage::new(&caseload, &q, listed, Nav::of(&who));
     // About 900 bytes a row besides the layout: one buffer, not one regrown as it fills.
     html_sized(&page, 16 * 1024 + 900 * page.rows.len())
 }

@@ -400,6 +400,76 @@ async fn each_section_shows_what_the_record_says_and_every_view_is_audited() {
 }
 
 #[tokio::test]
+async fn every_page_of_a_case_keeps_its_risk_in_view_and_says_what_needs_attention() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let grace = crn_of("X000002");
+    // Grace is assessed with a medium risk to staff and comes under MAPPA.
+    let mut assessment = example::assessment("AS1", date("2026-03-18"), RoshLevel::Medium, &[]);
+    assessment.rosh.insert(domain::assessment::RiskGroup::Staff, RoshLevel::Medium);
+    let events = [
+        new_event(date("2026-03-18"), CaseEvent::AssessmentCompleted { assessment }),
+        new_event(
+            date("2026-03-18"),
+            CaseEvent::MappaSet {
+                category: Some(domain::tier::MappaCategory::Two),
+                level: Some(domain::tier::MappaLevel::One),
+            },
+        ),
+    ];
+    let v = s.state("X000002").await.version;
+    services::record::record_events(&s.store, &grace, v, &events, &code("SYSTEM"), jiff::Timestamp::now())
+        .await
+        .unwrap();
+    for section in ["", "/plan", "/appointments", "/enforcement"] {
+        let (status, page) = s.page(&priya, &format!("/cases/X000002{section}")).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let warning = row_with(&page, "govuk-warning-text__text");
+        assert!(warning.contains("Medium risk to staff"), "{section}: {warning}");
+        let risk = row_with(&page, "Risk of serious harm</dt>");
+        assert!(risk.contains("Medium, RSR 2.5%, OGRS 42%"), "{section}: {risk}");
+        assert!(row_with(&page, "MAPPA</dt>").contains("Category 2, level 1"), "{section}");
+        assert!(row_with(&page, "Tier</dt>").contains("legacy"), "{section}");
+        // The appointment on 18 March has no outcome two days later.
+        let attention = &page[page.find("Needs your attention").expect("the banner")..];
+        assert!(attention.contains("1 appointment outcome not recorded"), "{section}: {attention}");
+    }
+    // Ada poses no risk to staff: no warning; her overdue work is counted.
+    let (_, page) = s.page(&priya, "/cases/X000001").await;
+    assert!(!page.contains("risk to staff"), "{page}");
+    assert!(row_with(&page, "MAPPA</dt>").contains("Not managed under MAPPA"));
+    let attention = &page[page.find("Needs your attention").expect("the banner")..];
+    let overdue = domain::practice::worklist(&s.state("X000001").await, date(TODAY))
+        .iter()
+        .filter(|i| i.overdue && i.kind != domain::practice::WorkKind::OutcomeMissing)
+        .count();
+    assert!(overdue > 0);
+    let expected =
+        if overdue == 1 { "1 piece of work overdue".to_owned() } else { format!("{overdue} pieces of work overdue") };
+    assert!(attention.contains(&expected), "{attention}");
+
+    // The start page counts Priya's own day over both her cases, as her worklist does.
+    let states = [s.state("X000001").await, s.state("X000002").await];
+    let items = domain::practice::officer_worklist(states.iter(), date(TODAY));
+    let outcomes = items.iter().filter(|i| i.kind == domain::practice::WorkKind::OutcomeMissing).count();
+    let overdue = items.iter().filter(|i| i.overdue && i.kind != domain::practice::WorkKind::OutcomeMissing).count();
+    assert_eq!(outcomes, 1);
+    let (_, page) = s.page(&priya, "/").await;
+    let value = |key: &str| {
+        let row = row_with(&page, &format!("{key}</dt>"));
+        row[row.find("__value\">").unwrap() + 9..].split('<').next().unwrap().to_owned()
+    };
+    assert_eq!(value("Outcomes to record"), "1", "{page}");
+    assert_eq!(value("Work overdue"), overdue.to_string(), "{page}");
+    assert_eq!(value("Appointments today"), "0", "{page}");
+    assert!(page.contains("href=\"/officers/OFF1/worklist\">Your worklist</a>"), "{page}");
+    // A manager holds no caseload: no day of their own.
+    let manager = sign_in(&s.base, "manager").await;
+    let (_, page) = s.page(&manager, "/").await;
+    assert!(!page.contains("Your day"), "{page}");
+}
+
+#[tokio::test]
 async fn the_timeline_filters_by_kind_and_dates_and_names_a_bad_filter() {
     let s = start().await;
     let priya = sign_in(&s.base, "priya").await;

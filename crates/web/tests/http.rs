@@ -543,6 +543,33 @@ async fn caseload_page_tags_overdue_contact() {
 }
 
 #[tokio::test]
+async fn caseload_page_filters_sorts_and_names_a_bad_choice() {
+    let s = seeded().await;
+    // Only the overdue case, and the filter chosen stays chosen.
+    let (status, page) = s.get_html("/officers/OFF1/caseload?show=contact-overdue").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_page_basics(&page);
+    assert!(page.contains("Active cases (2, 1 with contact overdue): 1 shown"), "{page}");
+    assert!(page.contains("X000001") && !page.contains("/cases/X000002"), "{page}");
+    assert!(page.contains("<option value=\"contact-overdue\" selected>"), "{page}");
+    // By name: Hopper before Lovelace; by contact due (the default): Lovelace (overdue) first.
+    let (_, page) = s.get_html("/officers/OFF1/caseload?sort=name").await;
+    assert!(page.find("/cases/X000002").unwrap() < page.find("/cases/X000001").unwrap(), "{page}");
+    let (_, page) = s.get_html("/officers/OFF1/caseload").await;
+    assert!(page.find("/cases/X000001").unwrap() < page.find("/cases/X000002").unwrap(), "{page}");
+    // A filter nothing matches says so.
+    let (_, page) = s.get_html("/officers/OFF1/caseload?show=medium-risk").await;
+    assert!(page.contains("No active case matches."), "{page}");
+    // Bad choices are named and nothing is listed.
+    for (query, field) in [("show=everyone", "show"), ("sort=age", "sort"), ("page=0", "page"), ("page=2", "page")] {
+        let (status, page) = s.get_html(&format!("/officers/OFF1/caseload?{query}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {page}");
+        assert!(page.contains(&format!("{field}:")), "{query}: {page}");
+        assert!(!page.contains("/cases/X000001"), "{query}");
+    }
+}
+
+#[tokio::test]
 async fn case_page_shows_summary_timeline_and_late_records() {
     let s = seeded().await;
     let (status, page) = s.get_html("/cases/X000002").await;

@@ -72,6 +72,7 @@ impl CaseMaker<'_> {
                 Gender::Male
             }
         };
+        self.female = gender == Gender::Female;
         self.rosh = if u[6] < cal::MEDIUM_ROSH_PERCENT / 100.0 { RoshLevel::Medium } else { RoshLevel::Low };
 
         let mut main = self.plan(custodial);
@@ -464,6 +465,7 @@ impl CaseMaker<'_> {
             ending: plan.ending.map(|(e, outcome)| (sd + e, outcome)),
         };
         self.enforce(&enforced);
+        self.mappa(sd, plan.ending);
         if let Some((e, outcome)) = plan.ending {
             self.push(
                 g.at(sd + e, 16 * 60),

@@ -2,11 +2,13 @@
 //! programme sessions, each outcome drawn from the tables below.
 
 use super::{CaseMaker, DAY, HOUR, id};
+use crate::calibration as cal;
 use crate::draw::{Day, date_of, pick, weekday};
 use domain::assessment::RoshLevel;
 use domain::contact::{AbsenceReason, Appointment, ContactKind, Outcome, RescheduledBy, SentHomeReason};
 use domain::event::CaseEvent;
 use domain::ids::LocalId;
+use domain::unpaid_work::{Timesheet, UnpaidWorkNeeds, WorkDay};
 use rand::RngExt;
 
 /// What happened at an appointment, before it becomes one or two outcome events.
@@ -153,6 +155,19 @@ impl CaseMaker<'_> {
         let start = g.add_business_days(g.day_after(floor), self.days(2, 7) as u32);
         let saturday = self.rng.random_bool(0.3);
         let per_week = if hours >= 150 { 2 } else { 1 };
+        // The officer records what the person can attend at induction, before the first session.
+        let mut days = vec![WorkDay::Mon, WorkDay::Tue, WorkDay::Wed, WorkDay::Thu, WorkDay::Fri];
+        if saturday {
+            days.push(WorkDay::Sat);
+        }
+        let needs = UnpaidWorkNeeds {
+            days,
+            busy: Vec::new(),
+            women_only: self.female && self.rng.random_bool(0.5),
+            singleton: self.rng.random_bool(0.03),
+            sessions_per_week: per_week as u8,
+        };
+        self.push(floor + 30 * 60, CaseEvent::UnpaidWorkNeedsRecorded { requirement: req.clone(), needs });
         let last = self.stop.min(sd + 365);
         let mut credited = 0;
         let mut week = start;
@@ -302,6 +317,14 @@ impl CaseMaker<'_> {
             }
         };
         self.outcome(ended, &aid, day, outcome);
+        if upw && outcome == Outcome::AttendedComplied && self.chance(cal::UPW_TIMESHEET_PERCENT) && ended < g.cutoff {
+            // The supervisor's timesheet for the whole session, as booked: the same credit.
+            let start = jiff::civil::Time::new((minute / 60) as i8, (minute % 60) as i8, 0, 0).expect("a working hour");
+            let end = start.checked_add(jiff::Span::new().minutes(i64::from(minutes))).expect("within the day");
+            let timesheet =
+                Timesheet { started: start, finished: end, penalty_minutes: 0, travel_minutes: 0, other_minutes: 0 };
+            self.push(ended + 5 * 60, CaseEvent::UnpaidWorkTimeRecorded { appointment: aid, timesheet });
+        }
         Booking::Held { credit, end: ended }
     }
 

@@ -1,6 +1,7 @@
 //! The practice that follows a plan: reviews (scheduled and triggered), safeguarding checks
 //! with the police and children's social care, the SPO's oversight with its actions, and
-//! referrals to rate-card services through their life (docs/rules/practice.md#reviews,
+//! referrals to rate-card services through their life, and MAPPA on the few cases that come
+//! under it, escalated to the NPS (docs/rules/practice.md#reviews,
 //! docs/rules/practice.md#safeguarding, docs/rules/practice.md#management-oversight,
 //! docs/rules/practice.md#interventions).
 //!
@@ -13,12 +14,13 @@ use super::{CaseMaker, id};
 use crate::calibration as cal;
 use crate::draw::{Day, date_of};
 use domain::assessment::NeedArea;
-use domain::event::CaseEvent;
+use domain::event::{CaseEvent, SentenceOutcome};
 use domain::ids::{Code, LocalId, Note};
 use domain::practice::interventions::{Achievement, Closure, ObjectiveOutcome, RateCard};
 use domain::practice::oversight::{Judgement, OversightAction};
 use domain::practice::reviews::ReviewTrigger;
 use domain::practice::safeguarding::Agency;
+use domain::tier::{MappaCategory, MappaLevel};
 use rand::RngExt;
 use std::sync::OnceLock;
 
@@ -38,7 +40,16 @@ const OVERSIGHT_ACTIONS: [&str; 3] = [
     "Make the safeguarding checks and record what they show in the plan.",
     "Link an objective to each assessed need or record why not.",
 ];
+const MAPPA_ESCALATION: &str = "MAPPA category 2, level 1: the NPS manages every MAPPA case; transfer requested.";
 const ENDED_EARLY: [&str; 2] = ["Stopped attending after three sessions.", "Moved out of the service's area."];
+
+/// The share of scheduled reviews drawn on time: a little under the report's figure, because a
+/// review drawn late is more often cut off by the reference date or the sentence's end, so
+/// fewer late ones are seen than drawn (`synth::stats` measures the report's figure).
+const REVIEW_ON_TIME_DRAW: f64 = cal::REVIEW_ON_TIME_PERCENT - 3.0;
+/// The share of local authorities drawn to answer on a case's last sentence: a little under the
+/// report's figure, because on earlier sentences every check is answered.
+const LOCAL_AUTHORITY_ANSWER_DRAW: f64 = cal::LOCAL_AUTHORITY_ANSWER_PERCENT - 3.0;
 
 fn note(s: &str) -> Note {
     Note::parse(s).expect("valid")
@@ -59,7 +70,7 @@ impl CaseMaker<'_> {
     /// Days from an anchor (the plan, or the last review) to the next scheduled review: by its
     /// due date (six months) most of the time, one to nine weeks late otherwise.
     pub(super) fn review_interval(&mut self) -> Day {
-        if self.chance(cal::REVIEW_ON_TIME_PERCENT) { self.days(160, 180) } else { self.days(186, 215) }
+        if self.chance(REVIEW_ON_TIME_DRAW) { self.days(160, 180) } else { self.days(186, 215) }
     }
 
     /// Whether reviews stop on this sentence after its plan (the residue).
@@ -132,7 +143,7 @@ impl CaseMaker<'_> {
         );
         let (answers, outcomes, wait) = match agency {
             Agency::ChildrensSocialCare => {
-                (self.chance(cal::LOCAL_AUTHORITY_ANSWER_PERCENT), &CHILDREN_OUTCOMES, self.days(4, 25))
+                (self.chance(LOCAL_AUTHORITY_ANSWER_DRAW), &CHILDREN_OUTCOMES, self.days(4, 25))
             }
             Agency::Police => (self.chance(cal::POLICE_ANSWER_PERCENT), &POLICE_OUTCOMES, self.days(2, 12)),
         };
@@ -288,6 +299,43 @@ impl CaseMaker<'_> {
             }
             let at = self.when(day, 10 * 60, 400).max(at + 60);
             self.push(at, event);
+        }
+    }
+
+    /// MAPPA on the final sentence of a few cases: most that leave by transfer came under it
+    /// shortly before, and a handful of active ones have just come under it. Each is escalated
+    /// to the NPS within a business day (some not yet); on some active ones the panel ends it.
+    pub(super) fn mappa(&mut self, sd: Day, ending: Option<(Day, SentenceOutcome)>) {
+        let g = self.g;
+        if !self.final_sentence {
+            return;
+        }
+        let (on, transferred) = match ending {
+            Some((e, SentenceOutcome::TransferredOut)) if self.chance(cal::MAPPA_TRANSFER_PERCENT) => {
+                (sd + e - self.days(15, 40), true)
+            }
+            None if self.chance(cal::MAPPA_ACTIVE_PERCENT) => (g.as_of - self.days(5, 60), false),
+            _ => return,
+        };
+        if on <= sd + 14 || on >= self.stop || on >= g.as_of {
+            return;
+        }
+        let at = self.when(on, 11 * 60, 300);
+        self.push(at, CaseEvent::MappaSet { category: Some(MappaCategory::Two), level: Some(MappaLevel::One) });
+        if !transferred && self.chance(cal::MAPPA_ENDED_PERCENT) {
+            let ended = on + self.days(1, 10);
+            if ended < self.stop && ended < g.as_of {
+                let at = self.when(ended, 14 * 60, 120).max(at + 60);
+                self.push(at, CaseEvent::MappaEnded { on: date_of(ended) });
+            }
+            return;
+        }
+        if transferred || self.chance(cal::MAPPA_ESCALATED_PERCENT) {
+            let escalated = g.add_business_days(on, self.days(0, 1) as u32);
+            if escalated < self.stop && escalated < g.as_of {
+                let at = self.when(escalated, 15 * 60, 90).max(at + 60);
+                self.push(at, CaseEvent::EscalatedToNps { on: date_of(escalated), reason: note(MAPPA_ESCALATION) });
+            }
         }
     }
 }

@@ -2,12 +2,13 @@
 //!
 //! Run over a case's finished stream, so the generator's random draws are untouched and the
 //! rest of the calibration holds. What the calibration implies:
-//! * MAPPA: none. The report's provider is a CRC, and the NPS manages every MAPPA case
-//!   (report, "The NPS ... manages those ... managed under MAPPA"; docs/rules/practice.md#allocation).
+//! * MAPPA: set by the case itself (`followup`), on the few cases that come under it and are
+//!   escalated to the NPS, which manages every MAPPA case (docs/rules/practice.md#allocation).
 //! * Registrations follow each assessment's risk groups: a medium-or-above risk to a known
 //!   adult is registered as domestic abuse (the report's example: "a known adult (due to
 //!   domestic abuse offending)"), one to children as risk to children; a later assessment
-//!   without the risk removes the registration.
+//!   without the risk removes the registration; an OGRS of `calibration::IOM_OGRS` or more
+//!   makes the person an IOM nominal.
 //! * After every batch of events at one instant that bears on the tier, the `TierCalculated`
 //!   event `practice::tiering::follow_on_events` yields, exactly as `services::record`
 //!   appends it on the live path.
@@ -29,6 +30,9 @@ pub(super) fn implied_registrations(a: &Assessment) -> BTreeSet<Registration> {
     }
     if at_least_medium(RiskGroup::Children) {
         out.insert(Registration::RiskToChildren);
+    }
+    if a.ogrs.is_some_and(|p| p.get() >= crate::calibration::IOM_OGRS) {
+        out.insert(Registration::IomNominal);
     }
     out
 }

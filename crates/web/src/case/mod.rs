@@ -365,6 +365,8 @@ struct CaseHead {
     due: Vec<DueRow>,
     /// The decisions this user may record in this section now: (label, form).
     decisions: Vec<(&'static str, String)>,
+    /// Tier, risk, MAPPA, the staff warning and what needs attention (`services::case_header`).
+    facts: services::case_header::CaseHeader,
 }
 
 impl CaseHead {
@@ -390,6 +392,7 @@ impl CaseHead {
                 .map(|s| SectionLink { href: s.href(&crn), label: s.label(), current: *s == current })
                 .collect(),
             decisions,
+            facts: services::case_header::case_header(&file.state, file.today),
             name: format!("{} {}", file.summary.first_name, file.summary.family_name),
             officer: file.summary.officer.as_ref().map(ToString::to_string),
             officer_link: file.caseload_link,
