@@ -470,6 +470,39 @@ async fn every_page_of_a_case_keeps_its_risk_in_view_and_says_what_needs_attenti
 }
 
 #[tokio::test]
+async fn the_personal_details_form_starts_from_the_record_and_refuses_no_change() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let (status, page) = s.page(&priya, "/cases/X000001/decisions/personal-details").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("value=\"Lovelace\""), "{page}");
+    assert!(page.contains("name=\"date_of_birth-day\"") && page.contains("value=\"17\""), "{page}");
+    assert!(page.contains("value=\"1990\""), "{page}");
+    assert!(page.contains("value=\"white\" checked"), "{page}");
+    assert!(page.contains("value=\"not_recorded\" checked"), "disability not recorded: {page}");
+    // The form's own starting answers, sent back unchanged: nothing to record.
+    let version = s.events("X000001").await;
+    let same = [
+        ("first_name", "Ada"),
+        ("family_name", "Lovelace"),
+        ("date_of_birth-day", "17"),
+        ("date_of_birth-month", "5"),
+        ("date_of_birth-year", "1990"),
+        ("gender", "male"),
+        ("ethnicity", "white"),
+        ("disability", "not_recorded"),
+        ("employment", "not_recorded"),
+    ];
+    let r = post_decision(&s, &priya, "X000001", "personal-details", &same, version).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("nothing has changed"));
+    assert_eq!(s.events("X000001").await, version);
+    // The summary section offers the form.
+    let (_, page) = s.page(&priya, "/cases/X000001").await;
+    assert!(page.contains("href=\"/cases/X000001/decisions/personal-details\""), "{page}");
+}
+
+#[tokio::test]
 async fn the_timeline_filters_by_kind_and_dates_and_names_a_bad_filter() {
     let s = start().await;
     let priya = sign_in(&s.base, "priya").await;
@@ -696,6 +729,31 @@ struct FormCase {
 }
 
 const ADA_FORMS: &[FormCase] = &[
+    FormCase {
+        slug: "personal-details",
+        bad: &[
+            ("first_name", ""),
+            ("family_name", "King"),
+            ("date_of_birth-day", "17"),
+            ("date_of_birth-month", "13"),
+            ("date_of_birth-year", "1990"),
+            ("gender", "female"),
+        ],
+        bad_field: "first_name",
+        good: &[
+            ("first_name", "Ada"),
+            ("family_name", "King"),
+            ("date_of_birth-day", "17"),
+            ("date_of_birth-month", "5"),
+            ("date_of_birth-year", "1990"),
+            ("gender", "female"),
+            ("ethnicity", "white"),
+            ("disability", "not_recorded"),
+            ("employment", "employed"),
+        ],
+        kept: "value=\"King\"",
+        resolves: None,
+    },
     FormCase {
         slug: "warning-letter",
         bad: &[("appointment", "A3"), ("on-day", "31"), ("on-month", "2"), ("on-year", "2026")],

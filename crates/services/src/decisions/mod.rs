@@ -18,6 +18,7 @@ mod casework;
 mod enforcement;
 mod form;
 mod oversight;
+mod person;
 mod referrals;
 pub mod register;
 mod reviews;
@@ -73,6 +74,7 @@ pub enum Decision {
     ReferralOutcomes,
     Release,
     SentenceEnd,
+    PersonalDetails,
 }
 
 /// What a decision's form is: its address, its words, the event it records, the case section
@@ -379,6 +381,15 @@ pub const DECISIONS: &[Spec] = &[
         true,
         "Sentence ended",
     ),
+    spec(
+        Decision::PersonalDetails,
+        "personal-details",
+        "Update personal details",
+        "personal_details_updated",
+        "summary",
+        false,
+        "Personal details updated",
+    ),
 ];
 
 impl Decision {
@@ -419,6 +430,7 @@ fn module(decision: Decision) -> Result<(Questions, Decide), String> {
             (referrals::questions, referrals::decide)
         }
         Release | SentenceEnd => (sentence::questions, sentence::decide),
+        PersonalDetails => (person::questions, person::decide),
     })
 }
 

@@ -18,7 +18,8 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use store::{CaseStore, StoreError};
 
-const GENDERS: [(Gender, &str); 3] = [(Gender::Male, "Male"), (Gender::Female, "Female"), (Gender::Other, "Other")];
+pub(super) const GENDERS: [(Gender, &str); 3] =
+    [(Gender::Male, "Male"), (Gender::Female, "Female"), (Gender::Other, "Other")];
 
 /// Community sentences registered here; a custodial sentence comes with its release and
 /// licence dates from the prison, not typed by an officer.
@@ -98,7 +99,7 @@ fn number(read: &mut Reader, name: &'static str, what: &str, bounds: (u16, u16),
     }
 }
 
-fn name(read: &mut Reader, field: &'static str, what: &str) -> Option<Name> {
+pub(super) fn name(read: &mut Reader, field: &'static str, what: &str) -> Option<Name> {
     let raw = read.text(field, what, false)?;
     Name::parse(&raw).map_err(|e| read.problem(field, e.problem)).ok()
 }

@@ -63,6 +63,12 @@ pub(super) fn field_views(form: &decisions::Form, answers: &Answers, errors: &[F
         .iter()
         .map(|q| {
             let error = kit::error_for(errors, q.name).map(str::to_owned);
+            // A blank form starts from the question's own value; once typed, what was typed
+            // (a date is typed in three fields).
+            let typed = answers.pairs().iter().any(|(k, _)| {
+                k == q.name || k.strip_prefix(q.name).is_some_and(|rest| ["-day", "-month", "-year"].contains(&rest))
+            });
+            let initial = q.initial.as_deref().filter(|_| !typed);
             let ids: Vec<String> = [q.hint.as_ref().map(|_| "hint"), error.as_ref().map(|_| "error")]
                 .into_iter()
                 .flatten()
@@ -80,7 +86,10 @@ pub(super) fn field_views(form: &decisions::Form, answers: &Answers, errors: &[F
                         value: c.value.clone(),
                         label: c.label.clone(),
                         hint: c.hint.clone(),
-                        checked: answers.has(q.name, &c.value),
+                        checked: match initial {
+                            Some(v) => v == c.value,
+                            None => answers.has(q.name, &c.value),
+                        },
                     })
                     .collect()
             };
@@ -92,13 +101,17 @@ pub(super) fn field_views(form: &decisions::Form, answers: &Answers, errors: &[F
                 Input::Radios(c) => ("radios", options(c)),
                 Input::Checkboxes(c) => ("checkboxes", options(c)),
             };
-            let part = |p: &str| answers.one(&format!("{}-{p}", q.name)).to_owned();
-            // A blank form starts from the question's own value; once typed, what was typed.
-            let typed = answers.pairs().iter().any(|(k, _)| k == q.name);
-            let text = match (&q.initial, typed) {
-                (Some(v), false) => v.clone(),
-                _ => answers.one(q.name).to_owned(),
+            // A date starts from its value as yyyy-mm-dd, shown as day, month and year.
+            let from_initial = initial.and_then(|v| v.parse::<jiff::civil::Date>().ok());
+            let part = |p: &str| match from_initial {
+                Some(d) => match p {
+                    "day" => d.day().to_string(),
+                    "month" => d.month().to_string(),
+                    _ => d.year().to_string(),
+                },
+                None => answers.one(&format!("{}-{p}", q.name)).to_owned(),
             };
+            let text = initial.map_or_else(|| answers.one(q.name).to_owned(), str::to_owned);
             FieldView {
                 name: q.name,
                 kind,
