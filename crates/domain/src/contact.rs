@@ -97,6 +97,30 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Every outcome's kind, as [`Outcome::kind`] names it.
+    pub const KINDS: [&'static str; 7] = [
+        "attended_complied",
+        "attended_failed_to_comply",
+        "attended_sent_home",
+        "acceptable_absence",
+        "unacceptable_absence",
+        "failed_to_attend",
+        "rescheduled",
+    ];
+
+    /// The outcome's kind as the record names it (its `outcome` tag), without its reason.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Outcome::AttendedComplied => "attended_complied",
+            Outcome::AttendedFailedToComply => "attended_failed_to_comply",
+            Outcome::AttendedSentHome { .. } => "attended_sent_home",
+            Outcome::AcceptableAbsence { .. } => "acceptable_absence",
+            Outcome::UnacceptableAbsence => "unacceptable_absence",
+            Outcome::FailedToAttend => "failed_to_attend",
+            Outcome::Rescheduled { .. } => "rescheduled",
+        }
+    }
+
     pub fn attended(self) -> bool {
         matches!(self, Outcome::AttendedComplied | Outcome::AttendedFailedToComply | Outcome::AttendedSentHome { .. })
     }

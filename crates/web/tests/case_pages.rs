@@ -523,6 +523,40 @@ async fn the_timeline_filters_by_kind_and_dates_and_names_a_bad_filter() {
     assert!(page.contains("<a href=\"#to\">to: 2026-03-06 is before the from date 2026-03-12"), "{page}");
 }
 
+#[tokio::test]
+async fn the_compliance_summary_counts_the_order_and_each_count_opens_its_events() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let (status, page) = s.page(&priya, "/cases/X000001/enforcement").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Compliance with sentence S1"), "{page}");
+    assert!(page.contains("Since 2 March 2026"), "the order began within the last 12 months: {page}");
+    let count = |what: &str| {
+        let row = row_with(&page, &format!(">{what}</th>"));
+        let link = row.split("href=\"").nth(1).map(|h| h.split('"').next().unwrap().replace("&#38;", "&"));
+        let n =
+            row.split("\">").filter_map(|p| p.split('<').next()).find(|t| t.parse::<u32>().is_ok()).map(str::to_owned);
+        (n, link)
+    };
+    let (n, link) = count("Unacceptable absences");
+    assert_eq!(n.as_deref(), Some("1"));
+    let link = link.expect("the count links to the timeline");
+    assert_eq!(link, "/cases/X000001?type=outcome_recorded&outcome=unacceptable_absence&from=2026-03-02");
+    assert_eq!(count("Attended but failed to comply").0.as_deref(), Some("1"));
+    assert_eq!(count("Absences awaiting evidence").0.as_deref(), Some("0"));
+    assert_eq!(count("Warning letters this sentence").0.as_deref(), Some("1"));
+    assert!(row_with(&page, ">Breach</th>").contains("None in progress"));
+
+    // The link opens exactly the events counted.
+    let (status, timeline) = s.page(&priya, &link).await;
+    assert_eq!(status, StatusCode::OK, "{timeline}");
+    assert!(timeline.contains("Outcome recorded: unacceptable absence events (1) from 2 March 2026"), "{timeline}");
+    // An outcome kind that does not exist is named.
+    let (status, timeline) = s.page(&priya, "/cases/X000001?type=outcome_recorded&outcome=late").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(timeline.contains("outcome: `late` is not one of"), "{timeline}");
+}
+
 async fn post_outcome(
     s: &Server,
     who: &SignedIn,

@@ -20,6 +20,7 @@
 //! date is the same function.
 
 pub mod allocation;
+pub mod compliance;
 pub mod contact;
 pub mod enforcement;
 pub mod interventions;

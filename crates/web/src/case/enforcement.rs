@@ -3,6 +3,48 @@
 // What the sections share (routes, the case header, words and rows, imports) is in mod.rs.
 use super::*;
 
+/// The compliance summary of the current order: each count links to the timeline showing the
+/// events it counts.
+fn compliance_part(state: &CaseState, today: jiff::civil::Date) -> Option<Part> {
+    let c = domain::practice::compliance::compliance(state, today)?;
+    let crn = &state.crn;
+    let outcomes = |kind: &str| format!("/cases/{crn}?type=outcome_recorded&outcome={kind}&from={}", c.since);
+    let count = |what: &str, n: usize, href: String| {
+        vec![cell(what), Cell { href: Some(href), hidden: format!(" {what} on the timeline"), ..cell(n.to_string()) }]
+    };
+    let since = day(c.since);
+    let mut rows = vec![
+        count("Unacceptable absences", c.unacceptable_absences, outcomes("unacceptable_absence")),
+        count("Attended but failed to comply", c.failed_to_comply, outcomes("attended_failed_to_comply")),
+        count("Absences awaiting evidence", c.awaiting_evidence, outcomes("failed_to_attend")),
+        count("Acceptable absences", c.acceptable_absences, outcomes("acceptable_absence")),
+        count("Warning letters this sentence", c.warnings, format!("/cases/{crn}?type=warning_letter_issued")),
+    ];
+    rows.push(vec![
+        cell("Breach"),
+        Cell {
+            href: Some(format!("/cases/{crn}?type=breach_referred")),
+            hidden: " referrals on the timeline".to_owned(),
+            ..match c.breach_since {
+                Some(on) => tagged(format!("In progress since {}", day(on)), tag("red", "Breach")),
+                None => cell("None in progress"),
+            }
+        },
+    ]);
+    if let Some(on) = c.recall_since {
+        rows.push(vec![
+            cell("Recall"),
+            tagged(format!("Recommended on {}, awaiting a decision", day(on)), tag("red", "Recall")),
+        ]);
+    }
+    Some(part(format!("Compliance with sentence {}", c.sentence)).table(
+        format!("Since {since} (the last 12 months, or the sentence if later)"),
+        vec!["What", "Count"],
+        rows,
+        "",
+    ))
+}
+
 fn enforcement_parts(state: &CaseState, today: jiff::civil::Date) -> Vec<Part> {
     use domain::practice::state::{EnforcementRoute, enforcement_route};
     let enf: &Enforcement = &state.practice.enforcement;
@@ -96,39 +138,43 @@ fn enforcement_parts(state: &CaseState, today: jiff::civil::Date) -> Vec<Part> {
             ]
         })
         .collect();
-    vec![
-        part("Where enforcement stands").rows(status),
-        part("Failures to comply").table(
-            "Appointments whose outcome is an enforceable failure",
-            vec!["Appointment", "Date", "Recorded on", "Warning letter", "Counts now"],
-            failures,
-            "No failure to comply is recorded.",
-        ),
-        part("Warning letters").table(
-            "Warning letters",
-            vec!["Appointment", "Issued", "Response due"],
-            warnings,
-            "No warning letter is recorded.",
-        ),
-        part("Managers' exceptions").table(
-            "Exceptions to a mandatory breach or recall",
-            vec!["Appointment", "Recorded", "Manager", "Reason"],
-            exceptions,
-            "No exception is recorded.",
-        ),
-        part("Breaches").table(
-            "Breaches",
-            vec!["Referred", "Failures", "Referral due", "Breach pack", "Outcome"],
-            breaches,
-            "No breach is recorded.",
-        ),
-        part("Recall").table(
-            "Recall recommendations",
-            vec!["Recommended", "Kind", "Reasons", "Decision"],
-            recalls,
-            "No recall recommendation is recorded.",
-        ),
-    ]
+    let compliance = compliance_part(state, today);
+    compliance
+        .into_iter()
+        .chain([
+            part("Where enforcement stands").rows(status),
+            part("Failures to comply").table(
+                "Appointments whose outcome is an enforceable failure",
+                vec!["Appointment", "Date", "Recorded on", "Warning letter", "Counts now"],
+                failures,
+                "No failure to comply is recorded.",
+            ),
+            part("Warning letters").table(
+                "Warning letters",
+                vec!["Appointment", "Issued", "Response due"],
+                warnings,
+                "No warning letter is recorded.",
+            ),
+            part("Managers' exceptions").table(
+                "Exceptions to a mandatory breach or recall",
+                vec!["Appointment", "Recorded", "Manager", "Reason"],
+                exceptions,
+                "No exception is recorded.",
+            ),
+            part("Breaches").table(
+                "Breaches",
+                vec!["Referred", "Failures", "Referral due", "Breach pack", "Outcome"],
+                breaches,
+                "No breach is recorded.",
+            ),
+            part("Recall").table(
+                "Recall recommendations",
+                vec!["Recommended", "Kind", "Reasons", "Decision"],
+                recalls,
+                "No recall recommendation is recorded.",
+            ),
+        ])
+        .collect()
 }
 
 pub(super) async fn enforcement_page(

@@ -7,6 +7,7 @@ use super::*;
 pub(super) struct TimelineQuery {
     #[serde(rename = "type")]
     event_type: Option<String>,
+    outcome: Option<String>,
     from: Option<String>,
     to: Option<String>,
 }
@@ -153,8 +154,9 @@ pub(super) async fn summary_page(
 ) -> Result<Response, PageError> {
     let Query(q) = query.map_err(|e| PageError(WebError::bad_request("type", e.body_text())))?;
     let file = file_for(&app, &who, crn, Section::Summary).await?;
-    let (filter, errors) = match kit::parse_timeline_filter(q.event_type.as_deref(), q.from.as_deref(), q.to.as_deref())
-    {
+    let parsed =
+        kit::parse_timeline_filter(q.event_type.as_deref(), q.outcome.as_deref(), q.from.as_deref(), q.to.as_deref());
+    let (filter, errors) = match parsed {
         Ok(f) => (f, Vec::new()),
         // A bad filter shows the whole timeline under the errors, with what was typed.
         Err(es) => (TimelineFilter::default(), es.iter().map(field_error).collect()),
@@ -195,7 +197,10 @@ pub(super) async fn summary_page(
         to: q.to.unwrap_or_default(),
         check: kit::check_list(&errors),
         errors,
-        filtered_to: filter.event_type.as_deref().map(view::event_type_label),
+        filtered_to: filter.event_type.as_deref().map(|t| match &filter.outcome {
+            Some(o) => format!("{}: {}", view::event_type_label(t), o.replace('_', " ")),
+            None => view::event_type_label(t),
+        }),
         range,
         events,
     };

@@ -71,6 +71,8 @@ pub fn parse_code(field: &'static str, raw: &str) -> Result<Code, WebError> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimelineFilter {
     pub event_type: Option<String>,
+    /// Only outcomes of this kind (`Outcome::kind`), with the type `outcome_recorded`.
+    pub outcome: Option<String>,
     /// The first and last UK dates on which the events happened, both included.
     pub from: Option<Date>,
     pub to: Option<Date>,
@@ -79,6 +81,7 @@ pub struct TimelineFilter {
 /// Checks the timeline's filters: every bad one, each naming its field, or the filter.
 pub fn parse_timeline_filter(
     event_type: Option<&str>,
+    outcome: Option<&str>,
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<TimelineFilter, Vec<WebError>> {
@@ -92,6 +95,24 @@ pub fn parse_timeline_filter(
             None
         }
     };
+    let outcome = match outcome.map(str::trim) {
+        None | Some("") => None,
+        Some(o)
+            if domain::contact::Outcome::KINDS.contains(&o) && event_type.as_deref() == Some("outcome_recorded") =>
+        {
+            Some(o.to_owned())
+        }
+        Some(o) if domain::contact::Outcome::KINDS.contains(&o) => {
+            errors
+                .push(WebError::bad_request("outcome", "outcome: choose the type outcome_recorded to filter outcomes"));
+            None
+        }
+        Some(o) => {
+            let kinds = domain::contact::Outcome::KINDS.join(", ");
+            errors.push(WebError::bad_request("outcome", format!("outcome: `{o}` is not one of {kinds}")));
+            None
+        }
+    };
     let from = parse_date_field(from, "from").map_err(|e| errors.push(e)).ok().flatten();
     let to = parse_date_field(to, "to").map_err(|e| errors.push(e)).ok().flatten();
     if let (Some(f), Some(t)) = (from, to)
@@ -99,7 +120,7 @@ pub fn parse_timeline_filter(
     {
         errors.push(WebError::bad_request("to", format!("to: {t} is before the from date {f}")));
     }
-    if errors.is_empty() { Ok(TimelineFilter { event_type, from, to }) } else { Err(errors) }
+    if errors.is_empty() { Ok(TimelineFilter { event_type, outcome, from, to }) } else { Err(errors) }
 }
 
 /// The events that pass the filter, oldest first. Dates are the UK dates the events happened.
@@ -110,6 +131,11 @@ pub fn filter_timeline<'a>(
     events
         .iter()
         .filter(|e| filter.event_type.as_deref().is_none_or(|t| e.event.event_type() == t))
+        .filter(|e| match (&filter.outcome, &e.event) {
+            (None, _) => true,
+            (Some(kind), domain::event::CaseEvent::OutcomeRecorded { outcome, .. }) => outcome.kind() == kind,
+            (Some(_), _) => false,
+        })
         .filter(|e| {
             let on = domain::case::uk_date(e.occurred_at);
             filter.from.is_none_or(|f| on >= f) && filter.to.is_none_or(|t| on <= t)
@@ -172,27 +198,35 @@ mod tests {
     #[test]
     fn the_timeline_filter_names_each_bad_field() {
         let date = |s: &str| s.parse::<jiff::civil::Date>().unwrap();
-        let ok = parse_timeline_filter(Some("outcome_recorded"), Some("2026-03-02"), Some(" 2026-03-09 "));
+        let ok = parse_timeline_filter(
+            Some("outcome_recorded"),
+            Some("failed_to_attend"),
+            Some("2026-03-02"),
+            Some(" 2026-03-09 "),
+        );
         assert_eq!(
             ok.unwrap(),
             TimelineFilter {
                 event_type: Some("outcome_recorded".into()),
+                outcome: Some("failed_to_attend".into()),
                 from: Some(date("2026-03-02")),
                 to: Some(date("2026-03-09"))
             }
         );
-        assert_eq!(parse_timeline_filter(Some(""), Some(""), None).unwrap(), TimelineFilter::default());
-        // (type, from, to, the fields named in error)
-        type Filter<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
+        assert_eq!(parse_timeline_filter(Some(""), None, Some(""), None).unwrap(), TimelineFilter::default());
+        // (type, outcome, from, to, the fields named in error)
+        type Filter<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, Option<&'a str>, &'a [&'a str]);
         let rows: &[Filter] = &[
-            (Some("party"), None, None, &["type"]),
-            (None, Some("2 March"), None, &["from"]),
-            (None, None, Some("2026-02-30"), &["to"]),
-            (None, Some("2026-03-09"), Some("2026-03-02"), &["to"]),
-            (Some("party"), Some("x"), Some("y"), &["type", "from", "to"]),
+            (Some("party"), None, None, None, &["type"]),
+            (None, None, Some("2 March"), None, &["from"]),
+            (None, None, None, Some("2026-02-30"), &["to"]),
+            (None, None, Some("2026-03-09"), Some("2026-03-02"), &["to"]),
+            (Some("party"), None, Some("x"), Some("y"), &["type", "from", "to"]),
+            (Some("outcome_recorded"), Some("late"), None, None, &["outcome"]),
+            (None, Some("unacceptable_absence"), None, None, &["outcome"]),
         ];
-        for (t, from, to, fields) in rows {
-            let errors = parse_timeline_filter(*t, *from, *to).unwrap_err();
+        for (t, outcome, from, to, fields) in rows {
+            let errors = parse_timeline_filter(*t, *outcome, *from, *to).unwrap_err();
             let named: Vec<&str> = errors.iter().filter_map(WebError::field).collect();
             assert_eq!(&named, fields, "{t:?} {from:?} {to:?}");
             for e in &errors {
