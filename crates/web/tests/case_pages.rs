@@ -750,6 +750,63 @@ async fn post_decision(
     who.http.post(s.url(&format!("/cases/{crn}/decisions/{slug}"))).form(&fields).send().await.unwrap()
 }
 
+/// An appointment cancelled is recorded as rescheduled and frees its time: the same slot books
+/// again. A bad answer is named and writes nothing; a stale form is refused keeping the answer;
+/// a second press records nothing more.
+#[tokio::test]
+async fn an_officer_cancels_an_appointment_and_books_its_time_again() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let slot = [
+        ("kind", "office_visit"),
+        ("on-day", "24"),
+        ("on-month", "3"),
+        ("on-year", "2026"),
+        ("time", "14:00"),
+        ("minutes", "45"),
+    ];
+    // Nothing booked ahead: nothing to cancel.
+    let (_, page) = s.page(&priya, "/cases/X000001/decisions/cancel-appointment").await;
+    assert!(page.contains("No appointment is booked ahead on this case."), "{page}");
+    let v = s.events("X000001").await;
+    let r = post_decision(&s, &priya, "X000001", "book-appointment", &slot, v).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let (status, page) = s.page(&priya, "/cases/X000001/decisions/cancel-appointment").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Office visit on 24 March 2026 at 14:00"), "{page}");
+    let id = page
+        .split("name=\"appointment\" type=\"radio\" value=\"")
+        .nth(1)
+        .or_else(|| page.split("type=\"radio\" name=\"appointment\" value=\"").nth(1));
+    let id = id.map(|rest| rest.split('"').next().unwrap().to_owned()).unwrap_or_else(|| panic!("{page}"));
+    let v = s.events("X000001").await;
+    let r = post_decision(&s, &priya, "X000001", "cancel-appointment", &[("appointment", &id)], v).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("<a href=\"#by\">by: "));
+    assert_eq!(s.events("X000001").await, v, "nothing written");
+    let good = [("appointment", id.as_str()), ("by", "person")];
+    let r = post_decision(&s, &priya, "X000001", "cancel-appointment", &good, v - 1).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("value=\"person\" checked"), "the answer is kept");
+    for _ in 0..2 {
+        let r = post_decision(&s, &priya, "X000001", "cancel-appointment", &good, v).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(s.events("X000001").await, v + 1, "recorded once");
+    let ada = s.state("X000001").await;
+    let cancelled = ada.appointments.iter().find(|a| a.appointment.id.as_str() == id).unwrap();
+    assert_eq!(
+        cancelled.outcome,
+        Some(Outcome::Rescheduled { by: domain::contact::RescheduledBy::Person }),
+        "recorded as rescheduled at the person's request"
+    );
+    // Its time is free again.
+    let v = s.events("X000001").await;
+    let r = post_decision(&s, &priya, "X000001", "book-appointment", &slot, v).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+}
+
 /// One decision form, tried as an officer would: (slug, a bad answer and the field it is named
 /// on, good answers, something typed that must be kept when a stale form is refused, the
 /// worklist item it resolves, if any).

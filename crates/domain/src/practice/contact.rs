@@ -100,12 +100,14 @@ pub fn evidence_deadlines(case: &CaseState) -> Vec<(&LocalId, Date)> {
 /// The person's appointment a booking at `at` for `minutes` would overlap, if any: unpaid
 /// work, a RAR activity, a programme session or any other contact (issue 17: a booking that
 /// clashes is refused, naming the clash). One that ended as an acceptable absence or was
-/// never attended still holds its time: what was booked is what the person was told.
+/// never attended still holds its time: what was booked is what the person was told. One
+/// rescheduled (cancelled, to be booked again) no longer does.
 pub fn clash(case: &CaseState, at: jiff::civil::DateTime, minutes: u16) -> Option<&Appointment> {
     let end = |start: jiff::civil::DateTime, m: u16| start.checked_add(jiff::Span::new().minutes(i64::from(m))).ok();
     let this_end = end(at, minutes)?;
     case.appointments
         .iter()
+        .filter(|a| !matches!(a.outcome, Some(Outcome::Rescheduled { .. })))
         .map(|a| &a.appointment)
         .find(|a| end(a.at, a.minutes).is_some_and(|other_end| a.at < this_end && at < other_end))
 }
@@ -231,5 +233,8 @@ mod tests {
         ] {
             assert_eq!(clash(&case, start, minutes).is_some(), clashes, "{start} for {minutes} minutes");
         }
+        // Moved: its time is free again.
+        case.appointments[0].outcome = Some(Outcome::Rescheduled { by: crate::contact::RescheduledBy::Person });
+        assert!(clash(&case, at(9, 0), 60).is_none());
     }
 }

@@ -1,6 +1,7 @@
 //! The officer's everyday casework (docs/rules/practice.md#contact,
 //! docs/rules/practice.md#sentence-plans): booking an appointment (refused when it clashes with
-//! another, naming it), completing an assessment (RoSH by group, needs by severity, OGRS and
+//! another, naming it), cancelling or moving one (recorded as rescheduled, by the person or the
+//! service, so its time is free to book again), completing an assessment (RoSH by group, needs by severity, OGRS and
 //! RSR), and agreeing an objective of the sentence plan linked to the needs and risks it
 //! addresses.
 
@@ -8,7 +9,7 @@ use super::reviews::value_of;
 use super::{Choice, Decided, Decision, Input, Question, Reader};
 use domain::assessment::{Assessment, NeedArea, NeedSeverity, Percent, RiskGroup, RoshLevel};
 use domain::case::CaseState;
-use domain::contact::{Appointment, ContactKind};
+use domain::contact::{Appointment, ContactKind, Outcome, RescheduledBy};
 use domain::event::CaseEvent;
 use domain::ids::Code;
 use domain::ids::LocalId;
@@ -72,6 +73,20 @@ fn next_id(prefix: &str, state: &CaseState) -> String {
     format!("{prefix}{}", state.version + 1)
 }
 
+/// Who moves an appointment: the person, or the service (a cancelled appointment is recorded
+/// as rescheduled, and no longer holds its time).
+const RESCHEDULED_BY: [(RescheduledBy, &str); 2] =
+    [(RescheduledBy::Person, "The person asked"), (RescheduledBy::Service, "We need to move it")];
+
+/// Appointments without an outcome from today on: those that can still be cancelled.
+fn booked_ahead(state: &CaseState, today: Date) -> impl Iterator<Item = &Appointment> {
+    state
+        .appointments
+        .iter()
+        .filter(move |a| a.outcome.is_none() && a.appointment.at.date() >= today)
+        .map(|a| &a.appointment)
+}
+
 fn yes_no() -> Vec<Choice> {
     vec![Choice::new("yes", "Yes"), Choice::new("no", "No")]
 }
@@ -108,6 +123,22 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
             }
             qs.push(Question::hidden("id", next_id("C", state)));
             qs
+        }
+        Decision::AppointmentCancellation => {
+            let ahead: Vec<Choice> = booked_ahead(state, _today)
+                .map(|a| {
+                    let when = a.at.strftime("%-d %B %Y at %H:%M");
+                    Choice::new(a.id.as_str(), format!("{} on {when} ({})", a.kind.label(), a.id))
+                })
+                .collect();
+            if ahead.is_empty() {
+                return Err("No appointment is booked ahead on this case.".into());
+            }
+            let who = RESCHEDULED_BY.iter().map(|(b, l)| Choice::new(value_of(b), *l)).collect();
+            vec![
+                Question::new("appointment", "Which appointment is cancelled?", Input::Radios(ahead)),
+                Question::new("by", "Who asked for it to be moved?", Input::Radios(who)),
+            ]
         }
         Decision::AssessmentCompletion => {
             let levels = || RoshLevel::ALL.iter().map(|l| Choice::new(value_of(l), l.label())).collect();
@@ -209,6 +240,16 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
             }
             let appointment = Appointment { id: id?, at, minutes, kind: kind?, requirement };
             Some(Decided { event: CaseEvent::AppointmentBooked { appointment }, on: today })
+        }
+        Decision::AppointmentCancellation => {
+            let appointment = read.choice("appointment", "the appointment to cancel");
+            let by: Option<RescheduledBy> = read.chosen("by", "who asked for it to be moved");
+            let appointment = booked_ahead(state, today).find(|a| Some(a.id.as_str()) == appointment.as_deref())?;
+            let outcome = Outcome::Rescheduled { by: by? };
+            Some(Decided {
+                event: CaseEvent::OutcomeRecorded { appointment: appointment.id.clone(), outcome, note: None },
+                on: today,
+            })
         }
         Decision::AssessmentCompletion => {
             let completed_on = read.date("completed_on", "the assessment was completed");

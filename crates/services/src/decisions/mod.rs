@@ -44,6 +44,7 @@ pub enum Decision {
     /// A new case: the person and their sentence (`register`), not made on an existing case.
     Registration,
     AppointmentBooking,
+    AppointmentCancellation,
     AssessmentCompletion,
     ObjectiveAgreement,
     WarningLetter,
@@ -126,6 +127,15 @@ pub const DECISIONS: &[Spec] = &[
         "appointments",
         false,
         "Appointment booked",
+    ),
+    spec(
+        Decision::AppointmentCancellation,
+        "cancel-appointment",
+        "Cancel or move an appointment",
+        "outcome_recorded",
+        "appointments",
+        false,
+        "Appointment cancelled",
     ),
     spec(
         Decision::AssessmentCompletion,
@@ -417,7 +427,9 @@ fn module(decision: Decision) -> Result<(Questions, Decide), String> {
     use Decision::*;
     Ok(match decision {
         Registration => return Err("A person is registered from the start page, not on a case.".to_owned()),
-        AppointmentBooking | AssessmentCompletion | ObjectiveAgreement => (casework::questions, casework::decide),
+        AppointmentBooking | AppointmentCancellation | AssessmentCompletion | ObjectiveAgreement => {
+            (casework::questions, casework::decide)
+        }
         WarningLetter | EnforcementException | BreachReferral | BreachPack | BreachResolution
         | RecallRecommendation | RecallDecision => (enforcement::questions, enforcement::decide),
         ReviewCompletion | ReviewTrigger | PlanGapReason => (reviews::questions, reviews::decide),
