@@ -739,6 +739,42 @@ async fn an_officer_runs_a_new_case_from_registration_to_review_through_the_page
     assert!(browser.shows("Review recorded").await);
     assert_no_violations(&browser).await;
 
+    // The compliance summary counts the missed appointment and the warning.
+    browser.goto(&section(web::case::Section::Enforcement)).await;
+    assert!(browser.shows("Compliance with sentence").await);
+    assert_no_violations(&browser).await;
+
+    // Her details change: the form starts from the record.
+    browser.goto(&section(web::case::Section::Summary)).await;
+    browser.click(&format!("a[href='{}']", form("personal-details"))).await;
+    assert_no_violations(&browser).await;
+    browser.fill("#family_name", "Seacole-Grant").await;
+    submit().await;
+    assert!(browser.shows("Personal details updated").await);
+    assert!(browser.shows("Seacole-Grant").await);
+
+    // An appointment booked for this evening, then cancelled at her request.
+    browser.goto(&section(web::case::Section::Appointments)).await;
+    browser.click(&format!("a[href='{}']", form("book-appointment"))).await;
+    browser.click("#kind").await;
+    fill_date("on").await;
+    browser.fill("#time", "17:00").await;
+    submit().await;
+    assert!(browser.shows("Appointment booked").await);
+    browser.goto(&section(web::case::Section::Appointments)).await;
+    browser.click(&format!("a[href='{}']", form("cancel-appointment"))).await;
+    assert_no_violations(&browser).await;
+    browser.click("#appointment").await;
+    browser.click("#by").await;
+    submit().await;
+    assert!(browser.shows("Appointment cancelled").await);
+    assert_no_violations(&browser).await;
+
+    // Her officer's caseload, filtered to contact overdue.
+    browser.goto(&format!("{}/officers/{officer}/caseload?show=contact-overdue&sort=name", app.base)).await;
+    assert!(browser.shows("Contact overdue").await);
+    assert_no_violations(&browser).await;
+
     // Every step is on the record, recorded by the officer.
     let crn = domain::ids::Crn::parse(&crn).unwrap();
     let stream = app.store.stream(&crn).await.unwrap();
@@ -756,6 +792,9 @@ async fn an_officer_runs_a_new_case_from_registration_to_review_through_the_page
             "breach_referred",
             "breach_pack_completed",
             "review_completed",
+            "personal_details_updated",
+            "appointment_booked",
+            "outcome_recorded",
         ]
     );
     assert!(stream.iter().all(|e| e.recorded_by == officer || e.event.event_type() == "tier_calculated"));
