@@ -1111,6 +1111,28 @@ const ADA_FORMS: &[FormCase] = &[
         kept: "value=\"early_termination_good_progress\" checked",
         resolves: None,
     },
+    // Back before the court: a new order, once the last has ended.
+    FormCase {
+        slug: "new-sentence",
+        bad: &[
+            ("sentence_kind", "community_order"),
+            ("sentence_date-day", "20"),
+            ("sentence_date-month", "3"),
+            ("sentence_date-year", "2026"),
+            ("months", "48"),
+        ],
+        bad_field: "months",
+        good: &[
+            ("sentence_kind", "community_order"),
+            ("sentence_date-day", "20"),
+            ("sentence_date-month", "3"),
+            ("sentence_date-year", "2026"),
+            ("months", "18"),
+            ("upw_hours", "100"),
+        ],
+        kept: "value=\"100\"",
+        resolves: None,
+    },
 ];
 
 /// Every decision form on Ada's case, in the order an officer would meet them: a bad answer is

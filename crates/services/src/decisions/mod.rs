@@ -75,6 +75,7 @@ pub enum Decision {
     ReferralOutcomes,
     Release,
     SentenceEnd,
+    NewSentence,
     PersonalDetails,
 }
 
@@ -392,6 +393,15 @@ pub const DECISIONS: &[Spec] = &[
         "Sentence ended",
     ),
     spec(
+        Decision::NewSentence,
+        "new-sentence",
+        "Record a new community sentence",
+        "sentence_imposed",
+        "sentence",
+        false,
+        "Sentence recorded",
+    ),
+    spec(
         Decision::PersonalDetails,
         "personal-details",
         "Update personal details",
@@ -441,7 +451,7 @@ fn module(decision: Decision) -> Result<(Questions, Decide), String> {
         Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
             (referrals::questions, referrals::decide)
         }
-        Release | SentenceEnd => (sentence::questions, sentence::decide),
+        Release | SentenceEnd | NewSentence => (sentence::questions, sentence::decide),
         PersonalDetails => (person::questions, person::decide),
     })
 }

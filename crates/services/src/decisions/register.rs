@@ -62,7 +62,6 @@ pub async fn form(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result<F
     }
     let place_choices = places.iter().map(|(c, n)| Choice::new(c.as_str(), format!("{n} ({c})"))).collect();
     let genders = GENDERS.iter().map(|(g, l)| Choice::new(value_of(g), *l)).collect();
-    let kinds = SENTENCES.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect();
     let spec = super::Decision::Registration.spec();
     Ok(Form {
         spec,
@@ -73,22 +72,70 @@ pub async fn form(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result<F
             Question::new("gender", "Gender", Input::Radios(genders)).inline(),
             Question::new("pnc", "PNC number", Input::Text { width: 20 }).hint("For example, 2012/0034567A").optional(),
             Question::new("home_borough", "Which local authority do they live in?", Input::Radios(place_choices)),
-            Question::new("sentence_kind", "What sentence did the court pass?", Input::Radios(kinds)),
-            Question::new("sentence_date", "When was it passed?", Input::Date),
-            Question::new("months", "How long is it, in months?", Input::Text { width: 3 })
-                .hint("Up to 36 months for a community order, 24 for a suspended sentence"),
-            Question::new("upw_hours", "Unpaid work hours", Input::Text { width: 3 })
-                .hint("40 to 300 hours; leave blank if there is no unpaid work requirement")
-                .optional(),
-            Question::new("rar_days", "Rehabilitation activity requirement days", Input::Text { width: 3 })
-                .hint("1 to 365 days; leave blank if there is no RAR")
-                .optional(),
-        ],
+        ]
+        .into_iter()
+        .chain(sentence_questions())
+        .collect(),
+    })
+}
+
+/// The questions of a community sentence: its kind, date, length and requirements, within
+/// their statutory bounds. Asked at registration and for a new sentence on a case.
+pub(super) fn sentence_questions() -> Vec<Question> {
+    let kinds = SENTENCES.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect();
+    vec![
+        Question::new("sentence_kind", "What sentence did the court pass?", Input::Radios(kinds)),
+        Question::new("sentence_date", "When was it passed?", Input::Date),
+        Question::new("months", "How long is it, in months?", Input::Text { width: 3 })
+            .hint("Up to 36 months for a community order, 24 for a suspended sentence"),
+        Question::new("upw_hours", "Unpaid work hours", Input::Text { width: 3 })
+            .hint("40 to 300 hours; leave blank if there is no unpaid work requirement")
+            .optional(),
+        Question::new("rar_days", "Rehabilitation activity requirement days", Input::Text { width: 3 })
+            .hint("1 to 365 days; leave blank if there is no RAR")
+            .optional(),
+    ]
+}
+
+/// The sentence as typed, as sentence `id` (its requirements `{id}-UPW`, `{id}-RAR`); `None`
+/// with every problem noted on `read`.
+pub(super) fn read_sentence(read: &mut Reader, id: &str) -> Option<Sentence> {
+    let kind: Option<SentenceKind> = read.chosen("sentence_kind", "the sentence");
+    let sentence_date = read.date("sentence_date", "the sentence was passed");
+    let months = number(read, "months", "how long it is", (1, kind.map_or(36, longest_months)), false);
+    let upw = number(read, "upw_hours", "", (40, 300), true);
+    let rar = number(read, "rar_days", "", (1, 365), true);
+    let (kind, on, months) = (kind?, sentence_date?, months?);
+    let mut requirements = Vec::new();
+    if let Some(hours) = upw {
+        requirements.push(Requirement { id: local(&format!("{id}-UPW")), kind: RequirementKind::UnpaidWork { hours } });
+    }
+    if let Some(max_days) = rar {
+        requirements.push(Requirement { id: local(&format!("{id}-RAR")), kind: RequirementKind::Rar { max_days } });
+    }
+    let Ok(end_date) = on.checked_add(jiff::Span::new().months(i64::from(months))) else {
+        read.problem("months", "the sentence would end beyond the calendar's range");
+        return None;
+    };
+    Some(Sentence {
+        id: local(id),
+        kind,
+        sentence_date: on,
+        end_date,
+        requirements,
+        licence_conditions: Vec::new(),
+        custody: None,
     })
 }
 
 /// A number typed in a field, within its bounds, or `None` when blank and optional.
-fn number(read: &mut Reader, name: &'static str, what: &str, bounds: (u16, u16), optional: bool) -> Option<u16> {
+pub(super) fn number(
+    read: &mut Reader,
+    name: &'static str,
+    what: &str,
+    bounds: (u16, u16),
+    optional: bool,
+) -> Option<u16> {
     let raw = read.text(name, what, optional)?;
     match raw.parse::<u16>() {
         Ok(n) if (bounds.0..=bounds.1).contains(&n) => Some(n),
@@ -118,34 +165,20 @@ fn read_registration(
     let pnc =
         read.text("pnc", "", true).and_then(|raw| Pnc::parse(&raw).map_err(|e| read.problem("pnc", e.problem)).ok());
     let home_borough = read.choice("home_borough", "where they live").and_then(|c| Code::parse(&c).ok());
-    let kind: Option<SentenceKind> = read.chosen("sentence_kind", "the sentence");
-    let sentence_date = read.date("sentence_date", "the sentence was passed");
-    let months = number(&mut read, "months", "how long it is", (1, kind.map_or(36, longest_months)), false);
-    let upw = number(&mut read, "upw_hours", "", (40, 300), true);
-    let rar = number(&mut read, "rar_days", "", (1, 365), true);
-    if let (Some(born), Some(sentenced)) = (date_of_birth, sentence_date)
-        && born >= sentenced
+    let sentence = read_sentence(&mut read, "S1");
+    if let (Some(born), Some(sentence)) = (date_of_birth, &sentence)
+        && born >= sentence.sentence_date
     {
         read.problem("date_of_birth", "the date of birth must be before the sentence");
     }
-    let (Some(first_name), Some(family_name), Some(date_of_birth), Some(gender), Some(kind), Some(on), Some(months)) =
-        (first_name, family_name, date_of_birth, gender, kind, sentence_date, months)
+    let (Some(first_name), Some(family_name), Some(date_of_birth), Some(gender), Some(sentence)) =
+        (first_name, family_name, date_of_birth, gender, sentence)
     else {
         return Err(read.problems);
     };
     if !read.problems.is_empty() || home_borough.is_none() {
         return Err(read.problems);
     }
-    let mut requirements = Vec::new();
-    if let Some(hours) = upw {
-        requirements.push(Requirement { id: id("S1-UPW"), kind: RequirementKind::UnpaidWork { hours } });
-    }
-    if let Some(max_days) = rar {
-        requirements.push(Requirement { id: id("S1-RAR"), kind: RequirementKind::Rar { max_days } });
-    }
-    let end_date = on
-        .checked_add(jiff::Span::new().months(i64::from(months)))
-        .map_err(|_| vec![FieldProblem::new("months", "months: the sentence would end beyond the calendar's range")])?;
     let person = PersonDetails {
         first_name,
         family_name,
@@ -159,20 +192,11 @@ fn read_registration(
         employment: None,
         home_borough,
     };
-    let sentence = Sentence {
-        id: id("S1"),
-        kind,
-        sentence_date: on,
-        end_date,
-        requirements,
-        licence_conditions: Vec::new(),
-        custody: None,
-    };
     Ok((person, sentence))
 }
 
-fn id(raw: &str) -> LocalId {
-    LocalId::parse(raw).expect("a fixed id is valid")
+fn local(raw: &str) -> LocalId {
+    LocalId::parse(raw).expect("a sentence id and its requirements' are valid")
 }
 
 /// What a registration did.

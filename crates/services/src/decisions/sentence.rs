@@ -1,6 +1,7 @@
 //! The sentence's own milestones (docs/rules/practice.md#licences-and-pss,
-//! docs/rules/practice.md#sentences-and-requirements): a release from custody onto licence,
-//! and a sentence's end with how it ended.
+//! docs/rules/practice.md#sentences-and-requirements): a new community sentence for a person
+//! back before the court once their last has ended, a release from custody onto licence, and a
+//! sentence's end with how it ended.
 
 use super::reviews::value_of;
 use super::{Choice, Decided, Decision, Input, Question, Reader};
@@ -30,8 +31,22 @@ fn sentence_choice(s: &domain::case::SentenceRecord) -> Choice {
         .hint(format!("Passed {}", s.sentence.sentence_date.strftime("%-d %B %Y")))
 }
 
+/// The id of the case's next sentence: `S` and one more than it has had.
+fn next_sentence_id(state: &CaseState) -> String {
+    format!("S{}", state.sentences.len() + 1)
+}
+
 pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> Result<Vec<Question>, String> {
     Ok(match decision {
+        Decision::NewSentence => {
+            if state.person.is_none() {
+                return Err("No person is registered on this case.".into());
+            }
+            if state.current_sentence().is_some() {
+                return Err("A sentence is in force on this case: end it before recording a new one.".into());
+            }
+            super::register::sentence_questions()
+        }
         Decision::Release => {
             let waiting: Vec<Choice> = state
                 .sentences
@@ -63,7 +78,12 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
     })
 }
 
-pub(super) fn decide(decision: Decision, read: &mut Reader, _state: &CaseState, _by: &Code) -> Option<Decided> {
+pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _by: &Code) -> Option<Decided> {
+    if decision == Decision::NewSentence {
+        let sentence = super::register::read_sentence(read, &next_sentence_id(state))?;
+        let on = sentence.sentence_date;
+        return Some(Decided { event: CaseEvent::SentenceImposed { sentence }, on });
+    }
     let sentence = read.id("sentence", "the sentence");
     match decision {
         Decision::Release => {
