@@ -845,6 +845,32 @@ const ADA_FORMS: &[FormCase] = &[
         kept: "value=\"King\"",
         resolves: None,
     },
+    // A conviction names its court.
+    FormCase {
+        slug: "reoffence",
+        bad: &[
+            ("offence_date-day", "1"),
+            ("offence_date-month", "3"),
+            ("offence_date-year", "2026"),
+            ("proven_on-day", "5"),
+            ("proven_on-month", "3"),
+            ("proven_on-year", "2026"),
+            ("disposal", "conviction"),
+        ],
+        bad_field: "court",
+        good: &[
+            ("offence_date-day", "1"),
+            ("offence_date-month", "3"),
+            ("offence_date-year", "2026"),
+            ("proven_on-day", "5"),
+            ("proven_on-month", "3"),
+            ("proven_on-year", "2026"),
+            ("disposal", "conviction"),
+            ("court", "Highbury Corner Magistrates Court"),
+        ],
+        kept: "value=\"Highbury Corner Magistrates Court\"",
+        resolves: None,
+    },
     FormCase {
         slug: "warning-letter",
         bad: &[("appointment", "A3"), ("on-day", "31"), ("on-month", "2"), ("on-year", "2026")],

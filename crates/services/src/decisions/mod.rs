@@ -76,6 +76,7 @@ pub enum Decision {
     Release,
     SentenceEnd,
     NewSentence,
+    Reoffence,
     PersonalDetails,
 }
 
@@ -402,6 +403,15 @@ pub const DECISIONS: &[Spec] = &[
         "Sentence recorded",
     ),
     spec(
+        Decision::Reoffence,
+        "reoffence",
+        "Record a proven reoffence",
+        "reoffence_proven",
+        "sentence",
+        false,
+        "Reoffence recorded",
+    ),
+    spec(
         Decision::PersonalDetails,
         "personal-details",
         "Update personal details",
@@ -451,7 +461,7 @@ fn module(decision: Decision) -> Result<(Questions, Decide), String> {
         Referral | ReferralAccepted | ReferralStarted | ReferralClosed | ReferralOutcomes => {
             (referrals::questions, referrals::decide)
         }
-        Release | SentenceEnd | NewSentence => (sentence::questions, sentence::decide),
+        Release | SentenceEnd | NewSentence | Reoffence => (sentence::questions, sentence::decide),
         PersonalDetails => (person::questions, person::decide),
     })
 }

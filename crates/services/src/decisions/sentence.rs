@@ -1,13 +1,15 @@
 //! The sentence's own milestones (docs/rules/practice.md#licences-and-pss,
 //! docs/rules/practice.md#sentences-and-requirements): a new community sentence for a person
-//! back before the court once their last has ended, a release from custody onto licence, and a
-//! sentence's end with how it ended.
+//! back before the court once their last has ended, a release from custody onto licence, a
+//! sentence's end with how it ended, and a proven reoffence (a conviction at court or a police
+//! caution, docs/rules/practice.md#proven-reoffending), which the reoffending measures count.
 
 use super::reviews::value_of;
 use super::{Choice, Decided, Decision, Input, Question, Reader};
 use domain::case::CaseState;
 use domain::event::CaseEvent;
-use domain::ids::Code;
+use domain::ids::{Code, Name};
+use domain::reoffending::Disposal;
 use domain::sentence::{SentenceKind, SentenceOutcome};
 use jiff::civil::Date;
 
@@ -36,8 +38,26 @@ fn next_sentence_id(state: &CaseState) -> String {
     format!("S{}", state.sentences.len() + 1)
 }
 
+const DISPOSALS: [(Disposal, &str); 2] =
+    [(Disposal::Conviction, "Convicted at court"), (Disposal::Caution, "Cautioned by the police")];
+
 pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> Result<Vec<Question>, String> {
     Ok(match decision {
+        Decision::Reoffence => {
+            if state.person.is_none() {
+                return Err("No person is registered on this case.".into());
+            }
+            let disposals = DISPOSALS.iter().map(|(d, l)| Choice::new(value_of(d), *l)).collect();
+            vec![
+                Question::new("offence_date", "When was the offence committed?", Input::Date),
+                Question::new("proven_on", "When was it proven?", Input::Date)
+                    .hint("The day of the conviction or the caution"),
+                Question::new("disposal", "How was it proven?", Input::Radios(disposals)),
+                Question::new("court", "Which court convicted?", Input::Text { width: 20 })
+                    .hint("Leave blank for a caution")
+                    .optional(),
+            ]
+        }
         Decision::NewSentence => {
             if state.person.is_none() {
                 return Err("No person is registered on this case.".into());
@@ -79,6 +99,19 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
 }
 
 pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _by: &Code) -> Option<Decided> {
+    if decision == Decision::Reoffence {
+        let offence_date = read.date("offence_date", "of the offence");
+        let proven_on = read.date("proven_on", "it was proven");
+        let disposal: Option<Disposal> = read.chosen("disposal", "how it was proven");
+        let court = read
+            .text("court", "", true)
+            .and_then(|raw| Name::parse(&raw).map_err(|e| read.problem("court", e.problem)).ok());
+        let (offence_date, proven_on, disposal) = (offence_date?, proven_on?, disposal?);
+        return Some(Decided {
+            event: CaseEvent::ReoffenceProven { offence_date, proven_on, disposal, court },
+            on: proven_on,
+        });
+    }
     if decision == Decision::NewSentence {
         let sentence = super::register::read_sentence(read, &next_sentence_id(state))?;
         let on = sentence.sentence_date;
