@@ -24,6 +24,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
 impl SqliteStore {
     /// Opens (creating if needed) the store in a file and brings its schema up to date.
     pub async fn open(path: &str) -> Result<Self, StoreError> {
@@ -40,7 +43,8 @@ impl SqliteStore {
             // the operating system was a fifth of a caseload page's cost.
             .pragma("cache_size", "-65536");
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        crate::reworded::adopt_sqlite(&pool, &SQLITE_MIGRATIONS).await?;
+        SQLITE_MIGRATIONS.run(&pool).await?;
         let readers = Arc::new(DirectReaders::new(path));
         let store = Self { pool, readers };
         store.fill_search_keys().await?;
@@ -66,7 +70,8 @@ impl PostgresStore {
             options = options.options([("statement_timeout", format!("{}ms", limit.as_millis().max(1)))]);
         }
         let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        crate::reworded::adopt_postgres(&pool, &POSTGRES_MIGRATIONS).await?;
+        POSTGRES_MIGRATIONS.run(&pool).await?;
         let store = Self { pool };
         store.fill_search_keys().await?;
         Ok(store)

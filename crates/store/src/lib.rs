@@ -17,6 +17,7 @@ pub mod inspection;
 pub mod mi;
 pub mod mi_outcomes;
 mod projections;
+mod reworded;
 mod search;
 pub mod staff_equality;
 mod staff_rows;

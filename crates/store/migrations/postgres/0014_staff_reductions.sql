@@ -1,4 +1,4 @@
--- Reductions of an officer's contracted hours (RULES.md, Workload): long-term sickness,
+-- Reductions of an officer's contracted hours (docs/rules/practice.md#workload): long-term sickness,
 -- facility time at an agreed percent, trainee and newly qualified protection. Dates are
 -- YYYY-MM-DD text; `ends_on` is the last day (inclusive), NULL while open-ended. Only
 -- facility time carries a percent; the others take theirs from the workload policy.

@@ -1,4 +1,4 @@
--- Reports an officer is preparing (RULES.md, Workload: standard court report, fast report,
+-- Reports an officer is preparing (docs/rules/practice.md#workload: standard court report, fast report,
 -- parole report), which weigh on their workload from the day they are requested until the
 -- day they are completed. Dates are YYYY-MM-DD text. `crn` is the person the report is on,
 -- NULL when not given: a pre-sentence report may be asked for before the person has a case,

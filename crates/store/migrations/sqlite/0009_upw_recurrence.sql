@@ -1,5 +1,5 @@
--- Unpaid work (issue 5): how each place recurs (RULES.md: "Allocations recur once, weekly or
--- fortnightly until the hours are done"); education, training and employment projects (up to
+-- Unpaid work (issue 5): how each place recurs (docs/rules/practice.md#unpaid-work: once,
+-- weekly or fortnightly until the hours are done); education, training and employment projects (up to
 -- 30% of hours); a project's meeting point by latitude and longitude, for journeys by
 -- distance. Places made before this were the scheduler's, whose default is weekly.
 ALTER TABLE upw_allocations ADD COLUMN recurrence TEXT NOT NULL DEFAULT 'weekly'
