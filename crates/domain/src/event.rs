@@ -116,12 +116,17 @@ pub enum CaseEvent {
     AppointmentBooked {
         appointment: Appointment,
     },
-    /// Recording an outcome again for the same appointment corrects it.
+    /// Recording an outcome again for the same appointment corrects it, note and all.
     OutcomeRecorded {
         appointment: LocalId,
         outcome: Outcome,
+        /// The case note on the contact.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         note: Option<Note>,
+        /// The note is sensitive: only those who manage the case read it
+        /// (docs/rules/practice.md#case-notes; `services::access::SENSITIVE_NOTES`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        sensitive: bool,
     },
     /// A warning letter for an enforceable failure; the person has 7 days to respond
     /// (docs/rules/practice.md#enforcement). Refused unless the appointment's outcome is enforceable.

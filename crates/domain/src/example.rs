@@ -121,5 +121,5 @@ pub fn opening(first: &str, family: &str, on: Date, officer: &str, team: &str) -
 }
 
 pub fn outcome(on: Date, appointment_id: &str, outcome: Outcome) -> NewEvent {
-    new_event(on, CaseEvent::OutcomeRecorded { appointment: id(appointment_id), outcome, note: None })
+    new_event(on, CaseEvent::OutcomeRecorded { appointment: id(appointment_id), outcome, note: None, sensitive: false })
 }

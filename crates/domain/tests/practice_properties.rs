@@ -104,6 +104,7 @@ fn build(crn: &str, ops: &[Op]) -> (CaseState, Vec<(CaseEvent, Date)>) {
                         appointment: id(&aid),
                         outcome: OUTCOMES[*outcome as usize],
                         note: None,
+                        sensitive: false,
                     };
                     push(&mut state, e, clock);
                 }

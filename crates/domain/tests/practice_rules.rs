@@ -84,7 +84,7 @@ impl Case {
     }
 
     fn outcome(&mut self, appt: &str, recorded: &str, outcome: Outcome) -> &mut Self {
-        self.ev(recorded, CaseEvent::OutcomeRecorded { appointment: id(appt), outcome, note: None })
+        self.ev(recorded, CaseEvent::OutcomeRecorded { appointment: id(appt), outcome, note: None, sensitive: false })
     }
 
     /// Booked and attended on the same day.

@@ -30,6 +30,8 @@ pub use mi::{
     MI_POLICY, MiReach, MiRolePolicy, STAFF_EQUALITY_ROLES, may_see_mi, may_see_provider_mi, may_see_staff_equality,
     mi_policy, mi_scope_within,
 };
+mod notes;
+pub use notes::{NoteReader, SENSITIVE_NOTES, SensitiveNoteRule, reads_sensitive_note, withhold_sensitive_notes};
 mod recording;
 pub use recording::{RECORDING, RecordingRule, may_record, may_record_kind, recording_rule, who_records};
 mod team;

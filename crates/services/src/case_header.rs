@@ -5,7 +5,7 @@
 
 use domain::assessment::{RiskGroup, RoshLevel};
 use domain::case::CaseState;
-use domain::practice::{WorkKind, worklist};
+use domain::practice::{WorkItem, WorkKind, worklist};
 use jiff::Span;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -26,7 +26,7 @@ pub const TIER_CHANGE_SHOWN_DAYS: i64 = 14;
 /// The case header.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseHeader {
-    /// The tier as last calculated: "legacy C2, current B" (provisional marked).
+    /// The tier as last calculated: "B (legacy C2)", "B, provisional (legacy C2)".
     pub tier: Option<String>,
     /// Overall risk of serious harm in the latest assessment.
     pub rosh: Option<RoshLevel>,
@@ -44,14 +44,33 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
+/// What a set of work items asks for now: the counts both the case header and the start page
+/// show, so the two never disagree.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Attention {
+    /// Appointments past with no outcome recorded.
+    pub outcomes: usize,
+    /// Other work past its date.
+    pub overdue: usize,
+    /// Work not yet overdue but due within [`NEAR_DAYS`].
+    pub near: usize,
+}
+
+impl Attention {
+    pub fn of(items: &[WorkItem], today: Date) -> Self {
+        let near_end = today.saturating_add(Span::new().days(NEAR_DAYS));
+        Attention {
+            outcomes: items.iter().filter(|i| i.kind == WorkKind::OutcomeMissing).count(),
+            overdue: items.iter().filter(|i| i.overdue && i.kind != WorkKind::OutcomeMissing).count(),
+            near: items.iter().filter(|i| !i.overdue && i.due <= near_end).count(),
+        }
+    }
+}
+
 /// The header of `case` as at `today`.
 pub fn case_header(case: &CaseState, today: Date) -> CaseHeader {
     let assessment = case.assessment.as_ref();
-    let items = worklist(case, today);
-    let outcomes = items.iter().filter(|i| i.kind == WorkKind::OutcomeMissing).count();
-    let overdue = items.iter().filter(|i| i.overdue && i.kind != WorkKind::OutcomeMissing).count();
-    let near_end = today.saturating_add(Span::new().days(NEAR_DAYS));
-    let near = items.iter().filter(|i| !i.overdue && i.due <= near_end).count();
+    let Attention { outcomes, overdue, near } = Attention::of(&worklist(case, today), today);
     let mut attention = Vec::new();
     if outcomes > 0 {
         attention.push(format!("{} not recorded", plural(outcomes, "appointment outcome", "appointment outcomes")));

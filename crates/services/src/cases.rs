@@ -151,7 +151,7 @@ pub async fn caseload(
 }
 
 /// Every case of `cases` folded from its log, the logs read together.
-async fn fold_all(stores: &Stores, cases: &[CaseSummary]) -> Result<Vec<CaseState>, ServiceError> {
+pub(crate) async fn fold_all(stores: &Stores, cases: &[CaseSummary]) -> Result<Vec<CaseState>, ServiceError> {
     let crns: Vec<Crn> = cases.iter().map(|c| c.crn.clone()).collect();
     let mut streams = stores.cases.streams(&crns).await?;
     crns.into_iter()
@@ -186,7 +186,7 @@ pub async fn worklist(
 pub struct MyDay {
     pub officer: Code,
     pub active_cases: usize,
-    /// Appointments on their cases today, and of those already past with no outcome.
+    /// Appointments on their cases dated today, whatever their outcome.
     pub appointments_today: usize,
     pub outcomes_to_record: usize,
     /// Worklist items overdue, and due (not overdue) within `case_header::NEAR_DAYS`.
@@ -202,15 +202,15 @@ pub async fn my_day(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result
     let today = caseload.on;
     let states = fold_all(stores, &caseload.cases).await?;
     let items = domain::practice::officer_worklist(states.iter(), today);
-    let soon = today.saturating_add(jiff::Span::new().days(crate::case_header::NEAR_DAYS));
     let appointments_today =
         states.iter().flat_map(|s| &s.appointments).filter(|a| a.appointment.at.date() == today).count();
+    let attention = crate::case_header::Attention::of(&items, today);
     Ok(Some(MyDay {
         active_cases: caseload.cases.len(),
         appointments_today,
-        outcomes_to_record: items.iter().filter(|i| i.kind == domain::practice::WorkKind::OutcomeMissing).count(),
-        overdue: items.iter().filter(|i| i.overdue && i.kind != domain::practice::WorkKind::OutcomeMissing).count(),
-        due_soon: items.iter().filter(|i| !i.overdue && i.due <= soon).count(),
+        outcomes_to_record: attention.outcomes,
+        overdue: attention.overdue,
+        due_soon: attention.near,
         officer,
     }))
 }
@@ -301,7 +301,7 @@ async fn read_case(
     route: &str,
 ) -> Result<(CaseRecord, bool), ServiceError> {
     let access = readable(stores, actor, uk_date(now), crn).await?;
-    let events = stores.cases.stream(crn).await?;
+    let mut events = stores.cases.stream(crn).await?;
     if events.is_empty() {
         return Err(no_case(crn));
     }
@@ -309,6 +309,9 @@ async fn read_case(
         CaseState::fold(crn.clone(), &events).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
     let summary = CaseSummary::from_state(&state)
         .ok_or_else(|| ServiceError::Internal(format!("case {crn} has events but no person")))?;
+    // Folded first (notes change nothing the rules read); then what this reader may not read
+    // is taken out of everything they are shown, pages and API alike.
+    access::withhold_sensitive_notes(actor.user, summary.officer.as_ref(), &mut events);
     actor.record_read(stores, now, crn, route).await?;
     Ok((CaseRecord { state, summary, events }, access == CaseAccess::ReadWrite))
 }
@@ -383,9 +386,9 @@ pub async fn record_events(
     Ok(crate::record::record_events(&*stores.cases, crn, expected_version, events, &recorded_by, now).await?)
 }
 
-/// Records an appointment's outcome, by the same path as every other recording (with what
-/// must follow it), against the version the form was read at: a stale version is a
-/// conflict and nothing is written.
+/// Records an appointment's outcome and its case note (marked sensitive or not), by the same
+/// path as every other recording (with what must follow it), against the version the form was
+/// read at: a stale version is a conflict and nothing is written.
 #[allow(clippy::too_many_arguments)]
 pub async fn record_outcome(
     stores: &Stores,
@@ -396,11 +399,12 @@ pub async fn record_outcome(
     appointment: &domain::ids::LocalId,
     outcome: domain::contact::Outcome,
     note: Option<domain::ids::Note>,
+    sensitive: bool,
 ) -> Result<u64, ServiceError> {
     let event = NewEvent {
         occurred_at: now,
         recorded_by: actor.recorder(),
-        event: domain::event::CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note },
+        event: domain::event::CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note, sensitive },
     };
     writable_case(stores, actor, now, crn).await?;
     record_events(stores, actor, now, crn, expected_version, &[event]).await

@@ -8,6 +8,7 @@ pub mod case_header;
 pub mod caseload_query;
 pub mod cases;
 pub mod clock;
+pub mod day;
 pub mod decisions;
 pub mod error;
 pub mod generate;

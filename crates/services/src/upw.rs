@@ -28,7 +28,7 @@ use upw::{Assignment, Id, UnplacedReason};
 
 mod attendance;
 pub mod view;
-pub use attendance::{Attendance, AttendanceForm, outcome_of, parse_attendance};
+pub use attendance::{Attendance, AttendanceForm, outcome_named, outcome_of, parse_attendance};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UpwError {
@@ -293,6 +293,7 @@ pub async fn schedule_week(
                 appointment: allocation.appointment.clone(),
                 outcome: Outcome::Rescheduled { by: RescheduledBy::Service },
                 note: None,
+                sensitive: false,
             };
             append(stores, &state, vec![event], by, now).await?;
         }
@@ -533,8 +534,12 @@ pub async fn supervisor_absent(
             allocations.iter().filter(|a| a.session == id).map(|a| (a.crn.clone(), a.appointment.clone())).collect();
         for s in upw::attendance::stand_down(&stored.session, &booked, notice) {
             let state = case(stores, &s.crn).await?;
-            let mut events =
-                vec![CaseEvent::OutcomeRecorded { appointment: s.appointment.clone(), outcome: s.outcome, note: None }];
+            let mut events = vec![CaseEvent::OutcomeRecorded {
+                appointment: s.appointment.clone(),
+                outcome: s.outcome,
+                note: None,
+                sensitive: false,
+            }];
             if let Some(t) = s.timesheet {
                 events.push(CaseEvent::UnpaidWorkTimeRecorded { appointment: s.appointment.clone(), timesheet: t });
             }
@@ -580,7 +585,8 @@ pub async fn record_attendance(
     if timesheet.is_some() && !outcome.attended() {
         return Err(invalid("timesheet", "timesheet: hours are credited for attended outcomes only"));
     }
-    let mut events = vec![CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note: None }];
+    let mut events =
+        vec![CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note: None, sensitive: false }];
     if let Some(t) = timesheet {
         events.push(CaseEvent::UnpaidWorkTimeRecorded { appointment: appointment.clone(), timesheet: t });
     }

@@ -44,6 +44,7 @@ async fn seeded<S: CaseStore + Clone + 'static>(store: &S) {
                 appointment: example::id("A1"),
                 outcome: Outcome::UnacceptableAbsence,
                 note: Some(Note::parse("Said \"no\",\nthen left; rang later").unwrap()),
+                sensitive: false,
             },
         ));
         store.append(&c, 0, &events, jiff::Timestamp::now()).await.unwrap();

@@ -403,6 +403,12 @@ pub const IOM_OGRS: f64 = 90.0;
 /// Attended unpaid work sessions whose supervisor records a timesheet on the day (the rest
 /// are credited at their booked length). Assumption.
 pub const UPW_TIMESHEET_PERCENT: f64 = 60.0;
+/// Supervision contacts (office, home, telephone, video) whose outcome carries the officer's
+/// case note. Assumption: most do; some outcomes are recorded without one.
+pub const CASE_NOTE_PERCENT: f64 = 70.0;
+/// Attended supervision contacts whose note is marked sensitive (a disclosure about a third
+/// party, health or children). Assumption: a few percent.
+pub const SENSITIVE_NOTE_PERCENT: f64 = 3.0;
 
 // ---- Staff equality (assumptions) ------------------------------------------------------
 //

@@ -206,11 +206,23 @@ fn generated_cases_hold_every_kind_of_event_the_record_knows() {
     let opts = GenerateOptions::new(2_000, 31, AS_OF);
     let org = synth::organisation(&opts);
     let mut kinds: BTreeMap<&'static str, u32> = BTreeMap::new();
+    // Outcomes, those with a case note, and those with a sensitive one.
+    let (mut outcomes, mut noted, mut sensitive) = (0u32, 0u32, 0u32);
     for (_, stream) in synth::cases(&opts, &org).unwrap().flatten() {
         for e in &stream {
             *kinds.entry(e.event.event_type()).or_default() += 1;
+            if let CaseEvent::OutcomeRecorded { note, sensitive: s, .. } = &e.event {
+                outcomes += 1;
+                noted += u32::from(note.is_some());
+                sensitive += u32::from(*s && note.is_some());
+            }
         }
     }
+    // Most supervision contacts carry a note (UPW and RAR sessions do not), a few sensitive.
+    let (noted_share, sensitive_share) =
+        (f64::from(noted) / f64::from(outcomes), f64::from(sensitive) / f64::from(noted));
+    assert!((0.3..0.8).contains(&noted_share), "{noted} of {outcomes} outcomes have a note");
+    assert!((0.01..0.08).contains(&sensitive_share), "{sensitive} of {noted} notes are sensitive");
     println!("{kinds:?}");
     let all = every_event_type();
     assert_eq!(all.len(), 40, "{all:?}");

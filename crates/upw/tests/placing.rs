@@ -312,8 +312,12 @@ fn attend(state: &mut CaseState, appointment: &str, day: &str) {
         requirement: Some(id("S1-UPW")),
     };
     state.apply(&CaseEvent::AppointmentBooked { appointment: a }, on).unwrap();
-    let outcome =
-        CaseEvent::OutcomeRecorded { appointment: id(appointment), outcome: Outcome::AttendedComplied, note: None };
+    let outcome = CaseEvent::OutcomeRecorded {
+        appointment: id(appointment),
+        outcome: Outcome::AttendedComplied,
+        note: None,
+        sensitive: false,
+    };
     state.apply(&outcome, on).unwrap();
 }
 

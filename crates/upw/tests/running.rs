@@ -236,7 +236,12 @@ fn progress_counts_credit_and_warns_when_the_hours_cannot_fit() {
     book(&mut state, "U1", "2026-01-10T09:00", on);
     state
         .apply(
-            &CaseEvent::OutcomeRecorded { appointment: id("U1"), outcome: Outcome::AttendedComplied, note: None },
+            &CaseEvent::OutcomeRecorded {
+                appointment: id("U1"),
+                outcome: Outcome::AttendedComplied,
+                note: None,
+                sensitive: false,
+            },
             on,
         )
         .unwrap();
@@ -276,7 +281,12 @@ fn a_timesheet_needs_an_attended_unpaid_work_session() {
     assert_eq!(state.apply(&time, on).unwrap_err().field, "appointment", "no outcome yet");
     state
         .apply(
-            &CaseEvent::OutcomeRecorded { appointment: id("U1"), outcome: Outcome::AttendedComplied, note: None },
+            &CaseEvent::OutcomeRecorded {
+                appointment: id("U1"),
+                outcome: Outcome::AttendedComplied,
+                note: None,
+                sensitive: false,
+            },
             on,
         )
         .unwrap();

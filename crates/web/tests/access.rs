@@ -224,6 +224,10 @@ async fn every_route_for_every_role_and_for_no_one() {
         ),
         (("GET", "/cases/{crn}/referrals"), ("/cases/X000001/referrals", [303, 200, 200, 200, 200, 403, 403, 403])),
         (("GET", "/officers/{code}/worklist"), ("/officers/OFF1/worklist", [303, 200, 200, 200, 200, 403, 403, 403])),
+        // A day's outcomes at once: read as the caseload is; recorded by those who record
+        // outcomes (a POST choosing none is named, 400).
+        (("GET", "/officers/{code}/day"), ("/officers/OFF1/day", [303, 200, 200, 200, 200, 403, 403, 403])),
+        (("POST", "/officers/{code}/day"), ("/officers/OFF1/day", [303, 400, 400, 403, 403, 403, 403, 403])),
         (("GET", "/search"), ("/search?q=Lovelace", [303, 200, 200, 200, 200, 200, 403, 403])),
         (("POST", "/sign-out"), ("/sign-out", [303, 303, 303, 303, 303, 303, 303, 303])),
         (("GET", "/admin/users"), ("/admin/users", [303, 403, 403, 403, 403, 403, 403, 200])),

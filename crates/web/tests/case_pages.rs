@@ -97,8 +97,12 @@ fn booked(
 /// Ada's record after her opening, each event on its day.
 fn ada_history() -> Vec<NewEvent> {
     let e = |on: &str, event| new_event(date(on), event);
-    let outcome =
-        |appointment: &str, outcome| CaseEvent::OutcomeRecorded { appointment: id(appointment), outcome, note: None };
+    let outcome = |appointment: &str, outcome| CaseEvent::OutcomeRecorded {
+        appointment: id(appointment),
+        outcome,
+        note: None,
+        sensitive: false,
+    };
     let assessment = example::assessment(
         "AS1",
         date("2026-03-03"),
@@ -1375,4 +1379,211 @@ async fn an_officer_registers_a_person_after_being_shown_a_possible_duplicate() 
     // A reader is not offered registration and is refused it.
     let manager = sign_in(&s.base, "manager").await;
     assert_eq!(s.page(&manager, "/cases/new").await.0, StatusCode::FORBIDDEN);
+}
+
+/// A booking that repeats books the series through the form; a second press books nothing
+/// more, and a series that would clash is refused naming the day, booking none of it.
+#[tokio::test]
+async fn an_officer_books_a_repeating_appointment() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let (status, page) = s.page(&priya, "/cases/X000001/decisions/book-appointment").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Does it repeat?") && page.contains("value=\"once\" checked"), "{page}");
+    let weekly = [
+        ("kind", "office_visit"),
+        ("on-day", "23"),
+        ("on-month", "3"),
+        ("on-year", "2026"),
+        ("time", "10:00"),
+        ("minutes", "45"),
+        ("repeat", "weekly"),
+        ("times", "4"),
+    ];
+    let v = s.events("X000001").await;
+    let bad = [&weekly[..7], &[("times", "40")]].concat();
+    let r = post_decision(&s, &priya, "X000001", "book-appointment", &bad, v).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("<a href=\"#times\">times: `40` is not a number of appointments"));
+    assert_eq!(s.events("X000001").await, v, "nothing written");
+    for _ in 0..2 {
+        let r = post_decision(&s, &priya, "X000001", "book-appointment", &weekly, v).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(s.events("X000001").await, v + 4, "four appointments, booked once");
+    let days: Vec<String> = s
+        .state("X000001")
+        .await
+        .appointments
+        .iter()
+        .filter(|a| a.appointment.at.time() == jiff::civil::time(10, 0, 0, 0) && a.appointment.at.date() > date(TODAY))
+        .map(|a| a.appointment.at.date().to_string())
+        .collect();
+    assert_eq!(days, ["2026-03-23", "2026-03-30", "2026-04-06", "2026-04-13"]);
+    // A series whose second appointment falls on a booked one is refused, naming its day.
+    let v = s.events("X000001").await;
+    let single = [
+        ("kind", "home_visit"),
+        ("on-day", "6"),
+        ("on-month", "4"),
+        ("on-year", "2026"),
+        ("time", "14:00"),
+        ("minutes", "60"),
+    ];
+    let r = post_decision(&s, &priya, "X000001", "book-appointment", &single, v).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let v = v + 1;
+    let fortnightly = [
+        ("kind", "telephone"),
+        ("on-day", "23"),
+        ("on-month", "3"),
+        ("on-year", "2026"),
+        ("time", "14:30"),
+        ("minutes", "30"),
+        ("repeat", "fortnightly"),
+        ("times", "3"),
+    ];
+    let r = post_decision(&s, &priya, "X000001", "book-appointment", &fortnightly, v).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("time: the one on 6 April 2026 clashes with Home visit"), "{page}");
+    assert_eq!(s.events("X000001").await, v, "nothing of a clashing series is booked");
+}
+
+/// The version field the day's page carries for a case.
+fn version_on(page: &str, crn: &str) -> String {
+    let at = page.find(&format!("name=\"version-{crn}\" value=\"")).unwrap_or_else(|| panic!("{page}"));
+    let rest = &page[at..];
+    rest.split("value=\"").nth(1).unwrap().split('"').next().unwrap().to_owned()
+}
+
+/// An officer records the outcomes of a day's appointments on two cases at once: a bad answer
+/// is named on its row and writes nothing, a case changed meanwhile writes nothing, and a
+/// second press records nothing more.
+#[tokio::test]
+async fn an_officer_records_a_days_outcomes_at_once() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    // Two appointments today (20 March): Ada at 09:00, Grace at 11:00.
+    for (crn, time) in [("X000001", "09:00"), ("X000002", "11:00")] {
+        let slot = [
+            ("kind", "office_visit"),
+            ("on-day", "20"),
+            ("on-month", "3"),
+            ("on-year", "2026"),
+            ("time", time),
+            ("minutes", "45"),
+            ("id", "TODAY1"),
+        ];
+        let v = s.events(crn).await;
+        let r = post_decision(&s, &priya, crn, "book-appointment", &slot, v).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{crn}");
+    }
+    let (_, start_page) = s.page(&priya, "/").await;
+    assert!(start_page.contains("href=\"/officers/OFF1/day\""), "the start page leads to the day");
+    let (status, page) = s.page(&priya, "/officers/OFF1/day").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("Outcomes for 20 March 2026") && page.contains("2 without an outcome"), "{page}");
+    let ada_at = page.find("Ada Lovelace").unwrap();
+    assert!(ada_at < page.find("Grace Hopper").unwrap(), "in time order");
+    let (va, vg) = (version_on(&page, "X000001"), version_on(&page, "X000002"));
+    let (ea, eg) = (s.events("X000001").await, s.events("X000002").await);
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut fields: Vec<(String, String)> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        fields.push(("csrf_token".into(), priya.csrf.clone()));
+        fields.push(("on".into(), "2026-03-20".into()));
+        priya.http.post(s.url("/officers/OFF1/day")).form(&fields).send()
+    };
+    let answers = |ada: &str, reason: &str, grace: &str, va: &str| {
+        vec![
+            ("version-X000001", va.to_owned()),
+            ("version-X000002", vg.clone()),
+            ("outcome-X000001-TODAY1", ada.to_owned()),
+            ("reason-X000001-TODAY1", reason.to_owned()),
+            ("outcome-X000002-TODAY1", grace.to_owned()),
+            ("reason-X000002-TODAY1", String::new()),
+        ]
+    };
+
+    // Nothing chosen; an acceptable absence without its reason; an outcome that is none.
+    for (fields, named) in [
+        (answers("", "", "", &va), "outcome-X000001-TODAY1"),
+        (answers("acceptable_absence", "", "attended_complied", &va), "reason-X000001-TODAY1"),
+        (answers("went_home", "", "attended_complied", &va), "outcome-X000001-TODAY1"),
+    ] {
+        let r = post(fields).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(&format!("<a href=\"#{named}\">{named}: ")), "{named}: {page}");
+        assert!(page.contains("value=\"attended_complied\" selected") || named == "outcome-X000001-TODAY1");
+        assert_eq!((s.events("X000001").await, s.events("X000002").await), (ea, eg), "nothing written");
+    }
+    // A page read before Ada's case changed: nothing written, on either case.
+    let stale = (ea - 1).to_string();
+    let r = post(answers("acceptable_absence", "medical", "attended_complied", &stale)).await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("changed while you were working on it"));
+    assert_eq!((s.events("X000001").await, s.events("X000002").await), (ea, eg), "nothing written");
+
+    for press in 0..2 {
+        let r = post(answers("acceptable_absence", "medical", "attended_complied", &va)).await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        let saved = if press == 0 { 2 } else { 0 };
+        assert_eq!(to, format!("/officers/OFF1/day?on=2026-03-20&saved={saved}"));
+    }
+    assert_eq!((s.events("X000001").await, s.events("X000002").await), (ea + 1, eg + 1), "recorded once");
+    let (_, page) = s.page(&priya, "/officers/OFF1/day?on=2026-03-20&saved=2").await;
+    assert!(page.contains("2 outcomes recorded") && page.contains("0 without an outcome"), "{page}");
+    let ada = s.state("X000001").await;
+    let today = ada.appointments.iter().find(|a| a.appointment.id.as_str() == "TODAY1").unwrap();
+    assert_eq!(today.outcome, Some(Outcome::AcceptableAbsence { reason: domain::contact::AbsenceReason::Medical }));
+    // A day ahead is refused, naming the date.
+    let (status, page) = s.page(&priya, "/officers/OFF1/day?on=2026-03-21").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("on: 2026-03-21 is after today"), "{page}");
+}
+
+/// A note marked sensitive is read by the responsible officer and managers; a colleague of the
+/// team on duty cover sees only that it exists, on the page and through the API.
+#[tokio::test]
+async fn a_sensitive_case_note_is_withheld_from_a_colleague_on_duty_cover() {
+    let s = start().await;
+    add_user(&s.store, "sam", "responsible_officer", "team:TEAM1", Some("OFF2")).await;
+    let (priya, sam, manager) =
+        (sign_in(&s.base, "priya").await, sign_in(&s.base, "sam").await, sign_in(&s.base, "manager").await);
+    let secret = "Disclosed a new partner; police check for domestic abuse call-outs requested";
+    let outcome = |note: &str, sensitive: &str, version: usize| {
+        let version = version.to_string();
+        let fields = [
+            ("outcome", "attended_complied"),
+            ("note", note),
+            ("sensitive", sensitive),
+            ("version", version.as_str()),
+            ("csrf_token", priya.csrf.as_str()),
+        ];
+        priya.http.post(s.url("/cases/X000002/appointments/A1/outcome")).form(&fields).send()
+    };
+    let v = s.events("X000002").await;
+    let r = outcome("", "yes", v).await.unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("<a href=\"#sensitive\">sensitive: there is no note"));
+    assert_eq!(s.events("X000002").await, v, "nothing written");
+    let r = outcome(secret, "yes", v).await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+    let (_, page) = s.page(&priya, "/cases/X000002/appointments").await;
+    assert!(page.contains(&format!("Sensitive: {secret}")), "the officer reads it: {page}");
+    let (_, page) = s.page(&manager, "/cases/X000002/appointments").await;
+    assert!(page.contains(secret), "a manager reads it");
+    let (status, page) = s.page(&sam, "/cases/X000002/appointments").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(secret), "withheld from a colleague: {page}");
+    assert!(page.contains("A sensitive note by OFF1 is withheld from you"), "{page}");
+    let api = sam.http.get(s.url("/api/cases/X000002")).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::OK);
+    let body = api.text().await.unwrap();
+    assert!(!body.contains("Disclosed a new partner") && body.contains("\"sensitive\":true"), "{body}");
+    let api = priya.http.get(s.url("/api/cases/X000002")).send().await.unwrap().text().await.unwrap();
+    assert!(api.contains("Disclosed a new partner"), "the officer reads it through the API too");
 }

@@ -1,6 +1,6 @@
 //! The officer's everyday casework (docs/rules/practice.md#contact,
-//! docs/rules/practice.md#sentence-plans): booking an appointment (refused when it clashes with
-//! another, naming it), cancelling or moving one (recorded as rescheduled, by the person or the
+//! docs/rules/practice.md#sentence-plans): booking an appointment, once or repeating (refused
+//! when any of them clashes with another, naming it), cancelling or moving one (recorded as rescheduled, by the person or the
 //! service, so its time is free to book again), completing an assessment (RoSH by group, needs by severity, OGRS and
 //! RSR), and agreeing an objective of the sentence plan linked to the needs and risks it
 //! addresses.
@@ -29,6 +29,21 @@ const BOOKABLE: [ContactKind; 6] = [
     ContactKind::RarActivity,
     ContactKind::Programme,
 ];
+
+/// How often a booking may repeat, with the days between its appointments. Probity default:
+/// the intervals of the contact frequency rules (docs/rules/practice.md#contact: weekly,
+/// fortnightly, four-weekly).
+const REPEATS: [(&str, &str, i64); 4] = [
+    ("once", "It does not repeat", 0),
+    ("weekly", "Every week", 7),
+    ("fortnightly", "Every 2 weeks", 14),
+    ("four_weekly", "Every 4 weeks", 28),
+];
+
+/// How many appointments one repeating booking may make, the first included. Probity default:
+/// twelve, a quarter of weekly contact or most of a year four-weekly, so a series is booked in
+/// view of the plan's next review rather than to the end of the order.
+const SERIES: std::ops::RangeInclusive<u8> = 2..=12;
 
 /// The shortest and longest contact a booking may be (Probity default: a quarter-hour check-in
 /// to a full working day).
@@ -114,6 +129,17 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
                     ..Question::new("minutes", "How long is it, in minutes?", Input::Text { width: 3 })
                 },
             ];
+            let repeats = REPEATS.iter().map(|(v, l, _)| Choice::new(*v, *l)).collect();
+            qs.push(Question {
+                initial: Some("once".into()),
+                ..Question::new("repeat", "Does it repeat?", Input::Radios(repeats))
+            });
+            let (lo, hi) = (SERIES.start(), SERIES.end());
+            qs.push(
+                Question::new("times", "How many appointments in all, this one included?", Input::Text { width: 2 })
+                    .hint(format!("Only for an appointment that repeats: from {lo} to {hi}."))
+                    .optional(),
+            );
             if !requirements.is_empty() {
                 qs.push(
                     Question::new("requirement", "Which requirement does it deliver?", Input::Radios(requirements))
@@ -198,6 +224,34 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
     })
 }
 
+/// How often a booking repeats and how many appointments it makes: `(days between, count)`,
+/// `(0, 1)` for one that does not repeat, or when the question is not answered at all (a client
+/// that does not ask books one). A count typed beside "It does not repeat" is ignored (the page
+/// shows both questions together without script).
+fn read_series(read: &mut Reader) -> Option<(i64, u8)> {
+    if read.answers.one("repeat").is_empty() {
+        return Some((0, 1));
+    }
+    let repeat = read.choice("repeat", "whether it repeats")?;
+    let every = REPEATS.iter().find(|(v, ..)| *v == repeat).map(|(.., d)| *d)?;
+    if every == 0 {
+        return Some((0, 1));
+    }
+    let raw = read.answers.one("times");
+    if raw.is_empty() {
+        read.problem("times", "enter how many appointments to book in all, as it repeats");
+        return None;
+    }
+    match raw.parse::<u8>() {
+        Ok(n) if SERIES.contains(&n) => Some((every, n)),
+        _ => {
+            let (lo, hi) = (SERIES.start(), SERIES.end());
+            read.problem("times", format!("`{raw}` is not a number of appointments from {lo} to {hi}"));
+            None
+        }
+    }
+}
+
 pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _by: &Code) -> Option<Decided> {
     let today = read.today;
     match decision {
@@ -223,23 +277,36 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
                 "" => None,
                 _ => read.id("requirement", "the requirement"),
             };
+            let series = read_series(read);
             let id = read.hidden_id("id");
-            let (at, minutes) = (on?.at(time?.hour(), time?.minute(), 0, 0), minutes?);
-            if let Some(other) = clash(state, at, minutes) {
-                let when = other.at.strftime("%-d %B %Y at %H:%M");
-                read.problem(
-                    "time",
-                    format!(
-                        "it clashes with {} {} on {when} for {} minutes",
-                        other.kind.label(),
-                        other.id,
-                        other.minutes
-                    ),
-                );
-                return None;
+            let (at, minutes, (every, times)) = (on?.at(time?.hour(), time?.minute(), 0, 0), minutes?, series?);
+            let (id, kind) = (id?, kind?);
+            let mut booked = Vec::new();
+            for n in 0..i64::from(times) {
+                let at = at.saturating_add(jiff::Span::new().days(every * n));
+                if let Some(other) = clash(state, at, minutes) {
+                    let when = other.at.strftime("%-d %B %Y at %H:%M");
+                    let which =
+                        if n == 0 { "it".to_owned() } else { format!("the one on {}", at.strftime("%-d %B %Y")) };
+                    read.problem(
+                        "time",
+                        format!(
+                            "{which} clashes with {} {} on {when} for {} minutes",
+                            other.kind.label(),
+                            other.id,
+                            other.minutes
+                        ),
+                    );
+                    return None;
+                }
+                // The first keeps the form's id; the rest are numbered after it, so a second
+                // press of the button names the same series.
+                let id = if n == 0 { id.clone() } else { LocalId::parse(&format!("{id}-{}", n + 1)).ok()? };
+                let appointment = Appointment { id, at, minutes, kind, requirement: requirement.clone() };
+                booked.push(CaseEvent::AppointmentBooked { appointment });
             }
-            let appointment = Appointment { id: id?, at, minutes, kind: kind?, requirement };
-            Some(Decided { event: CaseEvent::AppointmentBooked { appointment }, on: today })
+            let event = booked.remove(0);
+            Some(Decided { event, on: today, more: booked })
         }
         Decision::AppointmentCancellation => {
             let appointment = read.choice("appointment", "the appointment to cancel");
@@ -247,8 +314,14 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
             let appointment = booked_ahead(state, today).find(|a| Some(a.id.as_str()) == appointment.as_deref())?;
             let outcome = Outcome::Rescheduled { by: by? };
             Some(Decided {
-                event: CaseEvent::OutcomeRecorded { appointment: appointment.id.clone(), outcome, note: None },
+                event: CaseEvent::OutcomeRecorded {
+                    appointment: appointment.id.clone(),
+                    outcome,
+                    note: None,
+                    sensitive: false,
+                },
                 on: today,
+                more: Vec::new(),
             })
         }
         Decision::AssessmentCompletion => {
@@ -284,7 +357,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
                 return None;
             }
             let assessment = Assessment { id: id?, completed_on, rosh, ogrs, rsr, needs, ogrs4: None };
-            Some(Decided { event: CaseEvent::AssessmentCompleted { assessment }, on: completed_on })
+            Some(Decided { event: CaseEvent::AssessmentCompleted { assessment }, on: completed_on, more: Vec::new() })
         }
         Decision::ObjectiveAgreement => {
             let description = read.note("description", "the objective", false);
@@ -308,7 +381,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
             if !read.problems.is_empty() {
                 return None;
             }
-            Some(Decided { event: CaseEvent::ObjectiveAgreed { objective }, on: today })
+            Some(Decided { event: CaseEvent::ObjectiveAgreed { objective }, on: today, more: Vec::new() })
         }
         _ => unreachable!("casework::decide is only asked about casework decisions"),
     }

@@ -210,7 +210,11 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
             let on = read.date("on", "the letter was issued");
             let (appointment, on) = (appointment?, on?);
             let response_due = WARNING_RESPONSE.after(on);
-            Some(Decided { event: CaseEvent::WarningLetterIssued { appointment, on, response_due }, on })
+            Some(Decided {
+                event: CaseEvent::WarningLetterIssued { appointment, on, response_due },
+                on,
+                more: Vec::new(),
+            })
         }
         Decision::EnforcementException => {
             let appointment = read.id("appointment", "the failure the exception is for");
@@ -220,13 +224,13 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
                 reason: reason?,
                 by_manager: by.clone(),
             };
-            Some(Decided { event, on: today })
+            Some(Decided { event, on: today, more: Vec::new() })
         }
         Decision::BreachReferral => {
             let failures = read.ids("failures");
             let reason = read.note("reason", "why the case is being breached", true);
             let pack = pack_of(&read.ticked("pack"));
-            Some(Decided { event: CaseEvent::BreachReferred { failures, reason, pack }, on: today })
+            Some(Decided { event: CaseEvent::BreachReferred { failures, reason, pack }, on: today, more: Vec::new() })
         }
         Decision::BreachPack => {
             let ticked = read.ticked("pack");
@@ -248,13 +252,13 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
                 return None;
             }
             let _ = state;
-            Some(Decided { event: CaseEvent::BreachPackCompleted { pack }, on: today })
+            Some(Decided { event: CaseEvent::BreachPackCompleted { pack }, on: today, more: Vec::new() })
         }
         Decision::BreachResolution => {
             let outcome = read.chosen("outcome", "how the breach ended");
             let on = read.date("on", "it was decided");
             let on = on?;
-            Some(Decided { event: CaseEvent::BreachResolved { on, outcome: outcome? }, on })
+            Some(Decided { event: CaseEvent::BreachResolved { on, outcome: outcome? }, on, more: Vec::new() })
         }
         Decision::RecallRecommendation => {
             let kind: Option<RecallKind> = read.chosen("kind", "the recall you recommend");
@@ -267,6 +271,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
             Some(Decided {
                 event: CaseEvent::RecallRecommended { kind: kind?, reasons, alternatives_tried, failures },
                 on: today,
+                more: Vec::new(),
             })
         }
         Decision::RecallDecision => {
@@ -275,6 +280,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
             Some(Decided {
                 event: CaseEvent::RecallDecided { by_manager: by.clone(), decision: decision?, note },
                 on: today,
+                more: Vec::new(),
             })
         }
         _ => unreachable!("enforcement::decide is only asked about enforcement decisions"),

@@ -479,6 +479,16 @@ pub fn questions(decision: Decision, state: &CaseState, today: Date) -> Result<F
 pub struct Decided {
     pub event: CaseEvent,
     pub on: Date,
+    /// What the same decision records after `event`, in order, on the same day (the later
+    /// appointments of a repeating booking): all are recorded together or none is.
+    pub more: Vec<CaseEvent>,
+}
+
+impl Decided {
+    /// Every event the decision records, in order.
+    pub fn events(&self) -> impl Iterator<Item = &CaseEvent> {
+        std::iter::once(&self.event).chain(&self.more)
+    }
 }
 
 /// The answers as the event they record (each bad answer named on its field), without asking
@@ -525,10 +535,12 @@ fn checked(
 ) -> Result<(Form, Decided), Vec<FieldProblem>> {
     let (form, decided) = decide(decision, state, answers, by, today)?;
     let mut after = state.clone();
-    match after.apply(&decided.event, decided.on) {
-        Ok(()) => Ok((form, decided)),
-        Err(r) => Err(vec![problem_on_question(&form, r.field, &r.problem)]),
+    for event in decided.events() {
+        if let Err(r) = after.apply(event, decided.on) {
+            return Err(vec![problem_on_question(&form, r.field, &r.problem)]);
+        }
     }
+    Ok((form, decided))
 }
 
 /// The domain names the event's field (`on`, `pack.order_copy`, `type`); the page needs the
@@ -666,7 +678,7 @@ pub async fn record(
             CaseState::fold(crn.clone(), seen).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
         if let Ok((_, d)) = decide(decision, &then, answers, &by, today) {
             let since = stream.get(version as usize..).unwrap_or(&[]);
-            if since.iter().any(|e| e.recorded_by == by && e.event == d.event) {
+            if d.events().all(|event| since.iter().any(|e| e.recorded_by == by && &e.event == event)) {
                 return Ok(Recorded::Already { version: actual });
             }
         }
@@ -676,10 +688,11 @@ pub async fn record(
         CaseState::fold(crn.clone(), &stream).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
     let (form, decided) = checked(decision, &state, answers, &by, today).map_err(ServiceError::Invalid)?;
     let occurred_at = if decided.on == today { now } else { midday(decided.on) };
-    let event = NewEvent { occurred_at, recorded_by: by.clone(), event: decided.event };
+    let events: Vec<NewEvent> =
+        decided.events().map(|event| NewEvent { occurred_at, recorded_by: by.clone(), event: event.clone() }).collect();
     // Access and the role's right to this kind of event were decided by `may_decide`, and the
     // case was read and folded above: it is appended against that fold's version.
-    match crate::record::record_on(&*stores.cases, state, &[event], &by, now).await {
+    match crate::record::record_on(&*stores.cases, state, &events, &by, now).await {
         Ok(version) => Ok(Recorded::Now { version }),
         Err(StoreError::Rejected { field, problem, .. }) => {
             Err(ServiceError::Invalid(vec![problem_on_question(&form, field, &problem)]))

@@ -186,19 +186,23 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
                 actions,
             };
             let _ = state;
-            Some(Decided { event, on: today })
+            Some(Decided { event, on: today, more: Vec::new() })
         }
         Decision::OversightActionDone => {
             let action = read.id("action", "the action");
             let on = read.date("on", "it was done")?;
-            Some(Decided { event: CaseEvent::OversightActionCompleted { action: action?, on }, on })
+            Some(Decided { event: CaseEvent::OversightActionCompleted { action: action?, on }, on, more: Vec::new() })
         }
-        Decision::RegistrationAdded => {
-            Some(Decided { event: CaseEvent::RegistrationAdded { registration: registration(read)? }, on: today })
-        }
-        Decision::RegistrationRemoved => {
-            Some(Decided { event: CaseEvent::RegistrationRemoved { registration: registration(read)? }, on: today })
-        }
+        Decision::RegistrationAdded => Some(Decided {
+            event: CaseEvent::RegistrationAdded { registration: registration(read)? },
+            on: today,
+            more: Vec::new(),
+        }),
+        Decision::RegistrationRemoved => Some(Decided {
+            event: CaseEvent::RegistrationRemoved { registration: registration(read)? },
+            on: today,
+            more: Vec::new(),
+        }),
         Decision::Mappa => {
             let category = read
                 .choice("category", "the MAPPA category")
@@ -209,17 +213,21 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
                     .choice("level", "the MAPPA level")
                     .and_then(|v| LEVELS.iter().find(|(_, n, _)| *n == v).map(|(l, ..)| *l)),
             };
-            Some(Decided { event: CaseEvent::MappaSet { category: Some(category?), level }, on: today })
+            Some(Decided {
+                event: CaseEvent::MappaSet { category: Some(category?), level },
+                on: today,
+                more: Vec::new(),
+            })
         }
         Decision::MappaEnded => {
             let on = read.date("on", "MAPPA management ended")?;
-            Some(Decided { event: CaseEvent::MappaEnded { on }, on })
+            Some(Decided { event: CaseEvent::MappaEnded { on }, on, more: Vec::new() })
         }
         Decision::Escalation => {
             let on = read.date("on", "the case was escalated");
             let reason = read.note("reason", "why the case belongs with the NPS", false);
             let on = on?;
-            Some(Decided { event: CaseEvent::EscalatedToNps { on, reason: reason? }, on })
+            Some(Decided { event: CaseEvent::EscalatedToNps { on, reason: reason? }, on, more: Vec::new() })
         }
         Decision::SafeguardingInView => {
             let children = read.choice("children", "whether children are in view");
@@ -230,6 +238,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, b
                     domestic_abuse: domestic_abuse? == "yes",
                 },
                 on: today,
+                more: Vec::new(),
             })
         }
         _ => unreachable!("oversight::decide is only asked about oversight and registrations"),

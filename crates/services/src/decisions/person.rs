@@ -138,5 +138,5 @@ pub(super) fn decide(_: Decision, read: &mut Reader, state: &CaseState, _by: &Co
         read.problem("first_name", "nothing has changed: change a detail, or go back to the case");
         return None;
     }
-    Some(Decided { event: CaseEvent::PersonalDetailsUpdated { person }, on: read.today })
+    Some(Decided { event: CaseEvent::PersonalDetailsUpdated { person }, on: read.today, more: Vec::new() })
 }

@@ -167,6 +167,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
                     on,
                 },
                 on,
+                more: Vec::new(),
             })
         }
         Decision::ReferralAccepted | Decision::ReferralStarted => {
@@ -178,7 +179,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
             } else {
                 CaseEvent::ReferralStarted { referral, on }
             };
-            Some(Decided { event, on })
+            Some(Decided { event, on, more: Vec::new() })
         }
         Decision::ReferralClosed => {
             let referral = read.id("referral", "the referral");
@@ -190,6 +191,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
             Some(Decided {
                 event: CaseEvent::ReferralClosed { referral: referral?, on, closure: closure?, reason },
                 on,
+                more: Vec::new(),
             })
         }
         Decision::ReferralOutcomes => {
@@ -207,7 +209,11 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
                 read.problem(OUTCOME_FIELDS[0], "record the outcome for at least one objective the referral served");
             }
             let referral: LocalId = referral?;
-            Some(Decided { event: CaseEvent::ReferralOutcomesRecorded { referral, outcomes }, on: read.today })
+            Some(Decided {
+                event: CaseEvent::ReferralOutcomesRecorded { referral, outcomes },
+                on: read.today,
+                more: Vec::new(),
+            })
         }
         _ => unreachable!("referrals::decide is only asked about referrals"),
     }

@@ -107,14 +107,14 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, _state: &CaseState, 
             let on = read.date("on", "the plan was reviewed")?;
             let ticked: Vec<ReviewTrigger> = read.all_chosen("triggers");
             let triggers_addressed = (!ticked.is_empty()).then_some(ticked);
-            Some(Decided { event: CaseEvent::ReviewCompleted { on, triggers_addressed }, on })
+            Some(Decided { event: CaseEvent::ReviewCompleted { on, triggers_addressed }, on, more: Vec::new() })
         }
         Decision::ReviewTrigger => {
             let trigger = read.chosen("trigger", "what has changed");
             let on = read.date("on", "it happened");
             let note = read.note("note", "what happened", true);
             let on = on?;
-            Some(Decided { event: CaseEvent::ReviewTriggered { trigger: trigger?, on, note }, on })
+            Some(Decided { event: CaseEvent::ReviewTriggered { trigger: trigger?, on, note }, on, more: Vec::new() })
         }
         Decision::PlanGapReason => {
             let subject = read.choice("subject", "the need or risk").and_then(|v| subject_of(&v));
@@ -122,6 +122,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, _state: &CaseState, 
             Some(Decided {
                 event: CaseEvent::PlanGapReasonRecorded { subject: subject?, reason: reason? },
                 on: read.today,
+                more: Vec::new(),
             })
         }
         _ => unreachable!("reviews::decide is only asked about the plan's decisions"),

@@ -63,11 +63,15 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
         Decision::SafeguardingRequest => {
             let local_authority = state.person.as_ref().and_then(|p| p.home_borough.clone())?;
             let on = on?;
-            Some(Decided { event: CaseEvent::SafeguardingCheckRequested { agency: agency?, local_authority, on }, on })
+            Some(Decided {
+                event: CaseEvent::SafeguardingCheckRequested { agency: agency?, local_authority, on },
+                on,
+                more: Vec::new(),
+            })
         }
         Decision::SafeguardingChase => {
             let on = on?;
-            Some(Decided { event: CaseEvent::SafeguardingCheckChased { agency: agency?, on }, on })
+            Some(Decided { event: CaseEvent::SafeguardingCheckChased { agency: agency?, on }, on, more: Vec::new() })
         }
         Decision::SafeguardingResponse => {
             let outcome = read.note("outcome", "what they said", false);
@@ -75,6 +79,7 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
             Some(Decided {
                 event: CaseEvent::SafeguardingResponseReceived { agency: agency?, on, outcome: outcome? },
                 on,
+                more: Vec::new(),
             })
         }
         _ => unreachable!("safeguarding::decide is only asked about safeguarding decisions"),

@@ -110,23 +110,28 @@ pub(super) fn decide(decision: Decision, read: &mut Reader, state: &CaseState, _
         return Some(Decided {
             event: CaseEvent::ReoffenceProven { offence_date, proven_on, disposal, court },
             on: proven_on,
+            more: Vec::new(),
         });
     }
     if decision == Decision::NewSentence {
         let sentence = super::register::read_sentence(read, &next_sentence_id(state))?;
         let on = sentence.sentence_date;
-        return Some(Decided { event: CaseEvent::SentenceImposed { sentence }, on });
+        return Some(Decided { event: CaseEvent::SentenceImposed { sentence }, on, more: Vec::new() });
     }
     let sentence = read.id("sentence", "the sentence");
     match decision {
         Decision::Release => {
             let on = read.date("on", "they were released")?;
-            Some(Decided { event: CaseEvent::ReleasedFromCustody { sentence: sentence?, on }, on })
+            Some(Decided { event: CaseEvent::ReleasedFromCustody { sentence: sentence?, on }, on, more: Vec::new() })
         }
         Decision::SentenceEnd => {
             let outcome: Option<SentenceOutcome> = read.chosen("outcome", "how it ended");
             let on = read.date("on", "it ended")?;
-            Some(Decided { event: CaseEvent::SentenceEnded { sentence: sentence?, on, outcome: outcome? }, on })
+            Some(Decided {
+                event: CaseEvent::SentenceEnded { sentence: sentence?, on, outcome: outcome? },
+                on,
+                more: Vec::new(),
+            })
         }
         _ => unreachable!("sentence::decide is only asked about the sentence's milestones"),
     }

@@ -207,3 +207,55 @@ fn a_referral_offers_the_rate_cards_services_for_the_plans_needs_where_the_perso
     let CaseEvent::InterventionReferred { service: s, objectives, needs, .. } = d.event else { panic!("{d:?}") };
     assert_eq!((s, objectives, needs), (service.id.clone(), vec![id("O1")], vec![service.need]));
 }
+
+/// (repeat, times, the ids and days booked; empty with the field named when refused)
+type SeriesRow<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
+/// A booking that repeats records every appointment of the series at once, each checked for a
+/// clash (the one that clashes named by its day); a bad count is named and nothing is booked.
+#[test]
+fn a_repeating_booking_records_the_series_or_names_what_is_wrong() {
+    let mut state = ada();
+    // An office visit already booked three weeks ahead, at 10:00 on 14 April.
+    let later = appointment("A3", date("2026-04-14").at(10, 0, 0, 0), ContactKind::OfficeVisit);
+    state.apply(&CaseEvent::AppointmentBooked { appointment: later }, date(TODAY)).unwrap();
+    let today = date(TODAY);
+    let rows: &[SeriesRow] = &[
+        ("", "", &[("C6", "2026-03-24")], &[]),
+        ("once", "5", &[("C6", "2026-03-24")], &[]),
+        ("weekly", "3", &[("C6", "2026-03-24"), ("C6-2", "2026-03-31"), ("C6-3", "2026-04-07")], &[]),
+        ("four_weekly", "2", &[("C6", "2026-03-24"), ("C6-2", "2026-04-21")], &[]),
+        // The fourth weekly one would fall on 14 April at 10:00, over A3.
+        ("weekly", "4", &[], &["time"]),
+        ("weekly", "", &[], &["times"]),
+        ("weekly", "1", &[], &["times"]),
+        ("weekly", "13", &[], &["times"]),
+        ("weekly", "two", &[], &["times"]),
+        ("daily", "3", &[], &["repeat"]),
+    ];
+    for (repeat, times, booked, named) in rows {
+        let mut pairs = vec![("kind", "office_visit"), ("time", "10:00"), ("minutes", "45"), ("id", "C6")];
+        pairs.extend([("on-day", "24"), ("on-month", "3"), ("on-year", "2026")]);
+        pairs.extend([("repeat", *repeat), ("times", *times)]);
+        match check(Decision::AppointmentBooking, &state, &answers(&pairs), &code("OFF1"), today) {
+            Ok(d) => {
+                assert!(named.is_empty(), "{repeat} {times}: recorded, expected {named:?}");
+                let got: Vec<(String, String)> = d
+                    .events()
+                    .map(|e| match e {
+                        CaseEvent::AppointmentBooked { appointment: a } => (a.id.to_string(), a.at.date().to_string()),
+                        other => panic!("{other:?}"),
+                    })
+                    .collect();
+                let want: Vec<(String, String)> = booked.iter().map(|(i, d)| (i.to_string(), d.to_string())).collect();
+                assert_eq!(got, want, "{repeat} {times}");
+            }
+            Err(problems) => {
+                assert_eq!(fields(&problems), *named, "{repeat} {times}: {problems:?}");
+                if *repeat == "weekly" && *times == "4" {
+                    assert!(problems[0].message.contains("the one on 14 April 2026 clashes with"), "{problems:?}");
+                }
+            }
+        }
+    }
+}

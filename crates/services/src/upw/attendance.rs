@@ -40,6 +40,12 @@ fn bad(field: &'static str, message: String) -> FieldProblem {
 /// The outcome a form value names; an acceptable absence needs its reason. The register's
 /// attendance form and a case's outcome form share it.
 pub fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldProblem> {
+    outcome_named(value, reason).map_err(|(field, why)| bad(field, format!("{field}: {why}")))
+}
+
+/// [`outcome_of`], its problem as the field at fault (`outcome` or `reason`) and what is
+/// wrong, for a page that names the field its own way (a row of a day's outcomes).
+pub fn outcome_named(value: &str, reason: &str) -> Result<Outcome, (&'static str, String)> {
     Ok(match value {
         "attended_complied" => Outcome::AttendedComplied,
         "attended_failed_to_comply" => Outcome::AttendedFailedToComply,
@@ -47,15 +53,15 @@ pub fn outcome_of(value: &str, reason: &str) -> Result<Outcome, FieldProblem> {
         "sent_home_service" => Outcome::AttendedSentHome { reason: SentHomeReason::ServiceIssue },
         "acceptable_absence" => {
             let reason: AbsenceReason = serde_json::from_value(serde_json::Value::String(reason.to_owned()))
-                .map_err(|_| bad("reason", "reason: choose why the absence is acceptable".into()))?;
+                .map_err(|_| ("reason", "choose why the absence is acceptable".to_owned()))?;
             Outcome::AcceptableAbsence { reason }
         }
         "unacceptable_absence" => Outcome::UnacceptableAbsence,
         "failed_to_attend" => Outcome::FailedToAttend,
         "rescheduled_person" => Outcome::Rescheduled { by: RescheduledBy::Person },
         "rescheduled_service" => Outcome::Rescheduled { by: RescheduledBy::Service },
-        "" => return Err(bad("outcome", "outcome: choose what happened".into())),
-        other => return Err(bad("outcome", format!("outcome: `{other}` is not an outcome"))),
+        "" => return Err(("outcome", "choose what happened".to_owned())),
+        other => return Err(("outcome", format!("`{other}` is not an outcome"))),
     })
 }
 

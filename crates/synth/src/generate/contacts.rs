@@ -7,7 +7,7 @@ use crate::draw::{Day, date_of, pick, weekday};
 use domain::assessment::RoshLevel;
 use domain::contact::{AbsenceReason, Appointment, ContactKind, Outcome, RescheduledBy, SentHomeReason};
 use domain::event::CaseEvent;
-use domain::ids::LocalId;
+use domain::ids::{LocalId, Note};
 use domain::unpaid_work::{Timesheet, UnpaidWorkNeeds, WorkDay};
 use rand::RngExt;
 
@@ -293,7 +293,7 @@ impl CaseMaker<'_> {
             Draw::Acceptable => (Outcome::AcceptableAbsence { reason: pick(self.uniform(), &ABSENCE_REASONS) }, 0),
             Draw::Unacceptable => (Outcome::UnacceptableAbsence, 0),
             Draw::Fta(acceptable) => {
-                self.outcome(ended, &aid, day, Outcome::FailedToAttend);
+                self.outcome(ended, &aid, day, kind, Outcome::FailedToAttend);
                 // Evidence arrives (or not) within the five working days.
                 let decided = ended + i64::from(self.days(1, 6)) * DAY;
                 let outcome = if acceptable {
@@ -301,12 +301,12 @@ impl CaseMaker<'_> {
                 } else {
                     Outcome::UnacceptableAbsence
                 };
-                self.outcome(decided, &aid, day, outcome);
+                self.outcome(decided, &aid, day, kind, outcome);
                 return Booking::Held { credit: 0, end: ended };
             }
             Draw::Rescheduled(by) => {
                 let when = (at - i64::from(self.days(1, 48)) * HOUR).max(booked + 60);
-                self.outcome(when, &aid, day, Outcome::Rescheduled { by });
+                self.outcome(when, &aid, day, kind, Outcome::Rescheduled { by });
                 if may_reschedule {
                     let again = g.add_business_days(day, self.days(2, 5) as u32);
                     if again < self.stop {
@@ -316,7 +316,7 @@ impl CaseMaker<'_> {
                 return Booking::Held { credit: 0, end: when };
             }
         };
-        self.outcome(ended, &aid, day, outcome);
+        self.outcome(ended, &aid, day, kind, outcome);
         if upw && outcome == Outcome::AttendedComplied && self.chance(cal::UPW_TIMESHEET_PERCENT) && ended < g.cutoff {
             // The supervisor's timesheet for the whole session, as booked: the same credit.
             let start = jiff::civil::Time::new((minute / 60) as i8, (minute % 60) as i8, 0, 0).expect("a working hour");
@@ -329,13 +329,65 @@ impl CaseMaker<'_> {
     }
 
     /// Records an outcome of the appointment held on `day`, noting enforceable failures for
-    /// the enforcement trail.
-    fn outcome(&mut self, at: i64, appointment: &LocalId, day: Day, outcome: Outcome) {
+    /// the enforcement trail, with the officer's case note on most supervision contacts.
+    fn outcome(&mut self, at: i64, appointment: &LocalId, day: Day, kind: ContactKind, outcome: Outcome) {
         if at < self.g.cutoff {
             if outcome.is_enforceable() {
                 self.failed(appointment, day, at);
             }
-            self.push(at, CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note: None });
+            let (note, sensitive) = case_note(at, appointment, kind, outcome);
+            self.push(at, CaseEvent::OutcomeRecorded { appointment: appointment.clone(), outcome, note, sensitive });
         }
     }
+}
+
+/// What officers write on a supervision contact, by outcome.
+const NOTES_ATTENDED: [&str; 6] = [
+    "Reviewed progress against the sentence plan; no new concerns raised.",
+    "Discussed the job search and attendance at the job centre; CV to bring next time.",
+    "Talked through the housing situation; the referral to the housing team is being followed up.",
+    "Explored the triggers for the offence using the thinking skills worksheet; homework set.",
+    "Reports stable accommodation and no alcohol use since the last appointment.",
+    "Went through the conditions of the order again; understands what is expected.",
+];
+const NOTES_FAILED: [&str; 2] = [
+    "Arrived under the influence; the session was ended and compliance discussed.",
+    "Refused to engage with the session and left early.",
+];
+const NOTES_ABSENT: [&str; 2] =
+    ["No contact; a call was attempted and a letter sent.", "Evidence of the reason for the absence requested."];
+/// Notes whose subject is marked sensitive (a third party, health, children).
+const NOTES_SENSITIVE: [&str; 3] = [
+    "Disclosed a new relationship; the partner's details to be checked with the police for domestic abuse call-outs.",
+    "Disclosed a mental health crisis over the weekend; GP contacted with consent.",
+    "Spoke about contact with the children; children's social care to be told of the new address.",
+];
+
+/// The case note on an outcome, chosen from the instant and the appointment rather than the
+/// case's random stream, so notes leave every calibrated draw as it was.
+fn case_note(at: i64, appointment: &LocalId, kind: ContactKind, outcome: Outcome) -> (Option<Note>, bool) {
+    let supervision =
+        matches!(kind, ContactKind::OfficeVisit | ContactKind::HomeVisit | ContactKind::Telephone | ContactKind::Video);
+    if !supervision || matches!(outcome, Outcome::Rescheduled { .. }) {
+        return (None, false);
+    }
+    let mut h = at as u64 ^ 0x9E37_79B9_7F4A_7C15;
+    for b in appointment.as_str().bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01B3);
+    }
+    let h = h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 11;
+    let percent = (h % 10_000) as f64 / 100.0;
+    if percent >= cal::CASE_NOTE_PERCENT {
+        return (None, false);
+    }
+    let choose = |list: &[&str]| Note::parse(list[(h / 10_000) as usize % list.len()]).ok();
+    if outcome.attended() && percent < cal::SENSITIVE_NOTE_PERCENT {
+        return (choose(&NOTES_SENSITIVE), true);
+    }
+    let note = match outcome {
+        Outcome::AttendedComplied | Outcome::AttendedSentHome { .. } => choose(&NOTES_ATTENDED),
+        Outcome::AttendedFailedToComply => choose(&NOTES_FAILED),
+        _ => choose(&NOTES_ABSENT),
+    };
+    (note, false)
 }

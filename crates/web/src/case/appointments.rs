@@ -7,8 +7,29 @@ fn outcome_href(crn: &str, id: &LocalId) -> String {
     OUTCOME.replace("{crn}", crn).replace("{id}", id.as_str())
 }
 
+/// The case note of each appointment, as this reader may read it: the latest outcome's note
+/// (recording an outcome again corrects it), "Sensitive:" before one marked so, and only that
+/// there is one, and who wrote it, where it is withheld from this reader
+/// (`services::access::SENSITIVE_NOTES`: the events were read through it).
+fn notes(file: &CaseFile) -> std::collections::BTreeMap<&LocalId, String> {
+    let mut notes = std::collections::BTreeMap::new();
+    for e in &file.events {
+        if let domain::event::CaseEvent::OutcomeRecorded { appointment, note, sensitive, .. } = &e.event {
+            let shown = match (note, sensitive) {
+                (None, false) => String::new(),
+                (Some(n), false) => n.to_string(),
+                (Some(n), true) => format!("Sensitive: {n}"),
+                (None, true) => format!("A sensitive note by {} is withheld from you", e.recorded_by),
+            };
+            notes.insert(appointment, shown);
+        }
+    }
+    notes
+}
+
 fn appointment_parts(file: &CaseFile) -> Vec<Part> {
     let crn = file.state.crn.to_string();
+    let notes = notes(file);
     let c = CaseDetail::new(&file.summary, file.today);
     let mut list: Vec<_> = file.state.appointments.iter().collect();
     list.sort_by_key(|a| (a.appointment.at, a.appointment.id.clone()));
@@ -29,6 +50,7 @@ fn appointment_parts(file: &CaseFile) -> Vec<Part> {
                 cell(format!("{} ({}), {} minutes", ap.kind.label(), ap.id, ap.minutes)),
                 cell(ap.requirement.as_ref().map_or_else(String::new, ToString::to_string)),
                 cell(a.outcome.map_or("Not recorded", Outcome::label)),
+                cell(notes.get(&ap.id).cloned().unwrap_or_default()),
                 action,
             ]
         })
@@ -45,7 +67,7 @@ fn appointment_parts(file: &CaseFile) -> Vec<Part> {
         ]),
         part("All appointments").table(
             "Appointments, oldest first",
-            vec!["When", "Contact", "Requirement", "Outcome", "Action"],
+            vec!["When", "Contact", "Requirement", "Outcome", "Case note", "Action"],
             rows,
             "No appointment is booked.",
         ),
@@ -70,6 +92,8 @@ pub struct OutcomeForm {
     pub outcome: String,
     pub reason: String,
     pub note: String,
+    /// "yes" when the note is marked sensitive (a checkbox: absent when not ticked).
+    pub sensitive: String,
     pub version: String,
 }
 
@@ -80,6 +104,7 @@ impl OutcomeForm {
             outcome: field("outcome"),
             reason: field("reason"),
             note: field("note"),
+            sensitive: field("sensitive"),
             version: field("version"),
         }
     }
@@ -90,6 +115,7 @@ impl OutcomeForm {
 pub struct CheckedOutcome {
     pub outcome: Outcome,
     pub note: Option<Note>,
+    pub sensitive: bool,
     pub expected_version: u64,
 }
 
@@ -108,6 +134,21 @@ pub fn parse_outcome_form(form: &OutcomeForm) -> Result<CheckedOutcome, Vec<Fiel
             }
         },
     };
+    let sensitive = match (form.sensitive.as_str(), &note) {
+        ("", _) => false,
+        ("yes", Some(_)) => true,
+        ("yes", None) => {
+            errors.push(FieldProblem::new(
+                "sensitive",
+                "sensitive: there is no note to mark as sensitive; write the note or untick the box",
+            ));
+            false
+        }
+        (other, _) => {
+            errors.push(FieldProblem::new("sensitive", format!("sensitive: `{other}` is not yes or empty")));
+            false
+        }
+    };
     let version = form.version.parse::<u64>().map_err(|_| {
         errors.push(FieldProblem::new(
             "outcome",
@@ -116,7 +157,9 @@ pub fn parse_outcome_form(form: &OutcomeForm) -> Result<CheckedOutcome, Vec<Fiel
         ))
     });
     match (outcome, version, errors.is_empty()) {
-        (Some(outcome), Ok(expected_version), true) => Ok(CheckedOutcome { outcome, note, expected_version }),
+        (Some(outcome), Ok(expected_version), true) => {
+            Ok(CheckedOutcome { outcome, note, sensitive, expected_version })
+        }
         _ => Err(errors),
     }
 }
@@ -144,6 +187,7 @@ struct OutcomePage {
     outcomes: Vec<Choice>,
     reasons: Vec<Choice>,
     note: String,
+    sensitive: bool,
     errors: Vec<FieldProblem>,
     check: String,
 }
@@ -214,6 +258,7 @@ async fn render_outcome(
         outcomes,
         reasons,
         note: form.note.clone(),
+        sensitive: form.sensitive == "yes",
         check: kit::check_list(&errors),
         errors,
     };
@@ -259,8 +304,18 @@ pub(super) async fn record_outcome(
         Err(errors) => return again(errors, StatusCode::BAD_REQUEST, Some(form.version.clone())).await,
     };
     let (version, outcome, note) = (checked.expected_version, checked.outcome, checked.note);
-    let recorded =
-        cases::record_outcome(&app.stores, who.actor(), app.clock.now(), &crn, version, &id, outcome, note).await;
+    let recorded = cases::record_outcome(
+        &app.stores,
+        who.actor(),
+        app.clock.now(),
+        &crn,
+        version,
+        &id,
+        outcome,
+        note,
+        checked.sensitive,
+    )
+    .await;
     match recorded {
         Ok(_) => Ok(Redirect::to(&Section::Appointments.href(crn.as_str())).into_response()),
         Err(ServiceError::Store(StoreError::Conflict { .. })) => {
@@ -284,7 +339,17 @@ mod tests {
     use domain::contact::AbsenceReason;
 
     fn form(outcome: &str, reason: &str, note: &str, version: &str) -> OutcomeForm {
-        OutcomeForm { outcome: outcome.into(), reason: reason.into(), note: note.into(), version: version.into() }
+        OutcomeForm {
+            outcome: outcome.into(),
+            reason: reason.into(),
+            note: note.into(),
+            sensitive: String::new(),
+            version: version.into(),
+        }
+    }
+
+    fn marked(note: &str, sensitive: &str) -> OutcomeForm {
+        OutcomeForm { sensitive: sensitive.into(), ..form("attended_complied", "", note, "7") }
     }
 
     /// (form, the fields named in error (empty when accepted), the outcome recorded)
@@ -307,6 +372,9 @@ mod tests {
             (form("attended_complied", "", &long, "7"), &["note"], None),
             (form("attended_complied", "", "", ""), &["outcome"], None),
             (form("", "", &long, "x"), &["outcome", "note", "outcome"], None),
+            (marked("Disclosed a new partner", "yes"), &[], Some(Outcome::AttendedComplied)),
+            (marked("", "yes"), &["sensitive"], None),
+            (marked("Disclosed a new partner", "on"), &["sensitive"], None),
         ];
         for (f, fields, outcome) in rows {
             match parse_outcome_form(f) {
@@ -314,6 +382,7 @@ mod tests {
                     assert!(fields.is_empty(), "{f:?} accepted, expected errors on {fields:?}");
                     assert_eq!(Some(c.outcome), *outcome, "{f:?}");
                     assert_eq!(c.expected_version, 7);
+                    assert_eq!(c.sensitive, f.sensitive == "yes", "{f:?}");
                 }
                 Err(errors) => {
                     let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

@@ -14,6 +14,7 @@
 
 mod appointments;
 mod assessment;
+mod day;
 mod decide;
 mod enforcement;
 mod plan;
@@ -69,9 +70,12 @@ pub const REVIEWS: &str = "/cases/{crn}/reviews";
 pub const SAFEGUARDING: &str = "/cases/{crn}/safeguarding";
 pub const REFERRALS: &str = "/cases/{crn}/referrals";
 pub const WORKLIST: &str = "/officers/{code}/worklist";
+/// An officer's appointments on one day, with their outcomes recorded at once.
+pub const DAY: &str = "/officers/{code}/day";
 
 use appointments::{appointments_page, outcome_page, record_outcome};
 use assessment::assessment_page;
+use day::{day_page, record_day};
 use decide::{DECIDED, DECISION, decided_page, decision_page, record_decision};
 use enforcement::enforcement_page;
 use plan::plan_page;
@@ -99,6 +103,8 @@ fn table() -> Vec<Route> {
         route(Method::GET, SAFEGUARDING, safeguarding_page),
         route(Method::GET, REFERRALS, referrals_page),
         route(Method::GET, WORKLIST, worklist_page),
+        route(Method::GET, DAY, day_page),
+        route(Method::POST, DAY, record_day),
         route(Method::GET, DECISION, decision_page),
         route(Method::POST, DECISION, record_decision),
         route(Method::GET, DECIDED, decided_page),
