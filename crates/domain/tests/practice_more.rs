@@ -529,6 +529,17 @@ fn rar_pace_warning_when_days_left_stop_fitting_at_one_a_week() {
     // A day used moves the last start date a week later.
     c.rar("R1", "2026-09-01").outcome("R1", "2026-09-01", Outcome::AttendedComplied);
     assert_eq!(c.item("2026-10-14", WorkKind::RarPace).unwrap().due, d("2026-10-20"));
+    // A day booked ahead does too, while it is ahead; once every day left is booked, the
+    // warning is answered.
+    c.rar("R2", "2026-10-21");
+    assert_eq!(c.item("2026-10-14", WorkKind::RarPace).unwrap().due, d("2026-10-27"));
+    assert_eq!(c.item("2026-10-22", WorkKind::RarPace).unwrap().due, d("2026-10-20"), "a day past, not held");
+    let mut weekly = Case::community("X200022", "2026-03-02");
+    for week in 0..20 {
+        let on = d("2026-10-13").checked_add(jiff::Span::new().weeks(week)).unwrap().to_string();
+        weekly.rar(&format!("W{week}"), &on);
+    }
+    assert_eq!(weekly.item("2026-10-13", WorkKind::RarPace), None, "all 20 days booked a week apart");
 }
 
 // ---------------------------------------------------------------------------------------

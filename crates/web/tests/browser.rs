@@ -6,6 +6,8 @@
 mod harness;
 #[path = "support/mod.rs"]
 mod support;
+#[path = "browser/worklist_cases.rs"]
+mod worklist_cases;
 
 use domain::projection::CaseSummary;
 use fantoccini::Locator;
@@ -798,4 +800,212 @@ async fn an_officer_runs_a_new_case_from_registration_to_review_through_the_page
         ]
     );
     assert!(stream.iter().all(|e| e.recorded_by == officer || e.event.event_type() == "tier_calculated"));
+}
+
+/// Fills what a decision form still asks after its link's answers: today in every date, the
+/// first choice where none is made, a sentence in every paragraph, `time` in a time; optional
+/// questions are left as they are. Per-action answers are set before it runs.
+const FILL_THE_REST: &str = r#"
+const [d, m, y, time] = arguments;
+const form = document.querySelector("form[action*='/decisions/']");
+if (!form) return;
+for (const g of form.querySelectorAll(':scope > .govuk-form-group')) {
+  const label = g.querySelector('legend, label');
+  if (label && label.textContent.includes('(optional)')) continue;
+  const dates = g.querySelectorAll('.govuk-date-input__input');
+  if (dates.length === 3) { [d, m, y].forEach((v, i) => { if (!dates[i].value) dates[i].value = v; }); continue; }
+  const radios = [...g.querySelectorAll('input[type=radio]')];
+  if (radios.length) { if (!radios.some(r => r.checked)) radios[0].click(); continue; }
+  const boxes = [...g.querySelectorAll('input[type=checkbox]')];
+  if (boxes.length) { if (!boxes.some(b => b.checked)) boxes[0].click(); continue; }
+  const text = g.querySelector('textarea');
+  if (text) { if (!text.value) text.value = 'Recorded from the worklist'; continue; }
+  const input = g.querySelector('input[type=text]');
+  if (input && !input.value) input.value = input.name === 'time' ? time : '1';
+}
+"#;
+
+/// The link of a worklist row: the row of case `crn` whose action reads `label`.
+const WORKLIST_LINK: &str = r#"
+const [crn, label] = arguments;
+for (const tr of document.querySelectorAll('tbody tr')) {
+  const a = tr.querySelector('a');
+  if (a && tr.textContent.includes(crn) && a.textContent.includes(label)) return a.getAttribute('href');
+}
+return null;
+"#;
+
+/// Issue 17: every kind of worklist item is resolved through its link. Each case is made in
+/// the state that puts one item on the officer's worklist; the officer (the SPO for a recall
+/// decision) follows the item's link from the worklist page to the form that resolves it,
+/// answers it, checks the answers where asked, and the item is gone from the worklist. Every
+/// page visited passes axe-core, and the steps between them cover all nineteen kinds.
+#[tokio::test]
+async fn each_kind_of_worklist_item_is_resolved_through_its_link() {
+    use domain::practice::WorkKind;
+    let Some(tools) = Tools::find() else { return };
+    let app = start_app().await;
+    let case = allocated_case(&app.store).await;
+    let (officer, team) = (case.officer.clone().unwrap(), case.team.clone().unwrap());
+    let scope = format!("team:{team}");
+    support::add_user(&app.store, "officer", "responsible_officer", &scope, Some(officer.as_str())).await;
+    support::add_user(&app.store, "spo", "spo", &scope, None).await;
+    let system = domain::ids::Code::parse("SYSTEM").unwrap();
+    let spo_code = domain::ids::Code::parse("SPO").unwrap();
+    let org = app.store.organisation().await.unwrap();
+    let office = &org.teams.iter().find(|t| t.code == team).unwrap().office;
+    let borough = org.offices.iter().find(|o| &o.code == office).unwrap().borough.clone();
+    for (crn, events) in worklist_cases::cases(today(), &officer, &team, &borough, &spo_code) {
+        services::record::record_events(&app.store, &crn, 0, &events, &system, now())
+            .await
+            .unwrap_or_else(|e| panic!("{crn}: {e}"));
+    }
+    let items = async |crn: &domain::ids::Crn| {
+        let state = domain::case::CaseState::fold(crn.clone(), &app.store.stream(crn).await.unwrap()).unwrap();
+        domain::practice::worklist(&state, today())
+    };
+    let browser = Browser::start(&tools).await;
+    let worklist = format!("{}/officers/{officer}/worklist", app.base);
+    let (d, m, y) = (today().day().to_string(), today().month().to_string(), today().year().to_string());
+    let mut signed_in = "";
+    let mut resolved = std::collections::BTreeSet::new();
+    for step in worklist_cases::STEPS {
+        let who = if step.by_spo { "spo" } else { "officer" };
+        if who != signed_in {
+            if !signed_in.is_empty() {
+                app.sign_out(&browser).await;
+            }
+            app.sign_in(&browser, who).await;
+            signed_in = who;
+        }
+        let crn = domain::ids::Crn::parse(step.crn).unwrap();
+        let before = items(&crn).await;
+        let item = before
+            .iter()
+            .find(|i| i.action.key == step.action)
+            .unwrap_or_else(|| panic!("{}: no {} on the worklist: {before:#?}", step.crn, step.action));
+        let label = item.action.label;
+        browser.assert_accessible(&worklist).await;
+        let href: Option<String> = serde_json::from_value(
+            browser.client.execute(WORKLIST_LINK, vec![step.crn.into(), label.into()]).await.unwrap(),
+        )
+        .unwrap();
+        let href = href.unwrap_or_else(|| panic!("{}: the worklist has no link for {label}", step.crn));
+        let outcome_form = href.ends_with("/outcome");
+        assert!(href.contains("/decisions/") || outcome_form, "{}: {label} leads to {href}, not its form", step.crn);
+        browser.goto(&format!("{}{href}", app.base)).await;
+        assert_no_violations(&browser).await;
+
+        // What each form needs beyond its link and the defaults.
+        match step.action {
+            "outcome.record" => browser.click("#outcome-attended_complied").await,
+            "plan.agree" => browser.click("input[name='needs']").await,
+            "referral.record_outcomes" => browser.click("input[name='outcome_1']").await,
+            "outcome.decide_absence" => {
+                browser.click("#outcome-acceptable_absence").await;
+                browser.click("#reason-medical").await;
+            }
+            "breach.complete_pack" => {
+                browser.client.execute("document.querySelectorAll(\"input[name='pack']\").forEach(b => { if (!b.checked) b.click(); });", vec![]).await.unwrap();
+            }
+            "rar.book" => {
+                browser.click("input[name='requirement'][value='S1-RAR']").await;
+                browser.click("input[name='repeat'][value='weekly']").await;
+                browser.fill("#times", "4").await;
+            }
+            _ => {}
+        }
+        if !outcome_form {
+            browser
+                .client
+                .execute(FILL_THE_REST, vec![d.clone().into(), m.clone().into(), y.clone().into(), "15:00".into()])
+                .await
+                .unwrap();
+        }
+        let on_form = browser.current_path().await;
+        let has_form = browser
+            .client
+            .execute("return document.querySelector('main form button.govuk-button') !== null", vec![])
+            .await
+            .unwrap();
+        if has_form != serde_json::Value::Bool(true) {
+            panic!("{}: {label}: {href} offers no form: {}", step.crn, browser.text("main").await);
+        }
+        browser.click("main form button.govuk-button").await;
+        // Recorded (a new address), or answered on the same address: the answers to check,
+        // or a problem.
+        let settled = async || {
+            for _ in 0..50 {
+                let (path, body) = (browser.current_path().await, browser.body().await);
+                if path != on_form || body.contains("Check your answers") || body.contains("There is a problem") {
+                    return (path, body.contains("Check your answers"));
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            (on_form.clone(), false)
+        };
+        let (mut path, check) = settled().await;
+        if check {
+            assert_no_violations(&browser).await;
+            browser.click("form button[value='yes']").await;
+            path = browser.path_after(&path).await;
+        }
+        assert!(
+            path.ends_with("/done") || (outcome_form && path.ends_with("/appointments")),
+            "{}: {label}: not recorded, still at {path}: {}",
+            step.crn,
+            browser.text("main").await
+        );
+        assert_no_violations(&browser).await;
+
+        // Resolved: gone, or (a chase, which recurs until the answer comes) due again later.
+        let after = items(&crn).await;
+        let next = after.iter().find(|i| i.action.key == step.action && i.subject == item.subject);
+        assert!(next.is_none_or(|n| n.due > item.due), "{}: {label} is still on the worklist: {next:#?}", step.crn);
+        browser.goto(&worklist).await;
+        assert_no_violations(&browser).await;
+        let link: Option<String> = serde_json::from_value(
+            browser.client.execute(WORKLIST_LINK, vec![step.crn.into(), label.into()]).await.unwrap(),
+        )
+        .unwrap();
+        match next {
+            None => assert_eq!(link, None, "{}: the worklist page still offers {label}", step.crn),
+            Some(n) => {
+                let due = n.due.strftime("%-d %B %Y").to_string();
+                assert!(browser.text("main").await.contains(&due), "{}: {label} is not due again on {due}", step.crn);
+            }
+        }
+        resolved.insert(item.kind);
+    }
+    let every = [
+        WorkKind::NoContactPlanned,
+        WorkKind::FirstAppointment,
+        WorkKind::Contact,
+        WorkKind::OutcomeMissing,
+        WorkKind::EvidenceAwaited,
+        WorkKind::WarningDecision,
+        WorkKind::BreachDecision,
+        WorkKind::RecallDecision,
+        WorkKind::BreachPack,
+        WorkKind::SentencePlan,
+        WorkKind::PlanGap,
+        WorkKind::Review,
+        WorkKind::SafeguardingCheck,
+        WorkKind::SafeguardingChase,
+        WorkKind::RarPace,
+        WorkKind::Escalation,
+        WorkKind::ReferralAcceptance,
+        WorkKind::ReferralOutcomes,
+        WorkKind::OversightAction,
+    ];
+    let missing: Vec<_> = every.iter().filter(|k| !resolved.contains(k)).collect();
+    assert!(missing.is_empty(), "kinds never resolved: {missing:?}");
+
+    // The day's outcomes page lists today's bookings made above; choosing none is named.
+    let day = format!("{}/officers/{officer}/day", app.base);
+    browser.assert_accessible(&day).await;
+    assert!(browser.shows("Fola Adeyemi").await && browser.shows("Rhys Evans").await);
+    browser.click("main form button.govuk-button").await;
+    assert!(browser.shows("choose the outcome of at least one appointment").await);
+    assert_no_violations(&browser).await;
 }

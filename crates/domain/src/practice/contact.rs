@@ -187,14 +187,20 @@ pub fn contact_due(case: &CaseState, today: Date) -> ContactDue {
             ContactDue::Unplanned { since: start, why: Unplanned::NoOfficer }
         };
     }
+    // A contact is in hand when one is booked by its due date; once it is overdue, when one
+    // is booked from today on: booking is then all the officer can still do, and the lateness
+    // stays in the record (the summary's contact due date, the MI measures).
+    let in_hand = |from: Date, due: Date| {
+        booked_between(case, from, due).is_some() || (due < today && booked_between(case, today, Date::MAX).is_some())
+    };
     match (last_seen(case), next_face_to_face_due(case)) {
         (Some(last), Some(due)) => {
-            let booked = booked_between(case, last.tomorrow().unwrap_or(last), due).is_some();
+            let booked = in_hand(last.tomorrow().unwrap_or(last), due);
             ContactDue::FaceToFace { due, last_seen: last, booked }
         }
         _ => {
             let due = first_appointment_due(case).expect("supervision has started, so a first appointment is due");
-            ContactDue::FirstAppointment { due, booked: booked_between(case, start, due).is_some() }
+            ContactDue::FirstAppointment { due, booked: in_hand(start, due) }
         }
     }
 }

@@ -8,9 +8,10 @@
 //! * Booking: a RAR activity is refused (`appointment.requirement`) when the distinct dates
 //!   used or booked (no outcome yet), with the new one, would exceed `max_days`.
 //! * Pace ([`RAR_PACE`], [`RAR_PACE_NOTICE`]): at most one RAR day a week is assumed
-//!   deliverable, so the days left must start no later than `left` weeks before the sentence
-//!   ends. That date is the item's due date; the warning appears 4 weeks before it and is
-//!   overdue once the days left can no longer fit at one a week.
+//!   deliverable, so the days left and not yet booked must start no later than that many
+//!   weeks before the sentence ends. That date is the item's due date; the warning appears 4
+//!   weeks before it and is overdue once those days can no longer fit at one a week. Booking
+//!   them ahead answers it.
 //!
 //! Known limit: correcting an absence back to attended is not refused even if the budget is
 //! then exceeded; `used` reports it honestly and `left` stays at 0.
@@ -103,22 +104,30 @@ pub(crate) fn check_booking(case: &CaseState, appointment: &Appointment) -> Resu
 pub struct RarPace {
     pub requirement: LocalId,
     pub left: u16,
-    /// The last date the days left can start and still fit at one a week.
+    /// Of the days left, those booked from today on (no outcome yet).
+    pub booked: u16,
+    /// The last date the days left and not yet booked can start and still fit at one a week.
     pub latest_start: Date,
 }
 
-/// RAR requirements whose days left are close to (or past) not fitting at one a week
-/// before the sentence ends.
+/// RAR requirements whose days left and not yet booked are close to (or past) not fitting at
+/// one a week before the sentence ends. Booking the days ahead answers the warning: it asks
+/// the officer to plan them, and they are planned (whether they are delivered is the MI
+/// measure's question, which counts days used).
 pub fn rar_pace(case: &CaseState, today: Date) -> Vec<RarPace> {
     rar_progress(case)
         .into_iter()
         .filter(|p| p.left > 0 && today <= p.sentence_end)
         .filter_map(|p| {
-            // One RAR day per RAR_PACE period: `left` periods back from the sentence end.
-            let latest_start = (0..p.left).fold(p.sentence_end, |d, _| RAR_PACE.period.before(d));
-            (today >= RAR_PACE_NOTICE.period.before(latest_start)).then_some(RarPace {
+            let ahead = |a: &AppointmentRecord| a.outcome.is_none() && a.appointment.at.date() >= today;
+            let booked = count(&rar_dates(case, &p.requirement, ahead)).min(p.left);
+            let unbooked = p.left - booked;
+            // One RAR day per RAR_PACE period: `unbooked` periods back from the sentence end.
+            let latest_start = (0..unbooked).fold(p.sentence_end, |d, _| RAR_PACE.period.before(d));
+            (unbooked > 0 && today >= RAR_PACE_NOTICE.period.before(latest_start)).then_some(RarPace {
                 requirement: p.requirement,
                 left: p.left,
+                booked,
                 latest_start,
             })
         })

@@ -564,7 +564,7 @@ pub fn available(state: &CaseState, today: Date, user: &crate::access::User) -> 
 
 /// The decision that resolves a worklist item, with the answers its form starts from (the
 /// failure, the need, the agency the item is about); `None` where the work is not one
-/// decision (booking, an outcome, a referral).
+/// decision (an outcome, which has its own form; allocation, which is the SPO's screen).
 pub fn resolving(item: &WorkItem) -> Option<(Decision, Vec<(String, String)>)> {
     let about = |name: &str, value: String| vec![(name.to_owned(), value)];
     let appointment = match &item.subject {
@@ -580,6 +580,11 @@ pub fn resolving(item: &WorkItem) -> Option<(Decision, Vec<(String, String)>)> {
         "plan.agree" => (Decision::ObjectiveAgreement, Vec::new()),
         "case.escalate" => (Decision::Escalation, Vec::new()),
         "custody.confirm_release" => (Decision::Release, Vec::new()),
+        // The provider has not accepted: the officer chases it, and records the acceptance.
+        "referral.chase" => match &item.subject {
+            Subject::Referral(id) => (Decision::ReferralAccepted, about("referral", id.to_string())),
+            _ => (Decision::ReferralAccepted, Vec::new()),
+        },
         "referral.record_outcomes" => match &item.subject {
             Subject::Referral(id) => (Decision::ReferralOutcomes, about("referral", id.to_string())),
             _ => (Decision::ReferralOutcomes, Vec::new()),
@@ -614,11 +619,22 @@ pub fn resolving(item: &WorkItem) -> Option<(Decision, Vec<(String, String)>)> {
     })
 }
 
-/// [`resolving`], for a user whose role records that decision (on the cases they may change).
-pub fn resolving_for(user: &crate::access::User, item: &WorkItem) -> Option<(&'static Spec, Vec<(String, String)>)> {
+/// What resolves a worklist item: a decision's form with the answers it starts from, or an
+/// appointment's outcome form (which records the note and its sensitive marker too).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Decision(&'static Spec, Vec<(String, String)>),
+    Outcome(domain::ids::LocalId),
+}
+
+/// What resolves `item`, for a user whose role records it (on the cases they may change).
+pub fn resolving_for(user: &crate::access::User, item: &WorkItem) -> Option<Resolution> {
+    if let ("outcome.record" | "outcome.decide_absence", Subject::Appointment(id)) = (item.action.key, &item.subject) {
+        return crate::access::may_record_kind(user, "outcome_recorded").then(|| Resolution::Outcome(id.clone()));
+    }
     let (decision, prefill) = resolving(item)?;
     let spec = decision.spec();
-    crate::access::may_record_kind(user, spec.event_type).then_some((spec, prefill))
+    crate::access::may_record_kind(user, spec.event_type).then_some(Resolution::Decision(spec, prefill))
 }
 
 // ---------------------------------------------------------------------------------------

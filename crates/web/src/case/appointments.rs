@@ -43,6 +43,11 @@ fn appointment_parts(file: &CaseFile) -> Vec<Part> {
                     hidden: format!(" of appointment {} on {}", ap.id, at(ap.at)),
                     ..cell("Record the outcome")
                 },
+                (Some(Outcome::FailedToAttend), true) => Cell {
+                    href: Some(outcome_href(&crn, &ap.id)),
+                    hidden: format!(" of appointment {} on {}", ap.id, at(ap.at)),
+                    ..cell("Decide the absence")
+                },
                 _ => cell(""),
             };
             vec![
@@ -253,7 +258,8 @@ async fn render_outcome(
         head: CaseHead::new(&file, Section::Appointments, who),
         id: id.to_string(),
         rows,
-        recorded: record.outcome.map(Outcome::label),
+        // Failed to attend is a holding state: the form stays open to decide the absence.
+        recorded: record.outcome.filter(|o| *o != Outcome::FailedToAttend).map(Outcome::label),
         version: typed_version.unwrap_or_else(|| file.state.version.to_string()),
         outcomes,
         reasons,

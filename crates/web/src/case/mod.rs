@@ -56,6 +56,7 @@ use serde::{Deserialize, Serialize};
 use services::FieldProblem;
 use services::ServiceError;
 use services::cases::{self, CaseFile};
+use services::decisions::Resolution;
 use services::upw::outcome_of;
 use store::StoreError;
 
@@ -353,11 +354,17 @@ struct DueRow {
     overdue: bool,
 }
 
-/// The form that resolves a worklist item, if it is one decision this user may record on
-/// this case.
+/// The form that resolves a worklist item, if this user records it on this case.
 fn form_for(file: &CaseFile, item: &WorkItem, who: &SignedIn) -> Option<String> {
-    let (spec, prefill) = services::decisions::resolving_for(&who.user, item).filter(|_| file.may_write)?;
-    Some(decide::decision_href(item.crn.as_str(), spec, &prefill))
+    resolution_href(item, who).filter(|_| file.may_write)
+}
+
+/// The form that resolves a worklist item, if this user's role records it.
+fn resolution_href(item: &WorkItem, who: &SignedIn) -> Option<String> {
+    Some(match services::decisions::resolving_for(&who.user, item)? {
+        Resolution::Decision(spec, prefill) => decide::decision_href(item.crn.as_str(), spec, &prefill),
+        Resolution::Outcome(id) => OUTCOME.replace("{crn}", item.crn.as_str()).replace("{id}", id.as_str()),
+    })
 }
 
 struct CaseHead {

@@ -49,8 +49,7 @@ pub(super) async fn worklist_page(
             .into_iter()
             .map(|i| {
                 let section = Section::resolving(i.kind);
-                let form = services::decisions::resolving_for(&who.user, i)
-                    .map(|(spec, prefill)| decide::decision_href(i.crn.as_str(), spec, &prefill));
+                let form = resolution_href(i, &who);
                 WorkRow {
                     what: what_to_do(i),
                     crn: i.crn.to_string(),
