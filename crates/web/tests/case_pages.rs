@@ -579,11 +579,14 @@ async fn the_outcome_form_records_an_unacceptable_absence_and_the_warning_task_f
     let s = start().await;
     let priya = sign_in(&s.base, "priya").await;
 
-    // Before: the worklist asks for the outcome, linking to the appointments.
+    // Before: the worklist asks for the outcome, linking to the appointment's outcome form.
     let (status, page) = s.page(&priya, "/officers/OFF1/worklist").await;
     assert_eq!(status, StatusCode::OK, "{page}");
     let task = row_with(&page, "Record the outcome (appointment A1)");
-    assert!(task.contains("href=\"/cases/X000002/appointments\"") && task.contains("Grace Hopper (X000002)"), "{task}");
+    assert!(
+        task.contains("href=\"/cases/X000002/appointments/A1/outcome\"") && task.contains("Grace Hopper (X000002)"),
+        "{task}"
+    );
     assert!(!page.contains("Issue a warning letter (appointment A1)"));
 
     let version = s.events("X000002").await.to_string();
