@@ -1590,3 +1590,60 @@ async fn a_sensitive_case_note_is_withheld_from_a_colleague_on_duty_cover() {
     let api = priya.http.get(s.url("/api/cases/X000002")).send().await.unwrap().text().await.unwrap();
     assert!(api.contains("Disclosed a new partner"), "the officer reads it through the API too");
 }
+
+/// A person registered with a custodial sentence: the licence's dates and conditions from
+/// the form, nothing to book while they are in custody; a community requirement typed with it
+/// is named and nothing written.
+#[tokio::test]
+async fn an_officer_registers_a_person_serving_a_custodial_sentence() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let (_, form) = s.page(&priya, "/cases/new").await;
+    assert!(form.contains("When is (or was) the release from custody?") && form.contains("Keep to a curfew"), "{form}");
+    let cases = async || s.store.all_summaries().await.unwrap().len();
+    let before = cases().await;
+    let good = [
+        ("first_name", "Mary"),
+        ("family_name", "Seacole"),
+        ("date_of_birth-day", "23"),
+        ("date_of_birth-month", "11"),
+        ("date_of_birth-year", "1985"),
+        ("gender", "female"),
+        ("home_borough", "CAM"),
+        ("sentence_kind", "custodial"),
+        ("sentence_date-day", "2"),
+        ("sentence_date-month", "1"),
+        ("sentence_date-year", "2026"),
+        ("release_date-day", "4"),
+        ("release_date-month", "5"),
+        ("release_date-year", "2026"),
+        ("licence_end-day", "3"),
+        ("licence_end-month", "11"),
+        ("licence_end-year", "2026"),
+        ("licence_conditions", "curfew"),
+        ("licence_conditions", "exclusion_zone"),
+        ("csrf_token", &priya.csrf),
+    ];
+    let post = async |fields: &[(&str, &str)]| priya.http.post(s.url("/cases/new")).form(fields).send().await.unwrap();
+    let bad = [&good[..], &[("rar_days", "10")]].concat();
+    let r = post(&bad).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("<a href=\"#rar_days\">rar_days: a custodial sentence has licence conditions"), "{page}");
+    assert_eq!(cases().await, before, "nothing written");
+
+    let r = post(&good).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let at = r.headers()["location"].to_str().unwrap().to_owned();
+    let crn = crn_of(at.trim_start_matches("/cases/"));
+    let state = CaseState::fold(crn.clone(), &s.store.stream(&crn).await.unwrap()).unwrap();
+    let sentence = &state.current_sentence().unwrap().sentence;
+    assert_eq!(sentence.kind, domain::sentence::SentenceKind::Custodial);
+    assert_eq!(sentence.end_date, date("2026-11-03"));
+    assert_eq!(sentence.licence_conditions.len(), 3, "standard, curfew and exclusion zone");
+    let (status, page) = s.page(&priya, &format!("{at}/sentence")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Keep to a curfew") && page.contains("Not enter an exclusion zone"), "{page}");
+    // In custody until 4 May: no contact is asked for yet.
+    assert!(!domain::practice::worklist(&state, date(TODAY)).iter().any(|i| i.action.key == "first_appointment.book"));
+}

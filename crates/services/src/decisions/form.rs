@@ -39,6 +39,9 @@ pub enum Input {
     Date,
     /// A date as day, month and year, today or later: when something is booked for.
     DateAhead,
+    /// A date as day, month and year, before or after today: a date set by others, such as
+    /// a release from custody or the end of a licence.
+    AnyDate,
     /// Carried by the form unseen: an id the form was drawn with, so that a second press of
     /// the button names the same thing and records nothing more.
     Hidden,
@@ -138,7 +141,7 @@ pub fn answered(form: &Form, answers: &Answers) -> Vec<Answered> {
             let answer = match &q.input {
                 Input::Paragraph => answers.one(q.name).to_owned(),
                 Input::Text { .. } | Input::Hidden => answers.one(q.name).to_owned(),
-                Input::Date | Input::DateAhead => read_date(answers, q.name, "", Date::MIN, Date::MAX)
+                Input::Date | Input::DateAhead | Input::AnyDate => read_date(answers, q.name, "", Date::MIN, Date::MAX)
                     .ok()
                     .flatten()
                     .map_or_else(String::new, |d| d.strftime("%-d %B %Y").to_string()),
@@ -184,6 +187,17 @@ impl Reader<'_> {
     /// A required date, today or later.
     pub(crate) fn date_ahead(&mut self, name: &'static str, what: &str) -> Option<Date> {
         self.date_within(name, what, self.today, Date::MAX)
+    }
+
+    /// A date before or after today, or `None` (with no problem) when left blank.
+    pub(crate) fn any_date_or_blank(&mut self, name: &'static str, what: &str) -> Option<Date> {
+        match read_date(self.answers, name, what, Date::MIN, Date::MAX) {
+            Ok(d) => d,
+            Err(p) => {
+                self.problems.push(p);
+                None
+            }
+        }
     }
 
     fn date_within(&mut self, name: &'static str, what: &str, earliest: Date, latest: Date) -> Option<Date> {

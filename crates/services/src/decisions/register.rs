@@ -1,5 +1,5 @@
-//! Registering a person with the community sentence that brings them to probation (issue 17
-//! item 1): one form, checked for someone already registered with the same name and date of
+//! Registering a person with the sentence that brings them to probation, community or
+//! custodial with its licence (issue 17 item 1): one form, checked for someone already registered with the same name and date of
 //! birth before anything is written, then the person and the sentence in one append under a
 //! new CRN. The case then waits for allocation in the person's home borough
 //! (docs/rules/practice.md#allocation), where the officer who registered it still reaches it.
@@ -13,7 +13,7 @@ use domain::event::{CaseEvent, NewEvent};
 use domain::ids::{Code, Crn, LocalId, Name, Pnc};
 use domain::person::{Gender, PersonDetails};
 use domain::projection::CaseSummary;
-use domain::sentence::{Requirement, RequirementKind, Sentence, SentenceKind};
+use domain::sentence::{CustodyTerms, LicenceCondition, Requirement, RequirementKind, Sentence, SentenceKind};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use store::{CaseStore, StoreError};
@@ -21,12 +21,31 @@ use store::{CaseStore, StoreError};
 pub(super) const GENDERS: [(Gender, &str); 3] =
     [(Gender::Male, "Male"), (Gender::Female, "Female"), (Gender::Other, "Other")];
 
-/// Community sentences registered here; a custodial sentence comes with its release and
-/// licence dates from the prison, not typed by an officer.
-const SENTENCES: [(SentenceKind, &str); 2] = [
+/// The sentences a case is registered with: community sentences, and custody with its
+/// release and licence dates as the prison gives them.
+const SENTENCES: [(SentenceKind, &str); 3] = [
     (SentenceKind::CommunityOrder, "Community order"),
     (SentenceKind::SuspendedSentenceOrder, "Suspended sentence order"),
+    (SentenceKind::Custodial, "Custodial sentence, followed by licence"),
 ];
+
+/// Additional licence conditions an officer may tick at registration, besides the standard
+/// conditions every licence carries. Probity default: the conditions most often set from the
+/// national list of additional licence conditions (Criminal Justice Act 2003, s. 250; the
+/// Licence Conditions Policy Framework), in words that fit the record.
+const LICENCE_CONDITIONS: [(&str, &str); 7] = [
+    ("residence", "Reside at an address approved by the supervising officer"),
+    ("approved_premises", "Reside at approved premises"),
+    ("curfew", "Keep to a curfew"),
+    ("exclusion_zone", "Not enter an exclusion zone"),
+    ("non_contact", "No contact with a named person"),
+    ("drug_testing", "Submit to drug testing"),
+    ("programme", "Attend an accredited programme as directed"),
+];
+
+/// Post-sentence supervision ends at most 12 months after release (Criminal Justice Act
+/// 2003, s. 256AA, for sentences of more than a day and under two years).
+const PSS_MONTHS: i64 = 12;
 
 /// A community order lasts at most 3 years, a suspended sentence's supervision at most 2
 /// (Sentencing Act 2020, ss. 209 and 288).
@@ -74,20 +93,31 @@ pub async fn form(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result<F
             Question::new("home_borough", "Which local authority do they live in?", Input::Radios(place_choices)),
         ]
         .into_iter()
-        .chain(sentence_questions())
+        .chain(sentence_questions(&SENTENCES))
+        .chain(custody_questions())
         .collect(),
     })
 }
 
-/// The questions of a community sentence: its kind, date, length and requirements, within
-/// their statutory bounds. Asked at registration and for a new sentence on a case.
-pub(super) fn sentence_questions() -> Vec<Question> {
-    let kinds = SENTENCES.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect();
+/// The community sentences alone: what a new sentence on a case under supervision is.
+pub(super) const COMMUNITY_SENTENCES: [(SentenceKind, &str); 2] = [SENTENCES[0], SENTENCES[1]];
+
+/// The questions of a sentence of one of `kinds`: its kind, date, length and requirements,
+/// within their statutory bounds. Asked at registration (where custody's own questions
+/// follow) and for a new community sentence on a case.
+pub(super) fn sentence_questions(kinds: &[(SentenceKind, &str)]) -> Vec<Question> {
+    let custody = kinds.iter().any(|(k, _)| *k == SentenceKind::Custodial);
+    let kinds = kinds.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect();
+    let months = Question::new("months", "How long is it, in months?", Input::Text { width: 3 })
+        .hint("Up to 36 months for a community order, 24 for a suspended sentence");
     vec![
         Question::new("sentence_kind", "What sentence did the court pass?", Input::Radios(kinds)),
         Question::new("sentence_date", "When was it passed?", Input::Date),
-        Question::new("months", "How long is it, in months?", Input::Text { width: 3 })
-            .hint("Up to 36 months for a community order, 24 for a suspended sentence"),
+        if custody {
+            Question { optional: true, ..months.hint("For a community or suspended sentence: up to 36 months for a community order, 24 for a suspended sentence") }
+        } else {
+            months
+        },
         Question::new("upw_hours", "Unpaid work hours", Input::Text { width: 3 })
             .hint("40 to 300 hours; leave blank if there is no unpaid work requirement")
             .optional(),
@@ -102,6 +132,9 @@ pub(super) fn sentence_questions() -> Vec<Question> {
 pub(super) fn read_sentence(read: &mut Reader, id: &str) -> Option<Sentence> {
     let kind: Option<SentenceKind> = read.chosen("sentence_kind", "the sentence");
     let sentence_date = read.date("sentence_date", "the sentence was passed");
+    if kind == Some(SentenceKind::Custodial) {
+        return read_custody(read, id, sentence_date);
+    }
     let months = number(read, "months", "how long it is", (1, kind.map_or(36, longest_months)), false);
     let upw = number(read, "upw_hours", "", (40, 300), true);
     let rar = number(read, "rar_days", "", (1, 365), true);
@@ -125,6 +158,93 @@ pub(super) fn read_sentence(read: &mut Reader, id: &str) -> Option<Sentence> {
         requirements,
         licence_conditions: Vec::new(),
         custody: None,
+    })
+}
+
+/// The questions only a custodial sentence answers: release, licence and post-sentence
+/// supervision dates as the prison gives them, and the licence's additional conditions.
+pub(super) fn custody_questions() -> Vec<Question> {
+    let conditions = LICENCE_CONDITIONS.iter().map(|(v, l)| Choice::new(*v, *l)).collect();
+    let only = "For a custodial sentence only";
+    vec![
+        Question::new("release_date", "When is (or was) the release from custody?", Input::AnyDate)
+            .hint(format!("{only}: the release date the prison gives"))
+            .optional(),
+        Question::new("licence_end", "When does the licence end?", Input::AnyDate)
+            .hint(format!("{only}: the licence expiry date"))
+            .optional(),
+        Question::new("pss_end", "When does post-sentence supervision end?", Input::AnyDate)
+            .hint(format!("{only}, where the sentence carries post-sentence supervision"))
+            .optional(),
+        Question::new(
+            "licence_conditions",
+            "Which additional licence conditions were set?",
+            Input::Checkboxes(conditions),
+        )
+        .hint(format!("{only}: the standard conditions are always part of the licence"))
+        .optional(),
+    ]
+}
+
+/// A custodial sentence as typed: its dates in order within their statutory bounds, no
+/// community requirements, the standard licence conditions and those ticked.
+fn read_custody(read: &mut Reader, id: &str, sentence_date: Option<Date>) -> Option<Sentence> {
+    if read.form.questions.iter().all(|q| q.name != "release_date") {
+        read.problem("sentence_kind", "a custodial sentence is registered with the person, not added to a case");
+        return None;
+    }
+    for (field, what) in [("months", "its length"), ("upw_hours", "unpaid work"), ("rar_days", "RAR days")] {
+        if !read.answers.one(field).is_empty() {
+            read.problem(field, format!("a custodial sentence has licence conditions, not {what}: leave this blank"));
+        }
+    }
+    let release = read.any_date_or_blank("release_date", "of release");
+    let licence_end = read.any_date_or_blank("licence_end", "the licence ends");
+    let pss_end = read.any_date_or_blank("pss_end", "post-sentence supervision ends");
+    let mut conditions = vec![LicenceCondition::Standard];
+    for ticked in read.ticked("licence_conditions") {
+        if let Some((_, label)) = LICENCE_CONDITIONS.iter().find(|(v, _)| *v == ticked)
+            && let Ok(text) = Name::parse(label)
+        {
+            conditions.push(LicenceCondition::Additional { text });
+        }
+    }
+    let blank = |read: &Reader, name: &str| {
+        ["day", "month", "year"].iter().all(|p| read.answers.one(&format!("{name}-{p}")).is_empty())
+    };
+    if blank(read, "release_date") {
+        read.problem("release_date", "enter the release date the prison gives");
+    }
+    if blank(read, "licence_end") {
+        read.problem("licence_end", "enter the date the licence ends");
+    }
+    let (on, release, licence_end) = (sentence_date?, release?, licence_end?);
+    if release < on {
+        read.problem("release_date", "the release cannot be before the sentence");
+    }
+    if licence_end <= release {
+        read.problem("licence_end", "the licence must end after the release");
+    }
+    if let Some(pss) = pss_end {
+        let longest = release.checked_add(jiff::Span::new().months(PSS_MONTHS)).unwrap_or(Date::MAX);
+        if pss <= licence_end || pss > longest {
+            read.problem(
+                "pss_end",
+                format!("post-sentence supervision ends after the licence and within {PSS_MONTHS} months of release"),
+            );
+        }
+    }
+    if !read.problems.is_empty() {
+        return None;
+    }
+    Some(Sentence {
+        id: local(id),
+        kind: SentenceKind::Custodial,
+        sentence_date: on,
+        end_date: pss_end.unwrap_or(licence_end),
+        requirements: Vec::new(),
+        licence_conditions: conditions,
+        custody: Some(CustodyTerms { release_date: release, licence_end, pss_end }),
     })
 }
 
@@ -292,7 +412,7 @@ mod tests {
     fn test_form() -> Form {
         Form {
             spec: super::super::Decision::Registration.spec(),
-            questions: vec![
+            questions: [
                 Question::new("first_name", "", Input::Text { width: 20 }),
                 Question::new("family_name", "", Input::Text { width: 20 }),
                 Question::new("date_of_birth", "", Input::Date),
@@ -303,16 +423,11 @@ mod tests {
                 ),
                 Question::new("pnc", "", Input::Text { width: 20 }).optional(),
                 Question::new("home_borough", "", Input::Radios(vec![Choice::new("CAM", "Camden")])),
-                Question::new(
-                    "sentence_kind",
-                    "",
-                    Input::Radios(SENTENCES.iter().map(|(k, l)| Choice::new(value_of(k), *l)).collect()),
-                ),
-                Question::new("sentence_date", "", Input::Date),
-                Question::new("months", "", Input::Text { width: 3 }),
-                Question::new("upw_hours", "", Input::Text { width: 3 }).optional(),
-                Question::new("rar_days", "", Input::Text { width: 3 }).optional(),
-            ],
+            ]
+            .into_iter()
+            .chain(sentence_questions(&SENTENCES))
+            .chain(custody_questions())
+            .collect(),
         }
     }
 
@@ -362,6 +477,58 @@ mod tests {
         ];
         for (change, named) in rows {
             let pairs: Vec<(&str, &str)> = GOOD
+                .iter()
+                .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
+                .copied()
+                .chain(change.iter().copied())
+                .collect();
+            let got = read_registration(&test_form(), &answers(&pairs), today);
+            let fields: Vec<String> =
+                got.as_ref().err().map_or_else(Vec::new, |p| p.iter().map(|p| p.field.clone()).collect());
+            assert_eq!(fields, named.to_vec(), "{change:?}: {got:?}");
+        }
+    }
+
+    /// A custodial registration: the licence's dates in order and within the law's bounds, no
+    /// community requirements; what each bad answer is named on.
+    #[test]
+    fn a_custodial_registration_takes_its_licence_dates_and_conditions() {
+        let today = domain::example::date("2026-03-20");
+        let custody: [(&str, &str); 11] = [
+            ("sentence_kind", "custodial"),
+            ("months", ""),
+            ("upw_hours", ""),
+            ("rar_days", ""),
+            ("release_date-day", "1"),
+            ("release_date-month", "6"),
+            ("release_date-year", "2026"),
+            ("licence_end-day", "1"),
+            ("licence_end-month", "12"),
+            ("licence_end-year", "2026"),
+            ("licence_conditions", "curfew"),
+        ];
+        // The good answers with the custodial sentence's in place of the community one's.
+        let base: Vec<(&str, &str)> =
+            GOOD.iter().filter(|(k, _)| !custody.iter().any(|(c, _)| c == k)).chain(custody.iter()).copied().collect();
+        let (_, sentence) = read_registration(&test_form(), &answers(&base), today).unwrap();
+        assert_eq!(sentence.kind, SentenceKind::Custodial);
+        assert_eq!(sentence.end_date, domain::example::date("2026-12-01"));
+        assert!(sentence.requirements.is_empty());
+        assert_eq!(sentence.licence_conditions.len(), 2, "standard and curfew");
+        assert_eq!(sentence.custody.as_ref().map(|c| c.release_date), Some(domain::example::date("2026-06-01")));
+        assert!(sentence.validate().is_ok());
+        let rows: &[Row] = &[
+            (&[("release_date-day", ""), ("release_date-month", ""), ("release_date-year", "")], &["release_date"]),
+            (&[("licence_end-year", "2025")], &["licence_end"]),
+            (&[("release_date-year", "2025")], &["release_date"]),
+            (&[("upw_hours", "100")], &["upw_hours"]),
+            (&[("months", "12")], &["months"]),
+            (&[("pss_end-day", "2"), ("pss_end-month", "6"), ("pss_end-year", "2027")], &["pss_end"]),
+            (&[("pss_end-day", "1"), ("pss_end-month", "5"), ("pss_end-year", "2027")], &[]),
+            (&[("release_date-day", "31"), ("release_date-month", "2")], &["release_date"]),
+        ];
+        for (change, named) in rows {
+            let pairs: Vec<(&str, &str)> = base
                 .iter()
                 .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
                 .copied()

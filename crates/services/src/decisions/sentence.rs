@@ -65,7 +65,7 @@ pub(super) fn questions(decision: Decision, state: &CaseState, _today: Date) -> 
             if state.current_sentence().is_some() {
                 return Err("A sentence is in force on this case: end it before recording a new one.".into());
             }
-            super::register::sentence_questions()
+            super::register::sentence_questions(&super::register::COMMUNITY_SENTENCES)
         }
         Decision::Release => {
             let waiting: Vec<Choice> = state

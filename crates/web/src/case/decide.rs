@@ -97,7 +97,7 @@ pub(super) fn field_views(form: &decisions::Form, answers: &Answers, errors: &[F
                 Input::Paragraph => ("paragraph", Vec::new()),
                 Input::Text { .. } => ("text", Vec::new()),
                 Input::Hidden => ("hidden", Vec::new()),
-                Input::Date | Input::DateAhead => ("date", Vec::new()),
+                Input::Date | Input::DateAhead | Input::AnyDate => ("date", Vec::new()),
                 Input::Radios(c) => ("radios", options(c)),
                 Input::Checkboxes(c) => ("checkboxes", options(c)),
             };
