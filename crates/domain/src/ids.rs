@@ -98,6 +98,18 @@ string_newtype!(
     }
 );
 
+impl Pnc {
+    /// The PNC as a duplicate check compares it: the year's last two digits, the serial number
+    /// without leading zeros and the check letter, so `2012/0034567A` and `12/34567A` (the same
+    /// record written two ways) have one key.
+    pub fn key(&self) -> String {
+        let (year, rest) = self.0.split_once('/').expect("a parsed PNC has a `/`");
+        let (serial, letter) = rest.split_at(rest.len() - 1);
+        let serial = serial.trim_start_matches('0');
+        format!("{}/{}{letter}", &year[year.len() - 2..], if serial.is_empty() { "0" } else { serial })
+    }
+}
+
 string_newtype!(
     /// A code for an organisational unit or a member of staff: 1-16 upper-case letters,
     /// digits, `-` or `_` (nDelius uses short codes such as `N07`, `N07ABC`).
@@ -170,6 +182,19 @@ string_newtype!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pnc_written_two_ways_has_one_key() {
+        let rows = [
+            ("2012/0034567A", "12/34567A"),
+            ("12/34567A", "12/34567A"),
+            ("1999/0000001Z", "99/1Z"),
+            ("99/00Z", "99/0Z"),
+        ];
+        for (raw, key) in rows {
+            assert_eq!(Pnc::parse(raw).unwrap().key(), key, "{raw}");
+        }
+    }
 
     #[test]
     fn crn_accepts_a_letter_and_six_digits_only() {

@@ -13,7 +13,7 @@ use crate::projections::{Projection, Rows};
 use crate::{CaseStore, CheckReport, Engine, StoreError, corrupt};
 use domain::case::uk_date;
 use domain::event::{NewEvent, RecordedEvent};
-use domain::ids::{Code, Crn, Name};
+use domain::ids::{Code, Crn, Name, Pnc};
 use domain::org::{Area, Borough, ContractedHours, Office, Organisation, Staff, Team};
 use domain::projection::CaseSummary;
 use futures_util::TryStreamExt;
@@ -48,6 +48,7 @@ impl SqliteStore {
         let readers = Arc::new(DirectReaders::new(path));
         let store = Self { pool, readers };
         store.fill_search_keys().await?;
+        store.fill_pnc_keys().await?;
         Ok(store)
     }
 }
@@ -74,6 +75,7 @@ impl PostgresStore {
         POSTGRES_MIGRATIONS.run(&pool).await?;
         let store = Self { pool };
         store.fill_search_keys().await?;
+        store.fill_pnc_keys().await?;
         Ok(store)
     }
 }
@@ -402,6 +404,10 @@ macro_rules! impl_case_store {
 
             async fn search_people(&self, query: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
                 self.search_people_by_key(query, limit).await
+            }
+
+            async fn people_with_pnc(&self, pnc: &Pnc) -> Result<Vec<CaseSummary>, StoreError> {
+                self.people_with_pnc_key(&pnc.key()).await
             }
 
             async fn organisation_around(&self, staff: &[Code], teams: &[Code]) -> Result<Organisation, StoreError> {

@@ -38,7 +38,7 @@ pub use staff_equality::{DynStaffEqualityStore, StaffEqualityStore};
 pub use workload::{DynWorkloadStore, WorkloadStore};
 
 use domain::event::{NewEvent, RecordedEvent};
-use domain::ids::{Code, Crn};
+use domain::ids::{Code, Crn, Pnc};
 use domain::org::Organisation;
 use domain::projection::CaseSummary;
 use std::collections::BTreeMap;
@@ -175,6 +175,10 @@ pub trait CaseStore: Send + Sync {
         query: &str,
         limit: usize,
     ) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
+    /// People whose PNC is `pnc`, however it was written (`Pnc::key`), by CRN. Reads only
+    /// the matching rows (an index).
+    fn people_with_pnc(&self, pnc: &Pnc) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
 
     /// The part of the organisation around `staff` and `teams`: those staff, those teams and
     /// the staff's teams, and the offices, boroughs and areas above them. Enough to place a

@@ -107,6 +107,16 @@ macro_rules! impl_search {
     ($store:ty) => {
         impl $store {
             /// People by CRN or family-name prefix; see [`crate::CaseStore::search_people`].
+            /// Summaries of the people whose PNC key is `key`, by CRN.
+            pub(crate) async fn people_with_pnc_key(&self, key: &str) -> Result<Vec<CaseSummary>, StoreError> {
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE crn IN \
+                     (SELECT crn FROM search_keys WHERE pnc_key = $1) ORDER BY crn"
+                );
+                let rows = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(sql.as_str())).bind(key).fetch_all(self.pool()).await?;
+                rows.iter().map(SummaryRow::to_summary).collect()
+            }
+
             pub(crate) async fn search_people_by_key(
                 &self,
                 query: &str,

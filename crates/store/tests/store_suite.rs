@@ -596,6 +596,47 @@ both_engines!(
     search_people_finds_by_crn_or_family_name_prefix_ignoring_case
 );
 
+/// People are found by PNC however it was written, by the person's latest details; a rebuild
+/// and a check agree; a store whose keys predate migration 0022 computes them on opening.
+async fn people_are_found_by_pnc_as_their_latest_details_give_it<S: CaseStore + Clone + 'static>(store: S) {
+    let on = date("2026-03-02");
+    let with_pnc = |first: &str, family: &str, pnc: Option<&str>| {
+        let mut events = example::opening(first, family, on, "OFF1", "TEAM1");
+        if let CaseEvent::PersonRegistered { person } = &mut events[0].event {
+            person.pnc = pnc.map(|p| domain::ids::Pnc::parse(p).unwrap());
+        }
+        events
+    };
+    let now = jiff::Timestamp::now();
+    store.append(&crn("X200001"), 0, &with_pnc("Ada", "Lovelace", Some("2012/0034567A")), now).await.unwrap();
+    store.append(&crn("X200002"), 0, &with_pnc("Ada", "King", Some("99/1Z")), now).await.unwrap();
+    let v = store.append(&crn("X200003"), 0, &with_pnc("Mary", "Seacole", None), now).await.unwrap();
+    let found = |pnc: &'static str| {
+        let store = store.clone();
+        async move {
+            let pnc = domain::ids::Pnc::parse(pnc).unwrap();
+            store.people_with_pnc(&pnc).await.unwrap().iter().map(|c| c.crn.to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("12/34567A").await, ["X200001"], "two-digit year, no leading zeros");
+    assert_eq!(found("1999/0000001Z").await, ["X200002"]);
+    assert!(found("2013/0034567A").await.is_empty());
+    // Mary's PNC recorded later, in her details: found by it.
+    let mut mary = example::person("Mary", "Seacole");
+    mary.pnc = Some(domain::ids::Pnc::parse("2001/0000042B").unwrap());
+    let update = new_event(on, CaseEvent::PersonalDetailsUpdated { person: mary });
+    store.append(&crn("X200003"), v, &[update], now).await.unwrap();
+    assert_eq!(found("01/42B").await, ["X200003"]);
+    assert!(store.check().await.unwrap().is_consistent());
+    store.rebuild().await.unwrap();
+    assert_eq!(found("01/42B").await, ["X200003"]);
+    assert!(store.check().await.unwrap().is_consistent());
+}
+both_engines!(
+    people_are_found_by_pnc_as_their_latest_details_give_it_t,
+    people_are_found_by_pnc_as_their_latest_details_give_it
+);
+
 /// A small organisation: two areas, three boroughs and offices, four teams, five staff.
 fn small_organisation() -> Organisation {
     use domain::ids::Name;

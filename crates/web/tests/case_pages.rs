@@ -1647,3 +1647,48 @@ async fn an_officer_registers_a_person_serving_a_custodial_sentence() {
     // In custody until 4 May: no contact is asked for yet.
     assert!(!domain::practice::worklist(&state, date(TODAY)).iter().any(|i| i.action.key == "first_appointment.book"));
 }
+
+/// Someone already registered under a PNC is shown however the PNC is written and whatever
+/// name is given now; nothing is written until the officer says it is a different person.
+#[tokio::test]
+async fn a_pnc_already_registered_is_shown_before_registering_again() {
+    let s = start().await;
+    let priya = sign_in(&s.base, "priya").await;
+    let person = |first: &'static str, family: &'static str, pnc: &'static str| {
+        vec![
+            ("first_name", first),
+            ("family_name", family),
+            ("date_of_birth-day", "9"),
+            ("date_of_birth-month", "4"),
+            ("date_of_birth-year", "1988"),
+            ("gender", "male"),
+            ("pnc", pnc),
+            ("home_borough", "CAM"),
+            ("sentence_kind", "community_order"),
+            ("sentence_date-day", "19"),
+            ("sentence_date-month", "3"),
+            ("sentence_date-year", "2026"),
+            ("months", "12"),
+            ("rar_days", "10"),
+        ]
+    };
+    let post = async |mut fields: Vec<(&'static str, &'static str)>| {
+        let csrf = priya.csrf.clone();
+        let mut all: Vec<(String, String)> = fields.drain(..).map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        all.push(("csrf_token".into(), csrf));
+        priya.http.post(s.url("/cases/new")).form(&all).send().await.unwrap()
+    };
+    let r = post(person("John", "Smith", "2012/0034567A")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let first = r.headers()["location"].to_str().unwrap().to_owned();
+    let cases = s.store.all_summaries().await.unwrap().len();
+    // The same PNC, written short, under another name.
+    let r = post(person("Jon", "Smyth", "12/34567A")).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("or this PNC number, is already registered") && page.contains(&format!("href=\"{first}\"")));
+    assert_eq!(s.store.all_summaries().await.unwrap().len(), cases, "nothing written");
+    // A different PNC and name: registered.
+    let r = post(person("Jon", "Smyth", "2012/0034568B")).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}

@@ -324,8 +324,8 @@ fn local(raw: &str) -> LocalId {
 pub enum Registered {
     /// Recorded under this CRN.
     Created(Crn),
-    /// Someone already registered has the same name and date of birth: nothing written until
-    /// the user says this is a different person.
+    /// Someone already registered has the same name and date of birth, or the same PNC:
+    /// nothing written until the user says this is a different person.
     PossibleDuplicates(Vec<CaseSummary>),
 }
 
@@ -333,7 +333,8 @@ pub enum Registered {
 const DUPLICATE_SEARCH: usize = 500;
 
 /// Registers the person and their sentence under a new CRN, unless someone with the same name
-/// and date of birth is already registered and `different_person` is not said.
+/// and date of birth, or the same PNC, is already registered and `different_person` is not
+/// said.
 pub async fn register(
     stores: &Stores,
     actor: Actor<'_>,
@@ -350,13 +351,21 @@ pub async fn register(
                 && s.family_name.eq_ignore_ascii_case(person.family_name.as_str())
                 && s.date_of_birth == person.date_of_birth
         };
-        let found: Vec<CaseSummary> = stores
+        let mut found: Vec<CaseSummary> = stores
             .cases
             .search_people(person.family_name.as_str(), DUPLICATE_SEARCH)
             .await?
             .into_iter()
             .filter(same)
             .collect();
+        // The same PNC is the same person whatever the name they give now.
+        if let Some(pnc) = &person.pnc {
+            for s in stores.cases.people_with_pnc(pnc).await? {
+                if !found.iter().any(|f| f.crn == s.crn) {
+                    found.push(s);
+                }
+            }
+        }
         if !found.is_empty() {
             return Ok(Registered::PossibleDuplicates(found));
         }

@@ -22,7 +22,7 @@ use analytics::measures::Fact;
 use domain::ids::{Code, Crn};
 use domain::projection::CaseSummary;
 use outcomes::OutcomeRows;
-use search_keys::family_key;
+use search_keys::{SearchKey, family_key, pnc_key};
 use sqlx::AssertSqlSafe;
 use std::collections::BTreeMap;
 
@@ -47,7 +47,8 @@ projection_list! {
     Streams,
     /// `case_summary`: one row per case.
     CaseSummary,
-    /// `search_keys`: each summary's family name as a search compares it.
+    /// `search_keys`: each summary's family name as a search compares it, and its PNC as the
+    /// duplicate check does.
     SearchKeys,
     /// `caseload`: active cases per officer.
     Caseload,
@@ -82,7 +83,7 @@ pub(crate) struct Rows {
     pub events: u64,
     pub versions: Vec<(Crn, u64)>,
     pub summaries: Vec<CaseSummary>,
-    pub search_keys: Vec<(Crn, String)>,
+    pub search_keys: Vec<SearchKey>,
     /// Officers' counts, to add to the live ones.
     pub caseload: BTreeMap<Code, i64>,
     /// Officers' workload counts, to add to the live ones.
@@ -101,7 +102,8 @@ impl Rows {
                 Projection::Streams => self.versions.push((case.crn.clone(), case.state.version)),
                 Projection::CaseSummary => self.summaries.extend(summary.clone()),
                 Projection::SearchKeys => {
-                    let key = summary.as_ref().map(|s| (case.crn.clone(), family_key(&s.family_name)));
+                    let pnc = pnc_key(case.state.person.as_ref().and_then(|p| p.pnc.as_ref()));
+                    let key = summary.as_ref().map(|s| (case.crn.clone(), family_key(&s.family_name), pnc));
                     self.search_keys.extend(key);
                 }
                 Projection::Caseload => {
@@ -139,7 +141,8 @@ macro_rules! impl_projections {
                         }
                         Projection::SearchKeys => {
                             if let Some(s) = &after {
-                                Self::put_search_key(conn, &case.crn, &s.family_name).await?;
+                                let pnc = case.state.person.as_ref().and_then(|p| p.pnc.as_ref());
+                                Self::put_search_key(conn, &case.crn, &s.family_name, pnc).await?;
                             }
                         }
                         Projection::Caseload => {

@@ -1,6 +1,7 @@
 //! Registering a person and their sentence (issue 17 item 1): one question page, a warning
-//! naming anyone already registered with the same name and date of birth (nothing written
-//! until the officer says it is a different person), then the new case's summary.
+//! naming anyone already registered with the same name and date of birth, or the same PNC
+//! (nothing written until the officer says it is a different person), then the new case's
+//! summary.
 
 // What the sections share (routes, the case header, words and rows, imports) is in mod.rs.
 use super::decide::field_views;
