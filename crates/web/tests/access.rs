@@ -283,6 +283,10 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("/upw/sessions/P1-20260323/attendance", [303, 403, 404, 404, 404, 403, 403, 403]),
         ),
         (
+            ("POST", "/upw/sessions/{id}/register"),
+            ("/upw/sessions/P1-20260323/register", [303, 403, 404, 404, 404, 403, 403, 403]),
+        ),
+        (
             ("POST", "/upw/sessions/{id}/absent"),
             ("/upw/sessions/P1-20260323/absent", [303, 403, 404, 404, 404, 403, 403, 403]),
         ),

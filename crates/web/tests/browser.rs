@@ -223,6 +223,11 @@ async fn unpaid_work_pages_pass_axe() {
     browser.click(&format!("form[action='/upw/sessions/{}/attendance'] button", one.session)).await;
     assert!(browser.shows("There is a problem").await, "an empty record is refused");
     assert_no_violations(&browser).await;
+    // The whole session at once: refused with nothing chosen, named on the first row.
+    browser.goto(&format!("{}/upw/sessions/{}", app.base, one.session)).await;
+    browser.click(&format!("form[action='/upw/sessions/{}/register'] button", one.session)).await;
+    assert!(browser.shows("choose what happened for at least one person").await);
+    assert_no_violations(&browser).await;
     browser.assert_accessible(&format!("{}/upw/cases/{}", app.base, one.crn)).await;
     browser.goto(&format!("{}/upw/sessions/{}", app.base, one.session)).await;
     browser.click(&format!("form[action='/upw/sessions/{}/absent'] button", one.session)).await;

@@ -255,3 +255,92 @@ async fn upw_staff_add_a_person_to_a_session_by_hand() {
     let r = manager.http.post(&post).form(&[("crn", "X900001"), ("csrf_token", &manager.csrf)]).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// The whole session's register at once: everyone booked and not yet recorded is a row whose
+/// times start from the session's; one bad row is named on its field and writes nothing for
+/// anyone; then every row chosen is recorded with its hours, and a second press records
+/// nothing more.
+#[tokio::test]
+async fn upw_staff_record_a_whole_session_at_once() {
+    let app = start().await;
+    let upw = sign_in(&app.base, "upw").await;
+    let r = upw.http.post(app.url("/upw/schedule")).form(&[("week", "2026-W48"), ("csrf_token", &upw.csrf)]);
+    assert_eq!(r.send().await.unwrap().status(), StatusCode::OK);
+    let (monday, sunday) = ("2026-11-23".parse().unwrap(), "2026-11-29".parse().unwrap());
+    // A mixed group session with someone on it and room for one more, who is added by hand.
+    let sessions = app.store.sessions_between(monday, sunday).await.unwrap();
+    let room = sessions
+        .iter()
+        .find(|s| {
+            s.booked >= 1
+                && s.booked < s.session.capacity
+                && !s.session.women_only
+                && !s.session.singleton
+                && !s.session.ete
+        })
+        .expect("a mixed group session with someone on it and room");
+    let session = room.session.id.clone();
+    let newcomer = domain::ids::Crn::parse("X900001").unwrap();
+    let events = domain::example::opening("Mary", "Seacole", "2026-11-20".parse().unwrap(), "OFF1", "TEAM1");
+    app.store.append(&newcomer, 0, &events, jiff::Timestamp::now()).await.unwrap();
+    let add = [("crn", "X900001"), ("recurrence", "once"), ("csrf_token", &upw.csrf)];
+    let r = upw.http.post(app.url(&format!("/upw/sessions/{session}/allocate"))).form(&add).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let allocations = app.store.allocations(monday, sunday).await.unwrap();
+    let people: Vec<_> = allocations.iter().filter(|a| a.session == session).take(2).collect();
+    let (a, b) = (people[0].crn.as_str(), people[1].crn.as_str());
+    let page_url = app.url(&format!("/upw/sessions/{session}"));
+    let page = upw.http.get(&page_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Record the whole session"), "{page}");
+    let stored = app.store.session(&session).await.unwrap().unwrap();
+    let start = stored.session.start.time().strftime("%H:%M").to_string();
+    assert!(
+        page.contains(&format!("name=\"started-{a}\" type=\"text\" spellcheck=\"false\" value=\"{start}\"")),
+        "{page}"
+    );
+
+    let counts = async || {
+        (app.store.stream(&people[0].crn).await.unwrap().len(), app.store.stream(&people[1].crn).await.unwrap().len())
+    };
+    let before = counts().await;
+    let post = async |fields: Vec<(String, String)>| {
+        let mut fields = fields;
+        fields.push(("csrf_token".into(), upw.csrf.clone()));
+        upw.http.post(app.url(&format!("/upw/sessions/{session}/register"))).form(&fields).send().await.unwrap()
+    };
+    let row = |crn: &str, outcome: &str, reason: &str, started: &str, finished: &str| {
+        vec![
+            (format!("outcome-{crn}"), outcome.to_owned()),
+            (format!("reason-{crn}"), reason.to_owned()),
+            (format!("started-{crn}"), started.to_owned()),
+            (format!("finished-{crn}"), finished.to_owned()),
+        ]
+    };
+    // Nothing chosen; a time that is not one; an acceptable absence without its reason.
+    for (fields, named) in [
+        ([row(a, "", "", "", ""), row(b, "", "", "", "")].concat(), format!("outcome-{a}")),
+        (
+            [row(a, "attended_complied", "", "09:00", "4pm"), row(b, "unacceptable_absence", "", "", "")].concat(),
+            format!("finished-{a}"),
+        ),
+        (
+            [row(a, "attended_complied", "", "09:00", "15:00"), row(b, "acceptable_absence", "", "", "")].concat(),
+            format!("reason-{b}"),
+        ),
+    ] {
+        let r = post(fields).await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(&format!("<a href=\"#{named}\">")), "{named}: {page}");
+        assert_eq!(counts().await, before, "nothing written for anyone");
+    }
+    let good =
+        [row(a, "attended_complied", "", "09:00", "15:00"), row(b, "acceptable_absence", "medical", "", "")].concat();
+    for _ in 0..2 {
+        let r = post(good.clone()).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    }
+    assert_eq!(counts().await, (before.0 + 2, before.1 + 1), "outcome and timesheet; the absence; once");
+    let page = upw.http.get(&page_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("6 hours") && page.contains("Acceptable absence"), "{page}");
+}

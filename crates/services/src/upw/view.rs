@@ -335,3 +335,80 @@ pub async fn week(stores: &Stores, actor: Actor<'_>, monday: Date) -> Result<Wee
     sessions.sort_by(|a, b| (day(a), &a.project).cmp(&(day(b), &b.project)));
     Ok(Week { access: role_access, sessions })
 }
+
+/// One person's row of a session's register as typed: what happened and, when they attended,
+/// when they started and finished.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegisterRow {
+    pub crn: String,
+    pub outcome: String,
+    pub reason: String,
+    pub started: String,
+    pub finished: String,
+}
+
+impl RegisterRow {
+    /// The name of one of this row's fields on the page: `outcome-X000001`.
+    pub fn field(&self, what: &str) -> String {
+        format!("{what}-{}", self.crn)
+    }
+}
+
+/// The whole register of a session recorded at once: every row with an outcome chosen (rows
+/// left blank are not recorded), each checked as the one-person form checks it
+/// (`parse_attendance`) before anything is written, so one bad row writes nothing; each bad
+/// field is named on its row (`started-X000001`). An outcome already recorded as chosen (the
+/// button pressed twice) is not recorded again. Returns how many were recorded.
+pub async fn record_register(
+    stores: &Stores,
+    actor: Actor<'_>,
+    id: &str,
+    rows: &[RegisterRow],
+    now: Timestamp,
+) -> Result<usize, ServiceError> {
+    let session = session_to_run(stores, actor, id).await?;
+    let booked = booked_on(stores, &session).await?;
+    let chosen: Vec<&RegisterRow> = rows.iter().filter(|r| !r.outcome.is_empty()).collect();
+    if chosen.is_empty() {
+        let name = rows.first().map_or_else(|| "outcome".to_owned(), |r| r.field("outcome"));
+        return Err(ServiceError::Invalid(vec![crate::FieldProblem::new(
+            &name,
+            format!("{name}: choose what happened for at least one person"),
+        )]));
+    }
+    let mut problems = Vec::new();
+    let mut ready = Vec::new();
+    for row in chosen {
+        let form = super::AttendanceForm {
+            person: row.crn.clone(),
+            outcome: row.outcome.clone(),
+            reason: row.reason.clone(),
+            started: row.started.clone(),
+            finished: row.finished.clone(),
+            ..Default::default()
+        };
+        match super::parse_attendance(&form, &booked) {
+            Ok(a) => ready.push(a),
+            Err(found) => problems.extend(
+                found
+                    .into_iter()
+                    .map(|p| crate::FieldProblem::new(&row.field(&p.field), format!("{}: {}", row.crn, p.message))),
+            ),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid(problems));
+    }
+    let by = actor.recorder();
+    let mut recorded = 0;
+    for a in ready {
+        let state = case(stores, &a.crn).await?;
+        let held = state.appointments.iter().find(|r| r.appointment.id == a.appointment);
+        if held.is_some_and(|r| r.outcome == Some(a.outcome)) {
+            continue;
+        }
+        super::record_attendance(stores, &a.crn, &a.appointment, a.outcome, a.timesheet, &by, now).await?;
+        recorded += 1;
+    }
+    Ok(recorded)
+}

@@ -23,16 +23,16 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::ids::{Code, Crn};
 use jiff::civil::{Date, Time};
 use serde::Deserialize;
-use services::FieldProblem;
 use services::access::UpwAccess;
 use services::upw::{UpwError, view};
+use services::{FieldProblem, ServiceError};
 use upw::policy::AbsenceNotice;
 
 pub const WEEK: &str = "/upw";
 pub const SCHEDULE: &str = "/upw/schedule";
 
 use progress::{notice, progress_page};
-use register::{absent, allocate, attendance, session_page};
+use register::{absent, allocate, attendance, register_all, session_page};
 use week::{schedule, week_page};
 
 fn table() -> Vec<Route> {
@@ -41,6 +41,7 @@ fn table() -> Vec<Route> {
         route(Method::POST, SCHEDULE, schedule),
         route(Method::GET, "/upw/sessions/{id}", session_page),
         route(Method::POST, "/upw/sessions/{id}/attendance", attendance),
+        route(Method::POST, "/upw/sessions/{id}/register", register_all),
         route(Method::POST, "/upw/sessions/{id}/absent", absent),
         route(Method::POST, "/upw/sessions/{id}/allocate", allocate),
         route(Method::GET, "/upw/cases/{crn}", progress_page),

@@ -46,6 +46,20 @@ struct TimeInput {
     error: Option<String>,
 }
 
+/// One person's row of the whole-session register: the fields named for them, as typed.
+struct RegisterLine {
+    crn: String,
+    name: String,
+    outcome_field: String,
+    reason_field: String,
+    started_field: String,
+    finished_field: String,
+    outcomes: Vec<Choice>,
+    reasons: Vec<Choice>,
+    started: String,
+    finished: String,
+}
+
 struct PersonChoice {
     crn: String,
     label: String,
@@ -79,6 +93,8 @@ struct SessionPage {
     /// The allocation form as typed.
     crn: String,
     recurrences: Vec<Choice>,
+    /// The whole-session register: everyone booked whose outcome is not recorded.
+    lines: Vec<RegisterLine>,
 }
 
 impl SessionPage {
@@ -146,6 +162,34 @@ async fn render_session(
     let choices = |list: &'static [(&'static str, &'static str)], chosen: &str| {
         list.iter().map(|(value, label)| Choice { value, label, selected: *value == chosen }).collect::<Vec<_>>()
     };
+    // The whole-session register starts from the session's own times.
+    let (start, end) = (hhmm(s.start.time()), hhmm(s.end.time()));
+    let lines = register
+        .booked
+        .iter()
+        .filter(|b| b.outcome.is_none())
+        .map(|b| {
+            let row = services::upw::view::RegisterRow { crn: b.crn.to_string(), ..Default::default() };
+            // What was typed in this form, or the session's time where it was not sent.
+            let typed = |name: &str, blank: &str| {
+                kit::form_field(body, name).map_or_else(|| blank.to_owned(), |v| v.trim().to_owned())
+            };
+            let (outcome_field, reason_field) = (row.field("outcome"), row.field("reason"));
+            let (started_field, finished_field) = (row.field("started"), row.field("finished"));
+            RegisterLine {
+                crn: row.crn.clone(),
+                name: b.name.clone().unwrap_or_else(|| "Name withheld".to_owned()),
+                outcomes: choices(OUTCOMES, &field(body, &outcome_field)),
+                reasons: choices(ABSENCE_REASONS, &field(body, &reason_field)),
+                started: typed(&started_field, &start),
+                finished: typed(&finished_field, &end),
+                outcome_field,
+                reason_field,
+                started_field,
+                finished_field,
+            }
+        })
+        .collect();
     let people = booked
         .iter()
         .map(|b| PersonChoice {
@@ -168,6 +212,7 @@ async fn render_session(
         ete: s.ete,
         crn: field(body, "crn"),
         recurrences,
+        lines,
         inputs: [
             ("started", "Started (HH:MM)", &form.started),
             ("finished", "Finished (HH:MM)", &form.finished),
@@ -218,6 +263,36 @@ pub(super) async fn attendance(
             let error = upw_error(e, "outcome")?;
             render_session(&app, &who, &id, Some((&body, vec![error]))).await
         }
+    }
+}
+
+/// The whole session's register at once (`services::upw::view::record_register`): one bad
+/// row writes nothing and is named on its field; otherwise back to the session.
+pub(super) async fn register_all(
+    State(app): State<AppState>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let register = view::register(&app.stores, who.actor(), app.clock.today(), &id).await?;
+    let rows: Vec<services::upw::view::RegisterRow> = register
+        .booked
+        .iter()
+        .map(|b| {
+            let row = services::upw::view::RegisterRow { crn: b.crn.to_string(), ..Default::default() };
+            services::upw::view::RegisterRow {
+                outcome: field(&body, &row.field("outcome")),
+                reason: field(&body, &row.field("reason")),
+                started: field(&body, &row.field("started")),
+                finished: field(&body, &row.field("finished")),
+                crn: row.crn,
+            }
+        })
+        .collect();
+    match view::record_register(&app.stores, who.actor(), &id, &rows, app.clock.now()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/upw/sessions/{id}")).into_response()),
+        Err(ServiceError::Invalid(errors)) => render_session(&app, &who, &id, Some((&body, errors))).await,
+        Err(e) => Err(e.into()),
     }
 }
 
