@@ -392,7 +392,7 @@ pub async fn record_register(
             Err(found) => problems.extend(
                 found
                     .into_iter()
-                    .map(|p| crate::FieldProblem::new(&row.field(&p.field), format!("{}: {}", row.crn, p.message))),
+                    .map(|p| crate::FieldProblem::new(row.field(&p.field), format!("{}: {}", row.crn, p.message))),
             ),
         }
     }
