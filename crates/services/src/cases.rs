@@ -252,7 +252,9 @@ pub struct CaseFile {
     /// Whether this actor may open the caseload of the case's officer; the officer is named
     /// either way, but linked only then.
     pub caseload_link: bool,
-    pub org: Organisation,
+    /// The names of the case's officer and team, where the organisation knows them.
+    pub officer_name: Option<String>,
+    pub team_name: Option<String>,
     pub today: Date,
 }
 
@@ -266,10 +268,18 @@ pub async fn case_file(
     route: &str,
 ) -> Result<CaseFile, ServiceError> {
     let (record, may_write) = read_case(stores, actor, now, crn, route).await?;
-    let org = stores.cases.organisation().await?;
-    let caseload_link = record.summary.officer.as_ref().is_some_and(|o| access::may_see_caseload(actor.user, o, &org));
+    // The organisation as the access snapshot holds it (kept in memory, never stale), not
+    // read again from the store for every page.
+    let facts = Facts::load(stores, actor, uk_date(now)).await?;
+    let (org, index) = (facts.org(), &facts.snapshot.index);
+    let officer = record.summary.officer.as_ref();
+    let caseload_link =
+        officer.is_some_and(|o| access::may_see_caseload_at(actor.user, o, &index.place_of_officer(o, org)));
+    let officer_name = officer.and_then(|o| index.staff_member(o, org)).map(|s| s.name.to_string());
+    let team_name =
+        record.summary.team.as_ref().and_then(|t| org.teams.iter().find(|x| &x.code == t)).map(|t| t.name.to_string());
     let CaseRecord { state, summary, events } = record;
-    Ok(CaseFile { state, summary, events, may_write, caseload_link, org, today: uk_date(now) })
+    Ok(CaseFile { state, summary, events, may_write, caseload_link, officer_name, team_name, today: uk_date(now) })
 }
 
 /// A case folded from one read of its stream, with its summary and events.

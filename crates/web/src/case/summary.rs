@@ -62,21 +62,18 @@ fn field_error(e: &WebError) -> FieldProblem {
 }
 
 fn officer_name(file: &CaseFile) -> String {
-    match &file.summary.officer {
-        Some(code) => match file.org.staff.iter().find(|s| &s.code == code) {
-            Some(s) => format!("{} ({code})", s.name),
-            None => code.to_string(),
-        },
-        None => "Not allocated".to_owned(),
+    match (&file.summary.officer, &file.officer_name) {
+        (Some(code), Some(name)) => format!("{name} ({code})"),
+        (Some(code), None) => code.to_string(),
+        (None, _) => "Not allocated".to_owned(),
     }
 }
 
 fn team_name(file: &CaseFile) -> String {
-    match &file.summary.team {
-        Some(code) => {
-            file.org.teams.iter().find(|t| &t.code == code).map_or_else(|| code.to_string(), |t| t.name.to_string())
-        }
-        None => "Not allocated".to_owned(),
+    match (&file.summary.team, &file.team_name) {
+        (Some(_), Some(name)) => name.clone(),
+        (Some(code), None) => code.to_string(),
+        (None, _) => "Not allocated".to_owned(),
     }
 }
 
