@@ -148,6 +148,16 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// What deciding access reads, the organisation with it, as kept in memory for the actor's
+/// access generation: a page that needs the organisation takes it from here rather than
+/// reading it from the store again.
+pub(crate) async fn snapshot(
+    stores: &Stores,
+    actor: Actor<'_>,
+) -> Result<std::sync::Arc<crate::snapshot::AccessSnapshot>, ServiceError> {
+    Ok(stores.access_snapshot.at_least(&*stores.cases, &*stores.access, actor.access_generation).await?)
+}
+
 /// A case's state folded from its whole stream; a stream that does not fold is damage.
 pub(crate) async fn folded(stores: &Stores, crn: &Crn) -> Result<CaseState, ServiceError> {
     let events = stores.cases.stream(crn).await?;

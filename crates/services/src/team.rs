@@ -205,11 +205,12 @@ pub async fn teams(stores: &Stores, actor: Actor<'_>) -> Result<Vec<domain::org:
     if access::team_role_access(actor.user) == access::TeamAccess::None {
         return Ok(Vec::new());
     }
-    let org = stores.cases.organisation().await?;
+    let snapshot = crate::actor::snapshot(stores, actor).await?;
+    let org = &snapshot.org;
     let mut teams: Vec<_> = org
         .teams
         .iter()
-        .filter(|t| access::team_access(actor.user, &t.code, &org) != access::TeamAccess::None)
+        .filter(|t| access::team_access(actor.user, &t.code, org) != access::TeamAccess::None)
         .cloned()
         .collect();
     teams.sort_by(|a, b| (&a.name, &a.code).cmp(&(&b.name, &b.code)));
@@ -391,10 +392,11 @@ pub async fn allocate(
     route: &str,
 ) -> Result<Allocation, ServiceError> {
     use domain::practice::allocation::{AllocationEvidence, GuidanceVerdict};
-    let org = stores.cases.organisation().await?;
+    let snapshot = crate::actor::snapshot(stores, actor).await?;
+    let org = &snapshot.org;
     // Refused before anything is read: a manager may look at the screen but not allocate.
     if org.teams.iter().any(|t| &t.code == team)
-        && access::team_access(actor.user, team, &org) != access::TeamAccess::Allocate
+        && access::team_access(actor.user, team, org) != access::TeamAccess::Allocate
     {
         return Err(ServiceError::forbidden());
     }
@@ -403,10 +405,10 @@ pub async fn allocate(
     let granted = stores.access.granted_cases(actor.user.username.as_str()).await?.contains(&case.summary.crn);
     let entries = stores.access.limited_access_for(&case.summary.crn).await?;
     let place = match (&case.summary.team, &case.summary.officer) {
-        (None, None) => awaiting_place(stores, &case.summary.crn, &org).await?,
-        _ => Place::of_case(&case.summary, &org),
+        (None, None) => awaiting_place(stores, &case.summary.crn, org).await?,
+        _ => Place::of_case(&case.summary, org),
     };
-    let index = access::OrgIndex::new(&org);
+    let index = access::OrgIndex::new(org);
     let case_access = access::case_access(actor.user, &place, granted, &entries, screen.view.today, &index);
     if screen.view.access != access::TeamAccess::Allocate || case_access != CaseAccess::ReadWrite {
         return Err(ServiceError::forbidden());

@@ -56,13 +56,14 @@ fn longest_months(kind: SentenceKind) -> u16 {
 /// The boroughs where this user may register a case: those whose waiting cases they may
 /// record on.
 async fn boroughs(stores: &Stores, actor: Actor<'_>, today: Date) -> Result<Vec<(Code, Name)>, ServiceError> {
-    let org = stores.cases.organisation().await?;
-    let index = OrgIndex::new(&org);
+    let snapshot = crate::actor::snapshot(stores, actor).await?;
+    let org = &snapshot.org;
+    let index = OrgIndex::new(org);
     Ok(org
         .boroughs
         .iter()
         .filter(|b| {
-            let place = Place::awaiting_allocation(Some(&b.code), &org);
+            let place = Place::awaiting_allocation(Some(&b.code), org);
             access::case_access(actor.user, &place, false, &[], today, &index) == CaseAccess::ReadWrite
         })
         .map(|b| (b.code.clone(), b.name.clone()))

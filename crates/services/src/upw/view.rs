@@ -143,8 +143,9 @@ pub async fn session_access(stores: &Stores, actor: Actor<'_>, id: &str) -> Resu
         .into_iter()
         .find(|p| p.code == session.session.project)
         .ok_or_else(|| ServiceError::Internal(format!("session {id}: project missing")))?;
-    let org = stores.cases.organisation().await?;
-    match access::upw_access(actor.user, &project.borough, &org) {
+    let snapshot = crate::actor::snapshot(stores, actor).await?;
+    let org = &snapshot.org;
+    match access::upw_access(actor.user, &project.borough, org) {
         UpwAccess::None => Err(ServiceError::forbidden()),
         access => Ok(SessionAccess { session, project, access }),
     }
@@ -303,7 +304,8 @@ pub struct Week {
 pub async fn week(stores: &Stores, actor: Actor<'_>, monday: Date) -> Result<Week, ServiceError> {
     let role_access = upw_staff(actor.user)?;
     let sunday = super::week_end(monday);
-    let org = stores.cases.organisation().await?;
+    let snapshot = crate::actor::snapshot(stores, actor).await?;
+    let org = &snapshot.org;
     let projects = stores.upw.projects().await?;
     let supervisors = stores.upw.supervisors().await?;
     let absences = stores.upw.absences(monday, sunday).await?;
@@ -314,7 +316,7 @@ pub async fn week(stores: &Stores, actor: Actor<'_>, monday: Date) -> Result<Wee
     let mut sessions = Vec::new();
     for (s, runs) in running.chain(not_running) {
         let Some(project) = projects.iter().find(|p| p.code == s.project) else { continue };
-        if access::upw_access(actor.user, &project.borough, &org) == UpwAccess::None {
+        if access::upw_access(actor.user, &project.borough, org) == UpwAccess::None {
             continue;
         }
         let borough = org.boroughs.iter().find(|b| b.code == project.borough);
