@@ -167,7 +167,7 @@ pub async fn record_day(
             changed = Some(StoreError::Conflict { crn: crn.clone(), expected: *version, actual: state.version });
         }
         if !new.is_empty() {
-            ready.push((state, new));
+            ready.push((events, state, new));
         }
     }
     if !problems.is_empty() {
@@ -178,8 +178,8 @@ pub async fn record_day(
     }
     // Every answer is good and every case as the page saw it: record them, case by case.
     let mut recorded = 0;
-    for (state, new) in ready {
-        crate::record::record_on(&*stores.cases, state, &new, &by, now).await?;
+    for (past, state, new) in ready {
+        crate::record::record_on(&*stores.cases, &past, state, &new, &by, now).await?;
         recorded += new.len();
     }
     Ok(recorded)

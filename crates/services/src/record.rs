@@ -9,7 +9,7 @@
 //! before the append; the fold checks only that the evidence agrees with itself.
 
 use domain::case::{CaseState, uk_date};
-use domain::event::{CaseEvent, NewEvent};
+use domain::event::{CaseEvent, NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn};
 use domain::practice::allocation::check_allocation;
 use domain::practice::tiering::follow_on_events;
@@ -44,20 +44,22 @@ pub async fn record_events<S: CaseStore + ?Sized>(
         return Err(StoreError::Conflict { crn: crn.clone(), expected: expected_version, actual });
     }
     let state = CaseState::fold(crn.clone(), &stream).map_err(|r| StoreError::Corrupt(format!("stream {crn}: {r}")))?;
-    record_on(store, state, events, recorded_by, now).await
+    record_on(store, &stream, state, events, recorded_by, now).await
 }
 
-/// [`record_events`] for a caller that has just read and folded the case (`state`, at its
-/// version): the events are checked and appended with their follow-on, against that version,
-/// without reading the stream again.
+/// [`record_events`] for a caller that has just read the case's stream (`past`) and folded it
+/// (`state`): the events are checked and appended with their follow-on, against that version,
+/// without the stream being read again (`CaseStore::append_to`).
 pub async fn record_on<S: CaseStore + ?Sized>(
     store: &S,
+    past: &[RecordedEvent],
     mut state: CaseState,
     events: &[NewEvent],
     recorded_by: &Code,
     now: Timestamp,
 ) -> Result<u64, StoreError> {
-    let (crn, expected_version) = (state.crn.clone(), state.version);
+    let crn = state.crn.clone();
+    debug_assert_eq!(state.version, past.len() as u64, "the state is the fold of `past`");
     if events.is_empty() {
         return Err(StoreError::Field {
             field: "events".into(),
@@ -91,5 +93,5 @@ pub async fn record_on<S: CaseStore + ?Sized>(
         let occurred_at = events.iter().map(|e| e.occurred_at).max().map_or(now, |last| last.max(now));
         batch.push(NewEvent { occurred_at, recorded_by: recorded_by.clone(), event });
     }
-    store.append(&crn, expected_version, &batch, now).await
+    store.append_to(&crn, past, &batch, now).await
 }

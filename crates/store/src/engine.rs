@@ -227,6 +227,42 @@ macro_rules! impl_case_store {
                 if events.is_empty() {
                     return Err(StoreError::field("events", "events: at least one event is needed"));
                 }
+                // Read before the transaction: the claim below proves nothing was added since.
+                let past = self.stream(crn).await?;
+                if past.len() as u64 != expected_version {
+                    return Err(StoreError::Conflict { crn: crn.clone(), expected: expected_version, actual: past.len() as u64 });
+                }
+                self.append_to(crn, &past, events, recorded_at).await
+            }
+
+            async fn append_to(
+                &self,
+                crn: &Crn,
+                past: &[RecordedEvent],
+                events: &[NewEvent],
+                recorded_at: jiff::Timestamp,
+            ) -> Result<u64, StoreError> {
+                if events.is_empty() {
+                    return Err(StoreError::field("events", "events: at least one event is needed"));
+                }
+                let expected_version = past.len() as u64;
+                if past.iter().enumerate().any(|(i, e)| &e.crn != crn || e.seq != i as u64 + 1) {
+                    return Err(StoreError::field("past", format!("past: not the stream of case {crn} as stored")));
+                }
+                // The stream folded once and the new events applied to that state, all before
+                // the transaction, so the write lock is held only for the writes: the claim
+                // proves the case is still at the version the stream was read at, and its
+                // events cannot have changed (the log is append-only).
+                let mut folding = Folding::new(crn.clone());
+                for e in past {
+                    folding.stored(e)?;
+                }
+                let before = folding.summary();
+                let recorded_at = to_stored_precision(recorded_at);
+                for (i, e) in events.iter().enumerate() {
+                    folding.new_event(i, &e.event, uk_date(to_stored_precision(e.occurred_at)))?;
+                }
+                let folded = folding.finish();
                 let new_version = expected_version + events.len() as u64;
                 let mut tx = self.pool.begin().await?;
                 // Claim the stream first. This write takes the lock, so a concurrent writer
@@ -255,24 +291,9 @@ macro_rules! impl_case_store {
                         .await?;
                     return Err(StoreError::Conflict { crn: crn.clone(), expected: expected_version, actual: actual.unwrap_or(0) as u64 });
                 }
-                // The stream, read and folded once; the new events are applied to that state,
-                // and every projection is moved to it.
-                let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE crn = $1 ORDER BY seq");
-                let rows: Vec<EventRow> = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(crn.as_str()).fetch_all(&mut *tx).await?;
-                let past: Vec<RecordedEvent> = rows
-                    .iter()
-                    .map(|r| r.decode().map_err(|(c, p)| corrupt(&format!("event {}#{} {c}", r.crn, r.seq), p)))
-                    .collect::<Result<_, _>>()?;
-                let mut folding = Folding::new(crn.clone());
-                for e in &past {
-                    folding.stored(e)?;
-                }
-                let before = folding.summary();
-                let recorded_at = to_stored_precision(recorded_at);
                 let insert = format!("INSERT INTO events ({EVENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
                 for (i, e) in events.iter().enumerate() {
                     let occurred_at = to_stored_precision(e.occurred_at);
-                    folding.new_event(i, &e.event, uk_date(occurred_at))?;
                     let seq = expected_version + 1 + i as u64;
                     sqlx::query(AssertSqlSafe(insert.as_str()))
                         .bind(crn.as_str())
@@ -286,7 +307,7 @@ macro_rules! impl_case_store {
                         .execute(&mut *tx)
                         .await?;
                 }
-                Self::project_append(&mut tx, before.as_ref(), &folding.finish()).await?;
+                Self::project_append(&mut tx, before.as_ref(), &folded).await?;
                 tx.commit().await?;
                 Ok(new_version)
             }

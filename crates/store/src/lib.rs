@@ -127,6 +127,19 @@ pub trait CaseStore: Send + Sync {
         recorded_at: jiff::Timestamp,
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 
+    /// [`append`](Self::append) for a caller that has just read the case's stream (`past`,
+    /// as [`stream`](Self::stream) or [`streams`](Self::streams) returned it): the append
+    /// expects the version `past` is at, and folds `past` instead of reading it again. A
+    /// writer since the read gets `Conflict`, as with `append`: the stream is append-only, so
+    /// a case still at that version still holds exactly those events.
+    fn append_to(
+        &self,
+        crn: &Crn,
+        past: &[RecordedEvent],
+        events: &[NewEvent],
+        recorded_at: jiff::Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
     /// The whole stream of a case, in order.
     fn stream(&self, crn: &Crn) -> impl Future<Output = Result<Vec<RecordedEvent>, StoreError>> + Send;
 

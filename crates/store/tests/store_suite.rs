@@ -778,3 +778,37 @@ async fn fill_and_forget_keys<S: CaseStore + Clone + 'static + RawSql>(store: &S
     assert_eq!(report.differences.len(), PEOPLE.len(), "{:#?}", report.differences);
     assert!(report.differences.iter().all(|d| d.starts_with("search_keys: ") && d.ends_with(" is missing")));
 }
+
+/// An append after the caller's own read: the version the read is at is expected, a writer
+/// in between gets `Conflict` with nothing written, and a stream that is not this case's as
+/// stored is refused naming `past`.
+async fn append_to_a_stream_read_before<S: CaseStore + Clone + 'static>(store: S) {
+    let c = crn("X400001");
+    let on = date("2026-03-02");
+    let now = jiff::Timestamp::now();
+    store.append(&c, 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), now).await.unwrap();
+    let read = store.stream(&c).await.unwrap();
+    let trigger = |n: &str| {
+        new_event(
+            on,
+            CaseEvent::ReviewTriggered {
+                trigger: domain::practice::reviews::ReviewTrigger::ChangeOfAddressOrCircumstances,
+                on,
+                note: Some(domain::ids::Note::parse(n).unwrap()),
+            },
+        )
+    };
+    assert_eq!(store.append_to(&c, &read, &[trigger("first")], now).await.unwrap(), 4);
+    // The same read again: the case moved on since.
+    let err = store.append_to(&c, &read, &[trigger("second")], now).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { expected: 3, actual: 4, .. }), "{err:?}");
+    assert_eq!(store.stream(&c).await.unwrap().len(), 4, "nothing written");
+    // Another case's stream is not this one's.
+    let other = crn("X400002");
+    store.append(&other, 0, &example::opening("Grace", "Hopper", on, "OFF1", "TEAM1"), now).await.unwrap();
+    let theirs = store.stream(&other).await.unwrap();
+    let err = store.append_to(&c, &theirs, &[trigger("third")], now).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Field { field, .. } if field == "past"), "{err:?}");
+    assert!(store.check().await.unwrap().is_consistent());
+}
+both_engines!(append_to_a_stream_read_before_t, append_to_a_stream_read_before);

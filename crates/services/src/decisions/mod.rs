@@ -708,7 +708,7 @@ pub async fn record(
         decided.events().map(|event| NewEvent { occurred_at, recorded_by: by.clone(), event: event.clone() }).collect();
     // Access and the role's right to this kind of event were decided by `may_decide`, and the
     // case was read and folded above: it is appended against that fold's version.
-    match crate::record::record_on(&*stores.cases, state, &events, &by, now).await {
+    match crate::record::record_on(&*stores.cases, &stream, state, &events, &by, now).await {
         Ok(version) => Ok(Recorded::Now { version }),
         Err(StoreError::Rejected { field, problem, .. }) => {
             Err(ServiceError::Invalid(vec![problem_on_question(&form, field, &problem)]))
