@@ -255,6 +255,9 @@ pub struct CaseFile {
     /// The names of the case's officer and team, where the organisation knows them.
     pub officer_name: Option<String>,
     pub team_name: Option<String>,
+    /// The team this actor may reallocate the case within (its SPO), when it is active and
+    /// allocated.
+    pub reallocates_in: Option<Code>,
     pub today: Date,
 }
 
@@ -278,8 +281,24 @@ pub async fn case_file(
     let officer_name = officer.and_then(|o| index.staff_member(o, org)).map(|s| s.name.to_string());
     let team_name =
         record.summary.team.as_ref().and_then(|t| org.teams.iter().find(|x| &x.code == t)).map(|t| t.name.to_string());
+    let reallocates_in = match (&record.summary.team, officer, record.summary.active) {
+        (Some(team), Some(_), true) if access::team_access(actor.user, team, org) == access::TeamAccess::Allocate => {
+            Some(team.clone())
+        }
+        _ => None,
+    };
     let CaseRecord { state, summary, events } = record;
-    Ok(CaseFile { state, summary, events, may_write, caseload_link, officer_name, team_name, today: uk_date(now) })
+    Ok(CaseFile {
+        state,
+        summary,
+        events,
+        may_write,
+        caseload_link,
+        officer_name,
+        team_name,
+        reallocates_in,
+        today: uk_date(now),
+    })
 }
 
 /// A case folded from one read of its stream, with its summary and events.

@@ -232,13 +232,17 @@ pub struct Candidate {
 pub struct AllocationScreen {
     pub view: TeamView,
     pub case: QueuedCase,
+    /// For a case the team already supervises, its responsible officer: the screen then
+    /// reallocates it to another of the team's officers, and asks why.
+    pub reallocating: Option<Code>,
     pub guidance: domain::practice::allocation::GradeGuidance,
     pub because: String,
     pub candidates: Vec<Candidate>,
 }
 
-/// The allocation screen for a case on the team's queue (`NotFound` when it is not waiting
-/// there); opening it is a read of the case, recorded under `route`.
+/// The allocation screen for a case on the team's queue, or for one of the team's own cases
+/// to reallocate (`NotFound` for any other); opening it is a read of the case, recorded under
+/// `route`.
 pub async fn allocation_screen(
     stores: &Stores,
     actor: Actor<'_>,
@@ -249,19 +253,25 @@ pub async fn allocation_screen(
 ) -> Result<AllocationScreen, ServiceError> {
     use domain::practice::allocation::current_guidance;
     let mut view = team_view(stores, actor, now, team).await?;
-    let Some(at) = view.queue.iter().position(|q| &q.summary.crn == crn) else {
-        return Err(ServiceError::NotFound(format!(
-            "Case {crn} is not waiting to be allocated to team {}: it may have been allocated already.",
-            view.team.code
-        )));
+    let (case, reallocating) = match view.queue.iter().position(|q| &q.summary.crn == crn) {
+        Some(at) => (view.queue.remove(at), None),
+        None => match own_case(stores, actor, &view, crn).await? {
+            Some((case, officer)) => (case, Some(officer)),
+            None => {
+                return Err(ServiceError::NotFound(format!(
+                    "Case {crn} is neither waiting to be allocated to team {} nor supervised by it.",
+                    view.team.code
+                )));
+            }
+        },
     };
-    let case = view.queue.remove(at);
     actor.record_read(stores, now, crn, route).await?;
     // The PO-only features (parole report, medium-risk sexual offence, significant
     // safeguarding) are not asked for on this screen, so the guidance is by tier, RSR and RoSH.
     let guidance = current_guidance(&case.state, &[]);
     let mut candidates = Vec::with_capacity(view.officers.len());
-    for o in &view.officers {
+    // A reallocation goes to another of the team's officers.
+    for o in view.officers.iter().filter(|o| Some(&o.staff.code) != reallocating.as_ref()) {
         let hours = o.staff.contracted_hours.get();
         let after = match analytics::workload::case_from_record(&case.state, &o.staff) {
             Some(new_case) => Some(
@@ -280,8 +290,40 @@ pub async fn allocation_screen(
         });
     }
     let because = guidance_because(&case.state);
-    Ok(AllocationScreen { view, case, guidance, because, candidates })
+    Ok(AllocationScreen { view, case, reallocating, guidance, because, candidates })
 }
+
+/// One of the team's own active cases, with its responsible officer, if this actor may see it.
+async fn own_case(
+    stores: &Stores,
+    actor: Actor<'_>,
+    view: &TeamView,
+    crn: &Crn,
+) -> Result<Option<(QueuedCase, Code)>, ServiceError> {
+    let Some(summary) = stores.cases.summary(crn).await? else { return Ok(None) };
+    let (Some(officer), true, true) =
+        (summary.officer.clone(), summary.active, summary.team.as_ref() == Some(&view.team.code))
+    else {
+        return Ok(None);
+    };
+    let facts = Facts::load(stores, actor, view.today).await?;
+    if facts.barred().contains(&crn) {
+        return Ok(None);
+    }
+    let state = folded(stores, crn).await?;
+    let since =
+        state.officer.as_ref().map(|a| a.since).or_else(|| state.current_sentence().map(|s| s.sentence.sentence_date));
+    Ok(Some((QueuedCase { summary, state, waiting_since: since.unwrap_or(view.today) }, officer)))
+}
+
+/// Why a case is reallocated, as the form offers it (`AllocationReason`; an initial
+/// allocation is not a reallocation, and a transfer goes to another team).
+pub const REALLOCATION_REASONS: [(domain::event::AllocationReason, &str, &str); 4] = [
+    (domain::event::AllocationReason::OfficerLeft, "officer_left", "The officer is leaving or has left"),
+    (domain::event::AllocationReason::Workload, "workload", "To balance the team's workload"),
+    (domain::event::AllocationReason::RiskChange, "risk_change", "The risk has changed and needs another grade"),
+    (domain::event::AllocationReason::Other, "other", "Another reason"),
+];
 
 /// Why the grade guidance is what it is for the case, in words, read from the guidance
 /// table (`domain::practice::allocation::GRADE_GUIDANCE`) row by row as `grade_guidance`
@@ -323,6 +365,8 @@ pub fn guidance_because(case: &CaseState) -> String {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AllocationForm {
     pub officer: String,
+    /// Why a case the team supervises is reallocated (`REALLOCATION_REASONS`).
+    pub why: String,
     pub allocation_form_complete: bool,
     pub safeguarding_checks_complete: bool,
     pub reason: String,
@@ -435,6 +479,20 @@ pub async fn allocate(
             }
         },
     };
+    let allocation_reason = match (&screen.reallocating, form.why.trim()) {
+        (None, _) => domain::event::AllocationReason::Initial,
+        (Some(_), "") => {
+            problems.push(problem("why", "choose why the case is reallocated"));
+            domain::event::AllocationReason::Other
+        }
+        (Some(_), typed) => match REALLOCATION_REASONS.iter().find(|(_, v, _)| *v == typed) {
+            Some((r, ..)) => *r,
+            None => {
+                problems.push(problem("why", format!("`{typed}` is not one of the reasons offered")));
+                domain::event::AllocationReason::Other
+            }
+        },
+    };
     let evidence = officer.map(|o| AllocationEvidence {
         grade: o.staff.grade,
         allocation_form_complete: form.allocation_form_complete,
@@ -477,7 +535,7 @@ pub async fn allocate(
         event: domain::event::CaseEvent::OfficerAllocated {
             officer: officer.staff.code.clone(),
             team: screen.view.team.code.clone(),
-            reason: domain::event::AllocationReason::Initial,
+            reason: allocation_reason,
             evidence: Some(evidence),
         },
     };

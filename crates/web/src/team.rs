@@ -261,6 +261,9 @@ struct AllocatePage {
     form_complete: bool,
     safeguarding_complete: bool,
     reason: String,
+    /// For a reallocation: the case's officer now, and why it moves, as offered and chosen.
+    reallocating: Option<String>,
+    whys: Vec<(&'static str, &'static str, bool)>,
     errors: Vec<FieldProblem>,
 }
 
@@ -279,18 +282,19 @@ fn render_allocation(
 ) -> Result<Response, PageError> {
     let state = &screen.case.state;
     let today = screen.view.today;
+    let reallocating = screen.reallocating.as_ref().map(|o| {
+        let name = screen.view.officers.iter().find(|x| &x.staff.code == o).map(|x| x.staff.name.to_string());
+        name.map_or_else(|| o.to_string(), |n| format!("{n} ({o})"))
+    });
+    let since = format!("{} ({} days)", day(screen.case.waiting_since), days_between(screen.case.waiting_since, today));
     let rows = vec![
         SummaryRow { key: "CRN", value: screen.case.summary.crn.to_string() },
         SummaryRow { key: "Tier", value: tier(state) },
         SummaryRow { key: "Risk of serious harm", value: rosh(state) },
         SummaryRow { key: "Sentence", value: sentence(state) },
-        SummaryRow {
-            key: "Waiting since",
-            value: format!(
-                "{} ({} days)",
-                day(screen.case.waiting_since),
-                days_between(screen.case.waiting_since, today)
-            ),
+        match &reallocating {
+            Some(o) => SummaryRow { key: "Responsible officer", value: format!("{o}, since {since}") },
+            None => SummaryRow { key: "Waiting since", value: since },
         },
     ];
     let candidates = screen
@@ -325,6 +329,8 @@ fn render_allocation(
         form_complete: form.allocation_form_complete,
         safeguarding_complete: form.safeguarding_checks_complete,
         reason: form.reason.clone(),
+        whys: team::REALLOCATION_REASONS.iter().map(|(_, v, l)| (*v, *l, form.why.trim() == *v)).collect(),
+        reallocating,
         errors,
     };
     Ok((status, html(page)?).into_response())
@@ -344,6 +350,7 @@ fn form_of(body: &[u8]) -> AllocationForm {
     let field = |name: &str| kit::form_field(body, name).unwrap_or_default();
     AllocationForm {
         officer: field("officer").trim().to_owned(),
+        why: field("why").trim().to_owned(),
         allocation_form_complete: field("allocation_form_complete") == "yes",
         safeguarding_checks_complete: field("safeguarding_checks_complete") == "yes",
         reason: field("reason"),

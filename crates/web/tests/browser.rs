@@ -307,6 +307,15 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
     save_screenshot(&browser, "team-allocated-on-caseload").await;
     let summary = app.store.summary(&waiting).await.unwrap().unwrap();
     assert_eq!(summary.officer.as_ref(), Some(&officer));
+
+    // The case's summary offers its reallocation; the screen asks why, and passes too.
+    browser.assert_accessible(&format!("{}/cases/{waiting}", app.base)).await;
+    browser.click(&format!("a[href='/teams/{team}/allocate/{waiting}']")).await;
+    assert!(browser.shows("Why is the case reallocated?").await);
+    assert_no_violations(&browser).await;
+    browser.click("form button.govuk-button").await;
+    assert!(browser.text(".govuk-error-summary").await.contains("why:"));
+    assert_no_violations(&browser).await;
 }
 
 /// Issue 4's "an inspector denied a case outside the sample": the inspector signs in, opens a

@@ -231,8 +231,9 @@ async fn the_team_view_shows_analytics_workload_figures_and_the_queue_oldest_fir
     let reads = app.store.reads_of(&crn("X000010")).await.unwrap();
     assert_eq!(reads.iter().map(|r| r.route.as_str()).collect::<Vec<_>>(), ["/teams/{code}/allocate/{crn}"]);
 
-    // A case not waiting for this team is not on its screen.
-    for other in ["X000012", "X000001", "X999999"] {
+    // A case neither waiting for this team nor its own is not on its screen (X000001 is its
+    // own: the screen reallocates it).
+    for other in ["X000012", "X000009", "X999999"] {
         let (status, _) = app.page(&spo, &format!("/teams/TEAM1/allocate/{other}")).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{other}");
     }
@@ -277,10 +278,58 @@ async fn allocating_moves_the_case_off_the_queue_and_onto_the_officers_caseload(
     assert!(row(&page, "officer-OFF1").contains("--numeric\">3</td>"), "three active cases now");
     let (_, caseload) = app.page(&spo, "/officers/OFF1/caseload").await;
     assert!(caseload.contains("/cases/X000010"), "{caseload}");
-    // Posting again: the case no longer waits.
+    // Posting again: the case no longer waits; it is the team's own now, so the form is a
+    // reallocation, which asks why, and nothing is written.
     let again = app.post(&spo, "/teams/TEAM1/allocate/X000010", &[("officer", "OFF2"), ("version", "5")]).await;
-    assert_eq!(again.status(), StatusCode::NOT_FOUND);
+    assert_eq!(again.status(), StatusCode::BAD_REQUEST);
+    assert!(again.text().await.unwrap().contains("<a href=\"#why\">why: choose why the case is reallocated"));
     assert_eq!(app.events("X000010").await, 5);
+    // Another team's case is neither waiting for this team nor its own.
+    let (status, _) = app.page(&spo, "/teams/TEAM1/allocate/X000009").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+/// The SPO reallocates one of the team's cases to another of its officers, from the case's
+/// summary: the current officer is not offered, the reason is asked for and recorded, and the
+/// case moves caseloads. An officer is not offered it, and cannot post it.
+#[tokio::test]
+async fn the_spo_reallocates_a_case_within_the_team() {
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let (_, summary) = app.page(&spo, "/cases/X000003").await;
+    assert!(summary.contains("href=\"/teams/TEAM1/allocate/X000003\""), "{summary}");
+    let (status, page) = app.page(&spo, "/teams/TEAM1/allocate/X000003").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Reallocate a case of Camden North") && page.contains("Sam Okafor (OFF2), since"), "{page}");
+    assert!(!page.contains("value=\"OFF2\""), "the officer it has now is not offered");
+    let version = app.events("X000003").await.to_string();
+    let good = [
+        ("officer", "OFF1"),
+        ("why", "workload"),
+        ("allocation_form_complete", "yes"),
+        ("safeguarding_checks_complete", "yes"),
+        ("version", version.as_str()),
+    ];
+    let bad = [("why", "boredom"), good[0], good[2], good[3], good[4]];
+    let r = app.post(&spo, "/teams/TEAM1/allocate/X000003", &bad).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("<a href=\"#why\">why: `boredom` is not one of the reasons"));
+    assert_eq!(app.events("X000003").await.to_string(), version, "nothing written");
+
+    let officer = sign_in(&app.base, "priya").await;
+    let (_, theirs) = app.page(&officer, "/cases/X000003").await;
+    assert!(!theirs.contains("/allocate/X000003"), "an officer is not offered reallocation");
+    let r = app.post(&officer, "/teams/TEAM1/allocate/X000003", &good).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    let r = app.post(&spo, "/teams/TEAM1/allocate/X000003", &good).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let summary = app.store.summary(&crn("X000003")).await.unwrap().unwrap();
+    assert_eq!((summary.officer, summary.officer_count), (Some(code("OFF1")), 2));
+    let stream = app.store.stream(&crn("X000003")).await.unwrap();
+    let CaseEvent::OfficerAllocated { reason, officer, .. } = &stream.last().unwrap().event else { panic!() };
+    assert_eq!((*reason, officer.as_str()), (AllocationReason::Workload, "OFF1"));
+    assert!(app.store.check().await.unwrap().is_consistent());
 }
 
 #[tokio::test]

@@ -390,7 +390,7 @@ impl CaseHead {
             .filter(|i| Section::resolving(i.kind) == current)
             .map(|i| DueRow { what: what_to_do(i), href: form_for(file, i, who), due: day(i.due), overdue: i.overdue })
             .collect();
-        let decisions = if file.may_write {
+        let mut decisions: Vec<(&'static str, String)> = if file.may_write {
             services::decisions::available(&file.state, file.today, &who.user)
                 .into_iter()
                 .filter(|s| decide::section_of(s) == current)
@@ -399,6 +399,10 @@ impl CaseHead {
         } else {
             Vec::new()
         };
+        if let (Section::Summary, Some(team)) = (current, &file.reallocates_in) {
+            decisions
+                .push(("Reallocate the case to another officer of the team", format!("/teams/{team}/allocate/{crn}")));
+        }
         Self {
             sections: Section::ALL
                 .iter()
