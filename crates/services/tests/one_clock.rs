@@ -114,6 +114,7 @@ async fn every_write_carries_the_pinned_time<S: AnyStore>(store: S) {
         safeguarding_checks_complete: true,
         reason: String::new(),
         version: state.to_string(),
+        why: String::new(),
     };
     let done =
         services::team::allocate(&stores, Actor::new(&spo), clock.now(), &code("TEAM1"), &waiting, &form, "/test")
