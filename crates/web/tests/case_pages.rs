@@ -1525,7 +1525,9 @@ async fn an_officer_records_a_days_outcomes_at_once() {
     let stale = (ea - 1).to_string();
     let r = post(answers("acceptable_absence", "medical", "attended_complied", &stale)).await.unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    assert!(r.text().await.unwrap().contains("changed while you were working on it"));
+    let page = r.text().await.unwrap();
+    assert!(page.contains("changed while you were working on it"), "{page}");
+    assert!(page.contains("value=\"medical\" selected"), "the answers are kept: {page}");
     assert_eq!((s.events("X000001").await, s.events("X000002").await), (ea, eg), "nothing written");
 
     for press in 0..2 {
