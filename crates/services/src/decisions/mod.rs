@@ -543,12 +543,19 @@ fn checked(
     Ok((form, decided))
 }
 
-/// The domain names the event's field (`on`, `pack.order_copy`, `type`); the page needs the
-/// question: the one of that name (or of its first part), else the first question.
+/// The domain names the event's field (`on`, `pack.order_copy`, `appointment.requirement`);
+/// the page needs the question: the one of that name's first part, else of its last part (a
+/// field of the event's payload, asked as a question of its own), else the first question.
 fn problem_on_question(form: &Form, field: &str, problem: &str) -> FieldProblem {
     let head = field.split(['.', '[']).next().unwrap_or(field);
+    let tail = field.rsplit('.').next().unwrap_or(field);
     let questions = &form.questions;
-    let name = questions.iter().find(|q| q.name == head).or_else(|| questions.first()).map_or(FORM, |q| q.name);
+    let name = questions
+        .iter()
+        .find(|q| q.name == head)
+        .or_else(|| questions.iter().find(|q| q.name == tail))
+        .or_else(|| questions.first())
+        .map_or(FORM, |q| q.name);
     FieldProblem::new(name, format!("{name}: {problem}"))
 }
 

@@ -259,3 +259,29 @@ fn a_repeating_booking_records_the_series_or_names_what_is_wrong() {
         }
     }
 }
+
+/// A refusal by the case's rules on a part of the event is named on the question that asked
+/// for it: RAR days booked beyond the requirement's budget on `requirement`.
+#[test]
+fn a_series_beyond_the_rar_budget_is_named_on_the_requirement() {
+    let state = ada();
+    let today = date(TODAY);
+    let mut pairs = vec![("kind", "rar_activity"), ("time", "10:00"), ("minutes", "60"), ("requirement", "S1-RAR")];
+    pairs.extend([("on-day", "23"), ("on-month", "3"), ("on-year", "2026"), ("id", "C6")]);
+    let book = |times: &'static str| {
+        let mut all = pairs.clone();
+        all.extend([("repeat", "weekly"), ("times", times)]);
+        check(Decision::AppointmentBooking, &state, &answers(&all), &code("OFF1"), today)
+    };
+    assert!(book("12").is_ok(), "12 of the 20 days");
+    // Twelve more on top of twelve would pass 20: refused, on the requirement.
+    let mut twelve = state.clone();
+    for e in book("12").unwrap().events() {
+        twelve.apply(e, today).unwrap();
+    }
+    let mut later = pairs.clone();
+    later.retain(|(k, _)| !["on-day", "on-month", "id"].contains(k));
+    later.extend([("on-day", "15"), ("on-month", "6"), ("id", "C7"), ("repeat", "weekly"), ("times", "12")]);
+    let problems = check(Decision::AppointmentBooking, &twelve, &answers(&later), &code("OFF1"), today).unwrap_err();
+    assert_eq!(fields(&problems), ["requirement"], "{problems:?}");
+}
