@@ -13,8 +13,10 @@ use jiff::civil::Date;
 
 /// The rate card referrals are made from. The provider's rate card is not yet kept in the
 /// store; until it is, it is the London rate card the synthetic provider is generated with.
-fn rate_card() -> RateCard {
-    synth::london_rate_card()
+/// Built once per process: it is a table, not a read.
+fn rate_card() -> &'static RateCard {
+    static CARD: std::sync::OnceLock<RateCard> = std::sync::OnceLock::new();
+    CARD.get_or_init(synth::london_rate_card)
 }
 
 const CLOSURES: [(Closure, &str, &str); 3] = [
