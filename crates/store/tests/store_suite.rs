@@ -812,3 +812,17 @@ async fn append_to_a_stream_read_before<S: CaseStore + Clone + 'static>(store: S
     assert!(store.check().await.unwrap().is_consistent());
 }
 both_engines!(append_to_a_stream_read_before_t, append_to_a_stream_read_before);
+
+/// PostgreSQL has statistics for what a bulk load wrote as soon as it returns (a table never
+/// analysed has `reltuples` -1): its queries are planned for the rows loaded, not guessed.
+#[tokio::test]
+async fn a_bulk_load_leaves_postgresql_with_statistics() {
+    let Some(store) = postgres().await else { return };
+    let org = small_organisation();
+    store.bulk_load(&org, &mut std::iter::once(Ok(people_to_load())), &|_| {}).await.unwrap();
+    for table in ["events", "case_summary", "search_keys", "mi_facts", "staff"] {
+        let sql = format!("SELECT CAST(reltuples AS FLOAT8) FROM pg_class WHERE oid = CAST('{table}' AS regclass)");
+        let tuples: f64 = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).fetch_one(store.pool()).await.unwrap();
+        assert!(tuples > 0.0, "{table}: {tuples}");
+    }
+}
