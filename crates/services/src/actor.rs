@@ -65,8 +65,7 @@ pub(crate) struct Facts<'a> {
 
 impl<'a> Facts<'a> {
     pub(crate) async fn load(stores: &Stores, actor: Actor<'a>, today: Date) -> Result<Self, ServiceError> {
-        let snapshot =
-            stores.access_snapshot.at_least(&*stores.cases, &*stores.access, actor.access_generation).await?;
+        let snapshot = snapshot(stores, actor).await?;
         Ok(Facts { actor, snapshot, today })
     }
 

@@ -101,26 +101,25 @@ pub async fn record_day(
             format!("{name}: choose the outcome of at least one appointment"),
         )]));
     }
+    // Each case once, in the order first met, with the version its rows carry and its outcomes.
     let mut problems = Vec::new();
+    let mut by_case: Vec<(Crn, u64, Vec<&TypedOutcome>)> = Vec::new();
     for t in &chosen {
-        if t.version.parse::<u64>().is_err() {
+        let Ok(version) = t.version.parse::<u64>() else {
             let name = field("outcome", &t.crn, &t.appointment);
             problems.push(FieldProblem::new(
                 &name,
                 format!("{name}: the page did not say which version of the case it was read at; reload it"),
             ));
+            continue;
+        };
+        match by_case.iter_mut().find(|(crn, ..)| crn == &t.crn) {
+            Some((_, _, list)) => list.push(t),
+            None => by_case.push((t.crn.clone(), version, vec![t])),
         }
     }
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
-    }
-    // Each case once, in the order first met, with its outcomes.
-    let mut by_case: Vec<(Crn, u64, Vec<&TypedOutcome>)> = Vec::new();
-    for t in &chosen {
-        match by_case.iter_mut().find(|(crn, ..)| crn == &t.crn) {
-            Some((_, _, list)) => list.push(t),
-            None => by_case.push((t.crn.clone(), t.version.parse().unwrap_or_default(), vec![t])),
-        }
     }
     for (crn, ..) in &by_case {
         crate::cases::writable_case(stores, actor, now, crn).await?;

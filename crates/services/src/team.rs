@@ -452,8 +452,7 @@ pub async fn allocate(
         (None, None) => awaiting_place(stores, &case.summary.crn, org).await?,
         _ => Place::of_case(&case.summary, org),
     };
-    let index = access::OrgIndex::new(org);
-    let case_access = access::case_access(actor.user, &place, granted, &entries, screen.view.today, &index);
+    let case_access = access::case_access(actor.user, &place, granted, &entries, screen.view.today, &snapshot.index);
     if screen.view.access != access::TeamAccess::Allocate || case_access != CaseAccess::ReadWrite {
         return Err(ServiceError::forbidden());
     }

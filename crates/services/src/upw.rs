@@ -581,7 +581,19 @@ pub async fn record_attendance(
     by: &Code,
     now: Timestamp,
 ) -> Result<u64, UpwError> {
-    let state = case(stores, crn).await?;
+    record_attendance_on(stores, &case(stores, crn).await?, appointment, outcome, timesheet, by, now).await
+}
+
+/// [`record_attendance`] on a case the caller has just read.
+pub(crate) async fn record_attendance_on(
+    stores: &Stores,
+    state: &CaseState,
+    appointment: &LocalId,
+    outcome: Outcome,
+    timesheet: Option<Timesheet>,
+    by: &Code,
+    now: Timestamp,
+) -> Result<u64, UpwError> {
     if timesheet.is_some() && !outcome.attended() {
         return Err(invalid("timesheet", "timesheet: hours are credited for attended outcomes only"));
     }
@@ -590,7 +602,7 @@ pub async fn record_attendance(
     if let Some(t) = timesheet {
         events.push(CaseEvent::UnpaidWorkTimeRecorded { appointment: appointment.clone(), timesheet: t });
     }
-    append(stores, &state, events, by, now).await
+    append(stores, state, events, by, now).await
 }
 
 /// Progress of each unpaid work requirement on the case, ETE credit counted up to its cap.

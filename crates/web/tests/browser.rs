@@ -881,6 +881,11 @@ async fn each_kind_of_worklist_item_is_resolved_through_its_link() {
     let browser = Browser::start(&tools).await;
     let worklist = format!("{}/officers/{officer}/worklist", app.base);
     let (d, m, y) = (today().day().to_string(), today().month().to_string(), today().year().to_string());
+    // The link of the worklist page's row for `crn` whose action reads `label`, if any.
+    let worklist_link = async |crn: &str, label: &str| -> Option<String> {
+        let found = browser.client.execute(WORKLIST_LINK, vec![crn.into(), label.into()]).await.unwrap();
+        serde_json::from_value(found).unwrap()
+    };
     let mut signed_in = "";
     let mut resolved = std::collections::BTreeSet::new();
     for step in worklist_cases::STEPS {
@@ -900,10 +905,7 @@ async fn each_kind_of_worklist_item_is_resolved_through_its_link() {
             .unwrap_or_else(|| panic!("{}: no {} on the worklist: {before:#?}", step.crn, step.action));
         let label = item.action.label;
         browser.assert_accessible(&worklist).await;
-        let href: Option<String> = serde_json::from_value(
-            browser.client.execute(WORKLIST_LINK, vec![step.crn.into(), label.into()]).await.unwrap(),
-        )
-        .unwrap();
+        let href = worklist_link(step.crn, label).await;
         let href = href.unwrap_or_else(|| panic!("{}: the worklist has no link for {label}", step.crn));
         let outcome_form = href.ends_with("/outcome");
         assert!(href.contains("/decisions/") || outcome_form, "{}: {label} leads to {href}, not its form", step.crn);
@@ -978,10 +980,7 @@ async fn each_kind_of_worklist_item_is_resolved_through_its_link() {
         assert!(next.is_none_or(|n| n.due > item.due), "{}: {label} is still on the worklist: {next:#?}", step.crn);
         browser.goto(&worklist).await;
         assert_no_violations(&browser).await;
-        let link: Option<String> = serde_json::from_value(
-            browser.client.execute(WORKLIST_LINK, vec![step.crn.into(), label.into()]).await.unwrap(),
-        )
-        .unwrap();
+        let link = worklist_link(step.crn, label).await;
         match next {
             None => assert_eq!(link, None, "{}: the worklist page still offers {label}", step.crn),
             Some(n) => {

@@ -461,6 +461,22 @@ mod tests {
     /// A change to the good answers, and the fields it gets named.
     type Row<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
 
+    /// Each row's change made to `base` is refused naming exactly its fields (none: accepted).
+    fn assert_rows_named(base: &[(&str, &str)], rows: &[Row], today: Date) {
+        for (change, named) in rows {
+            let pairs: Vec<(&str, &str)> = base
+                .iter()
+                .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
+                .copied()
+                .chain(change.iter().copied())
+                .collect();
+            let got = read_registration(&test_form(), &answers(&pairs), today);
+            let fields: Vec<String> =
+                got.as_ref().err().map_or_else(Vec::new, |p| p.iter().map(|p| p.field.clone()).collect());
+            assert_eq!(fields, named.to_vec(), "{change:?}: {got:?}");
+        }
+    }
+
     #[test]
     fn registration_names_every_bad_answer_and_keeps_the_statutory_bounds() {
         let today = domain::example::date("2026-03-20");
@@ -485,18 +501,7 @@ mod tests {
             ),
             (&[("gender", ""), ("sentence_date-day", "")], &["gender", "sentence_date"]),
         ];
-        for (change, named) in rows {
-            let pairs: Vec<(&str, &str)> = GOOD
-                .iter()
-                .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
-                .copied()
-                .chain(change.iter().copied())
-                .collect();
-            let got = read_registration(&test_form(), &answers(&pairs), today);
-            let fields: Vec<String> =
-                got.as_ref().err().map_or_else(Vec::new, |p| p.iter().map(|p| p.field.clone()).collect());
-            assert_eq!(fields, named.to_vec(), "{change:?}: {got:?}");
-        }
+        assert_rows_named(&GOOD, rows, today);
     }
 
     /// A custodial registration: the licence's dates in order and within the law's bounds, no
@@ -537,17 +542,6 @@ mod tests {
             (&[("pss_end-day", "1"), ("pss_end-month", "5"), ("pss_end-year", "2027")], &[]),
             (&[("release_date-day", "31"), ("release_date-month", "2")], &["release_date"]),
         ];
-        for (change, named) in rows {
-            let pairs: Vec<(&str, &str)> = base
-                .iter()
-                .filter(|(k, _)| !change.iter().any(|(c, _)| c == k))
-                .copied()
-                .chain(change.iter().copied())
-                .collect();
-            let got = read_registration(&test_form(), &answers(&pairs), today);
-            let fields: Vec<String> =
-                got.as_ref().err().map_or_else(Vec::new, |p| p.iter().map(|p| p.field.clone()).collect());
-            assert_eq!(fields, named.to_vec(), "{change:?}: {got:?}");
-        }
+        assert_rows_named(&base, rows, today);
     }
 }

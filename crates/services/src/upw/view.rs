@@ -350,9 +350,14 @@ pub struct RegisterRow {
 }
 
 impl RegisterRow {
-    /// The name of one of this row's fields on the page: `outcome-X000001`.
+    /// The name of one of a person's fields on the page: `outcome-X000001`.
+    pub fn named(what: &str, crn: &str) -> String {
+        format!("{what}-{crn}")
+    }
+
+    /// The name of one of this row's fields on the page.
     pub fn field(&self, what: &str) -> String {
-        format!("{what}-{}", self.crn)
+        Self::named(what, &self.crn)
     }
 }
 
@@ -409,7 +414,7 @@ pub async fn record_register(
         if held.is_some_and(|r| r.outcome == Some(a.outcome)) {
             continue;
         }
-        super::record_attendance(stores, &a.crn, &a.appointment, a.outcome, a.timesheet, &by, now).await?;
+        super::record_attendance_on(stores, &state, &a.appointment, a.outcome, a.timesheet, &by, now).await?;
         recorded += 1;
     }
     Ok(recorded)

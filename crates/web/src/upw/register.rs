@@ -6,6 +6,7 @@ use super::*;
 
 /// The attendance form as typed; the rule that checks it is `services::upw::parse_attendance`,
 /// which `probity upw attend` calls too.
+use services::upw::view::RegisterRow;
 use services::upw::{AttendanceForm, parse_attendance};
 
 fn attendance_form(body: &[u8]) -> AttendanceForm {
@@ -169,15 +170,15 @@ async fn render_session(
         .iter()
         .filter(|b| b.outcome.is_none())
         .map(|b| {
-            let row = services::upw::view::RegisterRow { crn: b.crn.to_string(), ..Default::default() };
+            let named = |what: &str| RegisterRow::named(what, b.crn.as_str());
             // What was typed in this form, or the session's time where it was not sent.
             let typed = |name: &str, blank: &str| {
                 kit::form_field(body, name).map_or_else(|| blank.to_owned(), |v| v.trim().to_owned())
             };
-            let (outcome_field, reason_field) = (row.field("outcome"), row.field("reason"));
-            let (started_field, finished_field) = (row.field("started"), row.field("finished"));
+            let (outcome_field, reason_field) = (named("outcome"), named("reason"));
+            let (started_field, finished_field) = (named("started"), named("finished"));
             RegisterLine {
-                crn: row.crn.clone(),
+                crn: b.crn.to_string(),
                 name: b.name.clone().unwrap_or_else(|| "Name withheld".to_owned()),
                 outcomes: choices(OUTCOMES, &field(body, &outcome_field)),
                 reasons: choices(ABSENCE_REASONS, &field(body, &reason_field)),
@@ -275,17 +276,17 @@ pub(super) async fn register_all(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let register = view::register(&app.stores, who.actor(), app.clock.today(), &id).await?;
-    let rows: Vec<services::upw::view::RegisterRow> = register
+    let rows: Vec<RegisterRow> = register
         .booked
         .iter()
         .map(|b| {
-            let row = services::upw::view::RegisterRow { crn: b.crn.to_string(), ..Default::default() };
-            services::upw::view::RegisterRow {
-                outcome: field(&body, &row.field("outcome")),
-                reason: field(&body, &row.field("reason")),
-                started: field(&body, &row.field("started")),
-                finished: field(&body, &row.field("finished")),
-                crn: row.crn,
+            let typed = |what: &str| field(&body, &RegisterRow::named(what, b.crn.as_str()));
+            RegisterRow {
+                outcome: typed("outcome"),
+                reason: typed("reason"),
+                started: typed("started"),
+                finished: typed("finished"),
+                crn: b.crn.to_string(),
             }
         })
         .collect();

@@ -125,6 +125,16 @@ pub fn cases(today: Date, officer: &Code, team: &Code, borough: &Code, spo: &Cod
         events
     };
     // Four RAR days left of twenty, the order ending in eight weeks: the warning is up.
+    // A failure warned a month ago and a second failure this week: breach, or on licence recall.
+    let second_failure = || {
+        vec![
+            booked("A1", 30, ContactKind::OfficeVisit, None),
+            outcome("A1", 30, Outcome::UnacceptableAbsence),
+            warned("A1", 29),
+            booked("A2", 4, ContactKind::OfficeVisit, None),
+            outcome("A2", 4, Outcome::UnacceptableAbsence),
+        ]
+    };
     let mut rar = open("Rhys", "Evans", 310);
     for week in 0..16 {
         let on = 300 - 7 * week;
@@ -161,32 +171,8 @@ pub fn cases(today: Date, officer: &Code, team: &Code, borough: &Code, spo: &Cod
                 vec![booked("A1", 3, ContactKind::OfficeVisit, None), outcome("A1", 3, Outcome::UnacceptableAbsence)],
             ),
         ),
-        (
-            "Z900005",
-            with(
-                open("Jon", "Ellis", 60),
-                vec![
-                    booked("A1", 30, ContactKind::OfficeVisit, None),
-                    outcome("A1", 30, Outcome::UnacceptableAbsence),
-                    warned("A1", 29),
-                    booked("A2", 4, ContactKind::OfficeVisit, None),
-                    outcome("A2", 4, Outcome::UnacceptableAbsence),
-                ],
-            ),
-        ),
-        (
-            "Z900006",
-            with(
-                on_licence("Kit", "Frost", 200, 60, true),
-                vec![
-                    booked("A1", 30, ContactKind::OfficeVisit, None),
-                    outcome("A1", 30, Outcome::UnacceptableAbsence),
-                    warned("A1", 29),
-                    booked("A2", 4, ContactKind::OfficeVisit, None),
-                    outcome("A2", 4, Outcome::UnacceptableAbsence),
-                ],
-            ),
-        ),
+        ("Z900005", with(open("Jon", "Ellis", 60), second_failure())),
+        ("Z900006", with(on_licence("Kit", "Frost", 200, 60, true), second_failure())),
         (
             "Z900007",
             with(
