@@ -51,6 +51,8 @@ impl CaseState {
                 allocation::allocate(self, officer, team, evidence.as_ref(), on)?;
             }
             CaseEvent::EscalatedToNps { on: escalated, .. } => allocation::escalate(self, *escalated)?,
+            CaseEvent::TransferRequested { to, reason } => allocation::request_transfer(self, to, reason, on)?,
+            CaseEvent::TransferWithdrawn { .. } => allocation::withdraw_transfer(self)?,
             CaseEvent::AssessmentCompleted { assessment } => self.record_assessment(assessment, on)?,
             CaseEvent::RegistrationAdded { registration } => tiering::add_registration(self, *registration)?,
             CaseEvent::RegistrationRemoved { registration } => tiering::remove_registration(self, *registration)?,
@@ -179,6 +181,10 @@ impl CaseState {
             return reject("on", "a sentence cannot end before it was imposed");
         }
         s.ended = Some((on, outcome));
+        // A case that has ended is not handed to anyone.
+        if self.current_sentence().is_none() {
+            self.practice.transfer = None;
+        }
         Ok(())
     }
 

@@ -110,6 +110,19 @@ pub enum CaseEvent {
         on: Date,
         reason: Note,
     },
+    /// The case handed to another team (docs/rules/practice.md#transfer): it stays with its
+    /// responsible officer until that team allocates it (`officer_allocated` to `to`), or the
+    /// transfer is withdrawn. Refused unless the case is active and allocated, to its own
+    /// team, or while another transfer waits.
+    TransferRequested {
+        to: Code,
+        reason: Note,
+    },
+    /// A waiting transfer withdrawn by the sending team or declined by the receiving one,
+    /// with why. Refused unless a transfer waits.
+    TransferWithdrawn {
+        reason: Note,
+    },
     ObjectiveAgreed {
         objective: Objective,
     },
@@ -306,6 +319,8 @@ impl CaseEvent {
             CaseEvent::MappaEnded { .. } => "mappa_ended",
             CaseEvent::TierCalculated { .. } => "tier_calculated",
             CaseEvent::EscalatedToNps { .. } => "escalated_to_nps",
+            CaseEvent::TransferRequested { .. } => "transfer_requested",
+            CaseEvent::TransferWithdrawn { .. } => "transfer_withdrawn",
             CaseEvent::ObjectiveAgreed { .. } => "objective_agreed",
             CaseEvent::AppointmentBooked { .. } => "appointment_booked",
             CaseEvent::OutcomeRecorded { .. } => "outcome_recorded",
@@ -398,6 +413,8 @@ impl CaseEvent {
                 )
             }
             CaseEvent::EscalatedToNps { on, .. } => format!("Escalated to the NPS on {on}"),
+            CaseEvent::TransferRequested { to, reason } => format!("Transfer to team {to} asked for: {reason}"),
+            CaseEvent::TransferWithdrawn { reason } => format!("Transfer withdrawn: {reason}"),
             CaseEvent::ObjectiveAgreed { objective } => format!("Objective agreed: {}", objective.description),
             CaseEvent::AppointmentBooked { appointment } => {
                 format!("{} booked for {}", appointment.kind.label(), appointment.at)

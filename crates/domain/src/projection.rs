@@ -40,6 +40,9 @@ pub struct CaseSummary {
     pub v3_tier: Option<V3Tier>,
     #[serde(default)]
     pub tier_provisional: bool,
+    /// The team a transfer of this active case waits for (`practice::allocation::request_transfer`).
+    #[serde(default)]
+    pub transfer_to: Option<Code>,
     pub version: u64,
 }
 
@@ -69,6 +72,7 @@ impl CaseSummary {
             legacy_tier: state.tier.map(|t| t.legacy),
             v3_tier: state.tier.map(|t| t.v3),
             tier_provisional: state.tier.is_some_and(|t| t.provisional),
+            transfer_to: state.practice.transfer.as_ref().map(|t| t.to.clone()),
             version: state.version,
         })
     }

@@ -600,3 +600,74 @@ fn a_stored_case_state_without_the_new_practice_fields_still_reads() {
     let back: CaseState = serde_json::from_value(v).unwrap();
     assert_eq!(back, c.0);
 }
+
+// ---------------------------------------------------------------------------------------
+// Transfer to another team (docs/rules/practice.md#transfer)
+
+fn transfer_to(team: &str) -> CaseEvent {
+    CaseEvent::TransferRequested { to: code(team), reason: note("The person has moved to another borough.") }
+}
+
+fn allocated_in(officer: &str, team: &str) -> CaseEvent {
+    CaseEvent::OfficerAllocated {
+        officer: code(officer),
+        team: code(team),
+        reason: AllocationReason::Transfer,
+        evidence: None,
+    }
+}
+
+#[test]
+fn a_transfer_waits_with_the_officer_until_the_receiving_team_allocates_it() {
+    // Not before the case is allocated: there is no sending team.
+    let mut unallocated = Case::new("X100901");
+    unallocated.ev("2026-01-05", CaseEvent::SentenceImposed { sentence: community_order("S1", d("2026-01-05")) });
+    unallocated.refused("2026-01-06", transfer_to("T2"), "type", "nothing to transfer from");
+
+    let mut c = Case::community("X100902", "2026-01-05");
+    c.refused("2026-02-02", transfer_to("T1"), "to", "to its own team");
+    c.ev("2026-02-02", transfer_to("T2"));
+    let waiting = c.0.practice.transfer.clone().expect("a transfer waits");
+    assert_eq!((waiting.to, waiting.from, waiting.requested_on), (code("T2"), code("T1"), d("2026-02-02")));
+    assert_eq!(c.0.officer.as_ref().map(|a| a.officer.as_str()), Some("PO1"), "the officer keeps the case");
+    c.refused("2026-02-03", transfer_to("T3"), "to", "one transfer at a time");
+    // Within its own team it can still move; to a third team it cannot while one waits.
+    c.ev("2026-02-04", allocated_in("PO2", "T1"));
+    assert!(c.0.practice.transfer.is_some(), "a reallocation within the team keeps the transfer waiting");
+    c.refused("2026-02-05", allocated_in("PO7", "T3"), "team", "not to a third team");
+    // The receiving team's allocation completes it.
+    c.ev("2026-02-06", allocated_in("PO9", "T2"));
+    assert_eq!(c.0.practice.transfer, None);
+    assert_eq!(c.0.officer.as_ref().map(|a| (a.officer.as_str(), a.team.as_str())), Some(("PO9", "T2")));
+    let withdraw = || CaseEvent::TransferWithdrawn { reason: note("The move fell through.") };
+    c.refused("2026-02-07", withdraw(), "type", "nothing waits to withdraw");
+
+    // Withdrawn (or declined): the case stays where it was, and may be asked for again.
+    c.ev("2026-03-02", transfer_to("T1"));
+    c.ev("2026-03-03", withdraw());
+    assert_eq!(c.0.practice.transfer, None);
+    assert_eq!(c.0.officer.as_ref().map(|a| a.team.as_str()), Some("T2"));
+    c.ev("2026-03-04", transfer_to("T1"));
+
+    // A case that ends is no longer transferred.
+    c.ev(
+        "2026-03-05",
+        CaseEvent::SentenceEnded {
+            sentence: id("S1"),
+            on: d("2026-03-05"),
+            outcome: domain::event::SentenceOutcome::Completed,
+        },
+    );
+    assert_eq!(c.0.practice.transfer, None);
+    c.refused("2026-03-06", transfer_to("T3"), "type", "no active sentence");
+    let summary = domain::projection::CaseSummary::from_state(&c.0).unwrap();
+    assert_eq!(summary.transfer_to, None);
+}
+
+#[test]
+fn a_waiting_transfer_is_on_the_case_summary() {
+    let mut c = Case::community("X100903", "2026-01-05");
+    c.ev("2026-02-02", transfer_to("T2"));
+    let summary = domain::projection::CaseSummary::from_state(&c.0).unwrap();
+    assert_eq!((summary.team, summary.transfer_to), (Some(code("T1")), Some(code("T2"))));
+}

@@ -468,6 +468,13 @@ impl OrgIndex {
         self.place(case.team.as_ref(), case.officer.as_ref())
     }
 
+    /// Every place a case is reached from ([`places_of_case`]).
+    pub fn places_of_case(&self, case: &CaseSummary) -> Vec<Place> {
+        let mut places = vec![self.place_of_case(case)];
+        places.extend(case.transfer_to.as_ref().map(|t| self.place(Some(t), None)));
+        places
+    }
+
     /// As [`Place::of_officer`], given the same organisation.
     pub fn place_of_officer(&self, officer: &Code, org: &Organisation) -> Place {
         self.place(self.staff_member(officer, org).map(|s| &s.team), Some(officer))
@@ -477,6 +484,18 @@ impl OrgIndex {
     pub fn staff_member<'o>(&self, code: &Code, org: &'o Organisation) -> Option<&'o Staff> {
         self.staff.get(code).and_then(|i| org.staff.get(*i))
     }
+}
+
+pub const TRANSFER_REACH_SOURCE: &str = "docs/rules/practice.md#transfer: until the receiving team allocates a \
+     case transferred to it, the sending team keeps it, and the receiving team reaches it as it reaches its own, to \
+     read it and allocate it";
+
+/// The places a case is reached from: where it is supervised and, while a transfer waits,
+/// the team receiving it (see [`TRANSFER_REACH_SOURCE`]). Access is the most any of them gives.
+pub fn places_of_case(case: &CaseSummary, org: &Organisation) -> Vec<Place> {
+    let mut places = vec![Place::of_case(case, org)];
+    places.extend(case.transfer_to.as_ref().map(|t| Place::of_team(Some(t), None, org)));
+    places
 }
 
 /// Whether a limited-access entry is in force on `today` (both dates inclusive).

@@ -92,10 +92,15 @@ impl<'a> Facts<'a> {
         self.snapshot.grants.get(self.user().username.as_str()).unwrap_or(&NO_GRANTS)
     }
 
-    /// What this actor may do with an allocated case (an unallocated one is decided by
-    /// [`Facts::access_any`], which finds where it waits).
+    /// What this actor may do with an allocated case, from any place it is reached from
+    /// (`access::places_of_case`: a transfer waiting reaches the receiving team too); an
+    /// unallocated one is decided by [`Facts::access_any`], which finds where it waits.
     pub(crate) fn access(&self, case: &CaseSummary) -> CaseAccess {
-        self.access_at(case, &self.snapshot.index.place_of_case(case))
+        if case.transfer_to.is_none() {
+            return self.access_at(case, &self.snapshot.index.place_of_case(case));
+        }
+        let places = self.snapshot.index.places_of_case(case);
+        places.iter().map(|p| self.access_at(case, p)).max().unwrap_or(CaseAccess::None)
     }
 
     fn access_at(&self, case: &CaseSummary, place: &Place) -> CaseAccess {

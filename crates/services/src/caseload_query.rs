@@ -204,6 +204,7 @@ mod tests {
             legacy_tier: None,
             v3_tier: None,
             tier_provisional: false,
+            transfer_to: None,
             version: 1,
         }
     }

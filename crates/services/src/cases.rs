@@ -258,6 +258,9 @@ pub struct CaseFile {
     /// The team this actor may reallocate the case within (its SPO), when it is active and
     /// allocated.
     pub reallocates_in: Option<Code>,
+    /// The team a transfer of the case waits for, when this actor is its SPO (who allocates
+    /// or declines it).
+    pub receives_in: Option<Code>,
     pub today: Date,
 }
 
@@ -287,6 +290,11 @@ pub async fn case_file(
         }
         _ => None,
     };
+    let receives_in = record
+        .summary
+        .transfer_to
+        .clone()
+        .filter(|to| access::team_access(actor.user, to, org) == access::TeamAccess::Allocate);
     let CaseRecord { state, summary, events } = record;
     Ok(CaseFile {
         state,
@@ -297,6 +305,7 @@ pub async fn case_file(
         officer_name,
         team_name,
         reallocates_in,
+        receives_in,
         today: uk_date(now),
     })
 }

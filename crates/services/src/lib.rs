@@ -5,6 +5,7 @@ pub mod access;
 pub mod accounts;
 pub mod actor;
 pub mod case_header;
+pub mod case_transfer;
 pub mod caseload_query;
 pub mod cases;
 pub mod clock;

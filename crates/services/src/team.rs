@@ -2,8 +2,8 @@
 //! be allocated to it, and allocating one, with the grade guidance and each officer's
 //! capacity before and after. Who may see or allocate is `access::team_access`.
 
-use crate::access::{self, CaseAccess, Place};
-use crate::actor::{Actor, Facts, awaiting_place, folded};
+use crate::access::{self, CaseAccess};
+use crate::actor::{Actor, Facts, folded};
 use crate::error::{FieldProblem, ServiceError};
 use crate::stores::Stores;
 use domain::case::{CaseState, uk_date};
@@ -12,7 +12,7 @@ use domain::projection::CaseSummary;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
-use store::{AccessStore, CaseStore, WorkloadStore};
+use store::{CaseStore, WorkloadStore};
 
 /// The workload model the team view and the allocation screen apply (docs/rules/practice.md#workload).
 pub const WORKLOAD: analytics::WorkloadPolicy = analytics::WorkloadPolicy::DEFAULT;
@@ -48,8 +48,11 @@ pub struct TeamOfficer {
 pub struct QueuedCase {
     pub summary: CaseSummary,
     pub state: CaseState,
-    /// The day it began to wait: the date of its current sentence.
+    /// The day it began to wait: the date of its current sentence, or of the transfer.
     pub waiting_since: Date,
+    /// A case another team is transferring to this one (docs/rules/practice.md#transfer),
+    /// with the sending team's name.
+    pub transfer: Option<(domain::practice::allocation::PendingTransfer, String)>,
 }
 
 /// A team's officers with their workload, and the cases waiting to be allocated to it.
@@ -191,7 +194,24 @@ pub async fn team_view(
         let home = state.person.as_ref().and_then(|p| p.home_borough.as_ref());
         let since = state.current_sentence().map(|s| s.sentence.sentence_date);
         if let (true, Some(waiting_since)) = (access::waits_for(code, home, org), since) {
-            queue.push(QueuedCase { summary, state, waiting_since });
+            queue.push(QueuedCase { summary, state, waiting_since, transfer: None });
+        }
+    }
+    // Cases other teams are transferring to this one wait on its queue too.
+    for summary in stores.cases.transfers_to(code).await? {
+        if barred.contains(&summary.crn) {
+            continue;
+        }
+        let state = folded(stores, &summary.crn).await?;
+        if let Some(transfer) = state.practice.transfer.clone() {
+            let from = org.teams.iter().find(|t| t.code == transfer.from);
+            let from = from.map_or_else(|| transfer.from.to_string(), |t| t.name.to_string());
+            queue.push(QueuedCase {
+                waiting_since: transfer.requested_on,
+                summary,
+                state,
+                transfer: Some((transfer, from)),
+            });
         }
     }
     queue.sort_by(|a, b| (a.waiting_since, &a.summary.crn).cmp(&(b.waiting_since, &b.summary.crn)));
@@ -313,7 +333,7 @@ async fn own_case(
     let state = folded(stores, crn).await?;
     let since =
         state.officer.as_ref().map(|a| a.since).or_else(|| state.current_sentence().map(|s| s.sentence.sentence_date));
-    Ok(Some((QueuedCase { summary, state, waiting_since: since.unwrap_or(view.today) }, officer)))
+    Ok(Some((QueuedCase { summary, state, waiting_since: since.unwrap_or(view.today), transfer: None }, officer)))
 }
 
 /// Why a case is reallocated, as the form offers it (`AllocationReason`; an initial
@@ -446,13 +466,7 @@ pub async fn allocate(
     }
     let screen = allocation_screen(stores, actor, now, team, crn, route).await?;
     let case = &screen.case;
-    let granted = stores.access.granted_cases(actor.user.username.as_str()).await?.contains(&case.summary.crn);
-    let entries = stores.access.limited_access_for(&case.summary.crn).await?;
-    let place = match (&case.summary.team, &case.summary.officer) {
-        (None, None) => awaiting_place(stores, &case.summary.crn, org).await?,
-        _ => Place::of_case(&case.summary, org),
-    };
-    let case_access = access::case_access(actor.user, &place, granted, &entries, screen.view.today, &snapshot.index);
+    let case_access = Facts::load(stores, actor, screen.view.today).await?.access_any(stores, &case.summary).await?;
     if screen.view.access != access::TeamAccess::Allocate || case_access != CaseAccess::ReadWrite {
         return Err(ServiceError::forbidden());
     }
@@ -479,6 +493,7 @@ pub async fn allocate(
         },
     };
     let allocation_reason = match (&screen.reallocating, form.why.trim()) {
+        (None, _) if case.transfer.is_some() => domain::event::AllocationReason::Transfer,
         (None, _) => domain::event::AllocationReason::Initial,
         (Some(_), "") => {
             problems.push(problem("why", "choose why the case is reallocated"));

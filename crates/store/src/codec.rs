@@ -140,10 +140,11 @@ pub struct SummaryRow {
     pub legacy_tier: Option<String>,
     pub v3_tier: Option<String>,
     pub tier_provisional: bool,
+    pub transfer_to: Option<String>,
     pub version: i64,
 }
 
-pub const SUMMARY_COLUMNS: &str = "crn, first_name, family_name, date_of_birth, gender, officer, team, active, sentence_kind, sentence_end, released_on, licence_end, rosh, next_appointment, last_face_to_face, contact_due_by, officer_count, legacy_tier, v3_tier, tier_provisional, version";
+pub const SUMMARY_COLUMNS: &str = "crn, first_name, family_name, date_of_birth, gender, officer, team, active, sentence_kind, sentence_end, released_on, licence_end, rosh, next_appointment, last_face_to_face, contact_due_by, officer_count, legacy_tier, v3_tier, tier_provisional, transfer_to, version";
 pub const EVENT_COLUMNS: &str = "crn, seq, event_type, schema_version, occurred_at, recorded_at, recorded_by, payload";
 
 impl SummaryRow {
@@ -169,6 +170,7 @@ impl SummaryRow {
             legacy_tier: s.legacy_tier.map(|t| t.to_string()),
             v3_tier: s.v3_tier.map(|t| t.to_string()),
             tier_provisional: s.tier_provisional,
+            transfer_to: s.transfer_to.as_ref().map(ToString::to_string),
             version: s.version as i64,
         }
     }
@@ -198,6 +200,7 @@ impl SummaryRow {
             legacy_tier: opt("legacy_tier", &self.legacy_tier, parse_col)?,
             v3_tier: opt("v3_tier", &self.v3_tier, parse_col)?,
             tier_provisional: self.tier_provisional,
+            transfer_to: opt("transfer_to", &self.transfer_to, code)?,
             version: u64::try_from(self.version).map_err(|_| StoreError::Corrupt("version".into()))?,
         })
     }

@@ -392,6 +392,14 @@ macro_rules! impl_case_store {
                 rows.iter().map(SummaryRow::to_summary).collect()
             }
 
+            async fn transfers_to(&self, team: &Code) -> Result<Vec<CaseSummary>, StoreError> {
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE transfer_to = $1 AND transfer_to IS NOT NULL AND active ORDER BY crn"
+                );
+                let rows: Vec<SummaryRow> = sqlx::query_as(AssertSqlSafe(sql.as_str())).bind(team.as_str()).fetch_all(&self.pool).await?;
+                rows.iter().map(SummaryRow::to_summary).collect()
+            }
+
             async fn organisation(&self) -> Result<Organisation, StoreError> {
                 let areas: Vec<(String, String)> = sqlx::query_as("SELECT code, name FROM areas ORDER BY code").fetch_all(&self.pool).await?;
                 let boroughs: Vec<(String, String, String)> =

@@ -178,6 +178,10 @@ pub trait CaseStore: Send + Sync {
     /// CRN. Served by the case summary's officer index, so it costs the queue, not the store.
     fn unallocated(&self) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
 
+    /// Active cases waiting to be transferred to `team` (`CaseSummary::transfer_to`), by CRN.
+    /// Served by an index of the waiting transfers alone.
+    fn transfers_to(&self, team: &Code) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
+
     fn organisation(&self) -> impl Future<Output = Result<Organisation, StoreError>> + Send;
 
     /// People whose CRN is `query` or whose family name starts with it, both ignoring case as

@@ -6,7 +6,7 @@ use domain::assessment::{NeedArea, NeedSeverity, RoshLevel};
 use domain::contact::{ContactKind, Outcome};
 use domain::event::{AllocationReason, CaseEvent, NewEvent, SentenceOutcome};
 use domain::example::{self, code, date, id, new_event};
-use domain::ids::Crn;
+use domain::ids::{Crn, Note};
 use domain::org::Organisation;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -391,6 +391,58 @@ async fn unallocated_lists_active_cases_awaiting_an_officer<S: CaseStore + Clone
     assert_eq!(store.unallocated().await.unwrap()[0], store.summary(&crn("X200003")).await.unwrap().unwrap());
 }
 both_engines!(unallocated_lists_active_cases_awaiting_an_officer_t, unallocated_lists_active_cases_awaiting_an_officer);
+
+/// The receiving team's side of a transfer: cases waiting to be transferred to a team, by CRN,
+/// leaving out other teams' and those taken up, withdrawn or ended; `check` agrees throughout.
+async fn transfers_to_lists_the_cases_waiting_for_a_team<S: CaseStore + Clone + 'static>(store: S) {
+    let on = date("2026-03-02");
+    let asked = |to: &str| {
+        new_event(on, CaseEvent::TransferRequested { to: code(to), reason: Note::parse("Moved house.").unwrap() })
+    };
+    for (c, family) in [("X200013", "Seacole"), ("X200011", "Lovelace"), ("X200012", "Hopper")] {
+        store
+            .append(&crn(c), 0, &example::opening("Ada", family, on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+            .await
+            .unwrap();
+    }
+    let version = |c: &'static str| {
+        let store = store.clone();
+        async move { store.summary(&crn(c)).await.unwrap().unwrap().version }
+    };
+    store.append(&crn("X200013"), version("X200013").await, &[asked("TEAM2")], jiff::Timestamp::now()).await.unwrap();
+    store.append(&crn("X200011"), version("X200011").await, &[asked("TEAM2")], jiff::Timestamp::now()).await.unwrap();
+    store.append(&crn("X200012"), version("X200012").await, &[asked("TEAM3")], jiff::Timestamp::now()).await.unwrap();
+    let waiting = |team: &'static str| {
+        let store = store.clone();
+        async move { store.transfers_to(&code(team)).await.unwrap().iter().map(|s| s.crn.to_string()).collect::<Vec<_>>() }
+    };
+    assert_eq!(waiting("TEAM2").await, ["X200011", "X200013"], "by CRN, only this team's");
+    assert_eq!(waiting("TEAM3").await, ["X200012"]);
+    assert!(waiting("TEAM1").await.is_empty(), "the sending team receives nothing");
+    let summary = store.summary(&crn("X200011")).await.unwrap().unwrap();
+    assert_eq!((summary.team, summary.transfer_to), (Some(code("TEAM1")), Some(code("TEAM2"))));
+
+    // Taken up, withdrawn, ended: off the list.
+    let taken = new_event(
+        on,
+        CaseEvent::OfficerAllocated {
+            officer: code("OFF9"),
+            team: code("TEAM2"),
+            reason: AllocationReason::Transfer,
+            evidence: None,
+        },
+    );
+    store.append(&crn("X200011"), version("X200011").await, &[taken], jiff::Timestamp::now()).await.unwrap();
+    let withdrawn =
+        new_event(on, CaseEvent::TransferWithdrawn { reason: Note::parse("The move fell through.").unwrap() });
+    store.append(&crn("X200012"), version("X200012").await, &[withdrawn], jiff::Timestamp::now()).await.unwrap();
+    let ended = new_event(on, CaseEvent::SentenceEnded { sentence: id("S1"), on, outcome: SentenceOutcome::Died });
+    store.append(&crn("X200013"), version("X200013").await, &[ended], jiff::Timestamp::now()).await.unwrap();
+    assert!(waiting("TEAM2").await.is_empty() && waiting("TEAM3").await.is_empty());
+    let report = store.check().await.unwrap();
+    assert!(report.differences.is_empty(), "{:?}", report.differences);
+}
+both_engines!(transfers_to_lists_the_cases_waiting_for_a_team_t, transfers_to_lists_the_cases_waiting_for_a_team);
 
 /// One step a property test may take on one of three cases.
 #[derive(Debug, Clone)]

@@ -30,6 +30,7 @@ mod followup;
 mod practice;
 mod reoffending;
 mod tiering;
+mod transfers;
 
 const DAY: i64 = 86_400;
 const HOUR: i64 = 3_600;
@@ -71,6 +72,8 @@ pub struct Generator {
     officers: Vec<OfficerRef>,
     teams: Vec<TeamRef>,
     boroughs: Vec<BoroughRef>,
+    /// Each team with its SPO, for the transfers between teams (`transfers`).
+    managers: Vec<transfers::TeamManager>,
     /// Cumulative borough weights, for choosing where a person lives.
     borough_cdf: Vec<f64>,
     pools: Vec<Vec<u32>>,
@@ -177,6 +180,10 @@ impl Generator {
             offset_base,
             offsets,
             holidays,
+            managers: teams
+                .iter()
+                .map(|t| transfers::TeamManager { team: t.code.clone(), manager: codes[t.manager as usize].clone() })
+                .collect(),
             codes,
             officers,
             teams,
@@ -225,8 +232,9 @@ impl Generator {
             referrals: 0,
         };
         c.run();
-        let events = tiering::with_tiers(&crn, c.finish(&crn));
         let cutoff = Timestamp::from_second(self.cutoff).expect("in range");
+        let events = transfers::with_transfers(self.opts.seed, index, cutoff, &self.managers, c.finish(&crn));
+        let events = tiering::with_tiers(&crn, events);
         let events = reoffending::with_reoffences(self.opts.seed, index, cutoff, events);
         (crn, events)
     }

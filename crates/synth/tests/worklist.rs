@@ -225,7 +225,7 @@ fn generated_cases_hold_every_kind_of_event_the_record_knows() {
     assert!((0.01..0.08).contains(&sensitive_share), "{sensitive} of {noted} notes are sensitive");
     println!("{kinds:?}");
     let all = every_event_type();
-    assert_eq!(all.len(), 40, "{all:?}");
+    assert_eq!(all.len(), 42, "{all:?}");
     for kind in all {
         assert!(kinds.contains_key(kind), "the generator makes no {kind}: {kinds:?}");
     }

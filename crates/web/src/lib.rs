@@ -25,6 +25,7 @@ pub mod kit;
 pub mod mi;
 pub mod pages;
 pub mod team;
+pub mod transfer;
 pub mod upw;
 pub mod view;
 
@@ -97,6 +98,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .merge(upw::router())
         .merge(inspection::router())
         .merge(team::router())
+        .merge(transfer::router())
         .merge(mi::router())
         .merge(mi::outcomes::router())
         .merge(case::router())
@@ -115,6 +117,7 @@ pub fn all_routes() -> Vec<(Method, &'static str)> {
     all.extend(upw::upw_routes());
     all.extend(inspection::inspection_routes());
     all.extend(team::team_routes());
+    all.extend(transfer::transfer_routes());
     all.extend(mi::mi_routes());
     all.extend(mi::outcomes::mi_outcome_routes());
     all.extend(case::case_routes());

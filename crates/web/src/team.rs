@@ -122,6 +122,8 @@ struct QueueLine {
     sentence: String,
     waiting_since: String,
     days: i64,
+    /// "Transfer from <team>" for a case another team is transferring; "New case" otherwise.
+    from: String,
 }
 
 #[derive(Template)]
@@ -145,6 +147,11 @@ struct TeamPage {
     standard_court_points: u32,
     fast_points: u32,
     parole_points: u32,
+}
+
+/// Where a waiting case comes from: another team's transfer, or a new case.
+fn transfer_from(q: &team::QueuedCase) -> String {
+    q.transfer.as_ref().map_or_else(|| "New case".to_owned(), |(_, from)| format!("Transfer from {from}"))
 }
 
 fn days_between(from: jiff::civil::Date, to: jiff::civil::Date) -> i64 {
@@ -190,6 +197,7 @@ impl TeamPage {
                 sentence: sentence(&q.state),
                 waiting_since: day(q.waiting_since),
                 days: days_between(q.waiting_since, view.today),
+                from: transfer_from(q),
             })
             .collect();
         Self {
@@ -287,7 +295,7 @@ fn render_allocation(
         name.map_or_else(|| o.to_string(), |n| format!("{n} ({o})"))
     });
     let since = format!("{} ({} days)", day(screen.case.waiting_since), days_between(screen.case.waiting_since, today));
-    let rows = vec![
+    let mut rows = vec![
         SummaryRow { key: "CRN", value: screen.case.summary.crn.to_string() },
         SummaryRow { key: "Tier", value: tier(state) },
         SummaryRow { key: "Risk of serious harm", value: rosh(state) },
@@ -297,6 +305,9 @@ fn render_allocation(
             None => SummaryRow { key: "Waiting since", value: since },
         },
     ];
+    if let Some((t, from)) = &screen.case.transfer {
+        rows.push(SummaryRow { key: "Transfer from", value: format!("{from}, asked for because: {}", t.reason) });
+    }
     let candidates = screen
         .candidates
         .iter()

@@ -310,6 +310,21 @@ async fn every_route_for_every_role_and_for_no_one() {
             ("POST", "/teams/{code}/allocate/{crn}"),
             ("/teams/TEAM1/allocate/X000004", [303, 403, 400, 403, 403, 403, 403, 403]),
         ),
+        // Transferring a case to another team (docs/rules/practice.md#transfer): the sending
+        // team's SPO asks (a form without a team or a reason is refused, 400) and the area
+        // manager looks; with no transfer waiting there is none to withdraw (404).
+        (
+            ("GET", "/teams/{code}/transfer/{crn}"),
+            ("/teams/TEAM1/transfer/X000001", [303, 403, 200, 200, 403, 403, 403, 403]),
+        ),
+        (
+            ("POST", "/teams/{code}/transfer/{crn}"),
+            ("/teams/TEAM1/transfer/X000001", [303, 403, 400, 403, 403, 403, 403, 403]),
+        ),
+        (
+            ("POST", "/teams/{code}/transfer/{crn}/withdraw"),
+            ("/teams/TEAM1/transfer/X000001/withdraw", [303, 403, 404, 403, 403, 403, 403, 403]),
+        ),
         // One's own password: everyone signed in; a form without the passwords is refused (400).
         (("GET", "/account/password"), ("/account/password", [303, 200, 200, 200, 200, 200, 200, 200])),
         (("POST", "/account/password"), ("/account/password", [303, 400, 400, 400, 400, 400, 400, 400])),

@@ -316,6 +316,24 @@ async fn an_spo_allocates_a_waiting_case_from_the_team_view() {
     browser.click("form button.govuk-button").await;
     assert!(browser.text(".govuk-error-summary").await.contains("why:"));
     assert_no_violations(&browser).await;
+
+    // It offers a transfer to another team too: the form names what it lacks, then the request
+    // is recorded and the page says so; each page passes.
+    browser.goto(&format!("{}/cases/{waiting}", app.base)).await;
+    browser.click(&format!("a[href='/teams/{team}/transfer/{waiting}']")).await;
+    assert!(browser.shows("Which team should take the case?").await);
+    assert_no_violations(&browser).await;
+    browser.click("form button.govuk-button").await;
+    assert!(browser.text(".govuk-error-summary").await.contains("to:"));
+    assert_no_violations(&browser).await;
+    let other = org.teams.iter().find(|t| t.code != team).expect("another team").code.clone();
+    browser.click(&format!("#to option[value='{other}']")).await;
+    browser.fill("#reason", "The person has moved to another borough.").await;
+    browser.click("form button.govuk-button").await;
+    assert!(browser.shows("Transfer asked for").await);
+    assert_no_violations(&browser).await;
+    save_screenshot(&browser, "team-transfer-asked-for").await;
+    assert_eq!(app.store.summary(&waiting).await.unwrap().unwrap().transfer_to, Some(other));
 }
 
 /// Issue 4's "an inspector denied a case outside the sample": the inspector signs in, opens a

@@ -570,3 +570,122 @@ async fn an_officers_capacity_counts_the_reports_in_preparation_today_and_not_th
     let (_, page) = app.page(&spo, "/teams/TEAM1").await;
     check(&page, &[], "0", "7.6%");
 }
+
+/// A transfer to another team through the pages (docs/rules/practice.md#transfer): the sending
+/// SPO asks from the case's summary, bad answers are named and write nothing, a stale form is
+/// refused with what changed and the answers kept, a second press records once; the case
+/// stays with its officer and waits on the receiving team's queue, whose SPO reaches it and
+/// allocates it (reason "transfer") or declines it; the sending SPO may withdraw it.
+#[tokio::test]
+async fn a_case_is_transferred_to_another_team_through_the_pages() {
+    let app = start().await;
+    let spo = sign_in(&app.base, "spo").await;
+    let (_, summary) = app.page(&spo, "/cases/X000003").await;
+    assert!(summary.contains("href=\"/teams/TEAM1/transfer/X000003\""), "{summary}");
+    let (status, page) = app.page(&spo, "/teams/TEAM1/transfer/X000003").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("<option value=\"TEAM2\">Islington East (TEAM2, Islington office)</option>"), "{page}");
+    assert!(!page.contains("<option value=\"TEAM1\""), "not to its own team");
+
+    let version = app.events("X000003").await.to_string();
+    let path = "/teams/TEAM1/transfer/X000003";
+    let r = app.post(&spo, path, &[("to", ""), ("reason", " "), ("version", &version)]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("<a href=\"#to\">to: choose the team that should take the case</a>"), "{body}");
+    assert!(body.contains("<a href=\"#reason\">reason: say why the case is transferred</a>"), "{body}");
+    let r = app.post(&spo, path, &[("to", "NOSUCH"), ("reason", "Moved."), ("version", &version)]).await;
+    assert!(r.text().await.unwrap().contains("to: `NOSUCH` is not another team of the provider"));
+    assert_eq!(app.events("X000003").await.to_string(), version, "nothing written");
+
+    // A form drawn before the case changed: refused with what changed, the answers kept.
+    let stale = (app.events("X000003").await - 1).to_string();
+    let answers = [("to", "TEAM2"), ("reason", "Moved to Islington with family."), ("version", stale.as_str())];
+    let r = app.post(&spo, path, &answers).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("This case changed while you were working on it"), "{body}");
+    assert!(body.contains("id=\"changes\"") && body.contains("Allocated to OFF2"), "the other change shown: {body}");
+    assert!(
+        body.contains("<option value=\"TEAM2\" selected>")
+            && body.contains(">Moved to Islington with family.</textarea>")
+    );
+    assert_eq!(app.events("X000003").await.to_string(), version, "nothing written");
+
+    // An officer may not ask.
+    let officer = sign_in(&app.base, "priya").await;
+    let good = [("to", "TEAM2"), ("reason", "Moved to Islington with family."), ("version", version.as_str())];
+    assert_eq!(app.post(&officer, path, &good).await.status(), StatusCode::FORBIDDEN);
+
+    let r = app.post(&spo, path, &good).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(r.headers()["location"], "/teams/TEAM1/transfer/X000003?done=requested");
+    assert_eq!(app.post(&spo, path, &good).await.status(), StatusCode::SEE_OTHER, "a second press");
+    let stream = app.store.stream(&crn("X000003")).await.unwrap();
+    assert_eq!(stream.len().to_string(), (version.parse::<usize>().unwrap() + 1).to_string(), "recorded once");
+    let last = stream.last().unwrap();
+    assert_eq!(last.recorded_by, code("SPO"));
+    assert!(matches!(&last.event, CaseEvent::TransferRequested { to, .. } if to == &code("TEAM2")));
+    let (_, page) = app.page(&spo, "/teams/TEAM1/transfer/X000003?done=requested").await;
+    assert!(
+        page.contains("Transfer asked for") && page.contains("To Islington East (TEAM2), asked for on 20 March 2026")
+    );
+    let summary = app.store.summary(&crn("X000003")).await.unwrap().unwrap();
+    assert_eq!(
+        (summary.officer, summary.transfer_to),
+        (Some(code("OFF2")), Some(code("TEAM2"))),
+        "the officer keeps it"
+    );
+
+    // The receiving SPO: on their queue, the case reachable, allocated with reason "transfer".
+    let spo2 = sign_in(&app.base, "spo2").await;
+    let (_, team2) = app.page(&spo2, "/teams/TEAM2").await;
+    let waiting = row(&team2, "waiting-X000003");
+    assert!(waiting.contains("Transfer from Camden North"), "{waiting}");
+    let (status, case) = app.page(&spo2, "/cases/X000003").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(case.contains("href=\"/teams/TEAM2/allocate/X000003\""), "{case}");
+    let (status, screen) = app.page(&spo2, "/teams/TEAM2/allocate/X000003").await;
+    assert_eq!(status, StatusCode::OK, "{screen}");
+    assert!(screen.contains("Transfer from") && screen.contains("value=\"OFF9\""), "{screen}");
+    let version = app.events("X000003").await.to_string();
+    let allocation = [
+        ("officer", "OFF9"),
+        ("allocation_form_complete", "yes"),
+        ("safeguarding_checks_complete", "yes"),
+        ("version", version.as_str()),
+    ];
+    let r = app.post(&spo2, "/teams/TEAM2/allocate/X000003", &allocation).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let summary = app.store.summary(&crn("X000003")).await.unwrap().unwrap();
+    assert_eq!((summary.officer, summary.team, summary.transfer_to), (Some(code("OFF9")), Some(code("TEAM2")), None));
+    let stream = app.store.stream(&crn("X000003")).await.unwrap();
+    let CaseEvent::OfficerAllocated { reason, .. } = &stream.last().unwrap().event else { panic!() };
+    assert_eq!(*reason, AllocationReason::Transfer);
+    assert_eq!(app.page(&spo, "/cases/X000003").await.0, StatusCode::FORBIDDEN, "the sending team has let it go");
+
+    // Declined by the receiving team: the reason is asked for; the case stays where it was.
+    let version = app.events("X000002").await.to_string();
+    let ask = [("to", "TEAM2"), ("reason", "Moving to Islington."), ("version", version.as_str())];
+    assert_eq!(app.post(&spo, "/teams/TEAM1/transfer/X000002", &ask).await.status(), StatusCode::SEE_OTHER);
+    let version = app.events("X000002").await.to_string();
+    let decline = "/teams/TEAM2/transfer/X000002/withdraw";
+    let r = app.post(&spo2, decline, &[("reason", ""), ("version", &version)]).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(r.text().await.unwrap().contains("reason: say why the team declines the case"));
+    let r = app.post(&spo2, decline, &[("reason", "The address is not confirmed."), ("version", &version)]).await;
+    assert_eq!((r.status(), r.headers()["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/teams/TEAM2"));
+    let summary = app.store.summary(&crn("X000002")).await.unwrap().unwrap();
+    assert_eq!((summary.officer, summary.transfer_to), (Some(code("OFF1")), None));
+    assert_eq!(app.page(&spo2, "/teams/TEAM2/transfer/X000002").await.0, StatusCode::NOT_FOUND, "no longer theirs");
+
+    // Withdrawn by the sending team.
+    let version = app.events("X000001").await.to_string();
+    let ask = [("to", "TEAM2"), ("reason", "Moving to Islington."), ("version", version.as_str())];
+    assert_eq!(app.post(&spo, "/teams/TEAM1/transfer/X000001", &ask).await.status(), StatusCode::SEE_OTHER);
+    let version = app.events("X000001").await.to_string();
+    let withdraw = [("reason", "The move fell through."), ("version", version.as_str())];
+    let r = app.post(&spo, "/teams/TEAM1/transfer/X000001/withdraw", &withdraw).await;
+    assert_eq!(r.headers()["location"], "/teams/TEAM1/transfer/X000001?done=withdrawn");
+    assert_eq!(app.store.summary(&crn("X000001")).await.unwrap().unwrap().transfer_to, None);
+}

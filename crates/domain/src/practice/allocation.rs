@@ -3,9 +3,11 @@
 //! senior probation officer's evidence, and the escalation of a CRC case whose risk rises.
 
 use crate::assessment::RoshLevel;
-use crate::ids::Code;
+use crate::ids::{Code, Note};
 use crate::org::Grade;
-pub use crate::state::allocation::{AllocationEvidence, AllocationRecord, GradeGuidance, GuidanceVerdict, PoOnlyCase};
+pub use crate::state::allocation::{
+    AllocationEvidence, AllocationRecord, GradeGuidance, GuidanceVerdict, PendingTransfer, PoOnlyCase,
+};
 use crate::state::tiering::Mappa;
 use crate::state::{Allocation, CaseState, Rejected, reject};
 use crate::tier::{LegacyTier, ProtectLevel};
@@ -207,13 +209,54 @@ pub(crate) fn allocate(
     if case.officer.as_ref().is_some_and(|a| &a.officer == officer) {
         return reject("officer", format!("{officer} is already the responsible officer"));
     }
+    // While a transfer waits, the case moves within its own team or to the receiving one.
+    if let Some(t) = &case.practice.transfer
+        && &t.to != team
+        && case.officer.as_ref().is_none_or(|a| &a.team != team)
+    {
+        return reject(
+            "team",
+            format!("a transfer to team {} is waiting: withdraw it before allocating to team {team}", t.to),
+        );
+    }
     let record = match evidence {
         Some(e) => Some(check_evidence(case, e).map_err(|(field, problem)| Rejected { field, problem })?),
         None => None,
     };
+    // The receiving team's allocation completes the transfer.
+    if case.practice.transfer.as_ref().is_some_and(|t| &t.to == team) {
+        case.practice.transfer = None;
+    }
     case.officer = Some(Allocation { officer: officer.clone(), team: team.clone(), since: on, record });
     case.officer_count += 1;
     case.practice.first_allocated_on.get_or_insert(on);
+    Ok(())
+}
+
+/// `TransferRequested`: an active case, allocated to a team other than `to`, with no other
+/// transfer waiting (docs/rules/practice.md#transfer).
+pub(crate) fn request_transfer(case: &mut CaseState, to: &Code, reason: &Note, on: Date) -> Result<(), Rejected> {
+    if case.current_sentence().is_none() {
+        return reject("type", "no active sentence: there is nothing to transfer");
+    }
+    let Some(from) = case.officer.as_ref().map(|a| a.team.clone()) else {
+        return reject("type", "the case is not allocated yet: allocate it to the team that should have it");
+    };
+    if &from == to {
+        return reject("to", format!("the case is already supervised by team {to}"));
+    }
+    if let Some(t) = &case.practice.transfer {
+        return reject("to", format!("a transfer to team {} is already waiting", t.to));
+    }
+    case.practice.transfer = Some(PendingTransfer { to: to.clone(), from, reason: reason.clone(), requested_on: on });
+    Ok(())
+}
+
+/// `TransferWithdrawn`: only while a transfer waits.
+pub(crate) fn withdraw_transfer(case: &mut CaseState) -> Result<(), Rejected> {
+    if case.practice.transfer.take().is_none() {
+        return reject("type", "no transfer is waiting");
+    }
     Ok(())
 }
 

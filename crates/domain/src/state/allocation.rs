@@ -4,8 +4,9 @@
 
 use super::tiering::CaseTier;
 use crate::assessment::RoshLevel;
-use crate::ids::Note;
+use crate::ids::{Code, Note};
 use crate::org::Grade;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 /// Cases that always go to a probation officer, whatever the tier (docs/rules/practice.md#allocation-by-tier:
@@ -94,4 +95,17 @@ impl<'de> Deserialize<'de> for GradeGuidance {
             other => Err(serde::de::Error::custom(format!("unknown grade guidance `{other}`"))),
         }
     }
+}
+
+/// A transfer of a case to another team (another office, borough or area), asked for and not
+/// yet taken up: the case stays with its responsible officer until the receiving team
+/// allocates it to one of its own (docs/rules/practice.md#transfer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingTransfer {
+    /// The team receiving the case.
+    pub to: Code,
+    /// The team sending it: the responsible officer's when it was asked for.
+    pub from: Code,
+    pub reason: Note,
+    pub requested_on: Date,
 }

@@ -1,5 +1,6 @@
 //! The part of a case's state that the practice rules keep, one record per concern.
 
+use super::allocation::PendingTransfer;
 use super::enforcement::Enforcement;
 use super::interventions::Referral;
 use super::oversight::OversightRecord;
@@ -31,4 +32,7 @@ pub struct PracticeState {
     pub referrals: Vec<Referral>,
     /// Management oversight records (`practice::oversight`).
     pub oversight: Vec<OversightRecord>,
+    /// A transfer to another team waiting for that team to allocate the case
+    /// (`practice::allocation::request_transfer`).
+    pub transfer: Option<PendingTransfer>,
 }

@@ -45,6 +45,17 @@ pub const RECORDING: &[RecordingRule] = &[
     casework("mappa_ended"),
     casework("tier_calculated"),
     casework("escalated_to_nps"),
+    RecordingRule {
+        event_type: "transfer_requested",
+        roles: MANAGER,
+        source: "docs/rules/practice.md#transfer: the sending team's SPO asks another team to take the case",
+    },
+    RecordingRule {
+        event_type: "transfer_withdrawn",
+        roles: MANAGER,
+        source: "docs/rules/practice.md#transfer: the sending team's SPO withdraws a transfer, or the receiving \
+                 team's declines it",
+    },
     casework("objective_agreed"),
     casework("appointment_booked"),
     casework("outcome_recorded"),

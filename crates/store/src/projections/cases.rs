@@ -33,6 +33,7 @@ pub(crate) fn summary_values(s: &CaseSummary) -> Vec<Value> {
         Value::OptText(r.legacy_tier),
         Value::OptText(r.v3_tier),
         Value::Bool(r.tier_provisional),
+        Value::OptText(r.transfer_to),
         Value::Int(r.version),
     ]
 }
@@ -84,7 +85,7 @@ macro_rules! impl_cases {
             pub(crate) async fn upsert_summary(conn: &mut $conn, s: &CaseSummary) -> Result<(), StoreError> {
                 let r = SummaryRow::from_summary(s);
                 let upsert = format!(
-                    "INSERT INTO case_summary ({SUMMARY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21) \
+                    "INSERT INTO case_summary ({SUMMARY_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22) \
                      ON CONFLICT (crn) DO UPDATE SET first_name = excluded.first_name, family_name = excluded.family_name, \
                      date_of_birth = excluded.date_of_birth, gender = excluded.gender, officer = excluded.officer, team = excluded.team, \
                      active = excluded.active, sentence_kind = excluded.sentence_kind, sentence_end = excluded.sentence_end, \
@@ -92,7 +93,7 @@ macro_rules! impl_cases {
                      next_appointment = excluded.next_appointment, last_face_to_face = excluded.last_face_to_face, \
                      contact_due_by = excluded.contact_due_by, officer_count = excluded.officer_count, \
                      legacy_tier = excluded.legacy_tier, v3_tier = excluded.v3_tier, \
-                     tier_provisional = excluded.tier_provisional, version = excluded.version"
+                     tier_provisional = excluded.tier_provisional, transfer_to = excluded.transfer_to, version = excluded.version"
                 );
                 sqlx::query(AssertSqlSafe(upsert.as_str()))
                     .bind(r.crn)
@@ -115,6 +116,7 @@ macro_rules! impl_cases {
                     .bind(r.legacy_tier)
                     .bind(r.v3_tier)
                     .bind(r.tier_provisional)
+                    .bind(r.transfer_to)
                     .bind(r.version)
                     .execute(&mut *conn)
                     .await?;
@@ -124,7 +126,7 @@ macro_rules! impl_cases {
             /// Writes the summaries of cases new to the projection.
             pub(crate) async fn summaries_write(conn: &mut $conn, summaries: &[CaseSummary]) -> Result<(), StoreError> {
                 let rows: Vec<Vec<Value>> = summaries.iter().map(summary_values).collect();
-                Self::insert_rows(conn, "case_summary", SUMMARY_COLUMNS, 21, &rows).await
+                Self::insert_rows(conn, "case_summary", SUMMARY_COLUMNS, 22, &rows).await
             }
 
             pub(crate) async fn summaries_check_against(&self, want: &[CaseSummary]) -> Result<Vec<String>, StoreError> {

@@ -402,6 +402,16 @@ impl CaseHead {
         if let (Section::Summary, Some(team)) = (current, &file.reallocates_in) {
             decisions
                 .push(("Reallocate the case to another officer of the team", format!("/teams/{team}/allocate/{crn}")));
+            let transfer = if file.summary.transfer_to.is_some() {
+                "See or withdraw the transfer to another team"
+            } else {
+                "Transfer the case to another team"
+            };
+            decisions.push((transfer, format!("/teams/{team}/transfer/{crn}")));
+        }
+        if let (Section::Summary, Some(team)) = (current, &file.receives_in) {
+            decisions.push(("Allocate the case transferred to your team", format!("/teams/{team}/allocate/{crn}")));
+            decisions.push(("Decline the transfer", format!("/teams/{team}/transfer/{crn}")));
         }
         Self {
             sections: Section::ALL

@@ -78,7 +78,7 @@ fn team_name(file: &CaseFile) -> String {
 }
 
 /// The case's flags: registrations, MAPPA, an open breach or recall, safeguarding in view,
-/// escalation to the NPS. Each is a fact of the record or a derivation of `domain::practice`.
+/// escalation to the NPS, a transfer waiting. Each is a fact of the record or a derivation of `domain::practice`.
 fn flags(state: &CaseState) -> Vec<String> {
     let mut out: Vec<String> = state
         .registrations
@@ -104,6 +104,9 @@ fn flags(state: &CaseState) -> Vec<String> {
     }
     if let Some(on) = state.practice.escalated_on {
         out.push(format!("Escalated to the NPS on {}", day(on)));
+    }
+    if let Some(t) = &state.practice.transfer {
+        out.push(format!("Transfer to team {} asked for on {}: {}", t.to, day(t.requested_on), t.reason));
     }
     out
 }

@@ -29,6 +29,8 @@ pub const EVENT_TYPES: &[&str] = &[
     "mappa_ended",
     "tier_calculated",
     "escalated_to_nps",
+    "transfer_requested",
+    "transfer_withdrawn",
     "objective_agreed",
     "appointment_booked",
     "outcome_recorded",
