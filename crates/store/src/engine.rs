@@ -41,11 +41,16 @@ impl SqliteStore {
             // 64 MiB of pages per connection (the default is 2 MiB): at national scale a
             // caseload's summaries sit on pages all over the file, and re-reading them from
             // the operating system was a fifth of a caseload page's cost.
-            .pragma("cache_size", "-65536");
+            .pragma("cache_size", "-65536")
+            // The store checkpoints on a task of its own (`db::checkpoint_in_background`), off
+            // every append's path; SQLite's own, in the committing append, is only a backstop
+            // should that task fall behind (64 MiB of WAL, not the default 4 MiB).
+            .pragma("wal_autocheckpoint", "16384");
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
         crate::reworded::adopt_sqlite(&pool, &SQLITE_MIGRATIONS).await?;
         SQLITE_MIGRATIONS.run(&pool).await?;
         let readers = Arc::new(DirectReaders::new(path));
+        crate::db::checkpoint_in_background(pool.clone(), Arc::downgrade(&readers));
         let store = Self { pool, readers };
         store.fill_search_keys().await?;
         store.fill_pnc_keys().await?;

@@ -878,3 +878,38 @@ async fn a_bulk_load_leaves_postgresql_with_statistics() {
         assert!(tuples > 0.0, "{table}: {tuples}");
     }
 }
+
+/// The SQLite store checkpoints its WAL on a task of its own, so no append pays for a
+/// checkpoint: appends far below SQLite's own threshold (64 MiB of WAL) still see the WAL
+/// restarted, which SQLite does only once a checkpoint has copied all of it. The WAL header's
+/// checkpoint sequence number (bytes 12 to 16) counts the restarts.
+#[tokio::test]
+async fn sqlite_checkpoints_its_wal_off_the_appends_path() {
+    let (store, dir) = sqlite().await;
+    let wal = dir.path().join("probity.db-wal");
+    let restarts = || {
+        let header = std::fs::read(&wal).unwrap_or_default();
+        header.get(12..16).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let on = date("2026-03-02");
+    store
+        .append(&crn("X300001"), 0, &example::opening("Ada", "Lovelace", on, "OFF1", "TEAM1"), jiff::Timestamp::now())
+        .await
+        .unwrap();
+    let first = restarts();
+    let mut version = store.summary(&crn("X300001")).await.unwrap().unwrap().version;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while restarts() == first {
+        assert!(std::time::Instant::now() < deadline, "no checkpoint let the WAL restart ({first:?})");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let review = new_event(
+            on,
+            CaseEvent::ReviewTriggered {
+                trigger: domain::practice::reviews::ReviewTrigger::ChangeOfAddressOrCircumstances,
+                on,
+                note: None,
+            },
+        );
+        version = store.append(&crn("X300001"), version, &[review], jiff::Timestamp::now()).await.unwrap();
+    }
+}
