@@ -684,6 +684,14 @@ async fn a_case_is_transferred_to_another_team_through_the_pages() {
     let ask = [("to", "TEAM2"), ("reason", "Moving to Islington."), ("version", version.as_str())];
     assert_eq!(app.post(&spo, "/teams/TEAM1/transfer/X000001", &ask).await.status(), StatusCode::SEE_OTHER);
     let version = app.events("X000001").await.to_string();
+    let stale = (app.events("X000001").await - 1).to_string();
+    let r = app
+        .post(&spo, "/teams/TEAM1/transfer/X000001/withdraw", &[("reason", "Fell through."), ("version", &stale)])
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT, "a stale withdrawal");
+    let body = r.text().await.unwrap();
+    assert!(body.contains(">Fell through.</textarea>") && body.contains("Transfer to team TEAM2 asked for"), "{body}");
+    assert_eq!(app.events("X000001").await.to_string(), version, "nothing written");
     let withdraw = [("reason", "The move fell through."), ("version", version.as_str())];
     let r = app.post(&spo, "/teams/TEAM1/transfer/X000001/withdraw", &withdraw).await;
     assert_eq!(r.headers()["location"], "/teams/TEAM1/transfer/X000001?done=withdrawn");
