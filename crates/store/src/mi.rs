@@ -71,22 +71,28 @@ pub trait MiStore: Send + Sync {
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
-/// The WHERE clause and its parameter for a scope over facts; offices, boroughs and areas are
-/// resolved through the organisation tables, as `Scope::contains` resolves them through
-/// `Organisation`.
+/// The WHERE clause and its parameter for a scope over facts. As over the pre-summed tables
+/// ([`summed_from`]), an office's, borough's or area's facts are its teams' as the
+/// organisation stands now, the teams a subquery, so each team's facts of the measure and days
+/// are one range of `mi_facts_by_team` (migration 0024) rather than every team's facts of
+/// those days joined to the organisation and filtered afterwards.
 fn scope_filter(scope: &Scope) -> (&'static str, Option<String>) {
     match scope {
         Scope::Provider => ("", None),
         Scope::Officer(c) => (" AND f.officer = $4", Some(c.to_string())),
         Scope::Team(c) => (" AND f.team = $4", Some(c.to_string())),
-        Scope::Office(c) => (" AND t.office = $4", Some(c.to_string())),
-        Scope::Borough(c) => (" AND o.borough = $4", Some(c.to_string())),
-        Scope::Area(c) => (" AND b.area = $4", Some(c.to_string())),
+        Scope::Office(c) => (" AND f.team IN (SELECT t.code FROM teams t WHERE t.office = $4)", Some(c.to_string())),
+        Scope::Borough(c) => (
+            " AND f.team IN (SELECT t.code FROM teams t JOIN offices o ON o.code = t.office WHERE o.borough = $4)",
+            Some(c.to_string()),
+        ),
+        Scope::Area(c) => (
+            " AND f.team IN (SELECT t.code FROM teams t JOIN offices o ON o.code = t.office \
+             JOIN boroughs b ON b.code = o.borough WHERE b.area = $4)",
+            Some(c.to_string()),
+        ),
     }
 }
-
-const PLACE_JOINS: &str = "FROM mi_facts f LEFT JOIN teams t ON t.code = f.team \
-     LEFT JOIN offices o ON o.code = t.office LEFT JOIN boroughs b ON b.code = o.borough";
 
 /// The FROM and WHERE of a scope over the pre-summed tables: the provider's roll-up, an
 /// officer's own rows, else the rows of the scope's teams. The teams are a subquery, so the
@@ -194,7 +200,7 @@ macro_rules! impl_mi_store {
                 for (a, b) in parts {
                     let sql = format!(
                         "SELECT substr(f.on_date, 1, 7), COALESCE(f.fact_key, ''), CAST(SUM(f.met) AS BIGINT), COUNT(*), \
-                         CAST(SUM(f.weight) AS BIGINT) {PLACE_JOINS} \
+                         CAST(SUM(f.weight) AS BIGINT) FROM mi_facts f \
                          WHERE f.measure = $1 AND f.on_date >= $2 AND f.on_date <= $3{filter} GROUP BY 1, 2"
                     );
                     let mut q = sqlx::query_as::<_, (String, String, i64, i64, i64)>(AssertSqlSafe(sql.as_str()))
