@@ -468,7 +468,8 @@ impl OrgIndex {
         self.place(case.team.as_ref(), case.officer.as_ref())
     }
 
-    /// Every place a case is reached from ([`places_of_case`]).
+    /// The places a case is reached from: where it is supervised and, while a transfer waits,
+    /// the team receiving it (see [`TRANSFER_REACH_SOURCE`]). Access is the most any gives.
     pub fn places_of_case(&self, case: &CaseSummary) -> Vec<Place> {
         let mut places = vec![self.place_of_case(case)];
         places.extend(case.transfer_to.as_ref().map(|t| self.place(Some(t), None)));
@@ -489,14 +490,6 @@ impl OrgIndex {
 pub const TRANSFER_REACH_SOURCE: &str = "docs/rules/practice.md#transfer: until the receiving team allocates a \
      case transferred to it, the sending team keeps it, and the receiving team reaches it as it reaches its own, to \
      read it and allocate it";
-
-/// The places a case is reached from: where it is supervised and, while a transfer waits,
-/// the team receiving it (see [`TRANSFER_REACH_SOURCE`]). Access is the most any of them gives.
-pub fn places_of_case(case: &CaseSummary, org: &Organisation) -> Vec<Place> {
-    let mut places = vec![Place::of_case(case, org)];
-    places.extend(case.transfer_to.as_ref().map(|t| Place::of_team(Some(t), None, org)));
-    places
-}
 
 /// Whether a limited-access entry is in force on `today` (both dates inclusive).
 pub fn in_force(entry: &LimitedAccess, today: Date) -> bool {
@@ -754,6 +747,37 @@ mod tests {
             assert_eq!(Role::parse(role.as_str()), Ok(role));
         }
         assert!(Role::parse("superuser").unwrap_err().starts_with("role:"));
+    }
+
+    /// docs/rules/practice.md#transfer: while a transfer waits, the receiving team reaches the
+    /// case as it reaches its own, and the sending team keeps it; once it is taken up or
+    /// withdrawn (no `transfer_to`), only the team supervising it does.
+    #[test]
+    fn a_case_being_transferred_is_reached_from_both_teams() {
+        let org = domain::example::two_team_org();
+        let index = OrgIndex::new(&org);
+        let mut case = CaseSummary::from_state(&{
+            let mut s = domain::case::CaseState::new(domain::ids::Crn::parse("X000001").unwrap());
+            s.apply(
+                &domain::event::CaseEvent::PersonRegistered { person: domain::example::person("Ada", "Lovelace") },
+                date("2026-03-02"),
+            )
+            .unwrap();
+            s
+        })
+        .unwrap();
+        case.officer = Some(code("OFF1"));
+        case.team = Some(code("T1"));
+        let reach = |scope: &str, case: &CaseSummary| {
+            let u = user(Role::SeniorProbationOfficer, scope, None);
+            let places = index.places_of_case(case);
+            places.iter().map(|p| case_access(&u, p, false, &[], date("2026-03-20"), &index)).max()
+        };
+        assert_eq!(reach("team:T2", &case), Some(CaseAccess::None), "no transfer: not the other team's");
+        case.transfer_to = Some(code("T2"));
+        assert_eq!(reach("team:T2", &case), Some(CaseAccess::ReadWrite), "{TRANSFER_REACH_SOURCE}");
+        assert_eq!(reach("team:T1", &case), Some(CaseAccess::ReadWrite), "the sending team keeps it");
+        assert_eq!(reach("office:OF2", &case), Some(CaseAccess::ReadWrite), "the receiving team's office");
     }
 
     #[test]

@@ -93,7 +93,7 @@ impl<'a> Facts<'a> {
     }
 
     /// What this actor may do with an allocated case, from any place it is reached from
-    /// (`access::places_of_case`: a transfer waiting reaches the receiving team too); an
+    /// (`OrgIndex::places_of_case`: a transfer waiting reaches the receiving team too); an
     /// unallocated one is decided by [`Facts::access_any`], which finds where it waits.
     pub(crate) fn access(&self, case: &CaseSummary) -> CaseAccess {
         if case.transfer_to.is_none() {

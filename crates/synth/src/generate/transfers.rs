@@ -24,7 +24,8 @@ const LEAD_DAYS: (i64, i64) = (2, 21);
 /// Share of completed transfers that followed a request withdrawn. Probity default.
 const WITHDRAWN: f64 = 0.10;
 /// Share of cases allocated at the reference date with a transfer waiting. Probity default:
-/// a handful on each team's queue.
+/// about three on each team's queue at national scale (the transfers a team receives come
+/// from every other team).
 const WAITING: f64 = 0.012;
 /// How recent a waiting transfer's request is, in days. Probity default.
 const WAITING_DAYS: i64 = 20;
