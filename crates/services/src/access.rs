@@ -681,6 +681,14 @@ pub fn session_alive(policy: &SessionPolicy, created: Timestamp, last_seen: Time
     now.duration_since(last_seen) < policy.idle && now.duration_since(created) < policy.absolute
 }
 
+/// The times before which a session has expired under `policy` at `now`: last seen before
+/// the first, or created before the second (what a sweep deletes; a session exactly at either
+/// is swept by the next one).
+pub fn expired_before(policy: &SessionPolicy, now: Timestamp) -> (Timestamp, Timestamp) {
+    let back = |d: SignedDuration| now.checked_sub(d).unwrap_or(Timestamp::MIN);
+    (back(policy.idle), back(policy.absolute))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -947,7 +955,14 @@ mod tests {
         let rows = [(0, 29, 29, true), (0, 0, 30, false), (0, 599, 599, true), (0, 599, 600, false)];
         for (created, seen, now, alive) in rows {
             assert_eq!(session_alive(&SESSIONS, at(created), at(seen), at(now)), alive, "{created} {seen} {now}");
+            // What a sweep deletes (last seen or created strictly before its times) is expired.
+            let (idle_before, absolute_before) = expired_before(&SESSIONS, at(now));
+            if at(seen) < idle_before || at(created) < absolute_before {
+                assert!(!alive, "{created} {seen} {now}: a live session would be swept");
+            }
         }
+        let (idle_before, absolute_before) = expired_before(&SESSIONS, at(600));
+        assert_eq!((idle_before, absolute_before), (at(570), at(0)));
     }
 
     proptest! {

@@ -82,6 +82,23 @@ pub enum SignInRefused {
 /// lockout is claimed atomically per username in the store (read the failures, refuse when
 /// locked, record this attempt as a failure until it succeeds), so concurrent guesses cannot
 /// all slip under the limit, on one server or several. Lockouts run on the real clock.
+/// Starts a signed-in session, ending the one the browser brought (`previous`, its key) if
+/// any, and sweeps every session expired at `now` under `access::SESSIONS`, whoever's: nothing
+/// else deletes a session its user never comes back to. Returns how many were swept.
+pub async fn start_session(
+    stores: &Stores,
+    previous: Option<&str>,
+    session: &SessionRecord,
+    now: Timestamp,
+) -> Result<u64, ServiceError> {
+    if let Some(old) = previous {
+        stores.access.end_session(old).await?;
+    }
+    stores.access.create_session(session).await?;
+    let (idle_before, absolute_before) = access::expired_before(&access::SESSIONS, now);
+    Ok(stores.access.sweep_sessions(idle_before, absolute_before).await?)
+}
+
 pub async fn check_password(
     stores: &Stores,
     throttle: &access::AddressThrottle,

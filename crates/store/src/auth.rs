@@ -128,6 +128,13 @@ pub trait AccessStore: Send + Sync {
     fn create_session(&self, session: &SessionRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn session(&self, id_hash: &str) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
     fn touch_session(&self, id_hash: &str, at: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Deletes every session last seen before `idle_before` or created before
+    /// `absolute_before` (expired, whoever's they are); returns how many.
+    fn sweep_sessions(
+        &self,
+        idle_before: Timestamp,
+        absolute_before: Timestamp,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// The session with its user and the access generation and, with `caseload_of`, that
     /// officer's caseload version, in one statement; `None` when there is no such session (or,
     /// which cannot happen while users are never deleted, no such user).
@@ -524,6 +531,20 @@ macro_rules! impl_access_store {
                     .execute(self.pool())
                     .await?;
                 Ok(())
+            }
+
+            async fn sweep_sessions(
+                &self,
+                idle_before: Timestamp,
+                absolute_before: Timestamp,
+            ) -> Result<u64, StoreError> {
+                // Times are canonical fixed-width UTC text: text order is time order.
+                let done = sqlx::query("DELETE FROM sessions WHERE last_seen < $1 OR created_at < $2")
+                    .bind(timestamp_text(idle_before))
+                    .bind(timestamp_text(absolute_before))
+                    .execute(self.pool())
+                    .await?;
+                Ok(done.rows_affected())
             }
 
             async fn end_session(&self, id_hash: &str) -> Result<(), StoreError> {

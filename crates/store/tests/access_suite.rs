@@ -95,6 +95,37 @@ async fn sessions_live_until_ended<S: AccessStore + Clone + 'static, P>(store: S
 }
 both_engines!(sessions_t, sessions_live_until_ended);
 
+/// Sweeping deletes the sessions idle since before one time or created before another,
+/// whoever's they are, and keeps the rest.
+async fn expired_sessions_are_swept<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {
+    store.add_user(&user("priya")).await.unwrap();
+    store.add_user(&user("sam")).await.unwrap();
+    let t = now();
+    let session = |id: &str, who: &str, created: Timestamp, seen: Timestamp| SessionRecord {
+        id_hash: id.into(),
+        username: who.into(),
+        csrf_token: "tok".into(),
+        created_at: created,
+        last_seen: seen,
+    };
+    let sessions = [
+        session("live", "priya", t - 2.hours(), t - 5.minutes()),
+        session("idle", "priya", t - 2.hours(), t - 31.minutes()),
+        session("old", "sam", t - 11.hours(), t - 1.minutes()),
+        session("both", "sam", t - 12.hours(), t - 3.hours()),
+    ];
+    for s in &sessions {
+        store.create_session(s).await.unwrap();
+    }
+    assert_eq!(store.sweep_sessions(t - 30.minutes(), t - 10.hours()).await.unwrap(), 3);
+    assert_eq!(store.session("live").await.unwrap(), Some(sessions[0].clone()));
+    for gone in ["idle", "old", "both"] {
+        assert_eq!(store.session(gone).await.unwrap(), None, "{gone}");
+    }
+    assert_eq!(store.sweep_sessions(t - 30.minutes(), t - 10.hours()).await.unwrap(), 0, "nothing more");
+}
+both_engines!(sweep_t, expired_sessions_are_swept);
+
 /// A change of password ends every session of the user (and no one else's) and starts the
 /// new one, in one go; for an unknown user or someone else's session nothing is written.
 async fn changing_a_password_leaves_only_the_new_session<S: AccessStore + Clone + 'static, P>(store: S, _pool: P) {

@@ -242,11 +242,10 @@ pub async fn sign_in(
         Ok(user) => user,
         Err(refused) => return Ok(Err(refused)),
     };
-    if let Some(old) = previous_session {
-        app.stores.access.end_session(&session_key(old)).await?;
-    }
     let (id, session) = fresh_session(&user.username);
-    app.stores.access.create_session(&session).await?;
+    let previous = previous_session.map(session_key);
+    // Sessions live by the wall clock (as `current` checks them), not the service's day.
+    accounts::start_session(&app.stores, previous.as_deref(), &session, session.created_at).await?;
     Ok(Ok(id))
 }
 

@@ -417,6 +417,29 @@ fn with_session(session: &str) -> reqwest::Client {
     client(h)
 }
 
+/// Each sign-in sweeps every expired session, whoever's: a session its user never comes back
+/// to does not stay in the store for ever. A live one stays.
+#[tokio::test]
+async fn signing_in_sweeps_expired_sessions() {
+    let s = Server::start().await;
+    let now = jiff::Timestamp::now();
+    let planted = |id: &str, created: jiff::Timestamp, seen: jiff::Timestamp| store::auth::SessionRecord {
+        id_hash: id.into(),
+        username: "sam".into(),
+        csrf_token: "tok".into(),
+        created_at: created,
+        last_seen: seen,
+    };
+    let hours = |h: i64| jiff::SignedDuration::from_hours(h);
+    s.store.create_session(&planted("idle", now - hours(2), now - hours(1))).await.unwrap();
+    s.store.create_session(&planted("old", now - hours(11), now)).await.unwrap();
+    s.store.create_session(&planted("live", now - hours(1), now)).await.unwrap();
+    let _priya = sign_in(&s.base, "priya").await;
+    assert_eq!(s.store.session("idle").await.unwrap(), None, "idle past the limit");
+    assert_eq!(s.store.session("old").await.unwrap(), None, "older than a working day");
+    assert!(s.store.session("live").await.unwrap().is_some(), "a live session of another user stays");
+}
+
 #[tokio::test]
 async fn signing_in_always_makes_a_new_session_and_signing_out_ends_it() {
     let s = Server::start().await;
