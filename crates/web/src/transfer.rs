@@ -44,7 +44,7 @@ struct Row {
 }
 
 /// A team the case could go to, as the select offers it, grouped by borough.
-struct Option_ {
+struct TeamChoice {
     code: String,
     label: String,
     selected: bool,
@@ -52,7 +52,7 @@ struct Option_ {
 
 struct Group {
     label: String,
-    teams: Vec<Option_>,
+    teams: Vec<TeamChoice>,
 }
 
 #[derive(Template)]
@@ -110,7 +110,7 @@ fn render(
     let mut groups: Vec<Group> = Vec::new();
     for d in &screen.destinations {
         let label = format!("{}, {}", d.borough, d.area);
-        let option = Option_ {
+        let option = TeamChoice {
             label: format!("{} ({}, {})", d.team.name, d.team.code, d.office),
             selected: form.to.trim() == d.team.code.as_str(),
             code: d.team.code.to_string(),
