@@ -14,6 +14,7 @@ use crate::access::{self, CaseAccess, TeamAccess};
 use crate::actor::{Actor, Facts};
 use crate::error::{FieldProblem, ServiceError};
 use crate::stores::Stores;
+use crate::team::problem;
 use domain::case::{CaseState, uk_date};
 use domain::event::{CaseEvent, NewEvent, RecordedEvent};
 use domain::ids::{Code, Crn, Note};
@@ -98,13 +99,7 @@ pub async fn transfer_screen(
     let today = uk_date(now);
     let facts = Facts::load(stores, actor, today).await?;
     let org = facts.org();
-    let Some(team_row) = org.teams.iter().find(|t| &t.code == team).cloned() else {
-        return Err(ServiceError::NotFound(format!("There is no team {team}.")));
-    };
-    let team_access = access::team_access(actor.user, team, org);
-    if team_access == TeamAccess::None {
-        return Err(ServiceError::forbidden());
-    }
+    let (team_row, team_access) = crate::team::team_in_reach(actor.user, team, org)?;
     let not_here = || {
         ServiceError::NotFound(format!("Case {crn} is neither supervised by team {team} nor being transferred to it."))
     };
@@ -171,10 +166,6 @@ fn destinations(org: &domain::org::Organisation, except: Option<&Code>) -> Vec<D
         .collect();
     out.sort_by(|a, b| (&a.area, &a.borough, &a.team.name).cmp(&(&b.area, &b.borough, &b.team.name)));
     out
-}
-
-fn problem(field: &'static str, message: impl std::fmt::Display) -> FieldProblem {
-    FieldProblem::new(field, format!("{field}: {message}"))
 }
 
 /// Asks `form.to` to take the case from `team`, its supervising team.

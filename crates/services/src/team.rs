@@ -142,13 +142,7 @@ pub async fn team_view(
     let today = uk_date(now);
     let facts = Facts::load(stores, actor, today).await?;
     let org = facts.org();
-    let Some(team) = org.teams.iter().find(|t| &t.code == code).cloned() else {
-        return Err(ServiceError::NotFound(format!("There is no team {code}.")));
-    };
-    let team_access = access::team_access(actor.user, code, org);
-    if team_access == access::TeamAccess::None {
-        return Err(ServiceError::forbidden());
-    }
+    let (team, team_access) = team_in_reach(actor.user, code, org)?;
     let barred: BTreeSet<Crn> = facts.barred().into_iter().cloned().collect();
     let members: Vec<&domain::org::Staff> = org.staff.iter().filter(|s| &s.team == code).collect();
     let codes: Vec<Code> = members.iter().map(|s| s.code.clone()).collect();
@@ -218,6 +212,22 @@ pub async fn team_view(
     let office = org.offices.iter().find(|o| o.code == team.office).cloned();
     let borough = office.as_ref().and_then(|o| org.boroughs.iter().find(|b| b.code == o.borough)).cloned();
     Ok(TeamView { team, office, borough, access: team_access, officers, queue, today })
+}
+
+/// The team `code` and what this user may do with its view: `NotFound` for no such team,
+/// `Forbidden` for one beyond their role or place. Every page of a team starts here.
+pub(crate) fn team_in_reach(
+    user: &access::User,
+    code: &Code,
+    org: &domain::org::Organisation,
+) -> Result<(domain::org::Team, access::TeamAccess), ServiceError> {
+    let Some(team) = org.teams.iter().find(|t| &t.code == code).cloned() else {
+        return Err(ServiceError::NotFound(format!("There is no team {code}.")));
+    };
+    match access::team_access(user, code, org) {
+        access::TeamAccess::None => Err(ServiceError::forbidden()),
+        reach => Ok((team, reach)),
+    }
 }
 
 /// The teams whose views this user may open, by name: the start page links to them.
@@ -414,7 +424,8 @@ fn evidence_field(domain_field: &str) -> &'static str {
     }
 }
 
-fn problem(field: &'static str, message: impl std::fmt::Display) -> FieldProblem {
+/// A problem with a team form's field, its message led by the field's name.
+pub(crate) fn problem(field: &'static str, message: impl std::fmt::Display) -> FieldProblem {
     FieldProblem::new(field, format!("{field}: {message}"))
 }
 
