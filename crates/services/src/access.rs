@@ -8,12 +8,13 @@
 //! inspector only the sampled cases, read-only; an MI analyst aggregates, no names;
 //! exclusion and restriction lists with start and end dates).
 
-use domain::ids::Code;
+use domain::ids::{Code, Crn};
 use domain::org::{Organisation, Staff};
 use domain::projection::CaseSummary;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+use store::SearchReach;
 use store::auth::{LimitKind, LimitedAccess, UserRecord};
 
 mod accounts;
@@ -457,6 +458,24 @@ impl OrgIndex {
         }
     }
 
+    /// The teams whose cases lie within `scope`: each team of the organisation whose place
+    /// it contains, and a team scope's own code (which reaches that team's cases even if the
+    /// organisation lacks it). `None` for the provider: every team.
+    pub fn teams_within(&self, scope: &PlaceScope) -> Option<Vec<Code>> {
+        if *scope == PlaceScope::Provider {
+            return None;
+        }
+        let mut teams: Vec<Code> =
+            self.teams.iter().filter(|(_, place)| scope.contains(place)).map(|(code, _)| code.clone()).collect();
+        if let PlaceScope::Team(own) = scope
+            && !teams.contains(own)
+        {
+            teams.push(own.clone());
+        }
+        teams.sort();
+        Some(teams)
+    }
+
     /// As [`Place::of_team`].
     pub fn place(&self, team: Option<&Code>, officer: Option<&Code>) -> Place {
         let known = team.and_then(|t| self.teams.get(t));
@@ -546,6 +565,23 @@ pub fn case_access(
         access = access.max(policy.granted);
     }
     access
+}
+
+/// What a search may narrow its matches to before [`case_access`] decides on each: every
+/// case this user reaches by any rule of it (their scope's teams, a transfer waiting for one of
+/// them, their own caseload, a case with no team yet, a case granted to them), perhaps more,
+/// never less. `None` when that is every case, or too long a list to be worth binding.
+pub fn search_reach(user: &User, index: &OrgIndex, granted: &BTreeSet<Crn>) -> Option<SearchReach> {
+    let policy = user.policy();
+    let mut reach = SearchReach::default();
+    if policy.within_scope != CaseAccess::None {
+        reach.teams = index.teams_within(&user.scope)?;
+        reach.officer = user.officer.clone();
+    }
+    if policy.granted != CaseAccess::None {
+        reach.crns = granted.iter().cloned().collect();
+    }
+    (reach.bound_values() <= SearchReach::MAX_BOUND).then_some(reach)
 }
 
 /// Whether the start page shows this user every officer's count of cases without opening
@@ -786,6 +822,64 @@ mod tests {
         assert_eq!(reach("team:T2", &case), Some(CaseAccess::ReadWrite), "{TRANSFER_REACH_SOURCE}");
         assert_eq!(reach("team:T1", &case), Some(CaseAccess::ReadWrite), "the sending team keeps it");
         assert_eq!(reach("office:OF2", &case), Some(CaseAccess::ReadWrite), "the receiving team's office");
+    }
+
+    /// A search narrowed to the searcher's reach never hides a case they may read: for every
+    /// role, scope and kind of case (each team, none, one the organisation lacks; each officer;
+    /// a transfer waiting or not; granted or not), a case any rule lets them reach is within it.
+    #[test]
+    fn a_search_reach_holds_every_case_the_user_may_read() {
+        let org = domain::example::two_team_org();
+        let index = OrgIndex::new(&org);
+        let today = date("2026-03-20");
+        let case_crn = Crn::parse("X000001").unwrap();
+        let teams = [Some("T1"), Some("T2"), Some("T9"), None];
+        let scopes = ["team:T1", "team:T9", "office:OF2", "borough:BR1", "area:AR1", "area:AR9", "provider"];
+        for role in Role::ALL {
+            for scope in scopes {
+                for own in [Some("OFF1"), None] {
+                    let u = user(role, scope, own);
+                    for granted in [false, true] {
+                        let grants: BTreeSet<Crn> = granted.then(|| case_crn.clone()).into_iter().collect();
+                        let reach = search_reach(&u, &index, &grants);
+                        for team in teams {
+                            for officer in [Some("OFF1"), Some("OFF2"), None] {
+                                for transfer_to in [None, Some("T1"), Some("T2")] {
+                                    let mut places =
+                                        vec![index.place(team.map(code).as_ref(), officer.map(code).as_ref())];
+                                    places.extend(transfer_to.map(|t| index.place(Some(&code(t)), None)));
+                                    if team.is_none() && officer.is_none() {
+                                        places.push(Place::awaiting_allocation(Some(&code("BR1")), &org));
+                                    }
+                                    let access = places
+                                        .iter()
+                                        .map(|p| case_access(&u, p, granted, &[], today, &index))
+                                        .max()
+                                        .unwrap_or(CaseAccess::None);
+                                    let within = reach.as_ref().is_none_or(|r| {
+                                        let has = |t: Option<&str>| t.is_some_and(|t| r.teams.contains(&code(t)));
+                                        team.is_none()
+                                            || has(team)
+                                            || has(transfer_to)
+                                            || (officer.is_some() && officer.map(code) == r.officer)
+                                            || r.crns.contains(&case_crn)
+                                    });
+                                    assert!(
+                                        access == CaseAccess::None || within,
+                                        "{role:?} {scope} {own:?} granted {granted}: case in {team:?} of {officer:?}, \
+                                         transfer to {transfer_to:?}, outside {reach:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let ro = user(Role::ResponsibleOfficer, "borough:BR1", Some("OFF1"));
+        let narrowed = search_reach(&ro, &index, &BTreeSet::new()).expect("a borough is not every case");
+        assert_eq!(narrowed.teams, vec![code("T1")], "the borough's one team");
+        assert!(search_reach(&user(Role::AreaManager, "provider", None), &index, &BTreeSet::new()).is_none());
     }
 
     #[test]

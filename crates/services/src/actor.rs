@@ -140,6 +140,11 @@ impl<'a> Facts<'a> {
         Ok(out)
     }
 
+    /// What a search may narrow its matches to for this actor (`access::search_reach`).
+    pub(crate) fn search_reach(&self) -> Option<store::SearchReach> {
+        access::search_reach(self.user(), &self.snapshot.index, self.granted())
+    }
+
     /// The cases on a limited-access list that this actor may not see: counts must not
     /// include them, or a count would reveal them.
     pub(crate) fn barred(&self) -> Vec<&Crn> {

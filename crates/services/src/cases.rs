@@ -150,14 +150,27 @@ pub async fn caseload(
     Ok(CaseloadCases { officer: officer.clone(), officer_name, on: today, cases })
 }
 
-/// Every case of `cases` folded from its log, the logs read together.
-pub(crate) async fn fold_all(stores: &Stores, cases: &[CaseSummary]) -> Result<Vec<CaseState>, ServiceError> {
-    let crns: Vec<Crn> = cases.iter().map(|c| c.crn.clone()).collect();
-    let mut streams = stores.cases.streams(&crns).await?;
-    crns.into_iter()
-        .map(|crn| {
-            let events = streams.remove(&crn).unwrap_or_default();
-            CaseState::fold(crn.clone(), &events).map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))
+/// Every case of `cases` as it stands, in their order: the kept fold of each case that has not
+/// changed since its summary was written (`snapshot::CaseStateCache`), else folded from its
+/// log, the logs of those read together.
+pub(crate) async fn fold_all(stores: &Stores, cases: &[CaseSummary]) -> Result<Vec<Arc<CaseState>>, ServiceError> {
+    let kept: Vec<Option<Arc<CaseState>>> = cases.iter().map(|c| stores.case_states.get(&c.crn, c.version)).collect();
+    let missing: Vec<Crn> = cases.iter().zip(&kept).filter(|(_, k)| k.is_none()).map(|(c, _)| c.crn.clone()).collect();
+    let mut streams = if missing.is_empty() { Default::default() } else { stores.cases.streams(&missing).await? };
+    cases
+        .iter()
+        .zip(kept)
+        .map(|(case, kept)| match kept {
+            Some(state) => Ok(state),
+            None => {
+                let crn = &case.crn;
+                let events = streams.remove(crn).unwrap_or_default();
+                let state = CaseState::fold(crn.clone(), &events)
+                    .map_err(|e| ServiceError::Internal(format!("case {crn}: {e}")))?;
+                let state = Arc::new(state);
+                stores.case_states.keep(state.clone());
+                Ok(state)
+            }
         })
         .collect()
 }
@@ -177,7 +190,7 @@ pub async fn worklist(
         caseload.on = on;
     }
     let states = fold_all(stores, &caseload.cases).await?;
-    let items = domain::practice::officer_worklist(states.iter(), caseload.on);
+    let items = domain::practice::officer_worklist(states.iter().map(Arc::as_ref), caseload.on);
     Ok((caseload, items))
 }
 
@@ -201,7 +214,7 @@ pub async fn my_day(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result
     let caseload = caseload(stores, actor, now, &officer).await?;
     let today = caseload.on;
     let states = fold_all(stores, &caseload.cases).await?;
-    let items = domain::practice::officer_worklist(states.iter(), today);
+    let items = domain::practice::officer_worklist(states.iter().map(Arc::as_ref), today);
     let appointments_today =
         states.iter().flat_map(|s| &s.appointments).filter(|a| a.appointment.at.date() == today).count();
     let attention = crate::case_header::Attention::of(&items, today);
@@ -463,12 +476,16 @@ pub async fn search(
         return Ok(Vec::new());
     }
     // The store gives the matches in name order through its index; those this actor may not
-    // see are dropped here, so when too many were dropped, ask for a longer run of matches.
+    // see (a limited-access entry, say) are dropped here, so when too many were dropped, ask
+    // for a longer run of matches.
+    // The store is asked only for the matches the actor could reach (their teams, their own
+    // cases, those granted to them); the access rules still decide on each.
+    let facts = Facts::load(stores, actor, uk_date(now)).await?;
+    let reach = facts.search_reach();
     let mut asked = SEARCH_LIMIT * 2;
     loop {
-        let matches = stores.cases.search_people(q, asked).await?;
+        let matches = stores.cases.search_people(q, asked, reach.as_ref()).await?;
         let all_of_them = matches.len() < asked;
-        let facts = Facts::load(stores, actor, uk_date(now)).await?;
         let mut found = facts.visible(stores, matches).await?;
         if all_of_them || found.len() >= SEARCH_LIMIT {
             found.truncate(SEARCH_LIMIT);

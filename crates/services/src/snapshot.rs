@@ -5,7 +5,10 @@
 //!   organisation, the limited-access lists, the grants), checked against the access
 //!   generation each request reads with its session (`store::auth::SignedInRecord`);
 //! - [`CaseloadCache`]: recently opened caseloads, checked against the officer's caseload
-//!   version (`store::CaseStore::caseload_version`).
+//!   version (`store::CaseStore::caseload_version`);
+//! - [`CaseStateCache`]: recently folded cases, each checked against the version its summary
+//!   carries (the summary is rewritten in every append's transaction), so the worklist and the
+//!   start page fold only the cases that changed since they were last read.
 //!
 //! The caseload page is the page officers open most; with both, an unchanged caseload costs
 //! one one-row query (the session and the caseload's version together, read by the web's
@@ -14,6 +17,7 @@
 //! Both are held by `Stores`, so every use case of a process shares them.
 
 use crate::access::OrgIndex;
+use domain::case::CaseState;
 use domain::ids::{Code, Crn};
 use domain::org::Organisation;
 use domain::projection::CaseSummary;
@@ -139,5 +143,111 @@ impl CaseloadCache {
 
     fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<Code, KeptCaseload>> {
         self.kept.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// How many folded cases are kept: past it, the least recently used eighth is dropped at once
+/// (so an eviction's scan is paid once per many folds, not on each). A case's state is a few
+/// kilobytes (its appointments, plan and practice record); 16,384 of them, the caseloads of
+/// some 270 officers, is of the order of 100 MB.
+pub const CASE_STATES_KEPT: usize = 16_384;
+
+struct KeptState {
+    state: Arc<CaseState>,
+    used: AtomicU64,
+}
+
+/// Recently folded cases, each at the stream version it was folded to (`CaseState::version`).
+#[derive(Default)]
+pub struct CaseStateCache {
+    kept: RwLock<HashMap<Crn, KeptState>>,
+    clock: AtomicU64,
+}
+
+impl CaseStateCache {
+    /// The kept fold of `crn` when it is at least at `version` (the version of a summary read
+    /// this request): events are only ever appended, so a fold at that version or later is
+    /// the case as it stands.
+    pub fn get(&self, crn: &Crn, version: u64) -> Option<Arc<CaseState>> {
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let kept = self.kept.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let hit = kept.get(crn).filter(|k| k.state.version >= version)?;
+        hit.used.store(tick, Ordering::Relaxed);
+        Some(hit.state.clone())
+    }
+
+    /// Keeps a fresh fold, unless a later one of the same case is kept already.
+    pub fn keep(&self, state: Arc<CaseState>) {
+        let tick = self.clock.fetch_add(1, Ordering::Relaxed);
+        let mut kept = self.kept.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.get(&state.crn).is_some_and(|k| k.state.version >= state.version) {
+            return;
+        }
+        if kept.len() >= CASE_STATES_KEPT && !kept.contains_key(&state.crn) {
+            evict_oldest_eighth(&mut kept);
+        }
+        kept.insert(state.crn.clone(), KeptState { state, used: AtomicU64::new(tick) });
+    }
+
+    /// How many folds are kept.
+    pub fn len(&self) -> usize {
+        self.kept.read().unwrap_or_else(|poisoned| poisoned.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+fn evict_oldest_eighth(kept: &mut HashMap<Crn, KeptState>) {
+    let mut ticks: Vec<u64> = kept.values().map(|k| k.used.load(Ordering::Relaxed)).collect();
+    let nth = ticks.len() / 8;
+    let (_, cut, _) = ticks.select_nth_unstable(nth);
+    let cut = *cut;
+    kept.retain(|_, k| k.used.load(Ordering::Relaxed) > cut);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn crn(raw: &str) -> Crn {
+        Crn::parse(raw).expect("a CRN")
+    }
+
+    fn folded(n: u32, version: u64) -> Arc<CaseState> {
+        let mut state = CaseState::new(crn(&format!("X{n:06}")));
+        state.version = version;
+        Arc::new(state)
+    }
+
+    #[test]
+    fn a_kept_fold_serves_its_version_and_earlier_summaries_not_later_ones() {
+        let cache = CaseStateCache::default();
+        cache.keep(folded(1, 5));
+        let case = crn("X000001");
+        assert_eq!(cache.get(&case, 5).map(|s| s.version), Some(5));
+        assert_eq!(cache.get(&case, 4).map(|s| s.version), Some(5), "appends only: a later fold is the case now");
+        assert!(cache.get(&case, 6).is_none(), "a summary newer than the fold means the case changed");
+        cache.keep(folded(1, 3));
+        assert_eq!(cache.get(&case, 5).map(|s| s.version), Some(5), "an older fold never replaces a newer one");
+        cache.keep(folded(1, 7));
+        assert_eq!(cache.get(&case, 7).map(|s| s.version), Some(7));
+    }
+
+    #[test]
+    fn past_its_bound_the_least_recently_used_go_first() {
+        let cache = CaseStateCache::default();
+        for n in 0..CASE_STATES_KEPT as u32 {
+            cache.keep(folded(n, 1));
+        }
+        // Case 0 is read again, so it is the most recently used of all.
+        assert!(cache.get(&crn("X000000"), 1).is_some());
+        cache.keep(folded(CASE_STATES_KEPT as u32, 1));
+        assert!(cache.len() <= CASE_STATES_KEPT, "the bound holds");
+        assert!(cache.len() > CASE_STATES_KEPT * 7 / 8 - 2, "an eighth goes, not everything");
+        assert!(cache.get(&crn("X000000"), 1).is_some(), "the one read again stays");
+        assert!(cache.get(&crn("X000001"), 1).is_none(), "the oldest unread goes");
+        assert!(cache.get(&crn(&format!("X{:06}", CASE_STATES_KEPT)), 1).is_some(), "the new one is kept");
     }
 }

@@ -4,7 +4,7 @@
 //! cases take it by reference, so they are compiled once, not once per engine, and a new
 //! query is one edit in `store` (the trait and its SQL), with nothing to forward by hand.
 
-use crate::snapshot::{CaseloadCache, SnapshotCache};
+use crate::snapshot::{CaseStateCache, CaseloadCache, SnapshotCache};
 use std::sync::Arc;
 use store::{
     AccessStore, CaseStore, DynAccessStore, DynCaseStore, DynInspectionStore, DynMiOutcomeStore, DynMiStore,
@@ -30,6 +30,8 @@ pub struct Stores {
     pub access_snapshot: Arc<SnapshotCache>,
     /// Recently opened caseloads, kept in memory and never stale (`snapshot`).
     pub caseloads: Arc<CaseloadCache>,
+    /// Recently folded cases, kept in memory and never stale (`snapshot`).
+    pub case_states: Arc<CaseStateCache>,
 }
 
 /// A database engine's store: every trait, for both engines.
@@ -75,6 +77,7 @@ impl Stores {
             equality: Arc::from(DynStaffEqualityStore::new_box(store)),
             access_snapshot: Arc::default(),
             caseloads: Arc::default(),
+            case_states: Arc::default(),
         }
     }
 }

@@ -455,8 +455,13 @@ macro_rules! impl_case_store {
                 })
             }
 
-            async fn search_people(&self, query: &str, limit: usize) -> Result<Vec<CaseSummary>, StoreError> {
-                self.search_people_by_key(query, limit).await
+            async fn search_people(
+                &self,
+                query: &str,
+                limit: usize,
+                reach: Option<&crate::SearchReach>,
+            ) -> Result<Vec<CaseSummary>, StoreError> {
+                self.search_people_by_key(query, limit, reach).await
             }
 
             async fn people_with_pnc(&self, pnc: &Pnc) -> Result<Vec<CaseSummary>, StoreError> {

@@ -34,6 +34,7 @@ pub use inspection::{DynInspectionStore, InspectionStore};
 pub use mi::{DynMiStore, MiStore};
 pub use mi_outcomes::{DynMiOutcomeStore, MiOutcomeStore};
 pub use projections::workload::OfficerWorkloads;
+pub use search::SearchReach;
 pub use staff_equality::{DynStaffEqualityStore, StaffEqualityStore};
 pub use workload::{DynWorkloadStore, WorkloadStore};
 
@@ -186,11 +187,13 @@ pub trait CaseStore: Send + Sync {
 
     /// People whose CRN is `query` or whose family name starts with it, both ignoring case as
     /// `str::to_lowercase` does, by family name, first name and CRN (byte order), at most
-    /// `limit`. Reads only the matching names (an index), never every summary.
+    /// `limit`, and within `reach` when one is given. Reads only the matching names (an
+    /// index), never every summary.
     fn search_people(
         &self,
         query: &str,
         limit: usize,
+        reach: Option<&SearchReach>,
     ) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
 
     /// People whose PNC is `pnc`, however it was written (`Pnc::key`), by CRN. Reads only

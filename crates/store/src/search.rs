@@ -9,7 +9,7 @@ use crate::codec::{SUMMARY_COLUMNS, SummaryRow};
 use crate::db::{PostgresStore, SqliteStore};
 use crate::projections::search_keys::family_key;
 use crate::{Engine, StoreError, corrupt};
-use domain::ids::{Code, Name};
+use domain::ids::{Code, Crn, Name};
 use domain::org::{Area, Borough, ContractedHours, Office, Organisation, Staff, Team};
 use domain::projection::CaseSummary;
 use sqlx::AssertSqlSafe;
@@ -33,6 +33,48 @@ pub(crate) fn prefix_end(prefix: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The cases a search may return, as the store can tell them from their summaries: a case
+/// whose team or waiting transfer is one of `teams`, whose responsible officer is `officer`,
+/// whose CRN is one of `crns`, or that has no team yet. The caller's access rules decide on
+/// each case found; this only spares reading the matches nobody could show them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchReach {
+    pub teams: Vec<Code>,
+    pub officer: Option<Code>,
+    pub crns: Vec<Crn>,
+}
+
+impl SearchReach {
+    /// How many values it binds: past [`SearchReach::MAX_BOUND`] a caller searches without it.
+    pub fn bound_values(&self) -> usize {
+        self.teams.len() + usize::from(self.officer.is_some()) + self.crns.len()
+    }
+
+    /// Well within SQLite's limit on bound parameters (32,766).
+    pub const MAX_BOUND: usize = 4_000;
+
+    /// The condition on `case_summary` from parameter `$first` on, and the values to bind.
+    fn condition(&self, first: usize) -> (String, Vec<String>) {
+        let mut ors = vec!["team IS NULL".to_owned()];
+        let mut values: Vec<String> = Vec::new();
+        if !self.teams.is_empty() {
+            let teams = placeholders(first, self.teams.len());
+            ors.push(format!("team IN ({teams})"));
+            ors.push(format!("transfer_to IN ({teams})"));
+            values.extend(self.teams.iter().map(|t| t.as_str().to_owned()));
+        }
+        if let Some(officer) = &self.officer {
+            ors.push(format!("officer = ${}", first + values.len()));
+            values.push(officer.as_str().to_owned());
+        }
+        if !self.crns.is_empty() {
+            ors.push(format!("crn IN ({})", placeholders(first + values.len(), self.crns.len())));
+            values.extend(self.crns.iter().map(|c| c.as_str().to_owned()));
+        }
+        (format!(" AND ({})", ors.join(" OR ")), values)
+    }
 }
 
 /// `$first, $first+1, ...` for `n` bound values.
@@ -121,6 +163,7 @@ macro_rules! impl_search {
                 &self,
                 query: &str,
                 limit: usize,
+                reach: Option<&SearchReach>,
             ) -> Result<Vec<CaseSummary>, StoreError> {
                 let key = family_key(query);
                 if limit == 0 {
@@ -136,14 +179,19 @@ macro_rules! impl_search {
                     Engine::Postgres => "family_name COLLATE \"C\", first_name COLLATE \"C\", crn COLLATE \"C\"",
                 };
                 let below = if end.is_some() { " AND family_key < $3" } else { "" };
+                let next = if end.is_some() { 4 } else { 3 };
+                let (within, values) = reach.map(|r| r.condition(next)).unwrap_or_default();
                 let sql = format!(
                     "SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE crn IN \
-                     (SELECT crn FROM search_keys WHERE family_key >= $2{below} UNION SELECT CAST($1 AS TEXT)) \
+                     (SELECT crn FROM search_keys WHERE family_key >= $2{below} UNION SELECT CAST($1 AS TEXT)){within} \
                      ORDER BY {order} LIMIT {limit}"
                 );
                 let mut q = sqlx::query_as::<_, SummaryRow>(AssertSqlSafe(sql.as_str())).bind(crn).bind(key);
                 if let Some(end) = end {
                     q = q.bind(end);
+                }
+                for v in values {
+                    q = q.bind(v);
                 }
                 let rows = q.fetch_all(self.pool()).await?;
                 rows.iter().map(SummaryRow::to_summary).collect()

@@ -11,7 +11,7 @@ use domain::org::Organisation;
 use proptest::prelude::*;
 use std::sync::atomic::{AtomicU32, Ordering};
 use store::auth::{AccessStore, SessionRecord, UserRecord};
-use store::{CaseStore, PostgresStore, SqliteStore, StoreError, to_stored_precision};
+use store::{CaseStore, PostgresStore, SearchReach, SqliteStore, StoreError, to_stored_precision};
 
 use store::testing::{postgres, sqlite};
 
@@ -613,7 +613,7 @@ async fn assert_search_matches_oracle<S: CaseStore + Clone + 'static>(store: &S)
     for q in QUERIES {
         for limit in [50, 2, 0] {
             let got: Vec<String> =
-                store.search_people(q, limit).await.unwrap().iter().map(|c| c.crn.to_string()).collect();
+                store.search_people(q, limit, None).await.unwrap().iter().map(|c| c.crn.to_string()).collect();
             assert_eq!(got, search_oracle(&all, q, limit), "query {q:?}, limit {limit}");
         }
     }
@@ -629,7 +629,7 @@ async fn search_people_finds_by_crn_or_family_name_prefix_ignoring_case<S: CaseS
     }
     let found = |q: &'static str| {
         let store = store.clone();
-        async move { store.search_people(q, 50).await.unwrap().iter().map(|c| c.crn.to_string()).collect::<Vec<_>>() }
+        async move { store.search_people(q, 50, None).await.unwrap().iter().map(|c| c.crn.to_string()).collect::<Vec<_>>() }
     };
     // By family name in byte order (capitals first), then first name.
     assert_eq!(found("love").await, ["X100003", "X100001", "X100008", "X100002"]);
@@ -646,6 +646,68 @@ async fn search_people_finds_by_crn_or_family_name_prefix_ignoring_case<S: CaseS
 both_engines!(
     search_people_finds_by_crn_or_family_name_prefix_ignoring_case_t,
     search_people_finds_by_crn_or_family_name_prefix_ignoring_case
+);
+
+/// A search within a reach finds exactly the matches whose team, waiting transfer, officer or
+/// CRN it names (or that have no team), in the same order as the search without it.
+async fn a_search_within_a_reach_finds_only_the_cases_it_names<S: CaseStore + Clone + 'static>(store: S) {
+    let on = date("2026-03-02");
+    let teams = ["TEAM1", "TEAM2", "TEAM3"];
+    for n in 0..30u32 {
+        let (team, officer) = (teams[n as usize % 3], format!("OFF{}", n % 5));
+        let family = ["Love", "Lovell", "Lowe"][n as usize % 3];
+        let events = example::opening(&format!("P{n}"), family, on, &officer, team);
+        store.append(&crn(&format!("X2{n:05}")), 0, &events, jiff::Timestamp::now()).await.unwrap();
+    }
+    // A transfer waiting for TEAM3, from TEAM1.
+    let transfer =
+        new_event(on, CaseEvent::TransferRequested { to: code("TEAM3"), reason: Note::parse("moved house").unwrap() });
+    let version = store.summary(&crn("X200000")).await.unwrap().unwrap().version;
+    store.append(&crn("X200000"), version, &[transfer], jiff::Timestamp::now()).await.unwrap();
+    let all = store.all_summaries().await.unwrap();
+    let reaches = [
+        SearchReach { teams: vec![code("TEAM2")], ..SearchReach::default() },
+        SearchReach { teams: vec![code("TEAM3")], ..SearchReach::default() },
+        SearchReach { officer: Some(code("OFF1")), ..SearchReach::default() },
+        SearchReach { crns: vec![crn("X200004"), crn("X200007")], ..SearchReach::default() },
+        SearchReach {
+            teams: vec![code("TEAM1"), code("TEAM2")],
+            officer: Some(code("OFF4")),
+            crns: vec![crn("X200002")],
+        },
+        SearchReach::default(),
+    ];
+    for reach in &reaches {
+        let within = |c: &domain::projection::CaseSummary| {
+            c.team.is_none()
+                || c.team.as_ref().is_some_and(|t| reach.teams.contains(t))
+                || c.transfer_to.as_ref().is_some_and(|t| reach.teams.contains(t))
+                || (c.officer.is_some() && c.officer == reach.officer)
+                || reach.crns.contains(&c.crn)
+        };
+        let mine: Vec<_> = all.iter().filter(|c| within(c)).cloned().collect();
+        assert!(mine.len() < all.len() || reach.teams.len() == 3, "each reach leaves some out");
+        for q in ["lo", "love", "lowe", "x200004", "l", "zz"] {
+            for limit in [50, 3] {
+                let got: Vec<String> = store
+                    .search_people(q, limit, Some(reach))
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|c| c.crn.to_string())
+                    .collect();
+                assert_eq!(got, search_oracle(&mine, q, limit), "query {q:?}, limit {limit}, {reach:?}");
+            }
+        }
+    }
+    assert!(
+        store.search_people("lo", 50, Some(&reaches[1])).await.unwrap().iter().any(|c| c.crn.as_str() == "X200000"),
+        "a transfer waiting for the team is within its reach"
+    );
+}
+both_engines!(
+    a_search_within_a_reach_finds_only_the_cases_it_names_t,
+    a_search_within_a_reach_finds_only_the_cases_it_names
 );
 
 /// People are found by PNC however it was written, by the person's latest details; a rebuild

@@ -354,7 +354,7 @@ pub async fn register(
         };
         let mut found: Vec<CaseSummary> = stores
             .cases
-            .search_people(person.family_name.as_str(), DUPLICATE_SEARCH)
+            .search_people(person.family_name.as_str(), DUPLICATE_SEARCH, None)
             .await?
             .into_iter()
             .filter(same)
