@@ -167,6 +167,12 @@ pub(crate) async fn snapshot(
     Ok(stores.access_snapshot.at_least(&*stores.cases, &*stores.access, actor.access_generation).await?)
 }
 
+/// The organisation as kept for the actor's access generation: no read of the store when it
+/// has not changed.
+pub(crate) async fn organisation(stores: &Stores, actor: Actor<'_>) -> Result<Arc<Organisation>, ServiceError> {
+    Ok(snapshot(stores, actor).await?.org.clone())
+}
+
 /// A case's state folded from its whole stream; a stream that does not fold is damage.
 pub(crate) async fn folded(stores: &Stores, crn: &Crn) -> Result<CaseState, ServiceError> {
     let events = stores.cases.stream(crn).await?;

@@ -6,7 +6,7 @@
 
 use crate::access::{self, User};
 use crate::stores::prelude::*;
-use crate::{ServiceError, Stores, team};
+use crate::{Actor, ServiceError, Stores, team};
 use analytics::CapacityFigures;
 use analytics::measures::{Figure, Grouping, MEASURES, Measure, MeasureId, MeasureKind, Scope};
 use analytics::outcomes::Characteristic;
@@ -16,6 +16,7 @@ use domain::ids::Code;
 use domain::org::Organisation;
 use jiff::civil::Date;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use store::mi_outcomes::{CohortRates, PlaceLevel};
 
 /// The widest scope this user may see MI for; refused otherwise.
@@ -37,9 +38,10 @@ fn known(scope: &Scope, org: &Organisation) -> bool {
 
 /// The organisation, once `scope` is known to be within this user's reach (refused
 /// otherwise; a unit the organisation does not have is a bad `scope`).
-pub async fn scope_within(stores: &Stores, user: &User, scope: &Scope) -> Result<Organisation, ServiceError> {
+pub async fn scope_within(stores: &Stores, actor: Actor<'_>, scope: &Scope) -> Result<Arc<Organisation>, ServiceError> {
+    let user = actor.user;
     widest(user)?;
-    let org = stores.cases.organisation().await?;
+    let org = crate::actor::organisation(stores, actor).await?;
     if !access::mi_scope_within(user, scope, &org) {
         return Err(ServiceError::forbidden());
     }
@@ -217,12 +219,12 @@ pub fn scope_name(scope: &Scope, org: &Organisation) -> String {
 /// widest scope, with the organisation for naming it.
 pub async fn index(
     stores: &Stores,
-    user: &User,
+    actor: Actor<'_>,
     from: Date,
     today: Date,
-) -> Result<(Scope, Organisation, Vec<(&'static Measure, FigureRow)>), ServiceError> {
-    let scope = widest(user)?;
-    let org = scope_within(stores, user, &scope).await?;
+) -> Result<(Scope, Arc<Organisation>, Vec<(&'static Measure, FigureRow)>), ServiceError> {
+    let scope = widest(actor.user)?;
+    let org = scope_within(stores, actor, &scope).await?;
     let mut out = Vec::new();
     for m in MEASURES.iter() {
         out.push((m, headline(stores, m, &scope, from, today).await?.0));
@@ -234,7 +236,7 @@ pub async fn index(
 /// part of the scope (a part of a scope within reach is within reach too).
 #[derive(Debug, Clone)]
 pub struct MeasureFigures {
-    pub org: Organisation,
+    pub org: Arc<Organisation>,
     pub series: Vec<FigureRow>,
     pub total: FigureRow,
     pub keys: Vec<(String, FigureRow)>,
@@ -254,13 +256,13 @@ pub enum MeasureTable {
 /// tables asked for are read (the others are empty).
 pub async fn measure(
     stores: &Stores,
-    user: &User,
+    actor: Actor<'_>,
     measure: &Measure,
     req: &MeasureRequest,
     table: MeasureTable,
 ) -> Result<MeasureFigures, ServiceError> {
     use MeasureTable::*;
-    let org = scope_within(stores, user, &req.scope).await?;
+    let org = scope_within(stores, actor, &req.scope).await?;
     let series = if matches!(table, Periods | All) { self::series(stores, measure, req).await? } else { Vec::new() };
     let (total, keys) = if matches!(table, Keys | All) {
         headline(stores, measure, &req.scope, req.from, req.to).await?
@@ -281,11 +283,11 @@ pub async fn measure(
 /// once the scope is within the user's reach.
 pub async fn workload(
     stores: &Stores,
-    user: &User,
+    actor: Actor<'_>,
     scope: &Scope,
     today: Date,
-) -> Result<(Organisation, BTreeMap<Code, CapacityFigures>), ServiceError> {
-    let org = scope_within(stores, user, scope).await?;
+) -> Result<(Arc<Organisation>, BTreeMap<Code, CapacityFigures>), ServiceError> {
+    let org = scope_within(stores, actor, scope).await?;
     let mut out = BTreeMap::new();
     let within = |s: &&domain::org::Staff| scope.contains(&org, Some(&s.code), Some(&s.team));
     let staff: Vec<&domain::org::Staff> = org.staff.iter().filter(within).collect();
@@ -325,11 +327,12 @@ fn place_scope(level: PlaceLevel, place: &Option<Code>) -> Option<Scope> {
 /// provider.
 pub async fn reoffending(
     stores: &Stores,
-    user: &User,
+    actor: Actor<'_>,
     level: PlaceLevel,
-) -> Result<(Organisation, Vec<(String, CohortRates)>), ServiceError> {
+) -> Result<(Arc<Organisation>, Vec<(String, CohortRates)>), ServiceError> {
+    let user = actor.user;
     widest(user)?;
-    let org = stores.cases.organisation().await?;
+    let org = crate::actor::organisation(stores, actor).await?;
     let whole = access::may_see_provider_mi(user);
     let rows = stores
         .outcomes

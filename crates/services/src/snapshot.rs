@@ -34,7 +34,8 @@ use store::{AccessStore, CaseStore};
 #[derive(Debug, Default)]
 pub struct AccessSnapshot {
     pub generation: i64,
-    pub org: Organisation,
+    /// Shared, so a use case that hands the organisation to its page copies nothing.
+    pub org: Arc<Organisation>,
     /// `org`'s places and staff by code.
     pub index: OrgIndex,
     pub limits: BTreeMap<Crn, Vec<LimitedAccess>>,
@@ -71,7 +72,8 @@ impl SnapshotCache {
             grants.entry(username).or_default().insert(crn);
         }
         let index = OrgIndex::new(&org);
-        let fresh = Arc::new(AccessSnapshot { generation: lists.generation, org, index, limits, grants });
+        let fresh =
+            Arc::new(AccessSnapshot { generation: lists.generation, org: Arc::new(org), index, limits, grants });
         let mut slot = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.as_ref().is_none_or(|s| s.generation < fresh.generation) {
             *slot = Some(fresh.clone());

@@ -285,7 +285,7 @@ async fn workload_equals_replay<S: AnyStore>(store: S, steps: Vec<Step>, prefix:
     let want = replayed(&stores, &store, today).await;
 
     let analyst = user(Role::MiAnalyst, PlaceScope::Provider);
-    let (_, figures) = services::mi::workload(&stores, &analyst, &Scope::Provider, today).await.unwrap();
+    let (_, figures) = services::mi::workload(&stores, Actor::new(&analyst), &Scope::Provider, today).await.unwrap();
     let from_projection: BTreeMap<_, _> = want.iter().map(|(c, (_, f))| (c.clone(), *f)).collect();
     assert_eq!(figures, from_projection, "MI workload, after {steps:?}");
 

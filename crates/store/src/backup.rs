@@ -288,6 +288,7 @@ pub const NOT_COPIED: &[(&str, &str)] = &[
     ("mi_monthly_team", "projection of the log"),
     ("mi_monthly_provider", "projection of the log"),
     ("mi_reoffending", "projection of the log"),
+    ("mi_reoffending_sums", "projection of the log"),
     ("mi_outcomes", "projection of the log"),
     ("caseload_versions", "kept by triggers on case_summary"),
     ("access_generation", "kept by triggers on the organisation, limited access and grants"),

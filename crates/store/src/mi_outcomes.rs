@@ -53,7 +53,7 @@ impl PlaceLevel {
             PlaceLevel::Area => "COALESCE(b.area, '')",
             PlaceLevel::Borough => "COALESCE(o.borough, '')",
             PlaceLevel::Office => "COALESCE(t.office, '')",
-            PlaceLevel::Team => "COALESCE(r.team, '')",
+            PlaceLevel::Team => "r.team",
         }
     }
 }
@@ -114,7 +114,9 @@ fn group_order(a: &GroupCount, b: &GroupCount) -> std::cmp::Ordering {
     (a.group == NOT_RECORDED, &a.group).cmp(&(b.group == NOT_RECORDED, &b.group))
 }
 
-const PLACE_JOINS: &str = "FROM mi_reoffending r LEFT JOIN teams t ON t.code = r.team \
+/// The pre-summed entries (`projections::outcomes`) placed in the organisation: a team of ''
+/// (an entry with none) joins nothing, as a missing team did, and its places fall to ''.
+const PLACE_JOINS: &str = "FROM mi_reoffending_sums r LEFT JOIN teams t ON t.code = r.team \
      LEFT JOIN offices o ON o.code = t.office LEFT JOIN boroughs b ON b.code = o.borough";
 
 macro_rules! impl_mi_outcome_store {
@@ -122,8 +124,8 @@ macro_rules! impl_mi_outcome_store {
         impl MiOutcomeStore for $store {
             async fn mi_reoffending(&self, by: PlaceLevel) -> Result<Vec<CohortRates>, StoreError> {
                 let sql = format!(
-                    "SELECT r.cohort, {}, COUNT(*), \
-                     CAST(SUM(CASE WHEN r.reoffences > 0 THEN 1 ELSE 0 END) AS BIGINT), CAST(SUM(r.reoffences) AS BIGINT) \
+                    "SELECT r.cohort, {}, CAST(SUM(r.people) AS BIGINT), \
+                     CAST(SUM(r.reoffenders) AS BIGINT), CAST(SUM(r.reoffences) AS BIGINT) \
                      {PLACE_JOINS} GROUP BY 1, 2 ORDER BY 1, 2",
                     by.column()
                 );
@@ -175,8 +177,8 @@ macro_rules! impl_mi_outcome_store {
                     })
                     .collect();
                 groups.sort_by(group_order);
-                let comparisons = disproportionality(outcome.label(), &groups, policy)
-                    .map_err(|e| corrupt("mi_outcomes", e))?;
+                let comparisons =
+                    disproportionality(outcome.label(), &groups, policy).map_err(|e| corrupt("mi_outcomes", e))?;
                 Ok(DisproportionalityTable {
                     outcome,
                     characteristic,

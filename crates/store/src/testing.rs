@@ -8,6 +8,25 @@
 use crate::{PostgresStore, SqliteStore};
 use std::sync::atomic::{AtomicU32, Ordering};
 
+/// Raw SQL on a store's own pool, for tests that attack the database directly or stand in
+/// for an older schema. Each call is one statement, or several on SQLite.
+#[allow(async_fn_in_trait)]
+pub trait RawSql {
+    async fn raw(&self, sql: &str) -> Result<u64, String>;
+}
+impl RawSql for SqliteStore {
+    async fn raw(&self, sql: &str) -> Result<u64, String> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        sqlx::query(sql).execute(self.pool()).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
+    }
+}
+impl RawSql for PostgresStore {
+    async fn raw(&self, sql: &str) -> Result<u64, String> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        sqlx::query(sql).execute(self.pool()).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
+    }
+}
+
 static SCHEMA: AtomicU32 = AtomicU32::new(0);
 
 /// A SQLite store in a new temporary directory (kept alive by the returned guard).

@@ -4,8 +4,9 @@
 
 use domain::example::code;
 use domain::ids::Crn;
+use store::StoreError;
 use store::inspection::{InspectionStore, NewAnswer, NewInspection, NewNarrative, latest_answers, latest_narrative};
-use store::{PostgresStore, SqliteStore, StoreError};
+use store::testing::RawSql;
 
 use store::both_engines;
 
@@ -180,20 +181,6 @@ async fn refused_narrative_writes_nothing<S: InspectionStore + Clone + 'static>(
 both_engines!(refused_narrative_writes_nothing_t, refused_narrative_writes_nothing);
 
 /// The database itself refuses to change a sample or an answer.
-trait RawSql {
-    async fn raw(&self, sql: &'static str) -> Result<u64, String>;
-}
-impl RawSql for SqliteStore {
-    async fn raw(&self, sql: &'static str) -> Result<u64, String> {
-        sqlx::query(sql).execute(self.pool()).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
-    }
-}
-impl RawSql for PostgresStore {
-    async fn raw(&self, sql: &'static str) -> Result<u64, String> {
-        sqlx::query(sql).execute(self.pool()).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
-    }
-}
-
 async fn answers_and_samples_refuse_update_and_delete<S: InspectionStore + Clone + 'static + RawSql>(store: S) {
     let id = code("LDN2017");
     store.record_inspection(&inspection("LDN2017", &["X000001"])).await.unwrap();

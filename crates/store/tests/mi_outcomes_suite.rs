@@ -14,6 +14,7 @@ use domain::person::Ethnicity;
 use domain::reoffending::Disposal;
 use domain::sentence::{CustodyTerms, LicenceCondition, Sentence, SentenceKind};
 use store::mi_outcomes::{CohortRates, PlaceLevel};
+use store::testing::RawSql;
 use store::{CaseStore, LoadCase, MiOutcomeStore, StoreError, both_engines};
 
 fn crn(s: &str) -> Crn {
@@ -150,7 +151,7 @@ fn rows(rates: &[CohortRates]) -> Vec<Row> {
 // Q2: people 3, reoffenders 2 (A, E), reoffences 4: binary 2/3 = 66.666... -> 66.67%,
 //   frequency 4/2 = 2.00.
 //   T1: A, E: 2 people, 2 reoffenders, 4 reoffences: 100.00%, 2.00.  T2: F: 1, 0, 0: 0.00%, none.
-async fn reoffending_from_the_record<S: CaseStore + MiOutcomeStore + Clone + 'static>(store: S) {
+async fn reoffending_from_the_record<S: CaseStore + MiOutcomeStore + Clone + 'static + RawSql>(store: S) {
     store.bulk_load(&org(), &mut std::iter::empty::<Result<Vec<LoadCase>, StoreError>>(), &|_| {}).await.unwrap();
     let (a, b, c, d, e, f) =
         (crn("X000001"), crn("X000002"), crn("X000003"), crn("X000004"), crn("X000005"), crn("X000006"));
@@ -211,6 +212,13 @@ async fn reoffending_from_the_record<S: CaseStore + MiOutcomeStore + Clone + 'st
     assert_eq!(provider.iter().map(|r| r.figures.clone()).collect::<Vec<_>>(), from_csv);
 
     // Live rows equal a recompute, and a rebuild changes nothing.
+    assert_eq!(store.mi_outcomes_check().await.unwrap(), Vec::<String>::new());
+    // The sums a store from before migration 0025 is given agree with those appends keep.
+    let migration = include_str!("../migrations/sqlite/0025_mi_reoffending_sums.sql");
+    let fill = &migration[migration.find("INSERT INTO").unwrap()..];
+    assert_eq!(store.raw("DELETE FROM mi_reoffending_sums").await, Ok(4));
+    assert!(store.mi_outcomes_check().await.unwrap().iter().all(|d| d.starts_with("mi_reoffending_sums: ")));
+    assert_eq!(store.raw(fill).await, Ok(4));
     assert_eq!(store.mi_outcomes_check().await.unwrap(), Vec::<String>::new());
     assert!(store.check().await.unwrap().is_consistent());
     store.rebuild().await.unwrap();

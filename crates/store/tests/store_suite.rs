@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use store::auth::{AccessStore, SessionRecord, UserRecord};
 use store::{CaseStore, PostgresStore, SearchReach, SqliteStore, StoreError, to_stored_precision};
 
-use store::testing::{postgres, sqlite};
+use store::testing::{RawSql, postgres, sqlite};
 
 use store::both_engines;
 
@@ -201,21 +201,6 @@ async fn events_refuse_update_and_delete<S: CaseStore + Clone + 'static + RawSql
     assert_eq!(store.stream(&c).await.unwrap().len(), 3);
 }
 both_engines!(events_refuse_update_and_delete_t, events_refuse_update_and_delete);
-
-/// Raw SQL, for tests that attack the database directly.
-trait RawSql {
-    async fn raw(&self, sql: &'static str) -> Result<u64, String>;
-}
-impl RawSql for SqliteStore {
-    async fn raw(&self, sql: &'static str) -> Result<u64, String> {
-        sqlx::query(sql).execute(self.pool()).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
-    }
-}
-impl RawSql for PostgresStore {
-    async fn raw(&self, sql: &'static str) -> Result<u64, String> {
-        sqlx::query(sql).execute(self.pool()).await.map(|r| r.rows_affected()).map_err(|e| e.to_string())
-    }
-}
 
 async fn caseload_follows_reallocation_and_endings<S: CaseStore + Clone + 'static + RawSql>(store: S) {
     let on = date("2026-01-05");

@@ -46,7 +46,7 @@ pub(super) async fn index_page(
 ) -> Result<Response, PageError> {
     let today = app.clock.today();
     let from = default_from(today);
-    let (scope, org, figures) = services::mi::index(&app.stores, &who.user, from, today).await?;
+    let (scope, org, figures) = services::mi::index(&app.stores, who.actor(), from, today).await?;
     let measures = figures
         .into_iter()
         .map(|(m, total)| MeasureLine {
@@ -193,7 +193,7 @@ pub(super) async fn measure_page(
             return Ok((StatusCode::BAD_REQUEST, html(page)?).into_response());
         }
     };
-    let figures = match services::mi::measure(&app.stores, &who.user, measure, &req, MeasureTable::All).await {
+    let figures = match services::mi::measure(&app.stores, who.actor(), measure, &req, MeasureTable::All).await {
         Ok(f) => f,
         Err(e) => return form_again(e, page),
     };
@@ -265,7 +265,7 @@ pub(super) async fn measure_csv(
         "keys" => MeasureTable::Keys,
         _ => MeasureTable::Periods,
     };
-    let figures = services::mi::measure(&app.stores, &who.user, measure, &req, which).await?;
+    let figures = services::mi::measure(&app.stores, who.actor(), measure, &req, which).await?;
     let body = match which {
         MeasureTable::Parts => parts_csv(&figures.parts),
         MeasureTable::Keys => keys_csv(&figures.keys),

@@ -238,7 +238,7 @@ async fn reoffending_page(
             return Ok((StatusCode::BAD_REQUEST, html(page)?).into_response());
         }
     };
-    let (org, rows) = services::mi::reoffending(&app.stores, &who.user, level).await?;
+    let (org, rows) = services::mi::reoffending(&app.stores, who.actor(), level).await?;
     page.by = level.id().to_owned();
     page.scope_name = scope_name(&widest, &org);
     let title = format!("Proven reoffending binary rate by cohort, {}, by {}", page.scope_name, level.id());
@@ -261,7 +261,7 @@ async fn reoffending_csv(
     let query = query_of(query)?;
     let widest = widest(&who)?;
     let level = parse_level(&query, &widest).map_err(crate::kit::first_problem)?;
-    let (_, rows) = services::mi::reoffending(&app.stores, &who.user, level).await?;
+    let (_, rows) = services::mi::reoffending(&app.stores, who.actor(), level).await?;
     let body = reoffending_table(&rows, app.clock.today()).csv();
     Ok(csv_download(&format!("proven-reoffending-by-{}.csv", level.id()), body))
 }

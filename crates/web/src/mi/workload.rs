@@ -128,7 +128,7 @@ pub(super) async fn workload_csv(
     let widest = widest(&who)?;
     let scope = query.scope(widest).map_err(|message| WebError::bad_request("scope", message))?;
     let today = app.clock.today();
-    let (org, each) = services::mi::workload(&app.stores, &who.user, &scope, today).await?;
+    let (org, each) = services::mi::workload(&app.stores, who.actor(), &scope, today).await?;
     let (total, parts) = workload_lines(&scope, &org, &each);
     let file = format!("workload-{}-{today}.csv", scope.to_string().replace(':', "-"));
     Ok(csv_download(&file, workload_csv_text(&total, &parts)))
@@ -161,7 +161,7 @@ pub(super) async fn workload_page(
         Err(message) => return named(message),
     };
     let today = app.clock.today();
-    let (org, each) = match services::mi::workload(&app.stores, &who.user, &scope, today).await {
+    let (org, each) = match services::mi::workload(&app.stores, who.actor(), &scope, today).await {
         Ok(read) => read,
         Err(services::ServiceError::Invalid(problems)) => {
             return named(problems.into_iter().next().map(|p| p.message).unwrap_or_default());
