@@ -12,6 +12,9 @@
 //! up the table: its row says how many requests it managed. Pages of a case cycle over the
 //! officer's caseload, so they are not one case read again and again.
 //!
+//! `PROBITY_BENCH_PAGE_KINDS` (say `worklist,search`) measures only the kinds whose name
+//! contains one of its comma-separated words.
+//!
 //! The store is the caseload benchmark's (`PROBITY_BENCH_CASES`, `PROBITY_BENCH_SEED`,
 //! `PROBITY_BENCH_ENGINES`; generated once and kept). Each run adds, once: a user for each role
 //! around the officer with the largest caseload (their SPO, named `spo`, their area manager, the
@@ -40,6 +43,9 @@ struct Config {
     loaded: usize,
     seconds: Duration,
     engines: Vec<String>,
+    /// Only the kinds whose name contains one of these (`PROBITY_BENCH_PAGE_KINDS`, comma
+    /// separated); every kind when empty.
+    only: Vec<String>,
 }
 
 impl Config {
@@ -51,6 +57,13 @@ impl Config {
             loaded: env_or("PROBITY_BENCH_PAGE_LOADED_REQUESTS", 500),
             seconds: Duration::from_secs(env_or("PROBITY_BENCH_PAGE_SECONDS", 20)),
             engines: support::engines(),
+            only: std::env::var("PROBITY_BENCH_PAGE_KINDS")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(str::to_owned)
+                .collect(),
         };
         assert!(config.clients > 0, "PROBITY_BENCH_CLIENTS: at least one client");
         assert!(config.single > 0, "PROBITY_BENCH_PAGE_REQUESTS: at least one");
@@ -282,7 +295,10 @@ where
         let counts = store.caseload_counts().await.unwrap();
         let cast = cast(&org, &counts);
         prepare(&store, &org, &cast).await;
-        let kinds = kinds(&store, &cast).await;
+        let mut kinds = kinds(&store, &cast).await;
+        if !config.only.is_empty() {
+            kinds.retain(|k| config.only.iter().any(|o| k.name.contains(o.as_str())));
+        }
         (store, provenance, cast, kinds)
     });
     let base = support::serve(&server, &store);

@@ -785,3 +785,102 @@ async fn an_abandoned_request_stops_and_releases_its_database_connection() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::CREATED);
 }
+
+/// Two servers on one PostgreSQL database, as a provider runs them behind a load balancer.
+/// Each keeps reads in memory (`services::snapshot`: the organisation and access lists,
+/// caseloads, folded cases), each checked against a number the database moves with every
+/// change; so a change made through either server is seen by the very next request to the
+/// other: a new event (on the worklist and the case), a limited-access entry (the case gone
+/// from the caseload and refused), a password change (the other server's session ended, the
+/// old password refused there and the new one taken).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_on_one_database_see_each_others_changes_at_once() {
+    let Some(url) = store::testing::postgres_fresh_url().await else { return };
+    let first = store::PostgresStore::connect(&url).await.unwrap();
+    let second = store::PostgresStore::connect(&url).await.unwrap();
+    first.bulk_load(&organisation(), &mut std::iter::empty(), &|_| {}).await.unwrap();
+    for (c, first_name, family) in [("X000001", "Ada", "Lovelace"), ("X000002", "Grace", "Hopper")] {
+        let opening = example::opening(first_name, family, date("2026-03-02"), "OFF1", "TEAM1");
+        first.append(&crn_of(c), 0, &opening, jiff::Timestamp::now()).await.unwrap();
+    }
+    support::add_user(&first, "priya", "responsible_officer", "team:TEAM1", Some("OFF1")).await;
+    support::add_user(&first, "admin", "admin", "provider", None).await;
+    async fn serve(store: store::PostgresStore) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let app = web::router_with_clock(store, Clock::Fixed(date(TODAY)));
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        base
+    }
+    let (a, b) = (serve(first).await, serve(second).await);
+    let (priya_a, priya_b) = (support::sign_in(&a, "priya").await, support::sign_in(&b, "priya").await);
+    let first_appointments_due = |base: &str, who: &reqwest::Client| {
+        let (url, who) = (format!("{base}/api/officers/OFF1/worklist"), who.clone());
+        async move {
+            let body: Value = who.get(url).send().await.unwrap().json().await.unwrap();
+            let items = body["items"].as_array().unwrap().clone();
+            let mut due: Vec<String> = items
+                .iter()
+                .filter(|i| i["kind"] == "first_appointment")
+                .map(|i| i["crn"].as_str().unwrap().to_owned())
+                .collect();
+            due.sort();
+            due
+        }
+    };
+    let caseload = |base: &str, who: &reqwest::Client| {
+        let (url, who) = (format!("{base}/api/officers/OFF1/caseload"), who.clone());
+        async move {
+            let body: Value = who.get(url).send().await.unwrap().json().await.unwrap();
+            body["cases"].as_array().unwrap().iter().map(|c| c["crn"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    // Both servers have read the caseload and the worklist, so both hold them in memory.
+    for base in [&a, &b] {
+        assert_eq!(first_appointments_due(base, &priya_a.http).await, ["X000001", "X000002"], "{base}");
+        assert_eq!(caseload(base, &priya_a.http).await, ["X000002", "X000001"], "{base}");
+    }
+
+    // A new event through one server: Ada's first appointment booked on A. B's next worklist
+    // no longer asks for it, and B's case page shows the booking.
+    let body = json!({"expected_version": 3, "events": [booking("A1")]});
+    let r = priya_a.http.post(format!("{a}/api/cases/X000001/events")).json(&body).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    assert_eq!(first_appointments_due(&b, &priya_b.http).await, ["X000002"], "B sees A's booking at once");
+    let case: Value = priya_b.http.get(format!("{b}/api/cases/X000001")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(case["case"]["next_appointment"], "2026-03-24T10:00:00");
+
+    // A limited-access entry made on B: A's next caseload leaves Grace out and her case is refused.
+    let admin_b = support::sign_in(&b, "admin").await;
+    let form = [
+        ("crn", "X000002"),
+        ("kind", "exclusion"),
+        ("username", "priya"),
+        ("starts_on", "2026-03-01"),
+        ("reason", "A conflict of interest."),
+        ("csrf_token", admin_b.csrf.as_str()),
+    ];
+    let r = admin_b.http.post(format!("{b}/admin/limited-access")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(caseload(&a, &priya_a.http).await, ["X000001"], "A leaves out what B's admin excluded");
+    assert_eq!(first_appointments_due(&a, &priya_a.http).await, Vec::<String>::new());
+    let r = priya_a.http.get(format!("{a}/api/cases/X000002")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // A password changed on A: priya's session on B ends, and B takes only the new password.
+    let new_password = "another long test password";
+    let form = [
+        ("current_password", support::PASSWORD),
+        ("new_password", new_password),
+        ("confirm_password", new_password),
+        ("csrf_token", priya_a.csrf.as_str()),
+    ];
+    let r = priya_a.http.post(format!("{a}/account/password")).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = priya_b.http.get(format!("{b}/api/officers/OFF1/caseload")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "B's session ended with the change on A");
+    let old = support::post_sign_in(&b, "priya", support::PASSWORD, None).await;
+    assert_eq!(old.status(), StatusCode::UNAUTHORIZED, "B refuses the old password");
+    let new = support::post_sign_in(&b, "priya", new_password, None).await;
+    assert_eq!(new.status(), StatusCode::SEE_OTHER, "B takes the new one");
+}
