@@ -14,7 +14,7 @@ use domain::org::Organisation;
 use domain::projection::CaseSummary;
 use jiff::Timestamp;
 use jiff::civil::Date;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use store::auth::CaseRead;
 use store::{AccessStore, CaseStore};
@@ -34,8 +34,13 @@ pub struct OfficerRow {
 }
 
 /// Officers with active cases, plus case-holding staff the organisation lists with none, by
-/// name: so a new officer with an empty caseload is still on the list.
-pub fn officer_rows(counts: &BTreeMap<Code, u64>, org: &Organisation) -> Vec<OfficerRow> {
+/// name: so a new officer with an empty caseload is still on the list. With `only`, the staff
+/// among those alone.
+pub fn officer_rows(
+    counts: &BTreeMap<Code, u64>,
+    org: &Organisation,
+    only: Option<&BTreeSet<Code>>,
+) -> Vec<OfficerRow> {
     use domain::org::Grade;
     let mut rows: BTreeMap<Code, OfficerRow> = BTreeMap::new();
     // By code, so a provider's thousands of staff do not each walk its hundreds of teams.
@@ -43,7 +48,10 @@ pub fn officer_rows(counts: &BTreeMap<Code, u64>, org: &Organisation) -> Vec<Off
     for t in &org.teams {
         team_names.entry(&t.code).or_insert(&t.name);
     }
-    for staff in org.staff.iter().filter(|s| s.grade != Grade::Spo || counts.contains_key(&s.code)) {
+    let listed = |s: &&domain::org::Staff| {
+        (s.grade != Grade::Spo || counts.contains_key(&s.code)) && only.is_none_or(|o| o.contains(&s.code))
+    };
+    for staff in org.staff.iter().filter(listed) {
         let team = team_names.get(&staff.team).map(|n| n.to_string());
         rows.insert(
             staff.code.clone(),
@@ -70,10 +78,17 @@ pub fn officer_rows(counts: &BTreeMap<Code, u64>, org: &Organisation) -> Vec<Off
     rows
 }
 
-/// Active cases per officer as this actor may count them: the projection's counts less the
-/// cases barred to them.
-async fn visible_counts(stores: &Stores, facts: &Facts<'_>) -> Result<BTreeMap<Code, u64>, ServiceError> {
-    let mut counts = stores.cases.caseload_counts().await?;
+/// Active cases per officer as this actor may count them: the projection's counts (of `only`
+/// when given) less the cases barred to them.
+async fn visible_counts(
+    stores: &Stores,
+    facts: &Facts<'_>,
+    only: Option<&BTreeSet<Code>>,
+) -> Result<BTreeMap<Code, u64>, ServiceError> {
+    let mut counts = match only {
+        None => stores.cases.caseload_counts().await?,
+        Some(only) => stores.cases.caseload_counts_of(&only.iter().cloned().collect::<Vec<_>>()).await?,
+    };
     for crn in facts.barred() {
         if let Some(case) = stores.cases.summary(crn).await?
             && let (true, Some(officer)) = (case.active, &case.officer)
@@ -86,12 +101,20 @@ async fn visible_counts(stores: &Stores, facts: &Facts<'_>) -> Result<BTreeMap<C
 }
 
 /// The officers whose caseloads this actor may open, with their active cases. A role that
-/// sees counts only (`access::counts_every_caseload`) sees every officer's count.
+/// sees counts only (`access::counts_every_caseload`) sees every officer's count. Only the
+/// officers the actor may open are read (their own code and the staff within their scope),
+/// unless that is everyone.
 pub async fn officers(stores: &Stores, actor: Actor<'_>, now: Timestamp) -> Result<Vec<OfficerRow>, ServiceError> {
     let facts = Facts::load(stores, actor, uk_date(now)).await?;
-    let counts = visible_counts(stores, &facts).await?;
-    let rows = officer_rows(&counts, facts.org());
     let every = access::counts_every_caseload(actor.user);
+    let only: Option<BTreeSet<Code>> = (!every && actor.user.scope != access::PlaceScope::Provider).then(|| {
+        let mut codes: BTreeSet<Code> =
+            facts.org().staff.iter().map(|s| &s.code).filter(|c| facts.may_see_caseload(c)).cloned().collect();
+        codes.extend(actor.user.officer.clone());
+        codes
+    });
+    let counts = visible_counts(stores, &facts, only.as_ref()).await?;
+    let rows = officer_rows(&counts, facts.org(), only.as_ref());
     Ok(rows.into_iter().filter(|r| every || facts.may_see_caseload(&r.code)).collect())
 }
 
@@ -503,7 +526,7 @@ mod tests {
     #[test]
     fn officers_without_staff_records_are_listed_by_code() {
         let counts: BTreeMap<Code, u64> = [(code("OFF2"), 3)].into_iter().collect();
-        let rows = officer_rows(&counts, &Organisation::default());
+        let rows = officer_rows(&counts, &Organisation::default(), None);
         assert_eq!(rows.len(), 1);
         assert_eq!((rows[0].name.as_str(), rows[0].active_cases), ("OFF2", 3));
     }

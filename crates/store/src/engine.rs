@@ -383,6 +383,13 @@ macro_rules! impl_case_store {
                 rows.into_iter().map(|(o, n)| Ok((code(&o)?, n.max(0) as u64))).collect()
             }
 
+            async fn caseload_counts_of(&self, officers: &[Code]) -> Result<BTreeMap<Code, u64>, StoreError> {
+                let rows: Vec<(String, i64)> = self
+                    .rows_where_in("officer, active_cases", "caseload", "officer", "active_cases", officers.iter().map(Code::as_str))
+                    .await?;
+                rows.into_iter().map(|(o, n)| Ok((code(&o)?, n.max(0) as u64))).collect()
+            }
+
             async fn officer_workloads(&self, officers: Option<&[Code]>) -> Result<crate::OfficerWorkloads, StoreError> {
                 self.workload_read(officers).await
             }

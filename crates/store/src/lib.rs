@@ -164,6 +164,13 @@ pub trait CaseStore: Send + Sync {
     /// Active cases per officer, from the caseload projection.
     fn caseload_counts(&self) -> impl Future<Output = Result<BTreeMap<Code, u64>, StoreError>> + Send;
 
+    /// As [`CaseStore::caseload_counts`], for these officers only (those with no active case
+    /// are absent): a few rows of the projection's key rather than every officer's.
+    fn caseload_counts_of(
+        &self,
+        officers: &[Code],
+    ) -> impl Future<Output = Result<BTreeMap<Code, u64>, StoreError>> + Send;
+
     /// Officers' active cases counted by how the workload model weighs them (the workload
     /// projection): these officers', or every officer's with cases when `None`. An officer
     /// with no active case has no entry.

@@ -227,6 +227,9 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + Clone + 'stati
     store.append(&crn("X100002"), 3, &[ended], jiff::Timestamp::now()).await.unwrap();
     let counts = store.caseload_counts().await.unwrap();
     assert_eq!((counts.get(&code("OFF1")), counts.get(&code("OFF2"))), (Some(&1), Some(&1)));
+    let some = store.caseload_counts_of(&[code("OFF2"), code("OFF9")]).await.unwrap();
+    assert_eq!(some.into_iter().collect::<Vec<_>>(), [(code("OFF2"), 1)], "those asked for that have cases");
+    assert!(store.caseload_counts_of(&[]).await.unwrap().is_empty());
     let s = store.summary(&crn("X100000")).await.unwrap().unwrap();
     assert_eq!(s.officer_count, 2);
     assert!(store.check().await.unwrap().is_consistent());
