@@ -227,10 +227,15 @@ pub async fn sample_cases(stores: &Stores, id: &Code) -> Result<Vec<SampleCaseVi
     let inspection = inspection_of(stores, id).await?;
     let history = stores.inspections.answer_history(id).await?;
     let latest = latest_answers(&history);
+    let sample = stores.inspections.inspection_cases(id).await?;
+    let crns: Vec<Crn> = sample.iter().map(|c| c.crn.clone()).collect();
+    // The sample's summaries and streams, each in one query rather than two per case.
+    let summaries = stores.cases.summaries(&crns).await?;
+    let mut streams = stores.cases.streams(&crns).await?;
     let mut out = Vec::new();
-    for c in stores.inspections.inspection_cases(id).await? {
-        let summary = stores.cases.summary(&c.crn).await?;
-        let events = stores.cases.stream(&c.crn).await?;
+    for c in sample {
+        let summary = summaries.get(&c.crn);
+        let events = streams.remove(&c.crn).unwrap_or_default();
         let lb = lookbehind::look_behind_case(c.crn.as_str(), &events, inspection.announced_on, BACKDATING);
         out.push(SampleCaseView {
             crn: c.crn.to_string(),

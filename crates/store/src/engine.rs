@@ -361,6 +361,12 @@ macro_rules! impl_case_store {
                 row.map(|r| r.to_summary()).transpose()
             }
 
+            async fn summaries(&self, crns: &[Crn]) -> Result<BTreeMap<Crn, CaseSummary>, StoreError> {
+                let rows: Vec<SummaryRow> =
+                    self.rows_where_in(SUMMARY_COLUMNS, "case_summary", "crn", "crn", crns.iter().map(Crn::as_str)).await?;
+                rows.iter().map(|r| r.to_summary().map(|s| (s.crn.clone(), s))).collect()
+            }
+
             async fn caseload(&self, officer: &Code) -> Result<Vec<CaseSummary>, StoreError> {
                 let sql = format!(
                     "SELECT {SUMMARY_COLUMNS} FROM case_summary WHERE officer = $1 AND active ORDER BY family_name, first_name, crn"

@@ -153,6 +153,10 @@ pub trait CaseStore: Send + Sync {
 
     fn summary(&self, crn: &Crn) -> impl Future<Output = Result<Option<CaseSummary>, StoreError>> + Send;
 
+    /// The summaries of these cases, by CRN, in one query for up to 500 of them (an
+    /// inspection's sample); a case with no summary is absent.
+    fn summaries(&self, crns: &[Crn]) -> impl Future<Output = Result<BTreeMap<Crn, CaseSummary>, StoreError>> + Send;
+
     /// An officer's active caseload, by family name.
     fn caseload(&self, officer: &Code) -> impl Future<Output = Result<Vec<CaseSummary>, StoreError>> + Send;
 

@@ -230,6 +230,12 @@ async fn caseload_follows_reallocation_and_endings<S: CaseStore + Clone + 'stati
     let some = store.caseload_counts_of(&[code("OFF2"), code("OFF9")]).await.unwrap();
     assert_eq!(some.into_iter().collect::<Vec<_>>(), [(code("OFF2"), 1)], "those asked for that have cases");
     assert!(store.caseload_counts_of(&[]).await.unwrap().is_empty());
+    let asked = [crn("X100002"), crn("X100000"), crn("X999999")];
+    let found = store.summaries(&asked).await.unwrap();
+    assert_eq!(found.keys().cloned().collect::<Vec<_>>(), [crn("X100000"), crn("X100002")], "those with a summary");
+    for (c, s) in &found {
+        assert_eq!(Some(s), store.summary(c).await.unwrap().as_ref(), "{c}: as read one at a time");
+    }
     let s = store.summary(&crn("X100000")).await.unwrap().unwrap();
     assert_eq!(s.officer_count, 2);
     assert!(store.check().await.unwrap().is_consistent());

@@ -851,6 +851,15 @@ async fn an_inspector_answers_on_granted_sampled_cases_only() {
     let inspector = sign_in(&s.base, "inspector").await;
     let list = inspector.http.get(s.url("/inspections/INS1")).send().await.unwrap().text().await.unwrap();
     assert!(list.contains("X000003") && !list.contains("X000001"), "{list}");
+    // The row reads the case's summary and its log: its three events were recorded (today)
+    // after the announcement (10 March), and long after they happened.
+    let row = list.split("/cases/X000003\">").nth(1).and_then(|r| r.split("</tr>").next()).unwrap_or_default();
+    let cells: Vec<&str> = row
+        .split("<td class=\"govuk-table__cell")
+        .skip(1)
+        .filter_map(|c| c.split('>').nth(1)?.split('<').next())
+        .collect();
+    assert_eq!(cells, ["Alan Turing", "OFF9", "Not assessed", "0", "3", "3"], "{row}");
     let other = inspector.http.get(s.url("/inspections/INS1/cases/X000001")).send().await.unwrap();
     assert_eq!(other.status(), 403, "a sampled case not granted to this inspector");
 
