@@ -31,7 +31,7 @@ pub use definitions::{
     MEASURES, Measure, MeasureId, MeasureKind, NON_ATTENDANCE_FOLLOW_UP, REFERRAL_START, UNSEEN_AFTER, UPW_ARRANGED,
 };
 pub use facts::{Fact, FactTrail, case_facts, facts_from_record};
-pub use figures::{Figure, Grouping, Scope, ScopeError, aggregate, team_place};
+pub use figures::{Figure, Grouping, Scope, ScopeError, TeamPlaces, aggregate, team_place};
 
 #[cfg(test)]
 mod tests;

@@ -289,7 +289,8 @@ pub async fn workload(
 ) -> Result<(Arc<Organisation>, BTreeMap<Code, CapacityFigures>), ServiceError> {
     let org = scope_within(stores, actor, scope).await?;
     let mut out = BTreeMap::new();
-    let within = |s: &&domain::org::Staff| scope.contains(&org, Some(&s.code), Some(&s.team));
+    let places = analytics::measures::TeamPlaces::new(&org);
+    let within = |s: &&domain::org::Staff| scope.contains_at(&places, Some(&s.code), Some(&s.team));
     let staff: Vec<&domain::org::Staff> = org.staff.iter().filter(within).collect();
     let codes: Vec<Code> = staff.iter().map(|s| s.code.clone()).collect();
     // The whole provider reads every officer's counts in one statement.
@@ -334,16 +335,18 @@ pub async fn reoffending(
     widest(user)?;
     let org = crate::actor::organisation(stores, actor).await?;
     let whole = access::may_see_provider_mi(user);
-    let rows = stores
-        .outcomes
-        .mi_reoffending(level)
-        .await?
-        .into_iter()
-        .filter_map(|r| match place_scope(level, &r.place) {
-            Some(scope) => access::mi_scope_within(user, &scope, &org).then(|| (scope_name(&scope, &org), r)),
-            None => whole.then(|| (format!("No {} recorded", level.id()), r)),
-        })
-        .collect();
+    // Each place is decided and named once, not once for each of its cohorts.
+    let mut named: BTreeMap<Option<Code>, Option<String>> = BTreeMap::new();
+    let mut rows = Vec::new();
+    for r in stores.outcomes.mi_reoffending(level).await? {
+        let name = named.entry(r.place.clone()).or_insert_with(|| match place_scope(level, &r.place) {
+            Some(scope) => access::mi_scope_within(user, &scope, &org).then(|| scope_name(&scope, &org)),
+            None => whole.then(|| format!("No {} recorded", level.id())),
+        });
+        if let Some(name) = name {
+            rows.push((name.clone(), r));
+        }
+    }
     Ok((org, rows))
 }
 

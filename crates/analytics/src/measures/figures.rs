@@ -1,7 +1,7 @@
 //! Figures from facts: the scopes and periods they are counted for, and the in-memory sum
 //! the store's SQL must match.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use domain::ids::Code;
 use domain::org::Organisation;
@@ -70,11 +70,37 @@ impl std::fmt::Display for Scope {
 }
 
 /// A team's place in the organisation: (office, borough, area).
-pub fn team_place(org: &Organisation, team: &Code) -> (Option<Code>, Option<Code>, Option<Code>) {
+pub fn team_place(org: &Organisation, team: &Code) -> PlaceCodes {
     let office = org.teams.iter().find(|t| &t.code == team).map(|t| t.office.clone());
     let borough = office.as_ref().and_then(|o| org.offices.iter().find(|x| &x.code == o)).map(|o| o.borough.clone());
     let area = borough.as_ref().and_then(|b| org.boroughs.iter().find(|x| &x.code == b)).map(|b| b.area.clone());
     (office, borough, area)
+}
+
+/// A team's office, borough and area, each absent where the organisation lacks it.
+pub type PlaceCodes = (Option<Code>, Option<Code>, Option<Code>);
+
+/// Every team's place (`team_place`), looked up once: deciding [`Scope::contains_at`] for each
+/// of a provider's thousands of staff then costs a hash lookup, not walks of its lists.
+#[derive(Debug, Default)]
+pub struct TeamPlaces(HashMap<Code, PlaceCodes>);
+
+impl TeamPlaces {
+    pub fn new(org: &Organisation) -> Self {
+        let mut places = HashMap::with_capacity(org.teams.len());
+        for t in &org.teams {
+            // The first of a duplicated code, as `team_place` finds it.
+            places.entry(t.code.clone()).or_insert_with(|| team_place(org, &t.code));
+        }
+        TeamPlaces(places)
+    }
+
+    fn of(&self, team: Option<&Code>) -> (Option<&Code>, Option<&Code>, Option<&Code>) {
+        match team.and_then(|t| self.0.get(t)) {
+            Some((office, borough, area)) => (office.as_ref(), borough.as_ref(), area.as_ref()),
+            None => (None, None, None),
+        }
+    }
 }
 
 impl Scope {
@@ -88,6 +114,19 @@ impl Scope {
             Scope::Office(c) => place().0.as_ref() == Some(c),
             Scope::Borough(c) => place().1.as_ref() == Some(c),
             Scope::Area(c) => place().2.as_ref() == Some(c),
+        }
+    }
+
+    /// As [`Scope::contains`], with the organisation's places looked up once.
+    pub fn contains_at(&self, places: &TeamPlaces, officer: Option<&Code>, team: Option<&Code>) -> bool {
+        let (office, borough, area) = places.of(team);
+        match self {
+            Scope::Provider => true,
+            Scope::Officer(c) => officer == Some(c),
+            Scope::Team(c) => team == Some(c),
+            Scope::Office(c) => office == Some(c),
+            Scope::Borough(c) => borough == Some(c),
+            Scope::Area(c) => area == Some(c),
         }
     }
 }
@@ -200,4 +239,52 @@ pub fn aggregate<'a>(
     sums.into_iter()
         .map(|((period, key), (n, d, w))| Figure::new(measure, scope, period, key, n, d).with_weight(w))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::example::{code, two_team_org};
+    use domain::org::Team;
+
+    /// The looked-up places answer exactly as the walk of the organisation does, for every
+    /// kind of scope, known and unknown codes, a team listed twice and a team with no office.
+    #[test]
+    fn team_places_answer_as_the_organisation_does() {
+        let mut org = two_team_org();
+        org.teams.push(Team {
+            code: code("T1"),
+            office: code("OF2"),
+            name: domain::ids::Name::parse("Again").unwrap(),
+        });
+        org.teams.push(Team {
+            code: code("T3"),
+            office: code("NOPE"),
+            name: domain::ids::Name::parse("Lost").unwrap(),
+        });
+        let places = TeamPlaces::new(&org);
+        let codes = ["AR1", "BR1", "BR2", "OF1", "OF2", "T1", "T2", "T3", "NOPE", "OFF1"];
+        let mut scopes = vec![Scope::Provider];
+        for c in codes {
+            scopes.extend([
+                Scope::Area(code(c)),
+                Scope::Borough(code(c)),
+                Scope::Office(code(c)),
+                Scope::Team(code(c)),
+                Scope::Officer(code(c)),
+            ]);
+        }
+        for scope in &scopes {
+            for team in [Some("T1"), Some("T2"), Some("T3"), Some("NOPE"), None] {
+                for officer in [Some("OFF1"), None] {
+                    let (team, officer) = (team.map(code), officer.map(code));
+                    assert_eq!(
+                        scope.contains_at(&places, officer.as_ref(), team.as_ref()),
+                        scope.contains(&org, officer.as_ref(), team.as_ref()),
+                        "{scope:?} {team:?} {officer:?}"
+                    );
+                }
+            }
+        }
+    }
 }

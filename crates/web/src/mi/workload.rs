@@ -77,10 +77,11 @@ fn workload_lines(
     org: &Organisation,
     each: &BTreeMap<Code, CapacityFigures>,
 ) -> (WorkloadLine, Vec<WorkloadLine>) {
+    let places = analytics::measures::TeamPlaces::new(org);
     let within = |part: &Scope| -> Vec<CapacityFigures> {
         org.staff
             .iter()
-            .filter(|s| part.contains(org, Some(&s.code), Some(&s.team)))
+            .filter(|s| part.contains_at(&places, Some(&s.code), Some(&s.team)))
             .filter_map(|s| each.get(&s.code).copied())
             .collect()
     };
